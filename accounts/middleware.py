@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class StaffMFARequiredMiddleware:
+    """Staff must have two-factor authentication before they can use the admin."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._admin_prefix: str | None = None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._admin_prefix is None:
+            self._admin_prefix = reverse("admin:index")
+        user = getattr(request, "user", None)
+        if (
+            request.path.startswith(self._admin_prefix)
+            and user is not None
+            and user.is_authenticated
+            and user.is_staff
+            and not Authenticator.objects.filter(user=user).exists()
+        ):
+            messages.warning(
+                request,
+                "Staff must turn on two-factor authentication before using the admin.",
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

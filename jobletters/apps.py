@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JobLettersConfig(AppConfig):
+    name = "jobletters"
+    verbose_name = "Job Letters"

@@ -1,0 +1,31 @@
+"""The Celery application: queues ``default``, ``packets`` and ``privacy``.
+
+Tasks are thin: they take ids, call one service and retry with backoff on
+transient errors. Enqueue them after commit with ``task.delay_on_commit(...)``
+so a worker never looks for a row that a rolled-back transaction never wrote.
+"""
+
+import os
+
+from celery import Celery, Task
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobletters.settings")
+
+
+class TransientError(Exception):
+    """Raised by a service when trying again later may succeed."""
+
+
+class JobLettersTask(Task):
+    # The default retry pattern for every task: exponential backoff with jitter
+    # on errors that are worth retrying; anything else fails loudly.
+    autoretry_for = (TransientError, ConnectionError, TimeoutError)
+    retry_backoff = 5
+    retry_backoff_max = 10 * 60
+    retry_jitter = True
+    max_retries = 8
+
+
+app = Celery("jobletters", task_cls=JobLettersTask)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,78 @@
+"""Private files: stored under server-generated keys, served only after a permission check.
+
+Views call :func:`private_file_response` once they have decided the request may
+see the file. Local storage streams it as an attachment with ``nosniff``; S3
+answers with a redirect to a short-lived presigned URL that forces download.
+"""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import Storage, default_storage
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+_MAX_NAME = 120
+
+
+def generate_key(prefix: str, extension: str) -> str:
+    """A storage key the user cannot influence: ``prefix/2026/11/<random>.ext``."""
+    ext = extension.lower().lstrip(".")
+    if not ext.isalnum():
+        raise ValueError("extension must be alphanumeric")
+    today = timezone.now()
+    return f"{prefix}/{today:%Y/%m}/{secrets.token_urlsafe(24)}.{ext}"
+
+
+def sanitise_filename(name: str, *, default: str = "file") -> str:
+    """A display-only filename: no path parts, no control characters, bounded length."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = name.strip().strip(".").strip()
+    if not name:
+        return default
+    if len(name) > _MAX_NAME:
+        suffix = PurePosixPath(name).suffix[:10]
+        name = name[: _MAX_NAME - len(suffix)] + suffix
+    return name
+
+
+def is_remote(storage: Storage) -> bool:
+    return storage.__class__.__module__.startswith("storages.")
+
+
+def private_file_response(
+    *,
+    name: str,
+    download_name: str,
+    content_type: str,
+    storage: Storage | None = None,
+) -> HttpResponse:
+    storage = storage or default_storage
+    disposition = content_disposition_header(as_attachment=True, filename=download_name)
+    if is_remote(storage):
+        url = storage.url(  # type: ignore[call-arg]
+            name,
+            parameters={
+                "ResponseContentDisposition": disposition,
+                "ResponseContentType": content_type,
+            },
+            expire=settings.PRIVATE_URL_EXPIRY_SECONDS,
+        )
+        response: HttpResponse = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(
+            storage.open(name, "rb"),
+            as_attachment=True,
+            filename=download_name,
+            content_type=content_type,
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,63 @@
+"""Turns the policy's plain text into headed sections for display.
+
+The stored text keeps the line breaks it was written with; sections start with a
+number ("2." or "2.1.") at the beginning of a line, and a subsection's title is
+the first sentence after its number ("Account Information.").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_TOP = re.compile(r"^(\d+)\.\s+(\S.*)$")
+_SUB = re.compile(r"^(\d+\.\d+)\.\s*(.*)$")
+
+
+@dataclass
+class PolicyBlock:
+    number: str
+    title: str
+    level: int
+    paragraphs: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return "s" + self.number.replace(".", "-") if self.number else "intro"
+
+
+def parse_policy(text: str) -> list[PolicyBlock]:
+    blocks: list[PolicyBlock] = [PolicyBlock(number="", title="", level=0)]
+    pending_title = False
+    buffer: list[str] = []
+
+    def flush() -> None:
+        nonlocal pending_title
+        body = " ".join(" ".join(buffer).split())
+        buffer.clear()
+        if not body:
+            return
+        block = blocks[-1]
+        if pending_title:
+            title, sep, rest = body.partition(". ")
+            block.title = title.rstrip(".")
+            body = rest if sep else ""
+            pending_title = False
+        if body:
+            block.paragraphs.append(body)
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if sub := _SUB.match(line):
+            flush()
+            blocks.append(PolicyBlock(number=sub.group(1), title="", level=2))
+            pending_title = True
+            if sub.group(2):
+                buffer.append(sub.group(2))
+        elif top := _TOP.match(line):
+            flush()
+            blocks.append(PolicyBlock(number=top.group(1), title=top.group(2).strip(), level=1))
+        elif line:
+            buffer.append(line)
+    flush()
+    return [b for b in blocks if b.title or b.paragraphs]

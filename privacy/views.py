@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import registry
+from .models import PolicyVersion
+
+
+def policy(request: HttpRequest) -> HttpResponse:
+    current = PolicyVersion.objects.current()
+    if current is None:
+        raise Http404("No privacy policy has been published yet.")
+    return render(request, "privacy/policy.html", {"policy": current})
+
+
+def data_inventory(request: HttpRequest) -> HttpResponse:
+    """The public list of every kind of personal data we hold, from the registry."""
+    return render(request, "privacy/data.html", {"sections": registry.by_section()})

@@ -196,6 +196,7 @@ PERSONAL_FIELD_TYPES: tuple[type[models.Field], ...] = (
     models.GenericIPAddressField,
     models.FileField,
 )
+PERSONAL_FIELD_NAMES = {"PhoneNumberField", "CountryField"}
 PERSONAL_NAME = re.compile(
     r"(^|_)(name|email|phone|address|postal|postcode|zip|ip|user_agent|city|linkedin|"
     r"birth|cv|resume|letter|country|location|latitude|longitude)($|_)"
@@ -211,7 +212,7 @@ def points_to_user(model: type[models.Model], _seen: frozenset = frozenset()) ->
         return False
     seen = _seen | {model}
     for f in model._meta.get_fields():
-        if not f.is_relation or f.auto_created and not f.concrete:
+        if not f.is_relation or (f.auto_created and not f.concrete):
             continue
         related = f.related_model
         if related is None or related == "self" or isinstance(related, str):
@@ -229,9 +230,8 @@ def personal_looking_fields(model: type[models.Model]) -> list[str]:
     for f in model._meta.concrete_fields:
         if f.is_relation:
             continue
-        if isinstance(f, PERSONAL_FIELD_TYPES) or PERSONAL_NAME.search(f.name):
-            names.append(f.name)
-        elif f.__class__.__name__ in {"PhoneNumberField", "CountryField"}:
+        by_type = isinstance(f, PERSONAL_FIELD_TYPES) or type(f).__name__ in PERSONAL_FIELD_NAMES
+        if by_type or PERSONAL_NAME.search(f.name):
             names.append(f.name)
     return names
 

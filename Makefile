@@ -1,0 +1,61 @@
+# Job Letters: `make run` runs the whole app on embedded defaults; `make test` runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install browser vendor lint format deploy-check bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Headless Chromium for the browser tests, from Debian (never a browser download).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	@echo ""
+	@echo "  Job Letters is running at http://127.0.0.1:8000/"
+	@echo "  Demo seeker: demo@jobletters.example / demo-password-2026"
+	@echo "  (worker and beat run alongside; Ctrl-C stops everything)"
+	@echo ""
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(VENV)/bin/celery -A jobletters worker -B -Q default,packets,privacy \
+	    --schedule var/celerybeat-schedule --loglevel=INFO & \
+	  $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install browser
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+deploy-check: install
+	DEBUG=false SECRET_KEY=ci-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
+	  ALLOWED_HOSTS=jobletters.example SITE_URL=https://jobletters.example \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(PY) bench/run.py
+
+# Re-vendor the CSS library into static/ (committed, so running the app needs no npm).
+vendor:
+	npm ci --no-audit --no-fund
+	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico.min.css
+	cp node_modules/@picocss/pico/LICENSE.md static/vendor/pico.LICENSE.md
+
+clean:
+	rm -rf var staticfiles .pytest_cache

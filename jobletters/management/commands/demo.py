@@ -1,0 +1,54 @@
+"""Load realistic demo data: ``python manage.py demo``. Safe to run repeatedly."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+
+DEMO_EMAIL = "demo@jobletters.example"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (printed by `make run`; demo only)
+STAFF_EMAIL = "staff@jobletters.example"
+STAFF_PASSWORD = "staff-password-2026"  # noqa: S105
+
+
+def _person(email: str, password: str, name: str, *, is_staff: bool = False) -> User:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"name": name, "is_staff": is_staff, "is_superuser": is_staff}
+    )
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+class Command(BaseCommand):
+    help = "Create demo people and data so every page has something real to show."
+
+    @transaction.atomic
+    def handle(self, *args: object, **options: object) -> None:
+        seeker = _person(DEMO_EMAIL, DEMO_PASSWORD, "Amira Haddad")
+        staff = _person(STAFF_EMAIL, STAFF_PASSWORD, "Stella Staff", is_staff=True)
+        # Each app may contribute demo data with a ``demo.load(seeker=..., staff=...)``.
+        for config in apps.get_app_configs():
+            try:
+                module = import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            module.load(seeker=seeker, staff=staff, stdout=self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready. Seeker: {DEMO_EMAIL} / {DEMO_PASSWORD}. "
+                f"Staff: {STAFF_EMAIL} / {STAFF_PASSWORD} (set up two-factor to use /admin/)."
+            )
+        )

@@ -1,0 +1,119 @@
+"""Occupations and places: the vocabulary seekers and recruiters pick targets from.
+
+Both tables are loaded by a data migration (see ``taxonomy/loading.py``) and hold
+no personal data. ``normalised`` columns are what search runs on; they are
+written with :func:`taxonomy.normalise`, the same function queries go through.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django_countries.fields import CountryField
+
+from privacy.registry import exempt
+
+from .text import normalise
+
+
+class Occupation(models.Model):
+    """An ISCO-08 unit group, e.g. 2611 Lawyers."""
+
+    code = models.CharField("ISCO-08 code", max_length=8, unique=True)
+    title = models.CharField(max_length=200)
+    normalised = models.CharField(max_length=200, db_index=True, editable=False)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalised = normalise(self.title)
+        super().save(*args, **kwargs)
+
+
+class OccupationTitle(models.Model):
+    """Another name for an occupation: a job title, a synonym or a regional spelling."""
+
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="alternative_titles"
+    )
+    title = models.CharField(max_length=200)
+    normalised = models.CharField(max_length=200, db_index=True, editable=False)
+    locale = models.CharField(
+        max_length=10, blank=True, help_text='Where this usage is found, e.g. "en-GB", "en-US".'
+    )
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occupation", "normalised"], name="taxonomy_title_unique_per_occupation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalised = normalise(self.title)
+        super().save(*args, **kwargs)
+
+
+class Place(models.Model):
+    """A city, a country, or working remotely (a single row)."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", "City"
+        COUNTRY = "country", "Country"
+        REMOTE = "remote", "Remote"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    normalised = models.CharField(max_length=200, db_index=True, editable=False)
+    country = CountryField(blank=True)
+    geonames_id = models.PositiveIntegerField("GeoNames id", null=True, blank=True, unique=True)
+    population = models.PositiveBigIntegerField(default=0)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    admin1 = models.CharField("region", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-population", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(kind="remote"),
+                name="taxonomy_place_single_remote",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalised = normalise(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """ "London, United Kingdom"; "Portland, Oregon, United States"; "France"; "Remote"."""
+        if self.kind != self.Kind.CITY:
+            return self.name
+        parts = [self.name]
+        if self.admin1 and self.admin1 != self.name:
+            parts.append(self.admin1)
+        if self.country:
+            parts.append(str(self.country.name))
+        return ", ".join(parts)
+
+
+_VOCABULARY = (
+    "Shared vocabulary loaded from public data (ISCO-08, GeoNames); "
+    "it describes jobs and places, never people."
+)
+exempt(Occupation, reason=_VOCABULARY)
+exempt(OccupationTitle, reason=_VOCABULARY)
+exempt(Place, reason=_VOCABULARY)

@@ -7,7 +7,8 @@ so a worker never looks for a row that a rolled-back transaction never wrote.
 
 import os
 
-from celery import Celery, Task
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobletters.settings")
 
@@ -16,7 +17,8 @@ class TransientError(Exception):
     """Raised by a service when trying again later may succeed."""
 
 
-class JobLettersTask(Task):
+class JobLettersTask(DjangoTask):
+    # DjangoTask brings delay_on_commit()/apply_async_on_commit().
     # The default retry pattern for every task: exponential backoff with jitter
     # on errors that are worth retrying; anything else fails loudly.
     autoretry_for = (TransientError, ConnectionError, TimeoutError)

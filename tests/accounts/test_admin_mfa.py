@@ -1,0 +1,47 @@
+"""Staff reach the admin only through allauth's login and with two-factor turned on."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_admin_visit_goes_to_the_site_login(client):
+    response = client.get("/admin/", follow=True)
+    final_url, _ = response.redirect_chain[-1]
+    assert final_url.startswith("/accounts/login/")
+    assert response.status_code == 200
+
+
+def test_admin_login_page_redirects_to_the_rate_limited_login(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_staff_without_mfa_cannot_reach_admin(staff_client):
+    response = staff_client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    followed = staff_client.get("/admin/accounts/user/", follow=True)
+    assert b"two-factor" in followed.content
+
+
+def test_staff_with_mfa_reaches_admin(staff_with_mfa, client):
+    client.force_login(staff_with_mfa)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert b"Job Letters staff" in response.content
+
+
+def test_seeker_is_refused_by_the_admin(seeker_client):
+    response = seeker_client.get("/admin/", follow=True)
+    assert response.redirect_chain == [("/admin/login/?next=/admin/", 302)]
+    assert response.status_code == 403
+
+
+def test_admin_lists_users_searchable(staff_with_mfa, client, seeker, other_seeker):
+    client.force_login(staff_with_mfa)
+    response = client.get("/admin/accounts/user/", {"q": "seeker@"})
+    assert response.status_code == 200
+    assert b"seeker@example.com" in response.content
+    assert b"other@example.com" not in response.content

@@ -1,0 +1,84 @@
+"""A real Celery worker (in a thread) consumes from the configured broker.
+
+In CI the broker is Redis (REDIS_URL); on a laptop without it, the embedded
+filesystem broker. The task runs in the worker's own thread and database
+connection, so the test uses a transactional database.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from accounts.tasks import clear_expired_sessions
+from jobletters.celery import app as celery_app
+
+
+@pytest.fixture
+def real_worker(settings, tmp_path):
+    celery_app.conf.task_always_eager = False
+    if celery_app.conf.broker_url.startswith("filesystem://"):
+        queue = tmp_path / "broker"
+        queue.mkdir()
+        celery_app.conf.broker_transport_options = {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "store_processed": False,
+        }
+    celery_app.control.purge()  # nothing left over from an earlier run
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+    celery_app.conf.task_always_eager = True
+
+
+def _wait_until(predicate, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_runs_a_task_enqueued_after_commit(real_worker, django_capture_on_commit_callbacks):
+    expired = SessionStore()
+    expired["k"] = "v"
+    expired.create()
+    Session.objects.filter(session_key=expired.session_key).update(
+        expire_date=timezone.now() - timedelta(days=1)
+    )
+    live = SessionStore()
+    live.create()
+
+    clear_expired_sessions.delay_on_commit()
+
+    assert _wait_until(lambda: not Session.objects.filter(pk=expired.session_key).exists())
+    assert Session.objects.filter(pk=live.session_key).exists()
+
+
+def test_tasks_are_routed_to_their_queues():
+    routes = celery_app.amqp.router
+    assert routes.route({}, "privacy.tasks.build_export")["queue"].name == "privacy"
+    assert routes.route({}, "recruiters.tasks.send_packet")["queue"].name == "packets"
+    assert routes.route({}, "accounts.tasks.clear_expired_sessions")["queue"].name == "default"
+
+
+def test_celery_is_configured_for_safe_delivery():
+    conf = celery_app.conf
+    assert conf.task_serializer == "json"
+    assert conf.accept_content == ["json"]
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.task_time_limit and conf.task_soft_time_limit < conf.task_time_limit
+    assert {q.name for q in conf.task_queues} == {"default", "packets", "privacy"}
+    assert conf.beat_schedule["clear-expired-sessions"]["task"] == (
+        "accounts.tasks.clear_expired_sessions"
+    )

@@ -8,12 +8,13 @@ are replaced before a record is formatted.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
-_IPV6 = re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{0,4}\b")
+_IPV6_CANDIDATE = re.compile(r"[0-9a-fA-F:]*:[0-9a-fA-F:]*:[0-9a-fA-F:.]*")
 # Path segments after these prefixes are secrets (or identify a person).
 _SECRET_PATH = re.compile(
     r"(/(?:accounts/confirm-email|accounts/password/reset/key|p|recruiters/opt-out|"
@@ -22,11 +23,19 @@ _SECRET_PATH = re.compile(
 _LONG_TOKEN = re.compile(r"\b[A-Za-z0-9_\-:]{32,}\b")
 
 
+def _ipv6_or_unchanged(match: re.Match[str]) -> str:
+    try:
+        ipaddress.IPv6Address(match.group(0))
+    except ValueError:
+        return match.group(0)
+    return "[ip]"
+
+
 def redact(text: str) -> str:
     text = _SECRET_PATH.sub(r"\1[redacted]", text)
     text = _EMAIL.sub("[email]", text)
     text = _IPV4.sub("[ip]", text)
-    text = _IPV6.sub("[ip]", text)
+    text = _IPV6_CANDIDATE.sub(_ipv6_or_unchanged, text)
     return _LONG_TOKEN.sub("[token]", text)
 
 

@@ -286,6 +286,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o600
 
+# --- Profiles: CV uploads (policy §2.6) --------------------------------------------
+# DATA_UPLOAD_MAX_MEMORY_SIZE above counts form fields only, never file parts, so
+# a CV upload is bounded by profiles.uploads.CVUploadLimitHandler instead: it
+# stops buffering past CV_MAX_BYTES and the form says the file is too large.
+CV_MAX_BYTES = env.int("CV_MAX_BYTES", default=10 * 1024 * 1024)
+CV_MAX_PER_PERSON = env.int("CV_MAX_PER_PERSON", default=5)
+CV_DOCX_MAX_ENTRIES = 1000
+CV_DOCX_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+CV_TEXT_MAX_CHARS = 200_000
+
 # --- Email ----------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -308,6 +318,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -346,6 +357,13 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+
+# --- Billing (policy §2.3) ----------------------------------------------------------
+# Billing records of erased accounts are deleted once BILLING_RECORD_RETENTION_DAYS pass.
+CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
+    "task": "billing.tasks.purge_expired_billing_records",
+    "schedule": 60 * 60 * 24,
+}
 
 # --- i18n ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

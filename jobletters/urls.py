@@ -16,5 +16,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("privacy.urls")),
+    path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -61,7 +61,9 @@ def other_seeker(db):
 
 @pytest.fixture
 def staff(db):
-    user = UserFactory(email="staff@example.com", name="Stella Staff", is_staff=True)
+    user = UserFactory(
+        email="staff@example.com", name="Stella Staff", is_staff=True, is_superuser=True
+    )
     return user
 
 

@@ -23,18 +23,21 @@ from jobletters.celery import app as celery_app
 @pytest.fixture
 def real_worker(settings, tmp_path):
     celery_app.conf.task_always_eager = False
+    saved_options = dict(celery_app.conf.broker_transport_options or {})
     if celery_app.conf.broker_url.startswith("filesystem://"):
         queue = tmp_path / "broker"
         queue.mkdir()
         celery_app.conf.broker_transport_options = {
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),
+            "control_folder": str(tmp_path / "control"),
             "store_processed": False,
         }
     celery_app.control.purge()  # nothing left over from an earlier run
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
     celery_app.conf.task_always_eager = True
+    celery_app.conf.broker_transport_options = saved_options
 
 
 def _wait_until(predicate, timeout: float = 20.0) -> bool:

@@ -1,0 +1,302 @@
+"""Billing: plans, the person's billing account, purchases, the credit ledger.
+
+What Job Letters stores about payments (policy §2.3), and nothing more:
+the Stripe customer id, the billing postal code and country, and per purchase
+the plan, number of sends, amount, currency, Stripe ids, status and dates.
+Card numbers, names and street addresses stay at Stripe. A test
+(tests/billing/test_stored_data.py) fails if a field is added here that could
+hold anything else.
+
+The balance is never stored: it is the sum of the ledger, minus sends held by
+open reservations, always computed under a row lock on the person's
+:class:`BillingAccount` when it is about to be spent.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_countries.fields import CountryField
+
+from privacy.registry import Erasure, exempt, personal_data
+
+
+def _retention() -> str:
+    days = settings.BILLING_RECORD_RETENTION_DAYS
+    years = f" (about {days // 365} years)" if days >= 365 else ""
+    return (
+        f"Kept for {days} days{years} after each purchase, because tax law requires "
+        "billing records; if you delete your account they are kept detached from you, "
+        "then deleted."
+    )
+
+
+class Plan(models.Model):
+    """A package of recruiter sends that people can buy; managed by staff."""
+
+    slug = models.SlugField(unique=True, help_text="Used in the checkout address.")
+    name = models.CharField(max_length=80)
+    sends = models.PositiveIntegerField("number of sends")
+    price = models.PositiveIntegerField(
+        help_text="In the smallest unit of the currency (pence, cents): 2500 is 25.00."
+    )
+    currency = models.CharField(max_length=3, default="gbp", help_text="ISO code, e.g. gbp.")
+    stripe_price_id = models.CharField(
+        "Stripe Price id",
+        max_length=255,
+        blank=True,
+        help_text="Optional. Without it, Checkout is created with the name and price above.",
+    )
+    active = models.BooleanField(default=True, help_text="Shown and sold on /billing/.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ("position", "price")
+        constraints = [
+            models.CheckConstraint(condition=Q(sends__gt=0), name="plan_sends_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sends} sends)"
+
+    def save(self, *args, **kwargs) -> None:
+        self.currency = self.currency.lower()
+        super().save(*args, **kwargs)
+
+
+def _detach(user) -> None:
+    """Erasure of billing records: keep them (tax law), without the person."""
+    from django.utils import timezone
+
+    Reservation.objects.filter(account__user=user).delete()
+    BillingAccount.objects.filter(user=user).update(user=None, detached_at=timezone.now())
+    # A staff member's link to grants they made; the grants themselves stay.
+    LedgerEntry.objects.filter(granted_by=user).update(granted_by=None)
+
+
+def _delete_reservations(user) -> None:
+    Reservation.objects.filter(account__user=user).delete()
+
+
+@personal_data(
+    section="2.3",
+    category="Billing account",
+    purpose="To bill you through Stripe and to comply with tax law: your Stripe customer id, "
+    "and the billing postal code and country you gave Stripe.",
+    fields=("stripe_customer_id", "billing_postal_code", "billing_country", "created_at"),
+    user_path="user",
+    erasure=Erasure.RETAIN,
+    retention=_retention(),
+    eraser=_detach,
+)
+class BillingAccount(models.Model):
+    """One per person: the row that is locked whenever their sends are spent."""
+
+    # Nullable: on account erasure the billing records stay, detached from the person.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="billing_account",
+    )
+    stripe_customer_id = models.CharField("Stripe customer id", max_length=255, blank=True)
+    billing_postal_code = models.CharField("billing postal code", max_length=20, blank=True)
+    billing_country = CountryField("billing country", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    detached_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_customer_id"],
+                condition=~Q(stripe_customer_id=""),
+                name="billing_account_unique_customer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Billing account #{self.pk}" + ("" if self.user_id else " (detached)")
+
+
+@personal_data(
+    section="2.3",
+    category="Purchases",
+    purpose="Your purchases of recruiter sends: what you bought, when, for how much, and "
+    "the Stripe ids we need to look up or refund a payment.",
+    fields=(
+        "plan_name",
+        "sends",
+        "amount",
+        "currency",
+        "status",
+        "amount_refunded",
+        "stripe_checkout_session_id",
+        "stripe_payment_intent_id",
+        "created_at",
+        "paid_at",
+        "refunded_at",
+    ),
+    user_path="account__user",
+    erasure=Erasure.RETAIN,
+    retention=_retention(),
+    eraser=_detach,
+)
+class Purchase(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Checkout started"
+        PROCESSING = "processing", "Payment being confirmed"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Payment failed"
+        EXPIRED = "expired", "Checkout expired"
+        PARTIALLY_REFUNDED = "partially_refunded", "Partly refunded"
+        REFUNDED = "refunded", "Refunded"
+
+    account = models.ForeignKey(BillingAccount, on_delete=models.CASCADE, related_name="purchases")
+    plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True)
+    # A snapshot: what was bought stays true when staff later edit the plan.
+    plan_name = models.CharField(max_length=80)
+    sends = models.PositiveIntegerField()
+    amount = models.PositiveIntegerField(help_text="In the smallest currency unit.")
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
+    amount_refunded = models.PositiveIntegerField(default=0)
+    # Sends of this purchase that refunds so far cover: the unused ones were taken
+    # back (ledger rows of kind "refund"), the rest had already been used.
+    refunded_sends = models.PositiveIntegerField(default=0)
+    stripe_checkout_session_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_checkout_session_id"],
+                condition=~Q(stripe_checkout_session_id=""),
+                name="purchase_unique_checkout_session",
+            ),
+        ]
+        indexes = [models.Index(fields=["stripe_payment_intent_id"])]
+
+    def __str__(self) -> str:
+        return f"Purchase #{self.pk}: {self.plan_name}"
+
+    @property
+    def is_granted(self) -> bool:
+        return self.paid_at is not None
+
+
+@personal_data(
+    section="2.3",
+    category="Reserved sends",
+    purpose="Sends set aside for a send you are making, so two sends cannot spend the same credit.",
+    fields=("sends", "status", "reference", "created_at", "settled_at"),
+    user_path="account__user",
+    erasure=Erasure.DELETE,
+    retention="Until the send they are for is made or cancelled.",
+    eraser=_delete_reservations,
+)
+class Reservation(models.Model):
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        CONSUMED = "consumed", "Used"
+        RELEASED = "released", "Released"
+
+    account = models.ForeignKey(
+        BillingAccount, on_delete=models.CASCADE, related_name="reservations"
+    )
+    sends = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.HELD)
+    reference = models.CharField(max_length=100, blank=True, help_text="e.g. send:42")
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "status"])]
+
+    def __str__(self) -> str:
+        return f"Reservation #{self.pk} ({self.sends}, {self.status})"
+
+
+@personal_data(
+    section="2.3",
+    category="Send credits",
+    purpose="Your balance of recruiter sends: every credit bought, granted, used or "
+    "taken back after a refund.",
+    fields=("kind", "sends", "reason", "created_at"),
+    user_path="account__user",
+    erasure=Erasure.RETAIN,
+    retention=_retention(),
+    eraser=_detach,
+)
+class LedgerEntry(models.Model):
+    """One change to a balance. Never edited: corrections are new rows."""
+
+    class Kind(models.TextChoices):
+        PURCHASE = "purchase", "Bought"
+        COMPLIMENTARY = "complimentary", "Complimentary (staff)"
+        CONSUMPTION = "consumption", "Used for a send"
+        REFUND = "refund", "Taken back after a refund"
+
+    account = models.ForeignKey(BillingAccount, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=20, choices=Kind)
+    sends = models.IntegerField(help_text="Positive adds sends, negative takes them away.")
+    purchase = models.ForeignKey(
+        Purchase, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The staff member who made a complimentary grant.",
+    )
+    reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            # A purchase is credited at most once, whatever the webhooks do.
+            models.UniqueConstraint(
+                fields=["purchase"],
+                condition=Q(kind="purchase"),
+                name="ledger_one_grant_per_purchase",
+            ),
+            models.CheckConstraint(condition=~Q(sends=0), name="ledger_sends_nonzero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.sends:+d}"
+
+
+class WebhookEvent(models.Model):
+    """A Stripe event we have handled: its id and type only, never the body."""
+
+    class Status(models.TextChoices):
+        PROCESSED = "processed", "Processed"
+        IGNORED = "ignored", "Ignored (type not handled)"
+
+    stripe_event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-received_at",)
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.stripe_event_id}"
+
+
+exempt(Plan, reason="Packages on sale: names and prices, not people.")
+exempt(WebhookEvent, reason="Stripe event ids and types only; the bodies are never stored.")

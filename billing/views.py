@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import json
+import logging
+
+import stripe
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import gateway, services
+from .models import LedgerEntry, Plan, Purchase
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+# What the purchase history shows: checkouts that were never paid are left out.
+_HISTORY_STATUSES = (
+    Purchase.Status.PROCESSING,
+    Purchase.Status.PAID,
+    Purchase.Status.FAILED,
+    Purchase.Status.PARTIALLY_REFUNDED,
+    Purchase.Status.REFUNDED,
+)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("cancelled"):
+        messages.info(request, "Payment cancelled. Nothing was charged.")
+        return redirect("billing:index")
+    purchases = Purchase.objects.filter(
+        account__user=request.user, status__in=_HISTORY_STATUSES
+    ).order_by("-created_at", "-pk")
+    entries = LedgerEntry.objects.filter(account__user=request.user).order_by("-created_at", "-pk")[
+        :50
+    ]
+    return render(
+        request,
+        "billing/index.html",
+        {
+            "configured": gateway.is_configured(),
+            "plans": Plan.objects.filter(active=True),
+            "balance": services.available_sends(user=request.user),
+            "purchases": purchases,
+            "entries": entries,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest, plan: str) -> HttpResponse:
+    chosen = get_object_or_404(Plan, slug=plan, active=True)
+    if not gateway.is_configured():
+        messages.error(request, "Payments are not configured, so plans cannot be bought yet.")
+        return redirect("billing:index")
+    if request.method == "POST":
+        try:
+            url = services.start_checkout(
+                user=request.user,
+                plan=chosen,
+                # Stripe fills in {CHECKOUT_SESSION_ID} when it sends the person back.
+                success_url=absolute_url(reverse("billing:success"))
+                + "?session_id={CHECKOUT_SESSION_ID}",
+                cancel_url=absolute_url(reverse("billing:index")) + "?cancelled=1",
+            )
+        except services.CheckoutUnavailable:
+            messages.error(
+                request,
+                "We could not reach our payment provider. Nothing was charged; "
+                "please try again in a few minutes.",
+            )
+            return redirect("billing:checkout", plan=chosen.slug)
+        return redirect(url, status=303) if url else redirect("billing:index")
+    return render(request, "billing/checkout.html", {"plan": chosen})
+
+
+@never_cache
+@login_required
+def success(request: HttpRequest) -> HttpResponse:
+    session_id = request.GET.get("session_id", "")
+    if not session_id:
+        raise Http404("No checkout given.")
+    # Someone else's checkout is a 404, like one that does not exist.
+    purchase = get_object_or_404(
+        Purchase, account__user=request.user, stripe_checkout_session_id=session_id
+    )
+    return render(
+        request,
+        "billing/success.html",
+        {
+            "purchase": purchase,
+            "confirming": purchase.status in (Purchase.Status.PENDING, Purchase.Status.PROCESSING),
+            "balance": services.available_sends(user=request.user),
+        },
+    )
+
+
+@csrf_exempt
+@require_POST
+def webhook(request: HttpRequest) -> HttpResponse:
+    if not gateway.is_configured():
+        return JsonResponse({"error": "Payments are not configured."}, status=503)
+    payload = request.body
+    try:
+        gateway.construct_event(payload=payload, signature=request.headers.get("Stripe-Signature"))
+        event = json.loads(payload)
+        event_id, event_type = str(event["id"]), str(event["type"])
+        data_object = event["data"]["object"]
+        if not isinstance(data_object, dict):
+            raise TypeError("data.object is not an object")
+    except stripe.SignatureVerificationError:
+        logger.warning("stripe webhook with a bad signature rejected")
+        return JsonResponse({"error": "Invalid signature."}, status=400)
+    except (ValueError, KeyError, TypeError):
+        logger.warning("stripe webhook with a malformed body rejected")
+        return JsonResponse({"error": "Malformed event."}, status=400)
+    outcome = services.handle_stripe_event(
+        event_id=event_id, event_type=event_type, data_object=data_object
+    )
+    return JsonResponse({"status": outcome})

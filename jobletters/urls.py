@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("privacy.urls")),
     path("billing/", include("billing.urls")),
+    path("taxonomy/", include("taxonomy.urls")),
     path("admin/", admin.site.urls),
 ]

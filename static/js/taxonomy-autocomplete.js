@@ -1,0 +1,386 @@
+/*
+ * Taxonomy autocomplete: turns a text input into an accessible combobox
+ * (WAI-ARIA 1.2 combobox with a listbox popup) fed by /taxonomy/occupations/
+ * or /taxonomy/places/. No inline script or style attribute is needed (CSP:
+ * script-src 'self'); load it with
+ *   <script src="{% static 'js/taxonomy-autocomplete.js' %}" defer></script>
+ *
+ * MARKUP CONTRACT
+ *
+ *   <label for="occupation-search">Occupation</label>
+ *   <input type="text" id="occupation-search"
+ *          data-autocomplete-url="{% url 'taxonomy:occupations' %}"
+ *          autocomplete="off">
+ *
+ * Required:
+ *   id                          the input needs an id (the listbox is "<id>-listbox").
+ *   data-autocomplete-url       the endpoint; the script adds ?q=<typed text>.
+ * Optional, what happens on a choice (any combination):
+ *   data-autocomplete-value     id of an <input type="hidden"> that receives the chosen id
+ *                               (single choice; the text input then shows the label).
+ *   data-autocomplete-list      id of a <ul> (or <ol>) to which the choice is appended as
+ *     + data-autocomplete-name  <li><label><input type="checkbox" name="NAME" value="ID"
+ *                               checked> LABEL</label></li> (multiple choice; an id already
+ *                               in the list is re-checked, not added twice).
+ *   data-autocomplete-max       most checked boxes allowed in that list (e.g. 5); beyond it
+ *                               the choice is refused and the live region says why.
+ *   data-autocomplete-params    extra query string for the endpoint, e.g. "kind=city&kind=remote".
+ *   data-autocomplete-min       characters before searching (default 2, like the server).
+ * In every case the input fires a bubbling "taxonomy:select" CustomEvent whose detail is
+ * the result object ({id, label, kind?, matched?}), for pages that want to do more.
+ *
+ * What the script adds: role="combobox", aria-autocomplete="list", aria-expanded,
+ * aria-controls and aria-activedescendant on the input; a <ul role="listbox"
+ * class="autocomplete-listbox"> right after it, whose <li role="option"
+ * class="autocomplete-option"> items carry aria-selected on the active one; a polite
+ * live region (class "autocomplete-status") that announces the number of results.
+ * Keyboard: Down/Up move (and open the list), Enter chooses the active option (the form
+ * is not submitted while the list is open), Escape closes the list (a second Escape
+ * clears the text), Tab closes it. Mouse and touch: click an option.
+ * Styling: a few layout properties are set through the CSSOM (allowed by the CSP);
+ * site CSS can refine .autocomplete-listbox / .autocomplete-option[aria-selected="true"].
+ */
+(function () {
+  "use strict";
+
+  var DEBOUNCE_MS = 150;
+  var counter = 0;
+
+  function visuallyHidden(el) {
+    var s = el.style;
+    s.position = "absolute";
+    s.width = "1px";
+    s.height = "1px";
+    s.overflow = "hidden";
+    s.clip = "rect(0 0 0 0)";
+    s.whiteSpace = "nowrap";
+  }
+
+  function Combobox(input) {
+    this.input = input;
+    this.url = input.dataset.autocompleteUrl;
+    this.min = parseInt(input.dataset.autocompleteMin || "2", 10) || 2;
+    this.params = input.dataset.autocompleteParams || "";
+    this.results = [];
+    this.active = -1;
+    this.cache = new Map();
+    this.timer = null;
+    this.controller = null;
+    this.lastQuery = null;
+
+    if (!input.id) {
+      counter += 1;
+      input.id = "taxonomy-autocomplete-" + counter;
+    }
+    this.listbox = document.createElement("ul");
+    this.listbox.id = input.id + "-listbox";
+    this.listbox.className = "autocomplete-listbox";
+    this.listbox.setAttribute("role", "listbox");
+    var label = document.querySelector('label[for="' + input.id + '"]');
+    if (label) {
+      if (!label.id) {
+        label.id = input.id + "-label";
+      }
+      this.listbox.setAttribute("aria-labelledby", label.id);
+    }
+    this.listbox.hidden = true;
+    var ls = this.listbox.style;
+    ls.listStyle = "none";
+    ls.margin = "0";
+    ls.padding = "0";
+    ls.maxHeight = "18rem";
+    ls.overflowY = "auto";
+    ls.border = "1px solid currentColor";
+    ls.borderRadius = "0.25rem";
+
+    this.status = document.createElement("div");
+    this.status.className = "autocomplete-status";
+    this.status.setAttribute("role", "status");
+    this.status.setAttribute("aria-live", "polite");
+    visuallyHidden(this.status);
+
+    input.insertAdjacentElement("afterend", this.listbox);
+    this.listbox.insertAdjacentElement("afterend", this.status);
+
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", this.listbox.id);
+    input.setAttribute("autocomplete", "off");
+
+    input.addEventListener("input", this.onInput.bind(this));
+    input.addEventListener("keydown", this.onKeydown.bind(this));
+    input.addEventListener("blur", this.onBlur.bind(this));
+    // mousedown, not click: choosing must happen before the input loses focus.
+    this.listbox.addEventListener("mousedown", this.onPointer.bind(this));
+  }
+
+  Combobox.prototype.onInput = function () {
+    var self = this;
+    window.clearTimeout(this.timer);
+    var hidden = this.valueField();
+    if (hidden) {
+      hidden.value = ""; // typed text no longer matches the chosen id
+    }
+    this.timer = window.setTimeout(function () {
+      self.search(self.input.value.trim());
+    }, DEBOUNCE_MS);
+  };
+
+  Combobox.prototype.search = function (q) {
+    var self = this;
+    if (q.length < this.min) {
+      this.lastQuery = null;
+      this.show([]);
+      return;
+    }
+    if (q === this.lastQuery) {
+      return;
+    }
+    this.lastQuery = q;
+    if (this.cache.has(q)) {
+      this.show(this.cache.get(q));
+      return;
+    }
+    if (this.controller) {
+      this.controller.abort();
+    }
+    this.controller = new AbortController();
+    var url = this.url + (this.url.indexOf("?") === -1 ? "?" : "&") +
+      "q=" + encodeURIComponent(q) + (this.params ? "&" + this.params : "");
+    fetch(url, {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+      signal: this.controller.signal,
+    })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          return { ok: response.ok, data: data };
+        });
+      })
+      .then(function (answer) {
+        var results = answer.ok && Array.isArray(answer.data.results) ? answer.data.results : [];
+        self.cache.set(q, results);
+        if (self.input.value.trim() === q) {
+          self.show(results, answer.ok ? "" : answer.data.error);
+        }
+      })
+      .catch(function (error) {
+        if (error.name !== "AbortError") {
+          self.lastQuery = null;
+          self.show([], "Suggestions are unavailable right now.");
+        }
+      });
+  };
+
+  Combobox.prototype.show = function (results, message) {
+    this.results = results;
+    this.active = -1;
+    this.listbox.textContent = "";
+    this.input.removeAttribute("aria-activedescendant");
+    for (var i = 0; i < results.length; i += 1) {
+      var item = results[i];
+      var option = document.createElement("li");
+      option.id = this.listbox.id + "-" + i;
+      option.className = "autocomplete-option";
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      option.dataset.index = String(i);
+      option.style.padding = "0.35rem 0.6rem";
+      option.style.cursor = "pointer";
+      option.textContent = item.label;
+      if (item.matched) {
+        var matched = document.createElement("small");
+        matched.className = "autocomplete-matched";
+        matched.textContent = " (" + item.matched + ")";
+        option.appendChild(matched);
+      }
+      this.listbox.appendChild(option);
+    }
+    var open = results.length > 0;
+    this.listbox.hidden = !open;
+    this.input.setAttribute("aria-expanded", open ? "true" : "false");
+    if (message) {
+      this.announce(message);
+    } else if (this.input.value.trim().length >= this.min) {
+      this.announce(
+        open
+          ? results.length + (results.length === 1 ? " suggestion" : " suggestions") +
+            ", use up and down arrows to choose."
+          : "No suggestions."
+      );
+    }
+  };
+
+  Combobox.prototype.announce = function (text) {
+    this.status.textContent = text;
+  };
+
+  Combobox.prototype.close = function () {
+    this.listbox.hidden = true;
+    this.active = -1;
+    this.input.setAttribute("aria-expanded", "false");
+    this.input.removeAttribute("aria-activedescendant");
+  };
+
+  Combobox.prototype.isOpen = function () {
+    return !this.listbox.hidden;
+  };
+
+  Combobox.prototype.move = function (delta) {
+    if (!this.results.length) {
+      return;
+    }
+    if (!this.isOpen()) {
+      this.listbox.hidden = false;
+      this.input.setAttribute("aria-expanded", "true");
+    }
+    var count = this.results.length;
+    this.active = this.active === -1 ? (delta > 0 ? 0 : count - 1) : (this.active + delta + count) % count;
+    var options = this.listbox.children;
+    for (var i = 0; i < options.length; i += 1) {
+      var on = i === this.active;
+      options[i].setAttribute("aria-selected", on ? "true" : "false");
+      options[i].style.background = on ? "var(--pico-primary-background, #1a73e8)" : "";
+      options[i].style.color = on ? "var(--pico-primary-inverse, #fff)" : "";
+    }
+    var current = options[this.active];
+    this.input.setAttribute("aria-activedescendant", current.id);
+    current.scrollIntoView({ block: "nearest" });
+  };
+
+  Combobox.prototype.onKeydown = function (event) {
+    switch (event.key) {
+      case "ArrowDown":
+        event.preventDefault();
+        if (!this.results.length) {
+          this.lastQuery = null;
+          this.search(this.input.value.trim());
+        }
+        this.move(1);
+        break;
+      case "ArrowUp":
+        event.preventDefault();
+        this.move(-1);
+        break;
+      case "Enter":
+        if (this.isOpen() && this.active !== -1) {
+          event.preventDefault();
+          this.choose(this.results[this.active]);
+        } else if (this.isOpen()) {
+          event.preventDefault(); // an open list is not a form submission
+        }
+        break;
+      case "Escape":
+        if (this.isOpen()) {
+          event.preventDefault();
+          this.close();
+        } else if (this.input.value) {
+          event.preventDefault();
+          this.input.value = "";
+          this.lastQuery = null;
+        }
+        break;
+      case "Tab":
+        this.close();
+        break;
+      default:
+        break;
+    }
+  };
+
+  Combobox.prototype.onBlur = function () {
+    this.close();
+  };
+
+  Combobox.prototype.onPointer = function (event) {
+    var option = event.target.closest('[role="option"]');
+    if (!option) {
+      return;
+    }
+    event.preventDefault();
+    this.choose(this.results[parseInt(option.dataset.index, 10)]);
+  };
+
+  Combobox.prototype.valueField = function () {
+    var id = this.input.dataset.autocompleteValue;
+    return id ? document.getElementById(id) : null;
+  };
+
+  Combobox.prototype.addToList = function (item) {
+    var list = document.getElementById(this.input.dataset.autocompleteList || "");
+    var name = this.input.dataset.autocompleteName;
+    if (!list || !name) {
+      return true;
+    }
+    var boxes = list.querySelectorAll('input[type="checkbox"]');
+    var checked = 0;
+    for (var i = 0; i < boxes.length; i += 1) {
+      if (boxes[i].name === name && boxes[i].value === String(item.id)) {
+        boxes[i].checked = true;
+        return true;
+      }
+      if (boxes[i].checked) {
+        checked += 1;
+      }
+    }
+    var max = parseInt(this.input.dataset.autocompleteMax || "0", 10);
+    if (max && checked >= max) {
+      this.announce("You can choose at most " + max + ". Untick one to add " + item.label + ".");
+      return false;
+    }
+    var li = document.createElement("li");
+    var label = document.createElement("label");
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = name;
+    box.value = String(item.id);
+    box.checked = true;
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" " + item.label));
+    li.appendChild(label);
+    list.appendChild(li);
+    return true;
+  };
+
+  Combobox.prototype.choose = function (item) {
+    if (!item) {
+      return;
+    }
+    var hidden = this.valueField();
+    var added = this.addToList(item);
+    if (hidden) {
+      hidden.value = String(item.id);
+      this.input.value = item.label;
+    } else if (added) {
+      this.input.value = "";
+    }
+    this.lastQuery = null;
+    this.close();
+    if (added) {
+      this.announce(item.label + " chosen.");
+    }
+    this.input.dispatchEvent(
+      new CustomEvent("taxonomy:select", { bubbles: true, detail: item })
+    );
+  };
+
+  function init(root) {
+    var inputs = (root || document).querySelectorAll("input[data-autocomplete-url]");
+    for (var i = 0; i < inputs.length; i += 1) {
+      if (!inputs[i].dataset.autocompleteReady) {
+        inputs[i].dataset.autocompleteReady = "true";
+        new Combobox(inputs[i]);
+      }
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      init(document);
+    });
+  } else {
+    init(document);
+  }
+  window.taxonomyAutocomplete = { init: init };
+})();

@@ -92,7 +92,10 @@ class PurchaseAdmin(_ReadOnlyAdmin):
     def amount_display(self, purchase: Purchase) -> str:
         return money(purchase.amount, purchase.currency)
 
-    @admin.action(description="Refund selected purchases in full on Stripe")
+    def has_refund_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("billing.refund_purchase")
+
+    @admin.action(description="Refund selected purchases in full on Stripe", permissions=["refund"])
     def refund_on_stripe(self, request: HttpRequest, queryset: QuerySet[Purchase]) -> None:
         for purchase in queryset:
             try:

@@ -181,6 +181,7 @@ class Purchase(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["stripe_payment_intent_id"])]
+        permissions = [("refund_purchase", "Can refund purchases on Stripe")]
 
     def __str__(self) -> str:
         return f"Purchase #{self.pk}: {self.plan_name}"

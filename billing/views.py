@@ -7,7 +7,7 @@ import stripe
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -82,7 +82,12 @@ def checkout(request: HttpRequest, plan: str) -> HttpResponse:
                 "please try again in a few minutes.",
             )
             return redirect("billing:checkout", plan=chosen.slug)
-        return redirect(url, status=303) if url else redirect("billing:index")
+        if not url:
+            return redirect("billing:index")
+        # 303: the browser follows with a GET to Stripe's page.
+        response = HttpResponseRedirect(url)
+        response.status_code = 303
+        return response
     return render(request, "billing/checkout.html", {"plan": chosen})
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("privacy.urls")),
     path("billing/", include("billing.urls")),
+    path("profile/", include("profiles.urls")),
     path("taxonomy/", include("taxonomy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
+
+from . import services
+from .models import CV, ContactDetails, Profile
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "headline", "open_to_recruiters", "updated_at")
+    list_filter = ("open_to_recruiters", "seniority")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__name", "headline")
+    raw_id_fields = ("user", "target_occupations", "target_places")
+    readonly_fields = ("created_at", "updated_at", "job_letter_updated_at")
+
+
+@admin.register(ContactDetails)
+class ContactDetailsAdmin(admin.ModelAdmin):
+    list_display = ("user", "city", "country", "updated_at")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__name", "city", "postal_code")
+    raw_id_fields = ("user",)
+
+
+@admin.register(CV)
+class CVAdmin(admin.ModelAdmin):
+    """Staff can find and remove a CV (its file goes too); they cannot edit or add one."""
+
+    list_display = (
+        "original_name",
+        "owner",
+        "size_label",
+        "is_current",
+        "text_state",
+        "uploaded_at",
+    )
+    list_filter = ("text_state", "kind", "is_current")
+    list_select_related = ("owner",)
+    search_fields = ("owner__email", "owner__name", "original_name", "sha256")
+    date_hierarchy = "uploaded_at"
+    exclude = ("text", "file")  # staff remove CVs; they do not read them
+    readonly_fields = (
+        "owner",
+        "original_name",
+        "kind",
+        "content_type",
+        "size",
+        "sha256",
+        "is_current",
+        "text_state",
+        "text_extracted_at",
+        "uploaded_at",
+    )
+
+    @admin.display(description="size", ordering="size")
+    def size_label(self, obj: CV) -> str:
+        return filesizeformat(obj.size)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: CV | None = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: CV) -> None:
+        services.delete_cv(cv=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CV]) -> None:
+        for cv in queryset.select_related("owner"):
+            services.delete_cv(cv=cv)

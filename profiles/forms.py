@@ -1,0 +1,324 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django_countries.fields import CountryField
+
+from accounts.models import User
+from taxonomy import search
+from taxonomy.models import Occupation, Place
+
+from . import cv_validation
+from .letters import MAX_LETTER_CHARS
+from .models import MAX_TARGETS, Profile
+from .services import cvs_of
+from .widgets import TargetsWidget
+
+CONTACT_FIELDS = ("address_line1", "address_line2", "city", "postal_code", "country", "phone")
+PROFESSIONAL_FIELDS = (
+    "headline",
+    "summary",
+    "years_of_experience",
+    "seniority",
+    "skills",
+    "languages",
+    "linkedin_url",
+    "open_to_recruiters",
+)
+
+_LINKEDIN_HOST = re.compile(r"^(?:(?:www|[a-z]{2})\.)?linkedin\.com$")
+_LINKEDIN_PATH = re.compile(r"^/in/([\w%-]{3,100})/?$")
+
+
+def normalise_linkedin_url(value: str) -> str:
+    """``https://www.linkedin.com/in/<name>/`` or a ValidationError: personal profiles only."""
+    error = ValidationError(
+        "Enter the address of your LinkedIn profile, like https://www.linkedin.com/in/your-name/.",
+        code="linkedin",
+    )
+    parts = urlsplit(value.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        raise error from None
+    host = (parts.hostname or "").lower()
+    if (
+        parts.scheme not in ("http", "https")
+        or port is not None
+        or parts.username
+        or parts.password
+        or not _LINKEDIN_HOST.match(host)
+    ):
+        raise error
+    match = _LINKEDIN_PATH.match(parts.path)
+    if not match:
+        raise error
+    return f"https://www.linkedin.com/in/{match.group(1)}/"
+
+
+def _split_list(value: str, *, max_items: int, max_length: int, label: str) -> list[str]:
+    items: list[str] = []
+    seen: set[str] = set()
+    for raw in re.split(r"[,;\n]", value or ""):
+        item = " ".join(raw.split())
+        if not item or item.casefold() in seen:
+            continue
+        if len(item) > max_length:
+            raise ValidationError(f"Keep each {label} under {max_length} characters.")
+        seen.add(item.casefold())
+        items.append(item)
+    if len(items) > max_items:
+        raise ValidationError(f"List at most {max_items} {label}s.")
+    return items
+
+
+class TargetChoiceField(forms.ModelMultipleChoiceField):
+    """Up to MAX_TARGETS taxonomy entries, checked before any query runs."""
+
+    def __init__(self, *args: Any, noun: str, **kwargs: Any) -> None:
+        self.noun = noun
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        if value and len(value) > MAX_TARGETS:
+            raise ValidationError(f"Choose at most {MAX_TARGETS} {self.noun}s.", code="max")
+        return super().clean(value)
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(
+        label="Full name", max_length=150, help_text="As recruiters will see it on your letter."
+    )
+
+    address_line1 = forms.CharField(label="Address line 1", max_length=200, required=False)
+    address_line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
+    city = forms.CharField(label="Town or city", max_length=100, required=False)
+    postal_code = forms.CharField(label="Postal code", max_length=20, required=False)
+    country = CountryField(blank=True).formfield(label="Country")
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=40,
+        required=False,
+        help_text="With the country code (e.g. +44 20 7946 0958), or a local number "
+        "if you chose your country above.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    headline = forms.CharField(
+        max_length=120,
+        required=False,
+        help_text='One line recruiters read first, e.g. "Commercial lawyer, 8 years in M&A".',
+    )
+    summary = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="A few sentences about your experience and what you do best.",
+    )
+    years_of_experience = forms.IntegerField(
+        label="Years of experience", min_value=0, max_value=70, required=False
+    )
+    seniority = forms.ChoiceField(choices=[("", "—"), *Profile.Seniority.choices], required=False)
+    skills = forms.CharField(
+        max_length=2000, required=False, help_text="Separated by commas, e.g. contract law, GDPR."
+    )
+    languages = forms.CharField(
+        max_length=500, required=False, help_text="Separated by commas, e.g. English, French."
+    )
+    target_occupations = TargetChoiceField(
+        label="Occupations you are looking for",
+        noun="occupation",
+        queryset=Occupation.objects.all(),
+        required=False,
+        widget=TargetsWidget(kind="occupations"),
+        help_text=f"Up to {MAX_TARGETS}. Type a job title, e.g. attorney, nurse, welder.",
+    )
+    target_places = TargetChoiceField(
+        label="Where you want to work",
+        noun="place",
+        queryset=Place.objects.all(),
+        required=False,
+        widget=TargetsWidget(kind="places"),
+        help_text=f"Up to {MAX_TARGETS} cities or countries, or Remote.",
+    )
+    linkedin_url = forms.CharField(
+        label="LinkedIn profile",
+        max_length=200,
+        required=False,
+        help_text="Optional, e.g. https://www.linkedin.com/in/your-name/",
+        widget=forms.URLInput(),
+    )
+    open_to_recruiters = forms.BooleanField(
+        label="Open to recruiters",
+        required=False,
+        help_text="When on, we match you with recruiters for your targets. "
+        "Nothing is sent to anyone until you choose recruiters and confirm.",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            ("About you", [self["name"], self["headline"], self["summary"]]),
+            (
+                "Experience",
+                [self[n] for n in ("years_of_experience", "seniority", "skills", "languages")],
+            ),
+            (
+                "What you are looking for",
+                [self["target_occupations"], self["target_places"], self["open_to_recruiters"]],
+            ),
+            ("Links", [self["linkedin_url"]]),
+            ("Contact details (never shared with recruiters)", [self[n] for n in CONTACT_FIELDS]),
+        ]
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_skills(self) -> list[str]:
+        return _split_list(self.cleaned_data["skills"], max_items=30, max_length=60, label="skill")
+
+    def clean_languages(self) -> list[str]:
+        return _split_list(
+            self.cleaned_data["languages"], max_items=15, max_length=40, label="language"
+        )
+
+    def clean_target_occupations(self) -> list[Occupation]:
+        return self._with_typed_target(
+            "target_occupations", Occupation, search.search_occupations, "occupation"
+        )
+
+    def clean_target_places(self) -> list[Place]:
+        return self._with_typed_target("target_places", Place, search.search_places, "place")
+
+    def _with_typed_target(self, name: str, model: Any, find: Any, noun: str) -> list[Any]:
+        """Without JavaScript, the words typed in the search box add their best match."""
+        chosen = list(self.cleaned_data[name])
+        typed = " ".join(str(self.data.get(f"{name}_search", "")).split())
+        if not typed:
+            return chosen
+        try:
+            results = find(typed, limit=1)
+        except search.BadQuery as error:
+            raise ValidationError(str(error)) from None
+        match = model.objects.filter(pk=results[0].id).first() if results else None
+        if match is None:
+            raise ValidationError(f"We found no {noun} matching “{typed}”. Try other words.")
+        if match not in chosen:
+            chosen.append(match)
+        if len(chosen) > MAX_TARGETS:
+            raise ValidationError(f"Choose at most {MAX_TARGETS} {noun}s.", code="max")
+        return chosen
+
+    def clean_linkedin_url(self) -> str:
+        value = self.cleaned_data["linkedin_url"]
+        return normalise_linkedin_url(value) if value else ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        raw_phone = cleaned.get("phone")
+        if raw_phone:
+            cleaned["phone"] = self._clean_phone(raw_phone, cleaned.get("country") or None)
+        if cleaned.get("open_to_recruiters"):
+            if "target_occupations" in cleaned and not cleaned["target_occupations"]:
+                self.add_error(
+                    "target_occupations",
+                    "To be open to recruiters, choose at least one occupation.",
+                )
+            if "target_places" in cleaned and not cleaned["target_places"]:
+                self.add_error(
+                    "target_places",
+                    "To be open to recruiters, choose at least one place (or Remote).",
+                )
+        return cleaned
+
+    def _clean_phone(self, raw: str, region: str | None) -> str:
+        message = (
+            "This does not look like a valid phone number. "
+            "Include the country code, e.g. +44 20 7946 0958."
+        )
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            self.add_error("phone", message)
+            return raw
+        if not phonenumbers.is_valid_number(number):
+            self.add_error("phone", message)
+            return raw
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def contact_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in CONTACT_FIELDS}
+
+    def professional_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in PROFESSIONAL_FIELDS}
+
+
+def profile_initial(*, user: User, profile: Profile, contact: Any) -> dict[str, Any]:
+    initial: dict[str, Any] = {"name": user.name}
+    for name in CONTACT_FIELDS:
+        initial[name] = getattr(contact, name)
+    initial["phone"] = contact.phone.as_international if contact.phone else ""
+    for name in PROFESSIONAL_FIELDS:
+        initial[name] = getattr(profile, name)
+    initial["skills"] = ", ".join(profile.skills)
+    initial["languages"] = ", ".join(profile.languages)
+    initial["target_occupations"] = [o.pk for o in profile.target_occupations.all()]
+    initial["target_places"] = [p.pk for p in profile.target_places.all()]
+    return initial
+
+
+class JobLetterForm(forms.Form):
+    text = forms.CharField(
+        label="Your job letter",
+        max_length=MAX_LETTER_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text="Plain text: leave a blank line between paragraphs. You may also use "
+        "<strong>, <em>, lists (<ul>, <li>) and links (<a href>); anything else is removed.",
+    )
+
+
+class CVUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CV file",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": cv_validation.ACCEPT}),
+        error_messages={"empty": "This file is empty. Please choose your CV again."},
+    )
+
+    def __init__(self, *args: Any, owner: User, too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.too_large = too_large
+        self.validated: cv_validation.ValidatedCV | None = None
+        self.fields["file"].help_text = (
+            f"PDF or Word (.docx), up to {cv_validation.max_size_label()}. "
+            f"You can keep up to {settings.CV_MAX_PER_PERSON} CVs."
+        )
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data.get("file")
+        if self.too_large:
+            raise cv_validation.too_large_error()
+        if not upload:
+            raise ValidationError("Please choose a file to upload.", code="required")
+        if cvs_of(self.owner).count() >= settings.CV_MAX_PER_PERSON:
+            raise ValidationError(
+                f"You already have {settings.CV_MAX_PER_PERSON} CVs. "
+                "Delete one before uploading another.",
+                code="limit",
+            )
+        self.validated = cv_validation.validate_cv(
+            file=upload, filename=upload.name or "", size=upload.size
+        )
+        return upload

@@ -1,0 +1,216 @@
+"""What a seeker tells us about themselves: contact details (§2.1), the professional
+profile and job letter recruiters read (§2.2), and their CV files (§2.6).
+
+Contact details live apart from the profile on purpose: the profile is what a
+packet shares with recruiters, the postal address and phone are not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils import timezone
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+
+from privacy.registry import Erasure, personal_data
+
+MAX_TARGETS = 5
+
+
+@personal_data(
+    section="2.1",
+    category="Postal address and phone",
+    purpose="To contact you about your account if email is not enough. "
+    "Never shared with recruiters.",
+    fields=("address_line1", "address_line2", "city", "postal_code", "country", "phone"),
+    user_path="user",
+    erasure=Erasure.DELETE,
+    retention="As long as you keep your account; you can clear it at any time.",
+)
+class ContactDetails(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_details"
+    )
+    address_line1 = models.CharField("address line 1", max_length=200, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField("town or city", max_length=100, blank=True)
+    postal_code = models.CharField("postal code", max_length=20, blank=True)
+    country = CountryField(blank=True)
+    phone = PhoneNumberField("phone number", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "contact details"
+        verbose_name_plural = "contact details"
+
+    def __str__(self) -> str:
+        return f"Contact details of user {self.user_id}"
+
+
+def _export_profile(user: Any) -> list[dict[str, Any]]:
+    rows = Profile.objects.filter(user=user).prefetch_related("target_occupations", "target_places")
+    return [
+        {
+            "headline": p.headline,
+            "summary": p.summary,
+            "years_of_experience": p.years_of_experience,
+            "seniority": p.get_seniority_display() if p.seniority else "",
+            "skills": list(p.skills),
+            "languages": list(p.languages),
+            "target_occupations": [o.title for o in p.target_occupations.all()],
+            "target_places": [place.label for place in p.target_places.all()],
+            "linkedin_url": p.linkedin_url,
+            "open_to_recruiters": p.open_to_recruiters,
+            "job_letter": p.job_letter,
+            "job_letter_updated_at": (
+                p.job_letter_updated_at.isoformat() if p.job_letter_updated_at else None
+            ),
+            "updated_at": p.updated_at.isoformat(),
+        }
+        for p in rows
+    ]
+
+
+@personal_data(
+    section="2.2",
+    category="Professional profile and job letter",
+    purpose="To match you with recruiters for the jobs and places you choose, and to show "
+    "them who you are (only when you send to them).",
+    fields=(
+        "headline",
+        "summary",
+        "years_of_experience",
+        "seniority",
+        "skills",
+        "languages",
+        "target_occupations",
+        "target_places",
+        "linkedin_url",
+        "open_to_recruiters",
+        "job_letter",
+        "job_letter_updated_at",
+    ),
+    user_path="user",
+    erasure=Erasure.DELETE,
+    retention="As long as you keep your account; you can change or clear it at any time.",
+    exporter=_export_profile,
+)
+class Profile(models.Model):
+    class Seniority(models.TextChoices):
+        ENTRY = "entry", "Entry level / graduate"
+        JUNIOR = "junior", "Junior"
+        MID = "mid", "Mid-level"
+        SENIOR = "senior", "Senior"
+        LEAD = "lead", "Lead / principal"
+        MANAGER = "manager", "Manager"
+        EXECUTIVE = "executive", "Director / executive"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    headline = models.CharField(
+        max_length=120, blank=True, help_text='One line, e.g. "Commercial lawyer, 8 years".'
+    )
+    summary = models.TextField(max_length=2000, blank=True)
+    years_of_experience = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(70)]
+    )
+    seniority = models.CharField(max_length=20, choices=Seniority.choices, blank=True)
+    skills = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    target_occupations = models.ManyToManyField(
+        "taxonomy.Occupation", blank=True, related_name="seeker_profiles"
+    )
+    target_places = models.ManyToManyField(
+        "taxonomy.Place", blank=True, related_name="seeker_profiles"
+    )
+    linkedin_url = models.URLField("LinkedIn profile", max_length=200, blank=True)
+    open_to_recruiters = models.BooleanField(
+        "open to recruiters",
+        default=False,
+        help_text="When on, we match you with recruiters; nothing is sent without your consent.",
+    )
+    # Sanitised markup (profiles.letters.sanitise_letter); rendered by
+    # templates/profiles/_job_letter.html, the one place recruiters see it.
+    job_letter = models.TextField(blank=True)
+    job_letter_updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "profile"
+
+    def __str__(self) -> str:
+        return f"Profile of user {self.user_id}"
+
+
+@personal_data(
+    section="2.6",
+    category="CVs",
+    purpose="Your CV files, sent to the recruiters you choose; their text is used to match "
+    "you with recruiters.",
+    fields=(
+        "file",
+        "original_name",
+        "kind",
+        "size",
+        "sha256",
+        "is_current",
+        "text",
+        "text_state",
+        "uploaded_at",
+    ),
+    file_fields=("file",),
+    user_path="owner",
+    erasure=Erasure.DELETE,
+    retention="Until you delete the CV or your account; the stored file is deleted with it.",
+)
+class CV(models.Model):
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word document"
+
+    class TextState(models.TextChoices):
+        PENDING = "pending", "Reading the text…"
+        DONE = "done", "Text read"
+        FAILED = "failed", "Text could not be read"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cvs"
+    )
+    # The storage key comes from jobletters.lib.files.generate_key, never from the upload.
+    file = models.FileField(max_length=255)
+    original_name = models.CharField(
+        "file name", max_length=255, help_text="Sanitised, for display only."
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField("size in bytes")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    is_current = models.BooleanField("current", default=False)
+    text = models.TextField(blank=True)
+    text_state = models.CharField(
+        max_length=10, choices=TextState.choices, default=TextState.PENDING
+    )
+    text_extracted_at = models.DateTimeField(null=True, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "CV"
+        verbose_name_plural = "CVs"
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=models.Q(is_current=True),
+                name="profiles_cv_one_current_per_owner",
+            )
+        ]
+        indexes = [models.Index(fields=["owner", "-uploaded_at"], name="profiles_cv_owner_recent")]
+
+    def __str__(self) -> str:
+        return self.original_name

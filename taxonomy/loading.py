@@ -233,3 +233,14 @@ def load_taxonomy(
     report.cities, report.countries = places.cities, places.countries
     report.skipped_cities = places.skipped_cities
     return report
+
+
+def ensure_loaded() -> bool:
+    """Load the taxonomy if it is missing (e.g. a test database flushed by a
+    transactional test); True when it had to load. `migrate` normally does it."""
+    from .models import Occupation, Place
+
+    if Occupation.objects.exists() and Place.objects.filter(kind="remote").exists():
+        return False
+    load_taxonomy()
+    return True

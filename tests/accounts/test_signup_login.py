@@ -109,3 +109,15 @@ def test_password_reset_email_goes_out_for_known_address_only_without_enumeratio
         assert response["Location"] == "/accounts/password/reset/done/"
     reset = [m for m in mail.outbox if "/accounts/password/reset/key/" in m.body]
     assert [m.to for m in reset] == [[seeker.email]]
+
+
+def test_changing_the_password_sends_a_warning_email(seeker_client, seeker, password):
+    response = seeker_client.post(
+        "/accounts/password/change/",
+        {"oldpassword": password, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    seeker.refresh_from_db()
+    assert seeker.check_password(NEW_PASSWORD)
+    [notice] = [m for m in mail.outbox if m.to == [seeker.email]]
+    assert "password" in notice.subject.lower()

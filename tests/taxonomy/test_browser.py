@@ -1,0 +1,112 @@
+"""The autocomplete combobox in headless Chromium, against the real endpoints.
+
+The markup follows the contract at the top of static/js/taxonomy-autocomplete.js;
+it is put on a real page of the site (so the site's CSP applies) and the script
+is loaded from static files, as a template would.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.templatetags.static import static
+from django.urls import reverse
+
+from taxonomy.loading import ensure_loaded
+from taxonomy.models import Occupation, Place
+
+pytestmark = pytest.mark.browser
+
+MARKUP = """
+<form id="targets-form" action="/nowhere/" method="get">
+  <label for="occupation-search">Occupation</label>
+  <input type="text" id="occupation-search"
+         data-autocomplete-url="{occupations}"
+         data-autocomplete-list="chosen" data-autocomplete-name="target_occupations"
+         data-autocomplete-max="2">
+  <ul id="chosen"></ul>
+  <label for="place-search">Place</label>
+  <input type="text" id="place-search" data-autocomplete-url="{places}"
+         data-autocomplete-value="place-id">
+  <input type="hidden" id="place-id" name="place">
+</form>
+"""
+
+
+@pytest.fixture
+def page(live_server, live_browser, _taxonomy_session, transactional_db):
+    ensure_loaded()  # committed: the live server's thread sees it
+    page = live_browser
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and violations.append(message.text)
+        ),
+    )
+    page.goto(live_server.url + reverse("home"))
+    markup = MARKUP.format(
+        occupations=reverse("taxonomy:occupations"), places=reverse("taxonomy:places")
+    )
+    page.evaluate(
+        "html => document.querySelector('main').insertAdjacentHTML('beforeend', html)", markup
+    )
+    page.add_script_tag(url=live_server.url + static("js/taxonomy-autocomplete.js"))
+    page.wait_for_function("() => window.taxonomyAutocomplete !== undefined")
+    yield page
+    assert violations == []
+
+
+def test_keyboard_choice_adds_the_occupation_to_the_list(page):
+    search = page.get_by_role("combobox", name="Occupation")
+    assert search.get_attribute("aria-expanded") == "false"
+    search.press_sequentially("attor", delay=30)
+    option = page.get_by_role("option", name="Lawyers (attorney)")
+    option.wait_for()
+    assert search.get_attribute("aria-expanded") == "true"
+    assert "suggestion" in page.locator(".autocomplete-status").first.text_content()
+
+    search.press("ArrowDown")
+    active = search.get_attribute("aria-activedescendant")
+    assert active == page.get_by_role("option").first.get_attribute("id")
+    assert page.get_by_role("option").first.get_attribute("aria-selected") == "true"
+    search.press("Enter")
+
+    lawyers = Occupation.objects.get(code="2611")
+    box = page.locator(f'#chosen input[name="target_occupations"][value="{lawyers.pk}"]')
+    assert box.is_checked()
+    assert search.input_value() == ""
+    assert search.get_attribute("aria-expanded") == "false"
+    assert "/nowhere/" not in page.url  # Enter chose; it did not submit the form
+
+
+def test_escape_closes_then_clears(page):
+    search = page.get_by_role("combobox", name="Place")
+    search.press_sequentially("Lond", delay=30)
+    page.get_by_role("option", name="London, United Kingdom").wait_for()
+    assert page.get_by_role("option").first.text_content() == "London, United Kingdom"
+    search.press("Escape")
+    assert search.get_attribute("aria-expanded") == "false"
+    assert page.locator("#place-search-listbox").is_hidden()
+    search.press("Escape")
+    assert search.input_value() == ""
+
+
+def test_click_chooses_a_single_place_into_the_hidden_field(page):
+    search = page.get_by_role("combobox", name="Place")
+    search.press_sequentially("London, Cana", delay=30)
+    page.get_by_role("option", name="London, Ontario, Canada").click()
+    london_ca = Place.objects.get(name="London", country="CA", kind="city")
+    assert page.locator("#place-id").input_value() == str(london_ca.pk)
+    assert search.input_value() == "London, Ontario, Canada"
+
+
+def test_the_list_refuses_more_than_its_maximum(page):
+    search = page.get_by_role("combobox", name="Occupation")
+    for q, name in (("nurse", "Nursing professionals (nurse)"), ("chef", "Chefs (chef)")):
+        search.fill("")
+        search.press_sequentially(q, delay=30)
+        page.get_by_role("option", name=name).click()
+    search.press_sequentially("lawyer", delay=30)
+    page.get_by_role("option", name="Lawyers (lawyer)").click()
+    assert page.locator("#chosen input:checked").count() == 2
+    assert "at most 2" in page.locator(".autocomplete-status").first.text_content()

@@ -22,7 +22,10 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
+
+from jobletters.lib.emails import send_templated_email
 
 from . import gateway
 from .models import BillingAccount, LedgerEntry, Plan, Purchase, Reservation, WebhookEvent
@@ -44,6 +47,13 @@ class CheckoutUnavailable(Exception):
 
 class RefundNotPossible(Exception):
     pass
+
+
+class TooManyCheckouts(Exception):
+    """Too many unpaid checkouts started recently (each one is a call to Stripe)."""
+
+
+MAX_OPEN_CHECKOUTS_PER_HOUR = 10
 
 
 # --- Balance ------------------------------------------------------------------------
@@ -176,6 +186,13 @@ def start_checkout(*, user: Any, plan: Plan, success_url: str, cancel_url: str) 
     Nothing is credited here: only a verified ``checkout.session.completed`` does that.
     """
     account = _account_for(user)
+    recent = Purchase.objects.filter(
+        account=account,
+        status=Purchase.Status.PENDING,
+        created_at__gte=timezone.now() - timedelta(hours=1),
+    )
+    if recent.count() >= MAX_OPEN_CHECKOUTS_PER_HOUR:
+        raise TooManyCheckouts
     try:
         if not account.stripe_customer_id:
             # One Stripe customer per person, created once: the idempotency key makes
@@ -381,6 +398,9 @@ def _grant(account: BillingAccount, purchase: Purchase) -> None:
     )
     purchase.paid_at = timezone.now()
     purchase.status = Purchase.Status.PAID
+    from .tasks import send_purchase_confirmation_task
+
+    send_purchase_confirmation_task.delay_on_commit(purchase.pk)
     # A refund that arrived before the payment was confirmed applies now.
     _apply_refunds(account, purchase)
 
@@ -417,6 +437,28 @@ _HANDLERS = {
     "checkout.session.expired": _on_session_expired,
     "charge.refunded": _on_charge_refunded,
 }
+
+
+def send_purchase_confirmation(*, purchase_id: int) -> bool:
+    """Email the person that their sends were added (policy §8: transaction emails)."""
+    purchase = Purchase.objects.select_related("account__user").get(pk=purchase_id)
+    user = purchase.account.user
+    if user is None or not purchase.is_granted:
+        return False
+    send_templated_email(
+        template="billing/emails/sends_added",
+        to=[user.email],
+        context={
+            "name": user.get_short_name(),
+            "plan_name": purchase.plan_name,
+            "sends": purchase.sends,
+            "amount": purchase.amount,
+            "currency": purchase.currency,
+            "balance": _available(purchase.account_id),
+            "billing_path": reverse("billing:index"),
+        },
+    )
+    return True
 
 
 # --- Staff: refunds --------------------------------------------------------------------

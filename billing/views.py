@@ -76,6 +76,13 @@ def checkout(request: HttpRequest, plan: str) -> HttpResponse:
                 + "?session_id={CHECKOUT_SESSION_ID}",
                 cancel_url=absolute_url(reverse("billing:index")) + "?cancelled=1",
             )
+        except services.TooManyCheckouts:
+            messages.error(
+                request,
+                "You have started many checkouts in the last hour without paying. "
+                "Please finish one of them or try again later.",
+            )
+            return render(request, "billing/checkout.html", {"plan": chosen}, status=429)
         except services.CheckoutUnavailable:
             messages.error(
                 request,

@@ -151,3 +151,16 @@ def test_someone_elses_success_page_is_404(other_seeker_client, purchase):
     url = f"/billing/success/?session_id={purchase.stripe_checkout_session_id}"
     assert other_seeker_client.get(url).status_code == 404
     assert other_seeker_client.get("/billing/success/").status_code == 404
+
+
+def test_starting_many_unpaid_checkouts_is_limited(seeker_client, plan, stripe_double):
+    from billing.services import MAX_OPEN_CHECKOUTS_PER_HOUR
+
+    for _ in range(MAX_OPEN_CHECKOUTS_PER_HOUR):
+        assert seeker_client.post("/billing/checkout/starter/").status_code == 303
+
+    response = seeker_client.post("/billing/checkout/starter/")
+
+    assert response.status_code == 429
+    assert b"started many checkouts" in response.content
+    assert len(stripe_double.calls("/v1/checkout/sessions")) == MAX_OPEN_CHECKOUTS_PER_HOUR

@@ -324,3 +324,31 @@ def test_concurrent_duplicate_deliveries_grant_exactly_once(live_server, seeker,
     assert available_sends(user=seeker) == 25
     assert LedgerEntry.objects.filter(kind="purchase").count() == 1
     assert WebhookEvent.objects.count() == 1
+
+
+def test_the_person_gets_one_email_when_the_sends_are_added(
+    client, seeker, purchase, mailoutbox, django_capture_on_commit_callbacks
+):
+    body = _completed(purchase)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(client, body)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(client, body)
+
+    (message,) = mailoutbox
+    assert message.to == ["seeker@example.com"]
+    assert message.subject == "25 recruiter sends added to your Job Letters account"
+    assert "£25.00" in message.body and "you now have 25 available" in message.body
+    assert "SW1A" not in message.body and "Privacy Street" not in message.body
+
+
+def test_the_database_refuses_a_second_grant_for_one_purchase(seeker, purchase):
+    from django.db import IntegrityError, transaction
+
+    LedgerEntry.objects.create(
+        account=purchase.account, kind="purchase", sends=25, purchase=purchase
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.create(
+            account=purchase.account, kind="purchase", sends=25, purchase=purchase
+        )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from kombu import Queue
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -337,7 +337,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES = tuple(Queue(name) for name in ("default", "packets", "privacy"))
+# Each queue has its own exchange and routing key: a shared key would copy every
+# message into every queue.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name, type="direct"), routing_key=name)
+    for name in ("default", "packets", "privacy")
+)
+CELERY_TASK_DEFAULT_EXCHANGE = "default"
+CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
 CELERY_TASK_ROUTES = {
     "recruiters.tasks.*": {"queue": "packets"},
     "privacy.tasks.*": {"queue": "privacy"},

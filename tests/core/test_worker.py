@@ -21,8 +21,8 @@ from jobletters.celery import app as celery_app
 
 
 @pytest.fixture
-def real_worker(settings, tmp_path):
-    celery_app.conf.task_always_eager = False
+def broker(tmp_path):
+    """The configured broker, emptied; the filesystem broker gets a private folder."""
     saved_options = dict(celery_app.conf.broker_transport_options or {})
     if celery_app.conf.broker_url.startswith("filesystem://"):
         queue = tmp_path / "broker"
@@ -33,11 +33,23 @@ def real_worker(settings, tmp_path):
             "control_folder": str(tmp_path / "control"),
             "store_processed": False,
         }
+    celery_app._after_fork()  # drop pooled connections made with the old options
+    with celery_app.connection_for_write() as conn:
+        for queue in celery_app.conf.task_queues:  # declared with their bindings, as a worker does
+            queue(conn.default_channel).declare()
     celery_app.control.purge()  # nothing left over from an earlier run
+    yield celery_app
+    celery_app.control.purge()
+    celery_app.conf.broker_transport_options = saved_options
+    celery_app._after_fork()
+
+
+@pytest.fixture
+def real_worker(broker):
+    celery_app.conf.task_always_eager = False
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
     celery_app.conf.task_always_eager = True
-    celery_app.conf.broker_transport_options = saved_options
 
 
 def _wait_until(predicate, timeout: float = 20.0) -> bool:
@@ -81,7 +93,23 @@ def test_celery_is_configured_for_safe_delivery():
     assert conf.task_acks_late is True
     assert conf.task_reject_on_worker_lost is True
     assert conf.task_time_limit and conf.task_soft_time_limit < conf.task_time_limit
-    assert {q.name for q in conf.task_queues} == {"default", "packets", "privacy"}
+    assert {(q.name, q.exchange.name, q.routing_key) for q in conf.task_queues} == {
+        ("default", "default", "default"),
+        ("packets", "packets", "packets"),
+        ("privacy", "privacy", "privacy"),
+    }
     assert conf.beat_schedule["clear-expired-sessions"]["task"] == (
         "accounts.tasks.clear_expired_sessions"
     )
+
+
+def test_a_message_lands_in_its_own_queue_only(broker):
+    # A shared routing key would copy every message into every queue (and run it thrice).
+    sizes = {}
+    with broker.connection_for_write() as conn:
+        broker.send_task("accounts.tasks.clear_expired_sessions", queue="packets", connection=conn)
+        for name in ("default", "packets", "privacy"):
+            sizes[name] = 0
+            while conn.default_channel.basic_get(name, no_ack=True) is not None:
+                sizes[name] += 1
+    assert sizes == {"default": 0, "packets": 1, "privacy": 0}

@@ -51,6 +51,7 @@ MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 100
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 20
+SUBSTRING_MIN_LENGTH = 3
 
 EXACT, PREFIX, WORD_PREFIX, WORDS, SIMILAR = range(5)
 
@@ -121,11 +122,16 @@ def _trigrams() -> bool:
 def _tiers(text: str) -> tuple[list[tuple[int, Q]], Q]:
     """(rank, condition) pairs, and the filter that any of them matches."""
     words = text.split()
-    tiers = [
-        (EXACT, Q(normalised=text)),
-        (PREFIX, Q(normalised__startswith=text)),
-        (WORD_PREFIX, Q(normalised__contains=" " + text)),
-    ]
+    exact = Q(normalised=text)
+    prefix = Q(normalised__startswith=text)
+    word_prefix = Q(normalised__contains=" " + text)
+    tiers = [(EXACT, exact), (PREFIX, prefix), (WORD_PREFIX, word_prefix)]
+    if len(text) < SUBSTRING_MIN_LENGTH:
+        # Two letters inside words or "similar" to them match thousands of names
+        # and say nothing: only whole-name and word prefixes count.
+        return tiers, exact | prefix | word_prefix
+    # Being inside the name covers the first three tiers: the filter stays short
+    # (fewer index scans); the rank still tells them apart.
     inside = Q(normalised__contains=text)
     if len(words) > 1:
         every_word = Q()
@@ -133,14 +139,13 @@ def _tiers(text: str) -> tuple[list[tuple[int, Q]], Q]:
             every_word &= Q(normalised__startswith=word) | Q(normalised__contains=" " + word)
         inside |= every_word
     tiers.append((WORDS, inside))
+    matches = inside
     if _trigrams():
         similar = Q(TrigramSimilar(F("normalised"), Value(text))) | Q(
             TrigramStrictWordSimilar(F("normalised"), Value(text))
         )
         tiers.append((SIMILAR, similar))
-    matches = Q()
-    for _, condition in tiers:
-        matches |= condition
+        matches |= similar
     return tiers, matches
 
 

@@ -48,8 +48,11 @@ deploy-check: install
 	  ALLOWED_HOSTS=jobletters.example SITE_URL=https://jobletters.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+# Each benchmark prints ratios against a baseline measured in the same run.
+# Uses DATABASE_URL when set (the figures in notes are from PostgreSQL).
 bench: install
-	$(PY) bench/run.py
+	$(PY) manage.py migrate --noinput
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 # Re-vendor the CSS library into static/ (committed, so running the app needs no npm).
 vendor:

@@ -1,0 +1,86 @@
+"""A seeker completes the profile and manages a CV in headless Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from profiles.models import CV, Profile
+from taxonomy.models import Occupation, OccupationTitle, Place
+from tests.factories import DEFAULT_PASSWORD
+
+from . import builders
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _vocabulary() -> None:
+    # A transactional test may start after another one emptied the tables.
+    lawyers, _ = Occupation.objects.get_or_create(code="2611", defaults={"title": "Lawyers"})
+    if not OccupationTitle.objects.filter(occupation=lawyers, normalised="attorney").exists():
+        OccupationTitle.objects.create(occupation=lawyers, title="Attorney", locale="en-US")
+    if not Place.objects.filter(name="London", country="GB").exists():
+        Place.objects.create(kind="city", name="London", country="GB", population=8_961_989)
+
+
+def _log_in(page, base: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill("seeker@example.com")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/dashboard/")
+
+
+def test_seeker_fills_profile_and_uploads_a_cv(live_server, live_browser, seeker):
+    _vocabulary()
+    page = live_browser
+    base = live_server.url
+    _log_in(page, base)
+    assert "complete" in page.locator("article[aria-labelledby=profile-panel-heading]").inner_text()
+
+    page.get_by_role("link", name="Profile", exact=True).click()
+    page.get_by_label("Headline").fill("Commercial lawyer, 8 years")
+    occupations = page.get_by_role("combobox", name="Occupations you are looking for")
+    occupations.fill("attorney")
+    page.get_by_role("option", name="Lawyers").click()
+    places = page.get_by_role("combobox", name="Where you want to work")
+    places.fill("Lond")
+    page.get_by_role("option", name="London, United Kingdom").first.click()
+    page.get_by_label("Open to recruiters").check()
+    page.get_by_role("button", name="Save profile").click()
+    page.get_by_text("Your profile was saved.").wait_for()
+    profile = Profile.objects.get(user=seeker)
+    assert profile.headline == "Commercial lawyer, 8 years"
+    assert [o.title for o in profile.target_occupations.all()] == ["Lawyers"]
+    assert [p.name for p in profile.target_places.all()] == ["London"]
+    assert profile.open_to_recruiters
+
+    page.goto(base + "/profile/cv/")
+    page.get_by_label("CV file").set_input_files(
+        files=[
+            {"name": "Sam CV.pdf", "mimeType": "application/pdf", "buffer": builders.pdf_bytes()}
+        ]
+    )
+    page.get_by_role("button", name="Upload").click()
+    page.get_by_text("“Sam CV.pdf”").first.wait_for()
+    assert "was uploaded and is your current CV." in page.locator(".messages").inner_text()
+    row = page.locator("tr", has_text="Sam CV.pdf")
+    assert "current" in row.inner_text()
+    assert "Text read" in row.inner_text()  # eager Celery in tests
+    assert CV.objects.filter(owner=seeker, is_current=True).count() == 1
+
+    page.get_by_label("CV file").set_input_files(
+        files=[{"name": "evil.pdf", "mimeType": "application/pdf", "buffer": builders.HTML}]
+    )
+    page.get_by_role("button", name="Upload").click()
+    error = page.locator(".field-error")
+    error.wait_for()
+    assert "its content is a web page (HTML)" in error.inner_text()
+    assert CV.objects.filter(owner=seeker).count() == 1
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Sam CV.pdf").click()
+    assert download_info.value.suggested_filename == "Sam CV.pdf"
+
+    page.get_by_role("button", name="Delete “Sam CV.pdf”").click()
+    page.get_by_text("“Sam CV.pdf” was deleted.").wait_for()
+    assert not CV.objects.filter(owner=seeker).exists()

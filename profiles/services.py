@@ -132,7 +132,9 @@ def upload_cv(*, owner: User, file: IO[bytes], validated: ValidatedCV) -> CV:
 
 @transaction.atomic
 def set_current_cv(*, cv: CV) -> CV:
-    cvs_of(cv.owner).filter(is_current=True).exclude(pk=cv.pk).update(is_current=False)
+    CV.objects.filter(owner_id=cv.owner_id, is_current=True).exclude(pk=cv.pk).update(
+        is_current=False
+    )
     if not cv.is_current:
         cv.is_current = True
         cv.save(update_fields=["is_current"])
@@ -142,10 +144,9 @@ def set_current_cv(*, cv: CV) -> CV:
 @transaction.atomic
 def delete_cv(*, cv: CV) -> None:
     """Delete the CV; its stored file goes after commit (see profiles.signals)."""
-    owner = cv.owner
-    was_current = cv.is_current
+    owner_id, was_current = cv.owner_id, cv.is_current
     cv.delete()
-    if was_current and (newest := cvs_of(owner).first()) is not None:
+    if was_current and (newest := CV.objects.filter(owner_id=owner_id).first()) is not None:
         set_current_cv(cv=newest)
 
 

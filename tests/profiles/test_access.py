@@ -57,3 +57,22 @@ def test_unknown_cv_is_404(seeker_client, db):
 def test_wrong_methods_are_refused(seekers_cv, seeker_client):
     assert seeker_client.get(f"/profile/cv/{seekers_cv.pk}/current/").status_code == 405
     assert seeker_client.post(f"/profile/cv/{seekers_cv.pk}/download/").status_code == 405
+
+
+def test_uploads_still_need_the_csrf_token(seeker):
+    """The upload view installs its size limit before CSRF is checked, then checks it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(seeker)
+    pdf = SimpleUploadedFile("cv.pdf", builders.pdf_bytes())
+    response = client.post("/profile/cv/", {"file": pdf})
+    assert response.status_code == 403
+    assert not CV.objects.exists()
+
+    token = client.get("/profile/cv/").context["csrf_token"]
+    pdf.seek(0)
+    response = client.post("/profile/cv/", {"file": pdf, "csrfmiddlewaretoken": str(token)})
+    assert response.status_code == 302
+    assert CV.objects.filter(owner=seeker).count() == 1

@@ -44,6 +44,54 @@ def _isolated_world(settings, tmp_path):
     cache.clear()
 
 
+# --- A real Celery worker --------------------------------------------------------------
+
+
+def _reset_celery_connections() -> None:
+    # Celery keeps a connection and producer pool made with the broker options of
+    # the moment (even eager tasks acquire a producer): drop them when the options change.
+    celery_app._after_fork()
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """The configured broker, tasks really sent, every queue declared and empty.
+
+    Redis in CI (REDIS_URL); otherwise the embedded filesystem broker, moved to a
+    private folder for the test.
+    """
+    saved_options = dict(celery_app.conf.broker_transport_options or {})
+    celery_app.conf.task_always_eager = False
+    if celery_app.conf.broker_url.startswith("filesystem://"):
+        folder = tmp_path / "broker"
+        folder.mkdir()
+        celery_app.conf.broker_transport_options = {
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(tmp_path / "broker-control"),
+            "store_processed": False,
+        }
+    _reset_celery_connections()
+    with celery_app.connection_for_write() as conn:
+        for queue in celery_app.conf.task_queues:  # declared with their bindings, as a worker does
+            queue(conn.default_channel).declare()
+    celery_app.control.purge()
+    yield celery_app
+    celery_app.control.purge()
+    celery_app.conf.broker_transport_options = saved_options
+    celery_app.conf.task_always_eager = True
+    _reset_celery_connections()
+
+
+@pytest.fixture
+def real_worker(broker):
+    """A Celery worker in a thread consuming every queue; use with a transactional db."""
+    from celery.contrib.testing.worker import start_worker
+
+    with start_worker(broker, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield broker
+
+
 @pytest.fixture
 def password() -> str:
     return DEFAULT_PASSWORD

@@ -7,11 +7,9 @@ connection, so the test uses a transactional database.
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -19,46 +17,7 @@ from django.utils import timezone
 from accounts.tasks import clear_expired_sessions
 from jobletters.celery import app as celery_app
 
-
-@pytest.fixture
-def broker(tmp_path):
-    """The configured broker, emptied; the filesystem broker gets a private folder."""
-    saved_options = dict(celery_app.conf.broker_transport_options or {})
-    if celery_app.conf.broker_url.startswith("filesystem://"):
-        queue = tmp_path / "broker"
-        queue.mkdir()
-        celery_app.conf.broker_transport_options = {
-            "data_folder_in": str(queue),
-            "data_folder_out": str(queue),
-            "control_folder": str(tmp_path / "control"),
-            "store_processed": False,
-        }
-    celery_app._after_fork()  # drop pooled connections made with the old options
-    with celery_app.connection_for_write() as conn:
-        for queue in celery_app.conf.task_queues:  # declared with their bindings, as a worker does
-            queue(conn.default_channel).declare()
-    celery_app.control.purge()  # nothing left over from an earlier run
-    yield celery_app
-    celery_app.control.purge()
-    celery_app.conf.broker_transport_options = saved_options
-    celery_app._after_fork()
-
-
-@pytest.fixture
-def real_worker(broker):
-    celery_app.conf.task_always_eager = False
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    celery_app.conf.task_always_eager = True
-
-
-def _wait_until(predicate, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
+from ..utils import wait_until
 
 
 @pytest.mark.worker
@@ -75,7 +34,7 @@ def test_worker_runs_a_task_enqueued_after_commit(real_worker, django_capture_on
 
     clear_expired_sessions.delay_on_commit()
 
-    assert _wait_until(lambda: not Session.objects.filter(pk=expired.session_key).exists())
+    assert wait_until(lambda: not Session.objects.filter(pk=expired.session_key).exists())
     assert Session.objects.filter(pk=live.session_key).exists()
 
 

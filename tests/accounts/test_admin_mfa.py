@@ -45,3 +45,35 @@ def test_admin_lists_users_searchable(staff_with_mfa, client, seeker, other_seek
     assert response.status_code == 200
     assert b"seeker@example.com" in response.content
     assert b"other@example.com" not in response.content
+
+
+def _current_code(secret: str) -> str:
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def test_staff_turns_on_two_factor_then_needs_it_at_every_login(client, staff, password):
+    client.post("/accounts/login/", {"login": staff.email, "password": password})
+    assert client.get("/admin/")["Location"] == "/accounts/2fa/totp/activate/"
+
+    # Turning on two-factor asks for the password again first.
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    client.post(response["Location"], {"password": password})
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+    secret = client.session["mfa.totp.secret"]
+    response = client.post("/accounts/2fa/totp/activate/", {"code": _current_code(secret)})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+    # A new login now stops at the second factor until the code is given.
+    client.post("/accounts/logout/")
+    response = client.post("/accounts/login/", {"login": staff.email, "password": password})
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert client.get("/admin/").status_code == 302
+    response = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert response.status_code == 200
+    assert client.get("/admin/").status_code == 302

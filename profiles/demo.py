@@ -6,7 +6,8 @@ Idempotent: a profile the demo seeker has already filled in (or edited) is kept.
 from __future__ import annotations
 
 import io
-from typing import TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 
 from accounts.models import User
 from taxonomy import search
@@ -80,8 +81,12 @@ def load(*, seeker: User, staff: User, stdout: TextIO) -> None:
         stdout.write("Demo CV uploaded.\n")
 
 
-def demo_cv_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF with real, extractable text (Helvetica, no fonts to embed)."""
+def demo_cv_pdf(lines: list[str], *, writer_hook: Callable[[Any], None] | None = None) -> bytes:
+    """A one-page PDF with real, extractable text (Helvetica, no fonts to embed).
+
+    ``writer_hook`` gets the pypdf writer before it is saved (the tests use it to
+    build hostile PDFs on the same base).
+    """
     from pypdf import PdfWriter
     from pypdf.generic import ContentStream, DecodedStreamObject, DictionaryObject, NameObject
 
@@ -105,6 +110,8 @@ def demo_cv_pdf(lines: list[str]) -> bytes:
     content = DecodedStreamObject()
     content.set_data("\n".join(commands).encode("latin-1", "replace"))
     page.replace_contents(ContentStream(content, writer))
+    if writer_hook:
+        writer_hook(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

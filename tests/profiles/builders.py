@@ -6,34 +6,16 @@ import io
 import zipfile
 
 from pypdf import PdfWriter
-from pypdf.generic import ContentStream, DecodedStreamObject, DictionaryObject, NameObject
+from pypdf.generic import NameObject
+
+from profiles.demo import demo_cv_pdf
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def pdf_bytes(text: str = "Sam Seeker - Commercial lawyer", *, writer_hook=None) -> bytes:
     """A one-page PDF whose text pypdf can read back."""
-    writer = PdfWriter()
-    page = writer.add_blank_page(width=595, height=842)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-    )
-    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    content = DecodedStreamObject()
-    content.set_data(f"BT /F1 14 Tf 72 770 Td ({escaped}) Tj ET".encode("latin-1"))
-    page.replace_contents(ContentStream(content, writer))
-    if writer_hook:
-        writer_hook(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return demo_cv_pdf([text], writer_hook=writer_hook)
 
 
 def pdf_with_javascript() -> bytes:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.http import HttpRequest
+
+from .lib.discovery import app_modules
 
 
 @dataclass
@@ -26,17 +26,7 @@ class Panel:
 
 @cache
 def _providers() -> list[Callable[[HttpRequest], Panel | None]]:
-    providers = []
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.dashboard")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.dashboard":
-                raise
-            continue
-        if hasattr(module, "panel"):
-            providers.append(module.panel)
-    return providers
+    return [module.panel for module in app_modules("dashboard") if hasattr(module, "panel")]
 
 
 def panels_for(request: HttpRequest) -> list[Panel]:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
+from jobletters.lib.discovery import app_modules
 
 DEMO_EMAIL = "demo@jobletters.example"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (printed by `make run`; demo only)
@@ -38,13 +36,7 @@ class Command(BaseCommand):
         seeker = _person(DEMO_EMAIL, DEMO_PASSWORD, "Amira Haddad")
         staff = _person(STAFF_EMAIL, STAFF_PASSWORD, "Stella Staff", is_staff=True)
         # Each app may contribute demo data with a ``demo.load(seeker=..., staff=...)``.
-        for config in apps.get_app_configs():
-            try:
-                module = import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-                continue
+        for module in app_modules("demo"):
             module.load(seeker=seeker, staff=staff, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(

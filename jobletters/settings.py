@@ -8,6 +8,8 @@ set are checked at start-up instead of silently falling back to dev values.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -125,6 +127,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+    # Tests use a file, not Django's shared-cache in-memory database: threads
+    # (a real Celery worker, the live server) then wait on SQLite's ordinary
+    # file lock with the timeout above instead of failing at once with
+    # "database table is locked". One file per test process.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env(
+            "JOBLETTERS_TEST_DB",
+            default=str(Path(tempfile.gettempdir()) / f"jobletters-test-{os.getpid()}.sqlite3"),
+        )
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (allauth rate limits live here: never DummyCache) -------------------

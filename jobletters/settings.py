@@ -321,7 +321,7 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = 20
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Job Letters <no-reply@jobletters.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@jobletters.example")
@@ -338,9 +338,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Redis redelivers an unacknowledged task after the visibility timeout,
-    # so it must exceed the longest task; periodic work uses beat, not countdowns.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    # Redis redelivers an unacknowledged task after the visibility timeout: a
+    # worker killed mid-task has its work back within minutes. It is the default
+    # task time limit plus a minute, like an outbox claim's lease; a longer task
+    # redelivered meanwhile finds its entry claimed and does nothing, so a short
+    # timeout is safe. Periodic work uses beat, never countdowns (ETA messages).
+    # Socket timeouts keep a hung Redis from holding a request or a worker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=6 * 60),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -371,6 +379,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Worker logs say what they do: task names and ids, never arguments.
+CELERY_WORKER_TASK_LOG_FORMAT = "%(asctime)s %(levelname)s %(task_name)s[%(task_id)s] %(message)s"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Privacy ----------------------------------------------------------------------
 BILLING_RECORD_RETENTION_DAYS = env.int("BILLING_RECORD_RETENTION_DAYS", default=7 * 365)
@@ -382,11 +394,19 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 
 # --- Billing (policy §2.3) ----------------------------------------------------------
+# Who may spend sends (billing.ledger.check_may_spend): each function takes the user
+# and returns None or the reason they may not spend now. Other apps append theirs.
+BILLING_SPEND_CHECKS = ["billing.ledger.refuse_inactive_account"]
 # Billing records of erased accounts are deleted once BILLING_RECORD_RETENTION_DAYS pass.
 CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
     "task": "billing.tasks.purge_expired_billing_records",
     "schedule": 60 * 60 * 24,
 }
+
+# --- Benchmarks -------------------------------------------------------------------
+# bench/pages.py compares every page with a minimal view (a fixed short HTML
+# response through the same middleware); the URL exists only when this is on.
+BENCH_MINIMAL_VIEW: bool = env.bool("BENCH_MINIMAL_VIEW", default=False)
 
 # --- i18n ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -416,4 +436,16 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "celery": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
+}
+
+# --- Outbox (jobletters.outbox): deferred work, retried until done ------------------
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=60 * 60)
+# A pending entry handed to the broker but not started after this long is handed
+# over again (the message may have been lost with a broker restart).
+OUTBOX_RESEND_AFTER_SECONDS = env.int("OUTBOX_RESEND_AFTER_SECONDS", default=5 * 60)
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["sweep-outbox"] = {
+    "task": "jobletters.tasks.sweep_outbox",
+    "schedule": OUTBOX_SWEEP_SECONDS,
 }

@@ -14,3 +14,10 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def run_outbox() -> int:
+    """Run the deferred work that is due, as a worker would (emails, checks…)."""
+    from jobletters import outbox
+
+    return outbox.run_due()

@@ -2,6 +2,15 @@
 
 One message = three templates next to each other: ``<name>_subject.txt``,
 ``<name>.txt`` and ``<name>.html`` (the HTML one extends ``emails/base.html``).
+
+Emails are never sent inside a request: :func:`queue_email` renders the
+message and records it in the outbox (in the caller's transaction); a worker
+sends it exactly once (claim the entry, send, mark it sent) and then wipes the
+rendered message from the row. An SMTP server that is down delays an email, it
+never loses it nor fails the request. Each message carries a Message-ID made
+when it was queued, so in the rare case of a worker dying between the SMTP
+server's "accepted" and the mark, the resend is recognisably the same message.
+
 Recipients never appear in logs; only the template name and a count do.
 """
 
@@ -12,10 +21,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
 
+from jobletters import outbox
+from jobletters.models import OutboxEntry
+
 logger = logging.getLogger(__name__)
+
+EMAIL_KIND = "emails.send"
 
 
 def render_email(
@@ -43,11 +58,88 @@ def render_email(
     return message
 
 
+def queue_message(
+    message: EmailMultiAlternatives,
+    *,
+    kind: str,
+    person: Any = None,
+    key: str | None = None,
+) -> OutboxEntry:
+    """Record a prepared message in the outbox; a worker sends it after commit."""
+    html = next(
+        (content for content, mimetype in message.alternatives if mimetype == "text/html"), None
+    )
+    headers = dict(message.extra_headers)
+    message_id = headers.pop("Message-ID", None) or make_msgid(domain=_message_domain())
+    payload = {
+        "kind": kind,
+        "message_id": message_id,
+        "subject": message.subject,
+        "text": message.body,
+        "html": html,
+        "from": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "headers": headers,
+    }
+    return outbox.defer(EMAIL_KIND, payload, key=key, person=person)
+
+
+def queue_email(
+    *,
+    template: str,
+    to: Sequence[str],
+    context: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    reply_to: Sequence[str] | None = None,
+    person: Any = None,
+    key: str | None = None,
+) -> OutboxEntry:
+    """Render an email from templates now and send it from a worker, exactly once."""
+    message = render_email(
+        template=template, to=to, context=context, headers=headers, reply_to=reply_to
+    )
+    return queue_message(message, kind=template, person=person, key=key)
+
+
 def deliver(message: EmailMultiAlternatives, *, kind: str) -> int:
-    """Send a prepared message; the one place that talks to the mail backend."""
+    """Send a prepared message now; the one place that talks to the mail backend."""
+    connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT)
+    message.connection = connection
     sent = message.send(fail_silently=False)
     logger.info("email sent kind=%s recipients=%d", kind, len(message.recipients()))
     return sent
+
+
+@outbox.handler(
+    EMAIL_KIND,
+    queue="default",
+    max_attempts=12,
+    time_limit=60,
+    keep_when_done=("kind", "message_id"),
+)
+def send_queued_email(payload: dict[str, Any]) -> None:
+    message = EmailMultiAlternatives(
+        subject=payload["subject"],
+        body=payload["text"],
+        from_email=payload["from"],
+        to=payload["to"],
+        cc=payload.get("cc") or None,
+        bcc=payload.get("bcc") or None,
+        reply_to=payload.get("reply_to") or None,
+        headers={**payload.get("headers", {}), "Message-ID": payload["message_id"]},
+    )
+    if payload.get("html"):
+        message.attach_alternative(payload["html"], "text/html")
+    deliver(message, kind=payload["kind"])
+
+
+def _message_domain() -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(settings.SITE_URL).hostname or "jobletters.example"
 
 
 def send_templated_email(
@@ -58,6 +150,8 @@ def send_templated_email(
     headers: Mapping[str, str] | None = None,
     reply_to: Sequence[str] | None = None,
 ) -> int:
+    """Render and send now. Only for code already running in a worker; requests use
+    :func:`queue_email`."""
     message = render_email(
         template=template, to=to, context=context, headers=headers, reply_to=reply_to
     )

@@ -8,16 +8,20 @@ from django.core import mail
 
 from accounts.models import User
 
+from ..utils import run_outbox
+
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-long-and-unusual-passphrase"
 
 
 def _signup(client, email="new@example.com"):
-    return client.post(
+    response = client.post(
         "/accounts/signup/",
         {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
+    run_outbox()  # the worker sends the confirmation email
+    return response
 
 
 def _confirmation_link(message) -> str:
@@ -107,6 +111,7 @@ def test_password_reset_email_goes_out_for_known_address_only_without_enumeratio
         response = client.post("/accounts/password/reset/", {"email": email})
         assert response.status_code == 302
         assert response["Location"] == "/accounts/password/reset/done/"
+    run_outbox()
     reset = [m for m in mail.outbox if "/accounts/password/reset/key/" in m.body]
     assert [m.to for m in reset] == [[seeker.email]]
 
@@ -119,5 +124,6 @@ def test_changing_the_password_sends_a_warning_email(seeker_client, seeker, pass
     assert response.status_code == 302
     seeker.refresh_from_db()
     assert seeker.check_password(NEW_PASSWORD)
+    run_outbox()
     [notice] = [m for m in mail.outbox if m.to == [seeker.email]]
     assert "password" in notice.subject.lower()

@@ -1,0 +1,61 @@
+"""The outbox: every piece of deferred work is a row first (see ``jobletters.outbox``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class OutboxEntry(models.Model):
+    """One unit of deferred work: an email to send, a CV to check, a packet to deliver.
+
+    Written in the same transaction as the change that needs it, so work is never
+    lost between the database and the broker; run by a worker, which claims the
+    row, does the work and marks it done.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=100, db_index=True)
+    queue = models.CharField(max_length=20, default="default")
+    # Ids, never personal data; a queued email holds its rendered message until sent.
+    payload = models.JSONField(default=dict, blank=True)
+    # Makes deferring idempotent: one entry per key (e.g. "cv-check:42").
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    # The person the work is about (emails to them, their CV check), for privacy requests.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=10)
+    due_at = models.DateTimeField(default=timezone.now)
+    # When the task was last handed to the broker (the sweeper re-sends after a while).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    # While running: the claim holds until then; past it, the work is retried.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "outbox entry"
+        verbose_name_plural = "outbox"
+        ordering = ("-created_at", "-pk")
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="outbox_state_due"),
+            models.Index(fields=["state", "lease_until"], name="outbox_state_lease"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.get_state_display().lower()})"

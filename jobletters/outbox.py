@@ -211,9 +211,7 @@ def _hand_over(entries: list[tuple[int, str, str]]) -> list[int]:
     unsent = [pk for pk, _, _ in entries if pk not in sent]
     if unsent:
         try:
-            OutboxEntry.objects.filter(pk__in=unsent, state=State.PENDING).update(
-                enqueued_at=None
-            )
+            OutboxEntry.objects.filter(pk__in=unsent, state=State.PENDING).update(enqueued_at=None)
         except DatabaseError:
             logger.warning("outbox: could not mark %d entries for the sweeper", len(unsent))
     return sent
@@ -435,8 +433,9 @@ def retry_now(entry_ids: Iterable[int]) -> int:
     """Staff: run failed (or waiting) entries again as soon as possible."""
     now = timezone.now()
     ids = list(
-        OutboxEntry.objects.filter(pk__in=list(entry_ids), state__in=[State.FAILED, State.PENDING])
-        .values_list("pk", flat=True)
+        OutboxEntry.objects.filter(
+            pk__in=list(entry_ids), state__in=[State.FAILED, State.PENDING]
+        ).values_list("pk", flat=True)
     )
     OutboxEntry.objects.filter(pk__in=ids).update(
         state=State.PENDING,

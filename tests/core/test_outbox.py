@@ -241,12 +241,14 @@ def test_library_errors_are_classified():
 
     assert outbox.is_transient(EndpointConnectionError(endpoint_url="http://s3"))
     assert outbox.is_transient(ReadTimeoutError(endpoint_url="http://s3"))
-    assert outbox.is_transient(
-        ClientError({"Error": {"Code": "SlowDown"}, "ResponseMetadata": {"HTTPStatusCode": 503}}, "Put")
-    )
-    assert not outbox.is_transient(
-        ClientError({"Error": {"Code": "AccessDenied"}, "ResponseMetadata": {"HTTPStatusCode": 403}}, "Put")
-    )
+
+    def s3_error(code: str, status: int) -> ClientError:
+        return ClientError(
+            {"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, "PutObject"
+        )
+
+    assert outbox.is_transient(s3_error("SlowDown", 503))
+    assert not outbox.is_transient(s3_error("AccessDenied", 403))
     assert outbox.is_transient(stripe.APIConnectionError("down"))
     assert outbox.is_transient(redis.exceptions.ConnectionError())
     assert outbox.is_transient(OperationalError())

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from . import services
+from . import ledger
 from .models import BillingAccount, LedgerEntry, Plan, Purchase, WebhookEvent
+from .refunds import RefundNotPossible, request_refund
 from .templatetags.billing import money
 
 
@@ -59,7 +60,7 @@ class BillingAccountAdmin(_ReadOnlyAdmin):
 
     @admin.display(description="available sends")
     def available_sends(self, account: BillingAccount) -> int:
-        return services._available(account.pk)
+        return ledger.available(account.pk)
 
 
 @admin.register(Purchase)
@@ -99,8 +100,8 @@ class PurchaseAdmin(_ReadOnlyAdmin):
     def refund_on_stripe(self, request: HttpRequest, queryset: QuerySet[Purchase]) -> None:
         for purchase in queryset:
             try:
-                refund_id = services.request_refund(purchase_id=purchase.pk, staff=request.user)
-            except services.RefundNotPossible as exc:
+                refund_id = request_refund(purchase_id=purchase.pk, staff=request.user)
+            except RefundNotPossible as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:
                 self.message_user(
@@ -172,7 +173,7 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: LedgerEntry, form: Any, change: bool) -> None:
         if change:
             return
-        entry = services.grant_complimentary_sends(
+        entry = ledger.grant_complimentary_sends(
             user=form.person,
             sends=form.cleaned_data["sends"],
             staff=request.user,

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 from jobletters.dashboard import Panel
 
-from . import gateway, services
+from . import gateway, ledger
 from .models import Purchase
 
 
@@ -15,7 +15,7 @@ def panel(request: HttpRequest) -> Panel | None:
         template="billing/_panel.html",
         order=30,
         context={
-            "balance": services.available_sends(user=request.user),
+            "balance": ledger.balance(user=request.user),
             "configured": gateway.is_configured(),
             "pending": Purchase.objects.filter(
                 account__user=request.user, status=Purchase.Status.PROCESSING

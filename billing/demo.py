@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .ledger import grant_complimentary_sends
 from .models import LedgerEntry, Plan
-from .services import grant_complimentary_sends
 
 PLANS = [
     {"slug": "starter", "name": "Starter", "sends": 25, "price": 2500, "position": 1},

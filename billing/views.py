@@ -15,8 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import gateway, services
+from . import gateway, ledger
+from .checkout import CheckoutUnavailable, TooManyCheckouts, start_checkout
 from .models import LedgerEntry, Plan, Purchase
+from .stripe_events import handle_stripe_event
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "configured": gateway.is_configured(),
             "plans": Plan.objects.filter(active=True),
-            "balance": services.available_sends(user=request.user),
+            "balance": ledger.balance(user=request.user),
             "purchases": purchases,
             "entries": entries,
         },
@@ -68,7 +70,7 @@ def checkout(request: HttpRequest, plan: str) -> HttpResponse:
         return redirect("billing:index")
     if request.method == "POST":
         try:
-            url = services.start_checkout(
+            url = start_checkout(
                 user=request.user,
                 plan=chosen,
                 # Stripe fills in {CHECKOUT_SESSION_ID} when it sends the person back.
@@ -76,14 +78,14 @@ def checkout(request: HttpRequest, plan: str) -> HttpResponse:
                 + "?session_id={CHECKOUT_SESSION_ID}",
                 cancel_url=absolute_url(reverse("billing:index")) + "?cancelled=1",
             )
-        except services.TooManyCheckouts:
+        except TooManyCheckouts:
             messages.error(
                 request,
                 "You have started many checkouts in the last hour without paying. "
                 "Please finish one of them or try again later.",
             )
             return render(request, "billing/checkout.html", {"plan": chosen}, status=429)
-        except services.CheckoutUnavailable:
+        except CheckoutUnavailable:
             messages.error(
                 request,
                 "We could not reach our payment provider. Nothing was charged; "
@@ -121,7 +123,7 @@ def success(request: HttpRequest) -> HttpResponse:
         {
             "purchase": purchase,
             "confirming": purchase.status in (Purchase.Status.PENDING, Purchase.Status.PROCESSING),
-            "balance": services.available_sends(user=request.user),
+            "balance": ledger.balance(user=request.user),
         },
     )
 
@@ -145,7 +147,5 @@ def webhook(request: HttpRequest) -> HttpResponse:
     except (ValueError, KeyError, TypeError):
         logger.warning("stripe webhook with a malformed body rejected")
         return JsonResponse({"error": "Malformed event."}, status=400)
-    outcome = services.handle_stripe_event(
-        event_id=event_id, event_type=event_type, data_object=data_object
-    )
+    outcome = handle_stripe_event(event_id=event_id, event_type=event_type, data_object=data_object)
     return JsonResponse({"status": outcome})

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission
 
+from billing.ledger import balance
 from billing.models import LedgerEntry, Purchase, WebhookEvent
-from billing.services import available_sends
 
 from .events import charge, checkout_session, deliver, event
 
@@ -40,7 +40,7 @@ def test_staff_grant_complimentary_sends_with_their_name_and_reason(admin_client
         "Sorry for the outage",
     )
     assert entry.account.user == seeker
-    assert available_sends(user=seeker) == 7
+    assert balance(user=seeker) == 7
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_a_grant_needs_a_person_a_positive_number_and_a_reason(admin_client, see
 
 
 def test_the_ledger_cannot_be_edited_or_deleted(admin_client, seeker, staff):
-    from billing.services import grant_complimentary_sends
+    from billing.ledger import grant_complimentary_sends
 
     entry = grant_complimentary_sends(user=seeker, sends=3, staff=staff, reason="Welcome")
     page = admin_client.get(f"/admin/billing/ledgerentry/{entry.pk}/change/")
@@ -77,7 +77,7 @@ def test_refund_action_asks_stripe_and_the_webhook_takes_the_sends_back(
     admin_client, client, seeker, purchase, stripe_double
 ):
     deliver(client, event("checkout.session.completed", checkout_session(purchase)))
-    assert available_sends(user=seeker) == 25
+    assert balance(user=seeker) == 25
 
     response = admin_client.post(
         "/admin/billing/purchase/",
@@ -90,10 +90,10 @@ def test_refund_action_asks_stripe_and_the_webhook_takes_the_sends_back(
     assert refund_call.headers["idempotency-key"] == f"jl-refund-{purchase.pk}-0"
     assert b"refund re_test_" in response.content
     # Nothing changes until Stripe confirms the refund.
-    assert available_sends(user=seeker) == 25
+    assert balance(user=seeker) == 25
 
     deliver(client, event("charge.refunded", charge(purchase, amount_refunded=2500)))
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
 
 
 def test_an_unpaid_purchase_cannot_be_refunded(admin_client, purchase, stripe_double):
@@ -168,8 +168,8 @@ def _queries_for(client, url: str) -> int:
     ["/admin/billing/purchase/", "/admin/billing/ledgerentry/", "/admin/billing/billingaccount/"],
 )
 def test_admin_lists_have_a_fixed_number_of_queries(admin_client, purchase, plan, staff, url):
+    from billing.ledger import grant_complimentary_sends
     from billing.models import BillingAccount
-    from billing.services import grant_complimentary_sends
     from tests.factories import UserFactory
 
     grant_complimentary_sends(user=purchase.account.user, sends=1, staff=staff, reason="x")

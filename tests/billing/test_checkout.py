@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from billing.ledger import balance
 from billing.models import BillingAccount, Plan, Purchase
-from billing.services import available_sends
 
 from .events import checkout_session, deliver, event
 
@@ -59,7 +59,7 @@ def test_checkout_creates_a_stripe_session_with_the_right_parameters(
     # Starting a checkout grants nothing.
     assert purchase.status == Purchase.Status.PENDING
     assert (purchase.sends, purchase.amount, purchase.currency) == (25, 2500, "gbp")
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
 
 
 def test_a_plan_with_a_stripe_price_uses_it(seeker_client, plan, stripe_double):
@@ -137,7 +137,7 @@ def test_success_page_waits_for_the_webhook_then_shows_the_balance(
     waiting = seeker_client.get(url)
     assert b"Payment being confirmed" in waiting.content
     assert b"js/billing.js" in waiting.content
-    assert available_sends(user=seeker) == 0  # visiting the success page grants nothing
+    assert balance(user=seeker) == 0  # visiting the success page grants nothing
 
     deliver(client, event("checkout.session.completed", checkout_session(purchase)))
 
@@ -154,7 +154,7 @@ def test_someone_elses_success_page_is_404(other_seeker_client, purchase):
 
 
 def test_starting_many_unpaid_checkouts_is_limited(seeker_client, plan, stripe_double):
-    from billing.services import MAX_OPEN_CHECKOUTS_PER_HOUR
+    from billing.checkout import MAX_OPEN_CHECKOUTS_PER_HOUR
 
     for _ in range(MAX_OPEN_CHECKOUTS_PER_HOUR):
         assert seeker_client.post("/billing/checkout/starter/").status_code == 303

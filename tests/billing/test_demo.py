@@ -1,8 +1,8 @@
 from io import StringIO
 
 from billing import demo
+from billing.ledger import balance
 from billing.models import LedgerEntry, Plan
-from billing.services import available_sends
 
 
 def test_demo_loads_plans_and_welcome_sends_once(seeker, staff):
@@ -15,4 +15,4 @@ def test_demo_loads_plans_and_welcome_sends_once(seeker, staff):
         ("wide", 250),
     ]
     assert LedgerEntry.objects.count() == 1
-    assert available_sends(user=seeker) == 5
+    assert balance(user=seeker) == 5

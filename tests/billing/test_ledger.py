@@ -7,17 +7,17 @@ import threading
 import pytest
 from django.db import OperationalError, connection, connections
 
-from billing.models import LedgerEntry, Reservation
-from billing.services import (
+from billing.ledger import (
     InsufficientSends,
     ReservationNotHeld,
-    available_sends,
-    consume_reservation,
-    consume_sends,
+    balance,
+    consume,
     grant_complimentary_sends,
-    release_reservation,
-    reserve_sends,
+    release,
+    reserve,
+    spend,
 )
+from billing.models import LedgerEntry, Reservation
 
 
 @pytest.fixture
@@ -27,64 +27,64 @@ def ten_sends(seeker, staff):
 
 
 def test_a_person_without_an_account_has_nothing_to_spend(seeker):
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
     with pytest.raises(InsufficientSends):
-        consume_sends(user=seeker, sends=1)
+        spend(user=seeker, sends=1)
 
 
 def test_reserving_holds_sends_and_consuming_records_the_use(ten_sends):
-    reservation = reserve_sends(user=ten_sends, sends=4, reference="send:7")
-    assert available_sends(user=ten_sends) == 6
+    reservation = reserve(user=ten_sends, sends=4, reference="send:7")
+    assert balance(user=ten_sends) == 6
 
-    entry = consume_reservation(reservation_id=reservation.pk)
+    entry = consume(reservation_id=reservation.pk)
 
     assert entry.sends == -4 and entry.kind == "consumption"
-    assert available_sends(user=ten_sends) == 6
+    assert balance(user=ten_sends) == 6
     # Consuming twice (a retried task) changes nothing.
-    assert consume_reservation(reservation_id=reservation.pk) == entry
-    assert available_sends(user=ten_sends) == 6
+    assert consume(reservation_id=reservation.pk) == entry
+    assert balance(user=ten_sends) == 6
 
 
 def test_consuming_part_of_a_reservation_releases_the_rest(ten_sends):
-    reservation = reserve_sends(user=ten_sends, sends=5)
+    reservation = reserve(user=ten_sends, sends=5)
 
-    consume_reservation(reservation_id=reservation.pk, sends=2)
+    consume(reservation_id=reservation.pk, sends=2)
 
-    assert available_sends(user=ten_sends) == 8
+    assert balance(user=ten_sends) == 8
     with pytest.raises(ValueError):
-        consume_reservation(reservation_id=reserve_sends(user=ten_sends, sends=1).pk, sends=2)
+        consume(reservation_id=reserve(user=ten_sends, sends=1).pk, sends=2)
 
 
 def test_releasing_gives_the_sends_back_once(ten_sends):
-    reservation = reserve_sends(user=ten_sends, sends=10)
-    assert available_sends(user=ten_sends) == 0
+    reservation = reserve(user=ten_sends, sends=10)
+    assert balance(user=ten_sends) == 0
 
-    release_reservation(reservation_id=reservation.pk)
-    release_reservation(reservation_id=reservation.pk)
+    release(reservation_id=reservation.pk)
+    release(reservation_id=reservation.pk)
 
-    assert available_sends(user=ten_sends) == 10
+    assert balance(user=ten_sends) == 10
     assert not LedgerEntry.objects.filter(kind="consumption").exists()
     with pytest.raises(ReservationNotHeld):
-        consume_reservation(reservation_id=reservation.pk)
+        consume(reservation_id=reservation.pk)
 
 
 def test_a_used_reservation_cannot_be_released(ten_sends):
-    reservation = reserve_sends(user=ten_sends, sends=1)
-    consume_reservation(reservation_id=reservation.pk)
+    reservation = reserve(user=ten_sends, sends=1)
+    consume(reservation_id=reservation.pk)
     with pytest.raises(ReservationNotHeld):
-        release_reservation(reservation_id=reservation.pk)
+        release(reservation_id=reservation.pk)
 
 
 def test_asking_for_more_than_the_balance_changes_nothing(ten_sends):
     with pytest.raises(InsufficientSends, match="10 sends available, 11 needed"):
-        reserve_sends(user=ten_sends, sends=11)
+        reserve(user=ten_sends, sends=11)
     assert not Reservation.objects.exists()
-    assert available_sends(user=ten_sends) == 10
+    assert balance(user=ten_sends) == 10
 
 
 def test_nonsense_amounts_are_refused(ten_sends, staff, seeker):
     with pytest.raises(ValueError):
-        reserve_sends(user=ten_sends, sends=0)
+        reserve(user=ten_sends, sends=0)
     with pytest.raises(ValueError):
         grant_complimentary_sends(user=seeker, sends=-5, staff=staff, reason="x")
     with pytest.raises(ValueError):
@@ -94,10 +94,10 @@ def test_nonsense_amounts_are_refused(ten_sends, staff, seeker):
 
 
 def test_one_persons_sends_are_not_anothers(ten_sends, other_seeker):
-    assert available_sends(user=other_seeker) == 0
+    assert balance(user=other_seeker) == 0
     with pytest.raises(InsufficientSends):
-        consume_sends(user=other_seeker, sends=1)
-    assert available_sends(user=ten_sends) == 10
+        spend(user=other_seeker, sends=1)
+    assert balance(user=ten_sends) == 10
 
 
 @pytest.mark.django_db(transaction=True)
@@ -107,13 +107,13 @@ def test_twenty_parallel_consumptions_of_a_balance_of_ten(seeker, staff):
     outcomes: list[str] = []
     locked_out = 0
 
-    def spend(n: int) -> None:
+    def spend_one(n: int) -> None:
         nonlocal locked_out
         try:
             barrier.wait()
             while True:
                 try:
-                    consume_sends(user=seeker, sends=1, reference=f"send:{n}")
+                    spend(user=seeker, sends=1, reference=f"send:{n}")
                     outcomes.append("spent")
                 except InsufficientSends:
                     outcomes.append("refused")
@@ -128,14 +128,14 @@ def test_twenty_parallel_consumptions_of_a_balance_of_ten(seeker, staff):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=spend, args=(n,)) for n in range(20)]
+    threads = [threading.Thread(target=spend_one, args=(n,)) for n in range(20)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
 
     assert sorted(outcomes) == ["refused"] * 10 + ["spent"] * 10
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
     assert LedgerEntry.objects.filter(kind="consumption").count() == 10
     if connection.vendor == "postgresql":
         # Row locks make every attempt wait its turn: nobody is turned away by the database.

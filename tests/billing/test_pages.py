@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from billing.ledger import grant_complimentary_sends
 from billing.models import BillingAccount, Plan, Purchase
-from billing.services import grant_complimentary_sends
 
 
 def test_billing_needs_login(client, db):

@@ -12,13 +12,9 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import User
+from billing.ledger import balance, grant_complimentary_sends, reserve
 from billing.models import BillingAccount, LedgerEntry, Plan, Purchase, Reservation
-from billing.services import (
-    available_sends,
-    grant_complimentary_sends,
-    purge_expired_billing_records,
-    reserve_sends,
-)
+from billing.retention import purge_expired_billing_records
 from billing.tasks import purge_expired_billing_records as purge_task
 from privacy.registry import Erasure, coverage_problems, declaration_for
 
@@ -98,7 +94,7 @@ def _erase(user) -> None:
 def test_account_erasure_keeps_billing_records_without_the_person(seeker, staff, purchase):
     Purchase.objects.filter(pk=purchase.pk).update(status="paid", paid_at=timezone.now())
     grant_complimentary_sends(user=seeker, sends=5, staff=staff, reason="Welcome")
-    reserve_sends(user=seeker, sends=2, reference="send:1")
+    reserve(user=seeker, sends=2, reference="send:1")
     BillingAccount.objects.filter(user=seeker).update(
         billing_postal_code="SW1A 1AA", billing_country="GB"
     )
@@ -120,7 +116,7 @@ def test_erasing_a_staff_member_keeps_their_grants_without_their_name(seeker, st
 
     entry = LedgerEntry.objects.get()
     assert entry.granted_by is None and entry.reason == "Welcome"
-    assert available_sends(user=seeker) == 5
+    assert balance(user=seeker) == 5
 
 
 def test_deleting_a_user_row_directly_still_keeps_the_records(seeker, purchase):

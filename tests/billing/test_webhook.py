@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 from django.db import connection
 
+from billing.ledger import balance, spend
 from billing.models import BillingAccount, LedgerEntry, Purchase, WebhookEvent
-from billing.services import available_sends, consume_sends
 
 from .events import charge, checkout_session, deliver, event, signed
 
@@ -27,7 +27,7 @@ def test_a_verified_completed_checkout_grants_the_sends_once(client, seeker, pur
     response = deliver(client, _completed(purchase))
 
     assert response.status_code == 200
-    assert available_sends(user=seeker) == 25
+    assert balance(user=seeker) == 25
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.PAID
     assert purchase.paid_at is not None
@@ -87,7 +87,7 @@ def test_bad_signatures_are_rejected_with_400_and_change_nothing(client, seeker,
     )
 
     assert response.status_code == 400
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
     assert not WebhookEvent.objects.exists()
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.PENDING
@@ -96,7 +96,7 @@ def test_bad_signatures_are_rejected_with_400_and_change_nothing(client, seeker,
 def test_a_signature_within_the_300_second_tolerance_is_accepted(client, seeker, purchase):
     response = deliver(client, _completed(purchase), timestamp=int(time.time()) - 290)
     assert response.status_code == 200
-    assert available_sends(user=seeker) == 25
+    assert balance(user=seeker) == 25
 
 
 def test_a_validly_signed_body_that_is_not_an_event_is_a_400(client, db):
@@ -124,7 +124,7 @@ def test_the_same_event_delivered_twice_grants_once_and_both_get_200(client, see
 
     assert (first.status_code, second.status_code) == (200, 200)
     assert second.json() == {"status": "duplicate"}
-    assert available_sends(user=seeker) == 25
+    assert balance(user=seeker) == 25
     assert WebhookEvent.objects.count() == 1
 
 
@@ -132,7 +132,7 @@ def test_two_different_events_for_the_same_payment_still_grant_once(client, seek
     deliver(client, _completed(purchase))
     deliver(client, event("checkout.session.async_payment_succeeded", checkout_session(purchase)))
 
-    assert available_sends(user=seeker) == 25
+    assert balance(user=seeker) == 25
     assert WebhookEvent.objects.count() == 2
 
 
@@ -142,7 +142,7 @@ def test_unknown_event_types_get_200_and_are_ignored(client, seeker, purchase):
     assert response.status_code == 200
     assert response.json() == {"status": "ignored"}
     assert WebhookEvent.objects.get().status == "ignored"
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
 
 
 def test_a_session_we_did_not_create_is_ignored(client, seeker, purchase):
@@ -152,20 +152,20 @@ def test_a_session_we_did_not_create_is_ignored(client, seeker, purchase):
     stranger["metadata"] = {}
 
     assert deliver(client, event("checkout.session.completed", stranger)).status_code == 200
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
 
 
 def test_an_unpaid_completion_waits_for_the_async_payment(client, seeker, purchase):
     deliver(client, _completed(purchase, payment_status="unpaid"))
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.PROCESSING
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
 
     deliver(client, event("checkout.session.async_payment_succeeded", checkout_session(purchase)))
 
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.PAID
-    assert available_sends(user=seeker) == 25
+    assert balance(user=seeker) == 25
 
 
 def test_a_failed_async_payment_grants_nothing(client, seeker, purchase):
@@ -180,7 +180,7 @@ def test_a_failed_async_payment_grants_nothing(client, seeker, purchase):
 
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.FAILED
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
 
 
 def test_async_success_arriving_before_the_unpaid_completion(client, seeker, purchase):
@@ -189,7 +189,7 @@ def test_async_success_arriving_before_the_unpaid_completion(client, seeker, pur
 
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.PAID
-    assert available_sends(user=seeker) == 25
+    assert balance(user=seeker) == 25
 
 
 def test_an_expired_checkout_is_marked_and_grants_nothing(client, seeker, purchase):
@@ -198,19 +198,19 @@ def test_an_expired_checkout_is_marked_and_grants_nothing(client, seeker, purcha
 
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.EXPIRED
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
 
 
 def test_a_full_refund_takes_back_the_unused_sends(client, seeker, purchase):
     deliver(client, _completed(purchase))
-    consume_sends(user=seeker, sends=5, reference="send:1")
+    spend(user=seeker, sends=5, reference="send:1")
 
     deliver(client, event("charge.refunded", charge(purchase, amount_refunded=2500)))
 
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.REFUNDED
     assert purchase.amount_refunded == 2500
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
     assert LedgerEntry.objects.get(kind="refund").sends == -20
 
 
@@ -220,11 +220,11 @@ def test_a_partial_refund_takes_back_a_proportional_part(client, seeker, purchas
     deliver(client, event("charge.refunded", charge(purchase, amount_refunded=1000)))
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.PARTIALLY_REFUNDED
-    assert available_sends(user=seeker) == 15  # 25 - 25 * 10/25
+    assert balance(user=seeker) == 15  # 25 - 25 * 10/25
 
     # Stripe's amount_refunded is cumulative; the rest of the refund takes the rest.
     deliver(client, event("charge.refunded", charge(purchase, amount_refunded=2500)))
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
 
 
 def test_an_older_refund_event_arriving_late_changes_nothing(client, seeker, purchase):
@@ -234,30 +234,30 @@ def test_an_older_refund_event_arriving_late_changes_nothing(client, seeker, pur
 
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.REFUNDED
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
     assert LedgerEntry.objects.filter(kind="refund").count() == 1
 
 
 def test_a_refund_arriving_before_the_payment_confirmation(client, seeker, purchase):
     deliver(client, event("charge.refunded", charge(purchase, amount_refunded=2500)))
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
 
     deliver(client, _completed(purchase))
 
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.REFUNDED
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
     kinds = sorted(LedgerEntry.objects.values_list("kind", "sends"))
     assert kinds == [("purchase", 25), ("refund", -25)]
 
 
 def test_a_refund_never_takes_sends_that_were_already_used(client, seeker, purchase):
     deliver(client, _completed(purchase))
-    consume_sends(user=seeker, sends=25, reference="send:1")
+    spend(user=seeker, sends=25, reference="send:1")
 
     deliver(client, event("charge.refunded", charge(purchase, amount_refunded=2500)))
 
-    assert available_sends(user=seeker) == 0
+    assert balance(user=seeker) == 0
     assert not LedgerEntry.objects.filter(kind="refund").exists()
 
 
@@ -321,7 +321,7 @@ def test_concurrent_duplicate_deliveries_grant_exactly_once(live_server, seeker,
         payload, header = signed(body)
         for _ in range(statuses.count(500)):
             assert _post(live_server.url, payload, header) == 200
-    assert available_sends(user=seeker) == 25
+    assert balance(user=seeker) == 25
     assert LedgerEntry.objects.filter(kind="purchase").count() == 1
     assert WebhookEvent.objects.count() == 1
 

@@ -1,0 +1,293 @@
+"""The send ledger: the one billing API other apps import.
+
+A person's sends are never stored as a number: the balance is the sum of their
+:class:`~billing.models.LedgerEntry` rows minus the sends held by open
+:class:`~billing.models.Reservation` rows. Everything that depends on it locks
+the person's :class:`~billing.models.BillingAccount` row first
+(``SELECT ... FOR UPDATE``; lock order everywhere: account, then purchase), so
+concurrent sends are serialised and two sends can never spend the same credit.
+
+For other apps (the sends to recruiters), and nothing else::
+
+    from billing import ledger
+
+    ledger.check_may_spend(user)       # raises SpendingRefused (e.g. a frozen account)
+    reservation = ledger.reserve(user=user, sends=3, reference=f"send:{send.pk}")
+    ...                                # per delivery, before the email leaves:
+    ledger.is_held(reservation_id=reservation.pk)   # False: cancelled, do not send
+    ledger.consume(reservation_id=reservation.pk)   # the emails left
+    ledger.release(reservation_id=reservation.pk)   # or: the send was cancelled
+    ledger.balance(user=user)          # what the person can spend now
+
+``reserve`` asks :func:`check_may_spend` first. Who may spend is decided by the
+functions listed in ``settings.BILLING_SPEND_CHECKS`` (dotted paths): each takes
+the user and returns ``None`` (allowed) or the reason, in words the person can
+read, why they may not spend now. Other apps add theirs there (the privacy app:
+accounts frozen while their deletion is pending) without billing importing them.
+
+The rest of this module (crediting purchases, taking sends back after refunds and
+disputes) is for billing's own Stripe handlers and staff operations.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import BillingAccount, LedgerEntry, Purchase, Reservation
+
+__all__ = [
+    "InsufficientSends",
+    "ReservationNotHeld",
+    "SpendingRefused",
+    "balance",
+    "check_may_spend",
+    "consume",
+    "is_held",
+    "may_spend",
+    "release",
+    "reserve",
+    "spend",
+]
+
+
+class InsufficientSends(Exception):
+    """The person does not have enough sends available."""
+
+
+class ReservationNotHeld(Exception):
+    """The reservation was already released (or consumed, when releasing)."""
+
+
+class SpendingRefused(Exception):
+    """The person may not spend sends now; the message says why, in plain words."""
+
+
+# --- Who may spend ----------------------------------------------------------------------
+
+
+def refuse_inactive_account(user: Any) -> str | None:
+    """The built-in spend check: only active accounts spend."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "Sign in to use your sends."
+    if not user.is_active:
+        return "This account is deactivated."
+    return None
+
+
+@cache
+def _spend_checks(paths: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(import_string(path) for path in paths)
+
+
+def check_may_spend(user: Any) -> None:
+    """Raise :class:`SpendingRefused` if ``user`` may not spend sends now."""
+    for check in _spend_checks(tuple(settings.BILLING_SPEND_CHECKS)):
+        reason = check(user)
+        if reason:
+            raise SpendingRefused(reason)
+
+
+def may_spend(user: Any) -> bool:
+    try:
+        check_may_spend(user)
+    except SpendingRefused:
+        return False
+    return True
+
+
+# --- Balance ----------------------------------------------------------------------------
+
+
+def ledger_total(account_id: int) -> int:
+    """The sum of the ledger: may be below what reservations hold, or negative (a deficit)."""
+    total = LedgerEntry.objects.filter(account_id=account_id).aggregate(s=Sum("sends"))["s"]
+    return total or 0
+
+
+def held(account_id: int) -> int:
+    total = Reservation.objects.filter(
+        account_id=account_id, status=Reservation.Status.HELD
+    ).aggregate(s=Sum("sends"))["s"]
+    return total or 0
+
+
+def available(account_id: int) -> int:
+    """Sends that can be reserved now (never below zero)."""
+    return max(ledger_total(account_id) - held(account_id), 0)
+
+
+def balance(*, user: Any) -> int:
+    """What ``user`` can spend now: their ledger, minus sends held by open reservations."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    account_id = BillingAccount.objects.filter(user=user).values_list("pk", flat=True).first()
+    return available(account_id) if account_id else 0
+
+
+def account_for(user: Any) -> BillingAccount:
+    account, _ = BillingAccount.objects.get_or_create(user=user)
+    return account
+
+
+def lock_account(account_id: int) -> BillingAccount:
+    return BillingAccount.objects.select_for_update().get(pk=account_id)
+
+
+# --- Spending (the API for sends to recruiters) ------------------------------------------
+
+
+@transaction.atomic
+def reserve(*, user: Any, sends: int, reference: str = "") -> Reservation:
+    """Hold ``sends`` for a send about to be made.
+
+    Raises :class:`SpendingRefused` (the person may not spend now) or
+    :class:`InsufficientSends`; either way nothing changes.
+    """
+    if sends <= 0:
+        raise ValueError("Reserve at least one send.")
+    check_may_spend(user)
+    account_id = BillingAccount.objects.filter(user=user).values_list("pk", flat=True).first()
+    if account_id is None:
+        raise InsufficientSends(f"0 sends available, {sends} needed.")
+    account = lock_account(account_id)
+    can_spend = available(account.pk)
+    if can_spend < sends:
+        raise InsufficientSends(f"{can_spend} sends available, {sends} needed.")
+    return Reservation.objects.create(account=account, sends=sends, reference=reference[:100])
+
+
+def is_held(*, reservation_id: int) -> bool:
+    """Whether the sends are still set aside: check just before each email leaves."""
+    status = Reservation.objects.values_list("status", flat=True).get(pk=reservation_id)
+    return status == Reservation.Status.HELD
+
+
+@transaction.atomic
+def consume(*, reservation_id: int, sends: int | None = None) -> LedgerEntry | None:
+    """Spend ``sends`` (default: all) of a held reservation and release the rest.
+
+    Idempotent: consuming an already consumed reservation returns its entry.
+    """
+    account_id = Reservation.objects.values_list("account_id", flat=True).get(pk=reservation_id)
+    lock_account(account_id)
+    reservation = Reservation.objects.select_for_update().get(pk=reservation_id)
+    if reservation.status == Reservation.Status.CONSUMED:
+        return reservation.entries.filter(kind=LedgerEntry.Kind.CONSUMPTION).first()
+    if reservation.status != Reservation.Status.HELD:
+        raise ReservationNotHeld(f"Reservation {reservation_id} was released.")
+    used = reservation.sends if sends is None else sends
+    if not 0 <= used <= reservation.sends:
+        raise ValueError(f"Can consume between 0 and {reservation.sends} sends.")
+    entry = None
+    if used:
+        entry = LedgerEntry.objects.create(
+            account_id=account_id,
+            kind=LedgerEntry.Kind.CONSUMPTION,
+            sends=-used,
+            reservation=reservation,
+            reason=reservation.reference,
+        )
+    reservation.status = Reservation.Status.CONSUMED
+    reservation.settled_at = timezone.now()
+    reservation.save(update_fields=["status", "settled_at"])
+    return entry
+
+
+@transaction.atomic
+def release(*, reservation_id: int) -> None:
+    """Give held sends back (the send was cancelled). Idempotent."""
+    account_id = Reservation.objects.values_list("account_id", flat=True).get(pk=reservation_id)
+    lock_account(account_id)
+    reservation = Reservation.objects.select_for_update().get(pk=reservation_id)
+    if reservation.status == Reservation.Status.RELEASED:
+        return
+    if reservation.status == Reservation.Status.CONSUMED:
+        raise ReservationNotHeld(f"Reservation {reservation_id} was already used.")
+    reservation.status = Reservation.Status.RELEASED
+    reservation.settled_at = timezone.now()
+    reservation.save(update_fields=["status", "settled_at"])
+
+
+@transaction.atomic
+def spend(*, user: Any, sends: int, reference: str = "") -> LedgerEntry:
+    """Reserve and consume in one go; raises like :func:`reserve` without changing anything."""
+    reservation = reserve(user=user, sends=sends, reference=reference)
+    entry = consume(reservation_id=reservation.pk)
+    assert entry is not None
+    return entry
+
+
+# --- Purchases and refunds (billing's Stripe handlers) -----------------------------------
+
+
+def locked_purchase(purchase_id: int) -> tuple[BillingAccount, Purchase]:
+    """Lock a purchase and its account, in the one lock order (account, then purchase)."""
+    account_id = Purchase.objects.values_list("account_id", flat=True).get(pk=purchase_id)
+    account = lock_account(account_id)
+    return account, Purchase.objects.select_for_update().get(pk=purchase_id)
+
+
+def credit_purchase(account: BillingAccount, purchase: Purchase) -> bool:
+    """Add a paid purchase's sends once; returns whether it was credited now.
+
+    The caller holds the locks (:func:`locked_purchase`) and saves ``purchase``.
+    """
+    if purchase.is_granted:
+        return False
+    LedgerEntry.objects.create(
+        account=account, kind=LedgerEntry.Kind.PURCHASE, sends=purchase.sends, purchase=purchase
+    )
+    purchase.paid_at = timezone.now()
+    purchase.status = Purchase.Status.PAID
+    # A refund that arrived before the payment was confirmed applies now.
+    apply_refunds(account, purchase)
+    return True
+
+
+def apply_refunds(account: BillingAccount, purchase: Purchase) -> None:
+    """Take back the unused part of a refunded purchase's sends.
+
+    Sends refunded are proportional to the amount refunded. Of those, as many as
+    the person still has available are taken back; the rest were already used
+    (or are held for a send in progress) and stay spent.
+    """
+    if not purchase.amount_refunded or not purchase.is_granted:
+        return
+    full = purchase.amount_refunded >= purchase.amount
+    purchase.status = Purchase.Status.REFUNDED if full else Purchase.Status.PARTIALLY_REFUNDED
+    target = (
+        purchase.sends if full else purchase.sends * purchase.amount_refunded // purchase.amount
+    )
+    newly_refunded = target - purchase.refunded_sends
+    if newly_refunded <= 0:
+        return
+    take_back = min(newly_refunded, available(account.pk))
+    if take_back:
+        LedgerEntry.objects.create(
+            account=account, kind=LedgerEntry.Kind.REFUND, sends=-take_back, purchase=purchase
+        )
+    purchase.refunded_sends = target
+
+
+def grant_complimentary_sends(*, user: Any, sends: int, staff: Any, reason: str) -> LedgerEntry:
+    """Staff give sends for free; the row names the staff member and why."""
+    if sends <= 0:
+        raise ValueError("Grant at least one send.")
+    if not getattr(staff, "is_staff", False):
+        raise PermissionError("Only staff can grant sends.")
+    if not reason.strip():
+        raise ValueError("Give a reason for the grant.")
+    return LedgerEntry.objects.create(
+        account=account_for(user),
+        kind=LedgerEntry.Kind.COMPLIMENTARY,
+        sends=sends,
+        granted_by=staff,
+        reason=reason.strip()[:255],
+    )

@@ -1,0 +1,27 @@
+"""Billing records of erased accounts are deleted once tax law no longer needs them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import BillingAccount, LedgerEntry, Purchase
+
+
+@transaction.atomic
+def purge_expired_billing_records(*, now: datetime | None = None) -> int:
+    """Delete billing records of erased accounts once the legal period has passed."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.BILLING_RECORD_RETENTION_DAYS)
+    detached = BillingAccount.objects.filter(user__isnull=True)
+    deleted, _ = LedgerEntry.objects.filter(account__in=detached, created_at__lt=cutoff).delete()
+    old_purchases = Purchase.objects.filter(account__in=detached, created_at__lt=cutoff).exclude(
+        entries__isnull=False
+    )
+    deleted += old_purchases.delete()[0]
+    deleted += detached.filter(
+        created_at__lt=cutoff, entries__isnull=True, purchases__isnull=True
+    ).delete()[0]
+    return deleted

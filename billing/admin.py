@@ -5,11 +5,20 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.http import HttpRequest
+from django.utils import timezone
 
 from . import ledger
-from .models import BillingAccount, LedgerEntry, Plan, Purchase, WebhookEvent
+from .models import (
+    BillingAccount,
+    Dispute,
+    LedgerEntry,
+    PaymentProblem,
+    Plan,
+    Purchase,
+    WebhookEvent,
+)
 from .refunds import RefundNotPossible, request_refund
 from .templatetags.billing import money
 
@@ -55,12 +64,22 @@ class BillingAccountAdmin(_ReadOnlyAdmin):
         "created_at",
         "detached_at",
         "available_sends",
+        "held_sends",
+        "deficit",
     )
     readonly_fields = fields
 
     @admin.display(description="available sends")
     def available_sends(self, account: BillingAccount) -> int:
         return ledger.available(account.pk)
+
+    @admin.display(description="sends held for sends in progress")
+    def held_sends(self, account: BillingAccount) -> int:
+        return ledger.held(account.pk)
+
+    @admin.display(description="deficit (sends used after their payment went back)")
+    def deficit(self, account: BillingAccount) -> int:
+        return max(-ledger.ledger_total(account.pk), 0)
 
 
 @admin.register(Purchase)
@@ -194,3 +213,61 @@ class WebhookEventAdmin(_ReadOnlyAdmin):
     list_display = ("received_at", "type", "stripe_event_id", "status")
     list_filter = ("status", "type")
     search_fields = ("stripe_event_id",)
+
+
+@admin.register(Dispute)
+class DisputeAdmin(_ReadOnlyAdmin):
+    """Payment disputes (chargebacks): open ones first; sends are held back meanwhile."""
+
+    list_display = (
+        "opened_at",
+        "person",
+        "purchase",
+        "amount_display",
+        "reason",
+        "stripe_status",
+        "status",
+        "held_sends",
+        "closed_at",
+    )
+    list_filter = ("status", "reason")
+    list_select_related = ("purchase__account__user",)
+    search_fields = ("stripe_dispute_id", "purchase__stripe_payment_intent_id")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Dispute]:
+        # Open disputes need an answer to Stripe by a deadline: list them first.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _closed=Case(When(status=Dispute.Status.OPEN, then=Value(0)), default=Value(1))
+            )
+            .order_by("_closed", "-opened_at", "-pk")
+        )
+
+    @admin.display(description="person")
+    def person(self, dispute: Dispute) -> str:
+        return str(dispute.purchase.account.user or "(detached)")
+
+    @admin.display(description="amount")
+    def amount_display(self, dispute: Dispute) -> str:
+        return money(dispute.amount, dispute.currency)
+
+
+@admin.register(PaymentProblem)
+class PaymentProblemAdmin(_ReadOnlyAdmin):
+    """Stripe events that did not match our records and changed nothing."""
+
+    list_display = ("created_at", "problem", "event_type", "purchase", "note", "reviewed_at")
+    list_filter = ("problem", ("reviewed_at", admin.EmptyFieldListFilter))
+    list_select_related = ("purchase",)
+    search_fields = ("stripe_event_id",)
+    actions = ("mark_reviewed",)
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("billing.view_paymentproblem")
+
+    @admin.action(description="Mark selected problems as reviewed", permissions=["review"])
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[PaymentProblem]) -> None:
+        count = queryset.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now())
+        self.message_user(request, f"{count} problem(s) marked as reviewed.", messages.SUCCESS)

@@ -23,6 +23,11 @@ def is_configured() -> bool:
     return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET)
 
 
+def is_live() -> bool:
+    """Whether the key in use moves real money (``sk_live_…``/``rk_live_…``)."""
+    return settings.STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+
+
 @lru_cache(maxsize=4)
 def _client(api_key: str, api_base: str) -> stripe.StripeClient:
     base_addresses: dict[str, Any] = {"api": api_base} if api_base else {}

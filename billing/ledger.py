@@ -40,7 +40,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import BillingAccount, LedgerEntry, Purchase, Reservation
+from .models import BillingAccount, Dispute, LedgerEntry, Purchase, Reservation
 
 __all__ = [
     "InsufficientSends",
@@ -174,25 +174,32 @@ def consume(*, reservation_id: int, sends: int | None = None) -> LedgerEntry | N
     """Spend ``sends`` (default: all) of a held reservation and release the rest.
 
     Idempotent: consuming an already consumed reservation returns its entry.
+    A reservation cancelled by a refund or dispute while its emails were already
+    leaving is still consumed (what was sent was sent): the ledger then goes below
+    zero, a deficit that staff see and the next credit pays off first.
+    Raises :class:`ReservationNotHeld` for a released reservation.
     """
     account_id = Reservation.objects.values_list("account_id", flat=True).get(pk=reservation_id)
     lock_account(account_id)
     reservation = Reservation.objects.select_for_update().get(pk=reservation_id)
     if reservation.status == Reservation.Status.CONSUMED:
         return reservation.entries.filter(kind=LedgerEntry.Kind.CONSUMPTION).first()
-    if reservation.status != Reservation.Status.HELD:
+    if reservation.status == Reservation.Status.RELEASED:
         raise ReservationNotHeld(f"Reservation {reservation_id} was released.")
     used = reservation.sends if sends is None else sends
     if not 0 <= used <= reservation.sends:
         raise ValueError(f"Can consume between 0 and {reservation.sends} sends.")
     entry = None
     if used:
+        reason = reservation.reference
+        if reservation.status == Reservation.Status.CANCELLED:
+            reason = f"{reason} (sent after its sends were taken back)".strip()
         entry = LedgerEntry.objects.create(
             account_id=account_id,
             kind=LedgerEntry.Kind.CONSUMPTION,
             sends=-used,
             reservation=reservation,
-            reason=reservation.reference,
+            reason=reason[:255],
         )
     reservation.status = Reservation.Status.CONSUMED
     reservation.settled_at = timezone.now()
@@ -202,11 +209,15 @@ def consume(*, reservation_id: int, sends: int | None = None) -> LedgerEntry | N
 
 @transaction.atomic
 def release(*, reservation_id: int) -> None:
-    """Give held sends back (the send was cancelled). Idempotent."""
+    """Give held sends back (the send was cancelled). Idempotent.
+
+    A reservation cancelled by a refund or dispute gives nothing back: its sends
+    were already taken.
+    """
     account_id = Reservation.objects.values_list("account_id", flat=True).get(pk=reservation_id)
     lock_account(account_id)
     reservation = Reservation.objects.select_for_update().get(pk=reservation_id)
-    if reservation.status == Reservation.Status.RELEASED:
+    if reservation.status in (Reservation.Status.RELEASED, Reservation.Status.CANCELLED):
         return
     if reservation.status == Reservation.Status.CONSUMED:
         raise ReservationNotHeld(f"Reservation {reservation_id} was already used.")
@@ -224,7 +235,22 @@ def spend(*, user: Any, sends: int, reference: str = "") -> LedgerEntry:
     return entry
 
 
-# --- Purchases and refunds (billing's Stripe handlers) -----------------------------------
+# --- Purchases, refunds and disputes (billing's Stripe handlers) -------------------------
+#
+# Sends bought with money that went back (a refund, a lost dispute) never stay in a
+# balance. The rules, all applied under the account's row lock:
+#
+# * A refund covers sends in proportion to the amount refunded (rounded down); a
+#   dispute holds back sends in proportion to the amount disputed.
+# * Those sends are taken from the balance: first the ones free to spend, then the
+#   ones held by reservations for sends not made yet. A reservation the balance no
+#   longer covers is cancelled (newest first), so its send is not made; one whose
+#   emails were already leaving is consumed anyway and the ledger records the
+#   deficit (a negative balance that the next credit pays off first).
+# * Whatever the balance cannot give back was already used, and stays spent.
+# * An open dispute's held-back sends are refunded first if the payment is then
+#   refunded; when the dispute closes in the person's favour the rest come back,
+#   when it is lost they are gone and the purchase counts as fully repaid.
 
 
 def locked_purchase(purchase_id: int) -> tuple[BillingAccount, Purchase]:
@@ -246,34 +272,144 @@ def credit_purchase(account: BillingAccount, purchase: Purchase) -> bool:
     )
     purchase.paid_at = timezone.now()
     purchase.status = Purchase.Status.PAID
-    # A refund that arrived before the payment was confirmed applies now.
+    # Refunds and disputes that arrived before the payment was confirmed apply now.
     apply_refunds(account, purchase)
+    for dispute in purchase.disputes.select_for_update().order_by("pk"):
+        if dispute.status in (Dispute.Status.OPEN, Dispute.Status.LOST):
+            hold_for_dispute(account, purchase, dispute)
+            if dispute.status == Dispute.Status.LOST:
+                _record_lost(purchase, dispute)
+    purchase.status = _payment_status(purchase)
     return True
 
 
-def apply_refunds(account: BillingAccount, purchase: Purchase) -> None:
-    """Take back the unused part of a refunded purchase's sends.
+def _payment_status(purchase: Purchase) -> str:
+    disputes = set(purchase.disputes.values_list("status", flat=True))
+    if Dispute.Status.LOST in disputes:
+        return Purchase.Status.CHARGED_BACK
+    if Dispute.Status.OPEN in disputes:
+        return Purchase.Status.DISPUTED
+    if purchase.amount_refunded >= purchase.amount:
+        return Purchase.Status.REFUNDED
+    if purchase.amount_refunded:
+        return Purchase.Status.PARTIALLY_REFUNDED
+    return Purchase.Status.PAID
 
-    Sends refunded are proportional to the amount refunded. Of those, as many as
-    the person still has available are taken back; the rest were already used
-    (or are held for a send in progress) and stay spent.
+
+def _sends_for(purchase: Purchase, amount: int) -> int:
+    if amount >= purchase.amount:
+        return purchase.sends
+    return purchase.sends * amount // purchase.amount
+
+
+def _cancel_uncovered_reservations(account_id: int) -> None:
+    """Cancel held reservations (newest first) until the ledger covers what stays held."""
+    total = max(ledger_total(account_id), 0)
+    open_ones = list(
+        Reservation.objects.select_for_update()
+        .filter(account_id=account_id, status=Reservation.Status.HELD)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "sends")
+    )
+    holding = sum(sends for _, sends in open_ones)
+    cancelled = []
+    for pk, sends in open_ones:
+        if holding <= total:
+            break
+        cancelled.append(pk)
+        holding -= sends
+    if cancelled:
+        Reservation.objects.filter(pk__in=cancelled).update(
+            status=Reservation.Status.CANCELLED, settled_at=timezone.now()
+        )
+
+
+def _take_back(
+    account: BillingAccount, sends: int, *, kind: str, purchase: Purchase, reason: str = ""
+) -> int:
+    """Take up to ``sends`` out of the balance, held ones included; returns how many."""
+    take = min(sends, max(ledger_total(account.pk), 0))
+    if take > 0:
+        LedgerEntry.objects.create(
+            account=account, kind=kind, sends=-take, purchase=purchase, reason=reason[:255]
+        )
+        _cancel_uncovered_reservations(account.pk)
+    return max(take, 0)
+
+
+def apply_refunds(account: BillingAccount, purchase: Purchase) -> None:
+    """Take back the sends a purchase's refunds cover (see the rules above).
+
+    The caller holds the locks and saves ``purchase``.
     """
     if not purchase.amount_refunded or not purchase.is_granted:
         return
-    full = purchase.amount_refunded >= purchase.amount
-    purchase.status = Purchase.Status.REFUNDED if full else Purchase.Status.PARTIALLY_REFUNDED
-    target = (
-        purchase.sends if full else purchase.sends * purchase.amount_refunded // purchase.amount
-    )
-    newly_refunded = target - purchase.refunded_sends
-    if newly_refunded <= 0:
+    purchase.status = _payment_status(purchase)
+    if purchase.status == Purchase.Status.CHARGED_BACK:
+        return  # the lost dispute already counted every send as repaid
+    target = _sends_for(purchase, purchase.amount_refunded)
+    remaining = target - purchase.refunded_sends
+    if remaining <= 0:
         return
-    take_back = min(newly_refunded, available(account.pk))
-    if take_back:
-        LedgerEntry.objects.create(
-            account=account, kind=LedgerEntry.Kind.REFUND, sends=-take_back, purchase=purchase
-        )
+    # Sends held back for an open dispute are out of the balance already.
+    for dispute in purchase.disputes.select_for_update().filter(
+        status=Dispute.Status.OPEN, held_sends__gt=0
+    ):
+        covered = min(remaining, dispute.held_sends)
+        dispute.held_sends -= covered
+        dispute.save(update_fields=["held_sends"])
+        remaining -= covered
+    _take_back(account, remaining, kind=LedgerEntry.Kind.REFUND, purchase=purchase)
     purchase.refunded_sends = target
+
+
+def hold_for_dispute(account: BillingAccount, purchase: Purchase, dispute: Dispute) -> None:
+    """Hold back the disputed part of a purchase's unused sends while the dispute is open."""
+    if not purchase.is_granted:
+        return  # credit_purchase holds them if the payment is confirmed later
+    unrefunded = purchase.sends - purchase.refunded_sends
+    wanted = min(_sends_for(purchase, dispute.amount), max(unrefunded, 0))
+    dispute.held_sends = _take_back(
+        account,
+        wanted,
+        kind=LedgerEntry.Kind.DISPUTE_HOLD,
+        purchase=purchase,
+        reason=f"Dispute {dispute.stripe_dispute_id}",
+    )
+    dispute.save(update_fields=["held_sends"])
+    purchase.status = _payment_status(purchase)
+
+
+def close_dispute(
+    account: BillingAccount, purchase: Purchase, dispute: Dispute, *, outcome: str
+) -> None:
+    """Give held-back sends back (won, or closed without a chargeback), or remove them (lost)."""
+    if dispute.status != Dispute.Status.OPEN:
+        return
+    dispute.status = outcome
+    dispute.closed_at = timezone.now()
+    dispute.save(update_fields=["status", "closed_at"])
+    if not purchase.is_granted:
+        return  # credit_purchase applies the outcome if the payment is confirmed later
+    if outcome == Dispute.Status.LOST:
+        _record_lost(purchase, dispute)
+    elif dispute.held_sends:
+        LedgerEntry.objects.create(
+            account=account,
+            kind=LedgerEntry.Kind.DISPUTE_RETURN,
+            sends=dispute.held_sends,
+            purchase=purchase,
+            reason=f"Dispute {dispute.stripe_dispute_id}",
+        )
+    purchase.status = _payment_status(purchase)
+
+
+def _record_lost(purchase: Purchase, dispute: Dispute) -> None:
+    # The money went back through the bank: the disputed sends count as repaid, so a
+    # later refund of the same money takes nothing more.
+    purchase.refunded_sends = min(
+        purchase.sends, purchase.refunded_sends + _sends_for(purchase, dispute.amount)
+    )
 
 
 def grant_complimentary_sends(*, user: Any, sends: int, staff: Any, reason: str) -> LedgerEntry:

@@ -152,6 +152,8 @@ class Purchase(models.Model):
         EXPIRED = "expired", "Checkout expired"
         PARTIALLY_REFUNDED = "partially_refunded", "Partly refunded"
         REFUNDED = "refunded", "Refunded"
+        DISPUTED = "disputed", "Payment disputed"
+        CHARGED_BACK = "charged_back", "Charged back (dispute lost)"
 
     account = models.ForeignKey(BillingAccount, on_delete=models.CASCADE, related_name="purchases")
     plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True)
@@ -206,6 +208,8 @@ class Reservation(models.Model):
         HELD = "held", "Held"
         CONSUMED = "consumed", "Used"
         RELEASED = "released", "Released"
+        # Its sends were taken back by a refund or a dispute before the send was made.
+        CANCELLED = "cancelled", "Cancelled (payment refunded or disputed)"
 
     account = models.ForeignKey(
         BillingAccount, on_delete=models.CASCADE, related_name="reservations"
@@ -242,6 +246,8 @@ class LedgerEntry(models.Model):
         COMPLIMENTARY = "complimentary", "Complimentary (staff)"
         CONSUMPTION = "consumption", "Used for a send"
         REFUND = "refund", "Taken back after a refund"
+        DISPUTE_HOLD = "dispute_hold", "Held back while a payment is disputed"
+        DISPUTE_RETURN = "dispute_return", "Given back: payment dispute closed in your favour"
 
     account = models.ForeignKey(BillingAccount, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=20, choices=Kind)
@@ -286,6 +292,7 @@ class WebhookEvent(models.Model):
     class Status(models.TextChoices):
         PROCESSED = "processed", "Processed"
         IGNORED = "ignored", "Ignored (type not handled)"
+        REJECTED = "rejected", "Rejected (see payment problems)"
 
     stripe_event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100)
@@ -297,6 +304,86 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.stripe_event_id}"
+
+
+@personal_data(
+    section="2.3",
+    category="Payment disputes",
+    purpose="Payments you disputed with your bank: Stripe's dispute id, reason code, amount, "
+    "status and the sends held back meanwhile.",
+    fields=("status", "reason", "amount", "currency", "held_sends", "opened_at", "closed_at"),
+    user_path="purchase__account__user",
+    erasure=Erasure.RETAIN,
+    retention=_retention(),
+    eraser=_detach,
+)
+class Dispute(models.Model):
+    """A chargeback or inquiry on a purchase's payment (Stripe's ``charge.dispute.*``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        WON = "won", "Won (held sends given back)"
+        CLOSED = "closed", "Closed without a chargeback (held sends given back)"
+        LOST = "lost", "Lost (held sends removed)"
+
+    purchase = models.ForeignKey(Purchase, on_delete=models.PROTECT, related_name="disputes")
+    stripe_dispute_id = models.CharField("Stripe dispute id", max_length=255, unique=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    stripe_status = models.CharField(
+        max_length=40, blank=True, help_text="Stripe's own status, e.g. needs_response."
+    )
+    reason = models.CharField(max_length=40, blank=True, help_text="Stripe's reason code.")
+    amount = models.PositiveIntegerField(help_text="In the smallest currency unit.")
+    currency = models.CharField(max_length=3)
+    # Unused sends of the purchase taken out of the balance while the dispute is open.
+    held_sends = models.PositiveIntegerField(default=0)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-opened_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"Dispute {self.stripe_dispute_id} on purchase #{self.purchase_id}"
+
+
+@personal_data(
+    section="2.3",
+    category="Payment problems",
+    purpose="Payment notices from Stripe that did not match the purchase they named (amount, "
+    "currency, test or live mode, or checkout): kept for our staff to look into; they "
+    "added no sends.",
+    fields=("problem", "event_type", "note", "created_at"),
+    user_path="purchase__account__user",
+    erasure=Erasure.RETAIN,
+    retention=_retention(),
+    eraser=_detach,
+)
+class PaymentProblem(models.Model):
+    """A verified Stripe event that was not applied because it did not match our records."""
+
+    class Problem(models.TextChoices):
+        LIVEMODE = "livemode", "Test/live mode differs from the key in use"
+        UNKNOWN_SESSION = "unknown_session", "Checkout session we did not create"
+        AMOUNT = "amount", "Amount differs from the purchase"
+        CURRENCY = "currency", "Currency differs from the purchase"
+        UNKNOWN_PAYMENT = "unknown_payment", "Payment we cannot match to a purchase"
+
+    stripe_event_id = models.CharField(max_length=255)
+    event_type = models.CharField(max_length=100)
+    problem = models.CharField(max_length=20, choices=Problem)
+    purchase = models.ForeignKey(
+        Purchase, on_delete=models.SET_NULL, null=True, blank=True, related_name="problems"
+    )
+    note = models.CharField(max_length=255, blank=True, help_text="What did not match.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_problem_display()} ({self.event_type})"
 
 
 exempt(Plan, reason="Packages on sale: names and prices, not people.")

@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import BillingAccount, LedgerEntry, Purchase
+from .models import BillingAccount, Dispute, LedgerEntry, PaymentProblem, Purchase
 
 
 @transaction.atomic
@@ -19,6 +20,12 @@ def purge_expired_billing_records(*, now: datetime | None = None) -> int:
     deleted, _ = LedgerEntry.objects.filter(account__in=detached, created_at__lt=cutoff).delete()
     old_purchases = Purchase.objects.filter(account__in=detached, created_at__lt=cutoff).exclude(
         entries__isnull=False
+    )
+    deleted += Dispute.objects.filter(purchase__in=old_purchases).delete()[0]
+    deleted += (
+        PaymentProblem.objects.filter(created_at__lt=cutoff)
+        .filter(Q(purchase__isnull=True) | Q(purchase__account__in=detached))
+        .delete()[0]
     )
     deleted += old_purchases.delete()[0]
     deleted += detached.filter(

@@ -2,14 +2,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import retention, stripe_events
+from . import retention
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def purge_expired_billing_records() -> int:
     return retention.purge_expired_billing_records()
-
-
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def send_purchase_confirmation_task(purchase_id: int) -> bool:
-    return stripe_events.send_purchase_confirmation(purchase_id=purchase_id)

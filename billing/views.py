@@ -34,6 +34,8 @@ _HISTORY_STATUSES = (
     Purchase.Status.FAILED,
     Purchase.Status.PARTIALLY_REFUNDED,
     Purchase.Status.REFUNDED,
+    Purchase.Status.DISPUTED,
+    Purchase.Status.CHARGED_BACK,
 )
 
 
@@ -139,7 +141,8 @@ def webhook(request: HttpRequest) -> HttpResponse:
         event = json.loads(payload)
         event_id, event_type = str(event["id"]), str(event["type"])
         data_object = event["data"]["object"]
-        if not isinstance(data_object, dict):
+        livemode = event.get("livemode")
+        if not isinstance(data_object, dict) or not isinstance(livemode, bool | None):
             raise TypeError("data.object is not an object")
     except stripe.SignatureVerificationError:
         logger.warning("stripe webhook with a bad signature rejected")
@@ -147,5 +150,7 @@ def webhook(request: HttpRequest) -> HttpResponse:
     except (ValueError, KeyError, TypeError):
         logger.warning("stripe webhook with a malformed body rejected")
         return JsonResponse({"error": "Malformed event."}, status=400)
-    outcome = handle_stripe_event(event_id=event_id, event_type=event_type, data_object=data_object)
+    outcome = handle_stripe_event(
+        event_id=event_id, event_type=event_type, data_object=data_object, livemode=livemode
+    )
     return JsonResponse({"status": outcome})

@@ -13,14 +13,20 @@ WEBHOOK_SECRET = "whsec_test_secret_for_job_letters"
 _ids = itertools.count(1)
 
 
-def event(event_type: str, obj: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
+def event(
+    event_type: str,
+    obj: dict[str, Any],
+    *,
+    event_id: str | None = None,
+    livemode: bool = False,
+) -> dict[str, Any]:
     return {
         "id": event_id or f"evt_test_{next(_ids):08d}",
         "object": "event",
         "api_version": stripe.api_version,
         "created": int(time.time()),
         "type": event_type,
-        "livemode": False,
+        "livemode": livemode,
         "pending_webhooks": 1,
         "request": {"id": None, "idempotency_key": None},
         "data": {"object": obj},
@@ -75,6 +81,28 @@ def charge(purchase, *, amount_refunded: int, payment_intent: str = "pi_test_1")
         "metadata": {"purchase_id": str(purchase.pk)},
         "billing_details": {"address": {"line1": "1 Privacy Street", "postal_code": "SW1A 1AA"}},
         "payment_method_details": {"card": {"brand": "visa", "last4": "4242"}},
+    }
+
+
+def dispute(
+    purchase,
+    *,
+    status: str = "needs_response",
+    amount: int | None = None,
+    dispute_id: str = "dp_test_1",
+    payment_intent: str = "pi_test_1",
+) -> dict[str, Any]:
+    return {
+        "id": dispute_id,
+        "object": "dispute",
+        "amount": purchase.amount if amount is None else amount,
+        "currency": purchase.currency,
+        "charge": "ch_test_1",
+        "payment_intent": payment_intent,
+        "reason": "fraudulent",
+        "status": status,
+        "livemode": False,
+        "evidence": {"customer_name": "Sam Seeker", "billing_address": "1 Privacy Street"},
     }
 
 

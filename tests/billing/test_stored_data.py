@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from billing.ledger import balance, grant_complimentary_sends, reserve
-from billing.models import BillingAccount, LedgerEntry, Plan, Purchase, Reservation
+from billing.models import (
+    BillingAccount,
+    Dispute,
+    LedgerEntry,
+    PaymentProblem,
+    Plan,
+    Purchase,
+    Reservation,
+)
 from billing.retention import purge_expired_billing_records
 from billing.tasks import purge_expired_billing_records as purge_task
 from privacy.registry import Erasure, coverage_problems, declaration_for
@@ -39,6 +47,14 @@ REVIEWED_FIELDS = {
         "created_at",
     },
     "WebhookEvent": {"id", "stripe_event_id", "type", "status", "received_at"},
+    "Dispute": {
+        "id", "purchase", "stripe_dispute_id", "status", "stripe_status", "reason", "amount",
+        "currency", "held_sends", "opened_at", "closed_at",
+    },
+    "PaymentProblem": {
+        "id", "stripe_event_id", "event_type", "problem", "purchase", "note", "created_at",
+        "reviewed_at",
+    },
 }  # fmt: skip
 PAYMENT_OR_ADDRESS = re.compile(
     r"card|pan$|cvc|cvv|expir|iban|bic|bank|sort_code|routing|account_number|last4|brand|"
@@ -73,7 +89,7 @@ def test_every_billing_model_is_in_the_personal_data_registry():
     assert coverage_problems(apps.get_app_config("billing").get_models()) == []
 
 
-@pytest.mark.parametrize("model", [BillingAccount, Purchase, LedgerEntry])
+@pytest.mark.parametrize("model", [BillingAccount, Purchase, LedgerEntry, Dispute, PaymentProblem])
 def test_billing_records_are_retained_detached_for_the_legal_period(model):
     declaration = declaration_for(model)
 
@@ -86,7 +102,7 @@ def test_billing_records_are_retained_detached_for_the_legal_period(model):
 
 def _erase(user) -> None:
     # What account erasure does with each declaration, then the account goes.
-    for model in (BillingAccount, Purchase, LedgerEntry, Reservation):
+    for model in (BillingAccount, Purchase, LedgerEntry, Reservation, Dispute, PaymentProblem):
         declaration_for(model).eraser(user)
     user.delete()
 
@@ -130,13 +146,18 @@ def test_detached_records_are_deleted_after_the_retention_period(settings, seeke
     grant_complimentary_sends(user=seeker, sends=5, staff=staff, reason="old")
     _erase(seeker)
     old = BillingAccount.objects.get()
-    Purchase.objects.create(
+    disputed = Purchase.objects.create(
         account=old, plan=plan, plan_name="x", sends=1, amount=100, currency="gbp"
+    )
+    Dispute.objects.create(purchase=disputed, stripe_dispute_id="dp_1", amount=100, currency="gbp")
+    PaymentProblem.objects.create(
+        stripe_event_id="evt_1", event_type="x", problem="amount", purchase=disputed
     )
     recent = grant_complimentary_sends(user=staff, sends=1, staff=staff, reason="mine")
     Purchase.objects.update(created_at=now - timedelta(days=31))
     LedgerEntry.objects.update(created_at=now - timedelta(days=31))
     BillingAccount.objects.update(created_at=now - timedelta(days=31))
+    PaymentProblem.objects.update(created_at=now - timedelta(days=31))
 
     assert purge_expired_billing_records(now=now - timedelta(days=2)) == 0  # not yet due
 
@@ -146,6 +167,7 @@ def test_detached_records_are_deleted_after_the_retention_period(settings, seeke
     assert list(BillingAccount.objects.values_list("user", flat=True)) == [staff.pk]
     assert list(LedgerEntry.objects.all()) == [recent]
     assert not Purchase.objects.exists()
+    assert not Dispute.objects.exists() and not PaymentProblem.objects.exists()
 
 
 def test_plans_are_vocabulary_not_personal_data():

@@ -220,6 +220,7 @@ class DisputeAdmin(_ReadOnlyAdmin):
     """Payment disputes (chargebacks): open ones first; sends are held back meanwhile."""
 
     list_display = (
+        "stripe_dispute_id",
         "opened_at",
         "person",
         "purchase",

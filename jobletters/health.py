@@ -1,10 +1,20 @@
-"""Readiness checks for ``/healthz``: database, broker and storage."""
+"""Health checks: cheap liveness for ``/healthz``, cached readiness for ``/readyz``.
+
+Liveness answers "is this process up and can it reach the database?": one
+``SELECT 1`` on a pooled connection, cheap enough to poll as often as anyone likes.
+Readiness adds the broker and storage, which cost a network round trip each (and
+time out after a couple of seconds when down), so their result is kept per process
+for ``HEALTH_READINESS_CACHE_SECONDS``: a load balancer polling every second makes
+at most one broker and one storage probe per process in that time.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -12,6 +22,8 @@ from django.db import connection
 from kombu import Connection
 
 logger = logging.getLogger(__name__)
+
+Results = dict[str, dict[str, object]]
 
 
 def check_database() -> None:
@@ -35,17 +47,18 @@ def check_storage() -> None:
     default_storage.exists("healthz/probe")
 
 
-CHECKS: dict[str, Callable[[], None]] = {
+LIVENESS_CHECKS: dict[str, Callable[[], None]] = {"database": check_database}
+READINESS_CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "broker": check_broker,
     "storage": check_storage,
 }
 
 
-def run_checks() -> tuple[bool, dict[str, dict[str, object]]]:
-    results: dict[str, dict[str, object]] = {}
+def run_checks(checks: dict[str, Callable[[], None]]) -> tuple[bool, Results]:
+    results: Results = {}
     healthy = True
-    for name, check in CHECKS.items():
+    for name, check in checks.items():
         started = time.perf_counter()
         try:
             check()
@@ -57,3 +70,51 @@ def run_checks() -> tuple[bool, dict[str, dict[str, object]]]:
             results[name] = {"ok": True}
         results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
     return healthy, results
+
+
+def liveness() -> tuple[bool, Results]:
+    return run_checks(LIVENESS_CHECKS)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    at: float  # time.monotonic() when the checks ran
+    healthy: bool
+    results: Results
+
+
+_lock = threading.Lock()
+_last: _Checked | None = None
+
+
+def _stale(checked: _Checked | None, max_age: float) -> bool:
+    return checked is None or time.monotonic() - checked.at >= max_age
+
+
+def readiness() -> tuple[bool, Results, float]:
+    """The readiness checks, run at most once per cache period in this process.
+
+    Returns (healthy, results, age in seconds of the results). While one thread
+    runs the checks, the others answer with the previous result instead of
+    probing too (or wait for it, when there is no result yet).
+    """
+    global _last
+    max_age = settings.HEALTH_READINESS_CACHE_SECONDS
+    checked = _last
+    if _stale(checked, max_age) and _lock.acquire(blocking=checked is None):
+        try:
+            checked = _last  # another thread may have run them while this one waited
+            if _stale(checked, max_age):
+                healthy, results = run_checks(READINESS_CHECKS)
+                checked = _last = _Checked(at=time.monotonic(), healthy=healthy, results=results)
+        finally:
+            _lock.release()
+    assert checked is not None
+    return checked.healthy, checked.results, time.monotonic() - checked.at
+
+
+def forget_readiness() -> None:
+    """Drop the kept result, so the next readiness() runs the checks (tests)."""
+    global _last
+    with _lock:
+        _last = None

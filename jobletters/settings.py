@@ -86,7 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's UserSessionsMiddleware, throttled: no write on every page view.
+    "jobletters.session_activity.SessionActivityMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
 ]
 
@@ -217,6 +218,9 @@ MFA_TOTP_ISSUER = SITE_NAME
 # Accept the previous and next 30-second code too: phones drift a little.
 MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = True
+# A session's "last seen" (and IP address, browser) is written at most this often;
+# the sessions page is exact to this interval (jobletters.session_activity).
+USERSESSIONS_ACTIVITY_INTERVAL = env.int("SESSION_ACTIVITY_INTERVAL", default=5 * 60)
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -229,7 +233,7 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -402,6 +406,15 @@ CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
     "task": "billing.tasks.purge_expired_billing_records",
     "schedule": 60 * 60 * 24,
 }
+
+# --- Benchmarks -------------------------------------------------------------------
+# bench/pages.py compares every page with a minimal view (a fixed short HTML
+# response through the same middleware); the URL exists only when this is on.
+BENCH_MINIMAL_VIEW: bool = env.bool("BENCH_MINIMAL_VIEW", default=False)
+
+# --- Health checks (jobletters.health) ----------------------------------------------
+# /readyz probes the broker and storage at most this often per process.
+HEALTH_READINESS_CACHE_SECONDS = env.int("HEALTH_READINESS_CACHE_SECONDS", default=5)
 
 # --- Benchmarks -------------------------------------------------------------------
 # bench/pages.py compares every page with a minimal view (a fixed short HTML

@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("privacy.urls")),
@@ -21,3 +23,7 @@ urlpatterns = [
     path("taxonomy/", include("taxonomy.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_MINIMAL_VIEW:
+    # Never on by default: only bench/pages.py turns it on (BENCH_MINIMAL_VIEW=1).
+    urlpatterns.append(path("bench/minimal/", views.bench_minimal, name="bench_minimal"))

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import health
 from .dashboard import panels_for
-from .health import run_checks
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,8 +24,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    healthy, checks = run_checks()
+    """Liveness: the process answers and reaches the database. Cheap; poll freely."""
+    healthy, checks = health.liveness()
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: database, broker and storage, checked at most every few seconds."""
+    healthy, checks, age = health.readiness()
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks, "age": round(age, 1)},
+        status=200 if healthy else 503,
+    )
+
+
+_MINIMAL_PAGE = "<!DOCTYPE html><html lang=en><title>Minimal</title><p>Minimal page.</p></html>"
+
+
+def bench_minimal(request: HttpRequest) -> HttpResponse:
+    """The baseline of bench/pages.py: a fixed short page through the same middleware."""
+    return HttpResponse(_MINIMAL_PAGE)

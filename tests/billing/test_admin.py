@@ -184,3 +184,42 @@ def test_admin_lists_have_a_fixed_number_of_queries(admin_client, purchase, plan
         grant_complimentary_sends(user=person, sends=1, staff=staff, reason="x")
 
     assert _queries_for(admin_client, url) == few
+
+
+def test_staff_see_open_disputes_first_and_cannot_edit_them(admin_client, client, purchase):
+    from billing.models import Dispute
+
+    from .events import dispute
+
+    deliver(client, event("checkout.session.completed", checkout_session(purchase)))
+    deliver(client, event("charge.dispute.created", dispute(purchase, dispute_id="dp_old")))
+    deliver(
+        client,
+        event("charge.dispute.closed", dispute(purchase, dispute_id="dp_old", status="won")),
+    )
+    deliver(client, event("charge.dispute.created", dispute(purchase, dispute_id="dp_open")))
+
+    page = admin_client.get("/admin/billing/dispute/").content.decode()
+
+    assert page.index("dp_open") < page.index("dp_old")
+    assert "fraudulent" in page and "£25.00" in page
+    row = Dispute.objects.get(stripe_dispute_id="dp_open")
+    assert admin_client.post(f"/admin/billing/dispute/{row.pk}/delete/").status_code == 403
+    assert admin_client.get("/admin/billing/dispute/add/").status_code == 403
+
+
+def test_staff_review_payment_problems(admin_client, client, purchase):
+    from billing.models import PaymentProblem
+
+    deliver(client, event("checkout.session.completed", checkout_session(purchase, amount_total=1)))
+    problem = PaymentProblem.objects.get()
+
+    listing = admin_client.get("/admin/billing/paymentproblem/")
+    admin_client.post(
+        "/admin/billing/paymentproblem/",
+        {"action": "mark_reviewed", "_selected_action": [problem.pk]},
+    )
+
+    assert b"Amount differs from the purchase" in listing.content
+    problem.refresh_from_db()
+    assert problem.reviewed_at is not None

@@ -140,3 +140,59 @@ def test_twenty_parallel_consumptions_of_a_balance_of_ten(seeker, staff):
     if connection.vendor == "postgresql":
         # Row locks make every attempt wait its turn: nobody is turned away by the database.
         assert locked_out == 0
+
+
+# --- Who may spend ------------------------------------------------------------------------
+
+
+def test_only_active_accounts_may_spend(ten_sends):
+    from billing.ledger import SpendingRefused, check_may_spend, may_spend
+
+    assert may_spend(ten_sends)
+    ten_sends.is_active = False
+    ten_sends.save()
+
+    assert not may_spend(ten_sends)
+    with pytest.raises(SpendingRefused, match="deactivated"):
+        reserve(user=ten_sends, sends=1)
+    with pytest.raises(SpendingRefused):
+        check_may_spend(ten_sends)
+    assert not Reservation.objects.exists()
+
+
+def refuse_everyone(user):
+    return "Your account is frozen while its deletion is pending."
+
+
+def test_other_apps_add_spend_checks_through_the_setting(ten_sends, settings):
+    from billing.ledger import SpendingRefused, may_spend
+
+    settings.BILLING_SPEND_CHECKS = [
+        *settings.BILLING_SPEND_CHECKS,
+        "tests.billing.test_ledger.refuse_everyone",
+    ]
+
+    assert not may_spend(ten_sends)
+    with pytest.raises(SpendingRefused, match="frozen while its deletion is pending"):
+        spend(user=ten_sends, sends=1)
+    assert balance(user=ten_sends) == 10
+
+
+def test_other_apps_import_only_the_public_ledger_api():
+    """recruiters/ and privacy/ may use billing.ledger's public names and nothing else."""
+    import ast
+    import pathlib
+
+    from billing import ledger
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    for app in ("recruiters", "profiles", "privacy", "accounts", "jobletters"):
+        for path in (root / app).rglob("*.py"):
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("billing"):
+                    assert node.module == "billing.ledger" or (
+                        node.module == "billing" and [a.name for a in node.names] == ["ledger"]
+                    ), f"{path}: imports {node.module}"
+                    if node.module == "billing.ledger":
+                        assert {a.name for a in node.names} <= set(ledger.__all__), path

@@ -8,6 +8,7 @@ PATHS = [
     "/",
     "/dashboard/",
     "/healthz",
+    "/readyz",
     "/accounts/settings/",
     "/accounts/confirm-email/not-a-key/",
     "/accounts/password/reset/key/zz-zz/",

@@ -25,12 +25,9 @@ run: install
 	@echo ""
 	@echo "  Job Letters is running at http://127.0.0.1:8000/"
 	@echo "  Demo seeker: demo@jobletters.example / demo-password-2026"
-	@echo "  (worker and beat run alongside; Ctrl-C stops everything)"
+	@echo "  (worker and beat run alongside; emails are printed here; Ctrl-C stops everything)"
 	@echo ""
-	@trap 'kill 0' EXIT INT TERM; \
-	  $(VENV)/bin/celery -A jobletters worker -B -Q default,packets,privacy \
-	    --schedule var/celerybeat-schedule --loglevel=INFO & \
-	  $(PY) manage.py runserver 127.0.0.1:8000
+	@$(VENV)/bin/honcho start -f Procfile.dev
 
 test: install browser
 	$(PY) -m pytest

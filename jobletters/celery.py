@@ -7,7 +7,7 @@ so a worker never looks for a row that a rolled-back transaction never wrote.
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.contrib.django.task import DjangoTask
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobletters.settings")
@@ -31,3 +31,17 @@ class JobLettersTask(DjangoTask):
 app = Celery("jobletters", task_cls=JobLettersTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.setup_logging.connect
+def _use_django_logging(**kwargs) -> None:
+    """Workers and beat log through Django's LOGGING (redacted, one handler).
+
+    Connecting this signal stops Celery from installing handlers of its own, which
+    would bypass redaction and leave its loggers without ours.
+    """
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)

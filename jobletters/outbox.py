@@ -81,7 +81,7 @@ class Handler:
 
     @property
     def lease(self) -> timedelta:
-        return timedelta(seconds=self.time_limit + 60)
+        return timedelta(seconds=self.time_limit + settings.OUTBOX_LEASE_MARGIN_SECONDS)
 
     def on_give_up(self, hook: GiveUpHook) -> GiveUpHook:
         """Register ``hook(payload, error)``, called once when the entry fails for good."""
@@ -194,7 +194,7 @@ def _hand_over(entries: list[tuple[int, str, str]]) -> list[int]:
                     args=[pk],
                     queue=queue,
                     time_limit=limit,
-                    soft_time_limit=max(limit - 15, 1),
+                    soft_time_limit=soft_time_limit(limit),
                     retry=False,
                 )
             except Exception as exc:
@@ -215,6 +215,11 @@ def _hand_over(entries: list[tuple[int, str, str]]) -> list[int]:
         except DatabaseError:
             logger.warning("outbox: could not mark %d entries for the sweeper", len(unsent))
     return sent
+
+
+def soft_time_limit(limit: int) -> int:
+    """A little before the hard limit, so a handler can stop cleanly and be retried."""
+    return max(limit - max(1, min(15, limit // 5)), 1)
 
 
 def _is_eager() -> bool:
@@ -364,6 +369,13 @@ def _is_transient_library_error(exc: BaseException) -> bool:
     except ImportError:  # pragma: no cover
         pass
     try:
+        from billiard.exceptions import SoftTimeLimitExceeded
+
+        if isinstance(exc, SoftTimeLimitExceeded):
+            return True  # too slow this time (a slow outside service): try again later
+    except ImportError:  # pragma: no cover
+        pass
+    try:
         import redis.exceptions
 
         if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
@@ -385,16 +397,30 @@ def _is_transient_library_error(exc: BaseException) -> bool:
 
 def _due(now: datetime) -> Q:
     resend_after = now - timedelta(seconds=settings.OUTBOX_RESEND_AFTER_SECONDS)
-    waiting = Q(state=State.PENDING, due_at__lte=now) & (
+    return Q(state=State.PENDING, due_at__lte=now) & (
         Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=resend_after)
     )
-    abandoned = Q(state=State.RUNNING, lease_until__lt=now)
-    return waiting | abandoned
+
+
+def release_abandoned(*, now: datetime | None = None) -> int:
+    """Entries whose worker died mid-run (lease expired) wait again, attempt counted."""
+    now = now or timezone.now()
+    released = OutboxEntry.objects.filter(state=State.RUNNING, lease_until__lt=now).update(
+        state=State.PENDING,
+        due_at=now,
+        lease_until=None,
+        enqueued_at=None,
+        last_error="The worker stopped before finishing; trying again.",
+    )
+    if released:
+        logger.warning("outbox: %d entries abandoned by a stopped worker will run again", released)
+    return released
 
 
 def sweep(*, now: datetime | None = None, limit: int = 500) -> int:
     """Hand every due, unfinished entry to the broker (run by beat). Returns how many."""
     now = now or timezone.now()
+    release_abandoned(now=now)
     entries = list(
         OutboxEntry.objects.filter(_due(now))
         .order_by("due_at", "pk")

@@ -214,6 +214,16 @@ ACCOUNT_RATE_LIMITS = {
 # allauth's rate limits key on it, so the number of trusted hops must be right.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are encrypted at rest (accounts/mfa.py) with
+# Fernet keys, comma-separated, newest first: the first encrypts, all decrypt.
+# Rotation: README, "Rotating the two-factor key".
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+_DEV_MFA_KEY = "ZGV2LW9ubHktbWZhLWtleS1ub3QtZm9yLXByb2QhISE="  # dev only, never in production
+MFA_ENCRYPTION_KEYS: list[str] = [
+    key.strip()
+    for key in _required_in_production("MFA_ENCRYPTION_KEYS", _DEV_MFA_KEY).split(",")
+    if key.strip()
+]
 MFA_TOTP_ISSUER = SITE_NAME
 # Accept the previous and next 30-second code too: phones drift a little.
 MFA_TOTP_TOLERANCE = 1
@@ -315,6 +325,17 @@ CV_MAX_PER_PERSON = env.int("CV_MAX_PER_PERSON", default=5)
 CV_DOCX_MAX_ENTRIES = 1000
 CV_DOCX_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 CV_TEXT_MAX_CHARS = 200_000
+# Uploads a person may make per hour (every attempt counts; on the cache, like sign-in).
+CV_UPLOADS_PER_HOUR = env.int("CV_UPLOADS_PER_HOUR", default=20)
+# The deep check (profiles.cv_checks) runs in a worker, in a child process with
+# these hard limits (jobletters.lib.sandbox): address space, CPU seconds, wall
+# clock, and the total bytes all of a file's streams or parts may unpack to.
+CV_CHECK_MEMORY_BYTES = env.int("CV_CHECK_MEMORY_BYTES", default=768 * 1024 * 1024)
+CV_CHECK_CPU_SECONDS = env.int("CV_CHECK_CPU_SECONDS", default=30)
+CV_CHECK_WALL_SECONDS = env.int("CV_CHECK_WALL_SECONDS", default=60)
+CV_CHECK_MAX_DECOMPRESSED_BYTES = env.int(
+    "CV_CHECK_MAX_DECOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
 
 # --- Email ----------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -349,7 +370,7 @@ else:
     # timeout is safe. Periodic work uses beat, never countdowns (ETA messages).
     # Socket timeouts keep a hung Redis from holding a request or a worker.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=6 * 60),
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=5 * 60 + 60),
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
@@ -407,11 +428,6 @@ CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
     "schedule": 60 * 60 * 24,
 }
 
-# --- Benchmarks -------------------------------------------------------------------
-# bench/pages.py compares every page with a minimal view (a fixed short HTML
-# response through the same middleware); the URL exists only when this is on.
-BENCH_MINIMAL_VIEW: bool = env.bool("BENCH_MINIMAL_VIEW", default=False)
-
 # --- Health checks (jobletters.health) ----------------------------------------------
 # /readyz probes the broker and storage at most this often per process.
 HEALTH_READINESS_CACHE_SECONDS = env.int("HEALTH_READINESS_CACHE_SECONDS", default=5)
@@ -427,14 +443,20 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# --- Logging: never write emails, names, IPs or tokens at INFO ----------------------
+# --- Logging: never write emails, names, IPs or tokens ------------------------------
+# One handler, used by the web, worker and beat processes alike (Celery leaves this
+# configuration alone: see jobletters.celery). Every record is redacted whole
+# (message, arguments, traceback, extras) before it is written; see jobletters.logging.
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "jobletters.logging.RedactPersonalData"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "jobletters.logging.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
     },
     "handlers": {
         "console": {
@@ -445,9 +467,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Replaces Django's own "django" handlers (a second, unredacted console
+        # handler when DEBUG is on, and mail_admins): each line is written once.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "INFO"},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "celery": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -458,6 +484,10 @@ OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=60 * 60)
 # over again (the message may have been lost with a broker restart).
 OUTBOX_RESEND_AFTER_SECONDS = env.int("OUTBOX_RESEND_AFTER_SECONDS", default=5 * 60)
 OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=30)
+# A claim lasts the handler's time limit plus this margin; the broker's visibility
+# timeout (above) is the default time limit plus a minute, so a message redelivered
+# after a worker died finds the claim of a default-length task expired and runs it.
+OUTBOX_LEASE_MARGIN_SECONDS = env.int("OUTBOX_LEASE_MARGIN_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE["sweep-outbox"] = {
     "task": "jobletters.tasks.sweep_outbox",
     "schedule": OUTBOX_SWEEP_SECONDS,

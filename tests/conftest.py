@@ -297,3 +297,112 @@ def live_browser(_chromium):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- Real worker processes (for crashes, signals and their logs) -------------------------
+
+
+@dataclass
+class WorkerProcess:
+    """``celery worker`` processes sharing the test's database and broker."""
+
+    env: dict
+    log_path: object
+    procs: list = field(default_factory=list)
+
+    def start(self, *, queues: str = "default,packets,privacy") -> None:
+        import subprocess
+        import sys
+        import uuid
+
+        ready_before = self._ready_count()
+        log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the child)
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker",
+                "--pool", "prefork", "--concurrency", "1", "-Q", queues,
+                "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+                "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
+            ],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        self.procs.append(proc)
+        from .utils import wait_until
+
+        if not wait_until(lambda: self._ready_count() > ready_before, timeout=60):
+            self.stop()
+            raise RuntimeError("worker did not start:\n" + self.log())
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def _ready_count(self) -> int:
+        return self.log_path.read_bytes().count(b" ready.") if self.log_path.exists() else 0
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and pool children), no goodbye."""
+        import signal
+
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+        self.procs.clear()
+
+    def stop(self) -> None:
+        import signal
+        import subprocess
+
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(timeout=10)
+        self.procs.clear()
+
+
+def _database_url_for_children() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker_process(broker, tmp_path, settings):
+    """Start real worker processes on the test's (transactional) database and broker."""
+    var_dir = tmp_path / "worker-var"
+    if broker.conf.broker_url.startswith("filesystem://"):
+        # The child computes its filesystem broker folders from its var directory.
+        (var_dir / "broker" / "queue").mkdir(parents=True)
+        broker.conf.broker_transport_options = {
+            "data_folder_in": str(var_dir / "broker" / "queue"),
+            "data_folder_out": str(var_dir / "broker" / "queue"),
+            "control_folder": str(var_dir / "broker" / "control"),
+            "store_processed": False,
+        }
+        _reset_celery_connections()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jobletters.settings",
+        "DATABASE_URL": _database_url_for_children(),
+        "JOBLETTERS_VAR_DIR": str(var_dir),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "OUTBOX_LEASE_MARGIN_SECONDS": "1",
+        "CELERY_VISIBILITY_TIMEOUT": "5",
+        "PYTHONUNBUFFERED": "1",
+    }
+    workers = WorkerProcess(env=env, log_path=tmp_path / "worker.log")
+    yield workers
+    workers.stop()

@@ -59,3 +59,77 @@ def test_sign_up_and_login_log_nothing_personal(client, caplog):
             redactor.filter(record)
             assert "private@example.com" not in record.getMessage()
             assert "127.0.0.1" not in record.getMessage()
+
+
+def _emit_through_configured_logging(settings_logging, emit) -> str:
+    """Apply the project's LOGGING to a stream and return what it wrote."""
+    import io
+    import logging.config
+
+    stream = io.StringIO()
+    config = {
+        **settings_logging,
+        "handlers": {
+            name: {**handler, "class": "logging.StreamHandler", "stream": stream}
+            for name, handler in settings_logging["handlers"].items()
+        },
+    }
+    saved = logging.root.handlers[:], logging.getLogger("django").handlers[:]
+    logging.config.dictConfig(config)
+    try:
+        emit()
+    finally:
+        from django.conf import settings
+
+        logging.config.dictConfig(settings.LOGGING)
+        logging.root.handlers[:] = saved[0]
+        logging.getLogger("django").handlers[:] = saved[1]
+    return stream.getvalue()
+
+
+def test_arguments_exceptions_tracebacks_stacks_and_extras_are_redacted(settings):
+    def emit():
+        log = logging.getLogger("jobletters.tests")
+        try:
+            raise ValueError("duplicate key value (email)=(owner@example.com) from 192.0.2.44")
+        except ValueError:
+            log.exception("could not save %s", "owner@example.com", extra={"client": "192.0.2.44"})
+        log.warning("token %s", "t" * 40, stack_info=True)
+
+    out = _emit_through_configured_logging(settings.LOGGING, emit)
+    assert "Traceback" in out and "ValueError: duplicate key value (email)=([email])" in out
+    assert "owner@example.com" not in out
+    assert "192.0.2.44" not in out
+    assert "t" * 40 not in out
+    assert "Stack (most recent call last)" in out
+
+
+def test_django_request_errors_are_written_once_and_redacted_even_with_debug_on(settings, capsys):
+    from django.utils.log import DEFAULT_LOGGING
+
+    def emit():
+        logging.getLogger("django.request").error(
+            "Internal Server Error: /accounts/confirm-email/%s/ for %s",
+            "Mzo1:secret",
+            "a@b.example",
+        )
+
+    # Django installs its own console handler on "django" when DEBUG is on; ours replaces it.
+    import logging.config
+
+    settings.DEBUG = True
+    logging.config.dictConfig(DEFAULT_LOGGING)
+    out = _emit_through_configured_logging(settings.LOGGING, emit)
+    out += capsys.readouterr().err  # where Django's own DEBUG handler would write
+    lines = [line for line in out.splitlines() if "Internal Server Error" in line]
+    assert len(lines) == 1
+    assert "Mzo1:secret" not in lines[0] and "a@b.example" not in lines[0]
+
+
+def test_task_ids_stay_visible_so_work_can_be_followed():
+    line = "Task jobletters.tasks.run_outbox_entry[1d4018f9-7c90-4d66-9097-ad919362c70c] received"
+    assert redact(line) == line
+
+
+def test_signed_query_strings_are_redacted():
+    assert "abc123" not in redact("GET /x?X-Amz-Signature=abc123&y=1")

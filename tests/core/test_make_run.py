@@ -1,0 +1,73 @@
+"""`make run`'s process supervisor starts web, worker and beat, and Ctrl-C stops all three."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ..utils import wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.mark.worker
+def test_ctrl_c_stops_web_worker_and_beat_cleanly(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL"}
+    }
+    env.update(JOBLETTERS_VAR_DIR=str(tmp_path / "var"), PORT=str(_free_port()))
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT, env=env, check=True, timeout=300,
+    )  # fmt: skip
+    log = tmp_path / "run.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "honcho"), "start", "-f", "Procfile.dev"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{env['PORT']}/healthz"
+        assert wait_until(lambda: _answers(url), timeout=60), log.read_text()
+        assert wait_until(lambda: " ready." in log.read_text(), timeout=60), log.read_text()
+        assert wait_until(lambda: "beat: Starting" in log.read_text(), timeout=60)
+
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    output = log.read_text()
+    assert "Segmentation fault" not in output
+    assert "Traceback" not in output
+    for name in ("web", "worker", "beat"):
+        assert f"{name}.1 stopped" in output
+    # Nothing of the group is left running.
+    leftover = subprocess.run(
+        ["pgrep", "-g", str(proc.pid)], capture_output=True, text=True, check=False
+    )
+    assert leftover.stdout.strip() == ""

@@ -43,6 +43,7 @@ format: install
 deploy-check: install
 	DEBUG=false SECRET_KEY=ci-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
 	  ALLOWED_HOSTS=jobletters.example SITE_URL=https://jobletters.example \
+	  MFA_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 # Each benchmark prints ratios against a baseline measured in the same run.

@@ -11,6 +11,7 @@ PRODUCTION = {
     "SECRET_KEY": "x3-" + "k" * 60 + "-production-like-secret",
     "ALLOWED_HOSTS": "jobletters.example",
     "SITE_URL": "https://jobletters.example",
+    "MFA_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1mb3ItdGhlLXRlc3Q=",
 }
 
 

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     # allauth's UserSessionsMiddleware, throttled: no write on every page view.
     "jobletters.session_activity.SessionActivityMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    # Last, so it sees a view's exception first: outside services down → 503, not 500.
+    "jobletters.middleware.OutsideServiceErrorMiddleware",
 ]
 
 ROOT_URLCONF = "jobletters.urls"
@@ -146,7 +148,9 @@ CACHE_URL = env("CACHE_URL", default=REDIS_URL)
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, falling back to process memory for a few seconds when Redis
+            # does not answer (see jobletters.cache): never a 500 for a cache.
+            "BACKEND": "jobletters.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "jl",
         }
@@ -275,6 +279,27 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/private-media-is-not-served/"
 
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+# S3 calls are bounded: a store that hangs costs a request at most
+# connect + attempts x read timeout (about 11 s by default), then a 503 page;
+# workers retry through the outbox. botocore's "standard" retry mode backs off.
+AWS_S3_CONNECT_TIMEOUT = env.float("AWS_S3_CONNECT_TIMEOUT", default=3)
+AWS_S3_READ_TIMEOUT = env.float("AWS_S3_READ_TIMEOUT", default=5)
+AWS_S3_MAX_ATTEMPTS = env.int("AWS_S3_MAX_ATTEMPTS", default=2)
+
+
+def s3_client_config(addressing_style: str = "path"):
+    from botocore.config import Config
+
+    return Config(
+        s3={"addressing_style": addressing_style},
+        signature_version="s3v4",
+        connect_timeout=AWS_S3_CONNECT_TIMEOUT,
+        read_timeout=AWS_S3_READ_TIMEOUT,
+        retries={"mode": "standard", "max_attempts": AWS_S3_MAX_ATTEMPTS},
+        tcp_keepalive=True,
+    )
+
+
 PRIVATE_URL_EXPIRY_SECONDS = env.int("PRIVATE_URL_EXPIRY_SECONDS", default=60)
 if AWS_STORAGE_BUCKET_NAME:
     _default_storage = {
@@ -292,6 +317,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "signature_version": "s3v4",
             "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path"),
             "custom_domain": None,
+            "client_config": s3_client_config(env("AWS_S3_ADDRESSING_STYLE", default="path")),
         },
     }
 else:
@@ -427,6 +453,11 @@ CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
     "task": "billing.tasks.purge_expired_billing_records",
     "schedule": 60 * 60 * 24,
 }
+
+# --- Page caching ---------------------------------------------------------------------
+# The landing page, for anonymous visitors only, may be kept by browsers and shared
+# caches this long (Cache-Control: public; Vary: Cookie).
+LANDING_CACHE_SECONDS = env.int("LANDING_CACHE_SECONDS", default=5 * 60)
 
 # --- Health checks (jobletters.health) ----------------------------------------------
 # /readyz probes the broker and storage at most this often per process.

@@ -84,6 +84,21 @@ def broker(tmp_path):
 
 
 @pytest.fixture
+def broker_down(broker, monkeypatch):
+    """The broker refuses connections (a port nothing listens on)."""
+    saved = broker.conf.broker_url
+    broker.conf.broker_url = "redis://127.0.0.1:1/0"
+    _reset_celery_connections()
+    from jobletters import outbox
+
+    monkeypatch.setattr(outbox, "_broker_down_until", 0.0)
+    yield broker
+    broker.conf.broker_url = saved
+    _reset_celery_connections()
+    outbox._broker_down_until = 0.0
+
+
+@pytest.fixture
 def real_worker(broker):
     """A Celery worker in a thread consuming every queue; use with a transactional db."""
     from celery.contrib.testing.worker import start_worker
@@ -181,6 +196,8 @@ def moto_s3(settings, moto_server):
 
     import boto3
 
+    from jobletters.settings import s3_client_config
+
     bucket = f"jl-test-{uuid.uuid4().hex[:12]}"
     credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
     client = boto3.client("s3", endpoint_url=moto_server, region_name="us-east-1", **credentials)
@@ -212,6 +229,7 @@ def moto_s3(settings, moto_server):
                 "signature_version": "s3v4",
                 "addressing_style": "path",
                 "custom_domain": None,
+                "client_config": s3_client_config("path"),
             },
         },
     }

@@ -326,21 +326,6 @@ def test_an_email_waits_while_smtp_is_down_and_goes_once_when_it_is_back(
 # --- Broker down, and a real worker --------------------------------------------------------
 
 
-@pytest.fixture
-def broker_down(broker, monkeypatch):
-    """The broker refuses connections (a port nothing listens on)."""
-    from ..conftest import _reset_celery_connections
-
-    saved = broker.conf.broker_url
-    broker.conf.broker_url = "redis://127.0.0.1:1/0"
-    _reset_celery_connections()
-    monkeypatch.setattr(outbox, "_broker_down_until", 0.0)
-    yield broker
-    broker.conf.broker_url = saved
-    _reset_celery_connections()
-    outbox._broker_down_until = 0.0
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_broker_that_is_down_loses_nothing_and_raises_nothing(broker_down):
     entry = outbox.defer("tests.record", {"n": 1})  # autocommit: hand-over right away

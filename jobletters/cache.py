@@ -1,0 +1,105 @@
+"""A Redis cache that degrades instead of failing when Redis does not answer.
+
+Rate limits (sign-in, sign-up, uploads), the readiness result and cached
+fragments live in the cache. If Redis is unreachable, Django's Redis backend
+raises on every call and each of those requests becomes a 500. This backend
+answers from a small local-memory cache of the same process instead, for a
+short while, then tries Redis again:
+
+* sign-in keeps working for real people during a Redis outage;
+* rate limits still hold, per process rather than across the fleet (so an
+  attacker gets at most ``processes x limit`` attempts per window while it
+  lasts): bounded, logged, and short-lived, which we prefer to locking every
+  person out (failing closed) or adding a database table for counters;
+* a call never waits longer than the short socket timeouts configured here.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+RETRY_REDIS_AFTER_SECONDS = 10.0
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        options = dict(params.get("OPTIONS") or {})
+        options.setdefault("socket_connect_timeout", 0.5)
+        options.setdefault("socket_timeout", 0.5)
+        options.setdefault("retry_on_timeout", False)
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._fallback = LocMemCache(
+            f"resilient-fallback-{id(self)}",
+            {"TIMEOUT": params.get("TIMEOUT", 300), "OPTIONS": {"MAX_ENTRIES": 20_000}},
+        )
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def degraded(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        if not self.degraded:
+            try:
+                return getattr(super(), name)(*args, **kwargs)
+            except self._redis_errors() as exc:
+                with self._lock:
+                    first = not self.degraded
+                    self._down_until = time.monotonic() + RETRY_REDIS_AFTER_SECONDS
+                if first:
+                    logger.warning(
+                        "cache: Redis unavailable (%s); using this process's memory for %ds",
+                        exc.__class__.__name__,
+                        RETRY_REDIS_AFTER_SECONDS,
+                    )
+        return getattr(self._fallback, name)(*args, **kwargs)
+
+    @staticmethod
+    def _redis_errors() -> tuple[type[BaseException], ...]:
+        import redis.exceptions
+
+        return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None):
+        return self._call("add", key, value, timeout, version)
+
+    def get(self, key: Any, default: Any = None, version: Any = None):
+        return self._call("get", key, default, version)
+
+    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None):
+        return self._call("set", key, value, timeout, version)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None):
+        return self._call("touch", key, timeout, version)
+
+    def delete(self, key: Any, version: Any = None):
+        return self._call("delete", key, version)
+
+    def get_many(self, keys: Any, version: Any = None):
+        return self._call("get_many", keys, version)
+
+    def has_key(self, key: Any, version: Any = None):
+        return self._call("has_key", key, version)
+
+    def incr(self, key: Any, delta: int = 1, version: Any = None):
+        return self._call("incr", key, delta, version)
+
+    def set_many(self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None):
+        return self._call("set_many", data, timeout, version)
+
+    def delete_many(self, keys: Any, version: Any = None):
+        return self._call("delete_many", keys, version)
+
+    def clear(self):
+        self._fallback.clear()
+        return self._call("clear")

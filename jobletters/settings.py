@@ -443,6 +443,8 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_CONNECT_TIMEOUT = env.float("STRIPE_CONNECT_TIMEOUT", default=3)
+STRIPE_READ_TIMEOUT = env.float("STRIPE_READ_TIMEOUT", default=10)
 
 # --- Billing (policy §2.3) ----------------------------------------------------------
 # Who may spend sends (billing.ledger.check_may_spend): each function takes the user

@@ -1,0 +1,95 @@
+"""The consent ledger (policy §1, §3.1, §8, §2.9) and the disclosure log (§3)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError
+
+from privacy.models import Consent, Disclosure, PolicyVersion
+from privacy.services import has_consent, record_consent, record_disclosure
+
+pytestmark = pytest.mark.django_db
+
+SHARE = Consent.Purpose.SHARE_WITH_RECRUITERS
+
+
+def test_a_consent_keeps_the_words_shown_the_policy_in_force_and_the_recipients(seeker):
+    consent = record_consent(
+        person=seeker,
+        purpose=SHARE,
+        granted=True,
+        text="Send my profile, job letter and CV to Ada Lovelace (Analytical Agency).",
+        recipients=[{"name": "Ada Lovelace", "agency": "Analytical Agency"}],
+        data_categories=["profile", "job_letter", "cv"],
+        reference="send:1",
+    )
+    consent.refresh_from_db()
+    assert consent.policy_version == PolicyVersion.objects.current()
+    assert consent.policy_version is not None
+    assert consent.text.startswith("Send my profile")
+    assert consent.recipients == [{"name": "Ada Lovelace", "agency": "Analytical Agency"}]
+    assert consent.data_categories == ["profile", "job_letter", "cv"]
+
+
+def test_a_consent_without_the_words_shown_is_refused(seeker):
+    with pytest.raises(ValueError):
+        record_consent(person=seeker, purpose=SHARE, granted=True, text="  ")
+
+
+def test_the_newest_row_is_the_current_choice(seeker, other_seeker):
+    purpose = Consent.Purpose.EMAIL_MARKETING
+    assert not has_consent(person=seeker, purpose=purpose)  # off by default
+    record_consent(person=seeker, purpose=purpose, granted=True, text="Send me offers.")
+    assert has_consent(person=seeker, purpose=purpose)
+    assert not has_consent(person=other_seeker, purpose=purpose)
+    record_consent(person=seeker, purpose=purpose, granted=False, text="Stop sending offers.")
+    assert not has_consent(person=seeker, purpose=purpose)
+    assert Consent.objects.filter(person=seeker).count() == 2  # a ledger: nothing is overwritten
+
+
+def test_a_disclosure_is_recorded_once_per_cause(seeker):
+    consent = record_consent(person=seeker, purpose=SHARE, granted=True, text="Yes, send it.")
+    kwargs = {
+        "person": seeker,
+        "recipient_kind": "recruiter",
+        "recipient_name": "Ada Lovelace (Analytical Agency)",
+        "data_categories": ["profile", "cv"],
+        "basis": "consent",
+        "consent": consent,
+        "reference": "delivery:7",
+    }
+    first = record_disclosure(**kwargs)
+    second = record_disclosure(**kwargs)  # a redelivered task
+    assert first.pk == second.pk
+    assert Disclosure.objects.count() == 1
+
+
+def test_a_disclosure_on_consent_must_name_the_consent(seeker):
+    with pytest.raises(ValueError):
+        record_disclosure(
+            person=seeker,
+            recipient_kind="recruiter",
+            recipient_name="X",
+            data_categories=["cv"],
+            basis="consent",
+            reference="delivery:8",
+        )
+    with pytest.raises(IntegrityError):  # and the database agrees
+        Disclosure.objects.create(
+            person=seeker,
+            recipient_kind="recruiter",
+            recipient_name="X",
+            data_categories=["cv"],
+            basis="consent",
+            reference="delivery:9",
+        )
+
+
+def test_staff_can_read_but_never_change_the_ledger(client, staff_with_mfa, seeker):
+    consent = record_consent(person=seeker, purpose=SHARE, granted=True, text="Yes.")
+    client.force_login(staff_with_mfa)
+    assert client.get("/admin/privacy/consent/").status_code == 200
+    page = client.get(f"/admin/privacy/consent/{consent.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="text"' not in page.content  # read-only
+    assert client.post(f"/admin/privacy/consent/{consent.pk}/delete/").status_code == 403

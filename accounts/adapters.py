@@ -4,9 +4,15 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core.internal import ratelimit
+from django import forms
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpRequest
 
 from jobletters.lib.emails import queue_message
+
+from . import signin
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -23,3 +29,37 @@ class AccountAdapter(DefaultAccountAdapter):
             kind=template_prefix,
             person=user if getattr(user, "pk", None) else None,
         )
+
+    # --- Password attempts (accounts.signin) -----------------------------------------
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # allauth's "login_failed" limit per IP still applies to passwords. Its per-key
+        # part (per email) would let anyone lock the owner out, so passwords use our
+        # per-bucket backoff instead; second-factor codes keep the per-key limit.
+        ip_rates = ",".join(
+            rate
+            for rate in (settings.ACCOUNT_RATE_LIMITS.get("login_failed") or "").split(",")
+            if rate.strip().endswith("/ip")
+        )
+        usage = ratelimit.consume(
+            request,
+            app="allauth.account",
+            action="login_failed",
+            config={"login_failed": ip_rates},
+        )
+        self._login_failed_rl_usage = usage
+        if not usage:
+            raise self.validation_error("too_many_login_attempts")
+        try:
+            self._signin_attempt = signin.start_attempt(
+                request, login=str(credentials.get("email") or "")
+            )
+        except signin.MustWait as wait:
+            raise forms.ValidationError(wait.message, code="must_wait") from None
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        user = super().authenticate(request, **credentials)
+        attempt = getattr(self, "_signin_attempt", None)
+        if user is not None and attempt is not None:
+            attempt.succeeded()
+        return user

@@ -6,4 +6,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import personal_data  # noqa: F401  (registers third-party models)
+        from .signin import on_user_logged_in
+
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="accounts.known_device")

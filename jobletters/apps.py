@@ -6,7 +6,8 @@ class JobLettersConfig(AppConfig):
     verbose_name = "Job Letters"
 
     def ready(self) -> None:
-        from . import personal_data  # noqa: F401  (registers the outbox)
+        # Importing registers our system checks and the outbox's registry entry.
+        from . import checks, personal_data  # noqa: F401
         from .lib.discovery import app_modules
 
         # Outbox handlers live in each app's tasks.py: every process (web, worker,

@@ -89,6 +89,10 @@ MIDDLEWARE = [
     # allauth's UserSessionsMiddleware, throttled: no write on every page view.
     "jobletters.session_activity.SessionActivityMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    # After a sign-in: remember the browser (accounts.signin).
+    "accounts.middleware.KnownDeviceMiddleware",
+    # Signed-in responses without caching rules of their own: private, no-store.
+    "accounts.middleware.PrivatePagesMiddleware",
     # Last, so it sees a view's exception first: outside services down → 503, not 500.
     "jobletters.middleware.OutsideServiceErrorMiddleware",
 ]
@@ -183,6 +187,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not the site's name, nor words of the person's email address.
+    {"NAME": "accounts.validators.NoSiteNameOrEmailValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -198,6 +204,12 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A password reset for an address without an account sends nothing (the page says
+# the same as for a known address), so the form cannot be used to spam anyone.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# "Email me a sign-in code": the way in from a new browser, whatever wrong
+# passwords strangers tried for the address (accounts/signin.py).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # Tell people when their password or email addresses change (a hijack warning).
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SESSION_REMEMBER = None
@@ -211,9 +223,17 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "signup": env("RATE_LIMIT_SIGNUP", default="20/m/ip"),
     "login": env("RATE_LIMIT_LOGIN", default="30/m/ip"),
+    # Per IP for passwords and second-factor codes; per key (user) for codes only:
+    # wrong passwords per account back off instead (accounts/signin.py).
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }
+# Wrong passwords per account (and per known browser) back off, never block.
+SIGNIN_FREE_FAILURES = env.int("SIGNIN_FREE_FAILURES", default=5)
+SIGNIN_BACKOFF_BASE_SECONDS = env.int("SIGNIN_BACKOFF_BASE_SECONDS", default=30)
+SIGNIN_BACKOFF_MAX_SECONDS = env.int("SIGNIN_BACKOFF_MAX_SECONDS", default=15 * 60)
+SIGNIN_FAILURE_WINDOW_SECONDS = env.int("SIGNIN_FAILURE_WINDOW_SECONDS", default=24 * 60 * 60)
+KNOWN_DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365
 # Behind a load balancer, the client address comes from X-Forwarded-For;
 # allauth's rate limits key on it, so the number of trusted hops must be right.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

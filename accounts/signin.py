@@ -1,0 +1,186 @@
+"""Password guessing is slowed down without letting a stranger lock the owner out.
+
+Wrong passwords are counted per *bucket*, and each bucket backs off on its own:
+
+* A browser that has signed in to an account before carries a signed "known
+  device" cookie (``jl_device``: a random device id and the accounts signed in
+  from it, signed with ``SECRET_KEY`` so it cannot be forged). Its wrong
+  passwords for those accounts count in a bucket of its own (per device and account).
+* Every other browser shares one bucket per email address (whether or not an
+  account has it, so the answers never reveal which addresses have accounts).
+
+In a bucket the first ``SIGNIN_FREE_FAILURES`` wrong passwords cost nothing; after
+that each attempt must wait for the previous one's delay, which doubles from
+``SIGNIN_BACKOFF_BASE_SECONDS`` up to ``SIGNIN_BACKOFF_MAX_SECONDS``, within a
+window of ``SIGNIN_FAILURE_WINDOW_SECONDS`` after the last wrong password. There
+is no hard block: a guesser gets about one try per maximum delay per account,
+and a stranger filling the shared bucket never touches the owner's own
+browsers. On a new browser the owner can always sign in with a code emailed to
+them (allauth's login by code), which does not depend on password failures at
+all; from then on that browser is known too. A correct password resets its
+bucket. Per-IP limits (allauth's ``login_failed`` per ``ip``) come on top.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+
+COOKIE_NAME = "jl_device"
+_SALT = "accounts.known-device"
+_MAX_ACCOUNTS_PER_DEVICE = 10
+
+
+class MustWait(Exception):
+    def __init__(self, seconds: int, *, known_device: bool) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+        self.known_device = known_device
+
+    @property
+    def message(self) -> str:
+        wait = _in_words(self.seconds)
+        if self.known_device:
+            return (
+                "Too many wrong passwords were tried from this browser. "
+                f"Please try again in {wait}, or reset your password."
+            )
+        return (
+            "Too many wrong passwords were tried for this email address from browsers that "
+            f"have not signed in to it before. Please try again in {wait}, or sign in "
+            "with a code we email you."
+        )
+
+
+# --- The known-device cookie ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownDevice:
+    device_id: str
+    user_ids: tuple[int, ...]
+
+
+def known_device(request: HttpRequest) -> KnownDevice | None:
+    raw = request.COOKIES.get(COOKIE_NAME)
+    if not raw:
+        return None
+    try:
+        value = signing.loads(raw, salt=_SALT, max_age=settings.KNOWN_DEVICE_COOKIE_AGE)
+        device_id, user_ids = str(value["d"]), tuple(int(pk) for pk in value["u"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return KnownDevice(device_id=device_id, user_ids=user_ids)
+
+
+def remember_device(request: HttpRequest, response: HttpResponse, user_id: int) -> None:
+    """Add the account to this browser's known-device cookie (newest first)."""
+    current = known_device(request)
+    device_id = current.device_id if current else secrets.token_hex(16)
+    others = [pk for pk in (current.user_ids if current else ()) if pk != user_id]
+    value = {"d": device_id, "u": [user_id, *others][:_MAX_ACCOUNTS_PER_DEVICE]}
+    response.set_cookie(
+        COOKIE_NAME,
+        signing.dumps(value, salt=_SALT, compress=True),
+        max_age=settings.KNOWN_DEVICE_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _device_knows(device: KnownDevice, login: str) -> int | None:
+    """The id of the account with this email that signed in from ``device``, if any."""
+    from .models import User
+
+    return (
+        User.objects.filter(pk__in=device.user_ids)
+        .filter(Q(email__iexact=login) | Q(emailaddress__email__iexact=login))
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+# --- Failure buckets with backoff -----------------------------------------------------------
+
+
+@dataclass
+class Attempt:
+    bucket: str
+    known_device: bool
+
+    def succeeded(self) -> None:
+        cache.delete_many([f"{self.bucket}:n", f"{self.bucket}:gate"])
+
+
+def start_attempt(request: HttpRequest, *, login: str) -> Attempt:
+    """Count a password attempt (as failed until :meth:`Attempt.succeeded`); raises MustWait."""
+    login = login.strip().lower()
+    device = known_device(request)
+    user_id = _device_knows(device, login) if device and login else None
+    if device and user_id:
+        bucket = f"signin:device:{device.device_id}:{user_id}"
+    else:
+        bucket = "signin:account:" + hashlib.sha256(login.encode()).hexdigest()
+    attempt = Attempt(bucket=bucket, known_device=bool(user_id))
+
+    window = settings.SIGNIN_FAILURE_WINDOW_SECONDS
+    count_key = f"{bucket}:n"
+    cache.add(count_key, 0, timeout=window)
+    try:
+        number = cache.incr(count_key)
+    except ValueError:  # expired between add and incr
+        cache.set(count_key, 1, timeout=window)
+        number = 1
+    cache.touch(count_key, window)
+    if number <= settings.SIGNIN_FREE_FAILURES:
+        return attempt
+    # One attempt per delay: the gate is claimed atomically, so parallel guesses
+    # cannot slip through together.
+    delay = backoff_seconds(number)
+    gate_key = f"{bucket}:gate"
+    if not cache.add(gate_key, 1, timeout=delay):
+        cache.decr(count_key)
+        raise MustWait(_remaining(gate_key, delay), known_device=attempt.known_device)
+    return attempt
+
+
+def backoff_seconds(attempt_number: int) -> int:
+    """The wait after the ``attempt_number``-th attempt in a bucket (free ones wait 0)."""
+    over = attempt_number - settings.SIGNIN_FREE_FAILURES
+    if over <= 0:
+        return 0
+    base, most = settings.SIGNIN_BACKOFF_BASE_SECONDS, settings.SIGNIN_BACKOFF_MAX_SECONDS
+    return int(min(base * 2 ** min(over - 1, 32), most))
+
+
+def _remaining(gate_key: str, delay: int) -> int:
+    # Redis knows the time left; other caches only that it is at most the delay.
+    ttl = getattr(cache, "ttl", None)
+    if callable(ttl):
+        left = ttl(gate_key)
+        if isinstance(left, int) and left > 0:
+            return left
+    return delay
+
+
+def _in_words(seconds: int) -> str:
+    if seconds < 60:
+        return "a minute"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes"
+
+
+def on_user_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Remember, for the response, that this browser signed in to ``user``."""
+    if request is not None:
+        request._known_device_user_id = user.pk  # type: ignore[attr-defined]

@@ -16,4 +16,5 @@ def policy(request: HttpRequest) -> HttpResponse:
 
 def data_inventory(request: HttpRequest) -> HttpResponse:
     """The public list of every kind of personal data we hold, from the registry."""
-    return render(request, "privacy/data.html", {"sections": registry.by_section()})
+    # A callable: the template calls it only when its cached fragment is rendered.
+    return render(request, "privacy/data.html", {"sections": registry.by_section})

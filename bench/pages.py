@@ -1,0 +1,413 @@
+"""Throughput of every main page against a minimal view, under gunicorn, in one run.
+
+Starts gunicorn with the production configuration (``gunicorn.conf.py``, ``DEBUG=false``)
+on PostgreSQL and Redis, seeds a seeker with realistic data (``manage.py demo`` plus more
+CVs and ledger entries), signs in through the login form, then loads each page in
+``PAGES`` with ``wrk`` on 127.0.0.1. The baseline is a minimal view (a fixed short HTML
+response through the same middleware, routed only when ``BENCH_MINIMAL_VIEW=1``),
+fetched with the same cookies as the page it is compared with. Prints requests/s, p50
+and p99 latency, the ratio to the minimal view, and the queries (and writes) per page.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jl_bench \\
+    REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/pages.py [--rounds 3]
+
+Defaults: database ``jobletters_bench`` on 127.0.0.1 (created and migrated when
+missing), Redis DB 14 for the broker and cache. With ``--rounds N`` every round runs
+every page once, interleaved, and the table shows the median with the min-max spread.
+``make bench`` installs ``wrk`` from Debian. Nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    signed_in: bool = True
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.path + ("" if self.signed_in else " (anonymous)")
+
+
+MINIMAL = "/bench/minimal/"
+
+# Every main page a person uses. Add new pages here (one line each).
+PAGES = [
+    Page("/", signed_in=False),
+    Page("/dashboard/"),
+    Page("/profile/"),
+    Page("/profile/letter/"),
+    Page("/profile/letter/preview/"),
+    Page("/profile/cv/"),
+    Page("/billing/"),
+    Page("/privacy/"),
+    Page("/privacy/data/"),
+    Page("/privacy/data/", signed_in=False),
+    Page("/accounts/settings/"),
+]
+
+DEMO_EMAIL = "demo@jobletters.example"
+DEMO_PASSWORD = "demo-password-2026"
+
+BENCH_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-" + "x" * 50,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SITE_URL": "https://127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "MFA_ENCRYPTION_KEYS": "YmVuY2gtb25seS10d28tZmFjdG9yLWtleS0zMmJ5dGU=",  # bench only
+    "BENCH_MINIMAL_VIEW": "1",
+    "LOG_LEVEL": "WARNING",
+    "JOBLETTERS_VAR_DIR": str(ROOT / "var" / "bench"),
+}
+# Requests arrive as from a TLS-terminating proxy, as in production.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+
+def _configure_environment() -> None:
+    os.environ.update(BENCH_ENV)
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jobletters_bench")
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobletters.settings")
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
+
+
+# --- Seeding and signing in ------------------------------------------------------------
+
+
+def _seed() -> None:
+    """The demo seeker (every app's demo data), plus more CVs and ledger entries."""
+    from django.conf import settings
+    from django.db import IntegrityError, transaction
+
+    from accounts.models import User
+    from billing.ledger import grant_complimentary_sends
+    from billing.models import LedgerEntry
+    from profiles.models import CV
+
+    seeker = User.objects.get(email=DEMO_EMAIL)
+    staff = User.objects.filter(is_staff=True).first()
+    first = CV.objects.filter(owner=seeker).first()
+    for _ in range(CV.objects.filter(owner=seeker).count(), settings.CV_MAX_PER_PERSON):
+        if first is None:
+            break
+        first.pk, first.is_current = None, False  # a copy of the demo CV
+        try:
+            with transaction.atomic():
+                first.save()
+        except IntegrityError:
+            break
+    for n in range(LedgerEntry.objects.filter(account__user=seeker).count(), 12):
+        grant_complimentary_sends(user=seeker, sends=1, staff=staff, reason=f"Bench grant {n}")
+
+
+def _cookies(response: object, jar: dict[str, str]) -> None:
+    for header in response.headers.get_all("Set-Cookie") or []:  # type: ignore[attr-defined]
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+
+
+def _cookie_header(jar: dict[str, str]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def _request(
+    base: str, path: str, jar: dict[str, str], data: bytes | None = None
+) -> tuple[int, bytes]:
+    headers = {**PROXY_HEADERS, "Referer": "https://127.0.0.1" + path}
+    if jar:
+        headers["Cookie"] = _cookie_header(jar)
+    request = urllib.request.Request(base + path, data=data, headers=headers)
+    try:
+        with _opener.open(request, timeout=30) as response:
+            _cookies(response, jar)
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        _cookies(error, jar)
+        return error.code, error.read()
+
+
+def _sign_in(base: str) -> dict[str, str]:
+    from urllib.parse import urlencode
+
+    jar: dict[str, str] = {}
+    status, body = _request(base, "/accounts/login/", jar)
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if status != 200 or not match:
+        raise SystemExit(f"login page answered {status} without a CSRF token")
+    form = {
+        "csrfmiddlewaretoken": match.group(1).decode(),
+        "login": DEMO_EMAIL,
+        "password": DEMO_PASSWORD,
+    }
+    status, _ = _request(base, "/accounts/login/", jar, urlencode(form).encode())
+    if status != 302 or "sessionid" not in jar:
+        raise SystemExit(f"signing in failed (status {status})")
+    return {"sessionid": jar["sessionid"]}
+
+
+# --- Queries per page (in this process, same settings and session) ---------------------
+
+
+def _queries_per_page(session_key: str) -> dict[str, tuple[int, int]]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts: dict[str, tuple[int, int]] = {}
+    for page in [Page(MINIMAL), Page(MINIMAL, signed_in=False), *PAGES]:
+        client = Client(headers={**PROXY_HEADERS, "Host": "127.0.0.1"})
+        if page.signed_in:
+            client.cookies["sessionid"] = session_key
+        client.get(page.path, secure=True)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(page.path, secure=True)
+        writes = sum(
+            q["sql"].lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
+            for q in queries.captured_queries
+        )
+        counts[page.name] = (len(queries.captured_queries), writes)
+    return counts
+
+
+# --- Load ------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def _wrk(base: str, page: Page, cookies: dict[str, str], args: argparse.Namespace) -> Result:
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--latency",
+        "-H",
+        "X-Forwarded-Proto: https",
+    ]
+    if page.signed_in:
+        command += ["-H", f"Cookie: {_cookie_header(cookies)}"]
+    output = subprocess.run(
+        [*command, base + page.path], capture_output=True, text=True, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    errors = int(bad.group(1)) if bad else 0
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return Result(rps=rps, p50_ms=p50, p99_ms=p99, errors=errors)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_gunicorn(port: int, args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(args.workers),
+        "GUNICORN_THREADS": str(args.gunicorn_threads),
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    log = Path(BENCH_ENV["JOBLETTERS_VAR_DIR"]) / "gunicorn.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    print(f"gunicorn on 127.0.0.1:{port}, log in {log}")
+    process = subprocess.Popen(
+        [
+            str(gunicorn),
+            "jobletters.wsgi:application",
+            "--config",
+            "gunicorn.conf.py",
+            "--no-control-socket",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return process
+        except (OSError, urllib.error.HTTPError):
+            if process.poll() is not None:
+                raise SystemExit("gunicorn exited at start-up") from None
+            time.sleep(0.3)
+    _stop(process)
+    raise SystemExit("gunicorn did not answer /healthz within 30 s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _spread(values: list[float], digits: int = 0) -> str:
+    median = statistics.median(values)
+    if len(values) == 1:
+        return f"{median:.{digits}f}"
+    return f"{median:.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds of load per page")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--gunicorn-threads", type=int, default=4)
+    args = parser.parse_args()
+
+    _configure_environment()
+    database_url = os.environ["DATABASE_URL"]
+    if not database_url.startswith("postgres"):
+        print("bench/pages.py: needs DATABASE_URL=postgres://… (the production database)")
+        return
+    if not _reachable(database_url, 5432) or not _reachable(os.environ["REDIS_URL"], 6379):
+        print("bench/pages.py: PostgreSQL or Redis is not answering on 127.0.0.1; skipped")
+        return
+    if shutil.which("wrk") is None:
+        print("bench/pages.py: needs wrk (`make bench` installs it: apt-get install wrk)")
+        return
+
+    _ensure_database(database_url)
+    _manage("migrate", "--noinput", "-v", "0")
+    _manage("collectstatic", "--noinput", "-v", "0")
+    _manage("demo")
+
+    import django
+
+    django.setup()
+    _seed()
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _start_gunicorn(port, args)
+    try:
+        cookies = _sign_in(base)
+        for page in [Page(MINIMAL), *PAGES]:
+            status, _ = _request(base, page.path, dict(cookies) if page.signed_in else {})
+            if status != 200:
+                raise SystemExit(f"{page.name} answered {status}, not 200")
+        queries = _queries_per_page(cookies["sessionid"])
+        minimal = {True: Page(MINIMAL), False: Page(MINIMAL, signed_in=False)}
+        order = [minimal[True], minimal[False], *PAGES]
+        runs: dict[str, list[Result]] = {page.name: [] for page in order}
+        ratios: dict[str, list[float]] = {page.name: [] for page in order}
+        for _ in range(args.rounds):
+            round_results = {page.name: _wrk(base, page, cookies, args) for page in order}
+            for page in order:
+                result = round_results[page.name]
+                runs[page.name].append(result)
+                baseline = round_results[minimal[page.signed_in].name]
+                ratios[page.name].append(result.rps / baseline.rps)
+    finally:
+        _stop(server)
+
+    cores = os.cpu_count()
+    print()
+    print(
+        f"gunicorn {args.workers} workers x {args.gunicorn_threads} threads, "
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
+        f"{args.rounds} round(s), {cores} cores, PostgreSQL + Redis"
+    )
+    print("ratio: requests/s of the page / requests/s of the minimal view with the same cookies")
+    header = f"| {'page':<34} | {'requests/s':>18} | {'p50 ms':>16} | {'p99 ms':>18} |"
+    header += f" {'ratio':>16} | queries | writes |"
+    print(header)
+    print("|" + "|".join("-" * (len(c) + 0) for c in header.split("|")[1:-1]) + "|")
+    for page in order:
+        results = runs[page.name]
+        count, writes = queries[page.name]
+        errors = sum(r.errors for r in results)
+        print(
+            f"| {page.name:<34} | {_spread([r.rps for r in results]):>18} "
+            f"| {_spread([r.p50_ms for r in results], 1):>16} "
+            f"| {_spread([r.p99_ms for r in results], 1):>18} "
+            f"| {_spread(ratios[page.name], 2):>16} | {count:>7} | {writes:>6} |"
+            + (f" {errors} errors" if errors else "")
+        )
+
+
+if __name__ == "__main__":
+    main()

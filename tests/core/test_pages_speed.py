@@ -1,0 +1,291 @@
+"""Pages read without writing, in a fixed number of queries whatever the data size.
+
+The speed itself is measured by bench/pages.py (against a minimal view, in one
+run); these tests hold what makes it: no INSERT/UPDATE/DELETE on a GET, query
+counts that do not grow with the data, the country list rendered without a
+template per option, and the landing page cacheable for anonymous visitors.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from billing.ledger import grant_complimentary_sends
+from billing.models import BillingAccount
+from jobletters.lib.discovery import app_modules
+from jobletters.session_activity import forget_recorded_sessions
+from profiles.models import CV, ContactDetails, Profile
+
+# Every main page a signed-in seeker reads (the account pages are allauth's).
+MAIN_PAGES = [
+    "/",
+    "/dashboard/",
+    "/profile/",
+    "/profile/letter/",
+    "/profile/letter/preview/",
+    "/profile/cv/",
+    "/billing/",
+    "/privacy/",
+    "/privacy/data/",
+    "/accounts/settings/",
+    "/accounts/sessions/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/2fa/",
+]
+
+# Most queries each page may run, whatever the amount of data behind it. Two of
+# them are the session and the user, on every signed-in page.
+MAX_QUERIES = {
+    "/dashboard/": 4,
+    "/profile/": 5,
+    "/profile/letter/": 3,
+    "/profile/letter/preview/": 6,
+    "/billing/": 8,
+    "/privacy/": 3,
+    "/privacy/data/": 2,
+    "/accounts/settings/": 5,
+}
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _writes(queries: CaptureQueriesContext) -> list[str]:
+    sql = (q["sql"].lstrip().upper() for q in queries.captured_queries)
+    return [s for s in sql if s.startswith(WRITES)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_memory():
+    forget_recorded_sessions()
+
+
+@pytest.fixture
+def realistic_seeker(seeker, staff):
+    """The seeker with what every app's demo data gives (profile, letter, CV, sends…)."""
+    for module in app_modules("demo"):
+        module.load(seeker=seeker, staff=staff, stdout=io.StringIO())
+    assert Profile.objects.filter(user=seeker).exists()
+    return seeker
+
+
+def _more_data(seeker, staff) -> None:
+    """More of everything a page lists: grants, CVs (copies of the first)."""
+    for n in range(20):
+        grant_complimentary_sends(user=seeker, sends=1, staff=staff, reason=f"Grant {n}")
+    first = CV.objects.filter(owner=seeker).first()
+    for _ in range(4):
+        first.pk = None
+        first.is_current = False
+        try:
+            with transaction.atomic():
+                first.save()
+        except IntegrityError:
+            break  # the CV limit or a uniqueness rule: enough copies
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.get("/dashboard/")  # the first request of a session records it
+    return client
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_reading_a_page_writes_nothing(realistic_seeker, path):
+    client = _signed_in(realistic_seeker)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code in (200, 302), path
+    assert _writes(queries) == []
+
+
+def test_a_new_seeker_reads_every_page_without_creating_rows(seeker):
+    client = _signed_in(seeker)
+    for path in MAIN_PAGES:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code in (200, 302), path
+        assert _writes(queries) == [], path
+    assert not Profile.objects.filter(user=seeker).exists()
+    assert not ContactDetails.objects.filter(user=seeker).exists()
+    assert not BillingAccount.objects.filter(user=seeker).exists()
+
+
+def test_the_profile_form_of_a_new_seeker_shows_empty_fields(seeker):
+    response = _signed_in(seeker).get("/profile/")
+    assert response.status_code == 200
+    assert b'<option value="" selected>' in response.content  # no country yet
+    assert b'name="headline"' in response.content
+
+
+@pytest.mark.parametrize("path", sorted(MAX_QUERIES))
+def test_query_counts_do_not_grow_with_the_data(
+    realistic_seeker, staff, path, django_assert_max_num_queries
+):
+    client = _signed_in(realistic_seeker)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(path).status_code == 200
+    _more_data(realistic_seeker, staff)
+    with (
+        django_assert_max_num_queries(MAX_QUERIES[path]),
+        CaptureQueriesContext(connection) as large,
+    ):
+        assert client.get(path).status_code == 200
+    assert len(large) == len(small), path
+
+
+# --- The profile form ------------------------------------------------------------------
+
+
+def test_the_country_list_is_rendered_without_a_template_per_option(realistic_seeker, monkeypatch):
+    from django.template.backends.django import Template
+
+    rendered: list[str] = []
+    real_render = Template.render
+
+    def counting_render(self, *args, **kwargs):
+        rendered.append(self.template.name)
+        return real_render(self, *args, **kwargs)
+
+    monkeypatch.setattr(Template, "render", counting_render)
+    response = _signed_in(realistic_seeker).get("/profile/")
+    assert response.status_code == 200
+    assert not [name for name in rendered if "select_option" in name]
+    assert len(rendered) < 60, rendered  # was ~560 includes, one per option
+    html = response.content.decode()
+    assert '<select name="country"' in html
+    assert '<option value="GB" selected>United Kingdom</option>' in html
+    assert html.count("<option ") > 240  # every country is there
+
+
+def test_the_profile_form_shows_the_saved_targets_without_looking_them_up_again(
+    realistic_seeker,
+):
+    client = _signed_in(realistic_seeker)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/profile/").content.decode()
+    profile = Profile.objects.get(user=realistic_seeker)
+    for place in profile.target_places.all():
+        assert f'value="{place.pk}" checked> {place.label}' in html
+    taxonomy_queries = [q for q in queries.captured_queries if "taxonomy_" in q["sql"]]
+    assert len(taxonomy_queries) == 2  # one for the occupations, one for the places
+
+
+def test_a_form_sent_back_with_errors_keeps_the_chosen_targets(realistic_seeker):
+    client = _signed_in(realistic_seeker)
+    profile = Profile.objects.get(user=realistic_seeker)
+    place = profile.target_places.first()
+    response = client.post(
+        "/profile/", {"name": "", "target_places": [place.pk], "country": "<script>"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'value="{place.pk}" checked> {place.label}' in html
+    assert "<script>" not in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_country_labels_are_escaped(settings):
+    from profiles.widgets import LongSelect
+
+    widget = LongSelect(choices=[("", "—"), ("x", 'A <b>"bold"</b> & co')])
+    html = widget.render("country", "x", attrs={"id": "id_country", "required": True})
+    assert '<select name="country" id="id_country" required>' in html
+    label = "A &lt;b&gt;&quot;bold&quot;&lt;/b&gt; &amp; co"
+    assert f'<option value="x" selected>{label}</option>' in html
+
+
+# --- The landing page --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_landing_page_is_cacheable_for_anonymous_visitors(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200
+    assert queries.captured_queries == []
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control and "max-age=300" in cache_control
+    assert "Cookie" in response["Vary"]
+    assert not response.cookies  # no session, no CSRF cookie
+    assert client.get("/").content == response.content  # the kept copy
+
+
+def test_signed_in_visitors_are_sent_on_and_never_publicly_cached(seeker_client):
+    response = seeker_client.get("/")
+    assert response.status_code == 302
+    assert "public" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_a_visitor_with_a_message_gets_it_and_no_public_copy(client, seeker, password):
+    client.post("/accounts/login/", {"login": seeker.email, "password": password})
+    response = client.post("/accounts/logout/", follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert b"signed out" in response.content
+    assert "public" not in response.get("Cache-Control", "")
+
+
+# --- Static fragments ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_new_policy_version_shows_at_once(client):
+    from privacy.models import PolicyVersion
+
+    assert b"Core Principles" in client.get("/privacy/").content
+    current = PolicyVersion.objects.current()
+    PolicyVersion.objects.create(version=current.version + 1, text="1. Brand New\nNew words.")
+    content = client.get("/privacy/").content
+    assert b"Brand New" in content
+    assert b"Core Principles" not in content
+
+
+@pytest.mark.django_db
+def test_the_data_inventory_is_built_once_per_process(client, monkeypatch):
+    from privacy import registry
+
+    calls = []
+    real = registry.by_section
+
+    def counting():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(registry, "by_section", counting)
+    first = client.get("/privacy/data/").content
+    second = client.get("/privacy/data/").content
+    assert first == second
+    assert len(calls) <= 1  # zero when an earlier test in this process rendered it
+
+
+# --- The benchmark's minimal view -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_minimal_view_exists_only_for_the_benchmark(client, settings):
+    from importlib import reload
+
+    from django.urls import clear_url_caches
+
+    import jobletters.urls
+
+    assert client.get("/bench/minimal/").status_code == 404
+    settings.BENCH_MINIMAL_VIEW = True
+    try:
+        reload(jobletters.urls)
+        clear_url_caches()
+        response = client.get("/bench/minimal/")
+        assert response.status_code == 200
+        assert response.content.startswith(b"<!DOCTYPE html>")
+    finally:
+        settings.BENCH_MINIMAL_VIEW = False
+        reload(jobletters.urls)
+        clear_url_caches()
+    assert client.get("/bench/minimal/").status_code == 404

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 
-from . import services
+from . import cvs
 from .models import CV, ContactDetails, Profile
 
 
@@ -35,15 +35,16 @@ class CVAdmin(admin.ModelAdmin):
         "original_name",
         "owner",
         "size_label",
+        "state",
         "is_current",
         "text_state",
         "uploaded_at",
     )
-    list_filter = ("text_state", "kind", "is_current")
+    list_filter = ("state", "text_state", "kind", "is_current")
     list_select_related = ("owner",)
     search_fields = ("owner__email", "owner__name", "original_name", "sha256")
     date_hierarchy = "uploaded_at"
-    exclude = ("text", "file")  # staff remove CVs; they do not read them
+    exclude = ("text", "file", "normalised_file")  # staff remove CVs; they do not read them
     readonly_fields = (
         "owner",
         "original_name",
@@ -51,6 +52,9 @@ class CVAdmin(admin.ModelAdmin):
         "content_type",
         "size",
         "sha256",
+        "state",
+        "refusal",
+        "checked_at",
         "is_current",
         "text_state",
         "text_extracted_at",
@@ -68,8 +72,8 @@ class CVAdmin(admin.ModelAdmin):
         return False
 
     def delete_model(self, request: HttpRequest, obj: CV) -> None:
-        services.delete_cv(cv=obj)
+        cvs.delete_cv(cv=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CV]) -> None:
         for cv in queryset.select_related("owner"):
-            services.delete_cv(cv=cv)
+            cvs.delete_cv(cv=cv)

@@ -38,7 +38,7 @@ class Completeness:
 
 def completeness_for(user: User) -> Completeness:
     """One query whatever the size of the profile."""
-    has_cv = Exists(CV.objects.filter(owner=OuterRef("user")))
+    has_cv = Exists(CV.objects.ready().filter(owner=OuterRef("user")))
     profile = (
         Profile.objects.filter(user=user)
         .annotate(
@@ -51,7 +51,7 @@ def completeness_for(user: User) -> Completeness:
     if profile is None:
         profile = Profile(user=user)
         profile.occupation_count = profile.place_count = 0  # type: ignore[attr-defined]
-        profile.has_cv = CV.objects.filter(owner=user).exists()  # type: ignore[attr-defined]
+        profile.has_cv = CV.objects.ready().filter(owner=user).exists()  # type: ignore[attr-defined]
     edit, letter, cvs = (
         reverse("profiles:edit"),
         reverse("profiles:letter"),

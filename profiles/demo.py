@@ -10,11 +10,13 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from accounts.models import User
+from jobletters import outbox
 from taxonomy import search
 from taxonomy.models import Occupation, Place
 
-from . import services
-from .cv_validation import validate_cv
+from . import cvs, services
+from .cv_checks.quick import quick_check
+from .cv_checks.runner import caps
 
 LETTER = """Dear recruiter,
 
@@ -73,11 +75,11 @@ def load(*, seeker: User, staff: User, stdout: TextIO) -> None:
         services.update_job_letter(user=seeker, text=LETTER)
         stdout.write("Demo profile and job letter filled in.\n")
 
-    if not services.cvs_of(seeker).exists():
+    if not cvs.cvs_of(seeker).exists():
         data = demo_cv_pdf(CV_LINES)
-        validated = validate_cv(file=io.BytesIO(data), filename="Amira Haddad CV.pdf")
-        cv = services.upload_cv(owner=seeker, file=io.BytesIO(data), validated=validated)
-        services.extract_cv_text(cv_id=cv.pk)  # ready at once, even before a worker runs
+        upload = quick_check(file=io.BytesIO(data), display_name="Amira Haddad CV.pdf", caps=caps())
+        cvs.upload_cv(owner=seeker, file=io.BytesIO(data), upload=upload)
+        outbox.run_due(kinds=[cvs.CHECK_CV])  # checked at once, even before a worker runs
         stdout.write("Demo CV uploaded.\n")
 
 

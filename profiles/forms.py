@@ -5,21 +5,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
-from django import forms
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django_countries.fields import CountryField
-
 from accounts.models import User
+from django import forms
+from django.core.exceptions import ValidationError
+from django_countries.fields import CountryField
 from taxonomy import search
 from taxonomy.models import Occupation, Place
 
-from . import cv_validation
 from .letters import MAX_LETTER_CHARS
 from .models import MAX_TARGETS, Profile
-from .services import cvs_of
-from .widgets import LongSelect, TargetsWidget
+from .widgets import TargetsWidget
 
 CONTACT_FIELDS = ("address_line1", "address_line2", "city", "postal_code", "country", "phone")
 PROFESSIONAL_FIELDS = (
@@ -101,7 +96,7 @@ class ProfileForm(forms.Form):
     address_line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
     city = forms.CharField(label="Town or city", max_length=100, required=False)
     postal_code = forms.CharField(label="Postal code", max_length=20, required=False)
-    country = CountryField(blank=True).formfield(label="Country", widget=LongSelect)
+    country = CountryField(blank=True).formfield(label="Country")
     phone = forms.CharField(
         label="Phone number",
         max_length=40,
@@ -165,10 +160,6 @@ class ProfileForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        # The saved targets come as objects: their widgets show them without a query.
-        for name in ("target_occupations", "target_places"):
-            known = [o for o in self.initial.get(name) or () if hasattr(o, "pk")]
-            self.fields[name].widget.known_labels = {str(o.pk): str(o) for o in known}
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
@@ -276,9 +267,8 @@ def profile_initial(*, user: User, profile: Profile, contact: Any) -> dict[str, 
         initial[name] = getattr(profile, name)
     initial["skills"] = ", ".join(profile.skills)
     initial["languages"] = ", ".join(profile.languages)
-    saved = profile.pk is not None  # an unsaved profile has no targets yet
-    initial["target_occupations"] = list(profile.target_occupations.all()) if saved else []
-    initial["target_places"] = list(profile.target_places.all()) if saved else []
+    initial["target_occupations"] = [o.pk for o in profile.target_occupations.all()]
+    initial["target_places"] = [p.pk for p in profile.target_places.all()]
     return initial
 
 
@@ -291,39 +281,3 @@ class JobLetterForm(forms.Form):
         help_text="Plain text: leave a blank line between paragraphs. You may also use "
         "<strong>, <em>, lists (<ul>, <li>) and links (<a href>); anything else is removed.",
     )
-
-
-class CVUploadForm(forms.Form):
-    file = forms.FileField(
-        label="CV file",
-        required=False,
-        widget=forms.FileInput(attrs={"accept": cv_validation.ACCEPT}),
-        error_messages={"empty": "This file is empty. Please choose your CV again."},
-    )
-
-    def __init__(self, *args: Any, owner: User, too_large: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.owner = owner
-        self.too_large = too_large
-        self.validated: cv_validation.ValidatedCV | None = None
-        self.fields["file"].help_text = (
-            f"PDF or Word (.docx), up to {cv_validation.max_size_label()}. "
-            f"You can keep up to {settings.CV_MAX_PER_PERSON} CVs."
-        )
-
-    def clean_file(self) -> UploadedFile:
-        upload = self.cleaned_data.get("file")
-        if self.too_large:
-            raise cv_validation.too_large_error()
-        if not upload:
-            raise ValidationError("Please choose a file to upload.", code="required")
-        if cvs_of(self.owner).count() >= settings.CV_MAX_PER_PERSON:
-            raise ValidationError(
-                f"You already have {settings.CV_MAX_PER_PERSON} CVs. "
-                "Delete one before uploading another.",
-                code="limit",
-            )
-        self.validated = cv_validation.validate_cv(
-            file=upload, filename=upload.name or "", size=upload.size
-        )
-        return upload

@@ -15,7 +15,6 @@ from django.db import models
 from django.utils import timezone
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
-
 from privacy.registry import Erasure, personal_data
 
 MAX_TARGETS = 5
@@ -148,6 +147,17 @@ class Profile(models.Model):
         return f"Profile of user {self.user_id}"
 
 
+class CVQuerySet(models.QuerySet):
+    def ready(self) -> CVQuerySet:
+        """CVs that passed the deep check: the only ones that may be downloaded,
+        previewed, made current or sent (recruiters receive ``normalised_file``)."""
+        return self.filter(state=CV.State.READY)
+
+    def counted(self) -> CVQuerySet:
+        """CVs that count towards a person's limit (refused ones are only a notice)."""
+        return self.exclude(state=CV.State.REFUSED)
+
+
 @personal_data(
     section="2.6",
     category="CVs",
@@ -155,24 +165,34 @@ class Profile(models.Model):
     "you with recruiters.",
     fields=(
         "file",
+        "normalised_file",
         "original_name",
         "kind",
         "size",
         "sha256",
+        "state",
+        "refusal",
+        "checked_at",
         "is_current",
         "text",
         "text_state",
         "uploaded_at",
     ),
-    file_fields=("file",),
+    file_fields=("file", "normalised_file"),
     user_path="owner",
     erasure=Erasure.DELETE,
-    retention="Until you delete the CV or your account; the stored file is deleted with it.",
+    retention="Until you delete the CV or your account; the stored files are deleted with it. "
+    "A file we refuse is deleted at once; the notice stays until you dismiss it.",
 )
 class CV(models.Model):
     class Kind(models.TextChoices):
         PDF = "pdf", "PDF"
         DOCX = "docx", "Word document"
+
+    class State(models.TextChoices):
+        CHECKING = "checking", "Checking the file…"
+        READY = "ready", "Ready"
+        REFUSED = "refused", "Refused"
 
     class TextState(models.TextChoices):
         PENDING = "pending", "Reading the text…"
@@ -182,8 +202,11 @@ class CV(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cvs"
     )
-    # The storage key comes from jobletters.lib.files.generate_key, never from the upload.
-    file = models.FileField(max_length=255)
+    # The person's own file, as uploaded (kept in quarantine until checked, emptied if
+    # refused). The storage key comes from jobletters.lib.files.generate_key.
+    file = models.FileField(max_length=255, blank=True)
+    # The copy recruiters receive: rewritten by the deep check with only what a CV needs.
+    normalised_file = models.FileField("normalised copy", max_length=255, blank=True)
     original_name = models.CharField(
         "file name", max_length=255, help_text="Sanitised, for display only."
     )
@@ -191,6 +214,10 @@ class CV(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField("size in bytes")
     sha256 = models.CharField("SHA-256", max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CHECKING)
+    # Why the file was refused, in words the person can act on.
+    refusal = models.TextField(blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
     is_current = models.BooleanField("current", default=False)
     text = models.TextField(blank=True)
     text_state = models.CharField(
@@ -198,6 +225,8 @@ class CV(models.Model):
     )
     text_extracted_at = models.DateTimeField(null=True, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = CVQuerySet.as_manager()
 
     class Meta:
         verbose_name = "CV"
@@ -208,9 +237,17 @@ class CV(models.Model):
                 fields=["owner"],
                 condition=models.Q(is_current=True),
                 name="profiles_cv_one_current_per_owner",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_current=False) | models.Q(state="ready"),
+                name="profiles_cv_only_ready_is_current",
+            ),
         ]
         indexes = [models.Index(fields=["owner", "-uploaded_at"], name="profiles_cv_owner_recent")]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY

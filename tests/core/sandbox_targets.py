@@ -22,7 +22,7 @@ def spin(data: bytes) -> bytes:
         pass
 
 
-def sleep(data: bytes) -> bytes:
+def sleep(data: bytes, **_: object) -> bytes:
     child = os.fork()
     if child == 0:  # a grandchild that would outlive a careless parent
         time.sleep(120)

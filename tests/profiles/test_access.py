@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from profiles.models import CV
 
 from . import builders
-from .test_cvs import upload
+from .helpers import upload
 
 
 @pytest.fixture
@@ -39,10 +39,16 @@ def test_other_seeker_gets_404_for_every_cv_url(
     assert default_storage.exists(seekers_cv.file.name)
     listing = other_seeker_client.get("/profile/cv/").content.decode()
     assert "private.pdf" not in listing and "mine.pdf" in listing
+    status = other_seeker_client.get("/profile/cv/status/").content.decode()
+    assert "private.pdf" not in status and "mine.pdf" in status
 
 
 def test_anonymous_people_are_sent_to_log_in(seekers_cv, client):
-    for method, url in [*_cv_urls(seekers_cv), ("get", "/profile/cv/")]:
+    for method, url in [
+        *_cv_urls(seekers_cv),
+        ("get", "/profile/cv/"),
+        ("get", "/profile/cv/status/"),
+    ]:
         response = getattr(client, method)(url)
         assert response.status_code == 302, (method, url)
         assert response["Location"].startswith("/accounts/login/")

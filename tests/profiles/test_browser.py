@@ -30,7 +30,14 @@ def _log_in(page, base: str) -> None:
     page.wait_for_url("**/dashboard/")
 
 
-def test_seeker_fills_profile_and_uploads_a_cv(live_server, live_browser, seeker):
+def test_live_server_threads_have_their_own_database_connections(live_server):
+    """Sharing one connection between the test and the server's request threads (what
+    happens with an in-memory SQLite database) lets one thread's transaction state leak
+    into another's: on_commit() then fails with TransactionManagementError at random."""
+    assert live_server.thread.connections_override == {}
+
+
+def test_seeker_fills_profile_and_uploads_a_cv(live_server, live_browser, seeker, real_worker):
     _vocabulary()
     page = live_browser
     base = live_server.url
@@ -62,11 +69,13 @@ def test_seeker_fills_profile_and_uploads_a_cv(live_server, live_browser, seeker
     )
     page.get_by_role("button", name="Upload").click()
     page.get_by_text("“Sam CV.pdf”").first.wait_for()
-    assert "was uploaded and is your current CV." in page.locator(".messages").inner_text()
+    assert "We are checking it" in page.locator(".messages").inner_text()
+    # The worker checks the file; the list updates itself (no reload).
     row = page.locator("tr", has_text="Sam CV.pdf")
+    row.get_by_text("Text read").wait_for(timeout=30_000)
     assert "current" in row.inner_text()
-    assert "Text read" in row.inner_text()  # eager Celery in tests
-    assert CV.objects.filter(owner=seeker, is_current=True).count() == 1
+    assert "is ready" in page.locator("#cv-status-announcer").inner_text()
+    assert CV.objects.filter(owner=seeker, is_current=True, state="ready").count() == 1
 
     page.get_by_label("CV file").set_input_files(
         files=[{"name": "evil.pdf", "mimeType": "application/pdf", "buffer": builders.HTML}]
@@ -76,6 +85,21 @@ def test_seeker_fills_profile_and_uploads_a_cv(live_server, live_browser, seeker
     error.wait_for()
     assert "its content is a web page (HTML)" in error.inner_text()
     assert CV.objects.filter(owner=seeker).count() == 1
+
+    page.get_by_label("CV file").set_input_files(
+        files=[
+            {
+                "name": "scripted.pdf",
+                "mimeType": "application/pdf",
+                "buffer": builders.pdf_with_javascript(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Upload").click()
+    refused = page.locator("tr", has_text="scripted.pdf")
+    refused.get_by_text("This PDF contains JavaScript").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Dismiss the notice about “scripted.pdf”").click()
+    page.get_by_text("The notice about “scripted.pdf” was dismissed.").wait_for()
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Sam CV.pdf").click()

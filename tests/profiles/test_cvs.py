@@ -1,46 +1,26 @@
-"""CVs through the pages a seeker uses: upload, list, current, download, delete."""
+"""CVs through the pages a seeker uses: upload, checking, list, current, download, delete."""
 
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 
+from profiles import cvs
 from profiles.models import CV
 
 from . import builders
+from .helpers import URL, stored_files, upload
 
-URL = "/profile/cv/"
-
-
-def upload(client, name: str, data: bytes, content_type: str = "application/octet-stream"):
-    return client.post(URL, {"file": SimpleUploadedFile(name, data, content_type=content_type)})
+__all__ = ["URL", "stored_files", "upload"]
 
 
-def stored_files() -> list[str]:
-    """Everything under cvs/ in the private storage (walks the year/month folders)."""
-    found = []
-
-    def walk(path: str) -> None:
-        if not default_storage.exists(path):
-            return
-        dirs, files = default_storage.listdir(path)
-        found.extend(f"{path}/{f}" for f in files)
-        for d in dirs:
-            walk(f"{path}/{d}")
-
-    walk("cvs")
-    return found
-
-
-def test_seeker_uploads_pdf_and_docx_sets_current_downloads_and_deletes(
-    seeker, seeker_client, django_capture_on_commit_callbacks
-):
+def test_seeker_uploads_pdf_and_docx_sets_current_downloads_and_deletes(seeker, seeker_client):
     pdf = builders.pdf_bytes("Sam Seeker - Commercial lawyer")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = upload(seeker_client, "Sam CV.pdf", pdf, "text/html")
+    response = upload(seeker_client, "Sam CV.pdf", pdf, "text/html")
     assert response.status_code == 302
     first = CV.objects.get(owner=seeker)
     assert first.original_name == "Sam CV.pdf"
@@ -48,19 +28,20 @@ def test_seeker_uploads_pdf_and_docx_sets_current_downloads_and_deletes(
     assert first.content_type == "application/pdf"  # from the content, not the browser
     assert first.size == len(pdf)
     assert first.sha256 == hashlib.sha256(pdf).hexdigest()
-    assert first.is_current
+    assert first.state == "ready" and first.refusal == ""
+    assert first.is_current  # the first ready CV becomes current
     assert first.file.name.startswith("cvs/") and first.file.name.endswith(".pdf")
     assert "Sam" not in first.file.name
-    assert default_storage.open(first.file.name).read() == pdf
+    assert default_storage.open(first.file.name).read() == pdf  # the person's own file
+    assert first.normalised_file.name.startswith("cv-copies/")
+    assert default_storage.open(first.normalised_file.name).read().startswith(b"%PDF-")
     assert first.text_state == "done"
     assert "Commercial lawyer" in first.text
 
     docx = builders.docx_bytes("Worked at Dewey & Partners")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = upload(seeker_client, "cv.docx", docx)
-    assert response.status_code == 302
+    assert upload(seeker_client, "cv.docx", docx).status_code == 302
     second = CV.objects.get(owner=seeker, kind="docx")
-    assert not second.is_current
+    assert second.state == "ready" and not second.is_current
     assert second.text_state == "done"
     assert "Dewey & Partners" in second.text and "Contract law" in second.text
 
@@ -68,7 +49,7 @@ def test_seeker_uploads_pdf_and_docx_sets_current_downloads_and_deletes(
     assert page.status_code == 200
     content = page.content.decode()
     assert "Sam CV.pdf" in content and "cv.docx" in content
-    assert "Text read" in content
+    assert "Text read" in content and "Ready." in content
 
     response = seeker_client.post(f"/profile/cv/{second.pk}/current/")
     assert response.status_code == 302
@@ -84,13 +65,85 @@ def test_seeker_uploads_pdf_and_docx_sets_current_downloads_and_deletes(
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content) == pdf
 
-    stored_name = first.file.name
-    with django_capture_on_commit_callbacks(execute=True):
+    stored_name, copy_name = first.file.name, first.normalised_file.name
+    with TestCaptureOnCommit():
         response = seeker_client.post(f"/profile/cv/{first.pk}/delete/")
     assert response.status_code == 302
     assert not CV.objects.filter(pk=first.pk).exists()
     assert not default_storage.exists(stored_name)
+    assert not default_storage.exists(copy_name)
     assert stored_files() == [second.file.name]
+    assert stored_files("cv-copies") == [second.normalised_file.name]
+
+
+class TestCaptureOnCommit:
+    """Run on-commit work (file deletions) at the end of the block."""
+
+    def __enter__(self):
+        from django.test import TestCase
+
+        self._context = TestCase.captureOnCommitCallbacks(execute=True)
+        return self._context.__enter__()
+
+    def __exit__(self, *exc):
+        return self._context.__exit__(*exc)
+
+
+def test_until_checked_a_cv_is_listed_as_checking_and_cannot_be_used(seeker, seeker_client):
+    response = upload(seeker_client, "cv.pdf", builders.pdf_bytes(), check=False)
+    assert response.status_code == 302
+    cv = CV.objects.get(owner=seeker)
+    assert cv.state == "checking" and not cv.is_current
+    assert cv.normalised_file.name == ""
+    page = seeker_client.get(URL).content.decode()
+    assert "Checking the file…" in page
+    assert "Reload this page to see the result." in page  # without JavaScript
+    assert 'src="/static/js/cv-status.js"' in page
+    assert f'href="/profile/cv/{cv.pk}/download/"' not in page
+    assert seeker_client.get(f"/profile/cv/{cv.pk}/download/").status_code == 404
+    assert seeker_client.post(f"/profile/cv/{cv.pk}/current/").status_code == 404
+    assert not CV.objects.ready().exists()
+    with pytest.raises(cvs.CVNotReady):
+        cvs.copy_for_recruiters(cv=cv)
+    letter = seeker_client.get("/profile/letter/preview/").content.decode()
+    assert "You have no CV yet" in letter
+
+
+def test_status_endpoint_gives_each_cvs_state_and_row(seeker, seeker_client, other_seeker):
+    upload(seeker_client, "ready.pdf", builders.pdf_bytes())
+    upload(seeker_client, "waiting.pdf", builders.pdf_bytes(), check=False)
+    response = seeker_client.get("/profile/cv/status/")
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    data = json.loads(response.content)
+    assert data["checking"] is True
+    states = {row["state"] for row in data["cvs"]}
+    assert states == {"ready", "checking"}
+    ready = next(row for row in data["cvs"] if row["state"] == "ready")
+    assert ready["key"] == "ready:1"
+    assert "ready.pdf" in ready["html"] and "/download/" in ready["html"]
+    assert ready["html"].lstrip().startswith(f'<tr id="cv-{ready["id"]}"')
+
+
+def test_the_status_script_is_a_static_file_that_polls_the_endpoint():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    script = (Path(settings.BASE_DIR) / "static/js/cv-status.js").read_text()
+    assert "data-cv-status-url" in script and "fetch(" in script
+
+
+def test_copy_for_recruiters_is_the_normalised_file(seeker, seeker_client):
+    upload(seeker_client, "Sam CV.pdf", builders.pdf_with_links())
+    cv = CV.objects.get(owner=seeker)
+    copy = cvs.copy_for_recruiters(cv=cv)
+    assert copy.download_name == "Sam CV.pdf" and copy.content_type == "application/pdf"
+    assert copy.file.name == cv.normalised_file.name != cv.file.name
+    with copy.file.open("rb") as stored:
+        data = stored.read()
+    assert data != default_storage.open(cv.file.name).read()
+    assert b"Sam Seeker" not in data.replace(b"Sam Seeker CV", b"")  # no author metadata
 
 
 def test_delete_asks_for_confirmation_first(seeker_client, seeker):
@@ -102,9 +155,10 @@ def test_delete_asks_for_confirmation_first(seeker_client, seeker):
     assert CV.objects.filter(pk=cv.pk).exists()
 
 
-def test_deleting_the_current_cv_makes_the_newest_current(seeker_client, seeker):
+def test_deleting_the_current_cv_makes_the_newest_ready_one_current(seeker_client, seeker):
     for name in ("a.pdf", "b.pdf", "c.pdf"):
         assert upload(seeker_client, name, builders.pdf_bytes(name)).status_code == 302
+    upload(seeker_client, "d.pdf", builders.pdf_bytes("d"), check=False)  # still checking
     current = CV.objects.get(owner=seeker, is_current=True)
     assert current.original_name == "a.pdf"
     seeker_client.post(f"/profile/cv/{current.pk}/delete/")
@@ -123,39 +177,38 @@ def test_at_most_five_cvs(seeker_client, seeker, settings):
     assert len(stored_files()) == 5
 
 
-def test_a_cv_whose_text_cannot_be_read_is_still_usable(
-    seeker, seeker_client, django_capture_on_commit_callbacks, monkeypatch
-):
-    from profiles import services
+def test_a_refused_file_does_not_count_towards_the_limit(seeker_client, seeker, settings):
+    settings.CV_MAX_PER_PERSON = 1
+    upload(seeker_client, "bad.pdf", builders.pdf_with_javascript())
+    assert CV.objects.get(owner=seeker).state == "refused"
+    assert upload(seeker_client, "good.pdf", builders.pdf_bytes()).status_code == 302
+    assert CV.objects.filter(owner=seeker, state="ready").count() == 1
 
-    def broken(kind, data):
-        raise ValueError("unreadable text layer")
 
-    monkeypatch.setattr(services, "_extract_text", broken)
-    with django_capture_on_commit_callbacks(execute=True):
-        upload(seeker_client, "scan.pdf", builders.pdf_bytes())
+def test_a_cv_whose_text_cannot_be_read_is_still_usable(seeker, seeker_client, settings):
+    # A PDF whose only page draws nothing: safe, but without text to read.
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    scan = io.BytesIO()
+    pdf.save(scan)
+    upload(seeker_client, "scan.pdf", scan.getvalue())
     cv = CV.objects.get(owner=seeker)
-    assert cv.text_state == "failed" and cv.text == ""
+    assert cv.state == "ready" and cv.text == ""
     assert cv.is_current
-    page = seeker_client.get(URL).content.decode()
-    assert "Text could not be read (the CV can still be sent)" in page
     assert seeker_client.get(f"/profile/cv/{cv.pk}/download/").status_code == 200
 
 
-def test_extraction_shows_pending_until_the_task_runs(seeker, seeker_client):
-    # Without running on-commit callbacks the task has not run yet.
-    upload(seeker_client, "cv.pdf", builders.pdf_bytes())
-    assert CV.objects.get(owner=seeker).text_state == "pending"
-    assert "Reading the text…" in seeker_client.get(URL).content.decode()
+def test_checking_a_deleted_cv_does_nothing_and_leaves_no_copy(seeker, seeker_client):
+    from jobletters import outbox
 
-
-def test_extraction_of_a_deleted_cv_does_nothing(seeker, seeker_client):
-    from profiles.services import extract_cv_text
-
-    upload(seeker_client, "cv.pdf", builders.pdf_bytes())
+    upload(seeker_client, "cv.pdf", builders.pdf_bytes(), check=False)
     cv = CV.objects.get(owner=seeker)
     cv.delete()
-    assert extract_cv_text(cv_id=cv.pk) is None
+    outbox.run_due()
+    assert stored_files("cv-copies") == []
+    assert not CV.objects.exists()
 
 
 def test_cv_list_uses_a_fixed_number_of_queries(
@@ -165,11 +218,14 @@ def test_cv_list_uses_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8) as few:
         seeker_client.get(URL)
     with_one = len(few)
-    for i in range(4):
+    for i in range(3):
         upload(seeker_client, f"{i}.docx", builders.docx_bytes())
+    upload(seeker_client, "bad.pdf", builders.pdf_with_javascript())
     with django_assert_max_num_queries(with_one):
         response = seeker_client.get(URL)
-    assert response.content.decode().count("/download/") == 5
+    assert response.content.decode().count("/download/") == 4
+    with django_assert_max_num_queries(with_one):
+        seeker_client.get("/profile/cv/status/")
 
 
 @pytest.mark.django_db
@@ -179,3 +235,4 @@ def test_upload_refuses_anonymous_people(client):
     assert response["Location"].startswith("/accounts/login/")
     assert not CV.objects.exists()
     assert stored_files() == []
+    assert client.get("/profile/cv/status/").status_code == 302

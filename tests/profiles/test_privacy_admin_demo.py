@@ -7,12 +7,12 @@ import io
 from django.core.files.storage import default_storage
 
 from privacy.registry import coverage_problems, declaration_for
-from profiles import demo, services
+from profiles import cvs, demo, services
 from profiles.models import CV, ContactDetails, Profile
 from taxonomy.models import Occupation, Place
 
 from . import builders
-from .test_cvs import stored_files, upload
+from .helpers import stored_files, upload
 
 
 def test_every_profiles_model_is_declared_under_its_policy_section():
@@ -20,7 +20,7 @@ def test_every_profiles_model_is_declared_under_its_policy_section():
     assert declaration_for(ContactDetails).section == "2.1"
     assert declaration_for(Profile).section == "2.2"
     assert declaration_for(CV).section == "2.6"
-    assert declaration_for(CV).file_fields == ("file",)
+    assert declaration_for(CV).file_fields == ("file", "normalised_file")
 
 
 def test_export_holds_only_the_persons_own_data_and_files(
@@ -49,8 +49,9 @@ def test_export_holds_only_the_persons_own_data_and_files(
     [cv] = declaration_for(CV).export(seeker)
     assert cv["original_name"] == "mine.pdf"
     files = list(declaration_for(CV).stored_files(seeker))
-    assert [f.name for f in files] == [CV.objects.get(owner=seeker).file.name]
-    assert files[0].open("rb").read().startswith(b"%PDF-")
+    mine = CV.objects.get(owner=seeker)
+    assert [f.name for f in files] == [mine.file.name, mine.normalised_file.name]
+    assert all(f.open("rb").read().startswith(b"%PDF-") for f in files)
 
 
 def test_erasing_an_account_deletes_its_cv_files(
@@ -58,13 +59,15 @@ def test_erasing_an_account_deletes_its_cv_files(
 ):
     upload(seeker_client, "mine.pdf", builders.pdf_bytes())
     upload(other_seeker_client, "theirs.pdf", builders.pdf_bytes())
-    mine = CV.objects.get(owner=seeker).file.name
-    theirs = CV.objects.get(owner=other_seeker).file.name
+    mine = CV.objects.get(owner=seeker)
+    theirs = CV.objects.get(owner=other_seeker)
     with django_capture_on_commit_callbacks(execute=True):
         for declaration in (declaration_for(m) for m in (CV, Profile, ContactDetails)):
             declaration.rows_for(seeker).delete()
-    assert not default_storage.exists(mine)
-    assert stored_files() == [theirs]
+    assert not default_storage.exists(mine.file.name)
+    assert not default_storage.exists(mine.normalised_file.name)
+    assert stored_files() == [theirs.file.name]
+    assert stored_files("cv-copies") == [theirs.normalised_file.name]
 
 
 def test_a_rolled_back_deletion_keeps_the_file(
@@ -82,7 +85,7 @@ def test_a_rolled_back_deletion_keeps_the_file(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic():
-                services.delete_cv(cv=cv)
+                cvs.delete_cv(cv=cv)
                 raise Abort
         except Abort:
             pass

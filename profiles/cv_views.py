@@ -1,0 +1,136 @@
+"""The CV pages: upload and list, live status, make current, delete or dismiss, download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jobletters.lib.files import private_file_response
+
+from . import cvs
+from .cv_forms import CVUploadForm
+from .models import CV
+from .uploads import limit_cv_upload, upload_was_too_large
+
+TOO_MANY_UPLOADS = (
+    "You have uploaded many files in the last hour. Please wait a while and try again."
+)
+
+
+# The size limit must be in place before anything reads the request body, and
+# CsrfViewMiddleware reads it: so the outer view skips the middleware's check
+# and the inner one performs it after the limit is installed (Django's
+# documented pattern for per-view upload handlers).
+@csrf_exempt
+@login_required
+@require_http_methods(["GET", "POST"])
+def cv_list(request: HttpRequest) -> HttpResponse:
+    limit_cv_upload(request)
+    return _cv_list(request)
+
+
+@csrf_protect
+def _cv_list(request: HttpRequest) -> HttpResponse:
+    owner = request.user
+    status = 200
+    if request.method == "POST":
+        form = CVUploadForm(
+            request.POST, request.FILES, owner=owner, too_large=upload_was_too_large(request)
+        )
+        if not cvs.consume_upload_allowance(user=owner):
+            form.is_valid()  # bound, so the error shows next to the field
+            form.errors.clear()
+            form.add_error("file", TOO_MANY_UPLOADS)
+            status = 429
+        elif form.is_valid():
+            assert form.upload is not None
+            try:
+                cv = cvs.upload_cv(owner=owner, file=form.cleaned_data["file"], upload=form.upload)
+            except cvs.CVLimitReached:
+                form.add_error("file", "You already have the most CVs allowed. Delete one first.")
+            else:
+                messages.success(
+                    request,
+                    f"“{cv.original_name}” ({filesizeformat(cv.size)}) was uploaded. "
+                    "We are checking it; this usually takes a few seconds.",
+                )
+                return redirect("profiles:cv_list")
+    else:
+        form = CVUploadForm(owner=owner)
+    rows = list(cvs.cvs_of(owner))
+    checking = any(cv.state == CV.State.CHECKING for cv in rows)
+    return render(
+        request,
+        "profiles/cv_list.html",
+        {"form": form, "cvs": rows, "checking": checking},
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def cv_status(request: HttpRequest) -> JsonResponse:
+    """Each CV's state and its rendered row, for the list to update itself."""
+    rows = list(cvs.cvs_of(request.user))
+    return JsonResponse(
+        {
+            "checking": any(cv.state == CV.State.CHECKING for cv in rows),
+            "cvs": [
+                {
+                    "id": cv.pk,
+                    "state": cv.state,
+                    "key": _row_key(cv),
+                    "html": render_to_string("profiles/_cv_row.html", {"cv": cv}, request=request),
+                }
+                for cv in rows
+            ],
+        }
+    )
+
+
+def _row_key(cv: CV) -> str:
+    return f"{cv.state}:{int(cv.is_current)}"
+
+
+@login_required
+@require_POST
+def cv_set_current(request: HttpRequest, pk: int) -> HttpResponse:
+    cv = get_object_or_404(cvs.cvs_of(request.user).ready(), pk=pk)
+    cvs.set_current_cv(cv=cv)
+    messages.success(request, f"“{cv.original_name}” is now your current CV.")
+    return redirect("profiles:cv_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cv_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    cv = get_object_or_404(cvs.cvs_of(request.user), pk=pk)
+    if request.method == "POST":
+        cvs.delete_cv(cv=cv)
+        if cv.state == CV.State.REFUSED:
+            messages.success(request, f"The notice about “{cv.original_name}” was dismissed.")
+        else:
+            messages.success(request, f"“{cv.original_name}” was deleted.")
+        return redirect("profiles:cv_list")
+    return render(request, "profiles/cv_confirm_delete.html", {"cv": cv})
+
+
+@login_required
+@require_GET
+def cv_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person's own file, as they uploaded it: only once it passed the check."""
+    cv: CV = get_object_or_404(cvs.cvs_of(request.user).ready(), pk=pk)
+    return private_file_response(
+        name=cv.file.name,
+        download_name=cv.original_name,
+        content_type=cv.content_type,
+        storage=cv.file.storage,
+    )

@@ -1,0 +1,265 @@
+"""Every change to a CV goes through one of these; other apps use the read API at the end.
+
+A CV's life: the upload request runs only the quick checks
+(:mod:`profiles.cv_checks.quick`), stores the file in quarantine and creates
+the row in state *checking*, deferring the deep check through the outbox in the
+same transaction. A worker runs :func:`check_cv`: the deep check in a sandboxed
+child, then either *ready* (with the normalised copy recruiters receive and the
+text for matching) or *refused* (the stored bytes deleted, the reason kept for
+the person until they dismiss it). A check that never finishes (the worker dies
+each time) is refused by the outbox's give-up hook: nothing stays *checking*.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+from functools import partial
+from typing import IO
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from accounts.models import User
+from jobletters import outbox
+from jobletters.celery import TransientError
+from jobletters.lib.files import generate_key
+
+from .cv_checks.deep import READY
+from .cv_checks.quick import Upload
+from .cv_checks.runner import run_deep_check
+from .models import CV
+
+logger = logging.getLogger(__name__)
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+CHECK_CV = "profiles.check_cv"
+COULD_NOT_CHECK = (
+    "We could not check this file. Please upload it again; if this keeps happening, "
+    "export your CV to PDF again first."
+)
+
+
+class CVLimitReached(Exception):
+    pass
+
+
+class CVNotReady(Exception):
+    """The CV has not passed its check (or was deleted): it cannot be sent."""
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def cvs_of(user: User) -> QuerySet[CV]:
+    """A person's CVs: the only way views reach a CV, so another person's is a 404."""
+    return CV.objects.filter(owner=user)
+
+
+def current_cv_of(user: User) -> CV | None:
+    return cvs_of(user).ready().filter(is_current=True).first()
+
+
+@dataclass(frozen=True)
+class CVCopy:
+    """What a recruiter receives: the normalised file, under the person's file name."""
+
+    file: FieldFile
+    download_name: str
+    content_type: str
+
+
+def copy_for_recruiters(*, cv: CV) -> CVCopy:
+    """The normalised copy of a ready CV (never the original upload); raise CVNotReady."""
+    fresh = CV.objects.ready().filter(pk=cv.pk).exclude(normalised_file="").first()
+    if fresh is None:
+        raise CVNotReady(f"CV {cv.pk} is not ready to send")
+    return CVCopy(
+        file=fresh.normalised_file,
+        download_name=fresh.original_name,
+        content_type=fresh.content_type,
+    )
+
+
+# --- Uploading -------------------------------------------------------------------------------
+
+
+def consume_upload_allowance(*, user: User) -> bool:
+    """Count one upload attempt in this hour's window; False once past the limit."""
+    window = int(time.time() // 3600)
+    key = f"cv-uploads:{user.pk}:{window}"
+    cache.add(key, 0, timeout=3600 + 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=3600 + 60)
+        count = 1
+    return count <= settings.CV_UPLOADS_PER_HOUR
+
+
+def upload_cv(*, owner: User, file: IO[bytes], upload: Upload) -> CV:
+    """Store a quickly-checked file in quarantine and defer its deep check."""
+    storage = CV._meta.get_field("file").storage
+    file.seek(0)
+    stored_name = storage.save(generate_key("cvs", upload.kind), file)
+    try:
+        with transaction.atomic():
+            # Lock the owner row so two uploads at once cannot both pass the limit.
+            User.objects.select_for_update().filter(pk=owner.pk).first()
+            if cvs_of(owner).counted().count() >= settings.CV_MAX_PER_PERSON:
+                raise CVLimitReached
+            cv = CV.objects.create(
+                owner=owner,
+                file=stored_name,
+                original_name=upload.display_name,
+                kind=upload.kind,
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                state=CV.State.CHECKING,
+            )
+            # The copy's key is chosen now, so a run that dies after storing it can
+            # be cleaned up by the next run (or by the give-up hook).
+            outbox.defer(
+                CHECK_CV,
+                {"cv_id": cv.pk, "copy_key": generate_key("cv-copies", upload.kind)},
+                key=f"cv-check:{cv.pk}",
+                person=owner,
+            )
+    except BaseException:
+        # No row, no file: never leave an orphan in storage.
+        delete_stored_file(storage=storage, name=stored_name)
+        raise
+    return cv
+
+
+# --- Checking (in a worker) ------------------------------------------------------------------
+
+
+def check_cv(*, cv_id: int, copy_key: str) -> CV | None:
+    """The deep check of a CV in quarantine: ready with its copy, or refused. Idempotent."""
+    storage = CV._meta.get_field("normalised_file").storage
+    cv = CV.objects.filter(pk=cv_id).first()
+    if cv is None:
+        delete_stored_file(storage=storage, name=copy_key)  # a copy from a run that died
+        return None
+    if cv.state != CV.State.CHECKING:
+        return cv  # already decided (a redelivered run)
+    try:
+        with cv.file.open("rb") as stored:
+            data = stored.read(settings.CV_MAX_BYTES + 1)
+    except FileNotFoundError:
+        return refuse_cv(cv_id=cv.pk, reason=COULD_NOT_CHECK)
+    except OSError as exc:
+        raise TransientError("CV storage unavailable") from exc
+
+    report = run_deep_check(data=data, kind=cv.kind)
+    if report.verdict != READY:
+        logger.info("CV %s refused: %s", cv.pk, report.code)
+        return refuse_cv(cv_id=cv.pk, reason=report.message)
+
+    if storage.exists(copy_key):  # left by a run that died before recording it
+        storage.delete(copy_key)
+    saved_key = storage.save(copy_key, ContentFile(report.normalised))
+    with transaction.atomic():
+        cv = CV.objects.select_for_update().filter(pk=cv_id, state=CV.State.CHECKING).first()
+        if cv is None:  # deleted (or decided) while we were checking
+            schedule_file_deletion(storage=storage, name=saved_key)
+            return None
+        cv.state = CV.State.READY
+        cv.normalised_file = saved_key
+        cv.checked_at = timezone.now()
+        cv.text = _clean_text(report.text)
+        cv.text_state = CV.TextState.DONE if report.text_read else CV.TextState.FAILED
+        cv.text_extracted_at = cv.checked_at
+        fields = ["state", "normalised_file", "checked_at", "text", "text_state"]
+        cv.save(update_fields=[*fields, "text_extracted_at"])
+        if not CV.objects.filter(owner_id=cv.owner_id, is_current=True).exists():
+            set_current_cv(cv=cv)
+    return cv
+
+
+def refuse_cv(*, cv_id: int, reason: str) -> CV | None:
+    """Refuse a CV still being checked: delete its stored bytes, keep the row and reason."""
+    with transaction.atomic():
+        cv = CV.objects.select_for_update().filter(pk=cv_id, state=CV.State.CHECKING).first()
+        if cv is None:
+            return None
+        old_name = cv.file.name
+        storage = cv.file.storage
+        cv.state = CV.State.REFUSED
+        cv.refusal = reason
+        cv.checked_at = timezone.now()
+        cv.is_current = False
+        cv.file = ""
+        cv.text = ""
+        cv.text_state = CV.TextState.FAILED
+        cv.save(
+            update_fields=["state", "refusal", "checked_at", "is_current", "file", "text",
+                           "text_state"]
+        )  # fmt: skip
+        if old_name:
+            schedule_file_deletion(storage=storage, name=old_name)
+    return cv
+
+
+def gave_up_checking(*, cv_id: int, copy_key: str) -> None:
+    """The check never finished (worker died each time, or an error): refuse, clean up."""
+    refuse_cv(cv_id=cv_id, reason=COULD_NOT_CHECK)
+    storage = CV._meta.get_field("normalised_file").storage
+    if not CV.objects.filter(normalised_file=copy_key).exists():
+        delete_stored_file(storage=storage, name=copy_key)
+
+
+def _clean_text(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; collapse runs of blank space.
+    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\x00", " ").splitlines())
+    return "\n".join(line for line in lines if line)[: settings.CV_TEXT_MAX_CHARS]
+
+
+# --- Managing --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_current_cv(*, cv: CV) -> CV:
+    """Make a ready CV the one recruiters receive."""
+    if cv.state != CV.State.READY:
+        raise CVNotReady(f"CV {cv.pk} is not ready")
+    CV.objects.filter(owner_id=cv.owner_id, is_current=True).exclude(pk=cv.pk).update(
+        is_current=False
+    )
+    if not cv.is_current:
+        cv.is_current = True
+        cv.save(update_fields=["is_current"])
+    return cv
+
+
+@transaction.atomic
+def delete_cv(*, cv: CV) -> None:
+    """Delete the CV (or dismiss a refusal); its stored files go after commit (signals)."""
+    owner_id, was_current = cv.owner_id, cv.is_current
+    cv.delete()
+    if was_current and (newest := CV.objects.ready().filter(owner_id=owner_id).first()):
+        set_current_cv(cv=newest)
+
+
+def delete_stored_file(*, storage: Storage, name: str) -> None:
+    if not name:
+        return
+    try:
+        storage.delete(name)
+    except Exception:
+        # The row is gone already; a file we failed to delete is logged for staff.
+        logger.exception("Could not delete stored CV file")
+
+
+def schedule_file_deletion(*, storage: Storage, name: str) -> None:
+    transaction.on_commit(partial(delete_stored_file, storage=storage, name=name))

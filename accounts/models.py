@@ -7,8 +7,6 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from privacy.registry import Erasure, personal_data
-
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -35,15 +33,6 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
-@personal_data(
-    section="2.1",
-    category="Your account",
-    purpose="To set up your account, let you sign in and contact you about it.",
-    fields=("email", "name", "date_joined", "last_login"),
-    user_path="",
-    erasure=Erasure.DELETE,
-    retention="As long as you keep your account; deleted when you delete it.",
-)
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account: a job seeker, or staff. Signs in with their email."""
 

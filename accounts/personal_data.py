@@ -1,56 +1,112 @@
-"""Registry entries for the third-party models that hold account data."""
+"""Registry entries for the account: the user, allauth's models, sessions and the admin log."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
 
 from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from privacy.registry import Erasure, declare, exempt
+from privacy.registry import Actor, Basis, Erasure, Retention, declare, exempt, generic_about
 
+from .models import User
+
+_PASSWORD_WHY = "A one-way hash of your password: it cannot be turned back into it."  # noqa: S105
+
+
+def delete_unverified_accounts(now: datetime) -> int:
+    """Accounts whose email address was never confirmed are erased after a while."""
+    from privacy.erasure import erase_person
+
+    cutoff = now - timedelta(days=settings.ACCOUNT_UNVERIFIED_DAYS)
+    stale = (
+        User.objects.filter(date_joined__lt=cutoff, is_staff=False, last_login__isnull=True)
+        .exclude(emailaddress__verified=True)
+        .values_list("pk", flat=True)
+    )
+    erased = 0
+    for pk in list(stale[:500]):
+        if erase_person(pk, final_email=False).erased:
+            erased += 1
+    return erased
+
+
+declare(
+    User,
+    section="2.1",
+    category="Your account",
+    purpose="To set up your account, let you sign in and contact you about it.",
+    legal_basis=Basis.CONTRACT,
+    fields=(
+        "email",
+        "name",
+        "date_joined",
+        "last_login",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+    ),
+    held={"password": _PASSWORD_WHY},
+    about="",
+    erasure=Erasure.DELETE,
+    retention=Retention(
+        period=timedelta(days=settings.ACCOUNT_UNVERIFIED_DAYS),
+        event="sign-up if the email address is never confirmed",
+        enforce=delete_unverified_accounts,
+        note="Otherwise as long as you keep your account; erased when you delete it.",
+    ),
+)
 declare(
     EmailAddress,
     section="2.1",
     category="Email addresses",
     purpose="To sign you in, confirm that an address is yours and write to you.",
     fields=("email", "verified", "primary"),
-    user_path="user",
+    about="user",
     erasure=Erasure.DELETE,
-    retention="As long as you keep your account.",
+    retention=Retention.account(),
 )
 declare(
     EmailConfirmation,
     section="2.1",
     category="Email confirmations",
     purpose="To check that you own an email address you added.",
-    fields=("created", "sent"),
-    user_path="email_address__user",
+    fields=("email_address", "created", "sent"),
+    held={"key": "The secret in the confirmation link: it only proves the link is ours."},
+    about="email_address__user",
     erasure=Erasure.DELETE,
-    retention="Until the address is confirmed or the link expires (3 days).",
-    exporter=lambda user: [],
+    retention=Retention.after_event(days=3, field="created", event="the link was made"),
 )
 declare(
     Authenticator,
     section="2.1",
     category="Two-factor authentication",
     purpose="To protect your account with a second factor you chose.",
+    legal_basis=Basis.LEGITIMATE_INTERESTS,
     fields=("type", "created_at", "last_used_at"),
-    user_path="user",
+    held={"data": "Your second-factor secret, encrypted: shown to nobody, not even you."},
+    about="user",
     erasure=Erasure.DELETE,
-    retention="Until you remove the authenticator or your account.",
+    retention=Retention.account("Until you remove the authenticator."),
 )
 
 
-def _export_sessions(user):
-    for row in UserSession.objects.filter(user=user).order_by("-last_seen_at"):
-        yield {
-            "created_at": row.created_at.isoformat(),
-            "last_seen_at": row.last_seen_at.isoformat(),
-            "ip": row.ip,
-            "user_agent": row.user_agent,
-        }
+def end_stale_user_sessions(now: datetime) -> int:
+    """A sign-in session's record (IP address, browser) goes when the session ends."""
+    live = Session.objects.filter(expire_date__gt=now).values("session_key")
+    deleted, _ = UserSession.objects.exclude(session_key__in=live).delete()
+    return deleted
 
 
 declare(
@@ -59,17 +115,33 @@ declare(
     category="Sign-in sessions",
     purpose="To show you where you are signed in and let you sign out elsewhere; "
     "to protect your account.",
+    legal_basis=Basis.LEGITIMATE_INTERESTS,
     fields=("ip", "user_agent", "created_at", "last_seen_at"),
-    user_path="user",
+    held={
+        "session_key": "The key of your session cookie: it would let anyone holding it in.",
+        "data": "Technical details of the session kept by our sign-in library.",
+    },
+    about="user",
     erasure=Erasure.DELETE,
-    retention="Until the session ends (at most 14 days of inactivity).",
-    exporter=_export_sessions,
+    retention=Retention.after_event(
+        event="the session ends (you sign out, or 14 days without use)",
+        enforce=end_stale_user_sessions,
+    ),
 )
 
 
-def _erase_sessions(user):
-    keys = UserSession.objects.filter(user=user).values_list("session_key", flat=True)
-    Session.objects.filter(session_key__in=list(keys)).delete()
+def sessions_of(user: Any) -> QuerySet:
+    """The person's session rows: those allauth lists, and any other signed in as them.
+
+    Django's sessions are not indexed by person, so the live ones are read; the
+    retention job removes expired ones, which keeps this bounded.
+    """
+    keys = set(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    wanted = str(user.pk)
+    for row in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000):
+        if row.get_decoded().get("_auth_user_id") == wanted:
+            keys.add(row.session_key)
+    return Session.objects.filter(session_key__in=keys)
 
 
 declare(
@@ -77,23 +149,36 @@ declare(
     section="2.9",
     category="Session cookies",
     purpose="To keep you signed in between pages (a strictly necessary cookie).",
-    fields=(),
-    user_path=None,
+    legal_basis=Basis.CONTRACT,
+    fields=("expire_date",),
+    held={
+        "session_key": "The key of your session cookie: it would let anyone holding it in.",
+        "session_data": "Internal state of your visit (which account is signed in).",
+    },
+    about=sessions_of,
     erasure=Erasure.DELETE,
-    retention="14 days, or until you sign out.",
-    eraser=_erase_sessions,
+    retention=Retention.after_event(
+        field="expire_date", event="the session expires (14 days, or when you sign out)"
+    ),
 )
 declare(
     LogEntry,
     section="2.1",
-    category="Staff action log",
-    purpose="A record of changes staff made in the admin, for accountability.",
-    fields=("action_time", "object_repr", "change_message"),
-    user_path="user",
+    category="Changes staff made to your data",
+    purpose="A record of changes our staff made in the admin, for accountability.",
+    legal_basis=Basis.LEGITIMATE_INTERESTS,
+    fields=("action_time", "action_flag", "content_type", "object_repr", "change_message"),
+    held={"object_id": "The internal number of the record that was changed."},
+    about=generic_about(LogEntry),
+    acted=Actor(
+        "user",
+        fields=("action_time", "action_flag", "content_type"),
+        erasure=Erasure.DELETE,
+        description="Changes you made as a member of staff (what kind, not whose).",
+    ),
     erasure=Erasure.DELETE,
-    retention="As long as the staff account exists.",
-    exporter=lambda user: [],
+    retention=Retention.after_event(days=2 * 365, field="action_time", event="the change"),
 )
-exempt(Group, reason="Staff permission groups: names of roles, not people.")
-exempt(Permission, reason="Permission names are vocabulary, not personal data.")
+exempt(Group, reason="Staff permission groups: names of roles, not people.", reviewed=("name",))
+exempt(Permission, reason="Permission names are vocabulary, not personal data.", reviewed=("name",))
 exempt(ContentType, reason="Names of models, not of people.")

@@ -73,6 +73,20 @@ def create_refund(*, payment_intent_id: str, idempotency_key: str) -> str:
     return refund.id
 
 
+def delete_customer(*, customer_id: str) -> None:
+    """Delete the customer at Stripe (account erasure). Done when Stripe no longer has it.
+
+    A customer Stripe does not know (already deleted) counts as deleted; connection
+    errors and Stripe's own errors propagate so the caller retries later.
+    """
+    try:
+        client().v1.customers.delete(customer_id)
+    except stripe.InvalidRequestError as exc:
+        if exc.code == "resource_missing" or exc.http_status == 404:
+            return
+        raise
+
+
 def construct_event(*, payload: bytes, signature: str | None) -> stripe.Event:
     """Verify the signature (at most 300 s old) and parse; raises on any problem."""
     return stripe.Webhook.construct_event(

@@ -19,18 +19,6 @@ from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 
-from privacy.registry import Erasure, exempt, personal_data
-
-
-def _retention() -> str:
-    days = settings.BILLING_RECORD_RETENTION_DAYS
-    years = f" (about {days // 365} years)" if days >= 365 else ""
-    return (
-        f"Kept for {days} days{years} after each purchase, because tax law requires "
-        "billing records; if you delete your account they are kept detached from you, "
-        "then deleted."
-    )
-
 
 class Plan(models.Model):
     """A package of recruiter sends that people can buy; managed by staff."""
@@ -65,31 +53,6 @@ class Plan(models.Model):
         super().save(*args, **kwargs)
 
 
-def _detach(user) -> None:
-    """Erasure of billing records: keep them (tax law), without the person."""
-    from django.utils import timezone
-
-    Reservation.objects.filter(account__user=user).delete()
-    BillingAccount.objects.filter(user=user).update(user=None, detached_at=timezone.now())
-    # A staff member's link to grants they made; the grants themselves stay.
-    LedgerEntry.objects.filter(granted_by=user).update(granted_by=None)
-
-
-def _delete_reservations(user) -> None:
-    Reservation.objects.filter(account__user=user).delete()
-
-
-@personal_data(
-    section="2.3",
-    category="Billing account",
-    purpose="To bill you through Stripe and to comply with tax law: your Stripe customer id, "
-    "and the billing postal code and country you gave Stripe.",
-    fields=("stripe_customer_id", "billing_postal_code", "billing_country", "created_at"),
-    user_path="user",
-    erasure=Erasure.RETAIN,
-    retention=_retention(),
-    eraser=_detach,
-)
 class BillingAccount(models.Model):
     """One per person: the row that is locked whenever their sends are spent."""
 
@@ -120,29 +83,6 @@ class BillingAccount(models.Model):
         return f"Billing account #{self.pk}" + ("" if self.user_id else " (detached)")
 
 
-@personal_data(
-    section="2.3",
-    category="Purchases",
-    purpose="Your purchases of recruiter sends: what you bought, when, for how much, and "
-    "the Stripe ids we need to look up or refund a payment.",
-    fields=(
-        "plan_name",
-        "sends",
-        "amount",
-        "currency",
-        "status",
-        "amount_refunded",
-        "stripe_checkout_session_id",
-        "stripe_payment_intent_id",
-        "created_at",
-        "paid_at",
-        "refunded_at",
-    ),
-    user_path="account__user",
-    erasure=Erasure.RETAIN,
-    retention=_retention(),
-    eraser=_detach,
-)
 class Purchase(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Checkout started"
@@ -193,16 +133,6 @@ class Purchase(models.Model):
         return self.paid_at is not None
 
 
-@personal_data(
-    section="2.3",
-    category="Reserved sends",
-    purpose="Sends set aside for a send you are making, so two sends cannot spend the same credit.",
-    fields=("sends", "status", "reference", "created_at", "settled_at"),
-    user_path="account__user",
-    erasure=Erasure.DELETE,
-    retention="Until the send they are for is made or cancelled.",
-    eraser=_delete_reservations,
-)
 class Reservation(models.Model):
     class Status(models.TextChoices):
         HELD = "held", "Held"
@@ -227,17 +157,6 @@ class Reservation(models.Model):
         return f"Reservation #{self.pk} ({self.sends}, {self.status})"
 
 
-@personal_data(
-    section="2.3",
-    category="Send credits",
-    purpose="Your balance of recruiter sends: every credit bought, granted, used or "
-    "taken back after a refund.",
-    fields=("kind", "sends", "reason", "created_at"),
-    user_path="account__user",
-    erasure=Erasure.RETAIN,
-    retention=_retention(),
-    eraser=_detach,
-)
 class LedgerEntry(models.Model):
     """One change to a balance. Never edited: corrections are new rows."""
 
@@ -306,17 +225,6 @@ class WebhookEvent(models.Model):
         return f"{self.type} {self.stripe_event_id}"
 
 
-@personal_data(
-    section="2.3",
-    category="Payment disputes",
-    purpose="Payments you disputed with your bank: Stripe's dispute id, reason code, amount, "
-    "status and the sends held back meanwhile.",
-    fields=("status", "reason", "amount", "currency", "held_sends", "opened_at", "closed_at"),
-    user_path="purchase__account__user",
-    erasure=Erasure.RETAIN,
-    retention=_retention(),
-    eraser=_detach,
-)
 class Dispute(models.Model):
     """A chargeback or inquiry on a purchase's payment (Stripe's ``charge.dispute.*``)."""
 
@@ -347,18 +255,6 @@ class Dispute(models.Model):
         return f"Dispute {self.stripe_dispute_id} on purchase #{self.purchase_id}"
 
 
-@personal_data(
-    section="2.3",
-    category="Payment problems",
-    purpose="Payment notices from Stripe that did not match the purchase they named (amount, "
-    "currency, test or live mode, or checkout): kept for our staff to look into; they "
-    "added no sends.",
-    fields=("problem", "event_type", "note", "created_at"),
-    user_path="purchase__account__user",
-    erasure=Erasure.RETAIN,
-    retention=_retention(),
-    eraser=_detach,
-)
 class PaymentProblem(models.Model):
     """A verified Stripe event that was not applied because it did not match our records."""
 
@@ -384,7 +280,3 @@ class PaymentProblem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_problem_display()} ({self.event_type})"
-
-
-exempt(Plan, reason="Packages on sale: names and prices, not people.")
-exempt(WebhookEvent, reason="Stripe event ids and types only; the bodies are never stored.")

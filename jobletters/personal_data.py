@@ -1,12 +1,16 @@
 """Registry entry for the outbox: work on its way, some of it about a person."""
 
-from privacy.registry import Erasure, declare
+from django.db.models import Q
+
+from privacy.registry import Basis, Erasure, Retention, declare
 
 from .models import OutboxEntry
 
+_BOOKKEEPING = "When and how often the work was tried: our own bookkeeping."
+
 
 def _export_outbox(user):
-    for row in OutboxEntry.objects.filter(person=user).order_by("created_at"):
+    for row in OutboxEntry.objects.filter(person=user).order_by("created_at").iterator():
         yield {
             "kind": row.kind,
             "state": row.state,
@@ -21,10 +25,29 @@ declare(
     category="Emails and work in progress",
     purpose="To send you emails and finish work you asked for (checking a CV, sending a "
     "packet), even when a service we rely on is briefly unavailable.",
-    fields=("kind", "payload", "state", "created_at", "finished_at"),
-    user_path="person",
+    legal_basis=Basis.CONTRACT,
+    fields=("kind", "state", "created_at", "finished_at"),
+    held={
+        "payload": "Ids of the work and, until it is sent, the text of an email to you "
+        "(the email itself reaches you).",
+        "key": "An internal key that stops the same work being recorded twice.",
+        "queue": _BOOKKEEPING,
+        "attempts": _BOOKKEEPING,
+        "max_attempts": _BOOKKEEPING,
+        "due_at": _BOOKKEEPING,
+        "enqueued_at": _BOOKKEEPING,
+        "lease_until": _BOOKKEEPING,
+        "started_at": _BOOKKEEPING,
+        "last_error": "Technical errors for our staff.",
+    },
+    about="person",
     erasure=Erasure.DELETE,
-    retention="An email's content is wiped once it is sent; the record of the work is "
-    "deleted after 30 days.",
+    retention=Retention.after_event(
+        days=30,
+        field="created_at",
+        event="the work was recorded, once it is finished",
+        where=Q(state__in=[OutboxEntry.State.DONE, OutboxEntry.State.FAILED]),
+        note="An email's content is wiped as soon as it is sent.",
+    ),
     exporter=_export_outbox,
 )

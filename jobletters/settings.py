@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "accounts.middleware.KnownDeviceMiddleware",
     # Signed-in responses without caching rules of their own: private, no-store.
     "accounts.middleware.PrivatePagesMiddleware",
+    # An account waiting to be deleted sees only cancel and export (privacy.freeze).
+    "privacy.middleware.FrozenAccountMiddleware",
     # Last, so it sees a view's exception first: outside services down → 503, not 500.
     "jobletters.middleware.OutsideServiceErrorMiddleware",
 ]
@@ -457,6 +459,33 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Privacy ----------------------------------------------------------------------
 BILLING_RECORD_RETENTION_DAYS = env.int("BILLING_RECORD_RETENTION_DAYS", default=7 * 365)
+# Deletion (§5, §7): the account is frozen for the grace period, then erased; the whole
+# path finishes within the deadline; the staff queue turns red this many days before it.
+PRIVACY_DELETION_GRACE_DAYS = env.int("PRIVACY_DELETION_GRACE_DAYS", default=14)
+PRIVACY_DELETION_DEADLINE_DAYS = env.int("PRIVACY_DELETION_DEADLINE_DAYS", default=30)
+PRIVACY_DELETION_WARNING_DAYS = env.int("PRIVACY_DELETION_WARNING_DAYS", default=5)
+# Called as f(user, frozen: bool) when an account is frozen (deletion requested) and
+# thawed (cancelled): apps add theirs (revoke packet links, stop matching).
+PRIVACY_FREEZE_HOOKS: list[str] = []
+# Export (§7): one copy per person per this many hours, downloadable for this many days.
+PRIVACY_EXPORT_INTERVAL_HOURS = env.int("PRIVACY_EXPORT_INTERVAL_HOURS", default=24)
+PRIVACY_EXPORT_EXPIRY_DAYS = env.int("PRIVACY_EXPORT_EXPIRY_DAYS", default=7)
+# Accounts whose email address is never confirmed are erased after this many days.
+ACCOUNT_UNVERIFIED_DAYS = env.int("ACCOUNT_UNVERIFIED_DAYS", default=7)
+# Tombstones are keyed by HMAC(key, person id + sign-up time). Keep the key with the
+# backups: replaying erasures after a restore needs it (README, "Backups").
+PRIVACY_TOMBSTONE_KEY = env("PRIVACY_TOMBSTONE_KEY", default=SECRET_KEY)
+# Backups (manage.py backup / restore / replay_erasures).
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=35)
+CELERY_BEAT_SCHEDULE["privacy-purge-due-deletions"] = {
+    "task": "privacy.tasks.purge_due_deletions",
+    "schedule": 60 * 15,
+}
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "privacy.tasks.run_retention",
+    "schedule": 60 * 60 * 6,
+}
 
 # --- Stripe (billing is disabled with a clear notice when keys are missing) -------
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
@@ -469,7 +498,11 @@ STRIPE_READ_TIMEOUT = env.float("STRIPE_READ_TIMEOUT", default=10)
 # --- Billing (policy §2.3) ----------------------------------------------------------
 # Who may spend sends (billing.ledger.check_may_spend): each function takes the user
 # and returns None or the reason they may not spend now. Other apps append theirs.
-BILLING_SPEND_CHECKS = ["billing.ledger.refuse_inactive_account"]
+BILLING_SPEND_CHECKS = [
+    "billing.ledger.refuse_inactive_account",
+    # No sends while a deletion is pending (privacy.freeze).
+    "privacy.freeze.refuse_frozen_account",
+]
 # Billing records of erased accounts are deleted once BILLING_RECORD_RETENTION_DAYS pass.
 CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
     "task": "billing.tasks.purge_expired_billing_records",

@@ -6,4 +6,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy"
 
     def ready(self) -> None:
-        from . import personal_data  # noqa: F401  (the ledger's own registry entries)
+        from . import checks, registry, signals  # noqa: F401
+
+        # Every app's personal_data.py, like dashboard.py and demo.py.
+        registry.autodiscover()

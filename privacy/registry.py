@@ -1,38 +1,67 @@
-"""The personal-data registry: what Job Letters holds about people, under which
-policy section, how it is exported and erased, and for how long it is kept.
+"""The personal-data registry: the engine behind export, erasure, retention and the inventory.
 
-Every model that points to a user (directly or through a chain of foreign keys)
-or that holds a personal-looking field must be covered here, either by a
-:class:`PersonalData` declaration or by an :func:`exempt` entry with a reason.
-``tests/privacy/test_registry.py`` walks every installed model and fails on a
-gap, and ``/privacy/data/`` is rendered from the same declarations.
+Every installed model is either *declared* (it holds personal data) or *exempt*
+(with a reason), from its own app's ``personal_data.py`` (found like
+``dashboard.py`` and ``demo.py``). ``privacy`` imports only Django: it drives
+the export (``privacy.export``), the erasure (``privacy.erasure``), the retention
+job (``privacy.retention``) and ``/privacy/data/`` from these declarations, and
+calls back into each app through the functions the app declares.
 
-Declare a model next to it::
+A declaration, in the app's ``personal_data.py``::
 
-    @personal_data(
-        section="2.6",
-        purpose="Your CV, sent to the recruiters you choose.",
-        fields=("original_name", "file", "text"),
-        user_path="owner",
-        erasure=Erasure.DELETE,
-        retention="Until you delete it or your account.",
+    from datetime import timedelta
+    from privacy.registry import Actor, Basis, Erasure, Retention, declare
+
+    declare(
+        Send,
+        section="3.1",                       # the policy section it falls under
+        category="Your sends to recruiters",
+        purpose="Why we keep it, in words the person reads.",
+        legal_basis=Basis.CONSENT,
+        recipients=("The recruiters you choose",),
+        about="seeker",                      # ORM path to the person the row is about
+        fields=("created_at", "recruiters", "status"),   # what their export holds
+        held={"token_hash": "A hash that only checks links; useless to you."},
+        acted=Actor("approved_by", fields=("created_at",)),  # staff who acted on it
+        erasure=Erasure.DELETE,              # or ANONYMISE, or RETAIN (+ legal period)
+        retention=Retention.after(days=365, field="created_at", event="the send"),
     )
-    class CV(models.Model): ...
 
-Third-party models are declared with :func:`declare` from the app that uses them.
+* ``fields`` + ``held`` must name every field of the model (apart from the link
+  to the person): the export proves it covers everything, and a test fails on a
+  field nobody thought about. ``held`` fields are kept but never exported, with
+  the reason shown in the export's README.
+* ``about`` is who the row is about (``""`` when the model is the user; a callable
+  ``f(user) -> QuerySet`` for anything else, e.g. :func:`generic_about`); ``acted``
+  names people who acted on someone else's row, exported and erased separately.
+* Erasure runs in phases (:class:`Phase`): ``outside`` callables and stored files
+  first, then rows kept (RETAIN, detached) or anonymised, then rows deleted, then
+  the tombstone. ``eraser=f(user)`` replaces the default for a model; it should
+  call the app's own services.
+* ``retention`` is a :class:`Retention` rule the retention job enforces; the
+  inventory renders it in words.
+
+The older spellings keep working: ``user_path=`` for ``about=``, the
+``@personal_data(...)`` decorator, and ``retention="words"`` (a rule that keeps
+rows as long as the account; :func:`coverage_warnings` asks for a real rule).
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from importlib import import_module
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils.module_loading import module_has_submodule
+from django.utils.text import slugify
 
 POLICY_SECTIONS: dict[str, str] = {
     "2.1": "Account information",
@@ -46,6 +75,8 @@ POLICY_SECTIONS: dict[str, str] = {
     "2.9": "Cookies and other technologies",
     "3.1": "Sharing with recruiters",
     "3.2": "Following the law",
+    "5": "Retention",
+    "7": "Access",
 }
 
 
@@ -63,95 +94,349 @@ class Erasure(enum.StrEnum):
         }[self.value]
 
 
-Exporter = Callable[[Any], Iterable[dict[str, Any]]]
-Eraser = Callable[[Any], None]
+class Basis(enum.StrEnum):
+    """The legal basis for holding the data (shown on /privacy/data/ and in exports)."""
+
+    CONTRACT = "contract"
+    CONSENT = "consent"
+    LEGAL_OBLIGATION = "legal_obligation"
+    LEGITIMATE_INTERESTS = "legitimate_interests"
+
+    @property
+    def label(self) -> str:
+        return {
+            "contract": "To provide the service you signed up for",
+            "consent": "Your consent, which you can withdraw",
+            "legal_obligation": "A legal obligation",
+            "legitimate_interests": "Our legitimate interest in a safe, working service",
+        }[self.value]
+
+
+class Phase(enum.IntEnum):
+    """The order of erasure. Each phase is idempotent; a run resumes after the last done."""
+
+    OUTSIDE = 1  # outside systems (the Stripe customer) and stored files
+    DETACH = 2  # rows kept (retained, anonymised) lose their link to the person
+    DELETE = 3  # rows deleted, the account last
+    TOMBSTONE = 4  # what remains: that it happened and when, without personal data
+
+    @property
+    def label(self) -> str:
+        return {
+            1: "Outside systems and stored files",
+            2: "Records kept by law detached, others anonymised",
+            3: "Records deleted",
+            4: "Tombstone written",
+        }[self.value]
+
+
+# --- Retention rules ------------------------------------------------------------------
+
+
+def duration_words(period: timedelta) -> str:
+    days = period.days
+    if days == 0:
+        hours = period.seconds // 3600
+        if hours:
+            return f"{hours} hour{'s' if hours != 1 else ''}"
+        return "at once"
+    if days >= 365 and days % 365 == 0:
+        years = days // 365
+        return f"{years} year{'s' if years != 1 else ''} ({days} days)"
+    if days >= 365:
+        return f"{days} days (about {days // 365} years)"
+    return f"{days} day{'s' if days != 1 else ''}"
 
 
 @dataclass(frozen=True)
-class PersonalData:
+class Retention:
+    """How long rows are kept: while the account exists, or a period after an event.
+
+    ``period`` after the time held in ``after`` (a field name), for the rows that
+    match ``where``; or ``enforce(now) -> int`` when an app's own service deletes
+    what expired (and returns how many). ``event`` and ``note`` are the words.
+    """
+
+    period: timedelta | None = None
+    after: str = ""
+    event: str = ""
+    where: Q | None = None
+    enforce: Callable[[datetime], int] | None = None
+    note: str = ""
+    legal: bool = False
+    # Given as words only (the older ``retention="..."``): a warning asks for a rule.
+    words_only: bool = False
+
+    @classmethod
+    def account(cls, note: str = "") -> Retention:
+        """Kept as long as the account, erased with it."""
+        return cls(note=note)
+
+    @classmethod
+    def after_event(
+        cls,
+        *,
+        days: float = 0,
+        field: str = "",
+        event: str,
+        where: Q | None = None,
+        enforce: Callable[[datetime], int] | None = None,
+        note: str = "",
+        legal: bool = False,
+    ) -> Retention:
+        return cls(
+            period=timedelta(days=days),
+            after=field,
+            event=event,
+            where=where,
+            enforce=enforce,
+            note=note,
+            legal=legal,
+        )
+
+    @property
+    def enforceable(self) -> bool:
+        return self.period is not None and bool(self.after or self.enforce)
+
+    def words(self) -> str:
+        if self.period is None:
+            text = "As long as you keep your account; erased when you delete it."
+        else:
+            when = f"after {self.event}" if self.event else "after it was recorded"
+            if self.period == timedelta(0):
+                text = f"Deleted as soon as {self.event or 'it is no longer needed'}."
+            elif self.legal:
+                text = f"Kept for {duration_words(self.period)} {when}, as the law requires."
+            else:
+                text = f"Deleted {duration_words(self.period)} {when}."
+        return f"{text} {self.note}".strip() if self.note else text
+
+    def __str__(self) -> str:
+        return self.words()
+
+    def __contains__(self, text: str) -> bool:
+        return text in self.words()
+
+    def expired(self, model: type[models.Model], now: datetime) -> models.QuerySet:
+        """Rows past their period (for rules enforced by field, not by ``enforce``)."""
+        assert self.period is not None and self.after
+        rows = model._default_manager.filter(**{f"{self.after}__lt": now - self.period})
+        return rows.filter(self.where) if self.where is not None else rows
+
+
+# --- Declarations -----------------------------------------------------------------------
+
+Exporter = Callable[[Any], Iterable[dict[str, Any]]]
+Eraser = Callable[[Any], None]
+RowsFor = Callable[[Any], models.QuerySet]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person who acted on a row about someone else (a staff member granting sends)."""
+
+    path: str
+    # What the actor's own export shows of these rows (never the other person's details).
+    fields: tuple[str, ...] = ()
+    # DELETE the rows with the actor, or ANONYMISE: keep them and unlink the actor.
+    erasure: Erasure = Erasure.ANONYMISE
+    description: str = ""
+    exporter: Exporter | None = None
+
+    def rows_for(self, model: type[models.Model], user: Any) -> models.QuerySet:
+        return model._default_manager.filter(**{self.path: user})
+
+
+@dataclass(frozen=True)
+class AutoHold:
+    """A legal hold an app needs right now, on its own section's records."""
+
+    reference: str  # stable, e.g. "dispute:dp_123"
+    person_id: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Declaration:
     model: type[models.Model]
     section: str
     purpose: str
     fields: tuple[str, ...]
-    # ORM lookup from this model to the user ("" when the model is the user);
-    # None for personal data of people who have no account (e.g. recruiters).
-    user_path: str | None
+    about: str | RowsFor | None
     erasure: Erasure
-    retention: str
+    retention: Retention
+    category: str = ""
+    legal_basis: Basis = Basis.CONTRACT
+    recipients: tuple[str, ...] = ()
+    held: Mapping[str, str] = field(default_factory=dict)
+    acted: tuple[Actor, ...] = ()
     file_fields: tuple[str, ...] = ()
     # Fields set to these values when anonymising (default: "" or None).
-    anonymise_to: dict[str, Any] = field(default_factory=dict)
+    anonymise_to: Mapping[str, Any] = field(default_factory=dict)
     exporter: Exporter | None = None
     eraser: Eraser | None = None
-    category: str = ""
+    # Phase 1: delete what outside systems hold (e.g. the Stripe customer). Idempotent.
+    outside: Eraser | None = None
+    # Name of each exported file: f(row, field_name) -> "name.pdf".
+    file_name: Callable[[Any, str], str] | None = None
+    export_format: str = "json"
+    # Holds placed automatically (e.g. by an open payment dispute): f() -> iterable of
+    # AutoHold for everyone; privacy.holds keeps LegalHold rows in step with it.
+    holds: Callable[[], Iterable[AutoHold]] | None = None
 
+    # -- words --
     @property
     def label(self) -> str:
         return self.category or str(self.model._meta.verbose_name_plural).capitalize()
 
     @property
+    def slug(self) -> str:
+        return f"{self.section.replace('.', '-')}-{slugify(self.label)}"
+
+    @property
     def section_title(self) -> str:
         return POLICY_SECTIONS[self.section]
 
-    def field_labels(self) -> list[str]:
-        labels = []
-        for name in self.fields:
-            try:
-                labels.append(str(self.model._meta.get_field(name).verbose_name))
-            except Exception:
-                labels.append(name.replace("_", " "))
-        return labels
+    @property
+    def anchor(self) -> str:
+        """The section's anchor on the policy page."""
+        return "s" + self.section.replace(".", "-")
 
+    @property
+    def user_path(self) -> str | RowsFor | None:  # the older name
+        return self.about
+
+    def field_labels(self) -> list[str]:
+        return [self._field_label(name) for name in self.fields]
+
+    def held_labels(self) -> list[tuple[str, str]]:
+        return [(self._field_label(name), reason) for name, reason in self.held.items()]
+
+    def _field_label(self, name: str) -> str:
+        try:
+            return str(self.model._meta.get_field(name).verbose_name)
+        except Exception:
+            return name.replace("_", " ")
+
+    # -- rows --
     def rows_for(self, user: Any) -> models.QuerySet:
-        if self.user_path is None:
-            return self.model._default_manager.none()
-        if self.user_path == "":
-            return self.model._default_manager.filter(pk=user.pk)
-        return self.model._default_manager.filter(**{self.user_path: user})
+        manager = self.model._default_manager
+        if self.about is None:
+            return manager.none()
+        if callable(self.about):
+            return self.about(user)
+        if self.about == "":
+            return manager.filter(pk=user.pk)
+        return manager.filter(**{self.about: user})
+
+    def link_field(self) -> str | None:
+        """The first hop of ``about`` (the field a detach sets to NULL)."""
+        if not isinstance(self.about, str) or not self.about:
+            return None
+        return self.about.split("__")[0]
+
+    def structural_fields(self) -> set[str]:
+        """Fields that only link the row to the person(s): not exported as data."""
+        names = {self.model._meta.pk.name}
+        if link := self.link_field():
+            names.add(link)
+        names.update(actor.path.split("__")[0] for actor in self.acted)
+        return names
+
+    # -- export --
+    def export_rows(self, user: Any) -> Iterator[dict[str, Any]]:
+        if self.exporter is not None:
+            yield from self.exporter(user)
+            return
+        for row in self.rows_for(user).iterator(chunk_size=2000):
+            data = {name: _jsonable(getattr(row, name)) for name in self.fields}
+            for name in self.file_fields:
+                fieldfile = getattr(row, name)
+                data[name] = self.archive_path(row, name, fieldfile) if fieldfile else None
+            yield data
 
     def export(self, user: Any) -> list[dict[str, Any]]:
-        if self.exporter is not None:
-            return list(self.exporter(user))
-        return [
-            {name: _jsonable(getattr(row, name)) for name in self.fields}
-            for row in self.rows_for(user)
-        ]
+        return list(self.export_rows(user))
+
+    def export_acted(self, user: Any) -> Iterator[dict[str, Any]]:
+        for actor in self.acted:
+            if actor.exporter is not None:
+                yield from actor.exporter(user)
+                continue
+            for row in actor.rows_for(self.model, user).iterator(chunk_size=2000):
+                yield {name: _jsonable(getattr(row, name)) for name in actor.fields}
 
     def stored_files(self, user: Any) -> Iterator[Any]:
         """The user's stored files of this model (FieldFile objects)."""
+        for _row, _name, fieldfile in self.stored_files_with_rows(user):
+            yield fieldfile
+
+    def stored_files_with_rows(self, user: Any) -> Iterator[tuple[Any, str, Any]]:
         if not self.file_fields:
             return
-        for row in self.rows_for(user):
+        for row in self.rows_for(user).iterator(chunk_size=500):
             for name in self.file_fields:
                 fieldfile = getattr(row, name)
                 if fieldfile:
-                    yield fieldfile
+                    yield row, name, fieldfile
+
+    def archive_path(self, row: Any, name: str, fieldfile: Any) -> str:
+        """Where the export ZIP holds this stored file."""
+        if self.file_name is not None:
+            base = self.file_name(row, name)
+        else:
+            base = f"{row.pk}-{name}-{str(fieldfile.name).rsplit('/', 1)[-1]}"
+        return f"files/{self.slug}/{_safe_name(base)}"
+
+
+PersonalData = Declaration  # the older name
 
 
 @dataclass(frozen=True)
 class Exemption:
     model: type[models.Model]
     reason: str
+    # Personal-looking field names that were looked at and hold nothing about people.
+    reviewed: tuple[str, ...] = ()
 
 
-_declarations: dict[type[models.Model], PersonalData] = {}
+_declarations: dict[type[models.Model], Declaration] = {}
 _exemptions: dict[type[models.Model], Exemption] = {}
 
 
-def declare(model: type[models.Model], **kwargs: Any) -> PersonalData:
-    if "erasure" in kwargs:
-        kwargs["erasure"] = Erasure(kwargs["erasure"])
+class DuplicateDeclaration(Exception):
+    """A model was declared (or exempted) twice: one app owns each model's entry."""
+
+
+def declare(model: type[models.Model], **kwargs: Any) -> Declaration:
+    """Record what a model holds about people; see the module's documentation."""
     if kwargs.get("section") not in POLICY_SECTIONS:
         raise ValueError(f"{model.__name__}: unknown policy section {kwargs.get('section')!r}")
+    if model in _declarations or model in _exemptions:
+        raise DuplicateDeclaration(f"{model._meta.label} is already in the privacy registry")
+    if "user_path" in kwargs:
+        kwargs["about"] = kwargs.pop("user_path")
+    kwargs["erasure"] = Erasure(kwargs["erasure"])
+    kwargs["legal_basis"] = Basis(kwargs.get("legal_basis", Basis.CONTRACT))
+    retention = kwargs.get("retention", Retention.account())
+    if isinstance(retention, str):
+        retention = Retention(note=retention, words_only=True)
+    elif isinstance(retention, timedelta):
+        retention = Retention(period=retention, after="created_at", event="it was recorded")
+    kwargs["retention"] = retention
     kwargs["fields"] = tuple(kwargs.get("fields", ()))
     kwargs["file_fields"] = tuple(kwargs.get("file_fields", ()))
-    declaration = PersonalData(model=model, **kwargs)
+    kwargs["recipients"] = tuple(kwargs.get("recipients", ()))
+    kwargs["held"] = dict(kwargs.get("held", {}))
+    acted = kwargs.get("acted", ())
+    kwargs["acted"] = (acted,) if isinstance(acted, Actor) else tuple(acted)
+    declaration = Declaration(model=model, **kwargs)
     _declarations[model] = declaration
     return declaration
 
 
 def personal_data(**kwargs: Any) -> Callable[[type[models.Model]], type[models.Model]]:
-    """Class decorator form of :func:`declare`, to sit on the model itself."""
+    """Class decorator form of :func:`declare` (prefer ``personal_data.py``)."""
 
     def decorator(model: type[models.Model]) -> type[models.Model]:
         declare(model, **kwargs)
@@ -160,26 +445,55 @@ def personal_data(**kwargs: Any) -> Callable[[type[models.Model]], type[models.M
     return decorator
 
 
-def exempt(model: type[models.Model], *, reason: str) -> None:
+def exempt(model: type[models.Model], *, reason: str, reviewed: Iterable[str] = ()) -> None:
     """Record that a model deliberately holds no personal data (and why)."""
-    _exemptions[model] = Exemption(model=model, reason=reason)
+    if model in _declarations or model in _exemptions:
+        raise DuplicateDeclaration(f"{model._meta.label} is already in the privacy registry")
+    _exemptions[model] = Exemption(model=model, reason=reason, reviewed=tuple(reviewed))
 
 
-def declarations() -> list[PersonalData]:
-    return sorted(_declarations.values(), key=lambda d: (d.section, d.label))
+def forget(model: type[models.Model]) -> None:
+    """Remove a model's entry (tests that declare throw-away models)."""
+    _declarations.pop(model, None)
+    _exemptions.pop(model, None)
 
 
-def declaration_for(model: type[models.Model]) -> PersonalData | None:
+_discovered = False
+
+
+def autodiscover() -> None:
+    """Import every installed app's ``personal_data`` module (once)."""
+    global _discovered
+    if _discovered:
+        return
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "personal_data"):
+            import_module(f"{config.name}.personal_data")
+    _discovered = True
+
+
+def declarations() -> list[Declaration]:
+    autodiscover()
+    return sorted(_declarations.values(), key=lambda d: (_section_key(d.section), d.label))
+
+
+def _section_key(section: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in section.split("."))
+
+
+def declaration_for(model: type[models.Model]) -> Declaration | None:
+    autodiscover()
     return _declarations.get(model)
 
 
 def exemption_for(model: type[models.Model]) -> Exemption | None:
+    autodiscover()
     return _exemptions.get(model)
 
 
-def by_section() -> list[tuple[str, str, str, list[PersonalData]]]:
+def by_section() -> list[tuple[str, str, str, list[Declaration]]]:
     """(number, title, policy anchor, declarations) for each section that has data."""
-    grouped: dict[str, list[PersonalData]] = {}
+    grouped: dict[str, list[Declaration]] = {}
     for declaration in declarations():
         grouped.setdefault(declaration.section, []).append(declaration)
     return [
@@ -187,6 +501,31 @@ def by_section() -> list[tuple[str, str, str, list[PersonalData]]]:
         for s in POLICY_SECTIONS
         if s in grouped
     ]
+
+
+def generic_about(
+    model: type[models.Model], ct_field: str = "content_type", id_field: str = "object_id"
+) -> RowsFor:
+    """``about=`` for rows that point at anything (a content type + object id pair).
+
+    The rows about a person are those that point at the person or at any row of a
+    declared model that is about them (e.g. the admin log's entries on their profile).
+    """
+
+    def rows(user: Any) -> models.QuerySet:
+        from django.contrib.contenttypes.models import ContentType
+
+        condition = Q(pk__in=[])
+        for declaration in declarations():
+            if not isinstance(declaration.about, str):
+                continue
+            ids = [str(pk) for pk in declaration.rows_for(user).values_list("pk", flat=True)]
+            if ids:
+                ct = ContentType.objects.get_for_model(declaration.model, for_concrete_model=False)
+                condition |= Q(**{ct_field: ct, f"{id_field}__in": ids})
+        return model._default_manager.filter(condition)
+
+    return rows
 
 
 # --- Coverage check --------------------------------------------------------------
@@ -198,9 +537,14 @@ PERSONAL_FIELD_TYPES: tuple[type[models.Field], ...] = (
 )
 PERSONAL_FIELD_NAMES = {"PhoneNumberField", "CountryField"}
 PERSONAL_NAME = re.compile(
-    r"(^|_)(name|email|phone|address|postal|postcode|zip|ip|user_agent|city|linkedin|"
-    r"birth|cv|resume|letter|country|location|latitude|longitude)($|_)"
+    r"(^|_)(name|surname|username|email|phone|telephone|mobile|address|postal|postcode|zip|"
+    r"ip|ipaddr|remote_addr|user_agent|useragent|city|linkedin|birth|dob|passport|passport_no|"
+    r"cv|resume|letter|country|location|latitude|longitude)($|_)"
 )
+# An integer column that stores a person's id without a foreign key.
+USER_ID_NAME = re.compile(r"(^|_)(user|person|owner|seeker|staff|author|actor|member)(_id|id)$")
+# Free-form JSON that can swallow anything.
+JSON_DETAIL_NAME = re.compile(r"(^|_)(detail|details|data|extra|meta|metadata|payload|context)$")
 
 
 def points_to_user(model: type[models.Model], _seen: frozenset = frozenset()) -> bool:
@@ -226,53 +570,132 @@ def points_to_user(model: type[models.Model], _seen: frozenset = frozenset()) ->
 
 
 def personal_looking_fields(model: type[models.Model]) -> list[str]:
+    """Field names that look like personal data (a warning, on top of total coverage)."""
     names = []
+    field_names = {f.name for f in model._meta.concrete_fields}
     for f in model._meta.concrete_fields:
         if f.is_relation:
             continue
         by_type = isinstance(f, PERSONAL_FIELD_TYPES) or type(f).__name__ in PERSONAL_FIELD_NAMES
-        if by_type or PERSONAL_NAME.search(f.name):
+        integer_id = isinstance(f, models.IntegerField) and bool(USER_ID_NAME.search(f.name))
+        json_detail = isinstance(f, models.JSONField) and bool(JSON_DETAIL_NAME.search(f.name))
+        generic_id = f.name.endswith("object_id") and (
+            f.name.replace("object_id", "content_type") in field_names
+            or "content_type_id" in {g.attname for g in model._meta.concrete_fields}
+        )
+        if by_type or PERSONAL_NAME.search(f.name) or integer_id or json_detail or generic_id:
             names.append(f.name)
     return names
 
 
+def model_field_names(model: type[models.Model]) -> list[str]:
+    """Every field a declaration must account for (concrete ones and many-to-many)."""
+    names = [f.name for f in model._meta.concrete_fields]
+    names += [f.name for f in model._meta.many_to_many]
+    return names
+
+
+def unaccounted_fields(declaration: Declaration) -> list[str]:
+    """Fields neither exported nor held-but-not-exported (nor a link to the person)."""
+    covered = set(declaration.fields) | set(declaration.held) | declaration.structural_fields()
+    covered |= set(declaration.file_fields)
+    return [name for name in model_field_names(declaration.model) if name not in covered]
+
+
 def coverage_problems(models_to_check: Iterable[type[models.Model]] | None = None) -> list[str]:
-    """Every model that holds or leads to personal data without a declaration."""
+    """Every gap that makes the registry wrong: the check that tests and exports run.
+
+    Every model is declared or exempt with a reason; a declaration names each of its
+    fields as exported or held (with a reason); an anonymised or retained row can be
+    detached from the person.
+    """
+    autodiscover()
     problems = []
     for model in models_to_check if models_to_check is not None else apps.get_models():
         label = model._meta.label
         declaration = _declarations.get(model)
         exemption = _exemptions.get(model)
-        if declaration and exemption:
-            problems.append(f"{label} is both declared and exempt")
-            continue
-        if exemption:
+        if exemption is not None:
             if not exemption.reason.strip():
                 problems.append(f"{label} is exempt without a reason")
             continue
-        looks_personal = personal_looking_fields(model)
         if declaration is None:
             if points_to_user(model):
                 problems.append(f"{label} points to a user but is not in the registry")
-            elif looks_personal:
+            elif looks := personal_looking_fields(model):
                 problems.append(
-                    f"{label} has personal-looking fields {looks_personal} "
-                    "but is not in the registry"
+                    f"{label} has personal-looking fields {looks} but is not in the registry"
                 )
+            else:
+                problems.append(f"{label} is neither declared nor exempt")
             continue
-        field_names = {f.name for f in model._meta.get_fields()}
-        for name in (*declaration.fields, *declaration.file_fields):
-            if name not in field_names and declaration.exporter is None:
-                problems.append(f"{label} declares unknown field {name!r}")
-        undeclared = [n for n in looks_personal if n not in declaration.fields]
-        if undeclared:
-            problems.append(f"{label} has undeclared personal fields {undeclared}")
-        if declaration.erasure is Erasure.ANONYMISE and declaration.user_path not in (None, ""):
-            first_hop = declaration.user_path.split("__")[0]
-            relation = model._meta.get_field(first_hop)
-            if not getattr(relation, "null", False) and declaration.eraser is None:
-                problems.append(f"{label} is anonymised but {first_hop} is not nullable")
+        problems.extend(_declaration_problems(declaration))
     return problems
+
+
+def _declaration_problems(declaration: Declaration) -> list[str]:
+    model = declaration.model
+    label = model._meta.label
+    problems = []
+    field_names = {f.name for f in model._meta.get_fields()}
+    custom = declaration.exporter is not None
+    for name in (*declaration.fields, *declaration.file_fields, *declaration.held):
+        if name not in field_names and not custom:
+            problems.append(f"{label} declares unknown field {name!r}")
+    for name, reason in declaration.held.items():
+        if not str(reason).strip():
+            problems.append(f"{label} holds {name!r} without saying why it is not exported")
+    if missing := unaccounted_fields(declaration):
+        problems.append(f"{label} has fields neither exported nor held: {missing}")
+    link = declaration.link_field()
+    needs_detach = declaration.erasure in (Erasure.ANONYMISE, Erasure.RETAIN)
+    nullable_link = link is not None and getattr(model._meta.get_field(link), "null", False)
+    if needs_detach and link and declaration.eraser is None and not nullable_link:
+        kind = "anonymised" if declaration.erasure is Erasure.ANONYMISE else "retained"
+        problems.append(f"{label} is {kind} but {link} is not nullable")
+    for actor in declaration.acted:
+        first = actor.path.split("__")[0]
+        direct = actor.erasure is Erasure.ANONYMISE and "__" not in actor.path
+        if direct and not getattr(model._meta.get_field(first), "null", False):
+            problems.append(f"{label}: the actor link {first} is not nullable")
+    if declaration.erasure is Erasure.RETAIN and not declaration.retention.enforceable:
+        problems.append(f"{label} is retained without a legal period the retention job enforces")
+    return problems
+
+
+def coverage_warnings(models_to_check: Iterable[type[models.Model]] | None = None) -> list[str]:
+    """Things a person should look at: personal-looking names in exempt models,
+    declarations whose retention is only words."""
+    autodiscover()
+    warnings = []
+    for model in models_to_check if models_to_check is not None else apps.get_models():
+        label = model._meta.label
+        if (exemption := _exemptions.get(model)) is not None:
+            looks = [n for n in personal_looking_fields(model) if n not in exemption.reviewed]
+            if looks:
+                warnings.append(f"{label} is exempt but has personal-looking fields {looks}")
+            if points_to_user(model):
+                warnings.append(f"{label} is exempt but points to a user")
+        elif (declaration := _declarations.get(model)) is not None:
+            retention = declaration.retention
+            if retention.words_only:
+                warnings.append(f"{label}: retention is only words; give a Retention rule")
+    return warnings
+
+
+def export_gaps() -> list[str]:
+    """What an export could not prove it covers (checked before each export)."""
+    gaps = []
+    for declaration in declarations():
+        if missing := unaccounted_fields(declaration):
+            gaps.append(f"{declaration.model._meta.label}: {missing}")
+    return gaps
+
+
+def _safe_name(name: str) -> str:
+    """A file name safe inside a ZIP: no folders, no control characters."""
+    cleaned = "".join(ch for ch in name.replace("\\", "/").split("/")[-1] if ch.isprintable())
+    return cleaned.strip().lstrip(".") or "file"
 
 
 def _jsonable(value: Any) -> Any:
@@ -284,8 +707,15 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
         return value.name or None
+    if isinstance(value, models.Manager):
+        return [str(v) for v in value.all()]
     if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, timedelta):
+        return value.total_seconds()
     return str(value)
+
+
+jsonable = _jsonable

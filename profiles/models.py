@@ -7,29 +7,16 @@ packet shares with recruiters, the postal address and phone are not.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
-from privacy.registry import Erasure, personal_data
 
 MAX_TARGETS = 5
 
 
-@personal_data(
-    section="2.1",
-    category="Postal address and phone",
-    purpose="To contact you about your account if email is not enough. "
-    "Never shared with recruiters.",
-    fields=("address_line1", "address_line2", "city", "postal_code", "country", "phone"),
-    user_path="user",
-    erasure=Erasure.DELETE,
-    retention="As long as you keep your account; you can clear it at any time.",
-)
 class ContactDetails(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_details"
@@ -50,54 +37,6 @@ class ContactDetails(models.Model):
         return f"Contact details of user {self.user_id}"
 
 
-def _export_profile(user: Any) -> list[dict[str, Any]]:
-    rows = Profile.objects.filter(user=user).prefetch_related("target_occupations", "target_places")
-    return [
-        {
-            "headline": p.headline,
-            "summary": p.summary,
-            "years_of_experience": p.years_of_experience,
-            "seniority": p.get_seniority_display() if p.seniority else "",
-            "skills": list(p.skills),
-            "languages": list(p.languages),
-            "target_occupations": [o.title for o in p.target_occupations.all()],
-            "target_places": [place.label for place in p.target_places.all()],
-            "linkedin_url": p.linkedin_url,
-            "open_to_recruiters": p.open_to_recruiters,
-            "job_letter": p.job_letter,
-            "job_letter_updated_at": (
-                p.job_letter_updated_at.isoformat() if p.job_letter_updated_at else None
-            ),
-            "updated_at": p.updated_at.isoformat(),
-        }
-        for p in rows
-    ]
-
-
-@personal_data(
-    section="2.2",
-    category="Professional profile and job letter",
-    purpose="To match you with recruiters for the jobs and places you choose, and to show "
-    "them who you are (only when you send to them).",
-    fields=(
-        "headline",
-        "summary",
-        "years_of_experience",
-        "seniority",
-        "skills",
-        "languages",
-        "target_occupations",
-        "target_places",
-        "linkedin_url",
-        "open_to_recruiters",
-        "job_letter",
-        "job_letter_updated_at",
-    ),
-    user_path="user",
-    erasure=Erasure.DELETE,
-    retention="As long as you keep your account; you can change or clear it at any time.",
-    exporter=_export_profile,
-)
 class Profile(models.Model):
     class Seniority(models.TextChoices):
         ENTRY = "entry", "Entry level / graduate"
@@ -158,32 +97,6 @@ class CVQuerySet(models.QuerySet):
         return self.exclude(state=CV.State.REFUSED)
 
 
-@personal_data(
-    section="2.6",
-    category="CVs",
-    purpose="Your CV files, sent to the recruiters you choose; their text is used to match "
-    "you with recruiters.",
-    fields=(
-        "file",
-        "normalised_file",
-        "original_name",
-        "kind",
-        "size",
-        "sha256",
-        "state",
-        "refusal",
-        "checked_at",
-        "is_current",
-        "text",
-        "text_state",
-        "uploaded_at",
-    ),
-    file_fields=("file", "normalised_file"),
-    user_path="owner",
-    erasure=Erasure.DELETE,
-    retention="Until you delete the CV or your account; the stored files are deleted with it. "
-    "A file we refuse is deleted at once; the notice stays until you dismiss it.",
-)
 class CV(models.Model):
     class Kind(models.TextChoices):
         PDF = "pdf", "PDF"

@@ -10,8 +10,6 @@ from __future__ import annotations
 from django.db import models
 from django_countries.fields import CountryField
 
-from privacy.registry import exempt
-
 from .text import normalise
 
 # Countries where a city is written with its region: "Portland, Oregon".
@@ -111,12 +109,3 @@ class Place(models.Model):
         if self.country:
             parts.append(str(self.country.name))
         return ", ".join(parts)
-
-
-_VOCABULARY = (
-    "Shared vocabulary loaded from public data (ISCO-08, GeoNames); "
-    "it describes jobs and places, never people."
-)
-exempt(Occupation, reason=_VOCABULARY)
-exempt(OccupationTitle, reason=_VOCABULARY)
-exempt(Place, reason=_VOCABULARY)

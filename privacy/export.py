@@ -1,0 +1,327 @@
+"""The copy of a person's data (§7): one ZIP, built by a worker with constant memory.
+
+The archive holds, for a person and only for them:
+
+* ``data/<section>-<category>.json``: one JSON file per registry category, with the
+  policy section, purpose, legal basis, recipients, retention in words, what each
+  field means, the fields held but never exported (and why), and the records;
+* ``files/<section>-<category>/…``: the original files they gave us (their CVs);
+* ``manifest.json``: every file with its category, section, record count, size and
+  SHA-256, machine-readable;
+* ``README.txt``: every file explained, in words.
+
+Everything is streamed: records are read from the database in chunks and written
+as they come, stored files are copied in 1 MB pieces, and the ZIP (zipstream-ng)
+is written to the file store as it is produced, so memory stays flat whatever
+the person's data weighs. A completeness check runs first (every declared field
+is exported or held with a reason) and on every record (it has every declared
+field): a gap fails the export instead of handing over an incomplete copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
+from django.utils import timezone
+from zipstream import ZipStream
+
+from . import registry
+from .models import ExportRequest
+from .registry import Declaration
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "job-letters-export/1"
+_CHUNK = 1024 * 1024
+_JSON_BUFFER = 64 * 1024
+
+
+class ExportIncomplete(Exception):
+    """The registry or an exporter left a declared field out: no partial copy is handed over."""
+
+
+@dataclass
+class ArchivedFile:
+    path: str
+    kind: str  # "data", "file", "manifest", "readme"
+    category: str = ""
+    section: str = ""
+    records: int | None = None
+    bytes: int = 0
+    sha256: str = ""
+    description: str = ""
+
+
+@dataclass
+class ExportPlan:
+    user: Any
+    declarations: list[Declaration]
+    files: list[ArchivedFile] = field(default_factory=list)
+    progress: Callable[[int, str], None] = lambda percent, step: None
+    total_steps: int = 1
+    done_steps: int = 0
+
+    def step(self, words: str) -> None:
+        self.done_steps += 1
+        percent = min(95, int(95 * self.done_steps / max(self.total_steps, 1)))
+        self.progress(percent, words)
+
+
+def _hashed(entry: ArchivedFile, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        if chunk:
+            digest.update(chunk)
+            entry.bytes += len(chunk)
+            yield chunk
+    entry.sha256 = digest.hexdigest()
+
+
+def _buffered(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    buffer = bytearray()
+    for piece in pieces:
+        buffer += piece
+        if len(buffer) >= _JSON_BUFFER:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+def _section_words(declaration: Declaration) -> str:
+    return f"§{declaration.section} {declaration.section_title}"
+
+
+def _category_json(
+    plan: ExportPlan, declaration: Declaration, entry: ArchivedFile
+) -> Iterator[bytes]:
+    """The category's JSON document, streamed record by record, checked as it goes."""
+    header = {
+        "category": declaration.label,
+        "policy_section": _section_words(declaration),
+        "purpose": declaration.purpose,
+        "legal_basis": declaration.legal_basis.label,
+        "recipients": list(declaration.recipients),
+        "retention": declaration.retention.words(),
+        "when_you_delete_your_account": declaration.erasure.label,
+        "fields": dict(zip(declaration.fields, declaration.field_labels(), strict=True)),
+        "held_but_not_exported": dict(declaration.held),
+    }
+    for name in declaration.file_fields:
+        header["fields"][name] = f"{name.replace('_', ' ')} (the file, in this archive)"
+    opening = json.dumps(header, ensure_ascii=False, indent=1)[:-2]
+    yield (opening + ',\n "records": [').encode()
+    wanted = set(declaration.fields)
+    count = 0
+    for record in declaration.export_rows(plan.user):
+        if missing := wanted - set(record):
+            raise ExportIncomplete(
+                f"{declaration.model._meta.label}: exported without {sorted(missing)}"
+            )
+        yield (("\n  " if count == 0 else ",\n  ") + _dumps(record)).encode()
+        count += 1
+    if count == 0 and declaration.exporter is not None and declaration.rows_for(plan.user).exists():
+        raise ExportIncomplete(f"{declaration.model._meta.label}: rows exist but none exported")
+    yield b"\n ]"
+    if declaration.acted:
+        yield b',\n "your_actions_as_staff": ['
+        for n, record in enumerate(declaration.export_acted(plan.user)):
+            yield (("\n  " if n == 0 else ",\n  ") + _dumps(record)).encode()
+        yield b"\n ]"
+    yield b"\n}\n"
+    entry.records = count
+    plan.step(f"Exported {declaration.label.lower()}")
+
+
+def _dumps(record: dict[str, Any]) -> str:
+    return json.dumps(registry.jsonable(record), ensure_ascii=False, sort_keys=True)
+
+
+def _file_chunks(plan: ExportPlan, fieldfile: Any, words: str) -> Iterator[bytes]:
+    with fieldfile.storage.open(fieldfile.name, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            yield chunk
+    plan.step(words)
+
+
+def _manifest(plan: ExportPlan) -> Iterator[bytes]:
+    document = {
+        "format": FORMAT,
+        "generated_at": timezone.now().isoformat(),
+        "site": settings.SITE_URL,
+        "files": [
+            {
+                "path": f.path,
+                "kind": f.kind,
+                "category": f.category,
+                "policy_section": f.section,
+                "records": f.records,
+                "bytes": f.bytes,
+                "sha256": f.sha256,
+            }
+            for f in plan.files
+            if f.kind in ("data", "file")
+        ],
+    }
+    yield json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
+def _readme(plan: ExportPlan) -> Iterator[bytes]:
+    lines = [
+        f"Your data from {settings.SITE_NAME}",
+        "=" * 40,
+        "",
+        f"Made on {timezone.now():%d %B %Y at %H:%M} UTC at your request (privacy policy §7,",
+        f"{settings.SITE_URL}/privacy/#s7). It holds everything we hold about you; each part",
+        "is explained below with the section of our privacy policy it falls under.",
+        "",
+        "manifest.json lists every file with its size and SHA-256 checksum, for programs.",
+        "Each file under data/ is JSON: the category's purpose, legal basis, who receives it,",
+        "how long we keep it, what each field means, the fields we hold but do not include",
+        "(and why), then your records. files/ holds the files you gave us, as you gave them.",
+        "",
+    ]
+    for f in plan.files:
+        if f.kind not in ("data", "file"):
+            continue
+        lines.append(f"{f.path}")
+        lines.append(f"    {f.description}")
+        if f.records is not None:
+            lines.append(f"    Records: {f.records}")
+        lines.append("")
+    lines += [
+        f"Questions, or something missing? Write to {settings.SUPPORT_EMAIL}.",
+        "",
+    ]
+    yield "\n".join(lines).encode()
+
+
+def build_archive(plan: ExportPlan) -> Iterator[bytes]:
+    """The whole ZIP as a stream of bytes."""
+    if gaps := registry.export_gaps():
+        raise ExportIncomplete("Fields neither exported nor held: " + "; ".join(gaps))
+    archive = ZipStream(compress_type=zipfile.ZIP_DEFLATED, compress_level=6)
+    for declaration in plan.declarations:
+        entry = ArchivedFile(
+            path=f"data/{declaration.slug}.json",
+            kind="data",
+            category=declaration.label,
+            section=_section_words(declaration),
+            description=(
+                f"{declaration.label} ({_section_words(declaration)}). {declaration.purpose} "
+                f"Legal basis: {declaration.legal_basis.label}. "
+                f"Kept: {declaration.retention.words()}"
+            ),
+        )
+        plan.files.append(entry)
+        archive.add(_hashed(entry, _buffered(_category_json(plan, declaration, entry))), entry.path)
+        for row, name, fieldfile in declaration.stored_files_with_rows(plan.user):
+            path = declaration.archive_path(row, name, fieldfile)
+            file_entry = ArchivedFile(
+                path=path,
+                kind="file",
+                category=declaration.label,
+                section=_section_words(declaration),
+                description=f"A file you gave us: {declaration.label} "
+                f"({_section_words(declaration)}).",
+            )
+            plan.files.append(file_entry)
+            archive.add(
+                _hashed(file_entry, _file_chunks(plan, fieldfile, f"Copied {path}")),
+                path,
+                compress_type=zipfile.ZIP_STORED,
+            )
+    archive.add(_manifest(plan), "manifest.json")
+    archive.add(_readme(plan), "README.txt")
+    yield from archive
+
+
+def plan_for(user: Any, progress: Callable[[int, str], None]) -> ExportPlan:
+    declarations = registry.declarations()
+    plan = ExportPlan(user=user, declarations=declarations, progress=progress)
+    files = sum(1 for d in declarations if d.file_fields for _ in d.stored_files_with_rows(user))
+    plan.total_steps = len(declarations) + files
+    return plan
+
+
+class _StreamReader(io.RawIOBase):
+    """A read-only file over an iterator of bytes (what storages upload from)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def write_archive(plan: ExportPlan, *, name: str, storage: Storage | None = None) -> int:
+    """Stream the ZIP into the file store under ``name``; returns its size in bytes."""
+    storage = storage or default_storage
+    if storage.exists(name):  # left by an earlier attempt that died
+        storage.delete(name)
+    size = 0
+
+    def counted() -> Iterator[bytes]:
+        nonlocal size
+        for chunk in build_archive(plan):
+            size += len(chunk)
+            yield chunk
+
+    reader = io.BufferedReader(_StreamReader(counted()), buffer_size=_CHUNK)
+    saved = storage.save(name, File(reader, name=name))
+    if saved != name:
+        raise ExportIncomplete(f"The store saved the copy as {saved!r}, not {name!r}")
+    return size
+
+
+def build_export(*, export_id: int, file_key: str) -> ExportRequest | None:
+    """The worker's job: build the ZIP, store it, mark the request ready. Idempotent."""
+    export = ExportRequest.objects.select_related("person").filter(pk=export_id).first()
+    if export is None or export.state in (ExportRequest.State.READY, ExportRequest.State.EXPIRED):
+        return export
+    now = timezone.now()
+    ExportRequest.objects.filter(pk=export_id).update(
+        state=ExportRequest.State.BUILDING, started_at=now, progress=1, step="Starting", error=""
+    )
+
+    def progress(percent: int, step: str) -> None:
+        ExportRequest.objects.filter(pk=export_id).update(progress=percent, step=step[:200])
+
+    plan = plan_for(export.person, progress)
+    size = write_archive(plan, name=file_key)
+    finished = timezone.now()
+    ExportRequest.objects.filter(pk=export_id).update(
+        state=ExportRequest.State.READY,
+        file=file_key,
+        size=size,
+        progress=100,
+        step="Ready",
+        finished_at=finished,
+        expires_at=finished + timedelta(days=settings.PRIVACY_EXPORT_EXPIRY_DAYS),
+    )
+    export.refresh_from_db()
+    logger.info("export: ready (%d files)", len(plan.files))
+    return export

@@ -1,0 +1,21 @@
+"""Signing in while a deletion is pending marks the session frozen (privacy.middleware)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from .freeze import SESSION_FLAG, is_frozen
+
+
+@receiver(user_logged_in, dispatch_uid="privacy_frozen_sign_in")
+def _mark_frozen_session(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    if is_frozen(user):
+        session[SESSION_FLAG] = True
+    else:
+        session.pop(SESSION_FLAG, None)

@@ -1,0 +1,85 @@
+"""Privacy's background work: exports and erasures through the outbox, and beat jobs."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.urls import reverse
+
+from jobletters import outbox
+from jobletters.lib.emails import queue_email
+
+from . import retention, services
+from .export import ExportIncomplete, build_export
+from .models import ExportRequest
+
+logger = logging.getLogger(__name__)
+
+_EXPORT_FAILED = (
+    "We could not prepare your copy. We have been told and will look into it; you can "
+    "ask for a new copy now."
+)
+
+
+@outbox.handler(services.BUILD_EXPORT, queue="privacy", max_attempts=3, time_limit=60 * 60)
+def build_export_job(payload: dict) -> None:
+    try:
+        export = build_export(export_id=payload["export_id"], file_key=payload["file_key"])
+    except ExportIncomplete as exc:
+        raise outbox.GiveUp(str(exc)) from exc
+    if export is not None and export.state == ExportRequest.State.READY:
+        queue_email(
+            template="privacy/emails/export_ready",
+            to=[export.person.email],
+            context={
+                "export": export,
+                "url": settings.SITE_URL + reverse("privacy:export"),
+            },
+            person=export.person,
+            key=f"export-ready:{export.pk}",
+        )
+
+
+@build_export_job.on_give_up
+def _export_gave_up(payload: dict, error: str) -> None:
+    # Never "preparing" forever: the person sees it failed and may ask again.
+    ExportRequest.objects.filter(pk=payload["export_id"]).exclude(
+        state=ExportRequest.State.READY
+    ).update(state=ExportRequest.State.FAILED, error=_EXPORT_FAILED, step="Failed")
+    export = ExportRequest.objects.filter(pk=payload["export_id"]).first()
+    if export is not None:
+        from django.core.files.storage import default_storage
+
+        try:
+            if default_storage.exists(payload["file_key"]):
+                default_storage.delete(payload["file_key"])
+        except Exception:
+            logger.warning("export: could not remove a partial copy")
+
+
+# Erasure is retried with backoff until it is done (e.g. Stripe down for a day), and
+# waits hourly while a legal hold stands; 500 tries cover well over the 30 days.
+@outbox.handler(services.ERASE_PERSON, queue="privacy", max_attempts=500, time_limit=30 * 60)
+def erase_person_job(payload: dict) -> None:
+    services.run_deletion(deletion_id=payload["deletion_id"])
+
+
+@erase_person_job.on_give_up
+def _erasure_gave_up(payload: dict, error: str) -> None:
+    services.erasure_failed(deletion_id=payload["deletion_id"], error=error)
+
+
+@shared_task(name="privacy.tasks.purge_due_deletions")
+def purge_due_deletions() -> int:
+    return services.purge_due_deletions()
+
+
+@shared_task(name="privacy.tasks.run_retention")
+def run_retention() -> dict:
+    from .erasure import journal_missing_tombstones
+
+    counts = retention.run_retention()
+    journal_missing_tombstones()
+    return counts

@@ -1,0 +1,124 @@
+"""Registry entries for profiles: contact details (§2.1), profile (§2.2), CVs (§2.6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from privacy.registry import Basis, Erasure, Retention, declare
+
+from .models import CV, ContactDetails, Profile
+
+_RECRUITERS = ("The recruiters you choose to send to (only when you send)",)
+
+declare(
+    ContactDetails,
+    section="2.1",
+    category="Postal address and phone",
+    purpose="To contact you about your account if email is not enough. "
+    "Never shared with recruiters.",
+    fields=(
+        "address_line1",
+        "address_line2",
+        "city",
+        "postal_code",
+        "country",
+        "phone",
+        "updated_at",
+    ),
+    about="user",
+    erasure=Erasure.DELETE,
+    retention=Retention.account("You can clear it at any time."),
+)
+
+
+def _export_profile(user: Any) -> Iterator[dict[str, Any]]:
+    rows = Profile.objects.filter(user=user).prefetch_related("target_occupations", "target_places")
+    for p in rows:
+        yield {
+            "headline": p.headline,
+            "summary": p.summary,
+            "years_of_experience": p.years_of_experience,
+            "seniority": p.get_seniority_display() if p.seniority else "",
+            "skills": list(p.skills),
+            "languages": list(p.languages),
+            "target_occupations": [o.title for o in p.target_occupations.all()],
+            "target_places": [place.label for place in p.target_places.all()],
+            "linkedin_url": p.linkedin_url,
+            "open_to_recruiters": p.open_to_recruiters,
+            "job_letter": p.job_letter,
+            "job_letter_updated_at": (
+                p.job_letter_updated_at.isoformat() if p.job_letter_updated_at else None
+            ),
+            "created_at": p.created_at.isoformat(),
+            "updated_at": p.updated_at.isoformat(),
+        }
+
+
+declare(
+    Profile,
+    section="2.2",
+    category="Professional profile and job letter",
+    purpose="To match you with recruiters for the jobs and places you choose, and to show "
+    "them who you are (only when you send to them).",
+    recipients=_RECRUITERS,
+    fields=(
+        "headline",
+        "summary",
+        "years_of_experience",
+        "seniority",
+        "skills",
+        "languages",
+        "target_occupations",
+        "target_places",
+        "linkedin_url",
+        "open_to_recruiters",
+        "job_letter",
+        "job_letter_updated_at",
+        "created_at",
+        "updated_at",
+    ),
+    about="user",
+    erasure=Erasure.DELETE,
+    retention=Retention.account("You can change or clear it at any time."),
+    exporter=_export_profile,
+)
+
+
+def _cv_file_name(cv: CV, field: str) -> str:
+    prefix = "" if field == "file" else "normalised-copy-"
+    return f"{cv.pk}-{prefix}{cv.original_name}"
+
+
+declare(
+    CV,
+    section="2.6",
+    category="CVs",
+    purpose="Your CV files, sent to the recruiters you choose; their text is used to match "
+    "you with recruiters.",
+    legal_basis=Basis.CONTRACT,
+    recipients=_RECRUITERS,
+    fields=(
+        "original_name",
+        "kind",
+        "content_type",
+        "size",
+        "sha256",
+        "state",
+        "refusal",
+        "checked_at",
+        "is_current",
+        "text",
+        "text_state",
+        "text_extracted_at",
+        "uploaded_at",
+    ),
+    file_fields=("file", "normalised_file"),
+    file_name=_cv_file_name,
+    about="owner",
+    erasure=Erasure.DELETE,
+    retention=Retention.account(
+        "Until you delete the CV; the stored files are deleted with it. A file we refuse "
+        "is deleted at once; the notice stays until you dismiss it."
+    ),
+)

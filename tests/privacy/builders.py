@@ -1,0 +1,133 @@
+"""A person with every kind of data the registry declares (for export and erasure tests).
+
+When an app declares a new model, add a row of it here: the completeness tests fail
+with the list of declarations this person has no data in.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from allauth.account.models import EmailConfirmation
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.usersessions.models import UserSession
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from billing.models import (
+    BillingAccount,
+    Dispute,
+    LedgerEntry,
+    PaymentProblem,
+    Plan,
+    Purchase,
+    Reservation,
+)
+from jobletters.lib.files import generate_key
+from jobletters.models import OutboxEntry
+from privacy.models import DeletionRequest, ExportRequest, LegalHold
+from privacy.services import record_consent, record_disclosure
+from profiles.models import CV, ContactDetails, Profile
+
+PDF = b"%PDF-1.4\n% a CV\n" + b"x" * 2048 + b"\n%%EOF\n"
+
+# Declarations a seeker's own data never falls under (rows about other kinds of people).
+NOT_ABOUT_SEEKERS: set[str] = set()
+
+
+def stored(prefix: str, content: bytes, ext: str = "pdf") -> str:
+    return default_storage.save(generate_key(prefix, ext), ContentFile(content))
+
+
+def person_with_everything(user, *, staff, other=None) -> dict:
+    """Give ``user`` at least one row of every declared kind; returns the CV for checks."""
+    ContactDetails.objects.create(
+        user=user, address_line1="1 Privacy Lane", city="London", postal_code="N1 9GU",
+        country="GB", phone="+442079460958",
+    )  # fmt: skip
+    profile = Profile.objects.create(user=user, headline="Lawyer", job_letter="<p>Hello</p>")
+    cv = CV.objects.create(
+        owner=user,
+        file=stored("cvs", PDF),
+        normalised_file=stored("cv-copies", PDF + b"normalised"),
+        original_name="My CV.pdf",
+        kind="pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+        state="ready",
+        text="Lawyer in London",
+    )
+    consent = record_consent(
+        person=user,
+        purpose="share_with_recruiters",
+        granted=True,
+        text="Share my CV with Rita Recruiter (Acme Agency).",
+        recipients=[{"name": "Rita Recruiter", "agency": "Acme Agency"}],
+        reference="send:1",
+    )
+    record_disclosure(
+        person=user,
+        recipient_kind="recruiter",
+        recipient_name="Rita Recruiter (Acme Agency)",
+        data_categories=["CV", "job letter"],
+        basis="consent",
+        consent=consent,
+        reference=f"delivery:test-{user.pk}",
+    )
+    OutboxEntry.objects.create(kind="profiles.check_cv", payload={"cv_id": cv.pk}, person=user)
+    plan = Plan.objects.get_or_create(slug="p", defaults={"name": "P", "sends": 5, "price": 500})[0]
+    account = BillingAccount.objects.create(
+        user=user, stripe_customer_id=f"cus_test_{user.pk}", billing_postal_code="N1 9GU",
+        billing_country="GB",
+    )  # fmt: skip
+    purchase = Purchase.objects.create(
+        account=account, plan=plan, plan_name="P", sends=5, amount=500, currency="gbp",
+        status="paid", paid_at=timezone.now(), stripe_payment_intent_id=f"pi_{user.pk}",
+    )  # fmt: skip
+    LedgerEntry.objects.create(account=account, kind="purchase", sends=5, purchase=purchase)
+    LedgerEntry.objects.create(
+        account=account, kind="complimentary", sends=1, granted_by=staff, reason="Welcome"
+    )
+    Reservation.objects.create(account=account, sends=1, reference="send:1")
+    Dispute.objects.create(
+        purchase=purchase, stripe_dispute_id=f"dp_{user.pk}", status="won", amount=500,
+        currency="gbp", closed_at=timezone.now(),
+    )  # fmt: skip
+    PaymentProblem.objects.create(
+        stripe_event_id="evt_1", event_type="charge.refunded", problem="amount", purchase=purchase
+    )
+    address = user.emailaddress_set.first()
+    EmailConfirmation.objects.create(email_address=address, key=f"key-{user.pk}")
+    TOTP.activate(user, generate_totp_secret())
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session.create()
+    UserSession.objects.create(
+        user=user, session_key=session.session_key, ip="203.0.113.7", user_agent="Firefox"
+    )
+    for obj in (user, profile):
+        LogEntry.objects.create(
+            user=staff,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj) + f" ({user.name})",
+            action_flag=CHANGE,
+            change_message="Changed by staff",
+        )
+    ExportRequest.objects.create(
+        person=user, state="expired", requested_at=timezone.now() - timedelta(days=10)
+    )
+    DeletionRequest.objects.create(
+        person=user, state="cancelled", grace_ends_at=timezone.now(), due_at=timezone.now(),
+        cancelled_at=timezone.now(),
+    )  # fmt: skip
+    LegalHold.objects.create(
+        person=user, reason="Old matter", placed_by=staff, released_at=timezone.now(),
+        released_by=staff, release_reason="Closed",
+    )  # fmt: skip
+    return {"cv": cv, "profile": profile, "account": account, "session_key": session.session_key}

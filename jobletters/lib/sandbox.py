@@ -124,6 +124,7 @@ def run(target: str, data: bytes, *, limits: Limits, args: dict | None = None) -
             )
             status, peak, cpu, timed_out = _wait(process, limits.wall_seconds)
             wall = time.monotonic() - started
+        peak = _reported_peak(folder) or peak
         facts = {"peak_memory_bytes": peak, "wall_seconds": wall}
         if timed_out:
             raise LimitExceeded("wall", **facts)
@@ -174,8 +175,21 @@ def _wait(process: subprocess.Popen, timeout: float) -> tuple[int, int, float, b
     process.returncode = os.waitstatus_to_exitcode(status)
     # Anything the child left running in its group goes too.
     _kill_group(process.pid)
-    peak = usage.ru_maxrss * 1024  # kilobytes on Linux
+    peak = usage.ru_maxrss * 1024  # kilobytes on Linux (see _reported_peak)
     return status, peak, usage.ru_utime + usage.ru_stime, timed_out
+
+
+def _reported_peak(folder: Path) -> int:
+    """The child's own peak (VmHWM of its image), when it lived to write it down.
+
+    The kernel's ru_maxrss for a child counts the parent's resident size at fork
+    time too (it survives exec), so for a large parent it says nothing about the
+    child; the figure the child reports does.
+    """
+    try:
+        return int((folder / "peak").read_text())
+    except (OSError, ValueError):
+        return 0
 
 
 def _kill_group(pgid: int) -> None:
@@ -227,14 +241,14 @@ def _child_main(spec_json: str) -> None:
         output.write(result)
         output.flush()
     except MemoryError:
-        os._exit(_EXIT_MEMORY)
+        _exit(_EXIT_MEMORY)
     except OSError as exc:
         if exc.errno == errno.EFBIG:  # Python ignores SIGXFSZ: the write fails instead
-            os._exit(_EXIT_OUTPUT)
+            _exit(_EXIT_OUTPUT)
         _print_error_and_exit()
     except BaseException:
         _print_error_and_exit()
-    os._exit(0)
+    _exit(0)
 
 
 def _print_error_and_exit() -> None:
@@ -242,7 +256,21 @@ def _print_error_and_exit() -> None:
 
     traceback.print_exc()
     sys.stderr.flush()
-    os._exit(_EXIT_ERROR)
+    _exit(_EXIT_ERROR)
+
+
+def _exit(code: int) -> None:
+    """Leave the peak resident size of this image for the parent (see _reported_peak)."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    with open("peak", "w") as peak:
+                        peak.write(str(int(line.split()[1]) * 1024))
+                    break
+    except (OSError, ValueError, MemoryError):
+        pass
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from jobletters.lib import sandbox
 
 TARGETS = "tests.core.sandbox_targets"
 LIMITS = sandbox.Limits(
-    memory_bytes=256 * 1024 * 1024, cpu_seconds=2, wall_seconds=4, output_bytes=1024 * 1024
+    memory_bytes=256 * 1024 * 1024, cpu_seconds=5, wall_seconds=8, output_bytes=1024 * 1024
 )
 
 
@@ -41,9 +41,21 @@ def test_memory_limit():
 
 
 def test_cpu_limit():
+    # A generous wall clock: on a busy machine CPU seconds come slower than real ones.
+    limits = sandbox.Limits(
+        memory_bytes=LIMITS.memory_bytes, cpu_seconds=1, wall_seconds=120, output_bytes=1024
+    )
     with pytest.raises(sandbox.LimitExceeded) as caught:
-        _run("spin")
+        sandbox.run(f"{TARGETS}:spin", b"", limits=limits)
     assert caught.value.limit == "cpu"
+
+
+def test_peak_memory_is_the_childs_own_even_when_the_parent_is_large():
+    ballast = bytearray(300 * 1024 * 1024)  # the kernel's ru_maxrss would include this
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    result = _run("echo")
+    assert result.peak_memory_bytes < 200 * 1024 * 1024
+    del ballast
 
 
 def test_wall_clock_limit_kills_the_whole_process_group():

@@ -33,6 +33,8 @@ class StripeDouble:
     requests: list[Recorded] = field(default_factory=list)
     sessions: dict[str, dict[str, str]] = field(default_factory=dict)
     paid: list[str] = field(default_factory=list)
+    # Customers deleted through the API (account erasure), in order.
+    deleted_customers: list[str] = field(default_factory=list)
     # Set to an HTTP status (e.g. 400) to make the next API calls fail like Stripe does.
     fail_with: int | None = None
     _ids: Any = field(default_factory=lambda: itertools.count(1))
@@ -76,6 +78,18 @@ class StripeDouble:
                 "status": "open",
                 "client_reference_id": params.get("client_reference_id"),
             }
+        if method == "DELETE" and path.startswith("/v1/customers/"):
+            customer_id = path.removeprefix("/v1/customers/")
+            if customer_id in self.deleted_customers:
+                return 404, {
+                    "error": {
+                        "type": "invalid_request_error",
+                        "code": "resource_missing",
+                        "message": f"No such customer: '{customer_id}'",
+                    }
+                }
+            self.deleted_customers.append(customer_id)
+            return 200, {"id": customer_id, "object": "customer", "deleted": True}
         if (method, path) == ("POST", "/v1/refunds"):
             return 200, {
                 "id": self._new_id("re"),
@@ -133,6 +147,9 @@ class StripeDouble:
                     self._send(303, b"", "text/plain", Location=success)
                     return
                 self._api("POST")
+
+            def do_DELETE(self) -> None:
+                self._api("DELETE")
 
             def _api(self, method: str) -> None:
                 params = dict(parse_qsl(self._body(), keep_blank_values=True))

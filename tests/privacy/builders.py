@@ -46,8 +46,8 @@ def stored(prefix: str, content: bytes, ext: str = "pdf") -> str:
 def person_with_everything(user, *, staff, other=None) -> dict:
     """Give ``user`` at least one row of every declared kind; returns the CV for checks."""
     ContactDetails.objects.create(
-        user=user, address_line1="1 Privacy Lane", city="London", postal_code="N1 9GU",
-        country="GB", phone="+442079460958",
+        user=user, address_line1=f"{user.pk} Privacy Lane", city="London",
+        postal_code="N1 9GU", country="GB", phone=f"+44207946{user.pk % 10000:04d}",
     )  # fmt: skip
     profile = Profile.objects.create(user=user, headline="Lawyer", job_letter="<p>Hello</p>")
     cv = CV.objects.create(
@@ -79,7 +79,9 @@ def person_with_everything(user, *, staff, other=None) -> dict:
         consent=consent,
         reference=f"delivery:test-{user.pk}",
     )
-    OutboxEntry.objects.create(kind="profiles.check_cv", payload={"cv_id": cv.pk}, person=user)
+    OutboxEntry.objects.create(
+        kind="profiles.check_cv", payload={"cv_id": cv.pk}, person=user, state="done"
+    )
     plan = Plan.objects.get_or_create(slug="p", defaults={"name": "P", "sends": 5, "price": 500})[0]
     account = BillingAccount.objects.create(
         user=user, stripe_customer_id=f"cus_test_{user.pk}", billing_postal_code="N1 9GU",
@@ -108,7 +110,10 @@ def person_with_everything(user, *, staff, other=None) -> dict:
     session["_auth_user_id"] = str(user.pk)
     session.create()
     UserSession.objects.create(
-        user=user, session_key=session.session_key, ip="203.0.113.7", user_agent="Firefox"
+        user=user,
+        session_key=session.session_key,
+        ip=f"203.0.113.{user.pk % 250}",
+        user_agent="Firefox",
     )
     for obj in (user, profile):
         LogEntry.objects.create(
@@ -130,4 +135,21 @@ def person_with_everything(user, *, staff, other=None) -> dict:
         person=user, reason="Old matter", placed_by=staff, released_at=timezone.now(),
         released_by=staff, release_reason="Closed",
     )  # fmt: skip
-    return {"cv": cv, "profile": profile, "account": account, "session_key": session.session_key}
+    return {
+        "cv": cv,
+        "profile": profile,
+        "account": account,
+        "session_key": session.session_key,
+        "words": words_of(user),
+    }
+
+
+def words_of(user) -> list[str]:
+    """What would identify the person if it were left anywhere."""
+    return [
+        user.email,
+        user.name,
+        f"{user.pk} Privacy Lane",
+        f"+44207946{user.pk % 10000:04d}",
+        f"203.0.113.{user.pk % 250}",
+    ]

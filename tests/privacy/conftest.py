@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.billing.events import WEBHOOK_SECRET
+from tests.billing.stripe_double import StripeDouble
+
+
+@pytest.fixture
+def stripe_double(settings):
+    """The local Stripe stand-in; it records customers deleted by account erasure."""
+    settings.STRIPE_SECRET_KEY = "sk_test_job_letters"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    double = StripeDouble()
+    double.start()
+    settings.STRIPE_API_BASE = double.url
+    yield double
+    double.stop()

@@ -1,0 +1,311 @@
+"""§5 Retention and §7 Access: deleting an account, from the request to the tombstone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.admin.models import LogEntry
+from django.core import mail
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from billing import ledger
+from billing.models import BillingAccount, LedgerEntry, Purchase
+from jobletters import outbox
+from privacy import erasure, freeze, services
+from privacy.erasure import PersonHeld, erase_person
+from privacy.models import DeletionRequest, LegalHold, Tombstone
+from privacy.registry import Phase
+
+from .builders import person_with_everything, words_of
+from .walk import rows_referring_to
+
+pytestmark = pytest.mark.django_db
+
+
+def _words(user) -> list[str]:
+    return words_of(user)
+
+
+def _erase_and_send(user_id: int) -> erasure.ErasureResult:
+    result = erase_person(user_id)
+    outbox.run_due()
+    return result
+
+
+def test_s5_erasure_leaves_no_row_about_the_person(seeker, other_seeker, staff, stripe_double):
+    mine = person_with_everything(seeker, staff=staff)
+    person_with_everything(other_seeker, staff=staff)
+    files = [mine["cv"].file.name, mine["cv"].normalised_file.name]
+    words = _words(seeker)
+
+    result = _erase_and_send(seeker.pk)
+
+    assert result.erased
+    assert rows_referring_to(seeker.pk, words) == []
+    assert not any(default_storage.exists(name) for name in files)
+    # The other person is untouched.
+    assert rows_referring_to(other_seeker.pk, _words(other_seeker)) != []
+
+
+def test_s5_the_admin_log_forgets_the_subjects_name(seeker, staff, stripe_double):
+    person_with_everything(seeker, staff=staff)
+    assert LogEntry.objects.filter(object_repr__contains=seeker.name).count() == 2
+
+    _erase_and_send(seeker.pk)
+
+    assert not LogEntry.objects.filter(object_repr__contains=seeker.name).exists()
+
+
+def test_s5_the_stripe_customer_is_deleted_and_billing_rows_stay_detached(
+    seeker, staff, stripe_double
+):
+    data = person_with_everything(seeker, staff=staff)
+    customer = data["account"].stripe_customer_id
+
+    _erase_and_send(seeker.pk)
+
+    assert stripe_double.deleted_customers == [customer]
+    account = BillingAccount.objects.get(pk=data["account"].pk)
+    assert account.user_id is None and account.detached_at is not None
+    assert account.stripe_customer_id == ""
+    assert account.billing_postal_code == "N1 9GU"
+    assert Purchase.objects.filter(account=account).count() == 1
+    # The staff member's grant stays, theirs, on the detached account.
+    assert LedgerEntry.objects.filter(account=account, granted_by=staff).exists()
+
+
+def test_s5_erasure_is_retried_until_stripe_answers_and_resumes(seeker, staff, stripe_double):
+    person_with_everything(seeker, staff=staff)
+    stripe_double.fail_with = 500
+
+    with pytest.raises(Exception) as failure:
+        erase_person(seeker.pk)
+    assert outbox.is_transient(failure.value)
+    tombstone = Tombstone.objects.get()
+    assert tombstone.phase == 0 and tombstone.erased_at is None
+    assert seeker.__class__.objects.filter(pk=seeker.pk).exists()
+
+    stripe_double.fail_with = None
+    assert erase_person(seeker.pk).erased
+    tombstone.refresh_from_db()
+    assert tombstone.phase == Phase.TOMBSTONE and tombstone.erased_at is not None
+    # Again: nothing left to do, nothing breaks.
+    assert not erase_person(seeker.pk).erased
+    assert Tombstone.objects.count() == 1
+
+
+def test_s5_the_tombstone_holds_nothing_personal(
+    seeker, staff, stripe_double, django_capture_on_commit_callbacks
+):
+    person_with_everything(seeker, staff=staff)
+    expected = erasure.hash_of(seeker)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _erase_and_send(seeker.pk)
+
+    tombstone = Tombstone.objects.get()
+    assert tombstone.subject_hash == expected and len(expected) == 64
+    text = str(tombstone.__dict__)
+    assert seeker.email not in text and seeker.name not in text
+    assert default_storage.exists(f"{erasure.JOURNAL_PREFIX}/{expected}.json")
+
+
+def test_s5_a_hold_on_everything_blocks_erasure(seeker, staff):
+    person_with_everything(seeker, staff=staff)
+    LegalHold.objects.create(person=seeker, reason="Court order 12", placed_by=staff)
+
+    with pytest.raises(PersonHeld):
+        erase_person(seeker.pk)
+
+    assert seeker.__class__.objects.filter(pk=seeker.pk).exists()
+    assert not Tombstone.objects.exists()
+
+
+def test_s5_an_open_dispute_holds_billing_records_only(seeker, staff, stripe_double):
+    data = person_with_everything(seeker, staff=staff)
+    purchase = Purchase.objects.get(account=data["account"])
+    purchase.disputes.create(stripe_dispute_id="dp_open", amount=500, currency="gbp")
+
+    result = _erase_and_send(seeker.pk)
+
+    assert result.erased  # the rest goes
+    hold = LegalHold.objects.get(reference="auto:dispute:dp_open")
+    assert hold.sections == ["2.3"] and hold.released_at is None
+    # Billing records wait past their legal period while the dispute is open.
+    from privacy.retention import held_sections
+
+    assert "2.3" in held_sections()
+
+
+# --- The request, the freeze, cancel -----------------------------------------------------------
+
+
+def test_s5_deletion_needs_the_password(seeker_client, seeker):
+    page = seeker_client.get("/privacy/delete/")
+    assert page.status_code == 200
+    assert b"What the law makes us keep" in page.content
+    assert b"Kept for" in page.content
+
+    wrong = seeker_client.post("/privacy/delete/", {"password": "nope"})
+    assert b"That is not your password." in wrong.content
+    assert not DeletionRequest.objects.exists()
+
+
+def test_s5_deletion_needs_the_second_factor_when_it_is_on(seeker_client, seeker, password):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
+
+    secret = generate_totp_secret()
+    TOTP.activate(seeker, secret)
+    no_code = seeker_client.post("/privacy/delete/", {"password": password})
+    assert b"Enter a code from your authenticator app." in no_code.content
+    bad = seeker_client.post("/privacy/delete/", {"password": password, "code": "000000"})
+    assert not DeletionRequest.objects.exists() and bad.status_code == 200
+
+    import time
+
+    code = str(hotp_value(secret, int(time.time()) // 30)).zfill(6)
+    seeker_client.post("/privacy/delete/", {"password": password, "code": code})
+    assert DeletionRequest.objects.filter(person=seeker).exists()
+    assert Authenticator.objects.filter(user=seeker).exists()
+
+
+def _request_deletion(client, password):
+    response = client.post("/privacy/delete/", {"password": password})
+    assert response.status_code == 302
+    return DeletionRequest.objects.get()
+
+
+def test_s5_the_account_is_frozen_during_the_grace_period(seeker_client, seeker, staff, password):
+    ledger.grant_complimentary_sends(user=seeker, sends=3, staff=staff, reason="Welcome")
+
+    deletion = _request_deletion(seeker_client, password)
+
+    assert deletion.state == "pending"
+    assert deletion.grace_ends_at - deletion.requested_at == timedelta(days=14)
+    assert deletion.due_at - deletion.requested_at == timedelta(days=30)
+    assert freeze.is_frozen(seeker)
+    assert seeker.pk in {row["pk"] for row in freeze.frozen_people()}
+    # No sends: billing's spend check refuses (billing never imports privacy).
+    with pytest.raises(ledger.SpendingRefused, match="waiting to be deleted"):
+        ledger.reserve(user=seeker, sends=1, reference="send:1")
+    # Only cancel and export: everything else (checkout too) leads to the deletion page.
+    for path in ("/dashboard/", "/billing/", "/profile/", "/billing/checkout/starter/"):
+        response = seeker_client.get(path)
+        assert response.status_code == 302 and response["Location"] == "/privacy/delete/", path
+    assert seeker_client.get("/privacy/export/").status_code == 200
+    page = seeker_client.get("/privacy/delete/")
+    assert b"Cancel the deletion" in page.content and b'id="frozen-account"' in page.content
+
+
+RECORDED: list[tuple[int, bool]] = []
+
+
+def record_freeze(user, frozen: bool) -> None:
+    RECORDED.append((user.pk, frozen))
+
+
+def test_s5_cancel_restores_everything(
+    seeker_client, seeker, staff, password, settings, django_capture_on_commit_callbacks
+):
+    settings.PRIVACY_FREEZE_HOOKS = ["tests.privacy.test_s5_deletion.record_freeze"]
+    freeze._hooks.cache_clear()
+    RECORDED.clear()
+    ledger.grant_complimentary_sends(user=seeker, sends=3, staff=staff, reason="Welcome")
+    with django_capture_on_commit_callbacks(execute=True):
+        _request_deletion(seeker_client, password)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = seeker_client.post("/privacy/delete/cancel/")
+    assert response.status_code == 302
+
+    assert DeletionRequest.objects.get().state == "cancelled"
+    assert not freeze.is_frozen(seeker)
+    assert ledger.reserve(user=seeker, sends=1, reference="send:1")
+    assert seeker_client.get("/dashboard/").status_code == 200
+    assert [(seeker.pk, True), (seeker.pk, False)] == RECORDED
+    subjects = [m.subject for m in mail.outbox]
+    assert any("will be deleted" in s for s in subjects)
+    assert any("will not be deleted" in s for s in subjects)
+
+
+def test_s5_signing_in_during_the_grace_period_shows_only_cancel_and_export(
+    client, seeker, password
+):
+    services.request_deletion(user=seeker)
+    response = client.post(
+        "/accounts/login/", {"login": seeker.email, "password": password}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/privacy/delete/"
+    assert b"Cancel the deletion" in response.content
+
+
+def test_s5_requesting_signs_out_other_browsers(seeker, seeker_client, other_seeker_client):
+    from django.test import Client
+
+    elsewhere = Client()
+    elsewhere.force_login(seeker)
+    assert elsewhere.get("/dashboard/").status_code == 200
+    services.request_deletion(user=seeker, keep_session=seeker_client.session.session_key)
+    assert elsewhere.get("/dashboard/").status_code == 302
+    assert "/accounts/login/" in elsewhere.get("/dashboard/")["Location"]
+    assert other_seeker_client.get("/dashboard/").status_code == 200
+
+
+def test_s5_the_purge_erases_after_the_grace_period(
+    seeker, staff, stripe_double, django_capture_on_commit_callbacks
+):
+    person_with_everything(seeker, staff=staff)
+    deletion = services.request_deletion(user=seeker)
+    assert services.purge_due_deletions() == 0  # still in the grace period
+
+    later = timezone.now() + timedelta(days=14, minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.purge_due_deletions(now=later) == 1
+    outbox.run_due()
+
+    deletion.refresh_from_db()
+    assert deletion.state == "done" and deletion.erased_at is not None
+    assert deletion.person_id is None
+    assert rows_referring_to(seeker.pk, _words(seeker)) == []
+    final = [m for m in mail.outbox if "has been deleted" in m.subject]
+    assert len(final) == 1 and final[0].to == ["seeker@example.com"]
+
+
+def test_s5_a_held_deletion_waits_and_goes_once_released(
+    seeker, staff, stripe_double, django_capture_on_commit_callbacks
+):
+    from privacy import holds
+
+    hold = holds.place_hold(person=seeker, reason="Police request 7", staff=staff)
+    deletion = services.request_deletion(user=seeker)
+    later = timezone.now() + timedelta(days=15)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.purge_due_deletions(now=later)
+    outbox.run_due(now=later)
+    deletion.refresh_from_db()
+    assert deletion.state == "held"
+    assert seeker.__class__.objects.filter(pk=seeker.pk).exists()
+
+    holds.release_hold(hold=hold, reason="Closed", staff=staff)
+    outbox.run_due(now=later + timedelta(hours=2))
+    deletion.refresh_from_db()
+    assert deletion.state == "done"
+    assert not seeker.__class__.objects.filter(pk=seeker.pk).exists()
+
+
+def test_s5_staff_see_every_request_with_its_due_date(staff_with_mfa, seeker, other_seeker):
+    from django.test import Client
+
+    soon = services.request_deletion(user=seeker)
+    DeletionRequest.objects.filter(pk=soon.pk).update(due_at=timezone.now() + timedelta(days=2))
+    services.request_deletion(user=other_seeker)
+    client = Client()
+    client.force_login(staff_with_mfa)
+    page = client.get("/admin/privacy/deletionrequest/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert content.count('class="privacy-due-soon"') == 1
+    assert content.count('class="privacy-on-time"') == 1
+    assert "privacy/admin.css" in content

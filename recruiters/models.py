@@ -1,0 +1,337 @@
+"""The recruiter directory, and what seekers send to recruiters.
+
+* :class:`Recruiter`: a person in the directory who may receive packets. They
+  never log in; staff manage them, and they can opt out with one click.
+* :class:`Coverage`: the search index matching ranks from, one row per
+  recruiter x occupation x place, with the recruiter's secondary signals copied
+  in. Derived from :class:`Recruiter` by ``directory.sync_coverage`` and only
+  present for recruiters who may receive packets (active, not opted out, not
+  frozen), so the ranking never has to look elsewhere to leave them out.
+* :class:`Send`: one confirmed decision by a seeker to share with chosen
+  recruiters, under one consent, with a snapshot of exactly what they saw.
+* :class:`Delivery`: one packet to one recruiter within a send; its state
+  machine makes each email leave exactly once (see ``recruiters.delivery``).
+* :class:`PacketLink` and :class:`PacketAccess`: the recruiter's private page
+  (a hashed token) and every view and download of it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from privacy.models import Consent, Disclosure
+from profiles.models import Profile
+
+SENIORITY_CHOICES = Profile.Seniority.choices
+
+
+def seniority_bit(value: str) -> int:
+    """The bit of one seniority level in :attr:`Coverage.seniority_mask` (0 if unknown)."""
+    for index, (key, _) in enumerate(SENIORITY_CHOICES):
+        if key == value:
+            return 1 << index
+    return 0
+
+
+class RecruiterQuerySet(models.QuerySet["Recruiter"]):
+    def reachable(self) -> RecruiterQuerySet:
+        """Recruiters who may be matched and sent packets now."""
+        return self.filter(active=True, opted_out_at__isnull=True, frozen_at__isnull=True)
+
+
+class Recruiter(models.Model):
+    """Someone who places people in jobs, and may receive candidate packets."""
+
+    name = models.CharField(max_length=200)
+    agency = models.CharField(max_length=200, blank=True)
+    # Stored lower-cased (directory.normalise_email): one recruiter per address.
+    email = models.EmailField(max_length=254, unique=True)
+    website = models.URLField(max_length=300, blank=True)
+    occupations = models.ManyToManyField(
+        "taxonomy.Occupation",
+        related_name="+",
+        blank=True,
+        help_text="The ISCO-08 unit groups they place people in.",
+    )
+    places = models.ManyToManyField(
+        "taxonomy.Place",
+        related_name="+",
+        blank=True,
+        help_text="Cities, whole countries, or Remote.",
+    )
+    seniority_levels = models.JSONField(
+        default=list, blank=True, help_text="Levels they place, e.g. senior, lead."
+    )
+    languages = models.JSONField(
+        default=list, blank=True, help_text='Languages they work in, e.g. "English".'
+    )
+    keywords = models.JSONField(
+        "specialisms", default=list, blank=True, help_text='e.g. "M&A", "litigation".'
+    )
+    active = models.BooleanField(
+        default=True, help_text="Off: kept in the directory, never matched."
+    )
+    opted_out_at = models.DateTimeField(
+        "opted out", null=True, blank=True, help_text="Set when they asked for no more packets."
+    )
+    frozen_at = models.DateTimeField(
+        "frozen",
+        null=True,
+        blank=True,
+        help_text="Processing restricted by staff (e.g. during a complaint): never matched.",
+    )
+    daily_cap = models.PositiveSmallIntegerField(
+        "packets per day",
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="More than this in one day (UTC) wait until the next day.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RecruiterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("name", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="recruiter_email_lower_case"
+            ),
+            models.CheckConstraint(condition=Q(daily_cap__gte=1), name="recruiter_daily_cap_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})" if self.agency else self.name
+
+    @property
+    def is_reachable(self) -> bool:
+        return self.active and self.opted_out_at is None and self.frozen_at is None
+
+    @property
+    def label(self) -> str:
+        """How seekers see them: "Alex Carter, Harper Legal"."""
+        return f"{self.name}, {self.agency}" if self.agency else self.name
+
+
+class Keyword(models.Model):
+    """A specialism some recruiter lists, normalised: the words CVs are matched against."""
+
+    term = models.CharField(max_length=60, unique=True)
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class Coverage(models.Model):
+    """The matching index: one row per reachable recruiter x occupation x place.
+
+    Everything the ranking needs is on the row, so ranking reads this table only
+    (an index range per occupation minor group and country) and joins the
+    recruiter for the page's few rows. Rewritten whole for a recruiter whenever
+    they change (``directory.sync_coverage``).
+    """
+
+    recruiter = models.ForeignKey(Recruiter, on_delete=models.CASCADE, related_name="+")
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", on_delete=models.CASCADE, related_name="+"
+    )
+    # ISCO-08 minor group: the first three digits of the unit group's code.
+    minor_group = models.CharField(max_length=3)
+    place = models.ForeignKey("taxonomy.Place", on_delete=models.CASCADE, related_name="+")
+    place_kind = models.CharField(max_length=10)
+    # "" for Remote.
+    country = models.CharField(max_length=2, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    seniority_mask = models.IntegerField(default=0)
+    # "|english|french|": searched with LIKE '%|french|%' on the few candidate rows.
+    languages_key = models.CharField(max_length=500, blank=True)
+    keywords_key = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name_plural = "coverage"
+        indexes = [
+            # Candidates: same minor group and (same country, or Remote as country "").
+            models.Index(fields=["minor_group", "country"], name="coverage_group_country"),
+            # Candidates near a city across a border: same minor group, a latitude band.
+            models.Index(fields=["minor_group", "latitude"], name="coverage_group_latitude"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Recruiter {self.recruiter_id}: {self.minor_group}/{self.country or 'remote'}"
+
+
+class Suppression(models.Model):
+    """An address that opted out, kept as a hash so it is never sent packets again,
+    even after the recruiter's details are erased or imported again."""
+
+    email_hash = models.CharField("hash of the email address", max_length=64, unique=True)
+    opted_out_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Opt-out of {self.opted_out_at:%Y-%m-%d}"
+
+
+class SendQuerySet(models.QuerySet["Send"]):
+    def of(self, user) -> SendQuerySet:
+        return self.filter(seeker=user)
+
+
+class Send(models.Model):
+    """A seeker's confirmed decision to share with chosen recruiters, under one consent."""
+
+    seeker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recruiter_sends"
+    )
+    # RESTRICT: a consent goes only together with the sends made under it.
+    consent = models.ForeignKey(Consent, on_delete=models.RESTRICT, related_name="+")
+    # Exactly what the seeker saw and agreed to share (recruiters.packets.build_snapshot):
+    # the packet page and email show this, not the profile as edited later.
+    snapshot = models.JSONField()
+    include_contact = models.BooleanField(
+        "postal address and phone included", default=False, editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = SendQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=["seeker", "-created_at"], name="send_seeker_recent")]
+
+    def __str__(self) -> str:
+        return f"Send #{self.pk}"
+
+
+class Delivery(models.Model):
+    """One packet to one recruiter within a send.
+
+    queued → sending → sent → opened → downloaded; or deferred (the recruiter's
+    daily cap) → sending; failed; revoked (by the seeker, before or after it left).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        DEFERRED = "deferred", "Waiting for tomorrow"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        OPENED = "opened", "Opened"
+        DOWNLOADED = "downloaded", "CV downloaded"
+        FAILED = "failed", "Failed"
+        REVOKED = "revoked", "Revoked"
+
+    WAITING = (State.QUEUED, State.DEFERRED)
+    IN_FLIGHT = (State.QUEUED, State.DEFERRED, State.SENDING)
+    DELIVERED = (State.SENT, State.OPENED, State.DOWNLOADED)
+
+    send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="deliveries")
+    # The same person as send.seeker, kept here so access checks and the 180-day rule
+    # are one indexed filter.
+    seeker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recruiter = models.ForeignKey(
+        Recruiter, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    consent = models.ForeignKey(Consent, on_delete=models.RESTRICT, related_name="+")
+    # As the seeker saw them when consenting ("Alex Carter, Harper Legal").
+    recipient_name = models.CharField(max_length=410)
+    # Why this recruiter (the match's reason), for the email and the report.
+    reason = models.CharField(max_length=300)
+    role = models.CharField(max_length=200)
+    place = models.CharField(max_length=200)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
+    # The same Message-ID on every attempt: a resend is recognisably the same message.
+    message_id = models.CharField(max_length=200, unique=True)
+    # billing.ledger reservation of this delivery's one send.
+    reservation_id = models.BigIntegerField(null=True, blank=True)
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    deferred_until = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_expires_at = models.DateTimeField(null=True, blank=True)
+    # Set just before the mail server is contacted: a run that died after this may
+    # have sent the email, so it is never sent again (see recruiters.delivery).
+    smtp_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField("CV downloaded", null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    download_count = models.PositiveIntegerField(default=0)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(max_length=300, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        ordering = ("created_at", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["send", "recruiter"], name="delivery_once_per_send"),
+            # Never two packets of one seeker on their way to one recruiter at once.
+            models.UniqueConstraint(
+                fields=["seeker", "recruiter"],
+                condition=Q(state__in=["queued", "deferred", "sending"]),
+                name="delivery_one_in_flight",
+            ),
+            # No packet is recorded as sent without its disclosure record.
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(disclosure__isnull=False),
+                name="delivery_sent_has_disclosure",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["seeker", "recruiter", "created_at"], name="delivery_seeker_recent"
+            ),
+            models.Index(fields=["recruiter", "sent_at"], name="delivery_recruiter_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Packet #{self.pk} to {self.recipient_name} ({self.get_state_display().lower()})"
+
+    @property
+    def is_revocable(self) -> bool:
+        return self.state not in (self.State.FAILED, self.State.REVOKED)
+
+
+class PacketLink(models.Model):
+    """The recruiter's private packet page: only the token's SHA-256 is stored.
+
+    The row outlives its delivery (``delivery`` becomes null when the seeker's
+    account is deleted), so the link then answers "gone" rather than "unknown".
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    delivery = models.OneToOneField(
+        Delivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="link"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Packet link #{self.pk}"
+
+
+class PacketAccess(models.Model):
+    """One view of a packet page, or one download of its CV."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", "Opened the packet page"
+        DOWNLOAD = "download", "Downloaded the CV"
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="accesses")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "packet accesses"
+        ordering = ("at", "pk")
+        indexes = [models.Index(fields=["delivery", "at"], name="packet_access_delivery")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,220 @@
+"""Registry entries for recruiters (policy §3.1): the directory, and what seekers send.
+
+Recruiters are people without an account: their rows are found by email (staff
+export or erase one recruiter from the admin, ``recruiters.directory``), never
+through a seeker. A seeker's sends, deliveries and their packet activity are
+about the seeker, exported with their data and erased with their account; the
+packet link survives without its delivery so the recruiter is told the packet is
+gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Q
+
+from privacy.registry import Basis, Erasure, Retention, declare, exempt
+
+from .models import (
+    Coverage,
+    Delivery,
+    Keyword,
+    PacketAccess,
+    PacketLink,
+    Recruiter,
+    Send,
+    Suppression,
+)
+
+# Days a recruiter who opted out stays in the directory (their address then lives on
+# only as a hash, so they are never contacted again).
+OPTED_OUT_KEPT_DAYS = 90
+
+_CHOSEN = ("The recruiters you chose, each only their own packet",)
+
+declare(
+    Recruiter,
+    section="3.1",
+    category="Recruiters in our directory",
+    purpose="To offer job seekers the recruiters who place people in the roles and places "
+    "they want, and to send a recruiter the packets seekers choose to send them.",
+    legal_basis=Basis.LEGITIMATE_INTERESTS,
+    fields=(
+        "name",
+        "agency",
+        "email",
+        "website",
+        "occupations",
+        "places",
+        "seniority_levels",
+        "languages",
+        "keywords",
+        "active",
+        "opted_out_at",
+        "frozen_at",
+        "daily_cap",
+        "created_at",
+        "updated_at",
+    ),
+    # No account: staff find them by email for their access and erasure requests.
+    about=None,
+    erasure=Erasure.DELETE,
+    retention=Retention.after_event(
+        days=OPTED_OUT_KEPT_DAYS,
+        field="opted_out_at",
+        event="they opted out",
+        where=Q(opted_out_at__isnull=False),
+        note="Otherwise kept while they are in our directory; staff export or erase a "
+        "recruiter's details on request, found by their email address.",
+    ),
+)
+
+declare(
+    Suppression,
+    section="3.1",
+    category="Recruiters who opted out",
+    purpose="So that an address that asked for no more packets never receives one again, "
+    "even after its details are erased or imported again.",
+    legal_basis=Basis.LEGAL_OBLIGATION,
+    fields=("opted_out_at",),
+    held={"email_hash": "A one-way hash of the address, only compared with new entries."},
+    about=None,
+    erasure=Erasure.DELETE,
+    retention=Retention.account(
+        "Kept while Job Letters sends packets, as the recruiter's lasting wish."
+    ),
+)
+
+exempt(
+    Coverage,
+    reason="A search index rebuilt from each recruiter's listed occupations and places "
+    "(vocabulary ids and the places' public coordinates); deleted with the recruiter.",
+    reviewed=("country", "latitude", "longitude"),
+)
+exempt(Keyword, reason="Specialisms recruiters list (e.g. “M&A”): words, not about anyone.")
+
+
+def _when(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _export_sends(user: Any) -> Iterator[dict[str, Any]]:
+    for send in Send.objects.filter(seeker=user).select_related("consent").order_by("created_at"):
+        yield {
+            "created_at": _when(send.created_at),
+            "consent": send.consent.text,
+            "postal_address_and_phone_included": send.include_contact,
+            "what_was_shared": send.snapshot,
+        }
+
+
+declare(
+    Send,
+    section="3.1",
+    category="Your sends to recruiters",
+    purpose="What you agreed to share with the recruiters you chose, exactly as you saw it, "
+    "so that they receive that and nothing else.",
+    legal_basis=Basis.CONSENT,
+    recipients=_CHOSEN,
+    fields=("created_at", "consent", "include_contact", "snapshot"),
+    about="seeker",
+    erasure=Erasure.DELETE,
+    retention=Retention.account(),
+    exporter=_export_sends,
+)
+
+
+def _export_deliveries(user: Any) -> Iterator[dict[str, Any]]:
+    rows = Delivery.objects.filter(seeker=user).order_by("created_at", "pk")
+    for d in rows:
+        yield {
+            "send_created_at": _when(d.send.created_at) if d.send_id else None,
+            "recruiter": d.recipient_name,
+            "why_them": d.reason,
+            "role": d.role,
+            "place": d.place,
+            "status": d.get_state_display(),
+            "queued_at": _when(d.created_at),
+            "waiting_until": _when(d.deferred_until),
+            "sent_at": _when(d.sent_at),
+            "opened_at": _when(d.opened_at),
+            "cv_downloaded_at": _when(d.downloaded_at),
+            "views": d.view_count,
+            "downloads": d.download_count,
+            "failed_at": _when(d.failed_at),
+            "failure": d.failure,
+            "revoked_at": _when(d.revoked_at),
+        }
+
+
+declare(
+    Delivery,
+    section="3.1",
+    category="Packets sent to recruiters",
+    purpose="To send each packet once, and to show you what happened to it: sent, opened, "
+    "CV downloaded, failed or revoked.",
+    legal_basis=Basis.CONSENT,
+    recipients=_CHOSEN,
+    fields=(
+        "send",
+        "recruiter",
+        "recipient_name",
+        "consent",
+        "disclosure",
+        "reason",
+        "role",
+        "place",
+        "state",
+        "created_at",
+        "deferred_until",
+        "sent_at",
+        "opened_at",
+        "downloaded_at",
+        "view_count",
+        "download_count",
+        "failed_at",
+        "failure",
+        "revoked_at",
+    ),
+    held={
+        "message_id": "The email's technical identifier, for our mail logs only.",
+        "reservation_id": "The send it used, which your billing records show.",
+        "claimed_at": "When our worker started sending it (internal timing).",
+        "claim_expires_at": "How long our worker may take to send it (internal timing).",
+        "smtp_started_at": "When our worker contacted the mail server (internal timing).",
+    },
+    about="seeker",
+    erasure=Erasure.DELETE,
+    retention=Retention.account(),
+    exporter=_export_deliveries,
+)
+
+declare(
+    PacketLink,
+    section="3.1",
+    category="Links to your packets",
+    purpose="The private link each recruiter gets to your packet page, and when it expires.",
+    legal_basis=Basis.CONSENT,
+    fields=("created_at", "expires_at"),
+    held={"token_hash": "A one-way hash that only checks the recruiter's link."},
+    about="delivery__seeker",
+    # Unlinked, not deleted: the recruiter's link then says the packet is gone.
+    erasure=Erasure.ANONYMISE,
+    retention=Retention.account(
+        "Once your account is deleted only the hash and dates stay, without you."
+    ),
+)
+
+declare(
+    PacketAccess,
+    section="3.1",
+    category="When recruiters opened your packets",
+    purpose="To show you when each recruiter opened your packet page or downloaded your CV.",
+    legal_basis=Basis.CONSENT,
+    fields=("kind", "at"),
+    about="delivery__seeker",
+    erasure=Erasure.DELETE,
+    retention=Retention.account(),
+)

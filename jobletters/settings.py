@@ -118,6 +118,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer with the plain widgets (inputs, textareas) written in Python.
+FORM_RENDERER = "jobletters.lib.form_renderer.FormRenderer"
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {

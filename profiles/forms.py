@@ -14,7 +14,7 @@ from taxonomy.models import Occupation, Place
 
 from .letters import MAX_LETTER_CHARS
 from .models import MAX_TARGETS, Profile
-from .widgets import TargetsWidget
+from .widgets import LongSelect, TargetsWidget
 
 CONTACT_FIELDS = ("address_line1", "address_line2", "city", "postal_code", "country", "phone")
 PROFESSIONAL_FIELDS = (
@@ -96,7 +96,9 @@ class ProfileForm(forms.Form):
     address_line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
     city = forms.CharField(label="Town or city", max_length=100, required=False)
     postal_code = forms.CharField(label="Postal code", max_length=20, required=False)
-    country = CountryField(blank=True).formfield(label="Country")
+    country = CountryField(blank=True).formfield(
+        label="Country", widget=LongSelect(static_choices="countries")
+    )
     phone = forms.CharField(
         label="Phone number",
         max_length=40,
@@ -160,6 +162,10 @@ class ProfileForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        # The saved targets come as objects: their widgets show them without a query.
+        for name in ("target_occupations", "target_places"):
+            known = [o for o in self.initial.get(name) or () if hasattr(o, "pk")]
+            self.fields[name].widget.known_labels = {str(o.pk): str(o) for o in known}
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
@@ -267,8 +273,9 @@ def profile_initial(*, user: User, profile: Profile, contact: Any) -> dict[str, 
         initial[name] = getattr(profile, name)
     initial["skills"] = ", ".join(profile.skills)
     initial["languages"] = ", ".join(profile.languages)
-    initial["target_occupations"] = [o.pk for o in profile.target_occupations.all()]
-    initial["target_places"] = [p.pk for p in profile.target_places.all()]
+    saved = profile.pk is not None  # an unsaved profile has no targets yet
+    initial["target_occupations"] = list(profile.target_occupations.all()) if saved else []
+    initial["target_places"] = list(profile.target_places.all()) if saved else []
     return initial
 
 

@@ -23,12 +23,36 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 # --- Profile ---------------------------------------------------------------------
 
 
+def profile_of(user: User) -> Profile:
+    """The person's profile, or an unsaved empty one: reading never creates a row."""
+    return Profile.objects.filter(user=user).first() or Profile(user=user)
+
+
+def profile_for_editing(user: User) -> tuple[Profile, ContactDetails]:
+    """The profile (targets prefetched) and contact details, in three queries.
+
+    What the person has not saved yet comes back unsaved and empty: the rows are
+    created by the first save (``update_profile``), never by showing the form.
+    """
+    row = (
+        User.objects.filter(pk=user.pk)
+        .select_related("profile", "contact_details")
+        .prefetch_related("profile__target_occupations", "profile__target_places")
+        .get()
+    )
+    profile = getattr(row, "profile", None) or Profile(user=user)
+    contact = getattr(row, "contact_details", None) or ContactDetails(user=user)
+    return profile, contact
+
+
 def get_profile(*, user: User) -> Profile:
+    """For changes: the profile, created on first use. Pages read with ``profile_of``."""
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
 
 
 def get_contact_details(*, user: User) -> ContactDetails:
+    """For changes: the contact details, created on first use."""
     contact, _ = ContactDetails.objects.get_or_create(user=user)
     return contact
 

@@ -18,8 +18,6 @@ from .models import Profile
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest) -> HttpResponse:
     user = request.user
-    profile = services.get_profile(user=user)
-    contact = services.get_contact_details(user=user)
     if request.method == "POST":
         form = ProfileForm(request.POST, user=user)
         if form.is_valid():
@@ -38,16 +36,17 @@ def edit(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Your profile was saved.")
                 return redirect("profiles:edit")
     else:
+        profile, contact = services.profile_for_editing(user)
         form = ProfileForm(
             initial=profile_initial(user=user, profile=profile, contact=contact), user=user
         )
-    return render(request, "profiles/edit.html", {"form": form, "profile": profile})
+    return render(request, "profiles/edit.html", {"form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def job_letter(request: HttpRequest) -> HttpResponse:
-    profile = services.get_profile(user=request.user)
+    profile = services.profile_of(request.user)
     if request.method == "POST":
         form = JobLetterForm(request.POST)
         if form.is_valid():
@@ -67,7 +66,7 @@ def job_letter_preview(request: HttpRequest) -> HttpResponse:
         .select_related("user")
         .prefetch_related("target_occupations", "target_places")
         .first()
-    ) or services.get_profile(user=request.user)
+    ) or services.profile_of(request.user)
     current_cv = current_cv_of(request.user)
     return render(
         request,

@@ -115,14 +115,17 @@ def _category_json(
         "recipients": list(declaration.recipients),
         "retention": declaration.retention.words(),
         "when_you_delete_your_account": declaration.erasure.label,
-        "fields": dict(zip(declaration.fields, declaration.field_labels(), strict=True)),
+        "fields": {
+            declaration.exported_as.get(name, name): label
+            for name, label in zip(declaration.fields, declaration.field_labels(), strict=True)
+        },
         "held_but_not_exported": dict(declaration.held),
     }
     for name in declaration.file_fields:
         header["fields"][name] = f"{name.replace('_', ' ')} (the file, in this archive)"
     opening = json.dumps(header, ensure_ascii=False, indent=1)[:-2]
     yield (opening + ',\n "records": [').encode()
-    wanted = set(declaration.fields)
+    wanted = declaration.export_keys()
     count = 0
     for record in declaration.export_rows(plan.user):
         if missing := wanted - set(record):
@@ -211,7 +214,7 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
     """The whole ZIP as a stream of bytes."""
     if gaps := registry.export_gaps():
         raise ExportIncomplete("Fields neither exported nor held: " + "; ".join(gaps))
-    archive = ZipStream(compress_type=zipfile.ZIP_DEFLATED, compress_level=6)
+    archive = ZipStream(compress_type=zipfile.ZIP_DEFLATED)
     for declaration in plan.declarations:
         entry = ArchivedFile(
             path=f"data/{declaration.slug}.json",

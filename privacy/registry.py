@@ -274,6 +274,9 @@ class Declaration:
     # Fields set to these values when anonymising (default: "" or None).
     anonymise_to: Mapping[str, Any] = field(default_factory=dict)
     exporter: Exporter | None = None
+    # A custom exporter's key for a declared field when it differs from the field's name
+    # (e.g. {"snapshot": "what_was_shared"}): the completeness check follows it.
+    exported_as: Mapping[str, str] = field(default_factory=dict)
     eraser: Eraser | None = None
     # Phase 1: delete what outside systems hold (e.g. the Stripe customer). Idempotent.
     outside: Eraser | None = None
@@ -355,6 +358,10 @@ class Declaration:
                 data[name] = self.archive_path(row, name, fieldfile) if fieldfile else None
             yield data
 
+    def export_keys(self) -> set[str]:
+        """The keys every exported record must have (one per declared field)."""
+        return {self.exported_as.get(name, name) for name in self.fields}
+
     def export(self, user: Any) -> list[dict[str, Any]]:
         return list(self.export_rows(user))
 
@@ -428,6 +435,7 @@ def declare(model: type[models.Model], **kwargs: Any) -> Declaration:
     kwargs["file_fields"] = tuple(kwargs.get("file_fields", ()))
     kwargs["recipients"] = tuple(kwargs.get("recipients", ()))
     kwargs["held"] = dict(kwargs.get("held", {}))
+    kwargs["exported_as"] = dict(kwargs.get("exported_as", {}))
     acted = kwargs.get("acted", ())
     kwargs["acted"] = (acted,) if isinstance(acted, Actor) else tuple(acted)
     declaration = Declaration(model=model, **kwargs)

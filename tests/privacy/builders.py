@@ -70,7 +70,7 @@ def person_with_everything(user, *, staff, other=None) -> dict:
         recipients=[{"name": "Rita Recruiter", "agency": "Acme Agency"}],
         reference="send:1",
     )
-    record_disclosure(
+    disclosure = record_disclosure(
         person=user,
         recipient_kind="recruiter",
         recipient_name="Rita Recruiter (Acme Agency)",
@@ -131,6 +131,7 @@ def person_with_everything(user, *, staff, other=None) -> dict:
         person=user, state="cancelled", grace_ends_at=timezone.now(), due_at=timezone.now(),
         cancelled_at=timezone.now(),
     )  # fmt: skip
+    _recruiter_rows(user, consent, disclosure)
     LegalHold.objects.create(
         person=user, reason="Old matter", placed_by=staff, released_at=timezone.now(),
         released_by=staff, release_reason="Closed",
@@ -153,3 +154,38 @@ def words_of(user) -> list[str]:
         f"+44207946{user.pk % 10000:04d}",
         f"203.0.113.{user.pk % 250}",
     ]
+
+
+def _recruiter_rows(user, consent, disclosure) -> None:
+    """A send to one recruiter, its delivery, the packet link and one view of it."""
+    import hashlib
+
+    from recruiters.models import Delivery, PacketAccess, PacketLink, Recruiter, Send
+
+    recruiter, _ = Recruiter.objects.get_or_create(
+        email="rita@acme.example", defaults={"name": "Rita Recruiter", "agency": "Acme Agency"}
+    )
+    send = Send.objects.create(
+        seeker=user, consent=consent, snapshot={"headline": "Lawyer", "name": user.name}
+    )
+    delivery = Delivery.objects.create(
+        send=send,
+        seeker=user,
+        recruiter=recruiter,
+        consent=consent,
+        recipient_name="Rita Recruiter, Acme Agency",
+        reason="Places lawyers in London",
+        role="Lawyer",
+        place="London",
+        state="opened",
+        message_id=f"<delivery-{user.pk}@jobletters.example>",
+        disclosure=disclosure,
+        sent_at=timezone.now(),
+        opened_at=timezone.now(),
+        view_count=1,
+    )
+    token_hash = hashlib.sha256(f"token-{user.pk}".encode()).hexdigest()
+    PacketLink.objects.create(
+        token_hash=token_hash, delivery=delivery, expires_at=timezone.now() + timedelta(days=30)
+    )
+    PacketAccess.objects.create(delivery=delivery, kind="view")

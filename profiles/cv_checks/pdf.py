@@ -198,11 +198,11 @@ def check_pdf(data: bytes, caps: Caps) -> tuple[bytes, str | None]:
     import pikepdf
 
     check_pdf_ending(data)
+    _check_budget(data, caps.max_decompressed_bytes)
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if pdf.is_encrypted or "/Encrypt" in pdf.trailer:
                 raise encrypted(PDF)
-            _check_budget(pdf, caps.max_decompressed_bytes)
             _check_objects(pdf)
             if len(pdf.pages) < 1:
                 raise Refused("This PDF has no pages.", code="empty")
@@ -233,51 +233,112 @@ class _Budget:
             raise too_much_data(PDF)
 
 
-def _check_budget(pdf, limit: int) -> None:
-    """Decode every stream stored at top level (object streams first), counting bytes."""
+def _check_budget(data: bytes, limit: int) -> None:
+    """Count what every stream stored at top level unpacks to, before any parser unpacks it.
+
+    pypdf reads lazily: opening the file and reading a top-level object decodes
+    nothing (but the cross-reference stream, under pypdf's own limits), so every
+    object stream is measured here before anything parses what is inside it.
+    A file pypdf cannot read is measured through qpdf instead (:func:`_check_budget_qpdf`).
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError
+    from pypdf.generic import IndirectObject, StreamObject
+
+    budget = _Budget(limit)
+    with _pypdf_limits(limit):
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                raise encrypted(PDF)
+            if sum(len(entries) for entries in reader.xref.values()) > _MAX_OBJECTS:
+                raise pdf_refused("is far too complex for a CV")
+            streams = []
+            for generation, entries in reader.xref.items():
+                for number in entries:
+                    obj = reader.get_object(IndirectObject(number, generation, reader))
+                    if isinstance(obj, StreamObject):
+                        streams.append(obj)
+        except Refused:
+            raise
+        except LimitReachedError:
+            raise too_much_data(PDF) from None
+        except Exception:
+            _check_budget_qpdf(data, limit)
+            return
+        for stream in streams:
+            _count_stream(
+                filters=_filter_names(stream.get("/Filter")),
+                raw=stream._data,  # pypdf keeps the stored (encoded) bytes here
+                entries=stream,
+                budget=budget,
+            )
+
+
+def _check_budget_qpdf(data: bytes, limit: int) -> None:
+    """The same count through qpdf, for files only qpdf can repair (under the rlimits)."""
     import pikepdf
 
     budget = _Budget(limit)
-    table = pdf.get_xref_table()
-    if len(table) > _MAX_OBJECTS:
-        raise pdf_refused("is far too complex for a CV")
-    for (number, generation), entry in table.items():
-        if entry.type != 1:
-            continue  # inside an object stream: that stream is counted here first
-        obj = pdf.get_object(number, generation)
-        if isinstance(obj, pikepdf.Stream):
-            _count_stream(obj, budget)
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            table = pdf.get_xref_table()
+            if len(table) > _MAX_OBJECTS:
+                raise pdf_refused("is far too complex for a CV")
+            for (number, generation), entry in table.items():
+                if entry.type != 1:
+                    continue  # inside an object stream: that stream is counted itself
+                obj = pdf.get_object(number, generation)
+                if isinstance(obj, pikepdf.Stream):
+                    _count_stream(
+                        filters=_filter_names(obj.stream_dict.get("/Filter")),
+                        raw=obj.read_raw_bytes(),
+                        entries=obj.stream_dict,
+                        budget=budget,
+                    )
+    except pikepdf.PasswordError:
+        raise encrypted(PDF) from None
+    except pikepdf.PdfError:
+        raise unreadable(PDF) from None
 
 
-def _filters(stream) -> tuple[list[str], list]:
-    import pikepdf
+def _pypdf_limits(limit: int):
+    from pypdf import apply_configuration
 
-    filters = stream.stream_dict.get("/Filter")
-    parms = stream.stream_dict.get("/DecodeParms")
+    return apply_configuration(
+        zlib_maximum_output_length=limit,
+        lzw_maximum_output_length=limit,
+        run_length_maximum_output_length=limit,
+        stream_decoding_work_maximum_length=limit,
+        jbig2dec_binary=None,  # never run an outside program on the file
+    )
+
+
+def _filter_names(filters) -> list[str]:
+    """/Filter as a list of names, from pypdf or pikepdf objects alike."""
     if filters is None:
-        return [], []
-    names = list(filters) if isinstance(filters, pikepdf.Array) else [filters]
-    if not all(isinstance(name, pikepdf.Name) for name in names) or len(names) > 4:
+        return []
+    items = list(filters) if isinstance(filters, list) or hasattr(filters, "append") else [filters]
+    names = [str(item) for item in items]
+    if len(names) > 4 or not all(name.startswith("/") for name in names):
         raise unreadable(PDF)
-    parms_list = list(parms) if isinstance(parms, pikepdf.Array) else [parms] * len(names)
-    return [str(name) for name in names], parms_list
+    return names
 
 
-def _count_stream(stream, budget: _Budget) -> None:
-    if "/F" in stream.stream_dict:  # the stream's data lives in another file
+def _count_stream(*, filters: list[str], raw: bytes, entries, budget: _Budget) -> None:
+    if "/F" in entries:  # the stream's data lives in another file
         raise pdf_refused("refers to other files")
-    filters, _ = _filters(stream)
     for name in filters:
         if name not in _UNPACKING_FILTERS and name not in _IMAGE_FILTERS:
             if name == "/Crypt":
                 raise encrypted(PDF)
             raise pdf_refused("uses a kind of compression a CV does not need")
-    data = stream.read_raw_bytes()
+    data = raw
     for position, name in enumerate(filters):
         if name in _IMAGE_FILTERS:
             if position != len(filters) - 1:
                 raise unreadable(PDF)
-            budget.spend(_declared_image_size(stream))
+            budget.spend(_declared_image_size(entries))
             return
         last = position == len(filters) - 1
         data = _unpack(_UNPACKING_FILTERS[name], data, budget, keep=not last)
@@ -339,9 +400,9 @@ def _inflate(data: bytes, budget: _Budget, *, keep: bool) -> bytes:
     return b"".join(kept)
 
 
-def _declared_image_size(stream) -> int:
+def _declared_image_size(entries) -> int:
     def number(key: str, default: int) -> int:
-        value = stream.stream_dict.get(key, default)
+        value = entries.get(key, default)
         try:
             return max(int(value), 0)
         except (TypeError, ValueError):
@@ -504,17 +565,10 @@ def is_allowed_link(value) -> bool:
 
 def read_pdf_text(data: bytes, caps: Caps) -> str | None:
     """The text for matching, or None when it cannot be read (the CV stays usable)."""
-    from pypdf import PdfReader, apply_configuration
+    from pypdf import PdfReader
 
-    limit = caps.max_decompressed_bytes
     try:
-        with apply_configuration(
-            zlib_maximum_output_length=limit,
-            lzw_maximum_output_length=limit,
-            run_length_maximum_output_length=limit,
-            stream_decoding_work_maximum_length=limit,
-            jbig2dec_binary=None,  # never run an outside program on the file
-        ):
+        with _pypdf_limits(caps.max_decompressed_bytes):
             reader = PdfReader(io.BytesIO(data), strict=False)
             parts: list[str] = []
             length = 0

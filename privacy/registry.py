@@ -522,15 +522,19 @@ def generic_about(
 
     def rows(user: Any) -> models.QuerySet:
         from django.contrib.contenttypes.models import ContentType
+        from django.db.models import CharField
+        from django.db.models.functions import Cast
 
+        # One query: each declared model's rows about the person, as a subquery.
         condition = Q(pk__in=[])
         for declaration in declarations():
             if not isinstance(declaration.about, str):
                 continue
-            ids = [str(pk) for pk in declaration.rows_for(user).values_list("pk", flat=True)]
-            if ids:
-                ct = ContentType.objects.get_for_model(declaration.model, for_concrete_model=False)
-                condition |= Q(**{ct_field: ct, f"{id_field}__in": ids})
+            ids = declaration.rows_for(user).values_list(
+                Cast("pk", output_field=CharField()), flat=True
+            )
+            ct = ContentType.objects.get_for_model(declaration.model, for_concrete_model=False)
+            condition |= Q(**{ct_field: ct, f"{id_field}__in": ids})
         return model._default_manager.filter(condition)
 
     return rows

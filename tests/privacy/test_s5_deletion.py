@@ -309,3 +309,23 @@ def test_s5_staff_see_every_request_with_its_due_date(staff_with_mfa, seeker, ot
     assert content.count('class="privacy-due-soon"') == 1
     assert content.count('class="privacy-on-time"') == 1
     assert "privacy/admin.css" in content
+
+
+def test_s5_erasure_deletes_stored_files_on_s3(
+    moto_s3, seeker, other_seeker, staff, stripe_double, django_capture_on_commit_callbacks
+):
+    mine = person_with_everything(seeker, staff=staff)["cv"]
+    theirs = person_with_everything(other_seeker, staff=staff)["cv"]
+
+    def keys() -> set[str]:
+        listed = moto_s3.client.list_objects_v2(Bucket=moto_s3.name).get("Contents", [])
+        return {item["Key"] for item in listed}
+
+    assert {mine.file.name, mine.normalised_file.name} <= keys()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_person(seeker.pk)
+
+    remaining = keys()
+    assert mine.file.name not in remaining and mine.normalised_file.name not in remaining
+    assert {theirs.file.name, theirs.normalised_file.name} <= remaining

@@ -520,6 +520,20 @@ LANDING_CACHE_SECONDS = env.int("LANDING_CACHE_SECONDS", default=5 * 60)
 # /readyz probes the broker and storage at most this often per process.
 HEALTH_READINESS_CACHE_SECONDS = env.int("HEALTH_READINESS_CACHE_SECONDS", default=5)
 
+# --- Recruiters and packets (policy §3.1) --------------------------------------------
+# A recruiter who had a seeker's packet cannot be sent the same seeker's again for this long.
+RECRUITERS_RESEND_AFTER_DAYS = env.int("RECRUITERS_RESEND_AFTER_DAYS", default=180)
+# How long a recruiter's packet link works after the email leaves.
+RECRUITERS_PACKET_VALID_DAYS = env.int("RECRUITERS_PACKET_VALID_DAYS", default=30)
+# "Within a distance" for matching cities.
+RECRUITERS_NEARBY_KM = env.int("RECRUITERS_NEARBY_KM", default=50)
+RECRUITERS_MAX_PER_SEND = env.int("RECRUITERS_MAX_PER_SEND", default=25)
+RECRUITERS_MATCHES_PER_PAGE = env.int("RECRUITERS_MATCHES_PER_PAGE", default=50)
+# One packet email (render + SMTP); the claim on a delivery lasts this plus the outbox margin.
+RECRUITERS_PACKET_TIME_LIMIT = env.int("RECRUITERS_PACKET_TIME_LIMIT", default=30)
+# Recruiters `manage.py demo` adds (spread over real occupations and cities).
+RECRUITERS_DEMO_COUNT = env.int("RECRUITERS_DEMO_COUNT", default=3000)
+
 # --- Benchmarks -------------------------------------------------------------------
 # bench/pages.py compares every page with a minimal view (a fixed short HTML
 # response through the same middleware); the URL exists only when this is on.

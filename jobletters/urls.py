@@ -21,6 +21,8 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("profile/", include("profiles.urls")),
     path("taxonomy/", include("taxonomy.urls")),
+    path("recruiters/", include("recruiters.urls")),
+    path("p/", include("recruiters.packet_urls")),
     path("admin/", admin.site.urls),
 ]
 

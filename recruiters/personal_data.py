@@ -119,6 +119,10 @@ declare(
     legal_basis=Basis.CONSENT,
     recipients=_CHOSEN,
     fields=("created_at", "consent", "include_contact", "snapshot"),
+    exported_as={
+        "include_contact": "postal_address_and_phone_included",
+        "snapshot": "what_was_shared",
+    },
     about="seeker",
     erasure=Erasure.DELETE,
     retention=Retention.account(),
@@ -127,10 +131,16 @@ declare(
 
 
 def _export_deliveries(user: Any) -> Iterator[dict[str, Any]]:
-    rows = Delivery.objects.filter(seeker=user).order_by("created_at", "pk")
+    rows = (
+        Delivery.objects.filter(seeker=user)
+        .select_related("send", "consent")
+        .order_by("created_at", "pk")
+    )
     for d in rows:
         yield {
             "send_created_at": _when(d.send.created_at) if d.send_id else None,
+            "consent": d.consent.text,
+            "disclosed": d.disclosure_id is not None,
             "recruiter": d.recipient_name,
             "why_them": d.reason,
             "role": d.role,
@@ -178,6 +188,20 @@ declare(
         "failure",
         "revoked_at",
     ),
+    exported_as={
+        "send": "send_created_at",
+        "recipient_name": "recruiter",
+        "recruiter": "recruiter",
+        "consent": "consent",
+        "disclosure": "disclosed",
+        "reason": "why_them",
+        "state": "status",
+        "created_at": "queued_at",
+        "deferred_until": "waiting_until",
+        "downloaded_at": "cv_downloaded_at",
+        "view_count": "views",
+        "download_count": "downloads",
+    },
     held={
         "message_id": "The email's technical identifier, for our mail logs only.",
         "reservation_id": "The send it used, which your billing records show.",

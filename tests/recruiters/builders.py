@@ -67,7 +67,9 @@ def city(name: str) -> Place:
 
 def country(code: str) -> Place:
     found = Place.objects.filter(kind=Place.Kind.COUNTRY, country=code).first()
-    return found or Place.objects.create(kind=Place.Kind.COUNTRY, name=COUNTRIES[code], country=code)
+    return found or Place.objects.create(
+        kind=Place.Kind.COUNTRY, name=COUNTRIES[code], country=code
+    )
 
 
 def remote() -> Place:
@@ -178,9 +180,7 @@ def ready_seeker(
         if cv:
             ready_cv(user)
         if sends:
-            grant_complimentary_sends(
-                user=user, sends=sends, staff=_granter(), reason="Test sends"
-            )
+            grant_complimentary_sends(user=user, sends=sends, staff=_granter(), reason="Test sends")
     return user
 
 

@@ -1,0 +1,386 @@
+"""Sending packets, exactly once (run by a worker, from the outbox).
+
+Each :class:`~recruiters.models.Delivery` was written with its outbox entry in
+the transaction that confirmed the send. A worker runs :func:`deliver_packet`:
+
+1. *claim* the delivery with one conditional UPDATE (queued or deferred →
+   sending, with a lease), under the recruiter's row lock so that their daily
+   cap is counted once; a packet over the cap waits for the next day (a new
+   outbox entry due then) instead;
+2. render the email and record ``smtp_started_at``: from here on the email may
+   leave;
+3. send it, then *mark it sent* in one transaction: the disclosure record, the
+   consumed send, ``sent_at``.
+
+A redelivered or racing run finds the delivery claimed or sent and sends
+nothing. A run that died before step 2 is claimed again once its lease is over;
+one that died after it may have sent the email, so it is never sent again: it
+is recorded as sent (disclosure and send included), the safe side for the
+seeker's privacy and for the recruiter's inbox. An SMTP error puts the delivery
+back in the queue for the outbox to retry with backoff; when the outbox gives
+up, the delivery fails and its send is returned.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from billing import ledger
+from jobletters import outbox
+from jobletters.lib.emails import deliver, render_email
+from privacy.models import Disclosure
+from privacy.services import record_disclosure
+
+from . import packets
+from .models import Delivery, Recruiter
+
+logger = logging.getLogger(__name__)
+
+DELIVER_PACKET = "recruiters.deliver_packet"
+EMAIL_TEMPLATE = "recruiters/emails/packet"
+OPT_OUT_SALT = "recruiters.opt-out"
+
+State = Delivery.State
+
+
+# --- Links in the email --------------------------------------------------------------------
+
+
+def opt_out_token(recruiter_id: int) -> str:
+    """A signed, non-expiring token: opting out must work from any old email."""
+    return signing.dumps(recruiter_id, salt=OPT_OUT_SALT)
+
+
+def recruiter_for_opt_out(token: str) -> int | None:
+    try:
+        value = signing.loads(token, salt=OPT_OUT_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def opt_out_url(recruiter_id: int) -> str:
+    return settings.SITE_URL + reverse("recruiters:opt_out", args=[opt_out_token(recruiter_id)])
+
+
+def packet_url(token: str) -> str:
+    return settings.SITE_URL + reverse("packets:page", args=[token])
+
+
+# --- The worker's steps ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Claim:
+    delivery_id: int
+    claimed_at: datetime
+    token: str
+
+
+def deliver_packet(*, delivery_id: int) -> str:
+    """Send one packet if it is still to be sent; returns what happened."""
+    claim = _claim(delivery_id)
+    if isinstance(claim, str):
+        return claim
+    message = _render(claim)
+    with transaction.atomic():
+        started = Delivery.objects.filter(
+            pk=delivery_id, state=State.SENDING, claimed_at=claim.claimed_at
+        ).update(smtp_started_at=timezone.now())
+        if not started:  # revoked while we were preparing it: nothing leaves
+            return "revoked"
+    try:
+        deliver(message, kind="recruiters.packet")
+    except Exception:
+        if _back_to_queue(claim):
+            raise  # the outbox retries with backoff, or gives up (gave_up below)
+        return "revoked"
+    mark_sent(delivery_id=delivery_id)
+    return "sent"
+
+
+def _lease() -> timedelta:
+    spec = outbox.handler_for(DELIVER_PACKET)
+    if spec is not None:
+        return spec.lease
+    return timedelta(seconds=settings.RECRUITERS_PACKET_TIME_LIMIT)
+
+
+def _claim(delivery_id: int) -> _Claim | str:
+    now = timezone.now()
+    delivery = Delivery.objects.select_related("seeker", "send").filter(pk=delivery_id).first()
+    if delivery is None:
+        return "missing"
+    if delivery.sent_at is not None:
+        return "already sent"
+    if delivery.smtp_started_at is not None:
+        if delivery.claim_expires_at and delivery.claim_expires_at > now:
+            raise outbox.Retry("another worker is sending it", delay=_seconds(delivery, now))
+        # A run died after contacting the mail server: the email may have left.
+        logger.warning("packet %s: sender stopped mid-send; recorded as sent", delivery_id)
+        mark_sent(delivery_id=delivery_id)
+        return "sent (unconfirmed)"
+    if delivery.state in (State.FAILED, State.REVOKED, *Delivery.DELIVERED):
+        return "nothing to do"
+    if delivery.state == State.SENDING and delivery.claim_expires_at > now:
+        raise outbox.Retry("another worker is sending it", delay=_seconds(delivery, now))
+
+    refusal = _refusal(delivery)
+    if refusal:
+        fail_delivery(delivery_id=delivery_id, reason=refusal)
+        return "failed"
+
+    with transaction.atomic():
+        # One worker at a time per recruiter, so the daily cap is counted once.
+        recruiter = Recruiter.objects.select_for_update().get(pk=delivery.recruiter_id)
+        if not recruiter.is_reachable:
+            fail_delivery(delivery_id=delivery_id, reason=_NOT_REACHABLE)
+            return "failed"
+        today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        used_today = (
+            Delivery.objects.filter(recruiter=recruiter)
+            .filter(Q(sent_at__gte=today) | Q(state=State.SENDING))
+            .exclude(pk=delivery_id)
+            .count()
+        )
+        if used_today >= recruiter.daily_cap:
+            return _defer_to_tomorrow(delivery, tomorrow=today + timedelta(days=1))
+        claimable = Q(state__in=Delivery.WAITING) | Q(
+            state=State.SENDING, claim_expires_at__lt=now, smtp_started_at__isnull=True
+        )
+        claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
+            state=State.SENDING,
+            claimed_at=now,
+            claim_expires_at=now + _lease(),
+            deferred_until=None,
+        )
+        if not claimed:
+            return "claimed elsewhere"
+        token = packets.issue_link(delivery=delivery)
+    return _Claim(delivery_id=delivery_id, claimed_at=now, token=token)
+
+
+def _seconds(delivery: Delivery, now: datetime) -> float:
+    return max((delivery.claim_expires_at - now).total_seconds(), 0) + 1
+
+
+_NOT_REACHABLE = "The recruiter no longer receives packets; your send was returned to you."
+
+
+def _refusal(delivery: Delivery) -> str:
+    """Why this packet must not leave now ("" if it may)."""
+    if delivery.recruiter_id is None:
+        return "The recruiter left our directory; your send was returned to you."
+    try:
+        ledger.check_may_spend(delivery.seeker)
+    except ledger.SpendingRefused as refused:
+        return f"Not sent: {refused}"
+    if delivery.reservation_id and not ledger.is_held(reservation_id=delivery.reservation_id):
+        return "Not sent: the send for it was taken back (after a refund or a payment dispute)."
+    if not packets.cv_is_sendable(snapshot=delivery.send.snapshot, seeker_id=delivery.seeker_id):
+        return "Not sent: the CV you chose was deleted before the packet left."
+    return ""
+
+
+def _defer_to_tomorrow(delivery: Delivery, *, tomorrow: datetime) -> str:
+    Delivery.objects.filter(pk=delivery.pk, state__in=Delivery.WAITING).update(
+        state=State.DEFERRED, deferred_until=tomorrow
+    )
+    outbox.defer(
+        DELIVER_PACKET,
+        {"delivery_id": delivery.pk},
+        key=f"delivery:{delivery.pk}:{tomorrow:%Y-%m-%d}",
+        person=delivery.seeker,
+        # Spread the day's start a little: not every deferred packet at 00:00:00.
+        due_at=tomorrow + timedelta(seconds=delivery.pk % 600),
+    )
+    return "deferred"
+
+
+def _render(claim: _Claim) -> Any:
+    delivery = Delivery.objects.select_related("send", "recruiter").get(pk=claim.delivery_id)
+    opt_out = opt_out_url(delivery.recruiter_id)
+    snapshot = delivery.send.snapshot
+    context = email_context(
+        snapshot=snapshot,
+        reason=delivery.reason,
+        role=delivery.role,
+        place=delivery.place,
+        recruiter=delivery.recruiter,
+        packet_link=packet_url(claim.token),
+        opt_out_link=opt_out,
+    )
+    return render_email(
+        template=EMAIL_TEMPLATE,
+        to=[delivery.recruiter.email],
+        context=context,
+        headers={
+            "Message-ID": delivery.message_id,
+            # RFC 8058 one-click opt-out (and RFC 2369's header it builds on).
+            "List-Unsubscribe": f"<{opt_out}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        reply_to=[snapshot["email"]] if snapshot.get("email") else None,
+    )
+
+
+def email_context(
+    *,
+    snapshot: dict[str, Any],
+    reason: str,
+    role: str,
+    place: str,
+    recruiter: Any,
+    packet_link: str,
+    opt_out_link: str,
+) -> dict[str, Any]:
+    """What the packet email is rendered with (and the consent screen's preview of it)."""
+    return {
+        **packets.packet_context(snapshot),
+        "reason": reason,
+        # For the recruiter: "… lists you as a recruiter who places Lawyers in London".
+        "why": reason[:1].lower() + reason[1:],
+        "letter_text": packets.letter_as_text(snapshot.get("job_letter", "")),
+        "role": role,
+        "place": place,
+        "recruiter": recruiter,
+        "packet_link": packet_link,
+        "opt_out_link": opt_out_link,
+        "valid_days": settings.RECRUITERS_PACKET_VALID_DAYS,
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+    }
+
+
+def preview_email(*, snapshot: dict[str, Any], match: Any) -> dict[str, Any]:
+    """The email one recruiter would get, for the consent screen: its subject and body,
+    from the templates the email uses (links left inert: they exist only once sent)."""
+    context = email_context(
+        snapshot=snapshot,
+        reason=match.summary,
+        role=match.role,
+        place=match.place,
+        recruiter=match.recruiter,
+        packet_link="#packet-preview",
+        opt_out_link="#packet-preview",
+    )
+    subject = " ".join(render_to_string(f"{EMAIL_TEMPLATE}_subject.txt", context).split())
+    body = render_to_string("recruiters/emails/_packet_body.html", context)
+    return {"subject": subject, "body": body}
+
+
+def _back_to_queue(claim: _Claim) -> bool:
+    """After an SMTP error: wait in the queue again. False if it was revoked meanwhile
+    (then its send goes back and nothing is retried)."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=claim.delivery_id)
+        if delivery.state == State.SENDING and delivery.claimed_at == claim.claimed_at:
+            delivery.state = State.QUEUED
+            delivery.smtp_started_at = None
+            delivery.claim_expires_at = None
+            delivery.save(update_fields=["state", "smtp_started_at", "claim_expires_at"])
+            return True
+        if delivery.state == State.REVOKED and delivery.sent_at is None:
+            delivery.smtp_started_at = None
+            delivery.save(update_fields=["smtp_started_at"])
+            _release(delivery)
+        return False
+
+
+@transaction.atomic
+def mark_sent(*, delivery_id: int) -> Delivery:
+    """The email left: disclosure record, the send consumed, sent. Idempotent."""
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("seeker", "consent")
+        .get(pk=delivery_id)
+    )
+    if delivery.sent_at is not None:
+        return delivery
+    now = timezone.now()
+    disclosure = record_disclosure(
+        person=delivery.seeker,
+        recipient_kind=Disclosure.RecipientKind.RECRUITER,
+        recipient_name=delivery.recipient_name,
+        recipient_reference=f"recruiter:{delivery.recruiter_id}" if delivery.recruiter_id else "",
+        data_categories=delivery.consent.data_categories,
+        basis=Disclosure.Basis.CONSENT,
+        consent=delivery.consent,
+        reference=f"delivery:{delivery.pk}",
+    )
+    delivery.sent_at = now
+    delivery.disclosure = disclosure
+    delivery.claim_expires_at = None
+    if delivery.state == State.SENDING:
+        delivery.state = State.SENT
+    delivery.save(update_fields=["sent_at", "disclosure", "claim_expires_at", "state"])
+    if delivery.reservation_id:
+        try:
+            ledger.consume(reservation_id=delivery.reservation_id)
+        except ledger.ReservationNotHeld:
+            # Released earlier (never expected once the mail server was contacted).
+            logger.error("packet %s left with its send already released", delivery.pk)
+    return delivery
+
+
+@transaction.atomic
+def fail_delivery(*, delivery_id: int, reason: str) -> bool:
+    """The packet will not be sent: failed, with the reason, and its send returned."""
+    delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+    if delivery.state not in Delivery.IN_FLIGHT or delivery.smtp_started_at is not None:
+        return False
+    delivery.state = State.FAILED
+    delivery.failed_at = timezone.now()
+    delivery.failure = reason[:300]
+    delivery.claim_expires_at = None
+    delivery.save(update_fields=["state", "failed_at", "failure", "claim_expires_at"])
+    _release(delivery)
+    return True
+
+
+def _release(delivery: Delivery) -> None:
+    if not delivery.reservation_id:
+        return
+    try:
+        ledger.release(reservation_id=delivery.reservation_id)
+    except ledger.ReservationNotHeld:
+        logger.error("packet %s: its send was already used", delivery.pk)
+
+
+def gave_up(*, delivery_id: int, error: str) -> None:
+    """The outbox stopped trying: fail and return the send, unless the email may have left."""
+    delivery = Delivery.objects.filter(pk=delivery_id).first()
+    if delivery is None or delivery.sent_at is not None:
+        return
+    if delivery.smtp_started_at is not None:
+        mark_sent(delivery_id=delivery_id)
+        return
+    if delivery.state == State.REVOKED:
+        return
+    fail_delivery(
+        delivery_id=delivery_id,
+        reason="We could not deliver it to the recruiter's mail server; your send was "
+        "returned to you.",
+    )
+    logger.warning("packet %s failed for good: %s", delivery_id, error)
+
+
+def fail_waiting_deliveries(*, recruiter_id: int, reason: str) -> int:
+    """Cancel packets still waiting for a recruiter who can no longer receive them."""
+    ids = list(
+        Delivery.objects.filter(recruiter_id=recruiter_id, state__in=Delivery.WAITING).values_list(
+            "pk", flat=True
+        )
+    )
+    return sum(fail_delivery(delivery_id=pk, reason=reason) for pk in ids)

@@ -1,0 +1,269 @@
+"""What a recruiter receives, and their private packet page.
+
+A send keeps a *snapshot* of the seeker's packet, taken when they consented:
+the consent screen, the email and the packet page all render that snapshot
+through the same templates, so the recruiter gets exactly what the seeker saw.
+The §2.1 postal address and phone are in it only when the seeker ticked to
+include them.
+
+The packet page is reached through an unguessable token (256 bits), of which
+only the SHA-256 is stored; a link lasts ``RECRUITERS_PACKET_VALID_DAYS`` from
+sending. Every view and CV download is recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from html import unescape
+from types import SimpleNamespace
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import strip_tags
+
+from profiles.cvs import CVCopy, CVNotReady, copy_for_recruiters, current_cv_of
+from profiles.letters import render_letter
+from profiles.models import CV, ContactDetails, Profile
+
+from .models import Delivery, PacketAccess, PacketLink
+
+SNAPSHOT_VERSION = 1
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+# --- The snapshot ---------------------------------------------------------------------------
+
+
+def build_snapshot(*, seeker: Any, include_contact: bool) -> dict[str, Any]:
+    """The packet as it stands now: what the seeker is asked to consent to share."""
+    profile = (
+        Profile.objects.filter(user=seeker)
+        .prefetch_related("target_occupations", "target_places")
+        .first()
+    ) or Profile(user=seeker)
+    cv = current_cv_of(seeker)
+    snapshot: dict[str, Any] = {
+        "version": SNAPSHOT_VERSION,
+        "name": seeker.name,
+        "email": seeker.email,
+        "headline": profile.headline,
+        "summary": profile.summary,
+        "years_of_experience": profile.years_of_experience,
+        "seniority": profile.seniority,
+        "seniority_label": profile.get_seniority_display() if profile.seniority else "",
+        "skills": list(profile.skills),
+        "languages": list(profile.languages),
+        "linkedin_url": profile.linkedin_url,
+        "job_letter": profile.job_letter,
+        "occupations": [o.title for o in profile.target_occupations.all()] if profile.pk else [],
+        "places": [p.label for p in profile.target_places.all()] if profile.pk else [],
+        "cv": (
+            {"id": cv.pk, "name": cv.original_name, "kind": cv.kind, "size": cv.size}
+            if cv
+            else None
+        ),
+        "contact": None,
+    }
+    if include_contact:
+        snapshot["contact"] = contact_for_packet(seeker)
+    return snapshot
+
+
+def contact_for_packet(seeker: Any) -> dict[str, Any] | None:
+    """The §2.1 postal address and phone, as a packet would show them (None if empty)."""
+    details = ContactDetails.objects.filter(user=seeker).first()
+    if details is None:
+        return None
+    lines = [details.address_line1, details.address_line2]
+    lines.append(" ".join(part for part in (details.postal_code, details.city) if part))
+    if details.country:
+        lines.append(str(details.country.name))
+    address = [line for line in lines if line and line.strip()]
+    phone = details.phone.as_international if details.phone else ""
+    if not address and not phone:
+        return None
+    return {"address": address, "phone": phone}
+
+
+def data_categories(snapshot: dict[str, Any]) -> list[str]:
+    """What a packet shares, in the words of the consent and the disclosure log."""
+    categories = ["name", "email address", "professional profile"]
+    if snapshot.get("job_letter"):
+        categories.append("job letter")
+    if snapshot.get("cv"):
+        categories.append("CV")
+    contact = snapshot.get("contact") or {}
+    if contact.get("address"):
+        categories.append("postal address")
+    if contact.get("phone"):
+        categories.append("phone number")
+    return categories
+
+
+_BLOCK_END = re.compile(r"</(p|ul|ol)>|<br\s*/?>", re.IGNORECASE)
+_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
+
+
+def letter_as_text(stored: str) -> str:
+    """The job letter for a plain-text email: paragraphs and list items kept."""
+    html = str(render_letter(stored or ""))
+    html = _ITEM.sub("\n- ", html)
+    html = _BLOCK_END.sub(lambda m: "\n" if m.group(0).lower().startswith("<br") else "\n\n", html)
+    text = unescape(strip_tags(html))
+    lines = [line.strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+class _Items:
+    def __init__(self, items: list[Any]) -> None:
+        self._items = items
+
+    def all(self) -> list[Any]:
+        return self._items
+
+
+class PacketProfile:
+    """A snapshot with the shape of a :class:`~profiles.models.Profile`, so the packet
+    renders through the same template as the seeker's own "what recruiters see"."""
+
+    pk = "snapshot"
+
+    def __init__(self, snapshot: dict[str, Any]) -> None:
+        self.headline = snapshot.get("headline", "")
+        self.summary = snapshot.get("summary", "")
+        self.years_of_experience = snapshot.get("years_of_experience")
+        self.seniority = snapshot.get("seniority", "")
+        self._seniority_label = snapshot.get("seniority_label", "")
+        self.skills = snapshot.get("skills", [])
+        self.languages = snapshot.get("languages", [])
+        self.linkedin_url = snapshot.get("linkedin_url", "")
+        self.job_letter = snapshot.get("job_letter", "")
+        self.target_occupations = _Items(
+            [SimpleNamespace(title=t) for t in snapshot.get("occupations", [])]
+        )
+        self.target_places = _Items([SimpleNamespace(label=p) for p in snapshot.get("places", [])])
+
+    def get_seniority_display(self) -> str:
+        return self._seniority_label
+
+
+def packet_context(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """What templates/recruiters/_packet.html and the packet email need."""
+    return {
+        "packet": snapshot,
+        "profile": PacketProfile(snapshot),
+        "candidate": SimpleNamespace(name=snapshot.get("name", "")),
+    }
+
+
+def cv_for_packet(*, snapshot: dict[str, Any], seeker_id: int) -> CVCopy | None:
+    """The normalised copy of the CV the seeker chose to send, if it still exists.
+
+    The one place that reaches into the profiles app's CVs for recruiters.
+    """
+    chosen = snapshot.get("cv") or {}
+    if not chosen.get("id"):
+        return None
+    cv = CV.objects.filter(pk=chosen["id"], owner_id=seeker_id).first()
+    if cv is None:
+        return None
+    try:
+        return copy_for_recruiters(cv=cv)
+    except CVNotReady:
+        return None
+
+
+def cv_is_sendable(*, snapshot: dict[str, Any], seeker_id: int) -> bool:
+    chosen = snapshot.get("cv") or {}
+    return bool(
+        chosen.get("id") and CV.objects.ready().filter(pk=chosen["id"], owner_id=seeker_id).exists()
+    )
+
+
+# --- Links ----------------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_link(*, delivery: Delivery) -> str:
+    """A new token for the delivery's page (replacing one that never left); returns it.
+
+    Called in the transaction that claims the delivery, so the token exists only in
+    the email about to be sent.
+    """
+    token = secrets.token_urlsafe(32)
+    expires = timezone.now() + timedelta(days=settings.RECRUITERS_PACKET_VALID_DAYS)
+    PacketLink.objects.update_or_create(
+        delivery=delivery, defaults={"token_hash": hash_token(token), "expires_at": expires}
+    )
+    return token
+
+
+@dataclass(frozen=True)
+class OpenedLink:
+    delivery: Delivery | None
+    gone: str = ""  # why the packet is no longer available, in words; "" when it is
+
+
+def open_link(token: str) -> OpenedLink | None:
+    """The packet behind a token (None: no such link)."""
+    if not _TOKEN.fullmatch(token or ""):
+        return None
+    link = (
+        PacketLink.objects.select_related("delivery__send", "delivery__seeker")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if link is None:
+        return None
+    delivery = link.delivery
+    if delivery is None:
+        return OpenedLink(None, "The candidate has deleted their account, so their packet is gone.")
+    if delivery.state == Delivery.State.REVOKED:
+        return OpenedLink(delivery, "The candidate has withdrawn this packet.")
+    if delivery.state == Delivery.State.FAILED:
+        return OpenedLink(delivery, "This packet was never delivered.")
+    if not delivery.seeker.is_active:
+        return OpenedLink(delivery, "The candidate's account is closed, so their packet is gone.")
+    if link.expires_at <= timezone.now():
+        return OpenedLink(
+            delivery,
+            f"This link expired on {date_format(link.expires_at, 'j F Y')}: packet links last "
+            f"{settings.RECRUITERS_PACKET_VALID_DAYS} days.",
+        )
+    return OpenedLink(delivery)
+
+
+@transaction.atomic
+def record_access(*, delivery: Delivery, kind: str) -> None:
+    """Record a view of the packet page or a CV download (the seeker sees it in their report)."""
+    now = timezone.now()
+    PacketAccess.objects.create(delivery=delivery, kind=kind, at=now)
+    State = Delivery.State
+    if kind == PacketAccess.Kind.VIEW:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            view_count=F("view_count") + 1,
+            opened_at=Coalesce("opened_at", Value(now)),
+            state=Case(When(state=State.SENT, then=Value(State.OPENED)), default=F("state")),
+        )
+    else:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            download_count=F("download_count") + 1,
+            opened_at=Coalesce("opened_at", Value(now)),
+            downloaded_at=Coalesce("downloaded_at", Value(now)),
+            state=Case(
+                When(state__in=[State.SENT, State.OPENED], then=Value(State.DOWNLOADED)),
+                default=F("state"),
+            ),
+        )

@@ -1,0 +1,26 @@
+"""Background work for recruiters, run from the outbox (see jobletters.outbox)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from jobletters import outbox
+
+from . import delivery
+
+
+@outbox.handler(
+    delivery.DELIVER_PACKET,
+    queue="packets",
+    max_attempts=8,
+    time_limit=settings.RECRUITERS_PACKET_TIME_LIMIT,
+)
+def deliver_packet(payload: dict) -> None:
+    """Send one packet, exactly once (see recruiters.delivery)."""
+    delivery.deliver_packet(delivery_id=payload["delivery_id"])
+
+
+@deliver_packet.on_give_up
+def _deliver_packet_gave_up(payload: dict, error: str) -> None:
+    # Never "queued" forever: a packet that cannot leave fails and its send comes back.
+    delivery.gave_up(delivery_id=payload["delivery_id"], error=error)

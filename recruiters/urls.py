@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "recruiters"
+urlpatterns = [
+    path("matches/", views.matches, name="matches"),
+    path("send/", views.send, name="send"),
+    path("sends/", views.sends, name="sends"),
+    path("sends/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("opt-out/<str:token>/", views.opt_out, name="opt_out"),
+]

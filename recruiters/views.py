@@ -1,0 +1,268 @@
+"""The seeker's pages (matches, consent and send, the delivery report) and the
+recruiter's (packet page, CV download, opt-out). Thin: the rules live in
+``matching``, ``sending``, ``packets`` and ``directory``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from billing import ledger
+from jobletters.lib.files import private_file_response
+
+from . import delivery as delivery_service
+from . import directory, matching, packets, report, sending
+from .forms import SendForm
+from .models import Delivery, PacketAccess, Recruiter
+
+MAX_PAGE = 200
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+# --- The seeker's pages ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def matches(request: HttpRequest) -> HttpResponse:
+    number = _page_number(request)
+    per_page = settings.RECRUITERS_MATCHES_PER_PAGE
+    targets = matching.targets_of(request.user)
+    page = matching.rank_matches(targets, seeker=request.user, offset=(number - 1) * per_page)
+    return render(
+        request,
+        "recruiters/matches.html",
+        {
+            "page": page,
+            "targets": targets,
+            "number": number,
+            "first_rank": (number - 1) * per_page + 1,
+            "balance": ledger.balance(user=request.user),
+            "max_per_send": settings.RECRUITERS_MAX_PER_SEND,
+            "resend_days": settings.RECRUITERS_RESEND_AFTER_DAYS,
+        },
+    )
+
+
+def _top(request: HttpRequest) -> int | None:
+    value = request.GET.get("top")
+    if value is None:
+        return None
+    try:
+        return min(max(int(value), 1), settings.RECRUITERS_MAX_PER_SEND)
+    except ValueError:
+        return 1
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def send(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = SendForm(request.POST)
+        ids = sending.parse_ids(request.POST.getlist("r"))
+        include_contact = request.POST.get("include_contact") == "1"
+        if form.is_valid():
+            try:
+                made = sending.confirm_send(
+                    seeker=request.user,
+                    recruiter_ids=ids,
+                    include_contact=include_contact,
+                    consent_given=form.cleaned_data["consent"],
+                    digest=form.cleaned_data["digest"],
+                )
+            except sending.SendRefused as refused:
+                form.add_error(None, str(refused))
+            else:
+                count = made.deliveries.count()
+                messages.success(
+                    request,
+                    f"Your packet is on its way to {count} recruiter{'s' if count != 1 else ''}. "
+                    "Follow it here.",
+                )
+                return redirect(reverse("recruiters:sends") + f"#send-{made.pk}")
+        plan = sending.plan_send(
+            seeker=request.user, recruiter_ids=ids, include_contact=include_contact
+        )
+    else:
+        form = SendForm()
+        ids = sending.parse_ids(request.GET.getlist("r"))
+        top = _top(request)
+        plan = sending.plan_send(
+            seeker=request.user,
+            recruiter_ids=ids,
+            top=top if not ids else None,
+            include_contact=request.GET.get("contact") == "1",
+        )
+    return render(request, "recruiters/send.html", _send_context(plan, form))
+
+
+def _send_context(plan: sending.SendPlan, form: SendForm) -> dict[str, Any]:
+    ids = [m.recruiter.pk for m in plan.matches]
+    query = "&".join(f"r={pk}" for pk in ids)
+    previews = [
+        {
+            "match": m,
+            **delivery_service.preview_email(snapshot=plan.snapshot, match=m),
+        }
+        for m in plan.matches
+    ]
+    return {
+        "plan": plan,
+        "form": form,
+        "previews": previews,
+        "packet": packets.packet_context(plan.snapshot),
+        "with_contact_url": f"{reverse('recruiters:send')}?{query}&contact=1",
+        "without_contact_url": f"{reverse('recruiters:send')}?{query}",
+        "valid_days": settings.RECRUITERS_PACKET_VALID_DAYS,
+    }
+
+
+SENDS_PER_PAGE = 20
+
+
+@login_required
+@require_GET
+def sends(request: HttpRequest) -> HttpResponse:
+    deliveries = Delivery.objects.order_by("created_at", "pk")
+    rows = (
+        sending.sends_of(request.user)
+        .select_related("consent")
+        .prefetch_related(Prefetch("deliveries", queryset=deliveries))
+        .order_by("-created_at", "-pk")
+    )
+    paginator = Paginator(rows, SENDS_PER_PAGE, allow_empty_first_page=True)
+    try:
+        page = paginator.page(_page_number(request))
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    return render(
+        request,
+        "recruiters/sends.html",
+        {"page": page, "sends": [report.describe(s) for s in page.object_list]},
+    )
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        revoked = sending.revoke_delivery(seeker=request.user, delivery_id=pk)
+    except Delivery.DoesNotExist as missing:
+        raise Http404("No such packet") from missing
+    except sending.SendRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(reverse("recruiters:sends"))
+    if revoked.sent_at:
+        text = f"Revoked: {revoked.recipient_name} can no longer open your packet or CV."
+    else:
+        text = f"Revoked: your packet will not be sent to {revoked.recipient_name}."
+    messages.success(request, text)
+    return redirect(reverse("recruiters:sends") + f"#send-{revoked.send_id}")
+
+
+# --- The recruiter's pages (no account, no cookies) -------------------------------------------
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    # The token is in the address: never send it on to another site.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _unknown_link(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "recruiters/link_unknown.html", status=404))
+
+
+def _gone(request: HttpRequest, reason: str) -> HttpResponse:
+    return _private(render(request, "recruiters/packet_gone.html", {"reason": reason}, status=410))
+
+
+@never_cache
+@require_GET
+def packet_page(request: HttpRequest, token: str) -> HttpResponse:
+    opened = packets.open_link(token)
+    if opened is None:
+        return _unknown_link(request)
+    if opened.gone:
+        return _gone(request, opened.gone)
+    delivery = opened.delivery
+    packets.record_access(delivery=delivery, kind=PacketAccess.Kind.VIEW)
+    snapshot = delivery.send.snapshot
+    context = {
+        **packets.packet_context(snapshot),
+        "cv_url": reverse("packets:cv", args=[token]) if snapshot.get("cv") else "",
+        "opt_out_url": (
+            delivery_service.opt_out_url(delivery.recruiter_id) if delivery.recruiter_id else ""
+        ),
+        "delivery": delivery,
+        "expires_at": delivery.link.expires_at,
+    }
+    return _private(render(request, "recruiters/packet.html", context))
+
+
+@never_cache
+@require_GET
+def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
+    opened = packets.open_link(token)
+    if opened is None:
+        return _unknown_link(request)
+    if opened.gone:
+        return _gone(request, opened.gone)
+    delivery = opened.delivery
+    copy = packets.cv_for_packet(snapshot=delivery.send.snapshot, seeker_id=delivery.seeker_id)
+    if copy is None:
+        return _gone(request, "The candidate deleted this CV, so it can no longer be downloaded.")
+    packets.record_access(delivery=delivery, kind=PacketAccess.Kind.DOWNLOAD)
+    response = private_file_response(
+        name=copy.file.name,
+        download_name=copy.download_name,
+        content_type=copy.content_type,
+        storage=copy.file.storage,
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@csrf_exempt  # RFC 8058: mail clients post here without cookies; the token is signed
+@never_cache
+@require_http_methods(["GET", "POST"])
+def opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    recruiter_id = delivery_service.recruiter_for_opt_out(token)
+    if recruiter_id is None:
+        return _unknown_link(request)
+    if request.method == "POST":
+        directory.opt_out_recruiter(recruiter_id=recruiter_id)
+        # Answered here, not redirected: one-click clients do not follow redirects.
+        return _private(render(request, "recruiters/opt_out_done.html"))
+    recruiter = Recruiter.objects.filter(pk=recruiter_id).only("email", "opted_out_at").first()
+    context = {
+        "email": _masked(recruiter.email) if recruiter else "",
+        "already": recruiter is None or recruiter.opted_out_at is not None,
+    }
+    return _private(render(request, "recruiters/opt_out.html", context))
+
+
+def _masked(email: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"

@@ -1,0 +1,270 @@
+"""Each packet leaves exactly once: claims, redelivery, SMTP errors, caps, refunds, opt-outs."""
+
+from __future__ import annotations
+
+import smtplib
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from billing import ledger
+from jobletters import outbox
+from jobletters.models import OutboxEntry
+from privacy.models import Disclosure
+from recruiters import delivery as delivery_service
+from recruiters import directory
+from recruiters.models import Delivery
+
+from ..utils import run_outbox
+from . import builders as b
+from .test_packets import send_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def queued(seeker):
+    b.ready_seeker(seeker, sends=5)
+    alex = b.recruiter(occupations=[b.occupation("2611")], places=[b.city("London")])
+    return send_to(seeker, alex, deliver=False)
+
+
+def _state(delivery) -> str:
+    delivery.refresh_from_db()
+    return delivery.state
+
+
+def test_a_redelivered_task_sends_nothing_more(queued, seeker):
+    assert delivery_service.deliver_packet(delivery_id=queued.pk) == "sent"
+    assert delivery_service.deliver_packet(delivery_id=queued.pk) == "already sent"
+    # The outbox entry handed to a worker again (acks_late redelivery after the work).
+    entry = OutboxEntry.objects.get(key=f"delivery:{queued.pk}")
+    OutboxEntry.objects.filter(pk=entry.pk).update(state="pending", due_at=timezone.now())
+    run_outbox()
+    assert len(mail.outbox) == 1
+    assert Disclosure.objects.count() == 1
+    assert ledger.balance(user=seeker) == 4
+
+
+def test_a_run_that_died_after_contacting_the_mail_server_is_never_sent_again(queued, seeker):
+    # A worker claimed it, reached the mail server, and died before marking it sent.
+    past = timezone.now() - timedelta(minutes=10)
+    Delivery.objects.filter(pk=queued.pk).update(
+        state="sending", claimed_at=past, claim_expires_at=past, smtp_started_at=past
+    )
+
+    assert delivery_service.deliver_packet(delivery_id=queued.pk) == "sent (unconfirmed)"
+
+    assert mail.outbox == []
+    queued.refresh_from_db()
+    assert queued.state == "sent" and queued.sent_at and queued.disclosure
+    assert not ledger.is_held(reservation_id=queued.reservation_id)
+    assert ledger.balance(user=seeker) == 4
+
+
+def test_a_run_that_died_before_the_mail_server_is_sent_by_the_next(queued):
+    past = timezone.now() - timedelta(minutes=10)
+    Delivery.objects.filter(pk=queued.pk).update(
+        state="sending", claimed_at=past, claim_expires_at=past
+    )
+    assert delivery_service.deliver_packet(delivery_id=queued.pk) == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_a_delivery_another_worker_holds_is_left_to_it(queued):
+    soon = timezone.now() + timedelta(minutes=1)
+    Delivery.objects.filter(pk=queued.pk).update(
+        state="sending", claimed_at=timezone.now(), claim_expires_at=soon
+    )
+    with pytest.raises(outbox.Retry):
+        delivery_service.deliver_packet(delivery_id=queued.pk)
+    assert mail.outbox == []
+
+
+def test_smtp_errors_retry_with_backoff_then_succeed(queued, seeker, monkeypatch, settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS = 1
+    real_deliver = delivery_service.deliver
+    failures = iter([ConnectionRefusedError("smtp down"), smtplib.SMTPServerDisconnected("bye")])
+
+    def flaky(message, *, kind):
+        error = next(failures, None)
+        if error:
+            raise error
+        return real_deliver(message, kind=kind)
+
+    monkeypatch.setattr(delivery_service, "deliver", flaky)
+    entry = OutboxEntry.objects.get(key=f"delivery:{queued.pk}")
+    assert outbox.run_entry(entry.pk) == "retry"
+    assert _state(queued) == "queued" and queued.smtp_started_at is None
+    assert ledger.balance(user=seeker) == 4  # still held
+    later = timezone.now() + timedelta(minutes=5)
+    assert outbox.run_entry(entry.pk, now=later) == "retry"
+    assert outbox.run_entry(entry.pk, now=later + timedelta(minutes=5)) == "done"
+    assert _state(queued) == "sent" and len(mail.outbox) == 1
+
+
+def test_a_packet_that_cannot_be_delivered_fails_and_its_send_comes_back(
+    queued, seeker, monkeypatch
+):
+    def refused(message, *, kind):
+        raise smtplib.SMTPRecipientsRefused({"x@example.com": (550, b"No such user")})
+
+    monkeypatch.setattr(delivery_service, "deliver", refused)
+    entry = OutboxEntry.objects.get(key=f"delivery:{queued.pk}")
+    assert outbox.run_entry(entry.pk) == "failed"
+    assert _state(queued) == "failed" and "could not deliver" in queued.failure
+    assert ledger.balance(user=seeker) == 5
+    assert not Disclosure.objects.exists()
+
+
+def test_a_packet_that_keeps_failing_gives_up_after_its_attempts(queued, seeker, monkeypatch):
+    monkeypatch.setattr(
+        delivery_service, "deliver", lambda message, *, kind: (_ for _ in ()).throw(TimeoutError())
+    )
+    entry = OutboxEntry.objects.get(key=f"delivery:{queued.pk}")
+    when = timezone.now()
+    for _ in range(entry.max_attempts):
+        outcome = outbox.run_entry(entry.pk, now=when)
+        when += timedelta(hours=2)
+    assert outcome == "failed"
+    assert _state(queued) == "failed"
+    assert ledger.balance(user=seeker) == 5
+
+
+def test_the_daily_cap_defers_the_rest_to_the_next_day(seeker, other_seeker):
+    lawyers, london = b.occupation("2611"), b.city("London")
+    alex = b.recruiter(occupations=[lawyers], places=[london], daily_cap=1)
+    b.ready_seeker(seeker)
+    b.ready_seeker(other_seeker)
+    first = send_to(seeker, alex)
+    second = send_to(other_seeker, alex)
+
+    assert _state(first) == "sent"
+    assert _state(second) == "deferred"
+    tomorrow = (timezone.now() + timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    assert second.deferred_until == tomorrow
+    assert len(mail.outbox) == 1
+    later = OutboxEntry.objects.get(key=f"delivery:{second.pk}:{tomorrow:%Y-%m-%d}")
+    assert later.due_at >= tomorrow and later.state == "pending"
+
+    # Tomorrow: yesterday's packet no longer counts against the cap.
+    Delivery.objects.filter(pk=first.pk).update(sent_at=timezone.now() - timedelta(days=1))
+    outbox.run_entry(later.pk, now=later.due_at + timedelta(seconds=1))
+    assert _state(second) == "sent" and len(mail.outbox) == 2
+
+
+def test_a_refund_during_a_send_stops_what_has_not_left_and_leaves_the_ledger_right(
+    seeker, client, settings
+):
+    from billing.models import BillingAccount, Plan, Purchase
+    from tests.billing.events import WEBHOOK_SECRET, charge, checkout_session, deliver, event
+
+    settings.STRIPE_SECRET_KEY = "sk_test_job_letters"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    b.ready_seeker(seeker, sends=0)
+    plan = Plan.objects.create(slug="two", name="Two", sends=2, price=1000)
+    account = BillingAccount.objects.create(user=seeker, stripe_customer_id="cus_test_1")
+    purchase = Purchase.objects.create(
+        account=account, plan=plan, plan_name=plan.name, sends=2, amount=1000,
+        currency="gbp", stripe_checkout_session_id="cs_test_seeker_1",
+    )  # fmt: skip
+    deliver(client, event("checkout.session.completed", checkout_session(purchase)))
+    assert ledger.balance(user=seeker) == 2
+    lawyers, london = b.occupation("2611"), b.city("London")
+    alex = b.recruiter(occupations=[lawyers], places=[london])
+    jordan = b.recruiter(occupations=[lawyers], places=[london])
+    leaving = send_to(seeker, alex, jordan, deliver=False)
+    waiting = Delivery.objects.exclude(pk=leaving.pk).get()
+    # The first email is leaving (the mail server has it) when the refund arrives.
+    Delivery.objects.filter(pk=leaving.pk).update(
+        state="sending", claimed_at=timezone.now(), smtp_started_at=timezone.now(),
+        claim_expires_at=timezone.now() - timedelta(seconds=1),
+    )  # fmt: skip
+
+    deliver(client, event("charge.refunded", charge(purchase, amount_refunded=1000)))
+    run_outbox()
+
+    assert _state(leaving) == "sent" and leaving.disclosure  # what left, left
+    assert _state(waiting) == "failed" and "taken back" in waiting.failure
+    # (the first was handed to the mail server before the refund)
+    assert not [m for m in mail.outbox if m.to in ([alex.email], [jordan.email])]
+    assert ledger.balance(user=seeker) == 0
+    assert ledger.ledger_total(account.pk) == -1  # one send owed: the deficit
+
+
+def test_an_account_frozen_or_closed_before_sending_sends_nothing(queued, seeker):
+    seeker.is_active = False
+    seeker.save()
+    run_outbox()
+    assert mail.outbox == []
+    assert _state(queued) == "failed" and ledger.balance(user=seeker) == 5
+
+
+def test_a_recruiter_deactivated_before_sending_gets_nothing(queued, seeker):
+    recruiter = queued.recruiter
+    recruiter.active = False
+    recruiter.save()
+    directory.recruiter_changed(recruiter=recruiter)
+    assert _state(queued) == "failed"
+    run_outbox()
+    assert mail.outbox == [] and ledger.balance(user=seeker) == 5
+
+
+def test_a_cv_deleted_before_sending_stops_the_packet(queued, seeker):
+    from profiles import cvs
+    from profiles.models import CV
+
+    cvs.delete_cv(cv=CV.objects.get(owner=seeker))
+    run_outbox()
+    assert mail.outbox == []
+    assert _state(queued) == "failed" and "CV" in queued.failure
+    assert ledger.balance(user=seeker) == 5
+
+
+def test_every_sent_packet_has_its_consent_and_disclosure(queued):
+    run_outbox()
+    with pytest.raises(Exception):  # noqa: B017 - the database refuses, whichever error it names
+        from django.db import transaction
+
+        with transaction.atomic():
+            Delivery.objects.filter(pk=queued.pk).update(disclosure=None)
+    for delivery in Delivery.objects.filter(sent_at__isnull=False):
+        assert delivery.consent_id and delivery.disclosure.consent_id == delivery.consent_id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_on_one_delivery_send_one_email(seeker, monkeypatch):
+    b.ready_seeker(seeker)
+    alex = b.recruiter(occupations=[b.occupation("2611")], places=[b.city("London")])
+    monkeypatch.setattr(outbox, "_hand_over", lambda entries: [])  # no worker picks it up
+    queued = send_to(seeker, alex, deliver=False)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def worker() -> None:
+        start.wait()
+        try:
+            outcomes.append(delivery_service.deliver_packet(delivery_id=queued.pk))
+        except outbox.Retry:
+            outcomes.append("retry")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) in (
+        ["claimed elsewhere", "sent"],
+        ["retry", "sent"],
+        ["already sent", "sent"],
+    )
+    assert len(mail.outbox) == 1
+    assert Delivery.objects.get(pk=queued.pk).state == "sent"

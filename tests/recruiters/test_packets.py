@@ -1,0 +1,237 @@
+"""The recruiter's side: the packet page, the CV download, 410s, and one-click opt-out."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from billing import ledger
+from profiles import cvs
+from profiles.models import CV
+from recruiters import sending
+from recruiters.models import Coverage, Delivery, PacketAccess, PacketLink, Recruiter, Suppression
+
+from ..utils import run_outbox
+from . import builders as b
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r"/p/([A-Za-z0-9_-]{43})/")
+
+
+def send_to(seeker, *recruiters, include_contact=False, deliver=True) -> Delivery:
+    ids = [r.pk for r in recruiters]
+    plan = sending.plan_send(seeker=seeker, recruiter_ids=ids, include_contact=include_contact)
+    send = sending.confirm_send(
+        seeker=seeker, recruiter_ids=ids, include_contact=include_contact,
+        consent_given=True, digest=plan.digest,
+    )  # fmt: skip
+    if deliver:
+        run_outbox()
+    return send.deliveries.order_by("pk").first()
+
+
+def token_for(recruiter) -> str:
+    message = next(m for m in reversed(mail.outbox) if m.to == [recruiter.email])
+    return TOKEN.search(message.body).group(1)
+
+
+@pytest.fixture
+def sent(seeker):
+    b.ready_seeker(seeker)
+    alex = b.recruiter(
+        name="Alex Carter", agency="Harper Legal",
+        occupations=[b.occupation("2611")], places=[b.city("London")],
+    )  # fmt: skip
+    delivery = send_to(seeker, alex)
+    return delivery, token_for(alex), alex
+
+
+def test_the_packet_page_shows_the_packet_and_records_each_view(sent, client):
+    delivery, token, _ = sent
+    response = client.get(f"/p/{token}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sam Seeker" in html and "Commercial lawyer, 8 years" in html
+    assert "I advise technology companies on <strong>M&amp;A</strong>" in html
+    assert f'href="/p/{token}/cv/"' in html
+    assert "seeker@example.com" in html and "12 Example Row" not in html
+    assert {"private", "no-store"} <= set(response["Cache-Control"].replace(",", " ").split())
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "noindex" in response["X-Robots-Tag"]
+    assert "Set-Cookie" not in response and not response.cookies
+    assert "/recruiters/opt-out/" in html
+
+    client.get(f"/p/{token}/")
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.OPENED and delivery.opened_at
+    assert delivery.view_count == 2
+    assert PacketAccess.objects.filter(delivery=delivery, kind="view").count() == 2
+
+
+def test_the_cv_downloads_as_the_normalised_copy_and_is_recorded(sent, client, seeker):
+    delivery, token, _ = sent
+    response = client.get(f"/p/{token}/cv/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="Sam CV.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    body = b"".join(response.streaming_content)
+    current = CV.objects.get(owner=seeker)
+    with cvs.copy_for_recruiters(cv=current).file.open("rb") as copy:
+        assert body == copy.read()
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.DOWNLOADED and delivery.downloaded_at
+    assert delivery.opened_at and delivery.download_count == 1
+
+    report = Client()
+    report.force_login(seeker)
+    html = report.get("/recruiters/sends/").content.decode()
+    assert "CV downloaded" in html and "Opened" in html
+
+
+def test_a_cv_the_seeker_deleted_is_gone(sent, client, seeker):
+    _, token, _ = sent
+    cvs.delete_cv(cv=CV.objects.get(owner=seeker))
+    response = client.get(f"/p/{token}/cv/")
+    assert response.status_code == 410
+    assert "deleted this CV" in response.content.decode()
+    assert client.get(f"/p/{token}/").status_code == 200  # the rest of the packet stays
+
+
+def test_revoked_packets_are_gone(sent, client, seeker):
+    delivery, token, _ = sent
+    owner = Client()
+    owner.force_login(seeker)
+    owner.post(f"/recruiters/sends/{delivery.pk}/revoke/")
+    for path in (f"/p/{token}/", f"/p/{token}/cv/"):
+        response = client.get(path)
+        assert response.status_code == 410
+        assert "withdrawn this packet" in response.content.decode()
+        assert "Sam Seeker" not in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.sent_at and delivery.revoked_at and delivery.state == "revoked"
+    # Its send was used: the email had left.
+    assert ledger.balance(user=seeker) == 9
+
+
+def test_expired_links_are_gone(sent, client):
+    _, token, _ = sent
+    PacketLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.get(f"/p/{token}/")
+    assert response.status_code == 410 and "expired" in response.content.decode()
+    assert client.get(f"/p/{token}/cv/").status_code == 410
+
+
+def test_a_deleted_account_leaves_a_link_that_says_so(sent, client, seeker):
+    from privacy.erasure import erase_person
+
+    _delivery, token, _ = sent
+    erase_person(seeker.pk)  # what happens when the grace period ends
+    assert not Delivery.objects.exists()
+    link = PacketLink.objects.get()
+    assert link.delivery is None  # only the hash and dates are left
+    response = client.get(f"/p/{token}/")
+    assert response.status_code == 410
+    assert "deleted their account" in response.content.decode()
+
+
+def test_a_deactivated_account_closes_its_packets(sent, client, seeker):
+    _, token, _ = sent
+    seeker.is_active = False
+    seeker.save()
+    assert client.get(f"/p/{token}/").status_code == 410
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/p/" + "A" * 43 + "/",
+        "/p/" + "A" * 43 + "/cv/",
+        "/p/short/",
+        "/p/%00/",
+        "/p/" + "x" * 500 + "/",
+    ],
+)
+def test_unknown_links_are_404(client, db, path):
+    assert client.get(path).status_code == 404
+
+
+def test_the_link_token_is_stored_only_as_a_hash(sent):
+    _, token, _ = sent
+    link = PacketLink.objects.get()
+    assert token not in link.token_hash and len(token) >= 43  # 256 bits
+    assert Delivery.objects.filter(message_id__contains=token).count() == 0
+
+
+# --- Opting out ------------------------------------------------------------------------
+
+
+def _opt_out_path(recruiter) -> str:
+    message = next(m for m in mail.outbox if m.to == [recruiter.email])
+    return re.search(
+        r"<http://[^/]+(/recruiters/opt-out/[^>]+)>", message.extra_headers["List-Unsubscribe"]
+    ).group(1)
+
+
+def test_one_click_opt_out_needs_no_cookie_or_csrf_and_answers_without_a_redirect(sent, seeker):
+    _, _, alex = sent
+    path = _opt_out_path(alex)
+    recruiter_client = Client(enforce_csrf_checks=True)
+
+    page = recruiter_client.get(path)
+    assert page.status_code == 200 and "Stop all packets" in page.content.decode()
+    assert not page.cookies and "r•••@agency" in page.content.decode()
+
+    # What a mail client does for RFC 8058: a POST with this body, nothing else.
+    done = recruiter_client.post(
+        path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert done.status_code == 200 and not done.cookies
+    assert "no more packets" in done.content.decode()
+    alex.refresh_from_db()
+    assert alex.opted_out_at is not None
+    assert not Coverage.objects.filter(recruiter=alex).exists()
+    assert Suppression.objects.count() == 1
+
+    again = recruiter_client.post(path)
+    assert again.status_code == 200
+    assert Recruiter.objects.get(pk=alex.pk).opted_out_at == alex.opted_out_at
+    assert "no longer receives" in recruiter_client.get(path).content.decode()
+
+
+def test_opting_out_cancels_waiting_packets_and_returns_their_sends(seeker, other_seeker):
+    b.ready_seeker(seeker)
+    alex = b.recruiter(occupations=[b.occupation("2611")], places=[b.city("London")])
+    waiting = send_to(seeker, alex, deliver=False)
+    assert ledger.balance(user=seeker) == 9
+    from recruiters.delivery import opt_out_token
+
+    response = Client().post(f"/recruiters/opt-out/{opt_out_token(alex.pk)}/")
+
+    assert response.status_code == 200
+    waiting.refresh_from_db()
+    assert waiting.state == Delivery.State.FAILED and "stopped receiving" in waiting.failure
+    assert ledger.balance(user=seeker) == 10
+    run_outbox()
+    assert mail.outbox == []
+
+
+def test_a_forged_opt_out_link_does_nothing(sent, client):
+    _, _, alex = sent
+    for token in ("1:forged", "MQ:1tqGWm:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "%00"):
+        assert client.post(f"/recruiters/opt-out/{token}/").status_code == 404
+    alex.refresh_from_db()
+    assert alex.opted_out_at is None
+
+
+def test_an_erased_recruiters_opt_out_link_still_answers(sent, client):
+    _, _, alex = sent
+    path = _opt_out_path(alex)
+    alex.delete()
+    assert client.post(path).status_code == 200
+    assert client.get(path).status_code == 200

@@ -204,6 +204,7 @@ def check_pdf(data: bytes, caps: Caps) -> tuple[bytes, str | None]:
             if pdf.is_encrypted or "/Encrypt" in pdf.trailer:
                 raise encrypted(PDF)
             _check_objects(pdf)
+            _check_inline_images(pdf, caps.max_decompressed_bytes)
             if len(pdf.pages) < 1:
                 raise Refused("This PDF has no pages.", code="empty")
             normalised = normalise_pdf(pdf)
@@ -398,6 +399,24 @@ def _inflate(data: bytes, budget: _Budget, *, keep: bool) -> bytes:
     except zlib.error:
         pass  # a damaged stream: viewers stop where it breaks, and so do we
     return b"".join(kept)
+
+
+def _check_inline_images(pdf, limit: int) -> None:
+    """Pictures drawn inline in content streams count by their declared size too."""
+    import pikepdf
+
+    budget = _Budget(limit)
+    owners = list(pdf.pages) + [
+        obj
+        for obj in pdf.objects
+        if isinstance(obj, pikepdf.Stream) and obj.stream_dict.get("/Subtype") == "/Form"
+    ]
+    for owner in owners:
+        for instruction in pikepdf.parse_content_stream(owner, "BI ID EI"):
+            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+                image = instruction.iimage
+                bits = max(int(image.bits_per_component or 8), 1)
+                budget.spend(int(image.width) * int(image.height) * 4 * ((bits + 7) // 8))
 
 
 def _declared_image_size(entries) -> int:

@@ -390,6 +390,22 @@ def bomb_in_jpeg_dimensions() -> bytes:
     return _with_stream(["/DCTDecode"], b"\xff\xd8\xff\xd9", image=(60000, 60000))
 
 
+def bomb_inline_image() -> bytes:
+    """A picture drawn inline in the page's content, declaring 60000 x 60000 pixels."""
+    import zlib
+
+    import pikepdf
+
+    pixels = zlib.compress(b"\0" * 3000, 9)
+    inline = b"q BI /W 60000 /H 60000 /BPC 8 /CS /RGB /F /Fl ID " + pixels + b" EI Q"
+    with pikepdf.open(io.BytesIO(pdf_bytes())) as pdf:
+        page = pdf.pages[0]
+        page.Contents = pikepdf.Array([page.Contents, pdf.make_stream(inline)])
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
 def bomb_nested_filters(size: int) -> bytes:
     """FlateDecode twice: a few kilobytes that unpack to ``size`` in the second round."""
     return _with_stream(

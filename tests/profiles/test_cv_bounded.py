@@ -37,6 +37,7 @@ BOMBS = [
     pytest.param(lambda: builders.bomb_in_image(64 * MB), id="image-stream"),
     pytest.param(builders.bomb_in_jpeg_dimensions, id="image-declared-size"),
     pytest.param(lambda: builders.bomb_nested_filters(256 * MB), id="flate-twice"),
+    pytest.param(builders.bomb_inline_image, id="inline-image-declared-size"),
 ]
 
 

@@ -55,7 +55,9 @@ _RELS = "application/vnd.openxmlformats-package.relationships+xml"
 _CORE = "application/vnd.openxmlformats-package.core-properties+xml"
 _WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 _WML_LOWER = _WML.lower()
+_SVG = "image/svg+xml"
 _IMAGE_TYPES = (
+    _SVG,  # Word keeps a PNG beside it; the copy keeps only the PNG
     "image/png",
     "image/jpeg",
     "image/gif",
@@ -297,6 +299,8 @@ _TRACKED_REMOVED = frozenset(
     ]
 )
 _UNWRAPPED = frozenset({_W + "ins", _W + "moveTo", _W + "customXml", _W + "smartTag"})
+_SVG_BLIP = "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip"
+_DRAWING_EXT = "{http://schemas.openxmlformats.org/drawingml/2006/main}ext"
 
 
 @dataclass
@@ -603,6 +607,8 @@ def _normalise(package: _Package) -> bytes:
                 continue
             if rel.target not in package.parts:
                 continue  # dangling: Word ignores it, so do we
+            if package.content_types.get(rel.target) == _SVG:
+                continue  # pictures stay as the PNG Word stores beside the SVG
             kept_rels.setdefault(source, []).append(rel)
             if rel.target not in kept_parts:
                 kept_parts.add(rel.target)
@@ -709,6 +715,13 @@ def _strip_wordprocessing(root) -> None:
         for child in reversed(list(element)):
             parent.insert(index, child)
         _remove_keeping_tail(element)
+    # SVG pictures: Word falls back to the PNG stored beside them.
+    for element in list(root.iter(_SVG_BLIP)):
+        holder = element.getparent()
+        if holder is not None and holder.tag == _DRAWING_EXT:
+            element = holder
+        if element.getparent() is not None:
+            _remove_keeping_tail(element)
     # Comment markers leave empty runs behind; the run itself is harmless.
 
 

@@ -666,3 +666,53 @@ def docx_for_recruiters() -> bytes:
         document_xml=link + tracked,
         doc_rels=[("rId98", _REL + "hyperlink", "https://www.linkedin.com/in/sam/", True)],
     )
+
+
+def png_1px() -> bytes:
+    """A valid one-pixel PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def docx_with_svg_icon() -> bytes:
+    """An icon as Office templates store it: an SVG with a PNG beside it for older readers."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Phone")
+    document.add_picture(io.BytesIO(png_1px()))
+    out = io.BytesIO()
+    document.save(out)
+    svg_ext = (
+        '<a:extLst><a:ext uri="{96DAC541-7B7A-43D3-8B79-37D633B846F1}">'
+        '<asvg:svgBlip xmlns:asvg="http://schemas.microsoft.com/office/drawing/2016/SVG/main" '
+        'r:embed="rId97"/></a:ext></a:extLst>'
+    )
+
+    def add_svg(name: str, content: bytes) -> bytes:
+        if name == "word/document.xml":
+            import re
+
+            with_svg = rb"\1>" + svg_ext.encode() + b"</a:blip>"
+            return re.sub(rb'(<a:blip r:embed="rId\d+")\s*/>', with_svg, content, count=1)
+        return content
+
+    data = _rezip(out.getvalue(), replace=add_svg)
+    return docx_variant(
+        base=data,
+        parts={
+            "word/media/icon.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'
+        },
+        doc_rels=[("rId97", _REL + "image", "media/icon.svg")],
+        types=['<Default Extension="svg" ContentType="image/svg+xml"/>'],
+    )

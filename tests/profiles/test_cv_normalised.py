@@ -79,6 +79,18 @@ def test_docx_copy_drops_comments_authors_custom_xml_and_accepts_changes(seeker,
     assert report.verdict == "ready"
 
 
+def test_docx_svg_pictures_reach_recruiters_as_their_png(seeker, seeker_client):
+    data = builders.docx_with_svg_icon()
+    assert b"svgBlip" in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    copy = _copy(seeker, seeker_client, "cv.docx", data)
+    archive = zipfile.ZipFile(io.BytesIO(copy))
+    assert not [n for n in archive.namelist() if n.endswith(".svg")]
+    document = archive.read("word/document.xml")
+    assert b"svgBlip" not in document and b"<a:blip" in document
+    assert [n for n in archive.namelist() if n.endswith(".png")]
+    assert b"svg" not in archive.read("[Content_Types].xml")
+
+
 @pytest.mark.parametrize(
     "data",
     [

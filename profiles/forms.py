@@ -122,7 +122,11 @@ class ProfileForm(forms.Form):
     years_of_experience = forms.IntegerField(
         label="Years of experience", min_value=0, max_value=70, required=False
     )
-    seniority = forms.ChoiceField(choices=[("", "—"), *Profile.Seniority.choices], required=False)
+    seniority = forms.ChoiceField(
+        choices=[("", "—"), *Profile.Seniority.choices],
+        required=False,
+        widget=LongSelect(static_choices="seniority"),
+    )
     skills = forms.CharField(
         max_length=2000, required=False, help_text="Separated by commas, e.g. contract law, GDPR."
     )

@@ -267,6 +267,14 @@ def test_the_data_inventory_is_built_once_per_process(client, monkeypatch):
     assert len(calls) <= 1  # zero when an earlier test in this process rendered it
 
 
+def test_the_shared_layout_parts_follow_the_settings(client, settings):
+    assert b"mailto:support@jobletters.example" in client.get("/privacy/data/").content
+    settings.SUPPORT_EMAIL = "help@jobletters.example"
+    content = client.get("/privacy/data/").content
+    assert b"mailto:help@jobletters.example" in content
+    assert b"/static/css/site" in content
+
+
 # --- The benchmark's minimal view -----------------------------------------------------------
 
 

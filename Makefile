@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser vendor lint format deploy-check bench clean
+.PHONY: run test install browser loadgen vendor lint format deploy-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,9 +46,13 @@ deploy-check: install
 	  MFA_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+# wrk, the HTTP load generator bench/pages.py drives, from Debian.
+loadgen:
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+
 # Each benchmark prints ratios against a baseline measured in the same run.
 # Uses DATABASE_URL when set (the figures in notes are from PostgreSQL).
-bench: install
+bench: install loadgen
 	$(PY) manage.py migrate --noinput
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 

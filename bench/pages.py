@@ -233,6 +233,37 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_ms: float  # gunicorn's CPU time (all workers) per request
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _server_cpu_seconds(master_pid: int) -> float:
+    """CPU time of gunicorn: the master, its live workers and the workers that exited.
+
+    Less sensitive than requests/s to other work on the machine (it counts only
+    this server's CPU), so it backs the throughput ratio when the machine is busy.
+    The database server's CPU is not included.
+    """
+
+    def times(pid: int, *, with_children: bool) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        utime, stime, cutime, cstime = (int(f) for f in fields[11:15])
+        return (utime + stime + (cutime + cstime if with_children else 0)) / _TICK
+
+    total = times(master_pid, with_children=True)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == master_pid:
+            total += times(int(stat.parent.name), with_children=False)
+    return total
 
 
 def _ms(text: str) -> float:
@@ -240,21 +271,28 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def _wrk(base: str, page: Page, cookies: dict[str, str], args: argparse.Namespace) -> Result:
+def _wrk(
+    base: str, page: Page, cookies: dict[str, str], args: argparse.Namespace, server_pid: int
+) -> Result:
     command = [
         "wrk",
         f"-t{args.threads}",
         f"-c{args.connections}",
         f"-d{args.duration}s",
+        "--timeout",
+        "10s",
         "--latency",
         "-H",
         "X-Forwarded-Proto: https",
     ]
     if page.signed_in:
         command += ["-H", f"Cookie: {_cookie_header(cookies)}"]
+    cpu_before = _server_cpu_seconds(server_pid)
     output = subprocess.run(
         [*command, base + page.path], capture_output=True, text=True, check=True
     ).stdout
+    cpu = _server_cpu_seconds(server_pid) - cpu_before
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
@@ -265,7 +303,8 @@ def _wrk(base: str, page: Page, cookies: dict[str, str], args: argparse.Namespac
     errors = int(bad.group(1)) if bad else 0
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
-    return Result(rps=rps, p50_ms=p50, p99_ms=p99, errors=errors)
+    cpu_ms = cpu * 1000 / requests if requests else float("nan")
+    return Result(rps=rps, p50_ms=p50, p99_ms=p99, errors=errors, cpu_ms=cpu_ms)
 
 
 def _free_port() -> int:
@@ -292,6 +331,11 @@ def _start_gunicorn(port: int, args: argparse.Namespace) -> subprocess.Popen[byt
             "--config",
             "gunicorn.conf.py",
             "--no-control-socket",
+            # The one change to the production configuration: no worker recycling, so
+            # a worker's start-up (a second or two of CPU) never lands in one page's
+            # numbers.
+            "--max-requests",
+            "0",
         ],
         cwd=ROOT,
         env=env,
@@ -336,7 +380,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--gunicorn-threads", type=int, default=4)
+    parser.add_argument(
+        "--only", default="", help="comma-separated paths to measure (default: every page)"
+    )
     args = parser.parse_args()
+    if args.only:
+        wanted = set(args.only.split(","))
+        PAGES[:] = [page for page in PAGES if page.path in wanted]
 
     _configure_environment()
     database_url = os.environ["DATABASE_URL"]
@@ -374,39 +424,76 @@ def main() -> None:
         order = [minimal[True], minimal[False], *PAGES]
         runs: dict[str, list[Result]] = {page.name: [] for page in order}
         ratios: dict[str, list[float]] = {page.name: [] for page in order}
+        cpu_ratios: dict[str, list[float]] = {page.name: [] for page in order}
         for _ in range(args.rounds):
-            round_results = {page.name: _wrk(base, page, cookies, args) for page in order}
+            # Each round loads every page once, in the same order: a burst of other
+            # work on the machine hits a page and its baseline alike.
+            round_results = {
+                page.name: _wrk(base, page, cookies, args, server.pid) for page in order
+            }
             for page in order:
                 result = round_results[page.name]
                 runs[page.name].append(result)
                 baseline = round_results[minimal[page.signed_in].name]
                 ratios[page.name].append(result.rps / baseline.rps)
+                cpu_ratios[page.name].append(baseline.cpu_ms / result.cpu_ms)
     finally:
         _stop(server)
+    _print_table(order, runs, ratios, cpu_ratios, queries, args)
 
-    cores = os.cpu_count()
+
+def _print_table(
+    order: list[Page],
+    runs: dict[str, list[Result]],
+    ratios: dict[str, list[float]],
+    cpu_ratios: dict[str, list[float]],
+    queries: dict[str, tuple[int, int]],
+    args: argparse.Namespace,
+) -> None:
     print()
     print(
         f"gunicorn {args.workers} workers x {args.gunicorn_threads} threads, "
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
-        f"{args.rounds} round(s), {cores} cores, PostgreSQL + Redis"
+        f"{args.rounds} round(s), {os.cpu_count()} cores, PostgreSQL + Redis; "
+        f"load average at the end: {os.getloadavg()[0]:.1f}"
     )
-    print("ratio: requests/s of the page / requests/s of the minimal view with the same cookies")
-    header = f"| {'page':<34} | {'requests/s':>18} | {'p50 ms':>16} | {'p99 ms':>18} |"
-    header += f" {'ratio':>16} | queries | writes |"
-    print(header)
-    print("|" + "|".join("-" * (len(c) + 0) for c in header.split("|")[1:-1]) + "|")
+    print(
+        "ratio: requests/s of the page / requests/s of the minimal view with the same cookies "
+        "(signed in or not), per round; cpu ratio: the same with gunicorn's CPU ms per request"
+    )
+    print("values: median (min-max) over the rounds")
+    columns = [
+        ("page", 34),
+        ("requests/s", 15),
+        ("p50 ms", 19),
+        ("p99 ms", 22),
+        ("ratio", 17),
+        ("cpu ms/req", 17),
+        ("cpu ratio", 17),
+        ("queries", 7),
+        ("writes", 6),
+    ]
+    print("| " + " | ".join(f"{name:<{width}}" for name, width in columns) + " |")
+    print("|" + "|".join("-" * (width + 2) for _, width in columns) + "|")
     for page in order:
         results = runs[page.name]
         count, writes = queries[page.name]
         errors = sum(r.errors for r in results)
-        print(
-            f"| {page.name:<34} | {_spread([r.rps for r in results]):>18} "
-            f"| {_spread([r.p50_ms for r in results], 1):>16} "
-            f"| {_spread([r.p99_ms for r in results], 1):>18} "
-            f"| {_spread(ratios[page.name], 2):>16} | {count:>7} | {writes:>6} |"
-            + (f" {errors} errors" if errors else "")
+        cells = [
+            page.name,
+            _spread([r.rps for r in results]),
+            _spread([r.p50_ms for r in results], 1),
+            _spread([r.p99_ms for r in results], 1),
+            _spread(ratios[page.name], 2),
+            _spread([r.cpu_ms for r in results], 2),
+            _spread(cpu_ratios[page.name], 2),
+            str(count),
+            str(writes),
+        ]
+        row = " | ".join(
+            f"{cell:<{width}}" for cell, (_, width) in zip(cells, columns, strict=True)
         )
+        print(f"| {row} |" + (f" {errors} failed requests" if errors else ""))
 
 
 if __name__ == "__main__":

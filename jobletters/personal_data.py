@@ -10,12 +10,17 @@ _BOOKKEEPING = "When and how often the work was tried: our own bookkeeping."
 
 
 def _export_outbox(user):
-    for row in OutboxEntry.objects.filter(person=user).order_by("created_at").iterator():
+    rows = (
+        OutboxEntry.objects.filter(person=user)
+        .order_by("created_at", "pk")
+        .values_list("kind", "state", "created_at", "finished_at")
+    )
+    for kind, state, created_at, finished_at in rows.iterator(chunk_size=2000):
         yield {
-            "kind": row.kind,
-            "state": row.state,
-            "created_at": row.created_at.isoformat(),
-            "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+            "kind": kind,
+            "state": state,
+            "created_at": created_at.isoformat(),
+            "finished_at": finished_at.isoformat() if finished_at else None,
         }
 
 

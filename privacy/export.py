@@ -147,8 +147,12 @@ def _category_json(
     plan.step(f"Exported {declaration.label.lower()}")
 
 
+# Plain values go straight through; only dates, files, models… are converted.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=registry.jsonable)
+
+
 def _dumps(record: dict[str, Any]) -> str:
-    return json.dumps(registry.jsonable(record), ensure_ascii=False, sort_keys=True)
+    return _ENCODER.encode(record)
 
 
 def _file_chunks(plan: ExportPlan, fieldfile: Any, words: str) -> Iterator[bytes]:
@@ -214,7 +218,9 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
     """The whole ZIP as a stream of bytes."""
     if gaps := registry.export_gaps():
         raise ExportIncomplete("Fields neither exported nor held: " + "; ".join(gaps))
-    archive = ZipStream(compress_type=zipfile.ZIP_DEFLATED)
+    # Stored files (PDF, DOCX) are compressed already and are stored as they are; JSON
+    # compresses well even at the fastest level.
+    archive = ZipStream(compress_type=zipfile.ZIP_STORED)
     for declaration in plan.declarations:
         entry = ArchivedFile(
             path=f"data/{declaration.slug}.json",
@@ -228,7 +234,12 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
             ),
         )
         plan.files.append(entry)
-        archive.add(_hashed(entry, _buffered(_category_json(plan, declaration, entry))), entry.path)
+        archive.add(
+            _hashed(entry, _buffered(_category_json(plan, declaration, entry))),
+            entry.path,
+            compress_type=zipfile.ZIP_DEFLATED,
+            compress_level=1,
+        )
         for row, name, fieldfile in declaration.stored_files_with_rows(plan.user):
             path = declaration.archive_path(row, name, fieldfile)
             file_entry = ArchivedFile(
@@ -243,10 +254,9 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
             archive.add(
                 _hashed(file_entry, _file_chunks(plan, fieldfile, f"Copied {path}")),
                 path,
-                compress_type=zipfile.ZIP_STORED,
             )
-    archive.add(_manifest(plan), "manifest.json")
-    archive.add(_readme(plan), "README.txt")
+    archive.add(_manifest(plan), "manifest.json", compress_type=zipfile.ZIP_DEFLATED)
+    archive.add(_readme(plan), "README.txt", compress_type=zipfile.ZIP_DEFLATED)
     yield from archive
 
 

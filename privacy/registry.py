@@ -351,7 +351,15 @@ class Declaration:
         if self.exporter is not None:
             yield from self.exporter(user)
             return
-        for row in self.rows_for(user).iterator(chunk_size=2000):
+        meta = self.model._meta
+        related = [
+            n for n in self.fields if meta.get_field(n).many_to_one or meta.get_field(n).one_to_one
+        ]
+        many = [n for n in self.fields if meta.get_field(n).many_to_many]
+        rows = self.rows_for(user).select_related(*related)
+        if many:
+            rows = rows.prefetch_related(*many)
+        for row in rows.iterator(chunk_size=2000):
             data = {name: _jsonable(getattr(row, name)) for name in self.fields}
             for name in self.file_fields:
                 fieldfile = getattr(row, name)

@@ -329,3 +329,17 @@ def test_s5_erasure_deletes_stored_files_on_s3(
     remaining = keys()
     assert mine.file.name not in remaining and mine.normalised_file.name not in remaining
     assert {theirs.file.name, theirs.normalised_file.name} <= remaining
+
+
+def test_s5_packet_links_answer_gone_after_the_erasure(seeker, staff, stripe_double, client):
+    from recruiters.models import Delivery
+    from recruiters.packets import issue_link
+
+    person_with_everything(seeker, staff=staff)
+    token = issue_link(delivery=Delivery.objects.get(seeker=seeker))
+    assert client.get(f"/p/{token}/").status_code == 200
+
+    _erase_and_send(seeker.pk)
+
+    assert client.get(f"/p/{token}/").status_code == 410
+    assert client.get(f"/p/{token}/cv/").status_code == 410

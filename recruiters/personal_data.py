@@ -136,7 +136,7 @@ def _export_deliveries(user: Any) -> Iterator[dict[str, Any]]:
         .select_related("send", "consent")
         .order_by("created_at", "pk")
     )
-    for d in rows:
+    for d in rows.iterator(chunk_size=2000):
         yield {
             "send_created_at": _when(d.send.created_at) if d.send_id else None,
             "consent": d.consent.text,

@@ -63,13 +63,12 @@ def job_letter(request: HttpRequest) -> HttpResponse:
 def job_letter_preview(request: HttpRequest) -> HttpResponse:
     profile = (
         Profile.objects.filter(user=request.user)
-        .select_related("user")
         .prefetch_related("target_occupations", "target_places")
         .first()
-    ) or services.profile_of(request.user)
+    ) or Profile(user=request.user)  # nothing saved yet
     current_cv = current_cv_of(request.user)
     return render(
         request,
         "profiles/letter_preview.html",
-        {"profile": profile, "candidate": profile.user, "current_cv": current_cv},
+        {"profile": profile, "candidate": request.user, "current_cv": current_cv},
     )

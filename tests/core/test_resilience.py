@@ -56,6 +56,35 @@ def test_sign_up_with_the_broker_down_works_and_the_email_follows_once(client, b
     assert [m.to for m in mail.outbox] == [["new@example.com"]]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_cv_upload_with_the_broker_down_is_kept_and_checked_once_it_is_back(
+    seeker_client, seeker, broker_down
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from profiles.models import CV
+
+    from ..profiles import builders
+
+    upload = SimpleUploadedFile("cv.pdf", builders.pdf_bytes("Sam Seeker"), "application/pdf")
+    response = seeker_client.post("/profile/cv/", {"file": upload})
+    assert response.status_code == 302
+    cv = CV.objects.get(owner=seeker)
+    assert cv.state == CV.State.CHECKING  # kept in quarantine, the check waits
+    entry = OutboxEntry.objects.get(kind="profiles.check_cv")
+    assert entry.enqueued_at is None
+
+    broker_down.conf.broker_url = "memory://"
+    broker_down.conf.task_always_eager = True
+    outbox._broker_down_until = 0.0
+    assert outbox.sweep() == 1
+    assert outbox.sweep() == 0
+    cv.refresh_from_db()
+    assert cv.state == CV.State.READY
+    entry.refresh_from_db()
+    assert (entry.state, entry.attempts) == ("done", 1)
+
+
 # --- SMTP down ---------------------------------------------------------------------------
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "profiles",
     "recruiters",
     "billing",
+    "communications",
 ]
 
 MIDDLEWARE = [
@@ -533,6 +534,12 @@ RECRUITERS_MATCHES_PER_PAGE = env.int("RECRUITERS_MATCHES_PER_PAGE", default=50)
 RECRUITERS_PACKET_TIME_LIMIT = env.int("RECRUITERS_PACKET_TIME_LIMIT", default=30)
 # Recruiters `manage.py demo` adds (spread over real occupations and cities).
 RECRUITERS_DEMO_COUNT = env.int("RECRUITERS_DEMO_COUNT", default=3000)
+
+# --- Emails to people (policy §8) --------------------------------------------------------
+# Announcements are queued in batches of this many people (one outbox entry each).
+ANNOUNCEMENT_BATCH_SIZE = env.int("ANNOUNCEMENT_BATCH_SIZE", default=200)
+# How often the last step looks whether every email of an announcement has left.
+ANNOUNCEMENT_FINISH_CHECK_SECONDS = env.int("ANNOUNCEMENT_FINISH_CHECK_SECONDS", default=60)
 
 # --- Benchmarks -------------------------------------------------------------------
 # bench/pages.py compares every page with a minimal view (a fixed short HTML

@@ -23,6 +23,7 @@ urlpatterns = [
     path("taxonomy/", include("taxonomy.urls")),
     path("recruiters/", include("recruiters.urls")),
     path("p/", include("recruiters.packet_urls")),
+    path("email/", include("communications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,6 +11,13 @@ never loses it nor fails the request. Each message carries a Message-ID made
 when it was queued, so in the rare case of a worker dying between the SMTP
 server's "accepted" and the mark, the resend is recognisably the same message.
 
+Every email has a category (``jobletters.lib.email_categories``): account and
+transaction emails (the default) are always sent; service announcements and
+marketing go only to people who want them, and :func:`queue_email` adds their
+unsubscribe link and ``List-Id`` / ``List-Unsubscribe`` / ``List-Unsubscribe-Post``
+headers itself. The worker asks again just before sending, so an unsubscribe or a
+deletion request stops emails already waiting.
+
 Recipients never appear in logs; only the template name and a count do.
 """
 
@@ -27,6 +34,9 @@ from django.template.loader import render_to_string
 
 from jobletters import outbox
 from jobletters.models import OutboxEntry
+
+from . import email_categories
+from .email_categories import Category
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +75,20 @@ def queue_message(
     person: Any = None,
     key: str | None = None,
 ) -> OutboxEntry:
-    """Record a prepared message in the outbox; a worker sends it after commit."""
+    """Record a prepared account or transaction email; a worker sends it after commit.
+
+    Other categories go through :func:`queue_email` (which adds their headers)."""
+    return _queue(message, kind=kind, person=person, key=key, category=Category.TRANSACTIONAL)
+
+
+def _queue(
+    message: EmailMultiAlternatives,
+    *,
+    kind: str,
+    person: Any,
+    key: str | None,
+    category: Category,
+) -> OutboxEntry:
     html = next(
         (content for content, mimetype in message.alternatives if mimetype == "text/html"), None
     )
@@ -84,6 +107,10 @@ def queue_message(
         "reply_to": list(message.reply_to),
         "headers": headers,
     }
+    if not category.is_transactional:
+        # The worker checks again that the person still wants it before sending.
+        payload["category"] = category.value
+        payload["person_id"] = person.pk
     return outbox.defer(EMAIL_KIND, payload, key=key, person=person)
 
 
@@ -96,12 +123,50 @@ def queue_email(
     reply_to: Sequence[str] | None = None,
     person: Any = None,
     key: str | None = None,
-) -> OutboxEntry:
-    """Render an email from templates now and send it from a worker, exactly once."""
+    category: Category | str = Category.TRANSACTIONAL,
+) -> OutboxEntry | None:
+    """Render an email from templates now and send it from a worker, exactly once.
+
+    Announcements and marketing (``category``) go to one person with an account
+    (``person``, at their own address) and only if they may receive them now:
+    otherwise nothing is queued and None is returned. Their unsubscribe link and
+    headers are added here; callers cannot set those headers themselves.
+    """
+    category = Category(category)
+    if {name.lower() for name in headers or {}} & email_categories.LIST_HEADERS:
+        raise ValueError("The category sets the List-* headers of an email; do not pass them.")
+    if category.is_transactional:
+        message = render_email(
+            template=template, to=to, context=context, headers=headers, reply_to=reply_to
+        )
+        return _queue(message, kind=template, person=person, key=key, category=category)
+
+    if not getattr(person, "pk", None) or list(to) != [person.email]:
+        raise ValueError(f"{category.label} go to one person with an account, at their address.")
+    if key is not None and (existing := OutboxEntry.objects.filter(key=key).first()):
+        return existing
+    if not email_categories.may_receive(person, category):
+        return None
+    unsubscribe = email_categories.unsubscribe_url(person, category)
+    ctx = {
+        **(context or {}),
+        "email_category": category.spec,
+        "unsubscribe_url": unsubscribe,
+        "preferences_url": email_categories.preferences_url(),
+    }
     message = render_email(
-        template=template, to=to, context=context, headers=headers, reply_to=reply_to
+        template=template,
+        to=to,
+        context=ctx,
+        headers={**(headers or {}), **email_categories.list_headers(category, unsubscribe)},
+        reply_to=reply_to,
     )
-    return queue_message(message, kind=template, person=person, key=key)
+    # The visible link: the HTML layout shows it (emails/base.html); the text gets it here.
+    if unsubscribe not in next((c for c, t in message.alternatives if t == "text/html"), ""):
+        raise ValueError(f"{template}.html must extend emails/base.html (the unsubscribe link).")
+    footer = render_to_string("emails/_unsubscribe.txt", {"SITE_NAME": settings.SITE_NAME, **ctx})
+    message.body = message.body.rstrip() + footer
+    return _queue(message, kind=template, person=person, key=key, category=category)
 
 
 def deliver(message: EmailMultiAlternatives, *, kind: str) -> int:
@@ -118,9 +183,16 @@ def deliver(message: EmailMultiAlternatives, *, kind: str) -> int:
     queue="default",
     max_attempts=12,
     time_limit=60,
-    keep_when_done=("kind", "message_id"),
+    keep_when_done=("kind", "message_id", "category", "outcome"),
 )
 def send_queued_email(payload: dict[str, Any]) -> None:
+    category = Category(payload.get("category", Category.TRANSACTIONAL))
+    if not category.is_transactional and not _still_wanted(payload.get("person_id"), category):
+        # Unsubscribed, frozen or gone since it was queued: never sent. The outcome
+        # stays on the finished entry (kept by keep_when_done) for the counts staff see.
+        payload["outcome"] = "skipped"
+        logger.info("email skipped kind=%s (no longer wanted)", payload.get("kind"))
+        return
     message = EmailMultiAlternatives(
         subject=payload["subject"],
         body=payload["text"],
@@ -134,6 +206,13 @@ def send_queued_email(payload: dict[str, Any]) -> None:
     if payload.get("html"):
         message.attach_alternative(payload["html"], "text/html")
     deliver(message, kind=payload["kind"])
+
+
+def _still_wanted(person_id: int | None, category: Category) -> bool:
+    from django.contrib.auth import get_user_model
+
+    person = get_user_model()._default_manager.filter(pk=person_id).first()
+    return person is not None and email_categories.may_receive(person, category)
 
 
 def _message_domain() -> str:

@@ -1,0 +1,80 @@
+"""Announcements staff send by email to everyone who wants them (§8).
+
+Who wants what lives in the consent ledger (``jobletters.lib.email_categories``);
+each email is an outbox entry keyed by (announcement, person), so nobody gets one
+twice whatever happens to the workers.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from jobletters.lib.email_categories import Category
+
+
+class Announcement(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    class BodyFormat(models.TextChoices):
+        TEXT = "text", "Plain text (blank lines make paragraphs; links are made clickable)"
+        MARKUP = "markup", "Safe markup (<p>, <strong>, <em>, lists, links; nothing else is kept)"
+
+    CATEGORIES = [(c.value, c.label) for c in (Category.ANNOUNCEMENTS, Category.MARKETING)]
+
+    category = models.CharField(
+        max_length=20,
+        choices=CATEGORIES,
+        default=Category.ANNOUNCEMENTS.value,
+        help_text="Who receives it: service announcements go to everyone who has not turned "
+        "them off; tips and offers only to people who turned them on.",
+    )
+    subject = models.CharField(max_length=150)
+    body_format = models.CharField(
+        max_length=10, choices=BodyFormat.choices, default=BodyFormat.TEXT
+    )
+    body = models.TextField(max_length=20_000)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # The last test sent to a member of staff; sending needs one after the last change.
+    test_sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    started_at = models.DateTimeField(null=True, blank=True)
+    # When the last batch was queued, and when the last email was finished.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Batches go through people in id order; the last id queued (resumes a batch).
+    cursor = models.BigIntegerField(default=0)
+    batches = models.PositiveIntegerField(default=0)
+    queued_count = models.PositiveIntegerField(default=0)
+    # Kept when finished (the outbox entries themselves are deleted after 30 days).
+    sent_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def email_category(self) -> Category:
+        return Category(self.category)
+
+    @property
+    def key_prefix(self) -> str:
+        """The outbox key of each email begins with this (one per person)."""
+        return f"announcement:{self.pk}:"

@@ -1,0 +1,249 @@
+"""Kinds of email, what each person chose to receive, and one-click unsubscribe links (§8).
+
+Three categories:
+
+* **Account and transaction emails** (``transactional``): sign-in codes, receipts,
+  export and deletion notices, answers to a support inquiry. Always sent, without
+  unsubscribe headers: the account cannot work without them.
+* **Service announcements** (``announcements``): news about Job Letters itself
+  (changes to the service, planned downtime). **On unless the person turns them
+  off**: the policy (§8) tells everyone "we may periodically email you
+  service-related announcements", so they are expected; every one carries an
+  unsubscribe link and the headers below.
+* **Marketing** (``marketing``): tips, offers and promotions. **Off unless the person
+  turns them on** (opt-in).
+
+The person's choice is their newest row in the consent ledger for the category's
+purpose (``privacy.models.Consent.Purpose``); without a row the category's default
+applies. A frozen account (deletion pending, ``privacy.freeze``), an inactive one,
+or one whose address was never confirmed receives neither.
+
+Every non-transactional email goes through ``jobletters.lib.emails.queue_email(...,
+category=...)``, which refuses people who may not receive it and adds ``List-Id``,
+``List-Unsubscribe: <https://…/email/unsubscribe/<token>/>`` and
+``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 2919, RFC 8058) plus a
+visible link. The token is signed (``django.core.signing`` with its own salt) and
+names the person and the category: it cannot be made without ``SECRET_KEY``, nor
+moved to another person or category. It also carries the moment the account was
+made, so a link outlives neither an erased account nor a reused id.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+
+
+class Category(enum.StrEnum):
+    TRANSACTIONAL = "transactional"
+    ANNOUNCEMENTS = "announcements"
+    MARKETING = "marketing"
+
+    @property
+    def spec(self) -> CategorySpec:
+        return SPECS[self]
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+    @property
+    def description(self) -> str:
+        return self.spec.description
+
+    @property
+    def is_transactional(self) -> bool:
+        return self is Category.TRANSACTIONAL
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    label: str
+    description: str
+    # The consent-ledger purpose that holds the person's choice (None: always sent).
+    purpose: str | None
+    # The choice of someone who never said anything.
+    default: bool
+
+
+SPECS: dict[Category, CategorySpec] = {
+    Category.TRANSACTIONAL: CategorySpec(
+        label="Account and transaction emails",
+        description="Confirming your address, sign-in codes and security notices, receipts, "
+        "copies of your data and deletion notices, and answers to your support inquiries. "
+        "Always sent: your account needs them.",
+        purpose=None,
+        default=True,
+    ),
+    Category.ANNOUNCEMENTS: CategorySpec(
+        label="Service announcements",
+        description="Occasional news about Job Letters itself: changes to the service, "
+        "planned maintenance and new features. On unless you turn them off.",
+        purpose="email_announcements",
+        default=True,
+    ),
+    Category.MARKETING: CategorySpec(
+        label="Tips and offers",
+        description="Marketing emails: job-hunting tips, offers and promotions. "
+        "Off unless you turn them on.",
+        purpose="email_marketing",
+        default=False,
+    ),
+}
+
+# Categories a person can turn on or off (everything but transactional emails).
+OPTIONAL: tuple[Category, ...] = (Category.ANNOUNCEMENTS, Category.MARKETING)
+
+UNSUBSCRIBE_SALT = "jobletters.email.unsubscribe"
+
+
+# --- What a person chose ------------------------------------------------------------------
+
+
+def _latest_choice(category: Category, person: Any) -> Subquery:
+    from privacy.models import Consent
+
+    return Subquery(
+        Consent.objects.filter(person=person, purpose=category.spec.purpose)
+        .order_by("-created_at", "-pk")
+        .values("granted")[:1],
+        output_field=BooleanField(),
+    )
+
+
+def _wants(category: Category, field: str) -> Q:
+    """The condition on an annotated latest choice: said yes, or said nothing and the
+    default is yes."""
+    if category.spec.default:
+        return Q(**{f"{field}__isnull": True}) | Q(**{field: True})
+    return Q(**{field: True})
+
+
+def choices_of(person: Any) -> dict[Category, bool]:
+    """The person's current choice for every optional category, in one query."""
+    from django.contrib.auth import get_user_model
+
+    names = {category: f"choice_{category.value}" for category in OPTIONAL}
+    row = (
+        get_user_model()
+        ._default_manager.filter(pk=person.pk)
+        .annotate(**{name: _latest_choice(c, OuterRef("pk")) for c, name in names.items()})
+        .values(*names.values())
+        .first()
+        or {}
+    )
+    return {
+        category: (row.get(name) if row.get(name) is not None else category.spec.default)
+        for category, name in names.items()
+    }
+
+
+def recipients_for(category: Category | str) -> QuerySet:
+    """Everyone who may receive an email of this category now (announcements' audience).
+
+    Active accounts with a confirmed address, not waiting to be deleted, whose
+    choice (or the default) says yes.
+    """
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from privacy.freeze import frozen_people
+
+    category = Category(category)
+    people = (
+        get_user_model()
+        ._default_manager.filter(is_active=True)
+        .filter(
+            Exists(
+                EmailAddress.objects.filter(
+                    user=OuterRef("pk"), verified=True, email__iexact=OuterRef("email")
+                )
+            )
+        )
+        .exclude(pk__in=frozen_people())
+    )
+    if category.is_transactional:
+        return people
+    return people.annotate(email_choice=_latest_choice(category, OuterRef("pk"))).filter(
+        _wants(category, "email_choice")
+    )
+
+
+def may_receive(person: Any, category: Category | str) -> bool:
+    """May an email of this category go to the person now? (One query.)"""
+    category = Category(category)
+    if category.is_transactional:
+        return True
+    if not getattr(person, "pk", None):
+        return False
+    return recipients_for(category).filter(pk=person.pk).exists()
+
+
+# --- Unsubscribe links ------------------------------------------------------------------
+
+
+def _joined(person: Any) -> int:
+    return int(person.date_joined.timestamp())
+
+
+def unsubscribe_token(person: Any, category: Category | str) -> str:
+    category = Category(category)
+    if category.is_transactional:
+        raise ValueError("Account and transaction emails have no unsubscribe link.")
+    # Signer, not dumps: no timestamp, so every email to the person carries the same link.
+    signer = signing.Signer(salt=UNSUBSCRIBE_SALT)
+    return signer.sign_object([person.pk, category.value, _joined(person)])
+
+
+def read_unsubscribe_token(token: str) -> tuple[Any, Category] | None:
+    """The person and category a link names, or None for a link we did not make."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not (isinstance(value, list) and len(value) == 3):
+        return None
+    pk, code, joined = value
+    if not isinstance(pk, int) or not isinstance(joined, int) or code not in OPTIONAL:
+        return None
+    person = get_user_model()._default_manager.filter(pk=pk).first()
+    if person is None or _joined(person) != joined:
+        return None
+    return person, Category(code)
+
+
+def unsubscribe_url(person: Any, category: Category | str) -> str:
+    token = unsubscribe_token(person, category)
+    return settings.SITE_URL + reverse("communications:unsubscribe", args=[token])
+
+
+def preferences_url() -> str:
+    return settings.SITE_URL + reverse("communications:preferences")
+
+
+def list_id(category: Category | str) -> str:
+    """RFC 2919: a name and a stable id per category under the site's domain."""
+    category = Category(category)
+    domain = urlsplit(settings.SITE_URL).hostname or "jobletters.example"
+    return f'"{settings.SITE_NAME}: {category.label}" <{category.value}.{domain}>'
+
+
+def list_headers(category: Category | str, unsubscribe: str) -> dict[str, str]:
+    """The headers every non-transactional email carries (RFC 2919, RFC 2369, RFC 8058)."""
+    return {
+        "List-Id": list_id(category),
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+LIST_HEADERS = frozenset({"list-id", "list-unsubscribe", "list-unsubscribe-post"})

@@ -7,46 +7,51 @@ the seeker's places. Candidates are ranked by, in this order:
 1. occupation: the same unit group (2), or only the same minor group (1);
 2. place: the same place (5: city, country, or Remote for Remote), a city
    within ``RECRUITERS_NEARBY_KM`` (4), the whole country of the seeker's city
-   or a city in the seeker's country (3), another city in the same country
-   (2), or remote roles for a seeker who wants on-site work (1);
+   or a city in a country the seeker chose as a whole (3), or remote roles for
+   a seeker who wants on-site work (1). A recruiter who places people only in
+   another city of the same country is not a match: they cannot place the
+   seeker where the seeker wants to work;
 3. secondary signals: the seeker's seniority among the levels they place (3),
    each shared language (2) and each of their specialisms found in the seeker's
    skills or CV (1).
 
-All of it is computed in SQL on :class:`~recruiters.models.Coverage` alone
-(an index range per minor group and country, or latitude band for nearby
-cities across a border; distances by the equirectangular approximation, which
-is exact enough within a hundred kilometres), grouped per recruiter, sorted
-and cut to one page. A second query fetches the page's rows with the same tier
-expressions to put the reasons into words, and a third marks recruiters who had
-a packet from this seeker in the last ``RECRUITERS_RESEND_AFTER_DAYS`` days:
-the page runs the same queries whatever the size of the directory.
+All of it is computed in one SQL statement on :class:`~recruiters.models.Coverage`
+alone (index-only ranges: the seeker's places, whole countries and Remote per
+minor group, and a latitude band per city for nearby ones, across borders too;
+distances by the equirectangular approximation, exact enough within a hundred
+kilometres), grouped per recruiter, sorted and cut to one page, then joined
+with the page's recruiters, their best-fitting occupation and place (for the
+reasons in words) and the seeker's packets to them in the last
+``RECRUITERS_RESEND_AFTER_DAYS`` days. One query, whatever the directory size.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When
-from django.db.models.expressions import CombinedExpression
-from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.db import connection
+from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django_countries import countries
 
 from profiles.models import CV, Profile
 from taxonomy.models import Occupation, Place
 from taxonomy.text import normalise
 
-from .models import Coverage, Delivery, Keyword, Recruiter, seniority_bit
+from .models import Delivery, Keyword, seniority_bit
 
 KM_PER_DEGREE = 111.195  # of latitude (and of longitude at the equator)
 
@@ -55,7 +60,6 @@ OCCUPATION_MINOR = 1
 PLACE_SAME = 5
 PLACE_NEARBY = 4
 PLACE_COUNTRY = 3
-PLACE_SAME_COUNTRY = 2
 PLACE_REMOTE = 1
 
 SENIORITY_POINTS = 3
@@ -185,126 +189,236 @@ def _ngrams(text: str, longest: int = 3) -> Iterable[str]:
             yield " ".join(tokens[start : start + size])
 
 
-# --- The SQL ---------------------------------------------------------------------------
+# --- The SQL -------------------------------------------------------------------------------
+#
+# One statement ranks and fills a page. It is written by hand, not with the ORM: it is the
+# hottest query of the product, and building the same thing from expressions cost more
+# than running it (bench/matching.py measures both). Standard SQL, run by PostgreSQL and
+# SQLite alike, with parameters for every value.
+#
+# Each candidate row gets ``fit`` = occupation tier x 10 + place tier. Per recruiter, the
+# best row is found with one MAX over ``fit * 2^40 + place_id * 2^16 + occupation_id``
+# (taxonomy ids are far below those bounds), so the page's occupation and place come out
+# of the same aggregate, joined after the LIMIT.
+
+FIT_SCALE = 10
+_BEST = 2**40
+_PLACE = 2**16
 
 
-def _distance_squared(city: Place) -> CombinedExpression:
-    """Squared distance from ``city`` in degrees of latitude (equirectangular)."""
-    squeeze = max(math.cos(math.radians(city.latitude)), 0.01)
-    north = F("latitude") - Value(city.latitude)
-    east = (F("longitude") - Value(city.longitude)) * Value(squeeze)
-    return north * north + east * east
+class _Statement:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, text: str, *params: Any) -> _Statement:
+        self.parts.append(text)
+        self.params.extend(params)
+        return self
+
+    def sql(self) -> str:
+        return " ".join(self.parts)
 
 
-def _nearby(city: Place) -> Q:
-    """Cities within RECRUITERS_NEARBY_KM of ``city``: a latitude band the index can
-    use, a longitude band, then the circle."""
+def _marks(values: Iterable[Any]) -> tuple[str, list[Any]]:
+    items = list(values)
+    return ", ".join(["%s"] * len(items)), items
+
+
+def _near(city: Place) -> tuple[str, list[Any]]:
+    """A city row within RECRUITERS_NEARBY_KM of ``city``: a latitude band the index can
+    range over, a longitude band, then the circle (equirectangular)."""
     radius = settings.RECRUITERS_NEARBY_KM / KM_PER_DEGREE
     squeeze = max(math.cos(math.radians(city.latitude)), 0.01)
-    return Q(
-        LessThanOrEqual(_distance_squared(city), Value(radius * radius)),
-        place_kind=Place.Kind.CITY,
-        latitude__range=(city.latitude - radius, city.latitude + radius),
-        longitude__range=(city.longitude - radius / squeeze, city.longitude + radius / squeeze),
+    lat, lon = city.latitude, city.longitude
+    sql = (
+        "place_kind = 'city' AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s "
+        "AND (latitude - %s) * (latitude - %s) "
+        "+ (longitude - %s) * %s * (longitude - %s) * %s <= %s"
     )
+    params = [
+        lat - radius, lat + radius, lon - radius / squeeze, lon + radius / squeeze,
+        lat, lat, lon, squeeze, lon, squeeze, radius * radius,
+    ]  # fmt: skip
+    return sql, params
 
 
-def _candidates(targets: Targets) -> Q:
-    """Rows that fit one of the seeker's occupations and one of their places."""
-    countries_or_remote = [*targets.city_countries, *targets.target_countries, ""]
-    fits_place = Q(country__in=sorted(set(countries_or_remote)))
+def _fit(targets: Targets) -> tuple[str, list[Any]]:
+    occupations, occupation_ids = _marks(o.pk for o in targets.occupations)
+    places, place_ids = _marks(p.pk for p in targets.places)
+    sql = [f"(CASE WHEN occupation_id IN ({occupations}) THEN {OCCUPATION_UNIT * FIT_SCALE}"]
+    sql.append(f"ELSE {OCCUPATION_MINOR * FIT_SCALE} END) + (CASE")
+    params: list[Any] = [*occupation_ids]
+    sql.append(f"WHEN place_id IN ({places}) THEN {PLACE_SAME}")
+    params += place_ids
     for city in targets.cities:
-        fits_place |= _nearby(city)
-    return Q(minor_group__in=targets.minor_groups) & fits_place
-
-
-def _occupation_tier(targets: Targets) -> Case:
-    return Case(
-        When(occupation_id__in=[o.pk for o in targets.occupations], then=Value(OCCUPATION_UNIT)),
-        default=Value(OCCUPATION_MINOR),
-        output_field=IntegerField(),
-    )
-
-
-def _place_tier(targets: Targets) -> Case:
-    whens = [When(place_id__in=[p.pk for p in targets.places], then=Value(PLACE_SAME))]
-    whens += [When(_nearby(city), then=Value(PLACE_NEARBY)) for city in targets.cities]
+        near, near_params = _near(city)
+        sql.append(f"WHEN {near} THEN {PLACE_NEARBY}")
+        params += near_params
     if targets.city_countries:
-        whens.append(
-            When(
-                place_kind=Place.Kind.COUNTRY,
-                country__in=targets.city_countries,
-                then=Value(PLACE_COUNTRY),
-            )
-        )
+        marks, codes = _marks(targets.city_countries)
+        sql.append(f"WHEN place_kind = 'country' AND country IN ({marks}) THEN {PLACE_COUNTRY}")
+        params += codes
     if targets.target_countries:
-        whens.append(
-            When(
-                place_kind=Place.Kind.CITY,
-                country__in=targets.target_countries,
-                then=Value(PLACE_COUNTRY),
-            )
-        )
+        marks, codes = _marks(targets.target_countries)
+        sql.append(f"WHEN place_kind = 'city' AND country IN ({marks}) THEN {PLACE_COUNTRY}")
+        params += codes
+    sql.append(f"WHEN place_kind = 'remote' THEN {PLACE_REMOTE} ELSE 0 END)")
+    return " ".join(sql), params
+
+
+_ROW = (
+    "recruiter_id, occupation_id, place_id, place_kind, country, latitude, longitude, "
+    "seniority_mask, languages_key, keywords_key"
+)
+
+
+def _candidates(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
+    """Rows that fit one of the seeker's occupations (same minor group) and one of their
+    places: the place itself, a whole country their city is in, a city in a country they
+    chose, Remote, or a city near one of theirs (across borders too). Each part is one
+    range of a covering index; a row found twice only counts once (MAX)."""
+    groups, group_params = _marks(targets.minor_groups)
+    places, place_ids = _marks(p.pk for p in targets.places)
+    only: tuple[str, list[Any]] = ("", [])
+    if recruiter_ids is not None:
+        marks, ids = _marks(recruiter_ids or [0])
+        only = (f"AND recruiter_id IN ({marks})", ids)
+    parts: list[tuple[str, list[Any]]] = [
+        (f"place_id IN ({places})", place_ids),
+        ("place_kind = 'remote'", []),
+    ]
     if targets.city_countries:
-        whens.append(
-            When(
-                place_kind=Place.Kind.CITY,
-                country__in=targets.city_countries,
-                then=Value(PLACE_SAME_COUNTRY),
-            )
-        )
-    whens.append(When(place_kind=Place.Kind.REMOTE, then=Value(PLACE_REMOTE)))
-    return Case(*whens, default=Value(0), output_field=IntegerField())
+        marks, codes = _marks(targets.city_countries)
+        parts.append((f"place_kind = 'country' AND country IN ({marks})", codes))
+    if targets.target_countries:
+        marks, codes = _marks(targets.target_countries)
+        parts.append((f"place_kind = 'city' AND country IN ({marks})", codes))
+    for city in targets.cities:
+        parts.append(_near(city))
+    statement = _Statement()
+    for number, (where, params) in enumerate(parts):
+        statement.add("UNION ALL" if number else "")
+        statement.add(f"SELECT {_ROW} FROM recruiters_coverage")  # noqa: S608
+        statement.add(f"WHERE minor_group IN ({groups}) AND {where}", *group_params, *params)
+        statement.add(only[0], *only[1])
+    return statement
 
 
-def _secondary(targets: Targets) -> Any:
-    """Points for seniority, shared languages and specialisms (the same on all of a
-    recruiter's rows)."""
-    total: Any = Value(0)
+def _scored(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
+    """The candidate rows with their fit and points, each computed once per row."""
+    fit, fit_params = _fit(targets)
+    points, point_params = _points(targets)
+    rows = _candidates(targets, recruiter_ids)
+    statement = _Statement()
+    statement.add(
+        f"SELECT recruiter_id, {fit} AS fit, {points} AS points, occupation_id, place_id",
+        *fit_params,
+        *point_params,
+    )
+    return statement.add("FROM (").add(rows.sql(), *rows.params).add(") AS candidate")
+
+
+def _points(targets: Targets) -> tuple[str, list[Any]]:
+    """Secondary points of a row (the same on all of a recruiter's rows)."""
+    sql, params = ["0"], []
     bit = seniority_bit(targets.seniority)
     if bit:
-        total = total + Case(
-            When(GreaterThan(F("seniority_mask").bitand(bit), 0), then=Value(SENIORITY_POINTS)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+        sql.append(f"+ CASE WHEN (seniority_mask & %s) > 0 THEN {SENIORITY_POINTS} ELSE 0 END")
+        params.append(bit)
     for language in targets.languages:
-        total = total + Case(
-            When(languages_key__contains=f"|{language}|", then=Value(LANGUAGE_POINTS)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+        sql.append(f"+ CASE WHEN languages_key LIKE %s THEN {LANGUAGE_POINTS} ELSE 0 END")
+        params.append(f"%|{_like(language)}|%")
     for keyword in targets.keywords:
-        total = total + Case(
-            When(keywords_key__contains=f"|{keyword}|", then=Value(KEYWORD_POINTS)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    return total
+        sql.append(f"+ CASE WHEN keywords_key LIKE %s THEN {KEYWORD_POINTS} ELSE 0 END")
+        params.append(f"%|{_like(keyword)}|%")
+    return " ".join(sql), params
 
 
-def ranking_queryset(targets: Targets, *, recruiter_ids: Iterable[int] | None = None) -> QuerySet:
-    """Recruiter ids with their tiers and points, best first (not yet cut to a page)."""
-    rows = Coverage.objects.filter(_candidates(targets))
-    if recruiter_ids is not None:
-        rows = rows.filter(recruiter_id__in=list(recruiter_ids))
-    return (
-        rows.values("recruiter_id")
-        .annotate(
-            occupation=Max(_occupation_tier(targets)),
-            place=Max(_place_tier(targets)),
-            points=Max(_secondary(targets)),
-        )
-        .order_by("-occupation", "-place", "-points", "recruiter_id")
+def _like(term: str) -> str:
+    # Normalised terms hold only letters, digits and spaces; nothing to escape.
+    return term.replace("%", "").replace("_", "")
+
+
+def ranking_statement(
+    targets: Targets,
+    *,
+    seeker_id: int,
+    limit: int,
+    offset: int = 0,
+    recruiter_ids: list[int] | None = None,
+) -> tuple[str, list[Any]]:
+    """The page's statement: ranked recruiters with their best-fitting occupation and
+    place, and when this seeker last sent them a packet that still counts."""
+    rows = _scored(targets, recruiter_ids)
+    since = timezone.now() - timedelta(days=settings.RECRUITERS_RESEND_AFTER_DAYS)
+    in_flight, in_flight_params = _marks(Delivery.IN_FLIGHT)
+    statement = _Statement()
+    statement.add(
+        "SELECT ranked.recruiter_id, ranked.fit, ranked.points, "  # noqa: S608
+        "r.name, r.agency, r.website, r.seniority_levels, r.languages, r.keywords, "
+        "o.id, o.code, o.title, p.id, p.name, p.kind, p.country, p.latitude, p.longitude, "
+        "p.admin1, "
+        "(SELECT MAX(d.created_at) FROM recruiters_delivery d WHERE d.seeker_id = %s "
+        f"AND d.recruiter_id = ranked.recruiter_id AND (d.state IN ({in_flight}) "
+        "OR d.sent_at >= %s)) AS last_sent",
+        seeker_id,
+        *in_flight_params,
+        since,
     )
+    statement.add(
+        f"FROM (SELECT recruiter_id, MAX(fit) AS fit, MAX(points) AS points, "
+        f"MAX(fit * {_BEST} + place_id * {_PLACE} + occupation_id) AS best"
+    )
+    statement.add("FROM (").add(rows.sql(), *rows.params).add(") AS scored")
+    statement.add("GROUP BY recruiter_id ORDER BY fit DESC, points DESC, recruiter_id")
+    statement.add("LIMIT %s OFFSET %s) AS ranked", limit, offset)
+    statement.add("JOIN recruiters_recruiter r ON r.id = ranked.recruiter_id")
+    statement.add(f"JOIN taxonomy_occupation o ON o.id = ranked.best %% {_PLACE}")
+    statement.add(f"JOIN taxonomy_place p ON p.id = (ranked.best %% {_BEST}) / {_PLACE}")
+    statement.add("WHERE r.active AND r.opted_out_at IS NULL AND r.frozen_at IS NULL")
+    statement.add("ORDER BY ranked.fit DESC, ranked.points DESC, ranked.recruiter_id")
+    return statement.sql(), statement.params
 
 
 # --- Matches -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RecruiterCard:
+    """A matched recruiter as pages show them (not a model: ranking builds fifty a page)."""
+
+    pk: int
+    name: str
+    agency: str = ""
+    website: str = ""
+    seniority_levels: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.agency}" if self.agency else self.name
+
+
+@dataclass(frozen=True)
+class _Fitting:
+    """The recruiter's occupation and place that fit the seeker best."""
+
+    occupation_id: int
+    code: str
+    title: str
+    place_id: int
+    name: str
+    kind: str
+    country: str
+    latitude: float | None
+    longitude: float | None
+
+
 @dataclass
 class Match:
-    recruiter: Recruiter
+    recruiter: RecruiterCard
     occupation_tier: int
     place_tier: int
     points: int
@@ -340,60 +454,60 @@ def rank_matches(
     offset: int = 0,
     recruiter_ids: Iterable[int] | None = None,
 ) -> MatchPage:
-    """One page of ranked matches, with reasons and who had a packet recently (3 queries)."""
+    """One page of ranked matches with reasons and recent packets: one query."""
     limit = limit or settings.RECRUITERS_MATCHES_PER_PAGE
     if not targets:
         return MatchPage(matches=[], has_more=False, offset=offset, targets=targets)
-    ranked = list(
-        ranking_queryset(targets, recruiter_ids=recruiter_ids)[offset : offset + limit + 1]
+    ids = list(recruiter_ids) if recruiter_ids is not None else None
+    sql, params = ranking_statement(
+        targets, seeker_id=seeker.pk, limit=limit + 1, offset=offset, recruiter_ids=ids
     )
-    has_more = len(ranked) > limit
-    ranked = ranked[:limit]
-    ids = [row["recruiter_id"] for row in ranked]
-    if not ids:
-        return MatchPage(matches=[], has_more=False, offset=offset, targets=targets)
-    best = _best_rows(targets, ids)
-    recent = last_sent_to(seeker=seeker, recruiter_ids=ids)
-    matches = []
-    for row in ranked:
-        coverage = best.get(row["recruiter_id"])
-        if coverage is None:  # left the directory between the two queries
-            continue
-        match = Match(
-            recruiter=coverage.recruiter,
-            occupation_tier=row["occupation"],
-            place_tier=row["place"],
-            points=row["points"],
-            last_sent_at=recent.get(row["recruiter_id"]),
-        )
-        _explain(match, coverage, targets)
-        matches.append(match)
-    return MatchPage(matches=matches, has_more=has_more, offset=offset, targets=targets)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    matches = [_match(row, targets) for row in rows[:limit]]
+    return MatchPage(matches=matches, has_more=len(rows) > limit, offset=offset, targets=targets)
 
 
-def _best_rows(targets: Targets, ids: list[int]) -> dict[int, Coverage]:
-    """Per recruiter, the coverage row that fits best (recruiter, occupation, place joined)."""
-    rows = (
-        Coverage.objects.filter(_candidates(targets), recruiter_id__in=ids)
-        .filter(
-            recruiter__active=True,
-            recruiter__opted_out_at__isnull=True,
-            recruiter__frozen_at__isnull=True,
-        )
-        .annotate(occupation_tier=_occupation_tier(targets), place_tier=_place_tier(targets))
-        .select_related("recruiter", "occupation", "place")
+def _json_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = json.loads(value)
+    return tuple(value or ())
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(str(value))  # SQLite hands back text
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed
+
+
+def _match(row: Sequence[Any], targets: Targets) -> Match:
+    (recruiter_id, fit, points, name, agency, website, levels, languages, keywords,
+     occupation_id, code, title, place_id, place_name, kind, country, latitude, longitude,
+     _admin1, last_sent) = row  # fmt: skip
+    match = Match(
+        recruiter=RecruiterCard(
+            pk=recruiter_id,
+            name=name,
+            agency=agency,
+            website=website,
+            seniority_levels=_json_list(levels),
+            languages=_json_list(languages),
+            keywords=_json_list(keywords),
+        ),
+        occupation_tier=fit // FIT_SCALE,
+        place_tier=fit % FIT_SCALE,
+        points=points,
+        last_sent_at=_when(last_sent),
     )
-    best: dict[int, Coverage] = {}
-    for row in rows:
-        current = best.get(row.recruiter_id)
-        if current is None or _fit(row, targets) > _fit(current, targets):
-            best[row.recruiter_id] = row
-    return best
-
-
-def _fit(row: Any, targets: Targets) -> tuple[int, int, float, int]:
-    nearest = min((_km(row.place, city) for city in targets.cities), default=0.0)
-    return (row.occupation_tier, row.place_tier, -nearest, -row.place_id)
+    fitting = _Fitting(
+        occupation_id, code, title, place_id, place_name, kind, country or "", latitude, longitude
+    )
+    _explain(match, fitting, targets)
+    return match
 
 
 def last_sent_to(*, seeker: Any, recruiter_ids: Iterable[int]) -> dict[int, datetime]:
@@ -418,8 +532,13 @@ def counts_against_resending(since: datetime) -> Q:
 # --- Reasons in words ----------------------------------------------------------------------
 
 
-def country_name(code: str) -> str:
+@lru_cache(maxsize=512)
+def _country_name(code: str, language: str) -> str:
     return str(countries.name(code)) or code
+
+
+def country_name(code: str) -> str:
+    return _country_name(code, get_language() or "")
 
 
 _WITH_THE = {"Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands", "Philippines", "Seychelles"}
@@ -432,7 +551,7 @@ def with_article(name: str) -> str:
     return name
 
 
-def _km(a: Place, b: Place) -> float:
+def _km(a: Any, b: Any) -> float:
     if None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return math.inf
     lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
@@ -443,63 +562,64 @@ def _km(a: Place, b: Place) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _explain(match: Match, row: Any, targets: Targets) -> None:
-    occupation: Occupation = row.occupation
-    place: Place = row.place
-    same_unit = [o for o in targets.occupations if o.pk == occupation.pk]
-    related = [o for o in targets.occupations if o.code[:3] == occupation.code[:3]]
+def _explain(match: Match, fitting: _Fitting, targets: Targets) -> None:
+    same_unit = [o for o in targets.occupations if o.pk == fitting.occupation_id]
+    related = [o for o in targets.occupations if o.code[:3] == fitting.code[:3]]
     seeker_occupation = (same_unit or related or list(targets.occupations))[0]
     match.role = seeker_occupation.title
     if match.occupation_tier == OCCUPATION_UNIT:
-        what = f"places {occupation.title}"
+        what = f"places {fitting.title}"
     else:
-        what = f"places {occupation.title} (related to {seeker_occupation.title})"
+        what = f"places {fitting.title} (related to {seeker_occupation.title})"
 
-    tier = row.place_tier
-    country = with_article(country_name(place.country.code)) if place.country else ""
+    tier, name, code = match.place_tier, fitting.name, fitting.country
+    country = with_article(country_name(code)) if code else ""
     if tier == PLACE_SAME:
-        match.place = place.name
-        if place.kind == Place.Kind.REMOTE:
+        match.place = name
+        if fitting.kind == Place.Kind.REMOTE:
             where = "in remote roles"
-        elif place.kind == Place.Kind.COUNTRY:
-            where = f"across {with_article(place.name)}"
+        elif fitting.kind == Place.Kind.COUNTRY:
+            where = f"across {with_article(name)}"
         else:
-            where = f"in {place.name}"
+            where = f"in {name}"
     elif tier == PLACE_NEARBY:
-        city = min(targets.cities, key=lambda c: _km(place, c))
+        city = min(targets.cities, key=lambda c: _km(fitting, c))
         match.place = city.name
-        where = f"in {place.name}, {round(_km(place, city))} km from {city.name}"
-    elif tier == PLACE_COUNTRY and place.kind == Place.Kind.COUNTRY:
-        city = next((c for c in targets.places if str(c.country) == place.country.code), None)
+        where = f"in {name}, {round(_km(fitting, city))} km from {city.name}"
+    elif tier == PLACE_COUNTRY and fitting.kind == Place.Kind.COUNTRY:
+        city = next((c for c in targets.places if str(c.country) == code), None)
         match.place = city.name if city else country
         where = f"across {country}"
     elif tier == PLACE_COUNTRY:
         match.place = country
-        where = f"in {place.name}, {country}"
-    elif tier == PLACE_SAME_COUNTRY:
-        city = next((c for c in targets.cities if str(c.country) == place.country.code), None)
-        match.place = city.name if city else country
-        where = f"in {place.name}, elsewhere in {country}"
+        where = f"in {name}, {country}"
     else:
         match.place = "Remote"
         where = "in remote roles"
-    match.summary = f"{what} {where}"[0].upper() + f"{what} {where}"[1:]
+    sentence = f"{what} {where}"
+    match.summary = sentence[0].upper() + sentence[1:]
     match.details = _secondary_words(match.recruiter, targets)
 
 
-def _secondary_words(recruiter: Recruiter, targets: Targets) -> list[str]:
+_norm = lru_cache(maxsize=8192)(normalise)
+_LEVEL_LABELS = dict(Profile.Seniority.choices)
+
+
+def _secondary_words(recruiter: RecruiterCard, targets: Targets) -> list[str]:
     words = []
     if targets.seniority and targets.seniority in recruiter.seniority_levels:
-        label = dict(Profile.Seniority.choices).get(targets.seniority, targets.seniority)
+        label = _LEVEL_LABELS.get(targets.seniority, targets.seniority)
         words.append(f"Works with {label.lower()} candidates")
-    spoken = {normalise(language): language for language in recruiter.languages}
-    shared = [spoken[t] for t in targets.languages if t in spoken]
-    if shared:
-        words.append("Works in " + _and(shared))
-    specialisms = {normalise(k): k for k in recruiter.keywords}
-    common = [specialisms[t] for t in targets.keywords if t in specialisms]
-    if common:
-        words.append("Specialises in " + _and(common) + ", as in your CV or skills")
+    if targets.languages:
+        spoken = {_norm(language): language for language in recruiter.languages}
+        shared = [spoken[t] for t in targets.languages if t in spoken]
+        if shared:
+            words.append("Works in " + _and(shared))
+    if targets.keywords:
+        specialisms = {_norm(k): k for k in recruiter.keywords}
+        common = [specialisms[t] for t in targets.keywords if t in specialisms]
+        if common:
+            words.append("Specialises in " + _and(common) + ", as in your CV or skills")
     return words
 
 
@@ -510,8 +630,18 @@ def _and(items: list[str]) -> str:
 # --- Counting, for anyone ------------------------------------------------------------------
 
 
+def count_candidates(targets: Targets) -> int:
+    """How many reachable recruiters match these targets."""
+    if not targets:
+        return 0
+    rows = _candidates(targets, None)
+    with connection.cursor() as cursor:
+        sql = f"SELECT COUNT(DISTINCT recruiter_id) FROM ({rows.sql()}) AS c"  # noqa: S608
+        cursor.execute(sql, rows.params)
+        return cursor.fetchone()[0]
+
+
 def count_covering(*, occupation: Occupation, place: Place) -> int:
     """How many reachable recruiters match one role and place (the landing page's count:
     a number, never names)."""
-    targets = Targets(occupations=(occupation,), places=(place,))
-    return Coverage.objects.filter(_candidates(targets)).values("recruiter_id").distinct().count()
+    return count_candidates(Targets(occupations=(occupation,), places=(place,)))

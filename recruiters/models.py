@@ -127,6 +127,17 @@ class Keyword(models.Model):
         return self.term
 
 
+# The columns of a coverage row that ranking reads, in the order the indexes keep them.
+_SIGNALS = [
+    "longitude",
+    "recruiter",
+    "occupation",
+    "seniority_mask",
+    "languages_key",
+    "keywords_key",
+]
+
+
 class Coverage(models.Model):
     """The matching index: one row per reachable recruiter x occupation x place.
 
@@ -155,11 +166,24 @@ class Coverage(models.Model):
 
     class Meta:
         verbose_name_plural = "coverage"
+        # Ranking reads this table through these indexes alone (index-only scans): every
+        # column it needs is in them, after the ones it ranges over (recruiters.matching).
         indexes = [
-            # Candidates: same minor group and (same country, or Remote as country "").
-            models.Index(fields=["minor_group", "country"], name="coverage_group_country"),
-            # Candidates near a city across a border: same minor group, a latitude band.
-            models.Index(fields=["minor_group", "latitude"], name="coverage_group_latitude"),
+            # Same minor group and one of the seeker's places.
+            models.Index(
+                fields=["minor_group", "place", "place_kind", "country", "latitude", *_SIGNALS],
+                name="coverage_by_place",
+            ),
+            # Same minor group and a whole country, a country's cities, or Remote.
+            models.Index(
+                fields=["minor_group", "place_kind", "country", "place", "latitude", *_SIGNALS],
+                name="coverage_by_kind",
+            ),
+            # Same minor group, near one of the seeker's cities (a latitude band).
+            models.Index(
+                fields=["minor_group", "latitude", "place", "place_kind", "country", *_SIGNALS],
+                name="coverage_by_latitude",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -270,7 +270,7 @@ def _record_send(*, seeker: Any, plan: SendPlan) -> Send:
         delivery = Delivery.objects.create(
             send=send,
             seeker=seeker,
-            recruiter=match.recruiter,
+            recruiter_id=match.recruiter.pk,
             consent=consent,
             recipient_name=match.recruiter.label[:410],
             reason=match.summary[:300],

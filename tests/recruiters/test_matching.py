@@ -41,11 +41,12 @@ def test_same_unit_group_and_city_rank_first_then_weaker_fits(lawyer_in_london):
     b.recruiter(name="Lawyers in Paris", occupations=[lawyers], places=[b.city("Paris")])
     b.recruiter(name="Nurses in London", occupations=[b.occupation("2221")], places=[london])
 
+    # Recruiters who place lawyers only in Manchester or Paris cannot place this seeker in
+    # London; nurses are another field.
     assert _names(lawyer_in_london) == [
         "Lawyers in London",
         "Lawyers in Croydon",
         "Lawyers across the UK",
-        "Lawyers in Manchester",
         "Remote lawyers",
         "Judges in London",
     ]
@@ -56,7 +57,7 @@ def test_reasons_are_in_words(lawyer_in_london):
     b.recruiter(name="A", occupations=[lawyers], places=[b.city("London")])
     b.recruiter(name="B", occupations=[lawyers], places=[b.city("Croydon")])
     b.recruiter(name="C", occupations=[judges], places=[b.country("GB")])
-    b.recruiter(name="D", occupations=[lawyers], places=[b.city("Manchester")])
+    b.recruiter(name="D", occupations=[lawyers], places=[b.city("Manchester"), b.country("GB")])
     b.recruiter(name="E", occupations=[lawyers], places=[b.remote()])
 
     summaries = {m.recruiter.name: (m.summary, m.role, m.place) for m in _ranked(lawyer_in_london)}
@@ -65,7 +66,7 @@ def test_reasons_are_in_words(lawyer_in_london):
     assert summary.startswith("Places Lawyers in Croydon, ") and "km from London" in summary
     assert place == "London"
     assert summaries["C"][0] == "Places Judges (related to Lawyers) across the United Kingdom"
-    assert summaries["D"][0] == "Places Lawyers in Manchester, elsewhere in the United Kingdom"
+    assert summaries["D"][0] == "Places Lawyers across the United Kingdom"
     assert summaries["E"][0] == "Places Lawyers in remote roles"
 
 

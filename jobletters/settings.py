@@ -469,7 +469,7 @@ PRIVACY_DELETION_DEADLINE_DAYS = env.int("PRIVACY_DELETION_DEADLINE_DAYS", defau
 PRIVACY_DELETION_WARNING_DAYS = env.int("PRIVACY_DELETION_WARNING_DAYS", default=5)
 # Called as f(user, frozen: bool) when an account is frozen (deletion requested) and
 # thawed (cancelled): apps add theirs (revoke packet links, stop matching).
-PRIVACY_FREEZE_HOOKS: list[str] = []
+PRIVACY_FREEZE_HOOKS: list[str] = ["recruiters.delivery.on_account_frozen"]
 # Export (§7): one copy per person per this many hours, downloadable for this many days.
 PRIVACY_EXPORT_INTERVAL_HOURS = env.int("PRIVACY_EXPORT_INTERVAL_HOURS", default=24)
 PRIVACY_EXPORT_EXPIRY_DAYS = env.int("PRIVACY_EXPORT_EXPIRY_DAYS", default=7)

@@ -378,9 +378,24 @@ def gave_up(*, delivery_id: int, error: str) -> None:
 
 def fail_waiting_deliveries(*, recruiter_id: int, reason: str) -> int:
     """Cancel packets still waiting for a recruiter who can no longer receive them."""
-    ids = list(
-        Delivery.objects.filter(recruiter_id=recruiter_id, state__in=Delivery.WAITING).values_list(
-            "pk", flat=True
-        )
+    waiting = Delivery.objects.filter(recruiter_id=recruiter_id, state__in=Delivery.WAITING)
+    return sum(
+        fail_delivery(delivery_id=pk, reason=reason) for pk in waiting.values_list("pk", flat=True)
     )
-    return sum(fail_delivery(delivery_id=pk, reason=reason) for pk in ids)
+
+
+def on_account_frozen(user: Any, frozen: bool) -> None:
+    """``PRIVACY_FREEZE_HOOKS``: a seeker asked to delete their account.
+
+    Their packets still waiting never leave (their sends come back); their packet
+    pages answer "gone" while the account is frozen (``packets.open_link`` asks) and
+    come back if they cancel the deletion.
+    """
+    if not frozen:
+        return
+    waiting = Delivery.objects.filter(seeker_id=user.pk, state__in=Delivery.WAITING)
+    for pk in waiting.values_list("pk", flat=True):
+        fail_delivery(
+            delivery_id=pk,
+            reason="Not sent: you asked us to delete your account; your send was returned.",
+        )

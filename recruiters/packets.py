@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
 
+from privacy.freeze import is_frozen
 from profiles.cvs import CVCopy, CVNotReady, copy_for_recruiters, current_cv_of
 from profiles.letters import render_letter
 from profiles.models import CV, ContactDetails, Profile
@@ -234,7 +235,7 @@ def open_link(token: str) -> OpenedLink | None:
         return OpenedLink(delivery, "The candidate has withdrawn this packet.")
     if delivery.state == Delivery.State.FAILED:
         return OpenedLink(delivery, "This packet was never delivered.")
-    if not delivery.seeker.is_active:
+    if not delivery.seeker.is_active or is_frozen(delivery.seeker):
         return OpenedLink(delivery, "The candidate's account is closed, so their packet is gone.")
     if link.expires_at <= timezone.now():
         return OpenedLink(

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "recruiters",
     "billing",
     "communications",
+    "support",
 ]
 
 MIDDLEWARE = [
@@ -535,11 +536,23 @@ RECRUITERS_PACKET_TIME_LIMIT = env.int("RECRUITERS_PACKET_TIME_LIMIT", default=3
 # Recruiters `manage.py demo` adds (spread over real occupations and cities).
 RECRUITERS_DEMO_COUNT = env.int("RECRUITERS_DEMO_COUNT", default=3000)
 
-# --- Emails to people (policy §8) --------------------------------------------------------
+# --- Emails to people (policy §8) and support inquiries (§2.4) ------------------------
 # Announcements are queued in batches of this many people (one outbox entry each).
 ANNOUNCEMENT_BATCH_SIZE = env.int("ANNOUNCEMENT_BATCH_SIZE", default=200)
 # How often the last step looks whether every email of an announcement has left.
 ANNOUNCEMENT_FINISH_CHECK_SECONDS = env.int("ANNOUNCEMENT_FINISH_CHECK_SECONDS", default=60)
+# The contact form (support.spam): rate limits on the cache (allauth's syntax: per client
+# address, per email address (key) or per person), and the signed form token's limits.
+SUPPORT_RATE_LIMITS = {
+    "inquiry": env("RATE_LIMIT_SUPPORT", default="10/h/ip,5/h/key"),
+    "reply": env("RATE_LIMIT_SUPPORT_REPLY", default="30/h/user"),
+}
+SUPPORT_FORM_MIN_SECONDS = env.float("SUPPORT_FORM_MIN_SECONDS", default=3)
+SUPPORT_FORM_MAX_AGE_SECONDS = env.int("SUPPORT_FORM_MAX_AGE_SECONDS", default=24 * 60 * 60)
+# Closed inquiries are deleted this long after closing; answered ones close by themselves
+# after this many days without a new message (the retention job).
+SUPPORT_RETENTION_DAYS = env.int("SUPPORT_RETENTION_DAYS", default=365)
+SUPPORT_CLOSE_ANSWERED_AFTER_DAYS = env.int("SUPPORT_CLOSE_ANSWERED_AFTER_DAYS", default=30)
 
 # --- Benchmarks -------------------------------------------------------------------
 # bench/pages.py compares every page with a minimal view (a fixed short HTML

@@ -24,6 +24,7 @@ urlpatterns = [
     path("recruiters/", include("recruiters.urls")),
     path("p/", include("recruiters.packet_urls")),
     path("email/", include("communications.urls")),
+    path("support/", include("support.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -132,6 +132,7 @@ def person_with_everything(user, *, staff, other=None) -> dict:
         cancelled_at=timezone.now(),
     )  # fmt: skip
     _recruiter_rows(user, consent, disclosure)
+    _support_rows(user, staff)
     LegalHold.objects.create(
         person=user, reason="Old matter", placed_by=staff, released_at=timezone.now(),
         released_by=staff, release_reason="Closed",
@@ -189,3 +190,17 @@ def _recruiter_rows(user, consent, disclosure) -> None:
         token_hash=token_hash, delivery=delivery, expires_at=timezone.now() + timedelta(days=30)
     )
     PacketAccess.objects.create(delivery=delivery, kind="view")
+
+
+def _support_rows(user, staff) -> None:
+    """A support inquiry with the person's message and a staff answer, and one written
+    as a visitor from their address before it was linked to the account."""
+    from support.models import Inquiry, InquiryMessage
+
+    inquiry = Inquiry.objects.create(
+        person=user, email=user.email, name=user.name, subject="Where is my CV?", signed_in=True
+    )
+    InquiryMessage.objects.create(inquiry=inquiry, body=f"Hello, this is {user.name}.")
+    InquiryMessage.objects.create(inquiry=inquiry, from_staff=True, staff=staff, body="Here.")
+    visitor = Inquiry.objects.create(email=user.email, subject="Before I signed up")
+    InquiryMessage.objects.create(inquiry=visitor, body="A question from the contact form.")

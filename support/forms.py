@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from . import spam
+from .models import Inquiry, InquiryMessage
+
+_TOO_FAST = "That was very quick. Please check your message, then send it again."
+_EXPIRED = "This form was open for too long, or was changed. Please send your message again."
+
+
+class InquiryForm(forms.ModelForm):
+    """The contact form. Visitors give an email address to answer; people signed in don't."""
+
+    body = forms.CharField(
+        label="Your message",
+        max_length=InquiryMessage._meta.get_field("body").max_length,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    # The honeypot: hidden from people by CSS (support.css), filled by bots.
+    leave_empty = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Inquiry
+        fields = ("name", "email", "subject")
+        labels = {"name": "Your name (optional)", "email": "Your email address"}
+        help_texts = {"email": "We answer to this address."}
+
+    def __init__(self, *args: Any, visitor: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not visitor:
+            del self.fields["name"]
+            del self.fields["email"]
+        else:
+            self.fields["email"].required = True
+        self.fields["subject"].label = "Subject"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # The signed token the page carried (support/contact.html: a fresh one each time
+        # the form is shown, with or without errors).
+        try:
+            spam.check_form_token(self.data.get(spam.TOKEN_FIELD, ""))
+        except spam.TooFast:
+            raise forms.ValidationError(_TOO_FAST, code="too_fast") from None
+        except spam.Expired:
+            raise forms.ValidationError(_EXPIRED, code="expired") from None
+        return cleaned
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get(spam.HONEYPOT_FIELD))
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        max_length=InquiryMessage._meta.get_field("body").max_length,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

@@ -1,0 +1,71 @@
+"""Spam protection for the contact form, needing no third party.
+
+Three layers, each cheap for people and costly for bots:
+
+* a **honeypot** field people never see (hidden by CSS, skipped by keyboards and
+  screen readers) that form-filling bots fill: such a post is answered like any
+  other and dropped;
+* a **signed form token** holding when the form was shown: a post sooner than
+  ``SUPPORT_FORM_MIN_SECONDS`` after it (faster than anyone types) or with a
+  token older than ``SUPPORT_FORM_MAX_AGE_SECONDS``, changed or missing, is
+  refused with a message and a fresh form;
+* **rate limits** on the shared cache (``SUPPORT_RATE_LIMITS``): per client
+  address and per email address for new inquiries, per person for replies.
+"""
+
+from __future__ import annotations
+
+import time
+
+from allauth.core.internal import ratelimit
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest
+
+SALT = "jobletters.support.form"
+HONEYPOT_FIELD = "leave_empty"
+TOKEN_FIELD = "shown"  # noqa: S105 (a form field's name)
+
+
+class TooFast(Exception):
+    pass
+
+
+class Expired(Exception):
+    pass
+
+
+def form_token(*, now: float | None = None) -> str:
+    """A token saying when the form was shown (signed: it cannot be back-dated)."""
+    return signing.dumps({"shown": now if now is not None else time.time()}, salt=SALT)
+
+
+def check_form_token(token: str, *, now: float | None = None) -> None:
+    """Raise :class:`TooFast` or :class:`Expired` unless a person could have written it."""
+    now = now if now is not None else time.time()
+    try:
+        value = signing.loads(token or "", salt=SALT, max_age=settings.SUPPORT_FORM_MAX_AGE_SECONDS)
+    except signing.SignatureExpired:
+        raise Expired from None
+    except signing.BadSignature:
+        raise Expired from None
+    shown = value.get("shown") if isinstance(value, dict) else None
+    if not isinstance(shown, int | float):
+        raise Expired
+    if now - shown > settings.SUPPORT_FORM_MAX_AGE_SECONDS:
+        raise Expired
+    if now - shown < settings.SUPPORT_FORM_MIN_SECONDS:
+        raise TooFast
+
+
+def consume_allowance(request: HttpRequest, *, action: str, key: str | None = None) -> bool:
+    """Count one use of ``action`` (``inquiry`` or ``reply``); False past the limit."""
+    usage = ratelimit.consume(
+        request,
+        app="support",
+        action=action,
+        config=settings.SUPPORT_RATE_LIMITS,
+        key=key.lower() if key else None,
+        user=request.user if request.user.is_authenticated else None,
+    )
+    return bool(usage)

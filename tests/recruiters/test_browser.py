@@ -37,6 +37,15 @@ def test_send_a_packet_open_it_as_the_recruiter_and_follow_it(
     )  # fmt: skip
     b.recruiter(name="Jordan Lee", agency="Northbridge", occupations=[lawyers], places=[london])
     page = live_browser
+    violations: list[str] = []
+
+    def watch(tab) -> None:  # the site's CSP allows no inline style or script
+        tab.on(
+            "console",
+            lambda m: "Content Security Policy" in m.text and violations.append(m.text),
+        )
+
+    watch(page)
     _log_in(page, live_server.url)
 
     # The seeker chooses a recruiter from the ranked matches, with the reasons.
@@ -66,6 +75,7 @@ def test_send_a_packet_open_it_as_the_recruiter_and_follow_it(
 
     recruiter_context = _chromium.new_context(accept_downloads=True)
     recruiter = recruiter_context.new_page()
+    watch(recruiter)
     try:
         recruiter.goto(link)
         recruiter.get_by_role("heading", name="Sam Seeker").first.wait_for()
@@ -94,3 +104,4 @@ def test_send_a_packet_open_it_as_the_recruiter_and_follow_it(
     page.goto(live_server.url + "/recruiters/matches/")
     assert "Alex Carter" not in page.locator("main").inner_text()
     assert "Jordan Lee" in page.locator("main").inner_text()
+    assert violations == []

@@ -514,9 +514,9 @@ CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
 }
 
 # --- Page caching ---------------------------------------------------------------------
-# The landing page, for anonymous visitors only, may be kept by browsers and shared
-# caches this long (Cache-Control: public; Vary: Cookie).
-LANDING_CACHE_SECONDS = env.int("LANDING_CACHE_SECONDS", default=5 * 60)
+# Pages every anonymous visitor sees alike (the landing page, the data inventory) may
+# be kept by browsers and shared caches this long (Cache-Control: public; Vary: Cookie).
+ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=5 * 60)
 
 # --- Health checks (jobletters.health) ----------------------------------------------
 # /readyz probes the broker and storage at most this often per process.

@@ -1,41 +1,21 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import health
 from .dashboard import panels_for
-from .lib.fragments import fragment
+from .lib.fragments import same_for_anonymous_visitors
 
 
-def _is_plain_visit(request: HttpRequest) -> bool:
-    """No session and no pending message: the visitor gets the page everyone gets."""
-    return not (
-        request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-        or request.COOKIES.get(CookieStorage.cookie_name)
-    )
-
-
+@same_for_anonymous_visitors
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    if not _is_plain_visit(request):
-        return render(request, "home.html")
-    # The page everyone gets: rendered once per process.
-    response = HttpResponse(
-        fragment("landing", render=lambda: render_to_string("home.html", request=request))
-    )
-    # Shared caches may keep it; a visitor with a session cookie is a different entry.
-    patch_cache_control(response, public=True, max_age=settings.LANDING_CACHE_SECONDS)
-    patch_vary_headers(response, ["Cookie"])
-    return response
+    return render(request, "home.html")
 
 
 @login_required

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from jobletters.lib.fragments import same_for_anonymous_visitors
+
 from . import registry
 from .models import PolicyVersion
 
@@ -14,6 +16,7 @@ def policy(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/policy.html", {"policy": current})
 
 
+@same_for_anonymous_visitors
 def data_inventory(request: HttpRequest) -> HttpResponse:
     """The public list of every kind of personal data we hold, from the registry."""
     # A callable: the template calls it only when its cached fragment is rendered.

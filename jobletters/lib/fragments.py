@@ -1,44 +1,95 @@
 """HTML that is the same for everyone until the code or its data changes, kept per process.
 
-The landing page, the privacy policy's text and the data inventory render the same
-markup for every visitor. Rendering them once per process (and language) and
-keeping the result in memory costs no network round trip and cannot go stale
-across a deploy: a new release starts new processes. A fragment that depends on
-data names that data in its key (e.g. the policy text), so a new value renders
-anew. With ``DEBUG`` on nothing is kept, so template edits show at once.
+The landing page, the privacy policy's text, the data inventory and the layout's
+head and footer render the same markup for every visitor. Rendering them once per
+process (and language) and keeping the result in memory costs no network round
+trip and cannot go stale across a deploy: a new release starts new processes. A
+fragment that depends on data names that data in its key (e.g. the policy text),
+so a new value renders anew. With ``DEBUG`` on nothing is kept, so template edits
+show at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Hashable
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 MAX_FRAGMENTS = 200  # a bound, in case a key ever takes many values
 
-_fragments: dict[tuple[Hashable, ...], SafeString] = {}
+_Key = tuple[Hashable, ...]
+_fragments: dict[_Key, SafeString] = {}
 
 
 def _digest(parts: tuple[object, ...]) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def _remembered(name: str, key: tuple[object, ...]) -> tuple[_Key, SafeString | None]:
+    cache_key = (name, get_language(), _digest(key))
+    return cache_key, _fragments.get(cache_key)
+
+
+def _remember(cache_key: _Key, html: str) -> SafeString:
+    safe = mark_safe(html)  # noqa: S308  (the output of our own templates)
+    if not settings.DEBUG:
+        if len(_fragments) >= MAX_FRAGMENTS:
+            _fragments.clear()
+        _fragments[cache_key] = safe
+    return safe
+
+
 def fragment(name: str, *key: object, render: Callable[[], str]) -> SafeString:
     """``render()``'s output for ``name`` and ``key``: rendered once, then from memory."""
-    cache_key = (name, get_language(), _digest(key))
-    html = _fragments.get(cache_key)
-    if html is None:
-        html = mark_safe(render())  # noqa: S308  (the output of our own templates)
-        if not settings.DEBUG:
-            if len(_fragments) >= MAX_FRAGMENTS:
-                _fragments.clear()
-            _fragments[cache_key] = html
-    return html
+    cache_key, html = _remembered(name, key)
+    return html if html is not None else _remember(cache_key, render())
+
+
+def is_plain_visit(request: HttpRequest) -> bool:
+    """No session and no pending message: an anonymous visitor who gets what everyone gets."""
+    return not (
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        or request.COOKIES.get(CookieStorage.cookie_name)
+    )
+
+
+def same_for_anonymous_visitors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page every anonymous visitor sees alike: kept per process and publicly cacheable.
+
+    For a GET without query string from a plain visit (no session, no pending
+    message), the view's page is rendered once per process and served from memory,
+    with ``Cache-Control: public, max-age=ANONYMOUS_PAGE_CACHE_SECONDS`` and
+    ``Vary: Cookie`` (a visitor with a session cookie is another cache entry).
+    Everyone else, and any answer but a 200 without cookies, goes through the view
+    as usual; signed-in pages are never public.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "GET" or request.GET or not is_plain_visit(request):
+            return view(request, *args, **kwargs)
+        cache_key, html = _remembered("page", (request.path,))
+        if html is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return response
+            html = _remember(cache_key, response.content.decode(response.charset))
+        response = HttpResponse(html)
+        patch_cache_control(response, public=True, max_age=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return wrapper
 
 
 @receiver(setting_changed)

@@ -250,6 +250,17 @@ def test_a_new_policy_version_shows_at_once(client):
 
 
 @pytest.mark.django_db
+def test_the_data_inventory_is_public_for_anonymous_visitors_only(client, seeker_client):
+    response = client.get("/privacy/data/")
+    assert "public" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+    assert not response.cookies
+    assert "public" not in seeker_client.get("/privacy/data/").get("Cache-Control", "")
+    # A query string is another page: not kept.
+    assert "public" not in client.get("/privacy/data/?x=1").get("Cache-Control", "")
+
+
+@pytest.mark.django_db
 def test_the_data_inventory_is_built_once_per_process(client, monkeypatch):
     from privacy import registry
 

@@ -68,6 +68,10 @@ PAGES = [
     Page("/privacy/data/"),
     Page("/privacy/data/", signed_in=False),
     Page("/accounts/settings/"),
+    Page("/email/preferences/"),
+    Page("/support/"),
+    Page("/support/", signed_in=False),
+    Page("/support/inquiries/"),
 ]
 
 DEMO_EMAIL = "demo@jobletters.example"

@@ -190,7 +190,7 @@ def _detach(user: Any, counts: dict[str, int]) -> None:
 
 def _deletion_order(declarations: list[registry.Declaration]) -> list[registry.Declaration]:
     """Rows that point at other rows go first (a PROTECT or RESTRICT link would refuse),
-    custom erasers before defaults, the account last."""
+    rows found through other rows and custom erasers before defaults, the account last."""
     user_model = get_user_model()
     by_model = {d.model: d for d in declarations}
     ordered: list[registry.Declaration] = []
@@ -209,7 +209,12 @@ def _deletion_order(declarations: list[registry.Declaration]) -> list[registry.D
                     visit(other)
         ordered.append(by_model[model])
 
-    start = sorted(declarations, key=lambda d: (d.model is user_model, d.eraser is None))
+    # Rows found through other rows (the admin log's entries about the person's profile,
+    # CVs…) first, while those rows still exist.
+    start = sorted(
+        declarations,
+        key=lambda d: (d.model is user_model, not callable(d.about), d.eraser is None),
+    )
     for declaration in start:
         visit(declaration.model)
     return ordered

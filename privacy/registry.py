@@ -39,7 +39,8 @@ A declaration, in the app's ``personal_data.py``::
   the tombstone. ``eraser=f(user)`` replaces the default for a model; it should
   call the app's own services.
 * ``retention`` is a :class:`Retention` rule the retention job enforces; the
-  inventory renders it in words.
+  inventory renders it in words. ``Retention(reduce=(Reduce(...),))`` keeps less of
+  a row before it goes (e.g. an IP address shortened to its network after 30 days).
 
 The older spellings keep working: ``user_path=`` for ``about=``, the
 ``@personal_data(...)`` decorator, and ``retention="words"`` (a rule that keeps
@@ -149,12 +150,58 @@ def duration_words(period: timedelta) -> str:
 
 
 @dataclass(frozen=True)
+class Reduce:
+    """Keep less of a row once it is old enough (data minimisation before deletion).
+
+    Rows whose ``after`` time is more than ``days`` old and that match ``pending``
+    (rows not reduced yet) get each of ``fields`` replaced by ``to(value)`` (``None``:
+    emptied), plus the values in ``mark`` (e.g. a flag saying it was done). ``to``
+    must give the same answer when applied twice. ``words`` say it to people.
+    """
+
+    days: float
+    after: str
+    fields: tuple[str, ...]
+    words: str
+    to: Callable[[Any], Any] | None = None
+    pending: Q | None = None
+    mark: Mapping[str, Any] = field(default_factory=dict)
+
+    def due(self, model: type[models.Model], now: datetime) -> models.QuerySet:
+        rows = model._default_manager.filter(
+            **{f"{self.after}__lt": now - timedelta(days=self.days)}
+        )
+        return rows.filter(self.pending) if self.pending is not None else rows
+
+    def apply(self, model: type[models.Model], now: datetime, *, batch: int = 1000) -> int:
+        """Reduce every due row, in batches (bounded memory); returns how many."""
+        done, last = 0, None
+        names = [*self.fields, *self.mark]
+        due = self.due(model, now).only("pk", *self.fields).order_by("pk")
+        while True:
+            page = due.filter(pk__gt=last) if last is not None else due
+            rows = list(page[:batch])
+            if not rows:
+                return done
+            for row in rows:
+                for name in self.fields:
+                    value = getattr(row, name)
+                    setattr(row, name, self.to(value) if self.to is not None else None)
+                for name, value in self.mark.items():
+                    setattr(row, name, value)
+            model._default_manager.bulk_update(rows, names)
+            done += len(rows)
+            last = rows[-1].pk
+
+
+@dataclass(frozen=True)
 class Retention:
     """How long rows are kept: while the account exists, or a period after an event.
 
     ``period`` after the time held in ``after`` (a field name), for the rows that
     match ``where``; or ``enforce(now) -> int`` when an app's own service deletes
     what expired (and returns how many). ``event`` and ``note`` are the words.
+    ``reduce`` rules keep less of each row before then (:class:`Reduce`).
     """
 
     period: timedelta | None = None
@@ -166,6 +213,7 @@ class Retention:
     legal: bool = False
     # Given as words only (the older ``retention="..."``): a warning asks for a rule.
     words_only: bool = False
+    reduce: tuple[Reduce, ...] = ()
 
     @classmethod
     def account(cls, note: str = "") -> Retention:
@@ -183,6 +231,7 @@ class Retention:
         enforce: Callable[[datetime], int] | None = None,
         note: str = "",
         legal: bool = False,
+        reduce: Iterable[Reduce] = (),
     ) -> Retention:
         return cls(
             period=timedelta(days=days),
@@ -192,6 +241,7 @@ class Retention:
             enforce=enforce,
             note=note,
             legal=legal,
+            reduce=tuple(reduce),
         )
 
     @property
@@ -209,6 +259,7 @@ class Retention:
                 text = f"Kept for {duration_words(self.period)} {when}, as the law requires."
             else:
                 text = f"Deleted {duration_words(self.period)} {when}."
+        text = " ".join([text, *(rule.words for rule in self.reduce)])
         return f"{text} {self.note}".strip() if self.note else text
 
     def __str__(self) -> str:
@@ -359,8 +410,15 @@ class Declaration:
         rows = self.rows_for(user).select_related(*related)
         if many:
             rows = rows.prefetch_related(*many)
+        labels: dict[tuple[str, Any], str] = {}  # a related row's name, once per export
+        plain = [n for n in self.fields if n not in related]
         for row in rows.iterator(chunk_size=2000):
-            data = {name: _jsonable(getattr(row, name)) for name in self.fields}
+            data = {name: _jsonable(getattr(row, name)) for name in plain}
+            for name in related:
+                key = (name, getattr(row, meta.get_field(name).attname))
+                if key not in labels:
+                    labels[key] = _jsonable(getattr(row, name))
+                data[name] = labels[key]
             for name in self.file_fields:
                 fieldfile = getattr(row, name)
                 data[name] = self.archive_path(row, name, fieldfile) if fieldfile else None

@@ -136,6 +136,7 @@ def _export_deliveries(user: Any) -> Iterator[dict[str, Any]]:
         .select_related("send", "consent")
         .order_by("created_at", "pk")
     )
+    states = dict(Delivery.State.choices)
     for d in rows.iterator(chunk_size=2000):
         yield {
             "send_created_at": _when(d.send.created_at) if d.send_id else None,
@@ -145,7 +146,7 @@ def _export_deliveries(user: Any) -> Iterator[dict[str, Any]]:
             "why_them": d.reason,
             "role": d.role,
             "place": d.place,
-            "status": d.get_state_display(),
+            "status": states.get(d.state, d.state),
             "queued_at": _when(d.created_at),
             "waiting_until": _when(d.deferred_until),
             "sent_at": _when(d.sent_at),

@@ -343,3 +343,16 @@ def test_s5_packet_links_answer_gone_after_the_erasure(seeker, staff, stripe_dou
 
     assert client.get(f"/p/{token}/").status_code == 410
     assert client.get(f"/p/{token}/cv/").status_code == 410
+
+
+def test_s5_packet_links_close_while_frozen_and_reopen_on_cancel(seeker, staff, client):
+    from recruiters.models import Delivery
+    from recruiters.packets import issue_link
+
+    person_with_everything(seeker, staff=staff)
+    token = issue_link(delivery=Delivery.objects.get(seeker=seeker))
+
+    services.request_deletion(user=seeker)
+    assert client.get(f"/p/{token}/").status_code == 410
+    services.cancel_deletion(user=seeker)
+    assert client.get(f"/p/{token}/").status_code == 200

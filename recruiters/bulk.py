@@ -53,12 +53,21 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
     return count
 
 
-def create(model: type[models.Model], objects: list[models.Model], fields: Sequence[str]) -> None:
-    """Insert new model instances and set their primary keys."""
+def create(
+    model: type[models.Model], objects: list[models.Model], fields: Sequence[str], *, key: str
+) -> None:
+    """Insert new model instances and set their primary keys (``key``: a unique field,
+    used to find the new ids where the database cannot hand them out first)."""
     if not objects:
         return
     if not _is_postgres():
-        model._default_manager.bulk_create(objects, batch_size=2000)
+        insert(model, fields, ([getattr(o, f) for f in fields] for o in objects))
+        by_key = {getattr(o, key): o for o in objects}
+        values = list(by_key)
+        for start in range(0, len(values), 900):
+            found = model._default_manager.filter(**{f"{key}__in": values[start : start + 900]})
+            for pk, value in found.values_list("pk", key):
+                by_key[value].pk = pk
         return
     table = model._meta.db_table
     with connection.cursor() as cursor:

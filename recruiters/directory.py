@@ -107,49 +107,66 @@ def sync_coverage(recruiter_ids: Iterable[int]) -> int:
     place_through = Recruiter.places.through
     for chunk in _chunks(ids):
         Coverage.objects.filter(recruiter_id__in=chunk).delete()
-        reachable = {
-            pk: (levels, languages, keywords)
+        reachable: dict[int, _Listing] = {
+            pk: _Listing(levels, languages, keywords, [], [])
             for pk, levels, languages, keywords in Recruiter.objects.reachable()
             .filter(pk__in=chunk)
             .values_list("pk", "seniority_levels", "languages", "keywords")
         }
         if not reachable:
             continue
-        occupations: dict[int, list[tuple[int, str]]] = {}
-        for recruiter_id, occupation_id, code in occupation_through.objects.filter(
+        for recruiter_id, occupation_id in occupation_through.objects.filter(
             recruiter_id__in=list(reachable)
-        ).values_list("recruiter_id", "occupation_id", "occupation__code"):
-            occupations.setdefault(recruiter_id, []).append((occupation_id, code))
-        places: dict[int, list[tuple[Any, ...]]] = {}
-        for row in place_through.objects.filter(recruiter_id__in=list(reachable)).values_list(
-            "recruiter_id",
-            "place_id",
-            "place__kind",
-            "place__country",
-            "place__latitude",
-            "place__longitude",
-        ):
-            places.setdefault(row[0], []).append(row[1:])
-        rows = []
-        for recruiter_id, (levels, languages, keywords) in reachable.items():
-            signals = coverage_signals(levels, languages, keywords)
-            for occupation_id, code in occupations.get(recruiter_id, ()):
-                for place_id, kind, country, latitude, longitude in places.get(recruiter_id, ()):
-                    rows.append(
-                        (
-                            recruiter_id,
-                            occupation_id,
-                            code[:3],
-                            place_id,
-                            kind,
-                            "" if kind == Place.Kind.REMOTE else str(country or ""),
-                            latitude,
-                            longitude,
-                            *signals,
-                        )
-                    )
-        written += bulk.insert(Coverage, COVERAGE_FIELDS, rows)
+        ).values_list("recruiter_id", "occupation_id"):
+            reachable[recruiter_id].occupation_ids.append(occupation_id)
+        for recruiter_id, place_id in place_through.objects.filter(
+            recruiter_id__in=list(reachable)
+        ).values_list("recruiter_id", "place_id"):
+            reachable[recruiter_id].place_ids.append(place_id)
+        written += _write_coverage(reachable)
     return written
+
+
+@dataclass
+class _Listing:
+    """What the matching index needs of one recruiter."""
+
+    levels: Sequence[str]
+    languages: Sequence[str]
+    keywords: Sequence[str]
+    occupation_ids: list[int]
+    place_ids: list[int]
+
+
+def _write_coverage(listings: dict[int, _Listing]) -> int:
+    """Insert the index rows of recruiters who have none (reachable ones only)."""
+    codes = dict(Occupation.objects.values_list("pk", "code"))
+    wanted = sorted({pk for listing in listings.values() for pk in listing.place_ids})
+    places: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunks(wanted):
+        for pk, *attributes in Place.objects.filter(pk__in=chunk).values_list(
+            "pk", "kind", "country", "latitude", "longitude"
+        ):
+            places[pk] = tuple(attributes)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for recruiter_id, listing in listings.items():
+            signals = coverage_signals(listing.levels, listing.languages, listing.keywords)
+            for occupation_id in dict.fromkeys(listing.occupation_ids):
+                code = codes.get(occupation_id)
+                if code is None:
+                    continue
+                for place_id in dict.fromkeys(listing.place_ids):
+                    if place_id not in places:
+                        continue
+                    kind, country, latitude, longitude = places[place_id]
+                    country = "" if kind == Place.Kind.REMOTE else str(country or "")
+                    yield (
+                        recruiter_id, occupation_id, code[:3], place_id, kind, country,
+                        latitude, longitude, *signals,
+                    )  # fmt: skip
+
+    return bulk.insert(Coverage, COVERAGE_FIELDS, rows())
 
 
 COVERAGE_FIELDS = (
@@ -236,9 +253,8 @@ def save_recruiters(records: Sequence[RecruiterData]) -> tuple[list[int], list[i
         for email, record in by_email.items()
         if email not in existing
     ]
-    bulk.create(
-        Recruiter, new, ["email", "created_at", "updated_at", "opted_out_at", *_fields(records[0])]
-    )
+    fields = ["email", "created_at", "updated_at", "opted_out_at", *_fields(records[0])]
+    bulk.create(Recruiter, new, fields, key="email")
     changed = []
     for email, recruiter in existing.items():
         for name, value in _fields(by_email[email]).items():
@@ -277,7 +293,22 @@ def save_recruiters(records: Sequence[RecruiterData]) -> tuple[list[int], list[i
         ),
     )
     register_keywords(k for record in records for k in record.keywords)
-    sync_coverage(ids)
+    # New recruiters have no index rows yet: written from the records, without reading
+    # back what was just inserted. Changed ones are rewritten from the database.
+    _write_coverage(
+        {
+            r.pk: _Listing(
+                r.seniority_levels,
+                r.languages,
+                r.keywords,
+                list(by_email[email].occupation_ids),
+                list(by_email[email].place_ids),
+            )
+            for email, r in ((r.email, r) for r in new)
+            if r.is_reachable
+        }
+    )
+    sync_coverage([r.pk for r in changed])
     for recruiter in changed:
         if not recruiter.is_reachable:
             cancel_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)

@@ -15,6 +15,7 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 from profiles.models import Profile
 from taxonomy.models import Occupation, Place
@@ -125,8 +126,8 @@ class _City:
     population: int
 
 
-def _weighted(rng: random.Random, items: list, weights: list[float]):
-    return rng.choices(items, weights=weights, k=1)[0]
+def _weighted(rng: random.Random, items: list, cumulative: list[float]):
+    return rng.choices(items, cum_weights=cumulative, k=1)[0]
 
 
 class Generator:
@@ -137,10 +138,12 @@ class Generator:
         self.occupations = list(Occupation.objects.order_by("code").values_list("pk", "code"))
         if not self.occupations:
             raise RuntimeError("The taxonomy is not loaded (run manage.py migrate).")
-        self.occupation_weights = [
-            MAJOR_GROUP_WEIGHT.get(code[0], 0) * (4 if code in POPULAR else 1)
-            for _, code in self.occupations
-        ]
+        self.occupation_weights = list(
+            accumulate(
+                MAJOR_GROUP_WEIGHT.get(code[0], 0) * (4 if code in POPULAR else 1)
+                for _, code in self.occupations
+            )
+        )
         self.by_minor: dict[str, list[tuple[int, str]]] = {}
         self.by_sub_major: dict[str, list[tuple[int, str]]] = {}
         for pk, code in self.occupations:
@@ -164,9 +167,10 @@ class Generator:
             Place.objects.filter(kind=Place.Kind.REMOTE).values_list("pk", flat=True).first()
         )
         self.markets = [c for c in MARKETS if self.cities.get(c)]
-        self.market_weights = [MARKETS[c] for c in self.markets]
+        self.market_weights = list(accumulate(MARKETS[c] for c in self.markets))
         self.city_weights = {
-            c: [city.population**0.9 for city in self.cities[c]] for c in self.markets
+            c: list(accumulate(city.population**0.9 for city in self.cities[c]))
+            for c in self.markets
         }
         self.levels = [key for key, _ in Profile.Seniority.choices]
         self._emails: set[str] = set()

@@ -37,6 +37,8 @@ def _isolated_world(settings, tmp_path):
             },
         }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Every app's demo data is loaded by some tests: a small recruiter directory will do.
+    settings.RECRUITERS_DEMO_COUNT = 200
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     cache.clear()

@@ -159,11 +159,11 @@ def test_the_daily_cap_defers_the_rest_to_the_next_day(seeker, other_seeker):
     assert _state(second) == "sent" and len(mail.outbox) == 2
 
 
-def test_a_refund_during_a_send_stops_what_has_not_left_and_leaves_the_ledger_right(
-    seeker, client, settings
-):
+@pytest.fixture
+def paid_two(seeker, client, settings):
+    """The seeker bought two sends through Stripe (a signed webhook credited them)."""
     from billing.models import BillingAccount, Plan, Purchase
-    from tests.billing.events import WEBHOOK_SECRET, charge, checkout_session, deliver, event
+    from tests.billing.events import WEBHOOK_SECRET, checkout_session, deliver, event
 
     settings.STRIPE_SECRET_KEY = "sk_test_job_letters"
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
@@ -176,26 +176,43 @@ def test_a_refund_during_a_send_stops_what_has_not_left_and_leaves_the_ledger_ri
     )  # fmt: skip
     deliver(client, event("checkout.session.completed", checkout_session(purchase)))
     assert ledger.balance(user=seeker) == 2
+    return purchase
+
+
+def _one_leaving_one_waiting(seeker):
     lawyers, london = b.occupation("2611"), b.city("London")
     alex = b.recruiter(occupations=[lawyers], places=[london])
     jordan = b.recruiter(occupations=[lawyers], places=[london])
     leaving = send_to(seeker, alex, jordan, deliver=False)
     waiting = Delivery.objects.exclude(pk=leaving.pk).get()
-    # The first email is leaving (the mail server has it) when the refund arrives.
+    # The first email is leaving (the mail server has it) when the money goes back.
     Delivery.objects.filter(pk=leaving.pk).update(
         state="sending", claimed_at=timezone.now(), smtp_started_at=timezone.now(),
         claim_expires_at=timezone.now() - timedelta(seconds=1),
     )  # fmt: skip
+    return leaving, waiting, [[alex.email], [jordan.email]]
 
-    deliver(client, event("charge.refunded", charge(purchase, amount_refunded=1000)))
+
+@pytest.mark.parametrize("money_back", ["refund", "dispute"])
+def test_a_refund_or_dispute_during_a_send_stops_what_has_not_left_and_leaves_the_ledger_right(
+    seeker, client, paid_two, money_back
+):
+    from tests.billing.events import charge, deliver, dispute, event
+
+    leaving, waiting, recruiters = _one_leaving_one_waiting(seeker)
+
+    if money_back == "refund":
+        deliver(client, event("charge.refunded", charge(paid_two, amount_refunded=1000)))
+    else:
+        deliver(client, event("charge.dispute.created", dispute(paid_two)))
     run_outbox()
 
     assert _state(leaving) == "sent" and leaving.disclosure  # what left, left
     assert _state(waiting) == "failed" and "taken back" in waiting.failure
-    # (the first was handed to the mail server before the refund)
-    assert not [m for m in mail.outbox if m.to in ([alex.email], [jordan.email])]
+    # (the first was handed to the mail server before the money went back)
+    assert not [m for m in mail.outbox if m.to in recruiters]
     assert ledger.balance(user=seeker) == 0
-    assert ledger.ledger_total(account.pk) == -1  # one send owed: the deficit
+    assert ledger.ledger_total(paid_two.account_id) == -1  # one send owed: the deficit
 
 
 def test_an_account_frozen_or_closed_before_sending_sends_nothing(queued, seeker):

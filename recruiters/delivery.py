@@ -27,6 +27,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -234,7 +235,16 @@ def _render(claim: _Claim) -> Any:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         reply_to=[snapshot["email"]] if snapshot.get("email") else None,
+        from_email=sender(snapshot.get("name", "")),
     )
+
+
+def sender(candidate: str) -> str:
+    """ "Sam Seeker via Job Letters <no-reply@…>": who the packet is from, at our address."""
+    site_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    name = " ".join("".join(ch for ch in candidate if ch.isprintable()).split())[:80]
+    display = f"{name} via {settings.SITE_NAME}" if name else (site_name or settings.SITE_NAME)
+    return formataddr((display, address))
 
 
 def email_context(

@@ -50,7 +50,7 @@ def _featured() -> list[RecruiterData]:
         rows.append(("Nadia Khan", "Croydon Legal Recruitment", [lawyers], [croydon.pk],
                      ["junior", "mid", "senior"], ["English", "Urdu"], ["family law"]))  # fmt: skip
     if manchester:
-        rows.append(("Liam Brennan", "Brennan & Co Legal", [lawyers], [manchester.pk],
+        rows.append(("Liam Brennan", "Brennan & Co Legal", [lawyers], [manchester.pk, uk.pk],
                      ["senior"], ["English"], ["corporate law", "M&A"]))  # fmt: skip
     return [
         RecruiterData(

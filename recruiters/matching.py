@@ -243,84 +243,66 @@ def _near(city: Place) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _fit(targets: Targets) -> tuple[str, list[Any]]:
-    occupations, occupation_ids = _marks(o.pk for o in targets.occupations)
-    places, place_ids = _marks(p.pk for p in targets.places)
-    sql = [f"(CASE WHEN occupation_id IN ({occupations}) THEN {OCCUPATION_UNIT * FIT_SCALE}"]
-    sql.append(f"ELSE {OCCUPATION_MINOR * FIT_SCALE} END) + (CASE")
-    params: list[Any] = [*occupation_ids]
-    sql.append(f"WHEN place_id IN ({places}) THEN {PLACE_SAME}")
-    params += place_ids
-    for city in targets.cities:
-        near, near_params = _near(city)
-        sql.append(f"WHEN {near} THEN {PLACE_NEARBY}")
-        params += near_params
-    if targets.city_countries:
-        marks, codes = _marks(targets.city_countries)
-        sql.append(f"WHEN place_kind = 'country' AND country IN ({marks}) THEN {PLACE_COUNTRY}")
-        params += codes
-    if targets.target_countries:
-        marks, codes = _marks(targets.target_countries)
-        sql.append(f"WHEN place_kind = 'city' AND country IN ({marks}) THEN {PLACE_COUNTRY}")
-        params += codes
-    sql.append(f"WHEN place_kind = 'remote' THEN {PLACE_REMOTE} ELSE 0 END)")
-    return " ".join(sql), params
+def _occupation_fit(targets: Targets) -> tuple[str, list[Any]]:
+    marks, ids = _marks(o.pk for o in targets.occupations)
+    unit, minor = OCCUPATION_UNIT * FIT_SCALE, OCCUPATION_MINOR * FIT_SCALE
+    return f"CASE WHEN occupation_id IN ({marks}) THEN {unit} ELSE {minor} END", ids
 
 
-_ROW = (
-    "recruiter_id, occupation_id, place_id, place_kind, country, latitude, longitude, "
-    "seniority_mask, languages_key, keywords_key"
-)
+_ROW = "recruiter_id, occupation_id, place_id, seniority_mask, languages_key, keywords_key"
 
 
 def _candidates(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
     """Rows that fit one of the seeker's occupations (same minor group) and one of their
-    places: the place itself, a whole country their city is in, a city in a country they
-    chose, Remote, or a city near one of theirs (across borders too). Each part is one
-    range of a covering index; a row found twice only counts once (MAX)."""
+    places, each with its place tier: the place itself (5), a city near one of theirs,
+    across borders too (4), the whole country of one of their cities or a city of a
+    country they chose (3), Remote (1). Each part is one range of a covering index. A row
+    found by two parts is found by the better one too, so the best tier is its MAX."""
     groups, group_params = _marks(targets.minor_groups)
     places, place_ids = _marks(p.pk for p in targets.places)
     only: tuple[str, list[Any]] = ("", [])
     if recruiter_ids is not None:
         marks, ids = _marks(recruiter_ids or [0])
         only = (f"AND recruiter_id IN ({marks})", ids)
-    parts: list[tuple[str, list[Any]]] = [
-        (f"place_id IN ({places})", place_ids),
-        ("place_kind = 'remote'", []),
+    parts: list[tuple[int, str, list[Any]]] = [
+        (PLACE_SAME, f"place_id IN ({places})", place_ids),
+        (PLACE_REMOTE, "place_kind = 'remote'", []),
     ]
     if targets.city_countries:
         marks, codes = _marks(targets.city_countries)
-        parts.append((f"place_kind = 'country' AND country IN ({marks})", codes))
+        parts.append((PLACE_COUNTRY, f"place_kind = 'country' AND country IN ({marks})", codes))
     if targets.target_countries:
         marks, codes = _marks(targets.target_countries)
-        parts.append((f"place_kind = 'city' AND country IN ({marks})", codes))
+        parts.append((PLACE_COUNTRY, f"place_kind = 'city' AND country IN ({marks})", codes))
     for city in targets.cities:
-        parts.append(_near(city))
+        parts.append((PLACE_NEARBY, *_near(city)))
     statement = _Statement()
-    for number, (where, params) in enumerate(parts):
+    for number, (tier, where, params) in enumerate(parts):
         statement.add("UNION ALL" if number else "")
-        statement.add(f"SELECT {_ROW} FROM recruiters_coverage")  # noqa: S608
+        statement.add(f"SELECT {_ROW}, {tier} AS place_tier FROM recruiters_coverage")  # noqa: S608
         statement.add(f"WHERE minor_group IN ({groups}) AND {where}", *group_params, *params)
         statement.add(only[0], *only[1])
     return statement
 
 
 def _scored(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
-    """The candidate rows with their fit and points, each computed once per row."""
-    fit, fit_params = _fit(targets)
+    """The candidate rows with their fit (occupation and place tiers) and points."""
+    occupation, occupation_params = _occupation_fit(targets)
     points, point_params = _points(targets)
     rows = _candidates(targets, recruiter_ids)
     statement = _Statement()
     statement.add(
-        f"SELECT recruiter_id, {fit} AS fit, {points} AS points, occupation_id, place_id",
-        *fit_params,
+        f"SELECT recruiter_id, {occupation} + place_tier AS fit, {points} AS points, "
+        "occupation_id, place_id",
+        *occupation_params,
         *point_params,
     )
     return statement.add("FROM (").add(rows.sql(), *rows.params).add(") AS candidate")
 
 
 def _points(targets: Targets) -> tuple[str, list[Any]]:
-    """Secondary points of a row (the same on all of a recruiter's rows)."""
+    """Secondary points of a row (the same on all of a recruiter's rows). Computed per
+    row: cheaper than carrying the text columns through the aggregate."""
     sql, params = ["0"], []
     bit = seniority_bit(targets.seniority)
     if bit:

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -8,3 +9,11 @@ class NameForm(forms.ModelForm):
         model = User
         fields = ("name",)
         help_texts = {"name": "How we address you in emails, and what recruiters see."}
+
+
+class NotMeForm(forms.Form):
+    end_others = forms.BooleanField(
+        label=_("Also sign out every other browser, except this one"),
+        required=False,
+        initial=True,
+    )

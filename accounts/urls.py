@@ -4,4 +4,10 @@ from . import views
 
 urlpatterns = [
     path("settings/", views.account_settings, name="account_settings"),
+    # The security page takes the place of allauth's sessions list (same address).
+    path("sessions/", views.security, name="account_security"),
+    path("sessions/<int:pk>/end/", views.end_session, name="account_end_session"),
+    path("sessions/others/end/", views.end_other_sessions, name="account_end_other_sessions"),
+    path("sessions/<int:pk>/not-me/", views.not_me_session, name="account_not_me_session"),
+    path("sign-ins/<int:pk>/not-me/", views.not_me_sign_in, name="account_not_me_sign_in"),
 ]

@@ -72,6 +72,11 @@ PAGES = [
     Page("/support/"),
     Page("/support/", signed_in=False),
     Page("/support/inquiries/"),
+    Page("/community/"),
+    Page("/community/", signed_in=False),
+    Page("/accounts/sessions/"),
+    Page("/privacy/cookies/"),
+    Page("/privacy/cookies/", signed_in=False),
 ]
 
 DEMO_EMAIL = "demo@jobletters.example"
@@ -416,6 +421,13 @@ def main() -> None:
 
     django.setup()
     _seed()
+    # A community thread of the demo data (its id is known only now).
+    from community.models import Thread
+
+    thread = Thread.objects.order_by("pk").values_list("pk", flat=True).first()
+    if thread is not None and not args.only:
+        path = f"/community/{thread}/"
+        PAGES.extend([Page(path), Page(path, signed_in=False)])
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"

@@ -75,9 +75,13 @@ INSTALLED_APPS = [
     "billing",
     "communications",
     "support",
+    "usage",
+    "community",
 ]
 
 MIDDLEWARE = [
+    # Anonymous page timings for staff, written in the background (usage.perf).
+    "usage.perf.PageTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,6 +97,8 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMFARequiredMiddleware",
     # After a sign-in: remember the browser (accounts.signin).
     "accounts.middleware.KnownDeviceMiddleware",
+    # After a sign-in: the cookie choice saved in the consent ledger (privacy.cookies).
+    "privacy.cookies.CookieChoiceMiddleware",
     # Signed-in responses without caching rules of their own: private, no-store.
     "accounts.middleware.PrivatePagesMiddleware",
     # An account waiting to be deleted sees only cancel and export (privacy.freeze).
@@ -116,6 +122,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "jobletters.context_processors.site",
+                # The cookie banner shows until a choice is made (privacy.cookies).
+                "privacy.cookies.banner_context",
             ],
         },
     },
@@ -204,6 +212,8 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The sign-up form carries the host of the site that linked to it (usage.forms, §2.7).
+ACCOUNT_SIGNUP_FORM_CLASS = "usage.forms.SignupSourceForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -553,6 +563,30 @@ SUPPORT_FORM_MAX_AGE_SECONDS = env.int("SUPPORT_FORM_MAX_AGE_SECONDS", default=2
 # after this many days without a new message (the retention job).
 SUPPORT_RETENTION_DAYS = env.int("SUPPORT_RETENTION_DAYS", default=365)
 SUPPORT_CLOSE_ANSWERED_AFTER_DAYS = env.int("SUPPORT_CLOSE_ANSWERED_AFTER_DAYS", default=30)
+
+# --- Usage information (policy §2.7) --------------------------------------------------
+# Sign-ins (IP address, browser) for the security page: the address is shortened to its
+# network after USAGE_IP_TRUNCATE_DAYS, the row deleted after USAGE_SIGN_IN_DAYS (the
+# retention job); the sign-up referrer host goes after USAGE_SIGN_IN_DAYS too.
+USAGE_IP_TRUNCATE_DAYS = env.int("USAGE_IP_TRUNCATE_DAYS", default=30)
+USAGE_SIGN_IN_DAYS = env.int("USAGE_SIGN_IN_DAYS", default=90)
+# Anonymous page timings (usage.perf): each process writes its tally at most this often,
+# from a background thread; 0 writes only when asked (tests). Kept USAGE_TIMINGS_KEEP_DAYS.
+USAGE_TIMINGS: bool = env.bool("USAGE_TIMINGS", default=True)
+USAGE_TIMINGS_FLUSH_SECONDS = env.int("USAGE_TIMINGS_FLUSH_SECONDS", default=60)
+USAGE_TIMINGS_KEEP_DAYS = env.int("USAGE_TIMINGS_KEEP_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["usage-purge-old-timings"] = {
+    "task": "usage.tasks.purge_old_timings",
+    "schedule": 60 * 60 * 24,
+}
+
+# --- Community (policy §2.5) ----------------------------------------------------------
+# Per person, on the cache (allauth's syntax): new threads, comments and reports.
+COMMUNITY_RATE_LIMITS = {
+    "thread": env("RATE_LIMIT_COMMUNITY_THREAD", default="5/h/user"),
+    "comment": env("RATE_LIMIT_COMMUNITY_COMMENT", default="30/h/user"),
+    "report": env("RATE_LIMIT_COMMUNITY_REPORT", default="10/h/user"),
+}
 
 # --- Benchmarks -------------------------------------------------------------------
 # bench/pages.py compares every page with a minimal view (a fixed short HTML

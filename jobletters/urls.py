@@ -25,6 +25,7 @@ urlpatterns = [
     path("p/", include("recruiters.packet_urls")),
     path("email/", include("communications.urls")),
     path("support/", include("support.urls")),
+    path("community/", include("community.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -46,7 +46,8 @@ def held_sections() -> set[str]:
 
 
 def run_retention(*, now: datetime | None = None) -> dict[str, int]:
-    """Apply every declared rule once; returns {category: rows removed}."""
+    """Apply every declared rule once; returns {category: rows removed}, and
+    {"<category> (reduced)": rows} for rules that keep less of a row (``Reduce``)."""
     from . import holds, registry
 
     now = now or timezone.now()
@@ -56,18 +57,20 @@ def run_retention(*, now: datetime | None = None) -> dict[str, int]:
     enforced: set[int] = set()
     for declaration in registry.declarations():
         rule = declaration.retention
-        if not rule.enforceable:
-            continue
         if declaration.section in held and rule.legal:
             logger.info("retention: %s waits for a legal hold", declaration.model._meta.label)
             continue
-        if rule.enforce is not None:
-            if id(rule.enforce) in enforced:
-                continue
-            enforced.add(id(rule.enforce))
-            removed = rule.enforce(now)
-        else:
-            removed, _ = rule.expired(declaration.model, now).delete()
-        counts[declaration.label] = removed
-        logger.info("retention: %s removed=%d", declaration.model._meta.label, removed)
+        if rule.enforceable and not (rule.enforce is not None and id(rule.enforce) in enforced):
+            if rule.enforce is not None:
+                enforced.add(id(rule.enforce))
+                removed = rule.enforce(now)
+            else:
+                removed, _ = rule.expired(declaration.model, now).delete()
+            counts[declaration.label] = removed
+            logger.info("retention: %s removed=%d", declaration.model._meta.label, removed)
+        # What stays keeps less once it is old enough (after deleting: less to reduce).
+        for reduction in rule.reduce:
+            reduced = reduction.apply(declaration.model, now)
+            counts[f"{declaration.label} (reduced)"] = reduced
+            logger.info("retention: %s reduced=%d", declaration.model._meta.label, reduced)
     return counts

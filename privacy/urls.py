@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import request_views, views
+from . import cookie_views, request_views, views
 
 app_name = "privacy"
 urlpatterns = [
     path("", views.policy, name="policy"),
     path("data/", views.data_inventory, name="data"),
+    path("cookies/", cookie_views.cookies_page, name="cookies"),
     path("my-data/", request_views.my_data, name="my_data"),
     path("my-data/<slug:slug>/", request_views.my_data_category, name="my_data_category"),
     path("export/", request_views.export, name="export"),

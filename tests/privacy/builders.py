@@ -133,6 +133,8 @@ def person_with_everything(user, *, staff, other=None) -> dict:
     )  # fmt: skip
     _recruiter_rows(user, consent, disclosure)
     _support_rows(user, staff)
+    _community_rows(user, staff)
+    _usage_rows(user, session.session_key)
     LegalHold.objects.create(
         person=user, reason="Old matter", placed_by=staff, released_at=timezone.now(),
         released_by=staff, release_reason="Closed",
@@ -204,3 +206,34 @@ def _support_rows(user, staff) -> None:
     InquiryMessage.objects.create(inquiry=inquiry, from_staff=True, staff=staff, body="Here.")
     visitor = Inquiry.objects.create(email=user.email, subject="Before I signed up")
     InquiryMessage.objects.create(inquiry=visitor, body="A question from the contact form.")
+
+
+def _community_rows(user, staff) -> None:
+    """A public thread with a place tag and a comment (one hidden by staff), a comment on
+    someone else's thread, and a report of someone else's post."""
+    from community.models import Comment, Report, Thread
+    from taxonomy.models import Place
+
+    place = Place.objects.filter(kind="city").order_by("-population").first()
+    thread = Thread.objects.create(
+        author=user, title="Job hunting in the city", body="<p>Any tips?</p>", place=place
+    )
+    Comment.objects.create(
+        thread=thread, author=user, body="<p>Answering myself.</p>", hidden_at=timezone.now(),
+        hidden_by=staff, hidden_reason="Off topic",
+    )  # fmt: skip
+    theirs = Thread.objects.create(author=staff, title="Welcome", body="<p>Say hello.</p>")
+    Comment.objects.create(thread=theirs, author=user, body="<p>Hello!</p>")
+    Report.objects.create(thread=theirs, reporter=user, reason="spam", note="Looks like an ad")
+
+
+def _usage_rows(user, session_key: str) -> None:
+    """A sign-in (IP address, browser) and the site the person came from at sign-up."""
+    from usage.models import SignIn, SignUpSource
+    from usage.services import session_hash
+
+    SignIn.objects.create(
+        person=user, ip=f"203.0.113.{user.pk % 250}", user_agent="Firefox/125.0",
+        session_hash=session_hash(session_key),
+    )  # fmt: skip
+    SignUpSource.objects.create(person=user, referrer_host="news.example.org")

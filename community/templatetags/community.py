@@ -1,0 +1,20 @@
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+
+from community import markup, services
+
+register = template.Library()
+
+
+@register.filter
+def public_name(user: Any) -> str:
+    """ "Sam S.": first name and initial (the full name is never shown in public)."""
+    return services.public_name(user)
+
+
+@register.filter
+def post_html(stored: str) -> SafeString:
+    """A post's text as readers see it (sanitised again on the way out)."""
+    return markup.render(stored)

@@ -1,0 +1,78 @@
+"""Registry entries for usage information (policy §2.7).
+
+Sign-ins keep the IP address and browser for the person's security page: the
+address is shortened to its network (/24 for IPv4, /48 for IPv6) after
+``USAGE_IP_TRUNCATE_DAYS`` and the row deleted after ``USAGE_SIGN_IN_DAYS``. The
+site a person came from when signing up is its host name only, deleted after
+``USAGE_SIGN_IN_DAYS``. Page timings are anonymous counts (exempt).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q
+
+from privacy.minimise import truncate_ip
+from privacy.registry import Basis, Erasure, Reduce, Retention, declare, exempt
+
+from .models import PageTiming, SignIn, SignUpSource
+
+_SHORTENED = (
+    f"The IP address is shortened to its network (the last part removed: 203.0.113.0 "
+    f"instead of 203.0.113.77) after {settings.USAGE_IP_TRUNCATE_DAYS} days."
+)
+
+declare(
+    SignIn,
+    section="2.7",
+    category="Sign-ins to your account",
+    purpose="To show you when, from which IP address and on which browser and device your "
+    "account was signed in to, so you can spot and stop a sign-in that was not yours.",
+    legal_basis=Basis.LEGITIMATE_INTERESTS,
+    recipients=("Nobody outside Job Letters",),
+    about="person",
+    fields=("signed_in_at", "ip", "ip_truncated", "user_agent", "reported_at"),
+    held={
+        "session_hash": "A one-way hash of the sign-in's session key: it only finds that "
+        "session to end it when you say it was not you.",
+    },
+    erasure=Erasure.DELETE,
+    retention=Retention.after_event(
+        days=settings.USAGE_SIGN_IN_DAYS,
+        field="signed_in_at",
+        event="the sign-in",
+        reduce=(
+            Reduce(
+                days=settings.USAGE_IP_TRUNCATE_DAYS,
+                after="signed_in_at",
+                fields=("ip",),
+                to=truncate_ip,
+                pending=Q(ip_truncated=False),
+                mark={"ip_truncated": True},
+                words=_SHORTENED,
+            ),
+        ),
+    ),
+)
+declare(
+    SignUpSource,
+    section="2.7",
+    category="The site you came from when you signed up",
+    purpose="To understand which sites bring people to Job Letters. Only the site's name is "
+    "kept (for example www.example.org), never the page or anything else about your visit, "
+    "and nothing when your browser asks not to be tracked.",
+    legal_basis=Basis.LEGITIMATE_INTERESTS,
+    recipients=("Nobody outside Job Letters",),
+    about="person",
+    fields=("referrer_host", "created_at"),
+    erasure=Erasure.DELETE,
+    retention=Retention.after_event(
+        days=settings.USAGE_SIGN_IN_DAYS, field="created_at", event="you signed up"
+    ),
+)
+exempt(
+    PageTiming,
+    reason="How long each page took, added up per page and hour: counts and milliseconds, "
+    "with no person, IP address, browser, address of the page or cookie.",
+    reviewed=("view_name",),  # the name of a page in our code, e.g. "community:thread"
+)

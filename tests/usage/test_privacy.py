@@ -1,0 +1,41 @@
+"""§2.7 in the registry: sign-ins and the sign-up referrer are exported and erased."""
+
+from __future__ import annotations
+
+import pytest
+
+from jobletters import outbox
+from privacy import registry
+from privacy.erasure import erase_person, remains_of
+from usage.models import PageTiming, SignIn, SignUpSource
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_export_holds_the_persons_sign_ins_and_referrer_only(seeker, other_seeker):
+    SignIn.objects.create(person=seeker, ip="203.0.113.7", user_agent="Firefox/125.0",
+                          session_hash="a" * 64)  # fmt: skip
+    SignIn.objects.create(person=other_seeker, ip="198.51.100.1", user_agent="Safari")
+    SignUpSource.objects.create(person=seeker, referrer_host="news.example.org")
+
+    [sign_in] = registry.declaration_for(SignIn).export(seeker)
+    assert sign_in["ip"] == "203.0.113.7" and sign_in["user_agent"] == "Firefox/125.0"
+    assert "session_hash" not in sign_in  # held, with the reason in the export's README
+    [source] = registry.declaration_for(SignUpSource).export(seeker)
+    assert source["referrer_host"] == "news.example.org"
+
+
+def test_erasure_deletes_them_and_leaves_the_anonymous_timings(seeker, other_seeker):
+    SignIn.objects.create(person=seeker, ip="203.0.113.7", user_agent="Firefox/125.0")
+    SignIn.objects.create(person=other_seeker, ip="198.51.100.1", user_agent="Safari")
+    SignUpSource.objects.create(person=seeker, referrer_host="news.example.org")
+    PageTiming.objects.create(view_name="community:list", hour="2026-01-01T10:00Z", requests=3)
+
+    erase_person(seeker.pk)
+    outbox.run_due()
+
+    assert remains_of(seeker.pk) == []
+    assert not SignIn.objects.filter(ip="203.0.113.7").exists()
+    assert not SignUpSource.objects.exists()
+    assert SignIn.objects.filter(person=other_seeker).count() == 1
+    assert PageTiming.objects.get().requests == 3  # nobody's: nothing to erase

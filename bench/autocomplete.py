@@ -4,7 +4,9 @@ Runs the real views (taxonomy.views.occupations / places, through RequestFactory
 ranking, JSON and ETag included, no middleware) for a set of queries that people
 type, and the same queries through a naive baseline measured in the same run:
 ``icontains`` scans over the same tables, ordered by title or population. Prints
-p50/p95 per endpoint and the ratio ours / baseline (below 1 means faster).
+p50/p95 per endpoint and the ratio ours / baseline (below 1 means faster). The
+"pairs" ("attorney in London") and "other names" ("Munchen") rows run those
+kinds of query through the same endpoints, against the same baselines.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jl_taxonomy \\
         .venv/bin/python bench/autocomplete.py [--rounds 30] [--explain]
@@ -48,6 +50,13 @@ PLACE_QUERIES = [
     "Lo", "Lond", "London", "London, Canada", "New Y", "san", "Paris", "Zurich", "rem",
     "germ", "Portland, Oregon", "manch", "sao paulo", "xyzzy",
 ]  # fmt: skip
+# Kinds of query the first lists do not have: a role and a place in one box, and
+# places by another of their names.
+PAIR_QUERIES = [
+    "attorney in London", "nurse in Munchen", "developer in Bombay", "chef in Paris",
+    "solicitor in Manchester", "teacher in", "labourers in mining",
+]  # fmt: skip
+OTHER_NAME_QUERIES = ["Munchen", "Bombay", "Peking", "Wien", "Cologne", "Milano", "Saigon"]
 
 
 def baseline_occupations(request: HttpRequest) -> HttpResponse:
@@ -116,12 +125,14 @@ def main() -> None:
     cases = [
         ("occupations", views.occupations, baseline_occupations, OCCUPATION_QUERIES),
         ("places", views.places, baseline_places, PLACE_QUERIES),
+        ("pairs", views.occupations, baseline_occupations, PAIR_QUERIES),
+        ("other names", views.places, baseline_places, OTHER_NAME_QUERIES),
     ]
     header = f"{'endpoint':<12} {'':>9} {'p50 ms':>8} {'p95 ms':>8}"
     print(header)
     print("-" * len(header))
     for name, ours, baseline, queries in cases:
-        path = f"/taxonomy/{name}/"
+        path = "/taxonomy/places/" if ours is views.places else "/taxonomy/occupations/"
         mine = measure(ours, path, queries, args.rounds)
         naive = measure(baseline, path, queries, args.rounds)
         for label, timings in (("ranked", mine), ("baseline", naive)):

@@ -50,7 +50,7 @@ class OccupationAdmin(admin.ModelAdmin):
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "admin1", "country", "population", "geonames_id")
-    list_filter = ("kind",)
+    list_filter = ("kind", "is_district")
     # "^normalised" is a prefix search served by the index; the term is normalised first.
     search_fields = ("^normalised", "=geonames_id")
     ordering = ("-population",)
@@ -64,7 +64,10 @@ class PlaceAdmin(admin.ModelAdmin):
         "latitude",
         "longitude",
         "geonames_id",
+        "is_district",
+        "other_names",
     )
+    readonly_fields = ("other_names",)
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, normalise(search_term))

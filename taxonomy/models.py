@@ -14,6 +14,18 @@ from .text import normalise
 
 # Countries where a city is written with its region: "Portland, Oregon".
 REGION_IN_LABEL = {"US", "CA", "AU"}
+NAME_SEPARATOR = "|"
+
+
+def split_names(text: str) -> list[str]:
+    return [name for name in (text or "").split(NAME_SEPARATOR) if name]
+
+
+def join_normalised(names: list[str]) -> str:
+    """ "|munchen|muenchen|": every name between bars, so "|x|" is a whole name and
+    "|x" the start of one."""
+    keys = [key for key in map(normalise, names) if key]
+    return NAME_SEPARATOR + NAME_SEPARATOR.join(keys) + NAME_SEPARATOR if keys else ""
 
 
 class Occupation(models.Model):
@@ -62,6 +74,21 @@ class OccupationTitle(models.Model):
         self.normalised = normalise(self.title)
         super().save(*args, **kwargs)
 
+    @property
+    def display(self) -> str:
+        """The title as a seeker's choice is shown: "Solicitor", "QC"."""
+        return capitalised(self.title)
+
+
+def capitalised(title: str) -> str:
+    return title[:1].upper() + title[1:]
+
+
+def titled(occupation: str, title: str = "") -> str:
+    """ "Solicitor (Lawyers)": a chosen title with its ISCO group; the group alone
+    when none was chosen."""
+    return f"{capitalised(title)} ({occupation})" if title else occupation
+
 
 class Place(models.Model):
     """A city, a country, or working remotely (a single row)."""
@@ -80,6 +107,14 @@ class Place(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     admin1 = models.CharField("region", max_length=200, blank=True)
+    # Other names and spellings from GeoNames ("München", "Muenchen" for Munich;
+    # "Bombay" for Mumbai), "|"-separated as written, and normalised between bars
+    # ("|munchen|muenchen|") so that one LIKE finds a whole name or its start.
+    other_names = models.TextField(blank=True, editable=False)
+    other_names_normalised = models.TextField(blank=True, editable=False)
+    # Part of a larger city (a borough, an arrondissement, a neighbourhood):
+    # ranked after real cities that match as well (see taxonomy.loading).
+    is_district = models.BooleanField("district of a larger city", default=False)
 
     class Meta:
         ordering = ["-population", "name"]
@@ -96,6 +131,7 @@ class Place(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.normalised = normalise(self.name)
+        self.other_names_normalised = join_normalised(split_names(self.other_names))
         super().save(*args, **kwargs)
 
     @property

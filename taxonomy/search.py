@@ -11,20 +11,29 @@ the same :func:`taxonomy.normalise`. Matches are ranked in tiers:
 4. similar: trigram similarity on PostgreSQL (typos: "solicter"); on other
    databases this tier is empty and tier 3 is the fallback.
 
-Within a tier occupations prefer shorter names (the closer match), places the
-larger population ("Lond" → London, United Kingdom, before London, Ontario).
+Places also match their other names and spellings (GeoNames alternate names:
+"Munchen" → Munich, "Bombay" → Mumbai); a match on another name ranks just after
+the same kind of match on the name itself, and the result says which name
+matched. Within a tier occupations prefer shorter names (the closer match),
+places the larger population ("Lond" → London, United Kingdom, before London,
+Ontario), with districts of a larger city counted at a tenth of theirs so real
+cities come first.
+
+"attorney in London" typed in the occupation box offers the pair: the role's
+best occupation with the place's best matches (:func:`search_targets`).
 On PostgreSQL the GIN trigram indexes of migration 0002 serve every tier:
 ``=``, ``LIKE 'x%'``, ``LIKE '% x%'``, ``LIKE '%x%'``, ``%`` and ``%>>``
 (similar as a whole, or similar to whole words of the name).
 
 Each search is a fixed number of queries: two for occupations (the occupation
-names, the alternative titles), one for places.
+names, the alternative titles), one for places, three for a pair.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.lookups import TrigramSimilar, TrigramStrictWordSimilar
@@ -44,7 +53,7 @@ from django.db.models import (
 from django.db.models.functions import Greatest, Length
 from django_countries import countries
 
-from .models import Occupation, OccupationTitle, Place
+from .models import Occupation, OccupationTitle, Place, capitalised, split_names, titled
 from .text import normalise
 
 MIN_QUERY_LENGTH = 2
@@ -53,7 +62,17 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 20
 SUBSTRING_MIN_LENGTH = 3
 
-EXACT, PREFIX, WORD_PREFIX, WORDS, SIMILAR = range(5)
+# Tiers, best first. A place matching by another of its names ranks one step
+# after the same match on its own name (EXACT + OTHER_NAME, ...).
+EXACT, PREFIX, WORD_PREFIX, WORDS, SIMILAR = 0, 2, 4, 6, 8
+OTHER_NAME = 1
+# Below this population a place's other names match only as the weakest tier.
+OTHER_NAME_MIN_POPULATION = 100_000
+# A district of a larger city weighs this much less than its population.
+DISTRICT_DIVISOR = 10
+# How many places a pair offers ("attorney in London": the United Kingdom's and Ontario's).
+PAIR_PLACES = 3
+_PAIR = re.compile(r"^(?P<role>.*\S)\s+in(?:\s+(?P<place>.*))?$", re.IGNORECASE | re.DOTALL)
 
 # How people write countries that their ISO name does not cover.
 COUNTRY_ALIASES = {
@@ -87,10 +106,25 @@ class BadQuery(ValueError):
 
 @dataclass(frozen=True)
 class Result:
+    """One suggestion. ``value`` is what a form posts for it (an occupation with the
+    title the seeker chose is "<occupation id>.<title id>"), ``display`` how a
+    choice is shown ("Attorney (Lawyers)"); a pair carries its ``place``."""
+
     id: int
     label: str
     kind: str = ""
     matched: str = ""
+    title_id: int | None = None
+    title: str = ""
+    place: Result | None = field(default=None, compare=False)
+
+    @property
+    def value(self) -> str:
+        return target_value(self.id, self.title_id)
+
+    @property
+    def display(self) -> str:
+        return titled(self.label, self.title) if not self.kind else self.label
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "label": self.label}
@@ -98,7 +132,19 @@ class Result:
             data["kind"] = self.kind
         if self.matched:
             data["matched"] = self.matched
+        if self.title_id is not None:
+            data["title_id"] = self.title_id
+            data["title"] = self.title
+        data["value"] = self.value
+        data["display"] = self.display
+        if self.place is not None:
+            data["place"] = self.place.as_json()
         return data
+
+
+def target_value(occupation_id: int, title_id: int | None = None) -> str:
+    """What a form posts for an occupation, with the title chosen if any: "12.345"."""
+    return f"{occupation_id}.{title_id}" if title_id is not None else str(occupation_id)
 
 
 def check(q: str) -> None:
@@ -149,11 +195,18 @@ def _tiers(text: str) -> tuple[list[tuple[int, Q]], Q]:
     return tiers, matches
 
 
-def _ranked(queryset: QuerySet, text: str, extra: list[tuple[int, Q]] | None = None) -> QuerySet:
+def _ranked(
+    queryset: QuerySet,
+    text: str,
+    extra: list[tuple[int, Q]] | None = None,
+    extra_matches: Q | None = None,
+) -> QuerySet:
+    """Rows matching ``text`` (or ``extra_matches``) with their ``rank``: the best
+    tier whose condition holds, among the name's tiers and the ``extra`` ones."""
     tiers, matches = _tiers(text)
-    for rank, condition in extra or []:
-        tiers.insert(0, (rank, condition))
-        matches |= condition
+    tiers = sorted(tiers + (extra or []), key=lambda tier: tier[0])
+    if extra_matches is not None:
+        matches |= extra_matches
     rank = Case(
         *(When(condition, then=Value(rank)) for rank, condition in tiers),
         default=Value(SIMILAR),
@@ -205,17 +258,73 @@ def search_occupations(q: str, *, limit: int = DEFAULT_LIMIT) -> list[Result]:
             "length",
             "occupation__code",
             "title",
+            "id",
         )[:candidates]
     )
     best: dict[int, tuple[tuple, Result]] = {}
     for pk, title, rank, fuzzy, length, code in by_title:
         best[pk] = ((rank, -fuzzy, length, 0, code), Result(id=pk, label=title))
-    for pk, title, rank, fuzzy, length, code, alternative in by_alternative:
+    for pk, title, rank, fuzzy, length, code, alternative, title_id in by_alternative:
         key = (rank, -fuzzy, length, 1, code)
         if pk not in best or key < best[pk][0]:
-            best[pk] = (key, Result(id=pk, label=title, matched=alternative))
+            result = Result(
+                id=pk,
+                label=title,
+                matched=alternative,
+                title_id=title_id,
+                title=capitalised(alternative),
+            )
+            best[pk] = (key, result)
     ranked = sorted(best.values(), key=lambda pair: pair[0])
     return [result for _, result in ranked[:limit]]
+
+
+def split_pair(q: str) -> tuple[str, str] | None:
+    """ "attorney in London" → ("attorney", "London"); None without " in "."""
+    match = _PAIR.match(q.strip())
+    if not match:
+        return None
+    return match["role"], (match["place"] or "").strip()
+
+
+def search_targets(q: str, *, limit: int = DEFAULT_LIMIT) -> list[Result]:
+    """Occupations for q; for "<role> in <place>", first the role's best occupation
+    paired with the places that match by name (not mere look-alikes), then the
+    role's other occupations. Text that is not such a pair is searched whole."""
+    check(q)
+    pair = split_pair(q)
+    if pair is None or not prepare(pair[0]):
+        return search_occupations(q, limit=limit)
+    role, place_text = pair
+    occupations = search_occupations(role, limit=limit)
+    if not occupations or not prepare(place_text.partition(",")[0]):
+        # Still typing the place ("nurse in"): the role's occupations.
+        return occupations or search_occupations(q, limit=limit)
+    rows = _place_rows(place_text, limit=PAIR_PLACES)
+    # The places that match best, and by name or word, not merely inside a word or
+    # by looking alike ("London": both Londons, not Londonderry).
+    top = rows[0][1] if rows else SIMILAR
+    places = [
+        place
+        for place, rank in rows
+        if rank <= WORD_PREFIX + OTHER_NAME and rank <= (top | OTHER_NAME)
+    ]
+    if not places:
+        # Not a place after all ("labourers in mining"): the words as a title.
+        return search_occupations(q, limit=limit) or occupations
+    best = occupations[0]
+    pairs = [
+        Result(
+            id=best.id,
+            label=best.label,
+            matched=best.matched,
+            title_id=best.title_id,
+            title=best.title,
+            place=place,
+        )
+        for place in places
+    ]
+    return (pairs + occupations)[:limit]
 
 
 def _country_codes(qualifier: str) -> set[str]:
@@ -240,6 +349,13 @@ def search_places(
 ) -> list[Result]:
     """Places for q. "London, Canada" or "Portland, Oregon" narrow the city by
     country or region; ``country`` and ``kinds`` filter explicitly."""
+    return [place for place, _ in _place_rows(q, limit=limit, kinds=kinds, country=country)]
+
+
+def _place_rows(
+    q: str, *, limit: int, kinds: list[str] | None = None, country: str = ""
+) -> list[tuple[Result, int]]:
+    """Places for q with the tier each matched at."""
     check(q)
     name, _, qualifier_text = q.partition(",")
     text = prepare(name)
@@ -255,19 +371,62 @@ def search_places(
         queryset = queryset.filter(
             Q(country__in=_country_codes(qualifier)) | Q(admin1__istartswith=qualifier)
         )
-    extra = []
+    extra: list[tuple[int, Q]] = []
+    extra_matches = Q(pk__in=[])
     if text in COUNTRY_ALIASES:
-        extra.append((EXACT, Q(kind=Place.Kind.COUNTRY, country=COUNTRY_ALIASES[text])))
+        alias = Q(kind=Place.Kind.COUNTRY, country=COUNTRY_ALIASES[text])
+        extra.append((EXACT, alias))
+        extra_matches |= alias
+    if len(text) >= SUBSTRING_MIN_LENGTH:
+        # Other names: a whole name, the start of one, a word's start, anywhere
+        # (the last one, which holds whenever another does, is the filter). Small
+        # towns' other names are often old or foreign ones ("Berlin" for North
+        # Canton, Ohio): for them only the weakest tier counts.
+        other = "other_names_normalised__contains"
+        known = Q(population__gte=OTHER_NAME_MIN_POPULATION)
+        extra += [
+            (EXACT + OTHER_NAME, known & Q(**{other: f"|{text}|"})),
+            (PREFIX + OTHER_NAME, known & Q(**{other: "|" + text})),
+            (WORD_PREFIX + OTHER_NAME, known & Q(**{other: " " + text})),
+            (WORDS + OTHER_NAME, Q(**{other: text})),
+        ]
+        extra_matches |= Q(**{other: text})
     weight = Case(
         # Someone typing "rem" more likely means Remote than Remscheid.
         When(kind=Place.Kind.REMOTE, then=Value(10**12)),
+        When(is_district=True, then=F("population") / DISTRICT_DIVISOR),
         default=F("population"),
         output_field=BigIntegerField(),
     )
     rows = (
-        _ranked(queryset, text, extra)
+        _ranked(queryset, text, extra, extra_matches)
         .annotate(weight=weight)
         .order_by("rank", "-fuzzy", "-weight", "name", "id")
-        .only("id", "kind", "name", "country", "admin1")[:limit]
+        .only("id", "kind", "name", "country", "admin1", "other_names")[:limit]
     )
-    return [Result(id=place.pk, label=place.label, kind=place.kind) for place in rows]
+    return [
+        (
+            Result(
+                id=place.pk,
+                label=place.label,
+                kind=place.kind,
+                matched=_other_name(place, text, place.rank) if place.rank % 2 else "",
+            ),
+            place.rank,
+        )
+        for place in rows
+    ]
+
+
+def _other_name(place: Place, text: str, rank: int) -> str:
+    """Which of the place's other names matched at ``rank`` ("München" for "munchen")."""
+    tests = {
+        EXACT + OTHER_NAME: lambda key: key == text,
+        PREFIX + OTHER_NAME: lambda key: key.startswith(text),
+        WORD_PREFIX + OTHER_NAME: lambda key: f" {key}".find(f" {text}") != -1,
+        WORDS + OTHER_NAME: lambda key: text in key,
+    }
+    test = tests.get(rank)
+    if test is None:
+        return ""
+    return next((name for name in split_names(place.other_names) if test(normalise(name))), "")

@@ -39,6 +39,8 @@ def normalise(text: str) -> str:
     """
     if not text:
         return ""
+    if text.isascii():  # the common case, and the same result as the path below
+        return _NOT_WORD.sub(" ", text.lower()).strip()[:MAX_LENGTH].strip()
     folded = unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD)
     stripped = "".join(c for c in folded if not unicodedata.combining(c))
     return _NOT_WORD.sub(" ", stripped).strip()[:MAX_LENGTH].strip()

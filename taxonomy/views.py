@@ -49,7 +49,8 @@ def _answer(request: HttpRequest, find: Callable[[int], list[search.Result]]) ->
 @cache_control(public=True, max_age=MAX_AGE)
 def occupations(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
-    return _answer(request, lambda limit: search.search_occupations(q, limit=limit))
+    # "attorney in London" also offers the pair (each result then has a "place").
+    return _answer(request, lambda limit: search.search_targets(q, limit=limit))
 
 
 @require_GET

@@ -7,12 +7,12 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from taxonomy.loading import load_taxonomy
+    from taxonomy.loading import load_occupations
 
-    load_taxonomy(
-        apps.get_model("taxonomy", "Occupation"),
-        apps.get_model("taxonomy", "OccupationTitle"),
-        apps.get_model("taxonomy", "Place"),
+    # Places are loaded by 0005, with the columns added since (other names,
+    # districts): loading them here too would only be done twice.
+    load_occupations(
+        apps.get_model("taxonomy", "Occupation"), apps.get_model("taxonomy", "OccupationTitle")
     )
 
 

@@ -32,6 +32,10 @@ def code_of(result) -> str:
     return Occupation.objects.get(pk=result["id"]).code
 
 
+def pick(result: dict, *keys: str) -> dict:
+    return {key: result[key] for key in keys if key in result}
+
+
 # --- Occupations -------------------------------------------------------------------
 
 
@@ -90,7 +94,8 @@ def test_common_titles_and_both_spellings_resolve(client, q, code):
 
 def test_the_official_title_matches_without_a_matched_note(client):
     first = occupations(client, "Lawyers")[0]
-    assert first == {"id": Occupation.objects.get(code="2611").pk, "label": "Lawyers"}
+    pk = Occupation.objects.get(code="2611").pk
+    assert first == {"id": pk, "label": "Lawyers", "value": str(pk), "display": "Lawyers"}
 
 
 def test_one_result_per_occupation_however_many_titles_match(client):
@@ -101,12 +106,27 @@ def test_one_result_per_occupation_however_many_titles_match(client):
 
 def test_alternative_titles_added_later_resolve_to_their_occupation(client):
     lawyers = Occupation.objects.get(code="2611")
-    OccupationTitle.objects.create(occupation=lawyers, title="Rechtsbeistand", locale="de-DE")
+    title = OccupationTitle.objects.create(
+        occupation=lawyers, title="Rechtsbeistand", locale="de-DE"
+    )
     assert occupations(client, "rechtsbei")[0] == {
         "id": lawyers.pk,
         "label": "Lawyers",
         "matched": "Rechtsbeistand",
+        "title_id": title.pk,
+        "title": "Rechtsbeistand",
+        "value": f"{lawyers.pk}.{title.pk}",
+        "display": "Rechtsbeistand (Lawyers)",
     }
+
+
+def test_the_chosen_title_comes_with_its_id_and_group(client):
+    first = occupations(client, "solicitor")[0]
+    title = OccupationTitle.objects.get(pk=first["title_id"])
+    assert (title.title, title.occupation.code) == ("solicitor", "2611")
+    assert first["title"] == "Solicitor"
+    assert first["display"] == "Solicitor (Lawyers)"
+    assert first["value"] == f"{first['id']}.{title.pk}"
 
 
 def test_ranking_exact_then_prefix_then_word_prefix_then_inside(client):
@@ -146,7 +166,12 @@ def test_limit(client):
 def test_lond_finds_london_united_kingdom_first(client):
     results = places(client, "Lond")
     london = Place.objects.get(kind=Place.Kind.CITY, name="London", country="GB")
-    assert results[0] == {"id": london.pk, "label": "London, United Kingdom", "kind": "city"}
+    assert pick(results[0], "id", "label", "kind", "matched") == {
+        "id": london.pk,
+        "label": "London, United Kingdom",
+        "kind": "city",
+    }
+    assert results[0]["value"] == str(london.pk)
     labels = [r["label"] for r in results]
     assert "London, Ontario, Canada" in labels
     assert labels.index("London, United Kingdom") < labels.index("London, Ontario, Canada")
@@ -179,7 +204,7 @@ def test_a_place_search_filtered_by_country_parameter(client):
 
 
 def test_countries_by_name_and_by_everyday_alias(client):
-    assert places(client, "germ")[0] == {
+    assert pick(places(client, "germ")[0], "id", "label", "kind") == {
         "id": Place.objects.get(kind="country", country="DE").pk,
         "label": "Germany",
         "kind": "country",
@@ -190,9 +215,10 @@ def test_countries_by_name_and_by_everyday_alias(client):
 
 def test_remote_is_one_place_and_found_early(client):
     remote = Place.objects.get(kind=Place.Kind.REMOTE)
-    assert places(client, "rem")[0] == {"id": remote.pk, "label": "Remote", "kind": "remote"}
-    assert places(client, "remote", kind="remote") == [
-        {"id": remote.pk, "label": "Remote", "kind": "remote"}
+    expected = {"id": remote.pk, "label": "Remote", "kind": "remote"}
+    assert pick(places(client, "rem")[0], "id", "label", "kind", "matched") == expected
+    assert [pick(r, "id", "label", "kind") for r in places(client, "remote", kind="remote")] == [
+        expected
     ]
 
 

@@ -79,6 +79,7 @@ def test_places_are_cities_every_country_and_remote():
 def test_reloading_keeps_ids_and_counts(django_assert_max_num_queries):
     before_occupations = dict(Occupation.objects.values_list("code", "id"))
     before_places = dict(Place.objects.exclude(geonames_id=None).values_list("geonames_id", "id"))
+    before_titles = dict(OccupationTitle.objects.values_list("id", "normalised"))
     counts = (Occupation.objects.count(), OccupationTitle.objects.count(), Place.objects.count())
     # Bulk writes: hundreds of queries for 34k rows (SQLite caps a batch at ~100
     # rows), not one per row.
@@ -95,6 +96,29 @@ def test_reloading_keeps_ids_and_counts(django_assert_max_num_queries):
         OccupationTitle.objects.count(),
         Place.objects.count(),
     )
+    # Seekers' targets point to the title they chose: titles keep their ids too.
+    assert dict(OccupationTitle.objects.values_list("id", "normalised")) == before_titles
+
+
+def test_reloading_removes_only_titles_no_longer_in_the_data():
+    lawyers = Occupation.objects.get(code="2611")
+    solicitor = OccupationTitle.objects.get(occupation=lawyers, normalised="solicitor")
+    OccupationTitle.objects.create(occupation=lawyers, title="Zyqvo counsel")
+    load_taxonomy()
+    assert OccupationTitle.objects.filter(pk=solicitor.pk).exists()
+    assert not OccupationTitle.objects.filter(normalised="zyqvo counsel").exists()
+
+
+def test_cities_carry_their_other_names_and_spellings():
+    munich = Place.objects.get(kind=Place.Kind.CITY, name="Munich", country="DE")
+    names = munich.other_names.split("|")
+    assert {"München", "Muenchen", "Monaco di Baviera"} <= set(names)
+    assert "Munchen" not in names  # one spelling per normalised form, accents kept
+    assert "MUC" not in names  # airport codes are not names
+    assert "|munchen|" in munich.other_names_normalised
+    assert "|muenchen|" in munich.other_names_normalised
+    mumbai = Place.objects.get(kind=Place.Kind.CITY, name="Mumbai", country="IN")
+    assert "Bombay" in mumbai.other_names.split("|")
 
 
 def test_reloading_repairs_edited_rows():

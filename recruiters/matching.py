@@ -192,9 +192,9 @@ def _ngrams(text: str, longest: int = 3) -> Iterable[str]:
 # --- The SQL -------------------------------------------------------------------------------
 #
 # One statement ranks and fills a page. It is written by hand, not with the ORM: it is the
-# hottest query of the product, and building the same thing from expressions cost more
-# than running it (bench/matching.py measures both). Standard SQL, run by PostgreSQL and
-# SQLite alike, with parameters for every value.
+# hottest query of the product, and compiling it from ORM expressions took longer than
+# PostgreSQL took to run it (bench/matching.py holds Python's share to the raw statement).
+# Standard SQL, run by PostgreSQL and SQLite alike, with parameters for every value.
 #
 # Each candidate row gets ``fit`` = occupation tier x 10 + place tier. Per recruiter, the
 # best row is found with one MAX over ``fit * 2^40 + place_id * 2^16 + occupation_id``
@@ -366,7 +366,7 @@ def ranking_statement(
 # --- Matches -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RecruiterCard:
     """A matched recruiter as pages show them (not a model: ranking builds fifty a page)."""
 
@@ -383,7 +383,7 @@ class RecruiterCard:
         return f"{self.name}, {self.agency}" if self.agency else self.name
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Fitting:
     """The recruiter's occupation and place that fit the seeker best."""
 
@@ -447,8 +447,22 @@ def rank_matches(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    matches = [_match(row, targets) for row in rows[:limit]]
+    lookup = _Lookup(targets)
+    matches = [_match(row, targets, lookup) for row in rows[:limit]]
     return MatchPage(matches=matches, has_more=len(rows) > limit, offset=offset, targets=targets)
+
+
+class _Lookup:
+    """What putting fifty reasons into words needs of the targets, worked out once."""
+
+    def __init__(self, targets: Targets) -> None:
+        self.by_id = {o.pk: o for o in targets.occupations}
+        self.by_group: dict[str, Occupation] = {}
+        for occupation in targets.occupations:
+            self.by_group.setdefault(occupation.code[:3], occupation)
+        self.first = targets.occupations[0]
+        self.cities = targets.cities
+        self.language = get_language() or ""
 
 
 def _json_list(value: Any) -> tuple[str, ...]:
@@ -466,7 +480,7 @@ def _when(value: Any) -> datetime | None:
     return parsed
 
 
-def _match(row: Sequence[Any], targets: Targets) -> Match:
+def _match(row: Sequence[Any], targets: Targets, lookup: _Lookup) -> Match:
     (recruiter_id, fit, points, name, agency, website, levels, languages, keywords,
      occupation_id, code, title, place_id, place_name, kind, country, latitude, longitude,
      _admin1, last_sent) = row  # fmt: skip
@@ -488,7 +502,7 @@ def _match(row: Sequence[Any], targets: Targets) -> Match:
     fitting = _Fitting(
         occupation_id, code, title, place_id, place_name, kind, country or "", latitude, longitude
     )
-    _explain(match, fitting, targets)
+    _explain(match, fitting, targets, lookup)
     return match
 
 
@@ -544,10 +558,12 @@ def _km(a: Any, b: Any) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _explain(match: Match, fitting: _Fitting, targets: Targets) -> None:
-    same_unit = [o for o in targets.occupations if o.pk == fitting.occupation_id]
-    related = [o for o in targets.occupations if o.code[:3] == fitting.code[:3]]
-    seeker_occupation = (same_unit or related or list(targets.occupations))[0]
+def _explain(match: Match, fitting: _Fitting, targets: Targets, lookup: _Lookup) -> None:
+    seeker_occupation = (
+        lookup.by_id.get(fitting.occupation_id)
+        or lookup.by_group.get(fitting.code[:3])
+        or lookup.first
+    )
     match.role = seeker_occupation.title
     if match.occupation_tier == OCCUPATION_UNIT:
         what = f"places {fitting.title}"
@@ -555,7 +571,7 @@ def _explain(match: Match, fitting: _Fitting, targets: Targets) -> None:
         what = f"places {fitting.title} (related to {seeker_occupation.title})"
 
     tier, name, code = match.place_tier, fitting.name, fitting.country
-    country = with_article(country_name(code)) if code else ""
+    country = with_article(_country_name(code, lookup.language)) if code else ""
     if tier == PLACE_SAME:
         match.place = name
         if fitting.kind == Place.Kind.REMOTE:
@@ -565,7 +581,7 @@ def _explain(match: Match, fitting: _Fitting, targets: Targets) -> None:
         else:
             where = f"in {name}"
     elif tier == PLACE_NEARBY:
-        city = min(targets.cities, key=lambda c: _km(fitting, c))
+        city = min(lookup.cities, key=lambda c: _km(fitting, c))
         match.place = city.name
         where = f"in {name}, {round(_km(fitting, city))} km from {city.name}"
     elif tier == PLACE_COUNTRY and fitting.kind == Place.Kind.COUNTRY:

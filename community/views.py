@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from privacy.cookies import Category, allows
 from taxonomy.models import Place
 
-from . import services
+from . import markup, services
 from .cookies import PLACE_COOKIE, PLACE_COOKIE_AGE
 from .forms import CommentForm, PlaceFilterForm, ReportForm, ThreadForm
 from .models import Comment, Thread
@@ -152,7 +152,7 @@ def edit_thread(request: HttpRequest, pk: int) -> HttpResponse:
     thread = services.own_thread(request.user, pk)
     form = ThreadForm(
         request.POST or None,
-        initial={"title": thread.title, "body": _editable(thread.body)},
+        initial={"title": thread.title, "body": markup.editable(thread.body)},
         initial_place=thread.place,
     )
     if request.method == "POST" and form.is_valid():
@@ -208,7 +208,7 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = services.own_comment(request.user, pk)
-    form = CommentForm(request.POST or None, initial={"body": _editable(comment.body)})
+    form = CommentForm(request.POST or None, initial={"body": markup.editable(comment.body)})
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_comment(comment=comment, body=form.cleaned_data["body"])
@@ -275,12 +275,6 @@ def _report(request: HttpRequest, post: Thread | Comment, thread: Thread) -> Htt
 
 
 # --- Helpers --------------------------------------------------------------------------------
-
-
-def _editable(stored: str) -> str:
-    from .markup import editable
-
-    return editable(stored)
 
 
 def _comment_url(user: Any, comment: Comment) -> str:

@@ -16,8 +16,8 @@ every cookie the site really sets to them. A cookie outside the strictly
 necessary category may only be set when :func:`allows` says the visitor chose
 it (``allows(request, Category.PREFERENCES)``).
 
-The visitor's choice lives in a strictly necessary cookie (``jl_cookies``, no
-secret in it, readable by our scripts); a signed-in person's choice also goes to
+The visitor's choice lives in a strictly necessary cookie (``jl_cookies``, read
+only by the server); a signed-in person's choice also goes to
 the consent ledger (``privacy.services.record_consent``), and the ledger's choice
 comes back to each browser they sign in on. Until a choice is made the banner is
 shown on every page and only strictly necessary cookies are set.
@@ -26,7 +26,6 @@ shown on every page and only strictly necessary cookies are set.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
@@ -116,7 +115,6 @@ class CookieDeclaration:
     max_age: int | None
     lifetime: str | Promise = ""  # words, when seconds say too little
     storage: Storage = Storage.COOKIE
-    set_by: str = "Job Letters"
 
     @property
     def lifetime_words(self) -> str | Promise:
@@ -186,10 +184,6 @@ def declared_cookies() -> list[CookieDeclaration]:
 def declaration_of(name: str) -> CookieDeclaration | None:
     autodiscover()
     return _declared.get(name)
-
-
-def names_in(*categories: Category) -> list[str]:
-    return [d.name for d in declared_cookies() if d.category in categories]
 
 
 # Django's own cookies (their names come from settings).
@@ -289,7 +283,7 @@ def set_choice_cookie(response: HttpResponse, choice: Choice) -> None:
         choice.as_cookie(),
         max_age=CHOICE_MAX_AGE,
         secure=settings.SESSION_COOKIE_SECURE,
-        httponly=False,  # our script reads it to leave refused storage alone; no secret
+        httponly=True,  # only the server reads it
         samesite="Lax",
     )
 
@@ -410,7 +404,3 @@ def same_origin(request: HttpRequest) -> bool:
         parts = urlsplit(referrer)
         return f"{parts.scheme}://{parts.netloc}" in ours
     return True
-
-
-def iter_refused(choice: Choice) -> Iterable[CookieDeclaration]:
-    return (d for d in declared_cookies() if not choice.allows(d.category))

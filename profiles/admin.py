@@ -6,7 +6,13 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 
 from . import cvs
-from .models import CV, ContactDetails, Profile
+from .models import CV, ContactDetails, Profile, TargetOccupation
+
+
+class TargetOccupationInline(admin.TabularInline):
+    model = TargetOccupation
+    raw_id_fields = ("occupation", "title")
+    extra = 0
 
 
 @admin.register(Profile)
@@ -15,7 +21,8 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ("open_to_recruiters", "seniority")
     list_select_related = ("user",)
     search_fields = ("user__email", "user__name", "headline")
-    raw_id_fields = ("user", "target_occupations", "target_places")
+    raw_id_fields = ("user", "target_places")
+    inlines = [TargetOccupationInline]
     readonly_fields = ("created_at", "updated_at", "job_letter_updated_at")
 
 

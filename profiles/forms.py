@@ -5,16 +5,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
-from accounts.models import User
 from django import forms
 from django.core.exceptions import ValidationError
 from django_countries.fields import CountryField
+
+from accounts.models import User
 from taxonomy import search
-from taxonomy.models import Occupation, Place
+from taxonomy.models import Occupation, OccupationTitle, Place, parse_target_value, titled
+from taxonomy.text import normalise
 
 from .letters import MAX_LETTER_CHARS
 from .models import MAX_TARGETS, Profile
-from .widgets import LongSelect, TargetsWidget
+from .widgets import LongSelect, TargetsWidget, _value_of
 
 CONTACT_FIELDS = ("address_line1", "address_line2", "city", "postal_code", "country", "phone")
 PROFESSIONAL_FIELDS = (
@@ -87,6 +89,71 @@ class TargetChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+class OccupationTargetField(TargetChoiceField):
+    """Occupations, each with the title the seeker chose: values "12" (the group's own
+    name) or "12.345" (occupation 12 as its title 345). Cleans to (occupation, title
+    or None) pairs."""
+
+    def prepare_value(self, value: Any) -> Any:
+        # Saved targets are shown as the value their checkbox posts ("12.345").
+        if isinstance(value, list | tuple):
+            return [_value_of(v) for v in value]
+        return super().prepare_value(value)
+
+    def clean(self, value: Any) -> list[tuple[Occupation, OccupationTitle | None]]:
+        values = [str(v) for v in value or []]
+        if len(values) > MAX_TARGETS:
+            raise ValidationError(f"Choose at most {MAX_TARGETS} {self.noun}s.", code="max")
+        parsed = []
+        for raw in values:
+            pair = parse_target_value(raw)
+            if pair is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": raw},
+                )
+            parsed.append(pair)
+        occupations = {o.pk: o for o in super().clean([str(o) for o, _ in parsed])}
+        title_ids = [t for _, t in parsed if t is not None]
+        titles = OccupationTitle.objects.in_bulk(title_ids) if title_ids else {}
+        chosen: dict[int, tuple[Occupation, OccupationTitle | None]] = {}
+        for occupation_id, title_id in parsed:
+            title = titles.get(title_id) if title_id is not None else None
+            if title_id is not None and (title is None or title.occupation_id != occupation_id):
+                raise ValidationError(
+                    "Select a valid choice: that job title is not one we know any more. "
+                    "Type it again to choose it.",
+                    code="invalid_choice",
+                )
+            chosen.setdefault(occupation_id, (occupations[occupation_id], title))
+        return list(chosen.values())
+
+
+def occupation_labels(values: list[str]) -> dict[str, str]:
+    """ "Solicitor (Lawyers)" per posted value, in two queries (for a form sent back)."""
+    parsed = {v: p for v in values if (p := parse_target_value(v))}
+    names = dict(
+        Occupation.objects.filter(pk__in={o for o, _ in parsed.values()}).values_list("pk", "title")
+    )
+    title_ids = {t for _, t in parsed.values() if t is not None}
+    titles = {
+        pk: (occupation_id, title)
+        for pk, occupation_id, title in OccupationTitle.objects.filter(
+            pk__in=title_ids
+        ).values_list("pk", "occupation_id", "title")
+    }
+    labels = {}
+    for value, (occupation_id, title_id) in parsed.items():
+        if occupation_id not in names:
+            continue
+        occupation_of_title, title = titles.get(title_id, (None, ""))
+        if title_id is not None and occupation_of_title != occupation_id:
+            continue
+        labels[value] = titled(names[occupation_id], title)
+    return labels
+
+
 class ProfileForm(forms.Form):
     name = forms.CharField(
         label="Full name", max_length=150, help_text="As recruiters will see it on your letter."
@@ -133,13 +200,14 @@ class ProfileForm(forms.Form):
     languages = forms.CharField(
         max_length=500, required=False, help_text="Separated by commas, e.g. English, French."
     )
-    target_occupations = TargetChoiceField(
+    target_occupations = OccupationTargetField(
         label="Occupations you are looking for",
         noun="occupation",
         queryset=Occupation.objects.all(),
         required=False,
         widget=TargetsWidget(kind="occupations"),
-        help_text=f"Up to {MAX_TARGETS}. Type a job title, e.g. attorney, nurse, welder.",
+        help_text=f"Up to {MAX_TARGETS}. Type a job title, e.g. attorney, nurse, welder, "
+        "or a job title and a place, e.g. attorney in London.",
     )
     target_places = TargetChoiceField(
         label="Where you want to work",
@@ -166,10 +234,25 @@ class ProfileForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        # What typed words were turned into, said back when the profile is saved.
+        self.resolved: list[str] = []
+        # Places named in the occupation box ("attorney in London"), for the place field.
+        self._paired_places: list[str] = []
         # The saved targets come as objects: their widgets show them without a query.
         for name in ("target_occupations", "target_places"):
+            widget = self.fields[name].widget
             known = [o for o in self.initial.get(name) or () if hasattr(o, "pk")]
-            self.fields[name].widget.known_labels = {str(o.pk): str(o) for o in known}
+            widget.known_labels = {_value_of(o): o.label for o in known}
+            if self.is_bound:
+                widget.search_value = _typed(self.data, name)
+        occupations = self.fields["target_occupations"].widget
+        occupations.labels_for = occupation_labels
+        places_id = self["target_places"].auto_id
+        occupations.pair_with = {
+            "list": f"{places_id}_chosen",
+            "name": "target_places",
+            "count": f"{places_id}_count",
+        }
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
@@ -197,32 +280,68 @@ class ProfileForm(forms.Form):
             self.cleaned_data["languages"], max_items=15, max_length=40, label="language"
         )
 
-    def clean_target_occupations(self) -> list[Occupation]:
-        return self._with_typed_target(
-            "target_occupations", Occupation, search.search_occupations, "occupation"
-        )
-
-    def clean_target_places(self) -> list[Place]:
-        return self._with_typed_target("target_places", Place, search.search_places, "place")
-
-    def _with_typed_target(self, name: str, model: Any, find: Any, noun: str) -> list[Any]:
-        """Without JavaScript, the words typed in the search box add their best match."""
-        chosen = list(self.cleaned_data[name])
-        typed = " ".join(str(self.data.get(f"{name}_search", "")).split())
+    def clean_target_occupations(self) -> list[tuple[Occupation, OccupationTitle | None]]:
+        chosen = list(self.cleaned_data["target_occupations"])
+        typed = _typed(self.data, "target_occupations")
         if not typed:
             return chosen
+        role, place = typed, ""
+        if (pair := search.split_pair(typed)) and pair[1]:
+            # "attorney in London": the place goes to the place field, resolved there.
+            role, place = pair
+            self._paired_places.append(place)
+        result = self._resolve("target_occupations", role, search.search_occupations)
+        occupation = Occupation.objects.get(pk=result.id)
+        title = OccupationTitle.objects.get(pk=result.title_id) if result.title_id else None
+        if all(o.pk != occupation.pk for o, _ in chosen):
+            chosen.append((occupation, title))
+        if len(chosen) > MAX_TARGETS:
+            raise ValidationError(f"Choose at most {MAX_TARGETS} occupations.", code="max")
+        return chosen
+
+    def clean_target_places(self) -> list[Place]:
+        chosen = list(self.cleaned_data["target_places"])
+        typed = [t for t in (_typed(self.data, "target_places"), *self._paired_places) if t]
+        for text in typed:
+            result = self._resolve("target_places", text, search.search_places)
+            if all(p.pk != result.id for p in chosen):
+                chosen.append(Place.objects.get(pk=result.id))
+        if len(chosen) > MAX_TARGETS:
+            raise ValidationError(f"Choose at most {MAX_TARGETS} places.", code="max")
+        return chosen
+
+    def _resolve(self, name: str, text: str, find: Any) -> search.Result:
+        """The one entry ``text`` names exactly (its name, a title or another name
+        of it): never a guess. Otherwise a ValidationError that asks which one is
+        meant (the candidates shown unticked below the box) or says none matched.
+        """
+        widget = self.fields[name].widget
+        noun = widget.noun
         try:
-            results = find(typed, limit=1)
+            results = find(text, limit=SUGGESTIONS)
         except search.BadQuery as error:
             raise ValidationError(str(error)) from None
-        match = model.objects.filter(pk=results[0].id).first() if results else None
-        if match is None:
-            raise ValidationError(f"We found no {noun} matching “{typed}”. Try other words.")
-        if match not in chosen:
-            chosen.append(match)
-        if len(chosen) > MAX_TARGETS:
-            raise ValidationError(f"Choose at most {MAX_TARGETS} {noun}s.", code="max")
-        return chosen
+        key = normalise(text)
+        named = [r for r in results if key in _names_of(r)]
+        if len(named) == 1:
+            result = named[0]
+            widget.added.append((result.value, result.display))
+            if widget.search_value == text or name == "target_occupations":
+                widget.search_value = ""
+            if normalise(result.display) != key:
+                self.resolved.append(f"“{text}” was added as {result.display}.")
+            return result
+        if not results:
+            raise ValidationError(
+                f"We found no {noun} matching “{text}”. Try other words.", code="not_found"
+            )
+        widget.suggestions = [(r.value, r.display) for r in named or results]
+        widget.search_value = ""
+        raise ValidationError(
+            f"We did not add “{text}”: more than one {noun} could be meant. "
+            "Tick the one you mean below, or type other words.",
+            code="ambiguous",
+        )
 
     def clean_linkedin_url(self) -> str:
         value = self.cleaned_data["linkedin_url"]
@@ -268,6 +387,19 @@ class ProfileForm(forms.Form):
         return {name: self.cleaned_data[name] for name in PROFESSIONAL_FIELDS}
 
 
+SUGGESTIONS = 5
+
+
+def _typed(data: Any, name: str) -> str:
+    return " ".join(str(data.get(f"{name}_search", "")).split())
+
+
+def _names_of(result: search.Result) -> set[str]:
+    """The normalised names a typed text must equal to name this result exactly."""
+    names = {result.label, result.display, result.label.partition(",")[0], result.matched}
+    return {normalise(n) for n in names if n}
+
+
 def profile_initial(*, user: User, profile: Profile, contact: Any) -> dict[str, Any]:
     initial: dict[str, Any] = {"name": user.name}
     for name in CONTACT_FIELDS:
@@ -278,7 +410,7 @@ def profile_initial(*, user: User, profile: Profile, contact: Any) -> dict[str, 
     initial["skills"] = ", ".join(profile.skills)
     initial["languages"] = ", ".join(profile.languages)
     saved = profile.pk is not None  # an unsaved profile has no targets yet
-    initial["target_occupations"] = list(profile.target_occupations.all()) if saved else []
+    initial["target_occupations"] = list(profile.occupation_targets.all()) if saved else []
     initial["target_places"] = list(profile.target_places.all()) if saved else []
     return initial
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
+from taxonomy.models import target_value, titled
+
 MAX_TARGETS = 5
 
 
@@ -61,7 +63,10 @@ class Profile(models.Model):
     skills = models.JSONField(default=list, blank=True)
     languages = models.JSONField(default=list, blank=True)
     target_occupations = models.ManyToManyField(
-        "taxonomy.Occupation", blank=True, related_name="seeker_profiles"
+        "taxonomy.Occupation",
+        blank=True,
+        related_name="seeker_profiles",
+        through="TargetOccupation",
     )
     target_places = models.ManyToManyField(
         "taxonomy.Place", blank=True, related_name="seeker_profiles"
@@ -84,6 +89,55 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of user {self.user_id}"
+
+
+class TargetOccupation(models.Model):
+    """An occupation the seeker is looking for, with the title they chose for it
+    ("Solicitor" for the ISCO group Lawyers). Without a title (none chosen, or one
+    the vocabulary no longer has) the group's own name is shown."""
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="occupation_targets"
+    )
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.ForeignKey(
+        "taxonomy.OccupationTitle",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The job title the seeker chose, e.g. Solicitor.",
+    )
+
+    class Meta:
+        # The table the plain many-to-many relation had: existing targets stay.
+        db_table = "profiles_profile_target_occupations"
+        unique_together = [("profile", "occupation")]
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """ "Solicitor (Lawyers)", or "Lawyers" without a chosen title."""
+        return titled(self.occupation.title, self.title.title if self.title else "")
+
+    @property
+    def value(self) -> str:
+        """What the profile form posts for this target."""
+        return target_value(self.occupation_id, self.title_id)
+
+
+def occupation_targets() -> models.Prefetch:
+    """Prefetch a profile's targets with their occupation and title, in one query:
+    ``prefetch_related(occupation_targets(), "target_places")``."""
+    return models.Prefetch(
+        "occupation_targets",
+        queryset=TargetOccupation.objects.select_related("occupation", "title"),
+    )
 
 
 class CVQuerySet(models.QuerySet):

@@ -7,7 +7,7 @@ from typing import Any
 
 from privacy.registry import Basis, Erasure, Retention, declare
 
-from .models import CV, ContactDetails, Profile
+from .models import CV, ContactDetails, Profile, TargetOccupation, occupation_targets
 
 _RECRUITERS = ("The recruiters you choose to send to (only when you send)",)
 
@@ -33,7 +33,7 @@ declare(
 
 
 def _export_profile(user: Any) -> Iterator[dict[str, Any]]:
-    rows = Profile.objects.filter(user=user).prefetch_related("target_occupations", "target_places")
+    rows = Profile.objects.filter(user=user).prefetch_related(occupation_targets(), "target_places")
     for p in rows:
         yield {
             "headline": p.headline,
@@ -42,7 +42,8 @@ def _export_profile(user: Any) -> Iterator[dict[str, Any]]:
             "seniority": p.get_seniority_display() if p.seniority else "",
             "skills": list(p.skills),
             "languages": list(p.languages),
-            "target_occupations": [o.title for o in p.target_occupations.all()],
+            # "Solicitor (Lawyers)": the title chosen, with its ISCO group.
+            "target_occupations": [t.label for t in p.occupation_targets.all()],
             "target_places": [place.label for place in p.target_places.all()],
             "linkedin_url": p.linkedin_url,
             "open_to_recruiters": p.open_to_recruiters,
@@ -82,6 +83,32 @@ declare(
     erasure=Erasure.DELETE,
     retention=Retention.account("You can change or clear it at any time."),
     exporter=_export_profile,
+)
+
+
+def _export_targets(user: Any) -> Iterator[dict[str, Any]]:
+    rows = TargetOccupation.objects.filter(profile__user=user).select_related("occupation", "title")
+    for t in rows:
+        yield {
+            "occupation": t.occupation.title,
+            "isco_code": t.occupation.code,
+            "title": t.title.title if t.title else "",
+        }
+
+
+declare(
+    TargetOccupation,
+    section="2.2",
+    category="Professional profile and job letter",
+    purpose="The occupations you are looking for, with the job title you chose for each, "
+    "to match you with recruiters and to tell them what you are looking for (only when you "
+    "send to them).",
+    recipients=_RECRUITERS,
+    fields=("occupation", "title"),
+    about="profile__user",
+    erasure=Erasure.DELETE,
+    retention=Retention.account("You can change or clear them at any time."),
+    exporter=_export_targets,
 )
 
 

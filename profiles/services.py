@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Iterable
 from typing import Any
 
-from accounts.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
-from taxonomy.models import Occupation, Place
+
+from accounts.models import User
+from taxonomy.models import Occupation, OccupationTitle, Place
 
 from .letters import sanitise_letter
-from .models import MAX_TARGETS, ContactDetails, Profile
+from .models import MAX_TARGETS, ContactDetails, Profile, TargetOccupation
 
-logger = logging.getLogger(__name__)
-_SPACES = re.compile(r"[ \t\u00a0]+")
-
+# An occupation a seeker is looking for, with the title they chose (or None).
+ChosenOccupation = tuple[Occupation, OccupationTitle | None]
 
 # --- Profile ---------------------------------------------------------------------
 
@@ -37,7 +35,13 @@ def profile_for_editing(user: User) -> tuple[Profile, ContactDetails]:
     row = (
         User.objects.filter(pk=user.pk)
         .select_related("profile", "contact_details")
-        .prefetch_related("profile__target_occupations", "profile__target_places")
+        .prefetch_related(
+            models.Prefetch(
+                "profile__occupation_targets",
+                queryset=TargetOccupation.objects.select_related("occupation", "title"),
+            ),
+            "profile__target_places",
+        )
         .get()
     )
     profile = getattr(row, "profile", None) or Profile(user=user)
@@ -64,11 +68,14 @@ def update_profile(
     name: str,
     contact: dict[str, Any],
     professional: dict[str, Any],
-    target_occupations: Iterable[Occupation],
+    target_occupations: Iterable[Occupation | ChosenOccupation],
     target_places: Iterable[Place],
 ) -> Profile:
-    """Save the whole profile form: the account name, contact details and profession."""
-    occupations = list(target_occupations)
+    """Save the whole profile form: the account name, contact details and profession.
+
+    Each target occupation may come with the title the seeker chose for it
+    (``(occupation, title)``); a plain occupation keeps the group's name."""
+    occupations = _chosen(target_occupations)
     places = list(target_places)
     if len(occupations) > MAX_TARGETS or len(places) > MAX_TARGETS:
         raise ValidationError(f"Choose at most {MAX_TARGETS} occupations and places.")
@@ -88,9 +95,35 @@ def update_profile(
     for field, value in professional.items():
         setattr(profile, field, value)
     profile.save()
-    profile.target_occupations.set(occupations)
+    _set_occupation_targets(profile, occupations)
     profile.target_places.set(places)
     return profile
+
+
+def _chosen(items: Iterable[Occupation | ChosenOccupation]) -> list[ChosenOccupation]:
+    chosen: dict[int, ChosenOccupation] = {}
+    for item in items:
+        occupation, title = item if isinstance(item, tuple) else (item, None)
+        if title is not None and title.occupation_id != occupation.pk:
+            raise ValidationError(f"“{title}” is not a title of {occupation}.")
+        chosen.setdefault(occupation.pk, (occupation, title))
+    return list(chosen.values())
+
+
+def _set_occupation_targets(profile: Profile, chosen: list[ChosenOccupation]) -> None:
+    """The profile's target occupations become ``chosen``; rows that stay keep their id."""
+    existing = {t.occupation_id: t for t in profile.occupation_targets.all()}
+    wanted = {occupation.pk for occupation, _ in chosen}
+    if gone := [t.pk for occupation_id, t in existing.items() if occupation_id not in wanted]:
+        TargetOccupation.objects.filter(pk__in=gone).delete()
+    for occupation, title in chosen:
+        title_id = title.pk if title else None
+        target = existing.get(occupation.pk)
+        if target is None:
+            TargetOccupation.objects.create(profile=profile, occupation=occupation, title=title)
+        elif target.title_id != title_id:
+            target.title_id = title_id
+            target.save(update_fields=["title"])
 
 
 def update_job_letter(*, user: User, text: str) -> Profile:

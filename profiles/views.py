@@ -11,7 +11,7 @@ from . import services
 from .cvs import current_cv_of
 from .forms import JobLetterForm, ProfileForm, profile_initial
 from .letters import editable_letter
-from .models import Profile
+from .models import Profile, occupation_targets
 
 
 @login_required
@@ -33,7 +33,8 @@ def edit(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, "Your profile was saved.")
+                # Typed words turned into a target are said back, never changed silently.
+                messages.success(request, " ".join(["Your profile was saved.", *form.resolved]))
                 return redirect("profiles:edit")
     else:
         profile, contact = services.profile_for_editing(user)
@@ -63,7 +64,7 @@ def job_letter(request: HttpRequest) -> HttpResponse:
 def job_letter_preview(request: HttpRequest) -> HttpResponse:
     profile = (
         Profile.objects.filter(user=request.user)
-        .prefetch_related("target_occupations", "target_places")
+        .prefetch_related(occupation_targets(), "target_places")
         .first()
     ) or Profile(user=request.user)  # nothing saved yet
     current_cv = current_cv_of(request.user)

@@ -47,7 +47,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django_countries import countries
 
-from profiles.models import CV, Profile
+from profiles.models import CV, Profile, occupation_targets
 from taxonomy.models import Occupation, Place
 from taxonomy.text import normalise
 
@@ -83,6 +83,15 @@ class Targets:
     seniority: str = ""
     languages: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    # (occupation id, "Solicitor (Lawyers)"): the title the seeker chose, for the reasons.
+    labels: tuple[tuple[int, str], ...] = ()
+
+    def label_of(self, occupation: Occupation) -> str:
+        return dict(self.labels).get(occupation.pk, occupation.title)
+
+    @property
+    def occupation_labels(self) -> list[str]:
+        return [self.label_of(o) for o in self.occupations]
 
     @property
     def minor_groups(self) -> list[str]:
@@ -119,13 +128,15 @@ def targets_of(user: Any, *, profile: Profile | None = None) -> Targets:
     """The seeker's targets from their profile and current CV (about four queries)."""
     profile = profile or (
         Profile.objects.filter(user=user)
-        .prefetch_related("target_occupations", "target_places")
+        .prefetch_related(occupation_targets(), "target_places")
         .first()
     )
     if profile is None or not profile.open_to_recruiters:
         return Targets(occupations=(), places=())
+    chosen = list(profile.occupation_targets.all())
     return Targets(
-        occupations=tuple(profile.target_occupations.all()),
+        occupations=tuple(t.occupation for t in chosen),
+        labels=tuple((t.occupation_id, t.label) for t in chosen),
         places=tuple(profile.target_places.all()),
         seniority=profile.seniority,
         languages=tuple(sorted({t for t in map(normalise, profile.languages) if t})),
@@ -564,11 +575,11 @@ def _explain(match: Match, fitting: _Fitting, targets: Targets, lookup: _Lookup)
         or lookup.by_group.get(fitting.code[:3])
         or lookup.first
     )
-    match.role = seeker_occupation.title
+    match.role = targets.label_of(seeker_occupation)
     if match.occupation_tier == OCCUPATION_UNIT:
         what = f"places {fitting.title}"
     else:
-        what = f"places {fitting.title} (related to {seeker_occupation.title})"
+        what = f"places {fitting.title} (related to {match.role})"
 
     tier, name, code = match.place_tier, fitting.name, fitting.country
     country = with_article(_country_name(code, lookup.language)) if code else ""

@@ -33,7 +33,7 @@ from django.utils.html import strip_tags
 from privacy.freeze import is_frozen
 from profiles.cvs import CVCopy, CVNotReady, copy_for_recruiters, current_cv_of
 from profiles.letters import render_letter
-from profiles.models import CV, ContactDetails, Profile
+from profiles.models import CV, ContactDetails, Profile, occupation_targets
 
 from .models import Delivery, PacketAccess, PacketLink
 
@@ -48,7 +48,7 @@ def build_snapshot(*, seeker: Any, include_contact: bool) -> dict[str, Any]:
     """The packet as it stands now: what the seeker is asked to consent to share."""
     profile = (
         Profile.objects.filter(user=seeker)
-        .prefetch_related("target_occupations", "target_places")
+        .prefetch_related(occupation_targets(), "target_places")
         .first()
     ) or Profile(user=seeker)
     cv = current_cv_of(seeker)
@@ -65,7 +65,8 @@ def build_snapshot(*, seeker: Any, include_contact: bool) -> dict[str, Any]:
         "languages": list(profile.languages),
         "linkedin_url": profile.linkedin_url,
         "job_letter": profile.job_letter,
-        "occupations": [o.title for o in profile.target_occupations.all()] if profile.pk else [],
+        # "Solicitor (Lawyers)": the title the seeker chose, with its group.
+        "occupations": [t.label for t in profile.occupation_targets.all()] if profile.pk else [],
         "places": [p.label for p in profile.target_places.all()] if profile.pk else [],
         "cv": (
             {"id": cv.pk, "name": cv.original_name, "kind": cv.kind, "size": cv.size}
@@ -148,8 +149,8 @@ class PacketProfile:
         self.languages = snapshot.get("languages", [])
         self.linkedin_url = snapshot.get("linkedin_url", "")
         self.job_letter = snapshot.get("job_letter", "")
-        self.target_occupations = _Items(
-            [SimpleNamespace(title=t) for t in snapshot.get("occupations", [])]
+        self.occupation_targets = _Items(
+            [SimpleNamespace(label=t) for t in snapshot.get("occupations", [])]
         )
         self.target_places = _Items([SimpleNamespace(label=p) for p in snapshot.get("places", [])])
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import coverage, views
 
 app_name = "recruiters"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("sends/", views.sends, name="sends"),
     path("sends/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("opt-out/<str:token>/", views.opt_out, name="opt_out"),
+    path("coverage/", coverage.count, name="coverage"),
 ]

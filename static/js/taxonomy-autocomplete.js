@@ -23,17 +23,27 @@
  *                               checked> LABEL</label></li> (multiple choice; an id already
  *                               in the list is re-checked, not added twice).
  *   data-autocomplete-max       most checked boxes allowed in that list (e.g. 5); beyond it
- *                               the choice is refused and the live region says why.
+ *                               the choice is refused and the status says why, on screen.
+ *   data-autocomplete-count     id of an element that shows "N of MAX chosen" (kept up to
+ *                               date as boxes are added, ticked or unticked).
+ *   data-autocomplete-pair-list, -pair-name, -pair-count
+ *                               the same three for a second list: a result with a "place"
+ *                               ("attorney in London") adds its place there too.
+ *   data-autocomplete-noun      what one entry is called in messages ("occupation").
  *   data-autocomplete-params    extra query string for the endpoint, e.g. "kind=city&kind=remote".
  *   data-autocomplete-min       characters before searching (default 2, like the server).
+ * A checkbox posts the result's "value" (an occupation with its chosen title: "12.345")
+ * and shows its "display" ("Attorney (Lawyers)"); without them, its id and label.
  * In every case the input fires a bubbling "taxonomy:select" CustomEvent whose detail is
- * the result object ({id, label, kind?, matched?}), for pages that want to do more.
+ * the result object ({id, label, value?, display?, kind?, matched?, place?}).
  *
  * What the script adds: role="combobox", aria-autocomplete="list", aria-expanded,
  * aria-controls and aria-activedescendant on the input; a <ul role="listbox"
  * class="autocomplete-listbox"> right after it, whose <li role="option"
  * class="autocomplete-option"> items carry aria-selected on the active one; a polite
- * live region (class "autocomplete-status") that announces the number of results.
+ * live region (class "autocomplete-status"), shown on screen, that says when there is
+ * nothing to suggest, when a list is full and what was chosen (the number of suggestions
+ * is for screen readers only: the open list shows it).
  * Keyboard: Down/Up move (and open the list), Enter chooses the active option (the form
  * is not submitted while the list is open), Escape closes the list (a second Escape
  * clears the text), Tab closes it. Mouse and touch: click an option.
@@ -93,11 +103,12 @@
     ls.border = "1px solid currentColor";
     ls.borderRadius = "0.25rem";
 
-    this.status = document.createElement("div");
+    this.status = document.createElement("small");
     this.status.className = "autocomplete-status";
+    this.status.id = input.id + "-status";
     this.status.setAttribute("role", "status");
     this.status.setAttribute("aria-live", "polite");
-    visuallyHidden(this.status);
+    this.status.style.display = "block";
 
     input.insertAdjacentElement("afterend", this.listbox);
     this.listbox.insertAdjacentElement("afterend", this.status);
@@ -113,7 +124,40 @@
     input.addEventListener("blur", this.onBlur.bind(this));
     // mousedown, not click: choosing must happen before the input loses focus.
     this.listbox.addEventListener("mousedown", this.onPointer.bind(this));
+    // Ticking or unticking a box changes the count shown on screen.
+    this.lists().forEach(function (target) {
+      target.list.addEventListener("change", function () {
+        updateCount(target);
+      });
+    });
   }
+
+  function updateCount(target) {
+    var counter = document.getElementById(target.count || "");
+    if (!counter || !target.list) {
+      return;
+    }
+    var checked = target.list.querySelectorAll('input[type="checkbox"]:checked').length;
+    counter.textContent = checked + " of " + (target.max || "any") + " chosen";
+  }
+
+  // The lists this box adds to: its own and, for pairs, the other box's.
+  Combobox.prototype.lists = function () {
+    var data = this.input.dataset;
+    var max = parseInt(data.autocompleteMax || "0", 10);
+    var found = [];
+    var own = document.getElementById(data.autocompleteList || "");
+    if (own && data.autocompleteName) {
+      found.push({ list: own, name: data.autocompleteName, max: max, count: data.autocompleteCount,
+                   noun: data.autocompleteNoun || "" });
+    }
+    var pair = document.getElementById(data.autocompletePairList || "");
+    if (pair && data.autocompletePairName) {
+      found.push({ list: pair, name: data.autocompletePairName, max: max,
+                   count: data.autocompletePairCount, noun: "place" });
+    }
+    return found;
+  };
 
   Combobox.prototype.onInput = function () {
     var self = this;
@@ -188,12 +232,19 @@
       option.dataset.index = String(i);
       option.style.padding = "0.35rem 0.6rem";
       option.style.cursor = "pointer";
-      option.textContent = item.label;
-      if (item.matched) {
+      option.textContent = optionText(item);
+      var other = item.place ? item.place.matched : (item.kind ? item.matched : "");
+      if (other) {
+        // Another name of the place matched ("Munich, Germany (München)").
         var matched = document.createElement("small");
         matched.className = "autocomplete-matched";
-        matched.textContent = " (" + item.matched + ")";
+        matched.textContent = " (" + other + ")";
         option.appendChild(matched);
+      } else if (!item.display && item.matched) {
+        var alt = document.createElement("small");
+        alt.className = "autocomplete-matched";
+        alt.textContent = " (" + item.matched + ")";
+        option.appendChild(alt);
       }
       this.listbox.appendChild(option);
     }
@@ -203,18 +254,43 @@
     if (message) {
       this.announce(message);
     } else if (this.input.value.trim().length >= this.min) {
-      this.announce(
-        open
-          ? results.length + (results.length === 1 ? " suggestion" : " suggestions") +
-            ", use up and down arrows to choose."
-          : "No suggestions."
-      );
+      if (open) {
+        this.announce(
+          results.length + (results.length === 1 ? " suggestion" : " suggestions") +
+            ", use up and down arrows to choose.",
+          true
+        );
+      } else {
+        this.announce("No suggestions for “" + this.input.value.trim() + "”. Try other words.");
+      }
+    } else {
+      this.announce("");
     }
   };
 
-  Combobox.prototype.announce = function (text) {
-    this.status.textContent = text;
+  // Said to screen readers and shown on screen; ``quiet`` text is for screen readers only.
+  Combobox.prototype.announce = function (text, quiet) {
+    this.status.textContent = "";
+    if (!text) {
+      return;
+    }
+    if (quiet) {
+      var hidden = document.createElement("span");
+      visuallyHidden(hidden);
+      hidden.textContent = text;
+      this.status.appendChild(hidden);
+    } else {
+      this.status.textContent = text;
+    }
   };
+
+  function optionText(item) {
+    var text = item.display || item.label;
+    if (item.place) {
+      text += " in " + (item.place.display || item.place.label);
+    }
+    return text;
+  }
 
   Combobox.prototype.close = function () {
     this.listbox.hidden = true;
@@ -307,39 +383,50 @@
     return id ? document.getElementById(id) : null;
   };
 
-  Combobox.prototype.addToList = function (item) {
-    var list = document.getElementById(this.input.dataset.autocompleteList || "");
-    var name = this.input.dataset.autocompleteName;
-    if (!list || !name) {
-      return true;
-    }
-    var boxes = list.querySelectorAll('input[type="checkbox"]');
+  // Adds (or re-ticks) the item in ``target``'s list; false, with the reason on screen,
+  // when the list is full.
+  Combobox.prototype.addTo = function (target, item) {
+    var value = String(item.value || item.id);
+    var text = item.display || item.label;
+    var boxes = target.list.querySelectorAll('input[type="checkbox"]');
     var checked = 0;
+    var same = null;
     for (var i = 0; i < boxes.length; i += 1) {
-      if (boxes[i].name === name && boxes[i].value === String(item.id)) {
-        boxes[i].checked = true;
-        return true;
+      if (boxes[i].name !== target.name) {
+        continue;
       }
-      if (boxes[i].checked) {
+      // The same entry, or the same occupation under another title.
+      if (String(boxes[i].value).split(".")[0] === String(item.id)) {
+        same = boxes[i];
+      } else if (boxes[i].checked) {
         checked += 1;
       }
     }
-    var max = parseInt(this.input.dataset.autocompleteMax || "0", 10);
-    if (max && checked >= max) {
-      this.announce("You can choose at most " + max + ". Untick one to add " + item.label + ".");
+    if (!same && target.max && checked >= target.max) {
+      this.refused.push(
+        "You can choose at most " + target.max + " " + (target.noun || "item") + "s. " +
+          "Untick one to add " + text + "."
+      );
       return false;
     }
-    var li = document.createElement("li");
-    var label = document.createElement("label");
-    var box = document.createElement("input");
-    box.type = "checkbox";
-    box.name = name;
-    box.value = String(item.id);
-    box.checked = true;
-    label.appendChild(box);
-    label.appendChild(document.createTextNode(" " + item.label));
-    li.appendChild(label);
-    list.appendChild(li);
+    if (same) {
+      same.value = value;
+      same.checked = true;
+      same.parentNode.lastChild.textContent = " " + text;
+    } else {
+      var li = document.createElement("li");
+      var label = document.createElement("label");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = target.name;
+      box.value = value;
+      box.checked = true;
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + text));
+      li.appendChild(label);
+      target.list.appendChild(li);
+    }
+    updateCount(target);
     return true;
   };
 
@@ -348,18 +435,29 @@
       return;
     }
     var hidden = this.valueField();
-    var added = this.addToList(item);
+    var lists = this.lists();
+    var chosen = [];
+    this.refused = [];
+    if (lists.length && this.addTo(lists[0], item)) {
+      chosen.push(item.display || item.label);
+    }
+    if (item.place && lists.length > 1 && this.addTo(lists[1], item.place)) {
+      chosen.push(item.place.display || item.place.label);
+    }
     if (hidden) {
-      hidden.value = String(item.id);
-      this.input.value = item.label;
-    } else if (added) {
+      hidden.value = String(item.value || item.id);
+      this.input.value = optionText(item);
+      chosen.push(optionText(item));
+    } else if (!this.refused.length) {
       this.input.value = "";
     }
     this.lastQuery = null;
     this.close();
-    if (added) {
-      this.announce(item.label + " chosen.");
+    var words = [];
+    if (chosen.length) {
+      words.push(chosen.join(" and ") + " chosen.");
     }
+    this.announce(words.concat(this.refused).join(" "));
     this.input.dispatchEvent(
       new CustomEvent("taxonomy:select", { bubbles: true, detail: item })
     );

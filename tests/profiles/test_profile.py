@@ -97,15 +97,137 @@ def test_seeker_fills_in_the_whole_profile_with_targets(seeker, seeker_client):
     assert "js/taxonomy-autocomplete.js" in page
 
 
-def test_without_javascript_typed_words_add_their_best_match(seeker, seeker_client):
+def test_without_javascript_words_naming_one_target_are_added_and_said_back(seeker, seeker_client):
     response = seeker_client.post(
         URL,
-        form_data(target_occupations_search="solicitor", target_places_search="Lond"),
+        form_data(target_occupations_search="solicitor", target_places_search="Munchen"),
+        follow=True,
+    )
+    assert response.redirect_chain
+    profile = Profile.objects.get(user=seeker)
+    target = profile.occupation_targets.get()
+    assert (target.occupation.code, target.title.title) == ("2611", "solicitor")
+    assert target.label == "Solicitor (Lawyers)"
+    assert profile.target_places.get().label == "Munich, Germany"
+    page = response.content.decode()
+    # Never changed silently: what the words became is said.
+    assert "Your profile was saved. “solicitor” was added as Solicitor (Lawyers). " in page
+    assert "“Munchen” was added as Munich, Germany." in page
+    assert 'value="Solicitor (Lawyers)"' not in page  # the search box is empty again
+    assert f'value="{target.value}" checked> Solicitor (Lawyers)' in page
+
+
+def test_words_that_could_mean_several_places_are_not_guessed_the_form_asks(seeker, seeker_client):
+    response = seeker_client.post(URL, form_data(target_places_search="Paris"))
+    assert response.status_code == 200
+    assert not Profile.objects.filter(user=seeker).exists()
+    errors = response.context["form"].errors["target_places"]
+    assert errors == [
+        "We did not add “Paris”: more than one place could be meant. "
+        "Tick the one you mean below, or type other words."
+    ]
+    page = response.content.decode()
+    paris = Place.objects.get(kind="city", name="Paris", country="FR")
+    texas = Place.objects.get(kind="city", name="Paris", admin1="Texas")
+    assert "Did you mean one of these? Tick it to add it." in page
+    assert f'name="target_places" value="{paris.pk}"> Paris, France' in page  # unticked
+    assert f'value="{texas.pk}"> Paris, Texas, United States of America' in page
+    assert "0 of 5 chosen" in page
+
+    response = seeker_client.post(URL, form_data(target_places=[paris.pk]))
+    assert response.status_code == 302
+    assert Profile.objects.get(user=seeker).target_places.get() == paris
+
+
+def test_words_that_could_mean_several_occupations_are_not_guessed(seeker, seeker_client):
+    response = seeker_client.post(URL, form_data(target_occupations_search="nurse"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "We did not add “nurse”" in page
+    assert "Nurse (Nursing professionals)</label>" in page
+    assert "Nurse (Nursing associate professionals)</label>" in page
+
+
+def test_a_pair_typed_without_javascript(seeker, seeker_client):
+    response = seeker_client.post(
+        URL, form_data(target_occupations_search="attorney in Munich"), follow=True
+    )
+    assert "Your profile was saved." in response.content.decode()
+    profile = Profile.objects.get(user=seeker)
+    assert [t.label for t in profile.occupation_targets.all()] == ["Attorney (Lawyers)"]
+    assert [p.label for p in profile.target_places.all()] == ["Munich, Germany"]
+
+
+def test_a_pair_whose_place_is_ambiguous_keeps_the_role_and_asks_for_the_place(
+    seeker, seeker_client
+):
+    response = seeker_client.post(URL, form_data(target_occupations_search="attorney in London"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "We did not add “London”" in form.errors["target_places"][0]
+    page = response.content.decode()
+    lawyers = Occupation.objects.get(code="2611")
+    attorney = lawyers.alternative_titles.get(normalised="attorney")
+    # The role was understood: it stays ticked while the place is asked for.
+    assert f'value="{lawyers.pk}.{attorney.pk}" checked> Attorney (Lawyers)' in page
+    assert "London, Ontario, Canada</label>" in page
+    london = Place.objects.get(kind="city", name="London", country="GB")
+    response = seeker_client.post(
+        URL,
+        form_data(target_occupations=[f"{lawyers.pk}.{attorney.pk}"], target_places=[london.pk]),
     )
     assert response.status_code == 302
     profile = Profile.objects.get(user=seeker)
-    assert "Lawyer" in profile.target_occupations.get().title
-    assert profile.target_places.get().name == "London"
+    assert [t.label for t in profile.occupation_targets.all()] == ["Attorney (Lawyers)"]
+
+
+def test_words_that_match_nothing_stay_in_the_box_with_a_message(seeker, seeker_client):
+    response = seeker_client.post(URL, form_data(target_places_search="Qqxzzv"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "We found no place matching “Qqxzzv”. Try other words." in page
+    assert 'value="Qqxzzv"' in page  # nothing typed is lost
+
+
+def test_the_limit_is_on_screen(seeker, seeker_client):
+    page = seeker_client.get(URL).content.decode()
+    assert "Up to 5." in page
+    assert "0 of 5 chosen" in page
+    lawyer = suggestion(seeker_client, "occupations", "lawyer")
+    seeker_client.post(URL, form_data(target_occupations=[lawyer["id"]]))
+    assert "1 of 5 chosen" in seeker_client.get(URL).content.decode()
+
+
+def test_the_chosen_title_is_kept_and_shown_with_its_group(seeker, seeker_client):
+    solicitor = suggestion(seeker_client, "occupations", "solicitor")
+    assert solicitor["display"] == "Solicitor (Lawyers)"
+    response = seeker_client.post(URL, form_data(target_occupations=[solicitor["value"]]))
+    assert response.status_code == 302
+    target = Profile.objects.get(user=seeker).occupation_targets.get()
+    assert target.title_id == solicitor["title_id"]
+    page = seeker_client.get(URL).content.decode()
+    assert f'value="{solicitor["value"]}" checked> Solicitor (Lawyers)' in page
+    preview = seeker_client.get("/profile/letter/preview/").content.decode()
+    assert "Solicitor (Lawyers)" in preview
+    # Choosing the group itself afterwards drops the title.
+    seeker_client.post(URL, form_data(target_occupations=[solicitor["id"]]))
+    target = Profile.objects.get(user=seeker).occupation_targets.get()
+    assert target.title is None
+    assert target.label == "Lawyers"
+
+
+@pytest.mark.parametrize(
+    "value", ["{lawyers}.999999999", "{lawyers}.{nurse}", "{lawyers}.x", "1.2.3"]
+)
+def test_a_title_that_is_not_the_occupations_is_refused(seeker, seeker_client, value):
+    lawyers = Occupation.objects.get(code="2611")
+    nurse = Occupation.objects.get(code="2221").alternative_titles.first()
+    response = seeker_client.post(
+        URL, form_data(target_occupations=[value.format(lawyers=lawyers.pk, nurse=nurse.pk)])
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["target_occupations"]
+    assert not Profile.objects.filter(user=seeker).exists()
 
 
 def test_unticking_a_target_removes_it(seeker, seeker_client):
@@ -239,3 +361,11 @@ def test_profile_page_uses_a_fixed_number_of_queries(
     with django_assert_max_num_queries(baseline):
         page = seeker_client.get(URL)
     assert page.content.decode().count('type="checkbox" name="target_places"') == 5
+
+
+def test_what_one_form_asked_never_shows_in_anothers(seeker_client, other_seeker, client):
+    seeker_client.post(URL, form_data(target_places_search="Paris"))
+    client.force_login(other_seeker)
+    page = client.get(URL).content.decode()
+    assert "Did you mean one of these?" not in page
+    assert "Paris, Texas" not in page

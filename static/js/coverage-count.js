@@ -1,0 +1,89 @@
+/*
+ * The landing page's count: how many recruiters cover a role and a place, a number
+ * and never names. The two boxes are taxonomy-autocomplete.js comboboxes filling
+ * hidden fields; once both hold a choice, the count is asked from
+ * /recruiters/coverage/ (data-coverage-url) and said in the #coverage-result live
+ * region. A role typed with its place ("attorney in London") fills both boxes.
+ * The section stays hidden without JavaScript: the page itself is the same for
+ * every visitor, and nothing in it works without the endpoint.
+ */
+(function () {
+  "use strict";
+
+  function start() {
+    var section = document.getElementById("coverage");
+    var form = document.getElementById("coverage-form");
+    if (!section || !form) {
+      return;
+    }
+    var role = document.getElementById("coverage-role");
+    var place = document.getElementById("coverage-place");
+    var occupation = document.getElementById("coverage-occupation");
+    var placeId = document.getElementById("coverage-place-id");
+    var result = document.getElementById("coverage-result");
+    var controller = null;
+    section.hidden = false;
+
+    function say(text) {
+      result.textContent = text;
+    }
+
+    function update() {
+      if (!occupation.value || !placeId.value) {
+        say(occupation.value ? "Now choose a place." : "Now choose a role.");
+        return;
+      }
+      if (controller) {
+        controller.abort();
+      }
+      controller = new AbortController();
+      var what = role.value + " in " + place.value;
+      var url = form.dataset.coverageUrl + "?occupation=" + encodeURIComponent(occupation.value) +
+        "&place=" + encodeURIComponent(placeId.value);
+      say("Counting…");
+      fetch(url, { headers: { Accept: "application/json" }, signal: controller.signal })
+        .then(function (response) {
+          return response.json().then(function (data) {
+            return { ok: response.ok, data: data };
+          });
+        })
+        .then(function (answer) {
+          if (!answer.ok) {
+            say(answer.data.error || "We could not count them right now.");
+            return;
+          }
+          var count = answer.data.count;
+          if (count === 0) {
+            say("No recruiter covers " + what + " yet.");
+          } else {
+            say(count + (count === 1 ? " recruiter covers " : " recruiters cover ") + what + ".");
+          }
+        })
+        .catch(function (error) {
+          if (error.name !== "AbortError") {
+            say("We could not count them right now.");
+          }
+        });
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault(); // nothing to send: the count comes as you choose
+    });
+    role.addEventListener("taxonomy:select", function (event) {
+      var item = event.detail;
+      if (item.place) {
+        role.value = item.display || item.label;
+        place.value = item.place.label;
+        placeId.value = String(item.place.id);
+      }
+      update();
+    });
+    place.addEventListener("taxonomy:select", update);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -30,8 +30,9 @@ CITIES = {
     "Lyon": ("FR", 45.74846, 4.84671, 472_317),
     "Geneva": ("CH", 46.20222, 6.14569, 183_981),
     "Annemasse": ("FR", 46.19439, 6.23775, 27_983),
+    "Sydney": ("AU", -33.86785, 151.20732, 4_627_345),
 }
-COUNTRIES = {"GB": "United Kingdom", "FR": "France", "CH": "Switzerland"}
+COUNTRIES = {"GB": "United Kingdom", "FR": "France", "CH": "Switzerland", "AU": "Australia"}
 OCCUPATIONS = {
     "2611": "Lawyers",
     "2612": "Judges",

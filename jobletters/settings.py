@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -124,6 +125,8 @@ TEMPLATES = [
                 "jobletters.context_processors.site",
                 # The cookie banner shows until a choice is made (privacy.cookies).
                 "privacy.cookies.banner_context",
+                # Rights-reducing versions of the policy or terms not acknowledged yet.
+                "privacy.documents.notice_banner",
             ],
         },
     },
@@ -499,6 +502,30 @@ CELERY_BEAT_SCHEDULE["privacy-purge-due-deletions"] = {
 CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "task": "privacy.tasks.run_retention",
     "schedule": 60 * 60 * 6,
+}
+
+# Versions of the policy and terms (§9): one that reduces people's rights is published at
+# least this many days before it takes effect (the terms promise 30: never set it lower),
+# and emailed to every active person in batches of PRIVACY_NOTICE_BATCH_SIZE.
+POLICY_NOTICE_DAYS = env.int("POLICY_NOTICE_DAYS", default=30)
+PRIVACY_NOTICE_BATCH_SIZE = env.int("PRIVACY_NOTICE_BATCH_SIZE", default=200)
+PRIVACY_NOTICE_FINISH_CHECK_SECONDS = env.int("PRIVACY_NOTICE_FINISH_CHECK_SECONDS", default=60)
+# Processors (§3.3, §6): changes are gathered this long, then emailed once to subscribers.
+PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS = env.int(
+    "PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS", default=15 * 60
+)
+# Visitors asking to subscribe (a confirmation email each; one a day per address anyway).
+PRIVACY_RATE_LIMITS = {"subscribe": env("RATE_LIMIT_PROCESSOR_SUBSCRIBE", default="10/h/ip")}
+# Legal requests (§3.2): the data handed over is kept for staff this many days; the
+# transparency report shows counts in bands of this size (see privacy.legal), from this day.
+PRIVACY_LEGAL_PACKAGE_DAYS = env.int("PRIVACY_LEGAL_PACKAGE_DAYS", default=30)
+PRIVACY_TRANSPARENCY_BAND = env.int("PRIVACY_TRANSPARENCY_BAND", default=250)
+PRIVACY_TRANSPARENCY_SINCE = date.fromisoformat(
+    env("PRIVACY_TRANSPARENCY_SINCE", default="2026-01-01")
+)
+CELERY_BEAT_SCHEDULE["privacy-legal-notices"] = {
+    "task": "privacy.tasks.legal_request_jobs",
+    "schedule": 60 * 15,
 }
 
 # --- Stripe (billing is disabled with a clear notice when keys are missing) -------

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from privacy import document_views as privacy_documents
+
 from . import views
 
 # The admin signs in through allauth: rate-limited, with two-factor.
@@ -18,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("privacy.urls")),
+    path("terms/", privacy_documents.terms, name="terms"),
     path("billing/", include("billing.urls")),
     path("profile/", include("profiles.urls")),
     path("taxonomy/", include("taxonomy.urls")),

@@ -1,22 +1,33 @@
 from datetime import timedelta
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
-from . import holds
-from .models import Consent, DeletionRequest, Disclosure, ExportRequest, LegalHold, PolicyVersion
+from jobletters.lib.files import private_file_response
 
-
-@admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
-    list_display = ("version", "effective_at", "created_at")
-    ordering = ("-version",)
-
-    def get_readonly_fields(self, request, obj=None):
-        # A published version is a record of what people agreed to: never edited.
-        return ("version", "effective_at", "text", "changelog") if obj else ()
+from . import documents, holds, legal, notices, processors
+from .models import (
+    ChangeNotice,
+    Consent,
+    DeletionRequest,
+    Disclosure,
+    ExportRequest,
+    LegalHold,
+    LegalRequest,
+    LegalRequestSubject,
+    PolicyVersion,
+    ProcessorChange,
+    ProcessorSubscription,
+    Subprocessor,
+)
 
 
 @admin.register(Consent)
@@ -164,4 +175,462 @@ class LegalHoldAdmin(admin.ModelAdmin):
         messages.success(request, "Released.")
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Versions of the policy and terms (§9) ---------------------------------------------------
+
+
+class PolicyVersionForm(forms.ModelForm):
+    class Meta:
+        model = PolicyVersion
+        fields = ("document", "text", "changelog", "effective_at", "reduces_rights")
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = documents.check_draft(
+            text=cleaned.get("text", ""),
+            changelog=cleaned.get("changelog", ""),
+            effective_at=cleaned.get("effective_at"),
+        )
+        effective_at = cleaned.get("effective_at")
+        if cleaned.get("reduces_rights") and effective_at and "effective_at" not in problems:
+            soonest = documents.earliest_effective_at(reduces_rights=True)
+            if effective_at < soonest:
+                problems["effective_at"] = _(
+                    "A version that reduces people's rights takes effect at least %(days)d days "
+                    "after it is published: %(date)s or later if you publish now."
+                ) % {
+                    "days": settings.POLICY_NOTICE_DAYS,
+                    "date": timezone.localtime(soonest).strftime("%Y-%m-%d %H:%M"),
+                }
+        for name, problem in problems.items():
+            self.add_error(name, problem)
+        return cleaned
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    """Staff write a draft, then publish it; a published version is never edited."""
+
+    form = PolicyVersionForm
+    list_display = (
+        "__str__",
+        "state",
+        "effective_at",
+        "reduces_rights",
+        "published_at",
+        "notice_progress",
+    )
+    list_filter = ("document", "reduces_rights")
+    ordering = ("document", "-version")
+    change_form_template = "admin/privacy/policyversion/change_form.html"
+
+    @admin.display(description=_("state"))
+    def state(self, obj: PolicyVersion) -> str:
+        if obj.published_at is None:
+            return _("Draft")
+        if obj.effective_at > timezone.now():
+            return _("Published, not in force yet")
+        return _("Published")
+
+    @admin.display(description=_("emails"))
+    def notice_progress(self, obj: PolicyVersion) -> str:
+        notice = ChangeNotice.objects.filter(version=obj).first()
+        if notice is None:
+            return "-" if not obj.reduces_rights else _("Sent when published")
+        return notices.progress_words(notice)
+
+    def get_fields(self, request, obj=None):
+        fields = ("document", "text", "changelog", "effective_at", "reduces_rights")
+        if obj is not None:
+            fields = ("version", *fields, "published_at", "notice_progress")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if obj.published_at is not None:
+            # A record of what people were told and agreed to: never edited.
+            return self.get_fields(request, obj)
+        return ("version", "document", "published_at", "notice_progress")
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.published_at is None
+        )
+
+    def save_model(self, request, obj, form, change):
+        try:
+            documents.save_draft(version=obj)
+        except documents.VersionError as error:  # the form checked; the rules changed since
+            self.message_user(request, str(error), messages.ERROR)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/publish/", wrap(self.publish_view), name="privacy_policyversion_publish"
+            ),
+            *super().get_urls(),
+        ]
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        version = PolicyVersion.objects.filter(pk=pk).first()
+        if version is None:
+            raise Http404
+        if not self.has_change_permission(request, version):
+            raise PermissionDenied
+        change_url = reverse("admin:privacy_policyversion_change", args=[pk])
+        if request.method == "POST":
+            try:
+                documents.publish_version(version=version)
+            except documents.VersionError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.log_change(request, version, "Published.")
+                self.message_user(
+                    request,
+                    _("Published. Every active person is being emailed; progress shows here.")
+                    if version.reduces_rights
+                    else _("Published."),
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": version,
+            "title": _("Publish %(version)s") % {"version": version},
+            "audience": documents.notice_audience(0).count() if version.reduces_rights else 0,
+            "notice_days": settings.POLICY_NOTICE_DAYS,
+            "soonest": documents.earliest_effective_at(reduces_rights=version.reduces_rights),
+        }
+        return TemplateResponse(request, "admin/privacy/policyversion/publish.html", context)
+
+
+@admin.register(ChangeNotice)
+class ChangeNoticeAdmin(admin.ModelAdmin):
+    """Emails about a change, sent in batches: their progress (read-only)."""
+
+    list_display = ("__str__", "kind", "state", "progress", "created_at", "finished_at")
+    list_filter = ("kind", "state")
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj: ChangeNotice) -> str:
+        return notices.progress_words(obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in ChangeNotice._meta.fields] + ["progress"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Legal requests (§3.2) -----------------------------------------------------------------------
+
+
+class LegalRequestForm(forms.ModelForm):
+    data_categories = forms.MultipleChoiceField(
+        label=_("data categories in scope"),
+        choices=legal.category_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = LegalRequest
+        fields = (
+            "agency",
+            "reference",
+            "legal_basis",
+            "received_on",
+            "data_categories",
+            "status",
+            "notice_prohibited_until",
+            "notes",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            if self.instance.pk:
+                allowed = legal.allowed_statuses(self.instance)
+                self.fields["status"].choices = [
+                    (value, label)
+                    for value, label in LegalRequest.Status.choices
+                    if value in allowed
+                ]
+                self.fields["status"].help_text = _(
+                    "Disclosing has its own step: “Disclose…” above."
+                )
+            else:
+                self.fields["status"].choices = [
+                    (LegalRequest.Status.RECEIVED, LegalRequest.Status.RECEIVED.label)
+                ]
+
+    def clean_received_on(self):
+        received = self.cleaned_data["received_on"]
+        if received and received > timezone.localdate():
+            raise forms.ValidationError(_("A request cannot be received in the future."))
+        return received
+
+
+class LegalRequestSubjectInline(admin.TabularInline):
+    model = LegalRequestSubject
+    fields = ("person", "added_at", "notified_at", "disclosed_at", "package_link")
+    readonly_fields = ("added_at", "notified_at", "disclosed_at", "package_link")
+    raw_id_fields = ("person",)
+    extra = 1
+    verbose_name = _("person in scope")
+    verbose_name_plural = _("people in scope")
+
+    @admin.display(description=_("data handed over"))
+    def package_link(self, obj: LegalRequestSubject) -> str:
+        if obj.pk is None or obj.disclosed_at is None:
+            return "-"
+        if not obj.package:
+            if obj.package_ready_at:
+                return _("Deleted after %(days)d days") % {
+                    "days": settings.PRIVACY_LEGAL_PACKAGE_DAYS
+                }
+            return _("Being prepared")
+        url = reverse("admin:privacy_legalrequest_package", args=[obj.request_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download (ZIP)"))
+
+    def _scope_open(self, obj) -> bool:
+        return obj is None or obj.status in legal.OPEN
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._scope_open(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._scope_open(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._scope_open(obj)
+
+
+@admin.register(LegalRequest)
+class LegalRequestAdmin(admin.ModelAdmin):
+    """The workflow: record, review, challenge or reject, disclose; notice when allowed."""
+
+    form = LegalRequestForm
+    inlines = [LegalRequestSubjectInline]
+    list_display = ("__str__", "received_on", "status", "notice", "disclosed_at")
+    list_filter = ("status",)
+    search_fields = ("agency", "reference")
+    change_form_template = "admin/privacy/legalrequest/change_form.html"
+
+    @admin.display(description=_("notice to the people concerned"))
+    def notice(self, obj: LegalRequest) -> str:
+        if obj.status == LegalRequest.Status.RECEIVED:
+            return _("Not before review")
+        if obj.notice_prohibited_until and obj.notice_prohibited_until >= timezone.localdate():
+            return _("Prohibited until %(date)s") % {"date": obj.notice_prohibited_until}
+        return _("Allowed: emailed by the next run of the notice job")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["notice", "created_by", "created_at", "status_changed_at"]
+        readonly += ["disclosed_at", "disclosed_by"]
+        if obj is not None and obj.status in legal.FINAL:
+            # What was asked and handed over is a record; a new gag order may still come.
+            readonly += ["agency", "reference", "legal_basis", "received_on", "data_categories"]
+            readonly += ["status"]
+        return readonly
+
+    def get_fields(self, request, obj=None):
+        fields = list(LegalRequestForm.Meta.fields)
+        if obj is not None:
+            fields += ["notice", "created_by", "created_at", "status_changed_at"]
+            fields += ["disclosed_at", "disclosed_by"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            legal.record_request(request=obj, staff=request.user)
+            return
+        wanted = obj.status
+        obj.status = LegalRequest.objects.values_list("status", flat=True).get(pk=obj.pk)
+        obj.save()
+        if wanted != obj.status:
+            try:
+                legal.set_status(request=obj, status=wanted)
+            except legal.LegalRequestError as error:
+                self.message_user(request, str(error), messages.ERROR)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        name = "privacy_legalrequest"
+        return [
+            path("<int:pk>/disclose/", wrap(self.disclose_view), name=f"{name}_disclose"),
+            path(
+                "<int:pk>/package/<int:subject_pk>/",
+                wrap(self.package_view),
+                name=f"{name}_package",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _get(self, request: HttpRequest, pk: int, *, change: bool) -> LegalRequest:
+        obj = LegalRequest.objects.filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        allowed = (
+            self.has_change_permission(request, obj)
+            if change
+            else self.has_view_permission(request, obj)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return obj
+
+    def disclose_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self._get(request, pk, change=True)
+        change_url = reverse("admin:privacy_legalrequest_change", args=[pk])
+        if request.method == "POST":
+            try:
+                legal.disclose_request(
+                    request=obj, staff=request.user, in_part=request.POST.get("extent") == "part"
+                )
+            except legal.LegalRequestError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.log_change(request, obj, "Disclosed.")
+                self.message_user(
+                    request,
+                    _(
+                        "Disclosed. The data of each person is being prepared: download links "
+                        "appear below. Each person's disclosure log shows it once notice is "
+                        "allowed."
+                    ),
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": _("Disclose data for %(request)s") % {"request": obj},
+            "people": list(obj.subjects.filter(person__isnull=False).select_related("person")),
+            "categories": legal.category_labels(obj.data_categories),
+            "may_disclose": obj.status in legal.MAY_DISCLOSE,
+            "notice_allowed": legal.notice_allowed(obj),
+        }
+        return TemplateResponse(request, "admin/privacy/legalrequest/disclose.html", context)
+
+    def package_view(self, request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
+        obj = self._get(request, pk, change=False)
+        subject = LegalRequestSubject.objects.filter(pk=subject_pk, request=obj).first()
+        if subject is None or not subject.package:
+            raise Http404
+        return private_file_response(
+            name=subject.package.name,
+            download_name=f"legal-request-{obj.pk}-person-{subject.pk}.zip",
+            content_type="application/zip",
+            storage=subject.package.storage,
+        )
+
+
+# --- Processors (§3.3, §6) -------------------------------------------------------------------
+
+
+class SubprocessorForm(forms.ModelForm):
+    data_categories = forms.MultipleChoiceField(
+        label=_("data categories"),
+        choices=processors.category_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    website = forms.URLField(
+        label=_("their privacy information"), required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Subprocessor
+        fields = processors.PUBLIC_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("It cannot end before it starts."))
+        return cleaned
+
+
+@admin.register(Subprocessor)
+class SubprocessorAdmin(admin.ModelAdmin):
+    """Every change people see is emailed once to the subscribers (privacy.processors)."""
+
+    form = SubprocessorForm
+    list_display = ("name", "country", "since", "until")
+    search_fields = ("name",)
+    readonly_fields = ("recent_changes",)
+
+    def get_fields(self, request, obj=None):
+        return (*processors.PUBLIC_FIELDS, *(("recent_changes",) if obj else ()))
+
+    @admin.display(description=_("changes"))
+    def recent_changes(self, obj: Subprocessor) -> str:
+        changes = obj.changes.order_by("-created_at")[:10]
+        return (
+            format_html_join(
+                "\n",
+                "<p>{} ({}): {}</p>",
+                ((c.created_at.date(), c.kind, c.summary) for c in changes),
+            )
+            or "-"
+        )
+
+    def save_model(self, request, obj, form, change):
+        change = processors.save_processor(processor=obj, staff=request.user)
+        if change is not None:
+            self.message_user(
+                request,
+                _(
+                    "Subscribers will be emailed about this change (with any other made soon "
+                    "after)."
+                ),
+                messages.INFO,
+            )
+
+    def has_delete_permission(self, request, obj=None):
+        # Removing one is setting "until": people keep seeing it among those no longer used.
+        return False
+
+
+@admin.register(ProcessorChange)
+class ProcessorChangeAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "processor", "summary", "changed_by", "notice")
+    list_filter = ("kind",)
+    list_select_related = ("processor", "changed_by", "notice")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProcessorSubscription)
+class ProcessorSubscriptionAdmin(admin.ModelAdmin):
+    """Who asked for emails about processors; staff remove one when someone asks."""
+
+    list_display = ("__str__", "person", "email", "confirmed_at")
+    search_fields = ("email", "person__email")
+    list_select_related = ("person",)
+    raw_id_fields = ("person",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -71,6 +71,9 @@ class ExportPlan:
     progress: Callable[[int, str], None] = lambda percent, step: None
     total_steps: int = 1
     done_steps: int = 0
+    # The README's opening lines, when the archive is not the person's own copy (e.g.
+    # the data handed over for a legal request, privacy.legal).
+    readme_intro: list[str] | None = None
 
     def step(self, words: str) -> None:
         self.done_steps += 1
@@ -185,6 +188,9 @@ def _manifest(plan: ExportPlan) -> Iterator[bytes]:
 
 
 def _readme(plan: ExportPlan) -> Iterator[bytes]:
+    if plan.readme_intro is not None:
+        yield from _readme_of(plan, list(plan.readme_intro))
+        return
     lines = [
         f"Your data from {settings.SITE_NAME}",
         "=" * 40,
@@ -199,6 +205,10 @@ def _readme(plan: ExportPlan) -> Iterator[bytes]:
         "(and why), then your records. files/ holds the files you gave us, as you gave them.",
         "",
     ]
+    yield from _readme_of(plan, lines)
+
+
+def _readme_of(plan: ExportPlan, lines: list[str]) -> Iterator[bytes]:
     for f in plan.files:
         if f.kind not in ("data", "file"):
             continue

@@ -4,6 +4,7 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class ConfirmDeletionForm(forms.Form):
@@ -46,3 +47,13 @@ class ConfirmDeletionForm(forms.Form):
         if not any(a.wrap().validate_code(code) for a in self.authenticators):
             raise forms.ValidationError("That code is not right. Try the current one.")
         return code
+
+
+class SubscribeForm(forms.Form):
+    """A visitor's address for emails about changes to our processors (confirmed by a link)."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -2,41 +2,96 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from .policy_text import PolicyBlock, parse_policy
 
 
 class PolicyVersionQuerySet(models.QuerySet["PolicyVersion"]):
-    def in_force(self) -> PolicyVersionQuerySet:
-        return self.filter(effective_at__lte=timezone.now())
+    def of(self, document: str) -> PolicyVersionQuerySet:
+        return self.filter(document=document)
 
-    def current(self) -> PolicyVersion | None:
-        return self.in_force().order_by("-version").first()
+    def published(self) -> PolicyVersionQuerySet:
+        return self.filter(published_at__isnull=False)
+
+    def in_force(self) -> PolicyVersionQuerySet:
+        return self.published().filter(effective_at__lte=timezone.now())
+
+    def current(self, document: str = "privacy") -> PolicyVersion | None:
+        return self.in_force().filter(document=document).order_by("-version").first()
 
 
 class PolicyVersion(models.Model):
-    """One published version of the privacy policy, stored as data (never edited in place)."""
+    """One version of the privacy policy or the terms of service, stored as data.
 
-    version = models.PositiveIntegerField(unique=True)
-    effective_at = models.DateTimeField(default=timezone.now)
+    Staff write a version as a draft (``published_at`` empty) and publish it
+    (``privacy.documents.publish_version``); a published version is never edited.
+    Rows written by code (the migrations that load version 1, tests) are published
+    as they are written.
+    """
+
+    class Document(models.TextChoices):
+        PRIVACY = "privacy", _("Privacy policy")
+        TERMS = "terms", _("Terms of service")
+
+    document = models.CharField(max_length=10, choices=Document.choices, default=Document.PRIVACY)
+    version = models.PositiveIntegerField()
+    effective_at = models.DateTimeField(_("takes effect"), default=timezone.now)
     text = models.TextField()
-    changelog = models.TextField(blank=True)
+    changelog = models.TextField(
+        help_text=_("What changes and why, in words every reader understands.")
+    )
+    reduces_rights = models.BooleanField(
+        _("reduces users' rights"),
+        default=False,
+        help_text=_(
+            "Every active person is emailed when it is published, at least the notice period "
+            "before it takes effect, and asked to acknowledge it."
+        ),
+    )
+    published_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PolicyVersionQuerySet.as_manager()
 
     class Meta:
-        ordering = ("-version",)
+        ordering = ("document", "-version")
         get_latest_by = "version"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "version"], name="policy_version_unique_per_document"
+            ),
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=models.Q(published_at__isnull=True),
+                name="policy_version_one_draft_per_document",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Privacy policy v{self.version}"
+        return f"{self.get_document_display()} v{self.version}"
 
     @cached_property
     def blocks(self) -> list[PolicyBlock]:
         return parse_policy(self.text)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def anchor(self) -> str:
+        """Its id on /privacy/versions/, e.g. "terms-v2"."""
+        return f"{self.document}-v{self.version}"
+
+    @property
+    def reference(self) -> str:
+        """How the consent ledger names it (an acknowledgement's reference), e.g. "terms:v2"."""
+        return f"{self.document}:v{self.version}"
 
 
 class Consent(models.Model):
@@ -293,3 +348,258 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"Tombstone {self.subject_hash[:12]}…"
+
+
+# --- Notices of change to many people (§3.3, §9), sent in batches -------------------------
+
+
+class ChangeNotice(models.Model):
+    """An email about a change, to everyone concerned, sent in resumable batches.
+
+    Two kinds: a published version that reduces people's rights (§9; every active
+    person) and changes to our processors (§3.3, §6; their subscribers). Batches
+    go through the audience in id order from ``cursor``; each email is an outbox
+    entry keyed ``privacy-notice:<id>:<recipient id>``, so nobody gets one twice.
+    """
+
+    class Kind(models.TextChoices):
+        VERSION = "version", _("A version that reduces people's rights")
+        PROCESSORS = "processors", _("Changes to our processors")
+
+    class State(models.TextChoices):
+        COLLECTING = "collecting", _("Collecting changes")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    version = models.OneToOneField(
+        PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="notice"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.SENDING)
+    # Changes to processors are gathered for a while, so a correction made a minute
+    # later does not send a second email.
+    send_after = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The last recipient id queued (a batch that finds it moved was done before).
+    cursor = models.BigIntegerField(default=0)
+    batches = models.PositiveIntegerField(default=0)
+    queued_count = models.PositiveIntegerField(default=0)
+    # Kept when finished (outbox entries are deleted after a while).
+    sent_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(state="collecting"),
+                name="change_notice_one_collecting_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.version_id:
+            return f"Notice of {self.version}"
+        return f"Notice of processor changes #{self.pk}"
+
+    @property
+    def key_prefix(self) -> str:
+        return f"privacy-notice:{self.pk}:"
+
+
+# --- Legal requests (§3.2) ---------------------------------------------------------------
+
+
+class LegalRequest(models.Model):
+    """A request from an authority for information about people (§3.2), handled by staff.
+
+    People in scope are :class:`LegalRequestSubject` rows; the data categories are
+    registry categories (slugs). Nothing about the request reaches a person, by
+    email, on "my data" or in their export, before notice is allowed
+    (``privacy.legal``).
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        UNDER_REVIEW = "under_review", _("Under review")
+        CHALLENGED = "challenged", _("Challenged")
+        DISCLOSED_IN_PART = "disclosed_in_part", _("Disclosed in part")
+        DISCLOSED = "disclosed", _("Disclosed")
+        REJECTED = "rejected", _("Rejected")
+
+    agency = models.CharField(_("agency"), max_length=200)
+    reference = models.CharField(_("their reference"), max_length=200, blank=True)
+    legal_basis = models.TextField(
+        _("legal basis"), help_text=_("The law or order the request relies on.")
+    )
+    received_on = models.DateField(_("received"))
+    # Registry category slugs (privacy.registry.Declaration.slug) in scope.
+    data_categories = models.JSONField(_("data categories"), default=list, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    notice_prohibited_until = models.DateField(
+        _("notice prohibited until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last day on which the law forbids telling the people concerned. "
+            "Empty: no prohibition. Notice goes out the day after, once the request is "
+            "past 'received'."
+        ),
+    )
+    notes = models.TextField(_("staff notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    disclosed_at = models.DateTimeField(null=True, blank=True)
+    disclosed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ("-received_on", "-pk")
+        indexes = [models.Index(fields=["received_on", "status"], name="legal_request_period")]
+
+    def __str__(self) -> str:
+        reference = f" {self.reference}" if self.reference else ""
+        return f"Legal request #{self.pk}: {self.agency}{reference}"
+
+
+class LegalRequestSubject(models.Model):
+    """One person in a legal request's scope: notice, disclosure and the copy handed over."""
+
+    request = models.ForeignKey(LegalRequest, on_delete=models.CASCADE, related_name="subjects")
+    # Emptied when the person is erased: the request stays, as the law requires.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    added_at = models.DateTimeField(default=timezone.now)
+    # When the notice email was queued; the person sees the request from then on.
+    notified_at = models.DateTimeField(null=True, blank=True)
+    disclosed_at = models.DateTimeField(null=True, blank=True)
+    # When the disclosure was written to the person's disclosure log (after notice).
+    disclosure_logged_at = models.DateTimeField(null=True, blank=True)
+    # The data handed over (a ZIP built by the export machinery), for staff, deleted
+    # PRIVACY_LEGAL_PACKAGE_DAYS after it was made.
+    package = models.FileField(max_length=255, blank=True)
+    package_ready_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("request", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "person"], name="legal_request_subject_once")
+        ]
+        indexes = [models.Index(fields=["notified_at"], name="legal_subject_notice")]
+
+    def __str__(self) -> str:
+        return f"Person in legal request #{self.request_id}"
+
+
+# --- Processors (§3.3, §6) ------------------------------------------------------------------
+
+
+class Subprocessor(models.Model):
+    """A company that processes personal data for us, as listed on /privacy/subprocessors/."""
+
+    name = models.CharField(_("name"), max_length=200)
+    purpose = models.TextField(_("purpose"))
+    # Policy sections (privacy.registry.POLICY_SECTIONS) of the data they process.
+    data_categories = models.JSONField(_("data categories"), default=list)
+    country = CountryField(_("country where the data is processed"))
+    safeguards = models.TextField(
+        _("safeguards"), help_text=_("The contract and transfer safeguards that protect the data.")
+    )
+    website = models.URLField(_("their privacy information"), blank=True)
+    since = models.DateField(_("processing since"))
+    until = models.DateField(
+        _("processing until"), null=True, blank=True, help_text=_("Set it to remove them.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("name", "pk")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def category_words(self) -> list[str]:
+        """ "§2.1 Account information", … for each kind of data they process."""
+        from .registry import POLICY_SECTIONS
+
+        return [f"§{s} {POLICY_SECTIONS.get(s, '')}".strip() for s in self.data_categories]
+
+
+class ProcessorChange(models.Model):
+    """One change staff made to the processor list, announced to subscribers once."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", _("Added")
+        CHANGED = "changed", _("Changed")
+        REMOVED = "removed", _("Removed")
+
+    processor = models.ForeignKey(Subprocessor, on_delete=models.PROTECT, related_name="changes")
+    notice = models.ForeignKey(
+        ChangeNotice, on_delete=models.PROTECT, null=True, blank=True, related_name="changes"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    summary = models.TextField(help_text=_("What changed, in words."))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.processor}"
+
+
+class ProcessorSubscription(models.Model):
+    """Someone who asked to be emailed when our processors change.
+
+    A signed-in person subscribes with their account (``person``; their account's
+    address is used); a visitor with an address they confirmed through a link
+    (double opt-in: nothing is stored before they confirm).
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    email = models.EmailField(_("email address"), blank=True)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("pk",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(person__isnull=False),
+                name="processor_subscription_once_per_person",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(person__isnull=True),
+                name="processor_subscription_once_per_address",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(person__isnull=False) & models.Q(email=""))
+                | (models.Q(person__isnull=True) & ~models.Q(email="")),
+                name="processor_subscription_person_or_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Subscription #{self.pk} to processor changes"

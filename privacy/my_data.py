@@ -9,6 +9,7 @@ from itertools import islice
 from typing import Any
 
 from . import registry
+from .legal import visible_subjects
 from .models import Consent, DeletionRequest, Disclosure, ExportRequest, LegalHold
 from .registry import Declaration
 
@@ -41,6 +42,10 @@ def my_data_for(user: Any) -> dict[str, Any]:
         "exports": list(ExportRequest.objects.filter(person=user).order_by("-requested_at")),
         "deletions": list(DeletionRequest.objects.filter(person=user).order_by("-requested_at")),
         "holds": list(LegalHold.objects.filter(person=user).order_by("-placed_at")),
+        # Requests from authorities, once the person may be told (privacy.legal).
+        "legal_requests": list(
+            visible_subjects(user).select_related("request").order_by("-request__received_on")
+        ),
     }
 
 

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from .legal import detach_subjects, export_subjects, visible_subjects
 from .models import (
+    ChangeNotice,
     Consent,
     DeletionRequest,
     Disclosure,
     ExportRequest,
     LegalHold,
+    LegalRequest,
+    LegalRequestSubject,
     PolicyVersion,
+    ProcessorChange,
+    ProcessorSubscription,
+    Subprocessor,
     Tombstone,
 )
+from .processors import subscriptions_about
 from .registry import Actor, Basis, Erasure, Retention, declare, exempt
 from .retention import expire_exports
 
@@ -139,8 +147,135 @@ declare(
         legal=True,
     ),
 )
-exempt(PolicyVersion, reason="Published versions of the privacy policy: text for everyone.")
+exempt(
+    PolicyVersion,
+    reason="Versions of the privacy policy and the terms of service: text for everyone "
+    "(who published one is in the admin log).",
+)
 exempt(
     Tombstone,
     reason="That an erasure happened and when, keyed by a one-way hash: nothing about who.",
+)
+
+# --- Legal requests (§3.2) -------------------------------------------------------------------
+
+# Six years after a request arrived: the limitation period for claims about how we
+# answered it.
+LEGAL_REQUEST_DAYS = 6 * 365
+
+declare(
+    LegalRequestSubject,
+    section="3.2",
+    category="Legal requests about you",
+    purpose="Requests from authorities for information about you, what we did with them, and "
+    "when we told you. You see a request once the law allows us to tell you.",
+    legal_basis=Basis.LEGAL_OBLIGATION,
+    recipients=("The authority that made the request",),
+    fields=("request", "added_at", "notified_at", "disclosed_at"),
+    held={
+        "person": "The account the request is about: yours.",
+        "package": "The copy of your data we handed over, for our staff; everything in it is "
+        "in the rest of your copy.",
+        "package_ready_at": "When that copy was made (for our staff).",
+        "disclosure_logged_at": "Internal: when the disclosure was added to your log.",
+    },
+    # Only requests the person has been told about (a prohibition on notice stands until then).
+    about=visible_subjects,
+    exporter=export_subjects,
+    eraser=detach_subjects,
+    erasure=Erasure.RETAIN,
+    retention=Retention.after_event(
+        days=LEGAL_REQUEST_DAYS,
+        field="request__received_on",
+        event="the request arrived",
+        legal=True,
+    ),
+)
+declare(
+    LegalRequest,
+    section="3.2",
+    category="Legal requests (staff records)",
+    purpose="Our record of each request from an authority and how we answered it. About the "
+    "people in it, see “Legal requests about you”.",
+    legal_basis=Basis.LEGAL_OBLIGATION,
+    fields=(
+        "agency",
+        "reference",
+        "legal_basis",
+        "received_on",
+        "data_categories",
+        "status",
+        "notice_prohibited_until",
+        "created_at",
+        "status_changed_at",
+        "disclosed_at",
+    ),
+    held={"notes": "Our staff's notes on a legal matter."},
+    about=None,
+    acted=(
+        Actor(
+            "created_by",
+            fields=("received_on", "created_at"),
+            description="Legal requests you recorded as a member of staff.",
+        ),
+        Actor(
+            "disclosed_by",
+            fields=("received_on", "disclosed_at"),
+            description="Legal requests you disclosed data for as a member of staff.",
+        ),
+    ),
+    erasure=Erasure.RETAIN,
+    retention=Retention.after_event(
+        days=LEGAL_REQUEST_DAYS,
+        field="received_on",
+        event="the request arrived",
+        legal=True,
+    ),
+)
+
+# --- Processors (§3.3, §6) and notices of change (§9) ------------------------------------------
+
+declare(
+    ProcessorSubscription,
+    section="3.3",
+    category="Emails about changes to our processors",
+    purpose="To email you when we add, change or stop using a company that processes personal "
+    "data for us, as you asked.",
+    legal_basis=Basis.CONSENT,
+    fields=("email", "confirmed_at"),
+    held={"person": "The account that subscribed: yours (its address is used)."},
+    # Their account's, and one they confirmed as a visitor from the same address.
+    about=subscriptions_about,
+    erasure=Erasure.DELETE,
+    retention=Retention.account(
+        "Or until you unsubscribe: every email has a link that does it at once."
+    ),
+)
+declare(
+    ProcessorChange,
+    section="3.3",
+    category="Changes to our processors",
+    purpose="What changed in the list of companies that process personal data for us, and "
+    "which member of staff changed it.",
+    legal_basis=Basis.LEGITIMATE_INTERESTS,
+    fields=("processor", "notice", "kind", "summary", "created_at"),
+    about=None,
+    acted=Actor(
+        "changed_by",
+        fields=("kind", "summary", "created_at"),
+        description="Changes you made to the processor list as a member of staff.",
+    ),
+    erasure=Erasure.DELETE,
+    retention=Retention.account(
+        "Kept as the history of our processors; a member of staff who leaves is removed from it."
+    ),
+)
+exempt(
+    Subprocessor,
+    reason="Companies that process data for us, as published on /privacy/subprocessors/.",
+    reviewed=("name", "country"),
+)
+exempt(
+    ChangeNotice,
+    reason="How far an email about a change got: counts and an internal position, about nobody.",
 )

@@ -76,6 +76,7 @@ POLICY_SECTIONS: dict[str, str] = {
     "2.9": "Cookies and other technologies",
     "3.1": "Sharing with recruiters",
     "3.2": "Following the law",
+    "3.3": "Others working for Job Letters",
     "5": "Retention",
     "7": "Access",
 }

@@ -19,3 +19,12 @@ def _mark_frozen_session(sender: Any, request: Any, user: Any, **kwargs: Any) ->
         session[SESSION_FLAG] = True
     else:
         session.pop(SESSION_FLAG, None)
+
+
+@receiver(user_logged_in, dispatch_uid="privacy_acknowledged_versions")
+def _remember_acknowledgements(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # The versions the person acknowledged, so the banner needs no query for them.
+    from .documents import remember_acknowledgements
+
+    if request is not None:
+        remember_acknowledgements(request, user)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from jobletters import outbox
 from jobletters.lib.emails import queue_email
 
-from . import retention, services
+from . import legal, notices, retention, services
 from .export import ExportIncomplete, build_export
 from .models import ExportRequest
 
@@ -83,3 +83,42 @@ def run_retention() -> dict:
     counts = retention.run_retention()
     journal_missing_tombstones()
     return counts
+
+
+# --- Notices of change (§3.3, §9) and legal requests (§3.2) ----------------------------------
+
+
+@outbox.handler(notices.BATCH, queue="privacy", max_attempts=10, time_limit=240)
+def notice_batch(payload: dict) -> None:
+    notices.queue_batch(notice_id=payload["notice_id"], after=payload["after"])
+
+
+# Looks again every minute until every email has left (or failed for good).
+@outbox.handler(notices.FINISH, queue="privacy", max_attempts=3000, time_limit=60)
+def notice_finish(payload: dict) -> None:
+    if not notices.finish(notice_id=payload["notice_id"]):
+        raise outbox.Retry(
+            "emails still waiting", delay=settings.PRIVACY_NOTICE_FINISH_CHECK_SECONDS
+        )
+
+
+@notice_finish.on_give_up
+def _notice_finish_gave_up(payload: dict, error: str) -> None:
+    notices.finish(notice_id=payload["notice_id"], force=True)
+
+
+@outbox.handler(legal.BUILD_PACKAGE, queue="privacy", max_attempts=5, time_limit=60 * 60)
+def legal_package(payload: dict) -> None:
+    try:
+        legal.build_package(subject_id=payload["subject_id"], file_key=payload["file_key"])
+    except ExportIncomplete as exc:
+        raise outbox.GiveUp(str(exc)) from exc
+
+
+@shared_task(name="privacy.tasks.legal_request_jobs")
+def legal_request_jobs() -> dict:
+    """Notices that became allowed go out; copies handed over expire."""
+    return {
+        "notices": legal.send_due_notices(),
+        "packages_expired": legal.expire_packages(),
+    }

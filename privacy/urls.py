@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cookie_views, request_views, views
+from . import accountability_views, cookie_views, document_views, request_views, views
 
 app_name = "privacy"
 urlpatterns = [
@@ -18,4 +18,34 @@ urlpatterns = [
     ),
     path("delete/", request_views.delete, name="delete"),
     path("delete/cancel/", request_views.cancel_deletion, name="cancel_deletion"),
+    # §9: every version of the policy and the terms, and acknowledging a change.
+    path("versions/", document_views.versions, name="versions"),
+    path(
+        "versions/<str:document>/<int:number>/",
+        document_views.version_text,
+        name="version_text",
+    ),
+    path(
+        "versions/<str:document>/<int:number>/acknowledge/",
+        document_views.acknowledge,
+        name="acknowledge",
+    ),
+    # §3.2 and §3.3: legal-request statistics, our processors and notice of their changes.
+    path("transparency/", accountability_views.transparency, name="transparency"),
+    path("subprocessors/", accountability_views.subprocessors, name="subprocessors"),
+    path(
+        "subprocessors/subscribe/",
+        accountability_views.subscribe,
+        name="subprocessors_subscribe",
+    ),
+    path(
+        "subprocessors/confirm/<str:token>/",
+        accountability_views.confirm,
+        name="subprocessors_confirm",
+    ),
+    path(
+        "subprocessors/unsubscribe/<str:token>/",
+        accountability_views.unsubscribe,
+        name="subprocessors_unsubscribe",
+    ),
 ]

@@ -6,14 +6,15 @@ from django.shortcuts import render
 from jobletters.lib.fragments import same_for_anonymous_visitors
 
 from . import registry
+from .documents import current_and_upcoming
 from .models import PolicyVersion
 
 
 def policy(request: HttpRequest) -> HttpResponse:
-    current = PolicyVersion.objects.current()
+    current, upcoming = current_and_upcoming(PolicyVersion.Document.PRIVACY)
     if current is None:
         raise Http404("No privacy policy has been published yet.")
-    return render(request, "privacy/policy.html", {"policy": current})
+    return render(request, "privacy/policy.html", {"policy": current, "upcoming": upcoming})
 
 
 @same_for_anonymous_visitors

@@ -12,8 +12,9 @@ show at once.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Hashable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +32,8 @@ MAX_FRAGMENTS = 200  # a bound, in case a key ever takes many values
 
 _Key = tuple[Hashable, ...]
 _fragments: dict[_Key, SafeString] = {}
+# When each page kept for anonymous visitors was rendered (pages whose data changes).
+_born: dict[_Key, float] = {}
 
 
 def _digest(parts: tuple[object, ...]) -> str:
@@ -47,6 +50,7 @@ def _remember(cache_key: _Key, html: str) -> SafeString:
     if not settings.DEBUG:
         if len(_fragments) >= MAX_FRAGMENTS:
             _fragments.clear()
+            _born.clear()
         _fragments[cache_key] = safe
     return safe
 
@@ -65,7 +69,9 @@ def is_plain_visit(request: HttpRequest) -> bool:
     )
 
 
-def same_for_anonymous_visitors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def same_for_anonymous_visitors(
+    view: Callable[..., HttpResponse] | None = None, *, data_changes: bool = False
+) -> Any:
     """A page every anonymous visitor sees alike: kept per process and publicly cacheable.
 
     For a GET without query string from a plain visit (no session, no pending
@@ -76,7 +82,14 @@ def same_for_anonymous_visitors(view: Callable[..., HttpResponse]) -> Callable[.
     the banner shows exactly until the visitor chooses. Everyone else, and any
     answer but a 200 without cookies, goes through the view
     as usual; signed-in pages are never public.
+
+    ``@same_for_anonymous_visitors(data_changes=True)``: a page drawn from data staff
+    change (the transparency report, the processors, the policy's versions) is
+    rendered again once its copy is ``ANONYMOUS_PAGE_CACHE_SECONDS`` old, no later
+    than browsers and shared caches may keep it anyway.
     """
+    if view is None:
+        return partial(same_for_anonymous_visitors, data_changes=data_changes)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -84,13 +97,18 @@ def same_for_anonymous_visitors(view: Callable[..., HttpResponse]) -> Callable[.
             return view(request, *args, **kwargs)
         # One copy per cookie choice: the banner shows until a choice is made.
         cache_key, html = _remembered("page", (request.path, choice_of(request).key))
+        max_age = settings.ANONYMOUS_PAGE_CACHE_SECONDS
+        stale = data_changes and time.monotonic() - _born.get(cache_key, -max_age) >= max_age
+        if stale:
+            html = None
         if html is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             html = _remember(cache_key, response.content.decode(response.charset))
+            _born[cache_key] = time.monotonic()
         response = HttpResponse(html)
-        patch_cache_control(response, public=True, max_age=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
+        patch_cache_control(response, public=True, max_age=max_age)
         patch_vary_headers(response, ["Cookie"])
         return response
 
@@ -101,3 +119,4 @@ def same_for_anonymous_visitors(view: Callable[..., HttpResponse]) -> Callable[.
 def forget_fragments(**kwargs: object) -> None:
     """Settings changed (tests): what was rendered with the old ones is dropped."""
     _fragments.clear()
+    _born.clear()

@@ -7,6 +7,7 @@ with the list of declarations this person has no data in.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from allauth.account.models import EmailConfirmation
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -135,6 +136,7 @@ def person_with_everything(user, *, staff, other=None) -> dict:
     _support_rows(user, staff)
     _community_rows(user, staff)
     _usage_rows(user, session.session_key)
+    _legal_and_processor_rows(user, staff)
     LegalHold.objects.create(
         person=user, reason="Old matter", placed_by=staff, released_at=timezone.now(),
         released_by=staff, release_reason="Closed",
@@ -237,3 +239,72 @@ def _usage_rows(user, session_key: str) -> None:
         session_hash=session_hash(session_key),
     )  # fmt: skip
     SignUpSource.objects.create(person=user, referrer_host="news.example.org")
+
+
+def _legal_and_processor_rows(user, staff) -> None:
+    """A legal request the person was told about (disclosed, in their disclosure log), a
+    subscription to processor changes from their account and one they confirmed as a
+    visitor before signing up, and a processor change made by staff."""
+    from privacy import legal
+    from privacy.models import (
+        LegalRequest,
+        LegalRequestSubject,
+        ProcessorChange,
+        ProcessorSubscription,
+        Subprocessor,
+    )
+
+    now = timezone.now()
+    request = LegalRequest.objects.create(
+        agency="Metropolitan Police", reference=f"CO/{user.pk}", legal_basis="Production order",
+        received_on=now.date(), data_categories=["2-1-your-account"], status="disclosed",
+        created_by=staff, disclosed_by=staff, disclosed_at=now,
+    )  # fmt: skip
+    subject = LegalRequestSubject.objects.create(
+        request=request, person=user, notified_at=now, disclosed_at=now
+    )
+    legal._log_disclosure(subject, request)
+    ProcessorSubscription.objects.create(person=user)
+    ProcessorSubscription.objects.create(email=user.email.upper())
+    ProcessorChange.objects.create(
+        processor=Subprocessor.objects.order_by("pk").first(), kind="changed",
+        summary="Country: United States → Ireland", changed_by=staff,
+    )  # fmt: skip
+
+
+# --- Versions of the policy and terms (§9) ----------------------------------------------------
+
+TERMS_V1 = (
+    Path(__file__).resolve().parents[2] / "privacy" / "policy" / "terms-v1.txt"
+).read_text(encoding="utf-8")
+# Version 2 of the terms: refunds within 7 days instead of 14 (it reduces people's rights).
+TERMS_V2 = TERMS_V1.replace("within 14 days of buying it", "within 7 days of buying it")
+assert TERMS_V2 != TERMS_V1
+
+
+def draft_version(
+    *,
+    document: str = "terms",
+    reduces_rights: bool = True,
+    days: float = 45,
+    text: str = TERMS_V2,
+    changelog: str = "Refunds within 7 days, not 14.",
+):
+    """A draft that takes effect ``days`` from now (saved through the service)."""
+    from privacy import documents
+    from privacy.models import PolicyVersion
+
+    version = PolicyVersion(
+        document=document,
+        text=text,
+        changelog=changelog,
+        effective_at=timezone.now() + timedelta(days=days),
+        reduces_rights=reduces_rights,
+    )
+    return documents.save_draft(version=version)
+
+
+def published_version(**kwargs):
+    from privacy import documents
+
+    return documents.publish_version(version=draft_version(**kwargs))

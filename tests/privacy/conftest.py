@@ -16,3 +16,10 @@ def stripe_double(settings):
     settings.STRIPE_API_BASE = double.url
     yield double
     double.stop()
+
+
+@pytest.fixture
+def admin_client(client, staff_with_mfa):
+    """A member of staff signed in to the admin (two-factor on)."""
+    client.force_login(staff_with_mfa)
+    return client

@@ -1,0 +1,72 @@
+"""The terms, every version of the policy and terms, and acknowledging a change (§9)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from jobletters.lib.fragments import same_for_anonymous_visitors
+
+from . import documents
+from .models import PolicyVersion
+
+Document = PolicyVersion.Document
+
+
+@require_GET
+def terms(request: HttpRequest) -> HttpResponse:
+    current, upcoming = documents.current_and_upcoming(Document.TERMS)
+    if current is None:
+        raise Http404(_("No terms of service have been published yet."))
+    return render(
+        request,
+        "privacy/document.html",
+        {"document": current, "upcoming": upcoming, "title": Document.TERMS.label},
+    )
+
+
+@same_for_anonymous_visitors(data_changes=True)
+@require_GET
+def versions(request: HttpRequest) -> HttpResponse:
+    """Every published version of both documents, with what changed from the one before."""
+    return render(request, "privacy/versions.html", {"documents": documents.versions_by_document()})
+
+
+@require_GET
+def version_text(request: HttpRequest, document: str, number: int) -> HttpResponse:
+    version = PolicyVersion.objects.published().filter(document=document, version=number).first()
+    if version is None:
+        raise Http404(_("No such version."))
+    return render(
+        request,
+        "privacy/document.html",
+        {"document": version, "title": version.get_document_display(), "old_version": True},
+    )
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, document: str, number: int) -> HttpResponse:
+    version = (
+        PolicyVersion.objects.published()
+        .filter(document=document, version=number, reduces_rights=True)
+        .first()
+    )
+    if version is None:
+        raise Http404(_("No such version."))
+    documents.acknowledge_version(person=request.user, version=version)
+    known = set(request.session.get(documents.SESSION_ACKNOWLEDGED, ()))
+    request.session[documents.SESSION_ACKNOWLEDGED] = sorted(known | {version.reference})
+    messages.success(request, _("Thank you: we have noted that you read the changes."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("privacy:versions") + f"#{version.anchor}"
+    return HttpResponseRedirect(target)

@@ -155,7 +155,7 @@ class Disclosure(models.Model):
     data_categories = models.JSONField(default=list)
     basis = models.CharField(max_length=20, choices=Basis.choices)
     consent = models.ForeignKey(
-        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures"
+        Consent, on_delete=models.RESTRICT, null=True, blank=True, related_name="disclosures"
     )
     legal_reference = models.CharField(max_length=200, blank=True)
     # What caused it, e.g. "delivery:17": one disclosure per cause.

@@ -93,3 +93,23 @@ def test_staff_can_read_but_never_change_the_ledger(client, staff_with_mfa, seek
     assert page.status_code == 200
     assert b'name="text"' not in page.content  # read-only
     assert client.post(f"/admin/privacy/consent/{consent.pk}/delete/").status_code == 403
+
+
+def test_a_person_with_disclosures_can_be_deleted_but_a_consent_cannot_vanish_alone(seeker):
+    from django.db.models import RestrictedError
+
+    consent = record_consent(person=seeker, purpose=SHARE, granted=True, text="Yes, send it.")
+    record_disclosure(
+        person=seeker,
+        recipient_kind="recruiter",
+        recipient_name="Ada Lovelace (Analytical Agency)",
+        data_categories=["cv"],
+        basis="consent",
+        consent=consent,
+        reference="delivery:11",
+    )
+    with pytest.raises(RestrictedError):  # the disclosure still points at it
+        consent.delete()
+    seeker.delete()  # e.g. staff deleting the account in the admin: both go together
+    assert not Consent.objects.exists()
+    assert not Disclosure.objects.exists()

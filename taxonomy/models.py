@@ -90,6 +90,21 @@ def titled(occupation: str, title: str = "") -> str:
     return f"{capitalised(title)} ({occupation})" if title else occupation
 
 
+def target_value(occupation_id: int, title_id: int | None = None) -> str:
+    """What a form posts for an occupation, with the title chosen if any: "12.345"."""
+    return f"{occupation_id}.{title_id}" if title_id is not None else str(occupation_id)
+
+
+def parse_target_value(value: str) -> tuple[int, int | None] | None:
+    """ "12.345" → (12, 345); "12" → (12, None); anything else → None."""
+    occupation, dot, title = str(value).partition(".")
+    if not occupation.isdigit() or (dot and not title.isdigit()):
+        return None
+    if len(occupation) > 18 or len(title) > 18:
+        return None
+    return int(occupation), int(title) if dot else None
+
+
 class Place(models.Model):
     """A city, a country, or working remotely (a single row)."""
 

@@ -53,7 +53,15 @@ from django.db.models import (
 from django.db.models.functions import Greatest, Length
 from django_countries import countries
 
-from .models import Occupation, OccupationTitle, Place, capitalised, split_names, titled
+from .models import (
+    Occupation,
+    OccupationTitle,
+    Place,
+    capitalised,
+    split_names,
+    target_value,
+    titled,
+)
 from .text import normalise
 
 MIN_QUERY_LENGTH = 2
@@ -140,11 +148,6 @@ class Result:
         if self.place is not None:
             data["place"] = self.place.as_json()
         return data
-
-
-def target_value(occupation_id: int, title_id: int | None = None) -> str:
-    """What a form posts for an occupation, with the title chosen if any: "12.345"."""
-    return f"{occupation_id}.{title_id}" if title_id is not None else str(occupation_id)
 
 
 def check(q: str) -> None:

@@ -506,6 +506,13 @@ def declare(model: type[models.Model], **kwargs: Any) -> Declaration:
     acted = kwargs.get("acted", ())
     kwargs["acted"] = (acted,) if isinstance(acted, Actor) else tuple(acted)
     declaration = Declaration(model=model, **kwargs)
+    for other in _declarations.values():
+        if other.slug == declaration.slug:
+            # The export writes one file per declaration, named by the slug.
+            raise DuplicateDeclaration(
+                f"{model._meta.label} and {other.model._meta.label} share the category "
+                f"{declaration.label!r} in §{declaration.section}: give one its own"
+            )
     _declarations[model] = declaration
     return declaration
 

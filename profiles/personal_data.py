@@ -99,7 +99,7 @@ def _export_targets(user: Any) -> Iterator[dict[str, Any]]:
 declare(
     TargetOccupation,
     section="2.2",
-    category="Professional profile and job letter",
+    category="Jobs you are looking for",
     purpose="The occupations you are looking for, with the job title you chose for each, "
     "to match you with recruiters and to tell them what you are looking for (only when you "
     "send to them).",

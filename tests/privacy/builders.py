@@ -32,7 +32,7 @@ from jobletters.lib.files import generate_key
 from jobletters.models import OutboxEntry
 from privacy.models import DeletionRequest, ExportRequest, LegalHold
 from privacy.services import record_consent, record_disclosure
-from profiles.models import CV, ContactDetails, Profile
+from profiles.models import CV, ContactDetails, Profile, TargetOccupation
 
 PDF = b"%PDF-1.4\n% a CV\n" + b"x" * 2048 + b"\n%%EOF\n"
 
@@ -51,6 +51,7 @@ def person_with_everything(user, *, staff, other=None) -> dict:
         postal_code="N1 9GU", country="GB", phone=f"+44207946{user.pk % 10000:04d}",
     )  # fmt: skip
     profile = Profile.objects.create(user=user, headline="Lawyer", job_letter="<p>Hello</p>")
+    _targets(profile)
     cv = CV.objects.create(
         owner=user,
         file=stored("cvs", PDF),
@@ -196,6 +197,18 @@ def _recruiter_rows(user, consent, disclosure) -> None:
     PacketAccess.objects.create(delivery=delivery, kind="view")
 
 
+def _targets(profile) -> None:
+    """Solicitor (Lawyers) in London: a chosen title and a place."""
+    from taxonomy.loading import ensure_loaded
+    from taxonomy.models import Occupation, OccupationTitle, Place
+
+    ensure_loaded()  # a transactional test's flush empties the taxonomy
+    lawyers = Occupation.objects.get(code="2611")
+    solicitor = OccupationTitle.objects.filter(occupation=lawyers, normalised="solicitor").first()
+    TargetOccupation.objects.create(profile=profile, occupation=lawyers, title=solicitor)
+    profile.target_places.add(Place.objects.filter(name="London", country="GB").first())
+
+
 def _support_rows(user, staff) -> None:
     """A support inquiry with the person's message and a staff answer, and one written
     as a visitor from their address before it was linked to the account."""
@@ -266,8 +279,13 @@ def _legal_and_processor_rows(user, staff) -> None:
     legal._log_disclosure(subject, request)
     ProcessorSubscription.objects.create(person=user)
     ProcessorSubscription.objects.create(email=user.email.upper())
+    # The list a data migration fills is gone after a transactional test's flush.
+    processor = Subprocessor.objects.order_by("pk").first() or Subprocessor.objects.create(
+        name="Stripe", purpose="Payments", data_categories=["2.3"], country="US",
+        safeguards="Data processing agreement", since=now.date(),
+    )  # fmt: skip
     ProcessorChange.objects.create(
-        processor=Subprocessor.objects.order_by("pk").first(), kind="changed",
+        processor=processor, kind="changed",
         summary="Country: United States → Ireland", changed_by=staff,
     )  # fmt: skip
 

@@ -12,7 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from taxonomy.loading import ensure_loaded
-from taxonomy.models import Occupation, Place
+from taxonomy.models import Occupation, OccupationTitle, Place
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ MARKUP = """
   <input type="text" id="occupation-search"
          data-autocomplete-url="{occupations}"
          data-autocomplete-list="chosen" data-autocomplete-name="target_occupations"
-         data-autocomplete-max="2">
+         data-autocomplete-max="2" data-autocomplete-noun="occupation">
   <ul id="chosen"></ul>
   <label for="place-search">Place</label>
   <input type="text" id="place-search" data-autocomplete-url="{places}"
@@ -43,7 +43,8 @@ def page(live_server, live_browser, _taxonomy_session, transactional_db):
             "Content Security Policy" in message.text and violations.append(message.text)
         ),
     )
-    page.goto(live_server.url + reverse("home"))
+    # A page without comboboxes of its own (the landing page has two).
+    page.goto(live_server.url + "/privacy/")
     markup = MARKUP.format(
         occupations=reverse("taxonomy:occupations"), places=reverse("taxonomy:places")
     )
@@ -60,10 +61,14 @@ def test_keyboard_choice_adds_the_occupation_to_the_list(page):
     search = page.get_by_role("combobox", name="Occupation")
     assert search.get_attribute("aria-expanded") == "false"
     search.press_sequentially("attor", delay=30)
-    option = page.get_by_role("option", name="Lawyers (attorney)")
+    option = page.get_by_role("option", name="Attorney (Lawyers)")
     option.wait_for()
     assert search.get_attribute("aria-expanded") == "true"
-    assert "suggestion" in page.locator(".autocomplete-status").first.text_content()
+    assert "suggestion" in page.locator("#occupation-search-status").text_content()
+    # The number of suggestions is for screen readers (visually hidden): the list shows it.
+    hidden = page.locator("#occupation-search-status span")
+    assert "use up and down arrows" in hidden.text_content()
+    assert hidden.evaluate("e => e.getBoundingClientRect().width") <= 1
 
     search.press("ArrowDown")
     active = search.get_attribute("aria-activedescendant")
@@ -72,8 +77,12 @@ def test_keyboard_choice_adds_the_occupation_to_the_list(page):
     search.press("Enter")
 
     lawyers = Occupation.objects.get(code="2611")
-    box = page.locator(f'#chosen input[name="target_occupations"][value="{lawyers.pk}"]')
+    attorney = OccupationTitle.objects.get(occupation=lawyers, normalised="attorney")
+    value = f"{lawyers.pk}.{attorney.pk}"
+    box = page.locator(f'#chosen input[name="target_occupations"][value="{value}"]')
     assert box.is_checked()
+    assert page.locator("#chosen").inner_text().strip() == "Attorney (Lawyers)"
+    assert page.get_by_text("Attorney (Lawyers) chosen.").is_visible()
     assert search.input_value() == ""
     assert search.get_attribute("aria-expanded") == "false"
     assert "/nowhere/" not in page.url  # Enter chose; it did not submit the form
@@ -102,11 +111,33 @@ def test_click_chooses_a_single_place_into_the_hidden_field(page):
 
 def test_the_list_refuses_more_than_its_maximum(page):
     search = page.get_by_role("combobox", name="Occupation")
-    for q, name in (("nurse", "Nursing professionals (nurse)"), ("chef", "Chefs (chef)")):
+    for q, name in (("nurse", "Nurse (Nursing professionals)"), ("chef", "Chef (Chefs)")):
         search.fill("")
         search.press_sequentially(q, delay=30)
         page.get_by_role("option", name=name).click()
     search.press_sequentially("lawyer", delay=30)
-    page.get_by_role("option", name="Lawyers (lawyer)").click()
+    page.get_by_role("option", name="Lawyer (Lawyers)").click()
     assert page.locator("#chosen input:checked").count() == 2
-    assert "at most 2" in page.locator(".autocomplete-status").first.text_content()
+    # Refused on screen, not only to screen readers.
+    refusal = page.get_by_text("You can choose at most 2 occupations.")
+    assert refusal.is_visible()
+    assert "Untick one to add Lawyer (Lawyers)." in refusal.text_content()
+
+
+def test_no_suggestions_is_said_on_screen(page):
+    search = page.get_by_role("combobox", name="Place")
+    search.press_sequentially("Qqxzzv", delay=30)
+    message = page.get_by_text("No suggestions for “Qqxzzv”. Try other words.")
+    message.wait_for()
+    assert message.is_visible()
+
+
+def test_a_place_found_by_another_name_says_which(page):
+    search = page.get_by_role("combobox", name="Place")
+    search.press_sequentially("Munchen", delay=30)
+    option = page.get_by_role("option", name="Munich, Germany (München)")
+    option.wait_for()
+    option.click()
+    munich = Place.objects.get(name="Munich", country="DE", kind="city")
+    assert page.locator("#place-id").input_value() == str(munich.pk)
+    assert search.input_value() == "Munich, Germany"

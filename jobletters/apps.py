@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class JobLettersConfig(AppConfig):
@@ -14,3 +15,10 @@ class JobLettersConfig(AppConfig):
         # beat) must know them to defer or run work.
         for _module in app_modules("tasks"):
             pass
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with our site as ``admin.site`` (jobletters.admin_site)."""
+
+    default = False  # named in INSTALLED_APPS; JobLettersConfig stays this module's default
+    default_site = "jobletters.admin_site.StaffAdminSite"

@@ -1,4 +1,3 @@
-from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -7,14 +6,13 @@ from privacy import document_views as privacy_documents
 
 from . import views
 
-# The admin signs in through allauth: rate-limited, with two-factor.
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
-admin.site.site_header = "Job Letters staff"
-admin.site.site_title = "Job Letters staff"
+# admin.site is jobletters.admin_site.StaffAdminSite: it signs staff in through allauth
+# (rate-limited, with two-factor) and groups the models for them.
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),

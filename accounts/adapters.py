@@ -63,3 +63,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None and attempt is not None:
             attempt.succeeded()
         return user
+
+
+    # --- Asking for the password again (accounts.reauth) -------------------------------
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        from .reauth import authenticated_recently
+
+        if authenticated_recently(allauth_context.request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)

@@ -18,3 +18,17 @@ declare_cookie(
     ),
     max_age=settings.KNOWN_DEVICE_COOKIE_AGE,
 )
+
+# The language menu (accounts.languages). A language someone asks for is a setting of
+# the page they requested, kept only until the browser closes, so it needs no consent;
+# a signed-in person's choice is kept on their account instead of in a cookie.
+declare_cookie(
+    settings.LANGUAGE_COOKIE_NAME,
+    category=Category.NECESSARY,
+    purpose=_(
+        "Remembers the language you chose with the language menu while you are not signed "
+        "in. Set only when you choose one; a signed-in person's choice is kept on their "
+        "account instead."
+    ),
+    max_age=None,
+)

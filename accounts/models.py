@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager["User"]):
@@ -36,13 +38,24 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account: a job seeker, or staff. Signs in with their email."""
 
-    email = models.EmailField("email address", unique=True)
-    name = models.CharField("full name", max_length=150, blank=True)
+    email = models.EmailField(_("email address"), unique=True)
+    name = models.CharField(_("full name"), max_length=150, blank=True)
     is_staff = models.BooleanField(
-        "staff status", default=False, help_text="Can use the admin (with two-factor only)."
+        _("staff status"), default=False, help_text=_("Can use the admin (with two-factor only).")
     )
-    is_active = models.BooleanField("active", default=True)
-    date_joined = models.DateTimeField("date joined", default=timezone.now)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The language of this person's pages and emails (settings.LANGUAGES): the pages'
+    # language when they signed up, then whatever they choose. Blank: never set (pages
+    # follow the browser, emails are in English).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text=_("Pages and emails are in this language."),
+    )
 
     objects = UserManager()
 
@@ -51,8 +64,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
-        verbose_name = "user"
-        verbose_name_plural = "users"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]

@@ -50,6 +50,7 @@ declare(
         "email",
         "name",
         "date_joined",
+        "language",
         "last_login",
         "is_active",
         "is_staff",

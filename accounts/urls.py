@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import languages, views
 
 urlpatterns = [
     path("settings/", views.account_settings, name="account_settings"),
+    path("language/", languages.choose_language, name="choose_language"),
     # The security page takes the place of allauth's sessions list (same address).
     path("sessions/", views.security, name="account_security"),
     path("sessions/<int:pk>/end/", views.end_session, name="account_end_session"),

@@ -17,27 +17,28 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 
 class Plan(models.Model):
     """A package of recruiter sends that people can buy; managed by staff."""
 
-    slug = models.SlugField(unique=True, help_text="Used in the checkout address.")
+    slug = models.SlugField(unique=True, help_text=_("Used in the checkout address."))
     name = models.CharField(max_length=80)
-    sends = models.PositiveIntegerField("number of sends")
+    sends = models.PositiveIntegerField(_("number of sends"))
     price = models.PositiveIntegerField(
-        help_text="In the smallest unit of the currency (pence, cents): 2500 is 25.00."
+        help_text=_("In the smallest unit of the currency (pence, cents): 2500 is 25.00.")
     )
-    currency = models.CharField(max_length=3, default="gbp", help_text="ISO code, e.g. gbp.")
+    currency = models.CharField(max_length=3, default="gbp", help_text=_("ISO code, e.g. gbp."))
     stripe_price_id = models.CharField(
-        "Stripe Price id",
+        _("Stripe Price id"),
         max_length=255,
         blank=True,
-        help_text="Optional. Without it, Checkout is created with the name and price above.",
+        help_text=_("Optional. Without it, Checkout is created with the name and price above."),
     )
-    active = models.BooleanField(default=True, help_text="Shown and sold on /billing/.")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+    active = models.BooleanField(default=True, help_text=_("Shown and sold on /billing/."))
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Lower comes first."))
 
     class Meta:
         ordering = ("position", "price")
@@ -64,9 +65,9 @@ class BillingAccount(models.Model):
         blank=True,
         related_name="billing_account",
     )
-    stripe_customer_id = models.CharField("Stripe customer id", max_length=255, blank=True)
-    billing_postal_code = models.CharField("billing postal code", max_length=20, blank=True)
-    billing_country = CountryField("billing country", blank=True)
+    stripe_customer_id = models.CharField(_("Stripe customer id"), max_length=255, blank=True)
+    billing_postal_code = models.CharField(_("billing postal code"), max_length=20, blank=True)
+    billing_country = CountryField(_("billing country"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     detached_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -85,22 +86,22 @@ class BillingAccount(models.Model):
 
 class Purchase(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Checkout started"
-        PROCESSING = "processing", "Payment being confirmed"
-        PAID = "paid", "Paid"
-        FAILED = "failed", "Payment failed"
-        EXPIRED = "expired", "Checkout expired"
-        PARTIALLY_REFUNDED = "partially_refunded", "Partly refunded"
-        REFUNDED = "refunded", "Refunded"
-        DISPUTED = "disputed", "Payment disputed"
-        CHARGED_BACK = "charged_back", "Charged back (dispute lost)"
+        PENDING = "pending", _("Checkout started")
+        PROCESSING = "processing", _("Payment being confirmed")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Payment failed")
+        EXPIRED = "expired", _("Checkout expired")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partly refunded")
+        REFUNDED = "refunded", _("Refunded")
+        DISPUTED = "disputed", _("Payment disputed")
+        CHARGED_BACK = "charged_back", _("Charged back (dispute lost)")
 
     account = models.ForeignKey(BillingAccount, on_delete=models.CASCADE, related_name="purchases")
     plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True)
     # A snapshot: what was bought stays true when staff later edit the plan.
     plan_name = models.CharField(max_length=80)
     sends = models.PositiveIntegerField()
-    amount = models.PositiveIntegerField(help_text="In the smallest currency unit.")
+    amount = models.PositiveIntegerField(help_text=_("In the smallest currency unit."))
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
     amount_refunded = models.PositiveIntegerField(default=0)
@@ -135,18 +136,18 @@ class Purchase(models.Model):
 
 class Reservation(models.Model):
     class Status(models.TextChoices):
-        HELD = "held", "Held"
-        CONSUMED = "consumed", "Used"
-        RELEASED = "released", "Released"
+        HELD = "held", _("Held")
+        CONSUMED = "consumed", _("Used")
+        RELEASED = "released", _("Released")
         # Its sends were taken back by a refund or a dispute before the send was made.
-        CANCELLED = "cancelled", "Cancelled (payment refunded or disputed)"
+        CANCELLED = "cancelled", _("Cancelled (payment refunded or disputed)")
 
     account = models.ForeignKey(
         BillingAccount, on_delete=models.CASCADE, related_name="reservations"
     )
     sends = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=Status, default=Status.HELD)
-    reference = models.CharField(max_length=100, blank=True, help_text="e.g. send:42")
+    reference = models.CharField(max_length=100, blank=True, help_text=_("e.g. send:42"))
     created_at = models.DateTimeField(auto_now_add=True)
     settled_at = models.DateTimeField(null=True, blank=True)
 
@@ -161,16 +162,16 @@ class LedgerEntry(models.Model):
     """One change to a balance. Never edited: corrections are new rows."""
 
     class Kind(models.TextChoices):
-        PURCHASE = "purchase", "Bought"
-        COMPLIMENTARY = "complimentary", "Complimentary (staff)"
-        CONSUMPTION = "consumption", "Used for a send"
-        REFUND = "refund", "Taken back after a refund"
-        DISPUTE_HOLD = "dispute_hold", "Held back while a payment is disputed"
-        DISPUTE_RETURN = "dispute_return", "Given back: payment dispute closed in your favour"
+        PURCHASE = "purchase", _("Bought")
+        COMPLIMENTARY = "complimentary", _("Complimentary (staff)")
+        CONSUMPTION = "consumption", _("Used for a send")
+        REFUND = "refund", _("Taken back after a refund")
+        DISPUTE_HOLD = "dispute_hold", _("Held back while a payment is disputed")
+        DISPUTE_RETURN = "dispute_return", _("Given back: payment dispute closed in your favour")
 
     account = models.ForeignKey(BillingAccount, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=20, choices=Kind)
-    sends = models.IntegerField(help_text="Positive adds sends, negative takes them away.")
+    sends = models.IntegerField(help_text=_("Positive adds sends, negative takes them away."))
     purchase = models.ForeignKey(
         Purchase, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
@@ -183,14 +184,14 @@ class LedgerEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The staff member who made a complimentary grant.",
+        help_text=_("The staff member who made a complimentary grant."),
     )
     reason = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ("-created_at", "-pk")
-        verbose_name_plural = "ledger entries"
+        verbose_name_plural = _("ledger entries")
         constraints = [
             # A purchase is credited at most once, whatever the webhooks do.
             models.UniqueConstraint(
@@ -209,9 +210,9 @@ class WebhookEvent(models.Model):
     """A Stripe event we have handled: its id and type only, never the body."""
 
     class Status(models.TextChoices):
-        PROCESSED = "processed", "Processed"
-        IGNORED = "ignored", "Ignored (type not handled)"
-        REJECTED = "rejected", "Rejected (see payment problems)"
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Ignored (type not handled)")
+        REJECTED = "rejected", _("Rejected (see payment problems)")
 
     stripe_event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100)
@@ -229,19 +230,19 @@ class Dispute(models.Model):
     """A chargeback or inquiry on a purchase's payment (Stripe's ``charge.dispute.*``)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        WON = "won", "Won (held sends given back)"
-        CLOSED = "closed", "Closed without a chargeback (held sends given back)"
-        LOST = "lost", "Lost (held sends removed)"
+        OPEN = "open", _("Open")
+        WON = "won", _("Won (held sends given back)")
+        CLOSED = "closed", _("Closed without a chargeback (held sends given back)")
+        LOST = "lost", _("Lost (held sends removed)")
 
     purchase = models.ForeignKey(Purchase, on_delete=models.PROTECT, related_name="disputes")
-    stripe_dispute_id = models.CharField("Stripe dispute id", max_length=255, unique=True)
+    stripe_dispute_id = models.CharField(_("Stripe dispute id"), max_length=255, unique=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     stripe_status = models.CharField(
-        max_length=40, blank=True, help_text="Stripe's own status, e.g. needs_response."
+        max_length=40, blank=True, help_text=_("Stripe's own status, e.g. needs_response.")
     )
-    reason = models.CharField(max_length=40, blank=True, help_text="Stripe's reason code.")
-    amount = models.PositiveIntegerField(help_text="In the smallest currency unit.")
+    reason = models.CharField(max_length=40, blank=True, help_text=_("Stripe's reason code."))
+    amount = models.PositiveIntegerField(help_text=_("In the smallest currency unit."))
     currency = models.CharField(max_length=3)
     # Unused sends of the purchase taken out of the balance while the dispute is open.
     held_sends = models.PositiveIntegerField(default=0)
@@ -259,11 +260,11 @@ class PaymentProblem(models.Model):
     """A verified Stripe event that was not applied because it did not match our records."""
 
     class Problem(models.TextChoices):
-        LIVEMODE = "livemode", "Test/live mode differs from the key in use"
-        UNKNOWN_SESSION = "unknown_session", "Checkout session we did not create"
-        AMOUNT = "amount", "Amount differs from the purchase"
-        CURRENCY = "currency", "Currency differs from the purchase"
-        UNKNOWN_PAYMENT = "unknown_payment", "Payment we cannot match to a purchase"
+        LIVEMODE = "livemode", _("Test/live mode differs from the key in use")
+        UNKNOWN_SESSION = "unknown_session", _("Checkout session we did not create")
+        AMOUNT = "amount", _("Amount differs from the purchase")
+        CURRENCY = "currency", _("Currency differs from the purchase")
+        UNKNOWN_PAYMENT = "unknown_payment", _("Payment we cannot match to a purchase")
 
     stripe_event_id = models.CharField(max_length=255)
     event_type = models.CharField(max_length=100)
@@ -271,7 +272,7 @@ class PaymentProblem(models.Model):
     purchase = models.ForeignKey(
         Purchase, on_delete=models.SET_NULL, null=True, blank=True, related_name="problems"
     )
-    note = models.CharField(max_length=255, blank=True, help_text="What did not match.")
+    note = models.CharField(max_length=255, blank=True, help_text=_("What did not match."))
     created_at = models.DateTimeField(auto_now_add=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,19 +10,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from jobletters.lib.email_categories import Category
 
 
 class Announcement(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
 
     class BodyFormat(models.TextChoices):
-        TEXT = "text", "Plain text (blank lines make paragraphs; links are made clickable)"
-        MARKUP = "markup", "Safe markup (<p>, <strong>, <em>, lists, links; nothing else is kept)"
+        TEXT = "text", _("Plain text (blank lines make paragraphs; links are made clickable)")
+        MARKUP = (
+            "markup",
+            _("Safe markup (<p>, <strong>, <em>, lists, links; nothing else is kept)"),
+        )
 
     CATEGORIES = [(c.value, c.label) for c in (Category.ANNOUNCEMENTS, Category.MARKETING)]
 
@@ -30,8 +34,10 @@ class Announcement(models.Model):
         max_length=20,
         choices=CATEGORIES,
         default=Category.ANNOUNCEMENTS.value,
-        help_text="Who receives it: service announcements go to everyone who has not turned "
-        "them off; tips and offers only to people who turned them on.",
+        help_text=_(
+            "Who receives it: service announcements go to everyone who has not turned "
+            "them off; tips and offers only to people who turned them on."
+        ),
     )
     subject = models.CharField(max_length=150)
     body_format = models.CharField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxEntry(models.Model):
@@ -16,10 +17,10 @@ class OutboxEntry(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=100, db_index=True)
     queue = models.CharField(max_length=20, default="default")
@@ -49,8 +50,8 @@ class OutboxEntry(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "outbox entry"
-        verbose_name_plural = "outbox"
+        verbose_name = _("outbox entry")
+        verbose_name_plural = _("outbox")
         ordering = ("-created_at", "-pk")
         indexes = [
             models.Index(fields=["state", "due_at"], name="outbox_state_due"),

@@ -15,14 +15,15 @@ effect, and whether it reduces people's rights), then publish it:
 ``/privacy/versions/`` lists every published version of both documents with a
 diff between consecutive versions (:func:`diff_html`: escaped, inline, readable on
 a phone). The banner costs signed-in pages nothing while no such version is
-active (the list is kept on the shared cache), and at most one query while one is
-(none once the person acknowledged in this session).
+active (the list is kept on the shared cache, and for a few seconds in each process),
+and at most one query while one is (none once the person acknowledged in this session).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,8 +31,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -48,6 +51,10 @@ Document = PolicyVersion.Document
 
 NOTICES_CACHE_KEY = "privacy:version-notices:v1"
 NOTICES_CACHE_SECONDS = 300
+# Each process also keeps the list this long, so a page costs no cache round trip
+# either; publishing clears it at once in the publishing process, within this delay
+# in the others.
+NOTICES_LOCAL_SECONDS = 5.0
 # References of the versions the person acknowledged, kept in the session (set at
 # sign-in and when they acknowledge) so the banner needs no query for them.
 SESSION_ACKNOWLEDGED = "privacy_acknowledged"
@@ -188,8 +195,17 @@ class ActiveNotice:
         return self.effective_at > timezone.now()
 
 
+# (monotonic time until which it holds, the list): one tuple, replaced whole.
+_local_notices: tuple[float, list[ActiveNotice]] = (0.0, [])
+
+
 def active_notices() -> list[ActiveNotice]:
-    """Every published version that reduces rights (from the shared cache: no query)."""
+    """Every published version that reduces rights (from memory or the shared cache)."""
+    global _local_notices
+    now = time.monotonic()
+    until, kept = _local_notices
+    if now < until:
+        return kept
     notices = cache.get(NOTICES_CACHE_KEY)
     if notices is None:
         notices = [
@@ -200,11 +216,20 @@ def active_notices() -> list[ActiveNotice]:
             .values_list("pk", "document", "version", "effective_at", "published_at")
         ]
         cache.set(NOTICES_CACHE_KEY, notices, NOTICES_CACHE_SECONDS)
+    _local_notices = (now + NOTICES_LOCAL_SECONDS, notices)
     return notices
 
 
 def forget_active_notices() -> None:
+    forget_local_notices()
     cache.delete(NOTICES_CACHE_KEY)
+
+
+@receiver(setting_changed)
+def forget_local_notices(**kwargs: object) -> None:
+    """This process's copy dropped (also when settings change, as between tests)."""
+    global _local_notices
+    _local_notices = (0.0, [])
 
 
 def _concerned(user: Any, notices: list[ActiveNotice]) -> list[ActiveNotice]:

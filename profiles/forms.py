@@ -7,6 +7,9 @@ from urllib.parse import urlsplit
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
 
 from accounts.models import User
@@ -37,7 +40,9 @@ _LINKEDIN_PATH = re.compile(r"^/in/([\w%-]{3,100})/?$")
 def normalise_linkedin_url(value: str) -> str:
     """``https://www.linkedin.com/in/<name>/`` or a ValidationError: personal profiles only."""
     error = ValidationError(
-        "Enter the address of your LinkedIn profile, like https://www.linkedin.com/in/your-name/.",
+        _(
+            "Enter the address of your LinkedIn profile, like https://www.linkedin.com/in/your-name/."
+        ),
         code="linkedin",
     )
     parts = urlsplit(value.strip())
@@ -60,6 +65,35 @@ def normalise_linkedin_url(value: str) -> str:
     return f"https://www.linkedin.com/in/{match.group(1)}/"
 
 
+# Messages per list (skills, languages) and per kind of target (occupations, places).
+_TOO_LONG = {
+    "skill": gettext_lazy("Keep each skill under %(max)d characters."),
+    "language": gettext_lazy("Keep each language under %(max)d characters."),
+}
+_TOO_MANY_ITEMS = {
+    "skill": gettext_lazy("List at most %(max)d skills."),
+    "language": gettext_lazy("List at most %(max)d languages."),
+}
+_TOO_MANY_TARGETS = {
+    "occupation": gettext_lazy("Choose at most %(max)d occupations."),
+    "place": gettext_lazy("Choose at most %(max)d places."),
+}
+_NOT_FOUND = {
+    "occupation": gettext_lazy("We found no occupation matching “%(text)s”. Try other words."),
+    "place": gettext_lazy("We found no place matching “%(text)s”. Try other words."),
+}
+_AMBIGUOUS = {
+    "occupation": gettext_lazy(
+        "We did not add “%(text)s”: more than one occupation could be meant. "
+        "Tick the one you mean below, or type other words."
+    ),
+    "place": gettext_lazy(
+        "We did not add “%(text)s”: more than one place could be meant. "
+        "Tick the one you mean below, or type other words."
+    ),
+}
+
+
 def _split_list(value: str, *, max_items: int, max_length: int, label: str) -> list[str]:
     items: list[str] = []
     seen: set[str] = set()
@@ -68,11 +102,11 @@ def _split_list(value: str, *, max_items: int, max_length: int, label: str) -> l
         if not item or item.casefold() in seen:
             continue
         if len(item) > max_length:
-            raise ValidationError(f"Keep each {label} under {max_length} characters.")
+            raise ValidationError(_TOO_LONG[label] % {"max": max_length})
         seen.add(item.casefold())
         items.append(item)
     if len(items) > max_items:
-        raise ValidationError(f"List at most {max_items} {label}s.")
+        raise ValidationError(_TOO_MANY_ITEMS[label] % {"max": max_items})
     return items
 
 
@@ -85,7 +119,7 @@ class TargetChoiceField(forms.ModelMultipleChoiceField):
 
     def clean(self, value: Any) -> Any:
         if value and len(value) > MAX_TARGETS:
-            raise ValidationError(f"Choose at most {MAX_TARGETS} {self.noun}s.", code="max")
+            raise ValidationError(_TOO_MANY_TARGETS[self.noun] % {"max": MAX_TARGETS}, code="max")
         return super().clean(value)
 
 
@@ -103,7 +137,7 @@ class OccupationTargetField(TargetChoiceField):
     def clean(self, value: Any) -> list[tuple[Occupation, OccupationTitle | None]]:
         values = [str(v) for v in value or []]
         if len(values) > MAX_TARGETS:
-            raise ValidationError(f"Choose at most {MAX_TARGETS} {self.noun}s.", code="max")
+            raise ValidationError(_TOO_MANY_TARGETS[self.noun] % {"max": MAX_TARGETS}, code="max")
         parsed = []
         for raw in values:
             pair = parse_target_value(raw)
@@ -122,8 +156,10 @@ class OccupationTargetField(TargetChoiceField):
             title = titles.get(title_id) if title_id is not None else None
             if title_id is not None and (title is None or title.occupation_id != occupation_id):
                 raise ValidationError(
-                    "Select a valid choice: that job title is not one we know any more. "
-                    "Type it again to choose it.",
+                    _(
+                        "Select a valid choice: that job title is not one we know any more. "
+                        "Type it again to choose it."
+                    ),
                     code="invalid_choice",
                 )
             chosen.setdefault(occupation_id, (occupations[occupation_id], title))
@@ -156,79 +192,107 @@ def occupation_labels(values: list[str]) -> dict[str, str]:
 
 class ProfileForm(forms.Form):
     name = forms.CharField(
-        label="Full name", max_length=150, help_text="As recruiters will see it on your letter."
+        label=gettext_lazy("Full name"),
+        max_length=150,
+        help_text=gettext_lazy("As recruiters will see it on your letter."),
     )
 
-    address_line1 = forms.CharField(label="Address line 1", max_length=200, required=False)
-    address_line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
-    city = forms.CharField(label="Town or city", max_length=100, required=False)
-    postal_code = forms.CharField(label="Postal code", max_length=20, required=False)
+    address_line1 = forms.CharField(
+        label=gettext_lazy("Address line 1"), max_length=200, required=False
+    )
+    address_line2 = forms.CharField(
+        label=gettext_lazy("Address line 2"), max_length=200, required=False
+    )
+    city = forms.CharField(label=gettext_lazy("Town or city"), max_length=100, required=False)
+    postal_code = forms.CharField(label=gettext_lazy("Postal code"), max_length=20, required=False)
     country = CountryField(blank=True).formfield(
-        label="Country", widget=LongSelect(static_choices="countries")
+        label=gettext_lazy("Country"), widget=LongSelect(static_choices="countries")
     )
     phone = forms.CharField(
-        label="Phone number",
+        label=gettext_lazy("Phone number"),
         max_length=40,
         required=False,
-        help_text="With the country code (e.g. +44 20 7946 0958), or a local number "
-        "if you chose your country above.",
+        help_text=gettext_lazy(
+            "With the country code (e.g. +44 20 7946 0958), or a local number "
+            "if you chose your country above."
+        ),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
     headline = forms.CharField(
+        label=gettext_lazy("Headline"),
         max_length=120,
         required=False,
-        help_text='One line recruiters read first, e.g. "Commercial lawyer, 8 years in M&A".',
+        help_text=gettext_lazy(
+            'One line recruiters read first, e.g. "Commercial lawyer, 8 years in M&A".'
+        ),
     )
     summary = forms.CharField(
+        label=gettext_lazy("Summary"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="A few sentences about your experience and what you do best.",
+        help_text=gettext_lazy("A few sentences about your experience and what you do best."),
     )
     years_of_experience = forms.IntegerField(
-        label="Years of experience", min_value=0, max_value=70, required=False
+        label=gettext_lazy("Years of experience"), min_value=0, max_value=70, required=False
     )
     seniority = forms.ChoiceField(
+        label=gettext_lazy("Seniority"),
         choices=[("", "—"), *Profile.Seniority.choices],
         required=False,
         widget=LongSelect(static_choices="seniority"),
     )
     skills = forms.CharField(
-        max_length=2000, required=False, help_text="Separated by commas, e.g. contract law, GDPR."
+        label=gettext_lazy("Skills"),
+        max_length=2000,
+        required=False,
+        help_text=gettext_lazy("Separated by commas, e.g. contract law, GDPR."),
     )
     languages = forms.CharField(
-        max_length=500, required=False, help_text="Separated by commas, e.g. English, French."
+        label=gettext_lazy("Languages"),
+        max_length=500,
+        required=False,
+        help_text=gettext_lazy("Separated by commas, e.g. English, French."),
     )
     target_occupations = OccupationTargetField(
-        label="Occupations you are looking for",
+        label=gettext_lazy("Occupations you are looking for"),
         noun="occupation",
         queryset=Occupation.objects.all(),
         required=False,
         widget=TargetsWidget(kind="occupations"),
-        help_text=f"Up to {MAX_TARGETS}. Type a job title, e.g. attorney, nurse, welder, "
-        "or a job title and a place, e.g. attorney in London.",
+        help_text=format_lazy(
+            gettext_lazy(
+                "Up to {max}. Type a job title, e.g. attorney, nurse, welder, "
+                "or a job title and a place, e.g. attorney in London."
+            ),
+            max=MAX_TARGETS,
+        ),
     )
     target_places = TargetChoiceField(
-        label="Where you want to work",
+        label=gettext_lazy("Where you want to work"),
         noun="place",
         queryset=Place.objects.all(),
         required=False,
         widget=TargetsWidget(kind="places"),
-        help_text=f"Up to {MAX_TARGETS} cities or countries, or Remote.",
+        help_text=format_lazy(
+            gettext_lazy("Up to {max} cities or countries, or Remote."), max=MAX_TARGETS
+        ),
     )
     linkedin_url = forms.CharField(
-        label="LinkedIn profile",
+        label=gettext_lazy("LinkedIn profile"),
         max_length=200,
         required=False,
-        help_text="Optional, e.g. https://www.linkedin.com/in/your-name/",
+        help_text=gettext_lazy("Optional, e.g. https://www.linkedin.com/in/your-name/"),
         widget=forms.URLInput(),
     )
     open_to_recruiters = forms.BooleanField(
-        label="Open to recruiters",
+        label=gettext_lazy("Open to recruiters"),
         required=False,
-        help_text="When on, we match you with recruiters for your targets. "
-        "Nothing is sent to anyone until you choose recruiters and confirm.",
+        help_text=gettext_lazy(
+            "When on, we match you with recruiters for your targets. "
+            "Nothing is sent to anyone until you choose recruiters and confirm."
+        ),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -256,17 +320,20 @@ class ProfileForm(forms.Form):
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
-            ("About you", [self["name"], self["headline"], self["summary"]]),
+            (_("About you"), [self["name"], self["headline"], self["summary"]]),
             (
-                "Experience",
+                _("Experience"),
                 [self[n] for n in ("years_of_experience", "seniority", "skills", "languages")],
             ),
             (
-                "What you are looking for",
+                _("What you are looking for"),
                 [self["target_occupations"], self["target_places"], self["open_to_recruiters"]],
             ),
-            ("Links", [self["linkedin_url"]]),
-            ("Contact details (never shared with recruiters)", [self[n] for n in CONTACT_FIELDS]),
+            (_("Links"), [self["linkedin_url"]]),
+            (
+                _("Contact details (never shared with recruiters)"),
+                [self[n] for n in CONTACT_FIELDS],
+            ),
         ]
 
     def clean_name(self) -> str:
@@ -296,7 +363,9 @@ class ProfileForm(forms.Form):
         if all(o.pk != occupation.pk for o, _ in chosen):
             chosen.append((occupation, title))
         if len(chosen) > MAX_TARGETS:
-            raise ValidationError(f"Choose at most {MAX_TARGETS} occupations.", code="max")
+            raise ValidationError(
+                _TOO_MANY_TARGETS["occupation"] % {"max": MAX_TARGETS}, code="max"
+            )
         return chosen
 
     def clean_target_places(self) -> list[Place]:
@@ -307,7 +376,7 @@ class ProfileForm(forms.Form):
             if all(p.pk != result.id for p in chosen):
                 chosen.append(Place.objects.get(pk=result.id))
         if len(chosen) > MAX_TARGETS:
-            raise ValidationError(f"Choose at most {MAX_TARGETS} places.", code="max")
+            raise ValidationError(_TOO_MANY_TARGETS["place"] % {"max": MAX_TARGETS}, code="max")
         return chosen
 
     def _resolve(self, name: str, text: str, find: Any) -> search.Result:
@@ -329,19 +398,15 @@ class ProfileForm(forms.Form):
             if widget.search_value == text or name == "target_occupations":
                 widget.search_value = ""
             if normalise(result.display) != key:
-                self.resolved.append(f"“{text}” was added as {result.display}.")
+                self.resolved.append(
+                    _("“%(text)s” was added as %(name)s.") % {"text": text, "name": result.display}
+                )
             return result
         if not results:
-            raise ValidationError(
-                f"We found no {noun} matching “{text}”. Try other words.", code="not_found"
-            )
+            raise ValidationError(_NOT_FOUND[noun] % {"text": text}, code="not_found")
         widget.suggestions = [(r.value, r.display) for r in named or results]
         widget.search_value = ""
-        raise ValidationError(
-            f"We did not add “{text}”: more than one {noun} could be meant. "
-            "Tick the one you mean below, or type other words.",
-            code="ambiguous",
-        )
+        raise ValidationError(_AMBIGUOUS[noun] % {"text": text}, code="ambiguous")
 
     def clean_linkedin_url(self) -> str:
         value = self.cleaned_data["linkedin_url"]
@@ -356,17 +421,17 @@ class ProfileForm(forms.Form):
             if "target_occupations" in cleaned and not cleaned["target_occupations"]:
                 self.add_error(
                     "target_occupations",
-                    "To be open to recruiters, choose at least one occupation.",
+                    _("To be open to recruiters, choose at least one occupation."),
                 )
             if "target_places" in cleaned and not cleaned["target_places"]:
                 self.add_error(
                     "target_places",
-                    "To be open to recruiters, choose at least one place (or Remote).",
+                    _("To be open to recruiters, choose at least one place (or Remote)."),
                 )
         return cleaned
 
     def _clean_phone(self, raw: str, region: str | None) -> str:
-        message = (
+        message = _(
             "This does not look like a valid phone number. "
             "Include the country code, e.g. +44 20 7946 0958."
         )
@@ -417,10 +482,12 @@ def profile_initial(*, user: User, profile: Profile, contact: Any) -> dict[str, 
 
 class JobLetterForm(forms.Form):
     text = forms.CharField(
-        label="Your job letter",
+        label=gettext_lazy("Your job letter"),
         max_length=MAX_LETTER_CHARS,
         required=False,
         widget=forms.Textarea(attrs={"rows": 16}),
-        help_text="Plain text: leave a blank line between paragraphs. You may also use "
-        "<strong>, <em>, lists (<ul>, <li>) and links (<a href>); anything else is removed.",
+        help_text=gettext_lazy(
+            "Plain text: leave a blank line between paragraphs. You may also use "
+            "<strong>, <em>, lists (<ul>, <li>) and links (<a href>); anything else is removed."
+        ),
     )

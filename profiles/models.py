@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -23,17 +24,17 @@ class ContactDetails(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_details"
     )
-    address_line1 = models.CharField("address line 1", max_length=200, blank=True)
-    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
-    city = models.CharField("town or city", max_length=100, blank=True)
-    postal_code = models.CharField("postal code", max_length=20, blank=True)
+    address_line1 = models.CharField(_("address line 1"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("town or city"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     country = CountryField(blank=True)
-    phone = PhoneNumberField("phone number", blank=True)
+    phone = PhoneNumberField(_("phone number"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "contact details"
-        verbose_name_plural = "contact details"
+        verbose_name = _("contact details")
+        verbose_name_plural = _("contact details")
 
     def __str__(self) -> str:
         return f"Contact details of user {self.user_id}"
@@ -41,19 +42,19 @@ class ContactDetails(models.Model):
 
 class Profile(models.Model):
     class Seniority(models.TextChoices):
-        ENTRY = "entry", "Entry level / graduate"
-        JUNIOR = "junior", "Junior"
-        MID = "mid", "Mid-level"
-        SENIOR = "senior", "Senior"
-        LEAD = "lead", "Lead / principal"
-        MANAGER = "manager", "Manager"
-        EXECUTIVE = "executive", "Director / executive"
+        ENTRY = "entry", _("Entry level / graduate")
+        JUNIOR = "junior", _("Junior")
+        MID = "mid", _("Mid-level")
+        SENIOR = "senior", _("Senior")
+        LEAD = "lead", _("Lead / principal")
+        MANAGER = "manager", _("Manager")
+        EXECUTIVE = "executive", _("Director / executive")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     headline = models.CharField(
-        max_length=120, blank=True, help_text='One line, e.g. "Commercial lawyer, 8 years".'
+        max_length=120, blank=True, help_text=_('One line, e.g. "Commercial lawyer, 8 years".')
     )
     summary = models.TextField(max_length=2000, blank=True)
     years_of_experience = models.PositiveSmallIntegerField(
@@ -71,11 +72,11 @@ class Profile(models.Model):
     target_places = models.ManyToManyField(
         "taxonomy.Place", blank=True, related_name="seeker_profiles"
     )
-    linkedin_url = models.URLField("LinkedIn profile", max_length=200, blank=True)
+    linkedin_url = models.URLField(_("LinkedIn profile"), max_length=200, blank=True)
     open_to_recruiters = models.BooleanField(
-        "open to recruiters",
+        _("open to recruiters"),
         default=False,
-        help_text="When on, we match you with recruiters; nothing is sent without your consent.",
+        help_text=_("When on, we match you with recruiters; nothing is sent without your consent."),
     )
     # Sanitised markup (profiles.letters.sanitise_letter); rendered by
     # templates/profiles/_job_letter.html, the one place recruiters see it.
@@ -85,7 +86,7 @@ class Profile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "profile"
+        verbose_name = _("profile")
 
     def __str__(self) -> str:
         return f"Profile of user {self.user_id}"
@@ -108,7 +109,7 @@ class TargetOccupation(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The job title the seeker chose, e.g. Solicitor.",
+        help_text=_("The job title the seeker chose, e.g. Solicitor."),
     )
 
     class Meta:
@@ -153,18 +154,18 @@ class CVQuerySet(models.QuerySet):
 
 class CV(models.Model):
     class Kind(models.TextChoices):
-        PDF = "pdf", "PDF"
-        DOCX = "docx", "Word document"
+        PDF = "pdf", _("PDF")
+        DOCX = "docx", _("Word document")
 
     class State(models.TextChoices):
-        CHECKING = "checking", "Checking the file…"
-        READY = "ready", "Ready"
-        REFUSED = "refused", "Refused"
+        CHECKING = "checking", _("Checking the file…")
+        READY = "ready", _("Ready")
+        REFUSED = "refused", _("Refused")
 
     class TextState(models.TextChoices):
-        PENDING = "pending", "Reading the text…"
-        DONE = "done", "Text read"
-        FAILED = "failed", "Text could not be read"
+        PENDING = "pending", _("Reading the text…")
+        DONE = "done", _("Text read")
+        FAILED = "failed", _("Text could not be read")
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cvs"
@@ -173,19 +174,19 @@ class CV(models.Model):
     # refused). The storage key comes from jobletters.lib.files.generate_key.
     file = models.FileField(max_length=255, blank=True)
     # The copy recruiters receive: rewritten by the deep check with only what a CV needs.
-    normalised_file = models.FileField("normalised copy", max_length=255, blank=True)
+    normalised_file = models.FileField(_("normalised copy"), max_length=255, blank=True)
     original_name = models.CharField(
-        "file name", max_length=255, help_text="Sanitised, for display only."
+        _("file name"), max_length=255, help_text=_("Sanitised, for display only.")
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField("size in bytes")
-    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
     state = models.CharField(max_length=10, choices=State.choices, default=State.CHECKING)
     # Why the file was refused, in words the person can act on.
     refusal = models.TextField(blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
-    is_current = models.BooleanField("current", default=False)
+    is_current = models.BooleanField(_("current"), default=False)
     text = models.TextField(blank=True)
     text_state = models.CharField(
         max_length=10, choices=TextState.choices, default=TextState.PENDING
@@ -196,8 +197,8 @@ class CV(models.Model):
     objects = CVQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "CV"
-        verbose_name_plural = "CVs"
+        verbose_name = _("CV")
+        verbose_name_plural = _("CVs")
         ordering = ["-uploaded_at", "-pk"]
         constraints = [
             models.UniqueConstraint(

@@ -42,6 +42,7 @@ from django.utils.safestring import mark_safe
 from billing import ledger
 from jobletters import outbox
 from jobletters.lib.emails import deliver, render_email
+from jobletters.lib.languages import language_of_words
 from privacy.models import Disclosure
 from privacy.services import record_disclosure
 
@@ -236,6 +237,9 @@ def _render(claim: _Claim) -> Any:
         },
         reply_to=[snapshot["email"]] if snapshot.get("email") else None,
         from_email=sender(snapshot.get("name", "")),
+        # Our words in the recruiter's first listed language if we have it, else English;
+        # the seeker's letter stays as they wrote it.
+        language=language_of_words(delivery.recruiter.languages),
     )
 
 

@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacy.models import Consent, Disclosure
 from profiles.models import Profile
@@ -32,7 +33,7 @@ SENIORITY_CHOICES = Profile.Seniority.choices
 
 def seniority_bit(value: str) -> int:
     """The bit of one seniority level in :attr:`Coverage.seniority_mask` (0 if unknown)."""
-    for index, (key, _) in enumerate(SENIORITY_CHOICES):
+    for index, (key, _label) in enumerate(SENIORITY_CHOICES):
         if key == value:
             return 1 << index
     return 0
@@ -56,40 +57,43 @@ class Recruiter(models.Model):
         "taxonomy.Occupation",
         related_name="+",
         blank=True,
-        help_text="The ISCO-08 unit groups they place people in.",
+        help_text=_("The ISCO-08 unit groups they place people in."),
     )
     places = models.ManyToManyField(
         "taxonomy.Place",
         related_name="+",
         blank=True,
-        help_text="Cities, whole countries, or Remote.",
+        help_text=_("Cities, whole countries, or Remote."),
     )
     seniority_levels = models.JSONField(
-        default=list, blank=True, help_text="Levels they place, e.g. senior, lead."
+        default=list, blank=True, help_text=_("Levels they place, e.g. senior, lead.")
     )
     languages = models.JSONField(
-        default=list, blank=True, help_text='Languages they work in, e.g. "English".'
+        default=list, blank=True, help_text=_('Languages they work in, e.g. "English".')
     )
     keywords = models.JSONField(
-        "specialisms", default=list, blank=True, help_text='e.g. "M&A", "litigation".'
+        _("specialisms"), default=list, blank=True, help_text=_('e.g. "M&A", "litigation".')
     )
     active = models.BooleanField(
-        default=True, help_text="Off: kept in the directory, never matched."
+        default=True, help_text=_("Off: kept in the directory, never matched.")
     )
     opted_out_at = models.DateTimeField(
-        "opted out", null=True, blank=True, help_text="Set when they asked for no more packets."
-    )
-    frozen_at = models.DateTimeField(
-        "frozen",
+        _("opted out"),
         null=True,
         blank=True,
-        help_text="Processing restricted by staff (e.g. during a complaint): never matched.",
+        help_text=_("Set when they asked for no more packets."),
+    )
+    frozen_at = models.DateTimeField(
+        _("frozen"),
+        null=True,
+        blank=True,
+        help_text=_("Processing restricted by staff (e.g. during a complaint): never matched."),
     )
     daily_cap = models.PositiveSmallIntegerField(
-        "packets per day",
+        _("packets per day"),
         default=20,
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
-        help_text="More than this in one day (UTC) wait until the next day.",
+        help_text=_("More than this in one day (UTC) wait until the next day."),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -165,7 +169,7 @@ class Coverage(models.Model):
     keywords_key = models.CharField(max_length=1000, blank=True)
 
     class Meta:
-        verbose_name_plural = "coverage"
+        verbose_name_plural = _("coverage")
         # Ranking reads this table through these indexes alone (index-only scans): every
         # column it needs is in them, after the ones it ranges over (recruiters.matching).
         indexes = [
@@ -194,7 +198,7 @@ class Suppression(models.Model):
     """An address that opted out, kept as a hash so it is never sent packets again,
     even after the recruiter's details are erased or imported again."""
 
-    email_hash = models.CharField("hash of the email address", max_length=64, unique=True)
+    email_hash = models.CharField(_("hash of the email address"), max_length=64, unique=True)
     opted_out_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -218,7 +222,7 @@ class Send(models.Model):
     # the packet page and email show this, not the profile as edited later.
     snapshot = models.JSONField()
     include_contact = models.BooleanField(
-        "postal address and phone included", default=False, editable=False
+        _("postal address and phone included"), default=False, editable=False
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -240,14 +244,14 @@ class Delivery(models.Model):
     """
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        DEFERRED = "deferred", "Waiting for tomorrow"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        OPENED = "opened", "Opened"
-        DOWNLOADED = "downloaded", "CV downloaded"
-        FAILED = "failed", "Failed"
-        REVOKED = "revoked", "Revoked"
+        QUEUED = "queued", _("Queued")
+        DEFERRED = "deferred", _("Waiting for tomorrow")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        OPENED = "opened", _("Opened")
+        DOWNLOADED = "downloaded", _("CV downloaded")
+        FAILED = "failed", _("Failed")
+        REVOKED = "revoked", _("Revoked")
 
     WAITING = (State.QUEUED, State.DEFERRED)
     IN_FLIGHT = (State.QUEUED, State.DEFERRED, State.SENDING)
@@ -284,7 +288,7 @@ class Delivery(models.Model):
     smtp_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
-    downloaded_at = models.DateTimeField("CV downloaded", null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("CV downloaded"), null=True, blank=True)
     view_count = models.PositiveIntegerField(default=0)
     download_count = models.PositiveIntegerField(default=0)
     failed_at = models.DateTimeField(null=True, blank=True)
@@ -292,7 +296,7 @@ class Delivery(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         ordering = ("created_at", "pk")
         constraints = [
             models.UniqueConstraint(fields=["send", "recruiter"], name="delivery_once_per_send"),
@@ -345,15 +349,15 @@ class PacketAccess(models.Model):
     """One view of a packet page, or one download of its CV."""
 
     class Kind(models.TextChoices):
-        VIEW = "view", "Opened the packet page"
-        DOWNLOAD = "download", "Downloaded the CV"
+        VIEW = "view", _("Opened the packet page")
+        DOWNLOAD = "download", _("Downloaded the CV")
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="accesses")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name_plural = "packet accesses"
+        verbose_name_plural = _("packet accesses")
         ordering = ("at", "pk")
         indexes = [models.Index(fields=["delivery", "at"], name="packet_access_delivery")]
 

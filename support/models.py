@@ -13,13 +13,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Inquiry(models.Model):
     class State(models.TextChoices):
-        OPEN = "open", "Waiting for us"
-        ANSWERED = "answered", "Answered"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Waiting for us")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -27,9 +28,9 @@ class Inquiry(models.Model):
         null=True,
         blank=True,
         related_name="support_inquiries",
-        help_text="The account it belongs to (empty: a visitor without an account).",
+        help_text=_("The account it belongs to (empty: a visitor without an account)."),
     )
-    email = models.EmailField("reply to", help_text="Where answers are emailed.")
+    email = models.EmailField(_("reply to"), help_text=_("Where answers are emailed."))
     name = models.CharField(max_length=150, blank=True)
     subject = models.CharField(max_length=200)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
@@ -40,8 +41,8 @@ class Inquiry(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
-        verbose_name = "support inquiry"
-        verbose_name_plural = "support inquiries"
+        verbose_name = _("support inquiry")
+        verbose_name_plural = _("support inquiries")
         ordering = ("-last_message_at", "-pk")
         indexes = [
             models.Index(fields=["person", "-last_message_at"], name="inquiry_person_recent"),

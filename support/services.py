@@ -67,6 +67,7 @@ def _notify_staff(inquiry: Inquiry, message: InquiryMessage) -> None:
             + reverse("admin:support_inquiry_change", args=[inquiry.pk]),
         },
         key=f"support-staff-notice:{message.pk}",
+        language=settings.LANGUAGE_CODE,  # for staff, whatever the writer's language
     )
 
 

@@ -8,6 +8,7 @@ written with :func:`taxonomy.normalise`, the same function queries go through.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .text import normalise
@@ -31,7 +32,7 @@ def join_normalised(names: list[str]) -> str:
 class Occupation(models.Model):
     """An ISCO-08 unit group, e.g. 2611 Lawyers."""
 
-    code = models.CharField("ISCO-08 code", max_length=8, unique=True)
+    code = models.CharField(_("ISCO-08 code"), max_length=8, unique=True)
     title = models.CharField(max_length=200)
     normalised = models.CharField(max_length=200, db_index=True, editable=False)
     description = models.TextField(blank=True)
@@ -56,7 +57,7 @@ class OccupationTitle(models.Model):
     title = models.CharField(max_length=200)
     normalised = models.CharField(max_length=200, db_index=True, editable=False)
     locale = models.CharField(
-        max_length=10, blank=True, help_text='Where this usage is found, e.g. "en-GB", "en-US".'
+        max_length=10, blank=True, help_text=_('Where this usage is found, e.g. "en-GB", "en-US".')
     )
 
     class Meta:
@@ -109,19 +110,19 @@ class Place(models.Model):
     """A city, a country, or working remotely (a single row)."""
 
     class Kind(models.TextChoices):
-        CITY = "city", "City"
-        COUNTRY = "country", "Country"
-        REMOTE = "remote", "Remote"
+        CITY = "city", _("City")
+        COUNTRY = "country", _("Country")
+        REMOTE = "remote", _("Remote")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     name = models.CharField(max_length=200)
     normalised = models.CharField(max_length=200, db_index=True, editable=False)
     country = CountryField(blank=True)
-    geonames_id = models.PositiveIntegerField("GeoNames id", null=True, blank=True, unique=True)
+    geonames_id = models.PositiveIntegerField(_("GeoNames id"), null=True, blank=True, unique=True)
     population = models.PositiveBigIntegerField(default=0)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    admin1 = models.CharField("region", max_length=200, blank=True)
+    admin1 = models.CharField(_("region"), max_length=200, blank=True)
     # Other names and spellings from GeoNames ("München", "Muenchen" for Munich;
     # "Bombay" for Mumbai), "|"-separated as written, and normalised between bars
     # ("|munchen|muenchen|") so that one LIKE finds a whole name or its start.
@@ -129,7 +130,7 @@ class Place(models.Model):
     other_names_normalised = models.TextField(blank=True, editable=False)
     # Part of a larger city (a borough, an arrondissement, a neighbourhood):
     # ranked after real cities that match as well (see taxonomy.loading).
-    is_district = models.BooleanField("district of a larger city", default=False)
+    is_district = models.BooleanField(_("district of a larger city"), default=False)
 
     class Meta:
         ordering = ["-population", "name"]

@@ -31,12 +31,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from jobletters import outbox
 from jobletters.models import OutboxEntry
 
 from . import email_categories
 from .email_categories import Category
+from .languages import email_language
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +53,29 @@ def render_email(
     headers: Mapping[str, str] | None = None,
     reply_to: Sequence[str] | None = None,
     from_email: str | None = None,
+    language: str | None = None,
+) -> EmailMultiAlternatives:
+    """Subject, text and HTML in ``language`` (default: the recipient's, see
+    jobletters.lib.languages.email_language)."""
+    with translation.override(language or email_language(to)):
+        return _render_email(
+            template=template,
+            to=to,
+            context=context,
+            headers=headers,
+            reply_to=reply_to,
+            from_email=from_email,
+        )
+
+
+def _render_email(
+    *,
+    template: str,
+    to: Sequence[str],
+    context: Mapping[str, Any] | None,
+    headers: Mapping[str, str] | None,
+    reply_to: Sequence[str] | None,
+    from_email: str | None,
 ) -> EmailMultiAlternatives:
     ctx = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **(context or {})}
     subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
@@ -124,8 +149,12 @@ def queue_email(
     person: Any = None,
     key: str | None = None,
     category: Category | str = Category.TRANSACTIONAL,
+    language: str | None = None,
 ) -> OutboxEntry | None:
     """Render an email from templates now and send it from a worker, exactly once.
+
+    It is written in ``language``, by default the recipient's: ``person``'s saved
+    language, else that of the account at the address (jobletters.lib.languages).
 
     Announcements and marketing (``category``) go to one person with an account
     (``person``, at their own address) and only if they may receive them now:
@@ -133,11 +162,17 @@ def queue_email(
     headers are added here; callers cannot set those headers themselves.
     """
     category = Category(category)
+    language = language or email_language(to, person)
     if {name.lower() for name in headers or {}} & email_categories.LIST_HEADERS:
         raise ValueError("The category sets the List-* headers of an email; do not pass them.")
     if category.is_transactional:
         message = render_email(
-            template=template, to=to, context=context, headers=headers, reply_to=reply_to
+            template=template,
+            to=to,
+            context=context,
+            headers=headers,
+            reply_to=reply_to,
+            language=language,
         )
         return _queue(message, kind=template, person=person, key=key, category=category)
 
@@ -160,11 +195,15 @@ def queue_email(
         context=ctx,
         headers={**(headers or {}), **email_categories.list_headers(category, unsubscribe)},
         reply_to=reply_to,
+        language=language,
     )
     # The visible link: the HTML layout shows it (emails/base.html); the text gets it here.
     if unsubscribe not in next((c for c, t in message.alternatives if t == "text/html"), ""):
         raise ValueError(f"{template}.html must extend emails/base.html (the unsubscribe link).")
-    footer = render_to_string("emails/_unsubscribe.txt", {"SITE_NAME": settings.SITE_NAME, **ctx})
+    with translation.override(language):
+        footer = render_to_string(
+            "emails/_unsubscribe.txt", {"SITE_NAME": settings.SITE_NAME, **ctx}
+        )
     message.body = message.body.rstrip() + footer
     return _queue(message, kind=template, person=person, key=key, category=category)
 

@@ -59,10 +59,7 @@ def test_staff_turns_on_two_factor_then_needs_it_at_every_login(client, staff, p
     client.post("/accounts/login/", {"login": staff.email, "password": password})
     assert client.get("/admin/")["Location"] == "/accounts/2fa/totp/activate/"
 
-    # Turning on two-factor asks for the password again first.
-    response = client.get("/accounts/2fa/totp/activate/")
-    assert response["Location"].startswith("/accounts/reauthenticate/")
-    client.post(response["Location"], {"password": password})
+    # The password was typed a moment ago: two-factor set-up does not ask for it again.
     assert client.get("/accounts/2fa/totp/activate/").status_code == 200
     secret = client.session["mfa.totp.secret"]
     response = client.post("/accounts/2fa/totp/activate/", {"code": _current_code(secret)})
@@ -77,3 +74,20 @@ def test_staff_turns_on_two_factor_then_needs_it_at_every_login(client, staff, p
     response = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
     assert response.status_code == 200
     assert client.get("/admin/").status_code == 302
+
+
+def test_two_factor_set_up_asks_for_the_password_once_the_sign_in_is_old(
+    client, staff, password, settings
+):
+    client.post("/accounts/login/", {"login": staff.email, "password": password})
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0  # the sign-in is now too long ago
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+    client.post(response["Location"], {"password": password})
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+
+
+def test_a_session_without_a_sign_in_record_is_asked_for_the_password(staff_client):
+    response = staff_client.get("/accounts/2fa/totp/activate/")
+    assert response["Location"].startswith("/accounts/reauthenticate/")

@@ -285,3 +285,33 @@ def test_dashboard_panel_summarises_sends(setup, seeker_client):
     run_outbox()
     panel = seeker_client.get("/dashboard/").content.decode()
     assert "<strong>1</strong> packet sent" in panel
+
+
+def test_the_panel_counts_are_what_the_orm_counts(setup, seeker_client, other_seeker):
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from recruiters.dashboard import counts_for
+
+    seeker, alex, jordan = setup
+    assert counts_for(seeker.pk) == dict.fromkeys(counts_for(seeker.pk), 0)
+    page = seeker_client.get(f"/recruiters/send/?r={alex.pk}&r={jordan.pk}")
+    _confirm(seeker_client, [alex.pk, jordan.pk], _digest(page))
+    run_outbox()
+    Delivery.objects.filter(recruiter=alex).update(
+        opened_at=timezone.now(), downloaded_at=timezone.now()
+    )
+    Delivery.objects.filter(recruiter=jordan).update(state=Delivery.State.FAILED, sent_at=None)
+    expected = Delivery.objects.filter(seeker=seeker).aggregate(
+        total=Count("pk"),
+        waiting=Count("pk", filter=Q(state__in=Delivery.IN_FLIGHT)),
+        sent=Count("pk", filter=Q(sent_at__isnull=False)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
+        downloaded=Count("pk", filter=Q(downloaded_at__isnull=False)),
+        failed=Count("pk", filter=Q(state=Delivery.State.FAILED)),
+    )
+    assert counts_for(seeker.pk) == expected
+    assert expected["total"] == 2 and expected["failed"] == 1 and expected["opened"] == 1
+    assert counts_for(other_seeker.pk)["total"] == 0
+    html = seeker_client.get("/dashboard/").content.decode()
+    assert "<strong>1</strong> could not be delivered" in html

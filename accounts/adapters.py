@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -9,10 +10,18 @@ from django import forms
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
+from django.urls import reverse
 
-from jobletters.lib.emails import queue_message
+from jobletters.lib.emails import queue_message, site_context
 
 from . import signin
+
+
+def on_site(url: str) -> str:
+    """The same page on the configured SITE_URL (a path, or a link built from a request's host)."""
+    parts = urlsplit(url)
+    path = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    return settings.SITE_URL + path
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -20,15 +29,27 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth renders its own templates (overridden under templates/account/email/);
         # the message waits in the outbox and a worker sends it: an SMTP server that
         # is down never fails sign-up, a password change or a reset.
-        request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
-        ctx.update(context)
         user = context.get("user")
         queue_message(
-            self.render_mail(template_prefix, email, ctx),
+            self.render_mail(template_prefix, email, self.email_context(email, context)),
             kind=template_prefix,
             person=user if getattr(user, "pk", None) else None,
         )
+
+    def email_context(self, email: str, context: dict[str, Any]) -> dict[str, Any]:
+        """allauth's context for one of its emails, in the site's own terms: its configured
+        name, address and support address, links that lead to SITE_URL whatever host the
+        request came in on, and the pages a security notice points to."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        for name, value in list(ctx.items()):
+            if name.endswith("_url") and isinstance(value, str):
+                ctx[name] = on_site(value)
+        ctx.update(site_context())
+        ctx["password_reset_page_url"] = on_site(reverse("account_reset_password"))
+        ctx["security_url"] = on_site(reverse("account_security"))
+        return ctx
 
     # --- Password attempts (accounts.signin) -----------------------------------------
 

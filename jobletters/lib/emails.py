@@ -45,6 +45,15 @@ logger = logging.getLogger(__name__)
 EMAIL_KIND = "emails.send"
 
 
+def site_context() -> dict[str, str]:
+    """What every email names the site by: its configured name, address and support address."""
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
+    }
+
+
 def render_email(
     *,
     template: str,
@@ -77,7 +86,7 @@ def _render_email(
     reply_to: Sequence[str] | None,
     from_email: str | None,
 ) -> EmailMultiAlternatives:
-    ctx = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **(context or {})}
+    ctx = {**site_context(), **(context or {})}
     subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
     text = render_to_string(f"{template}.txt", ctx)
     html = render_to_string(f"{template}.html", ctx)

@@ -18,7 +18,7 @@ def test_password_reset_email_arrives_over_smtp_with_text_and_html(client, seeke
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "/accounts/password/reset/key/" in text
     assert "Choose a new password" in html
-    assert "Hello from Job Letters!" in text
+    assert "Job Letters · http://127.0.0.1:8000" in text  # the site as configured
 
 
 def test_delivery_is_logged_without_the_address(client, seeker, smtp_sink, caplog):

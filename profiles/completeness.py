@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from jobletters.lib.prepared import PreparedQuery
@@ -84,29 +85,29 @@ def completeness_for(user: User) -> Completeness:
         reverse("profiles:cv_list"),
     )
     steps = (
-        Step("Your full name", bool(user.name.strip()), edit + "#id_name"),
-        Step("A headline", bool(profile.headline.strip()), edit + "#id_headline"),
-        Step("A short summary", bool(profile.summary.strip()), edit + "#id_summary"),
+        Step(_("Your full name"), bool(user.name.strip()), edit + "#id_name"),
+        Step(_("A headline"), bool(profile.headline.strip()), edit + "#id_headline"),
+        Step(_("A short summary"), bool(profile.summary.strip()), edit + "#id_summary"),
         Step(
-            "Your experience (years or seniority)",
+            _("Your experience (years or seniority)"),
             profile.years_of_experience is not None or bool(profile.seniority),
             edit + "#id_years_of_experience",
         ),
-        Step("Your skills", bool(profile.skills), edit + "#id_skills"),
+        Step(_("Your skills"), bool(profile.skills), edit + "#id_skills"),
         Step(
-            "The occupations you are looking for",
+            _("The occupations you are looking for"),
             bool(has_occupation),
             edit + "#id_target_occupations",
         ),
         Step(
-            "Where you want to work",
+            _("Where you want to work"),
             bool(has_place),
             edit + "#id_target_places",
         ),
-        Step("Your job letter", bool(profile.job_letter.strip()), letter),
-        Step("A CV", bool(has_cv), cvs),
+        Step(_("Your job letter"), bool(profile.job_letter.strip()), letter),
+        Step(_("A CV"), bool(has_cv), cvs),
         Step(
-            "Open to recruiters (switch it on when you are ready)",
+            _("Open to recruiters (switch it on when you are ready)"),
             profile.open_to_recruiters,
             edit + "#id_open_to_recruiters",
         ),

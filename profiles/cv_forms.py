@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from jobletters.lib.files import sanitise_filename
@@ -20,10 +22,10 @@ class CVUploadForm(forms.Form):
     """Collects the file and runs the quick checks (cheap: no parsing, no unpacking)."""
 
     file = forms.FileField(
-        label="CV file",
+        label=gettext_lazy("CV file"),
         required=False,
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
-        error_messages={"empty": "This file is empty. Please choose your CV again."},
+        error_messages={"empty": gettext_lazy("This file is empty. Please choose your CV again.")},
     )
 
     def __init__(self, *args: Any, owner: User, too_large: bool = False, **kwargs: Any) -> None:
@@ -31,22 +33,21 @@ class CVUploadForm(forms.Form):
         self.owner = owner
         self.too_large = too_large
         self.upload: Upload | None = None
-        self.fields["file"].help_text = (
-            f"PDF or Word (.docx), up to {max_size_label()}. "
-            f"You can keep up to {settings.CV_MAX_PER_PERSON} CVs. "
+        self.fields["file"].help_text = _(
+            "PDF or Word (.docx), up to %(size)s. You can keep up to %(count)d CVs. "
             "We check every file before recruiters can receive it."
-        )
+        ) % {"size": max_size_label(), "count": settings.CV_MAX_PER_PERSON}
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data.get("file")
         if self.too_large:
             raise _error(too_large())
         if not upload:
-            raise ValidationError("Please choose a file to upload.", code="required")
+            raise ValidationError(_("Please choose a file to upload."), code="required")
         if cvs_of(self.owner).counted().count() >= settings.CV_MAX_PER_PERSON:
             raise ValidationError(
-                f"You already have {settings.CV_MAX_PER_PERSON} CVs. "
-                "Delete one before uploading another.",
+                _("You already have %(count)d CVs. Delete one before uploading another.")
+                % {"count": settings.CV_MAX_PER_PERSON},
                 code="limit",
             )
         if upload.size is not None and upload.size > settings.CV_MAX_BYTES:

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +21,7 @@ from .cv_forms import CVUploadForm
 from .models import CV
 from .uploads import limit_cv_upload, upload_was_too_large
 
-TOO_MANY_UPLOADS = (
+TOO_MANY_UPLOADS = gettext_lazy(
     "You have uploaded many files in the last hour. Please wait a while and try again."
 )
 
@@ -54,12 +56,17 @@ def _cv_list(request: HttpRequest) -> HttpResponse:
             try:
                 cv = cvs.upload_cv(owner=owner, file=form.cleaned_data["file"], upload=form.upload)
             except cvs.CVLimitReached:
-                form.add_error("file", "You already have the most CVs allowed. Delete one first.")
+                form.add_error(
+                    "file", _("You already have the most CVs allowed. Delete one first.")
+                )
             else:
                 messages.success(
                     request,
-                    f"“{cv.original_name}” ({filesizeformat(cv.size)}) was uploaded. "
-                    "We are checking it; this usually takes a few seconds.",
+                    _(
+                        "“%(name)s” (%(size)s) was uploaded. "
+                        "We are checking it; this usually takes a few seconds."
+                    )
+                    % {"name": cv.original_name, "size": filesizeformat(cv.size)},
                 )
                 return redirect("profiles:cv_list")
     else:
@@ -105,7 +112,7 @@ def _row_key(cv: CV) -> str:
 def cv_set_current(request: HttpRequest, pk: int) -> HttpResponse:
     cv = get_object_or_404(cvs.cvs_of(request.user).ready(), pk=pk)
     cvs.set_current_cv(cv=cv)
-    messages.success(request, f"“{cv.original_name}” is now your current CV.")
+    messages.success(request, _("“%(name)s” is now your current CV.") % {"name": cv.original_name})
     return redirect("profiles:cv_list")
 
 
@@ -116,9 +123,12 @@ def cv_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         cvs.delete_cv(cv=cv)
         if cv.state == CV.State.REFUSED:
-            messages.success(request, f"The notice about “{cv.original_name}” was dismissed.")
+            messages.success(
+                request,
+                _("The notice about “%(name)s” was dismissed.") % {"name": cv.original_name},
+            )
         else:
-            messages.success(request, f"“{cv.original_name}” was deleted.")
+            messages.success(request, _("“%(name)s” was deleted.") % {"name": cv.original_name})
         return redirect("profiles:cv_list")
     return render(request, "profiles/cv_confirm_delete.html", {"cv": cv})
 

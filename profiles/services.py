@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from taxonomy.models import Occupation, OccupationTitle, Place
@@ -78,9 +79,11 @@ def update_profile(
     occupations = _chosen(target_occupations)
     places = list(target_places)
     if len(occupations) > MAX_TARGETS or len(places) > MAX_TARGETS:
-        raise ValidationError(f"Choose at most {MAX_TARGETS} occupations and places.")
+        raise ValidationError(
+            _("Choose at most %(max)d occupations and places.") % {"max": MAX_TARGETS}
+        )
     if professional.get("open_to_recruiters") and not (occupations and places):
-        raise ValidationError("Choose at least one occupation and one place (or Remote).")
+        raise ValidationError(_("Choose at least one occupation and one place (or Remote)."))
 
     if user.name != name:
         user.name = name

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services
@@ -34,7 +35,7 @@ def edit(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 # Typed words turned into a target are said back, never changed silently.
-                messages.success(request, " ".join(["Your profile was saved.", *form.resolved]))
+                messages.success(request, " ".join([_("Your profile was saved."), *form.resolved]))
                 return redirect("profiles:edit")
     else:
         profile, contact = services.profile_for_editing(user)
@@ -52,7 +53,9 @@ def job_letter(request: HttpRequest) -> HttpResponse:
         form = JobLetterForm(request.POST)
         if form.is_valid():
             services.update_job_letter(user=request.user, text=form.cleaned_data["text"])
-            messages.success(request, "Your job letter was saved. This is how recruiters see it.")
+            messages.success(
+                request, _("Your job letter was saved. This is how recruiters see it.")
+            )
             return redirect("profiles:letter_preview")
     else:
         form = JobLetterForm(initial={"text": editable_letter(profile.job_letter)})

@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from jobletters.lib import sandbox
 
@@ -43,17 +44,22 @@ def max_size_label() -> str:
 
 def too_large() -> Refused:
     return Refused(
-        f"This file is larger than {max_size_label()}. "
-        "Please upload a smaller PDF or Word file (for example, with smaller images).",
+        _(
+            "This file is larger than %(size)s. "
+            "Please upload a smaller PDF or Word file (for example, with smaller images)."
+        )
+        % {"size": max_size_label()},
         code="too_large",
     )
 
 
 def too_complex() -> Refused:
     return Refused(
-        "This file needs far more memory or time to open than a CV should "
-        "(a sign of a damaged or malicious file). Please export or save your CV again "
-        "and upload the new file.",
+        _(
+            "This file needs far more memory or time to open than a CV should "
+            "(a sign of a damaged or malicious file). Please export or save your CV again "
+            "and upload the new file."
+        ),
         code="too_complex",
     )
 

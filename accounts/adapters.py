@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from jobletters.lib.emails import queue_message, site_context
 
-from . import signin
+from . import signin, verify
 
 
 def on_site(url: str) -> str:
@@ -50,6 +50,13 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx["password_reset_page_url"] = on_site(reverse("account_reset_password"))
         ctx["security_url"] = on_site(reverse("account_security"))
         return ctx
+
+    def respond_email_verification_sent(self, request: HttpRequest, user: Any) -> Any:
+        # The "confirm your email address" page says where the email went and can send
+        # it again without asking for the address (accounts.verify).
+        if user is not None and getattr(user, "email", ""):
+            verify.remember_address(request, user.email)
+        return super().respond_email_verification_sent(request, user)
 
     # --- Password attempts (accounts.signin) -----------------------------------------
 

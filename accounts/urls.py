@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import languages, views
+from . import languages, verify, views
 
 urlpatterns = [
     path("settings/", views.account_settings, name="account_settings"),
+    path("email/confirm-again/", verify.resend_confirmation, name="account_resend_confirmation"),
     path("language/", languages.choose_language, name="choose_language"),
     # The security page takes the place of allauth's sessions list (same address).
     path("sessions/", views.security, name="account_security"),

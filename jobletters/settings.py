@@ -252,6 +252,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }
+# "Send the email again" on the confirm-your-address page, per client address (accounts.verify);
+# each address also gets at most one email per 3 minutes (confirm_email above).
+RATE_LIMIT_RESEND_CONFIRMATION = env("RATE_LIMIT_RESEND_CONFIRMATION", default="10/h/ip")
 # Wrong passwords per account (and per known browser) back off, never block.
 SIGNIN_FREE_FAILURES = env.int("SIGNIN_FREE_FAILURES", default=5)
 SIGNIN_BACKOFF_BASE_SECONDS = env.int("SIGNIN_BACKOFF_BASE_SECONDS", default=30)

@@ -408,18 +408,43 @@ class Declaration:
             n for n in self.fields if meta.get_field(n).many_to_one or meta.get_field(n).one_to_one
         ]
         many = [n for n in self.fields if meta.get_field(n).many_to_many]
-        rows = self.rows_for(user).select_related(*related)
+        rows = self.rows_for(user)
         if many:
             rows = rows.prefetch_related(*many)
-        labels: dict[tuple[str, Any], str] = {}  # a related row's name, once per export
+        # A related row's name is read once per export, for a whole chunk of rows at a
+        # time (many rows name the same few: a send's consent), never joined to each row.
+        labels: dict[str, dict[Any, Any]] = {name: {} for name in related}
+        attnames = {name: meta.get_field(name).attname for name in related}
         plain = [n for n in self.fields if n not in related]
+        chunk: list[Any] = []
         for row in rows.iterator(chunk_size=2000):
+            chunk.append(row)
+            if len(chunk) == 2000:
+                yield from self._export_chunk(chunk, plain, labels, attnames)
+                chunk = []
+        yield from self._export_chunk(chunk, plain, labels, attnames)
+
+    def _export_chunk(
+        self,
+        chunk: list[Any],
+        plain: list[str],
+        labels: dict[str, dict[Any, Any]],
+        attnames: dict[str, str],
+    ) -> Iterator[dict[str, Any]]:
+        meta = self.model._meta
+        for name, known in labels.items():
+            wanted = {getattr(row, attnames[name]) for row in chunk} - known.keys() - {None}
+            if wanted:
+                target = meta.get_field(name).target_field
+                related_model = target.model
+                found = related_model._base_manager.filter(**{f"{target.name}__in": wanted})
+                for obj in found:
+                    known[getattr(obj, target.attname)] = _jsonable(obj)
+        for row in chunk:
             data = {name: _jsonable(getattr(row, name)) for name in plain}
-            for name in related:
-                key = (name, getattr(row, meta.get_field(name).attname))
-                if key not in labels:
-                    labels[key] = _jsonable(getattr(row, name))
-                data[name] = labels[key]
+            for name, known in labels.items():
+                value = getattr(row, attnames[name])
+                data[name] = None if value is None else known.get(value)
             for name in self.file_fields:
                 fieldfile = getattr(row, name)
                 data[name] = self.archive_path(row, name, fieldfile) if fieldfile else None

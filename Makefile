@@ -7,6 +7,16 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install browser loadgen vendor lint format deploy-check bench clean
 
+# `make run` serves http://127.0.0.1:$(PORT)/ (e.g. `make run PORT=8080`); SITE_URL follows.
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
+# Without Stripe keys, local test payments (billing/local_stripe.py, no money moves) on the
+# next port. The settings refuse them with DEBUG off, so they follow DEBUG here too.
+LOCAL_STRIPE_PORT ?= $(shell expr $(PORT) + 1)
+LOCAL_TEST_PAYMENTS ?= $(if $(STRIPE_SECRET_KEY)$(filter false False FALSE 0 no off,$(DEBUG)),false,true)
+RUN_ENV = PORT=$(PORT) SITE_URL=$(SITE_URL) LOCAL_TEST_PAYMENTS=$(LOCAL_TEST_PAYMENTS) \
+	LOCAL_STRIPE_PORT=$(LOCAL_STRIPE_PORT)
+
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -20,14 +30,15 @@ browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py demo
 	@echo ""
-	@echo "  Job Letters is running at http://127.0.0.1:8000/"
+	@echo "  Job Letters is running at $(SITE_URL)/"
 	@echo "  Demo seeker: demo@jobletters.example / demo-password-2026"
 	@echo "  (worker and beat run alongside; emails are printed here; Ctrl-C stops everything)"
+	@$(if $(filter true,$(LOCAL_TEST_PAYMENTS)),echo "  Payments are local test payments: no money moves (see README, 'First run').")
 	@echo ""
-	@$(VENV)/bin/honcho start -f Procfile.dev
+	@$(RUN_ENV) $(VENV)/bin/honcho start -f Procfile.dev $(if $(filter true,$(LOCAL_TEST_PAYMENTS)),,web worker beat)
 
 test: install browser
 	$(PY) -m pytest

@@ -1,7 +1,7 @@
 """The one place that talks to the Stripe API.
 
 ``STRIPE_API_BASE`` points the client at stripe-mock or a local test double
-(tests/billing/stripe_double.py); unset, it talks to api.stripe.com. Every
+(billing/local_stripe.py); unset, it talks to api.stripe.com. Every
 create call carries an idempotency key derived from our own row ids, so a
 retried request (ours or the library's) never creates a second object.
 """

@@ -100,7 +100,11 @@ def checkout(request: HttpRequest, plan: str) -> HttpResponse:
         response = HttpResponseRedirect(url)
         response.status_code = 303
         return response
-    response = render(request, "billing/checkout.html", {"plan": chosen})
+    response = render(
+        request,
+        "billing/checkout.html",
+        {"plan": chosen, "local_test_payments": settings.LOCAL_TEST_PAYMENTS},
+    )
     if settings.STRIPE_API_BASE:
         # stripe-mock or a test double serves its checkout page from its own
         # origin (real Checkout is allowed in the site-wide form-action).

@@ -544,6 +544,26 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_CONNECT_TIMEOUT = env.float("STRIPE_CONNECT_TIMEOUT", default=3)
 STRIPE_READ_TIMEOUT = env.float("STRIPE_READ_TIMEOUT", default=10)
+# Local test payments (`make run` without Stripe keys): billing talks to the Stripe
+# stand-in of billing.local_stripe (`manage.py local_stripe`) on 127.0.0.1, whose
+# checkout page moves no money. Never with DEBUG off, never next to real keys.
+LOCAL_TEST_PAYMENTS: bool = env.bool("LOCAL_TEST_PAYMENTS", default=False)
+LOCAL_STRIPE_PORT = env.int("LOCAL_STRIPE_PORT", default=8001)
+if LOCAL_TEST_PAYMENTS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "LOCAL_TEST_PAYMENTS fakes payments: it cannot be on when DEBUG is off."
+        )
+    if STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET or STRIPE_API_BASE:
+        raise ImproperlyConfigured(
+            "LOCAL_TEST_PAYMENTS replaces Stripe: unset it or the STRIPE_* variables."
+        )
+    # billing.local_stripe's keys: test-mode by their prefix, public, and refused with
+    # DEBUG off by billing.checks.
+    STRIPE_SECRET_KEY = "sk_test_local_job_letters_no_money_moves"  # noqa: S105
+    STRIPE_PUBLISHABLE_KEY = "pk_test_local_job_letters_no_money_moves"
+    STRIPE_WEBHOOK_SECRET = "whsec_local_job_letters_no_money_moves"  # noqa: S105
+    STRIPE_API_BASE = f"http://127.0.0.1:{LOCAL_STRIPE_PORT}"
 
 # --- Billing (policy §2.3) ----------------------------------------------------------
 # Who may spend sends (billing.ledger.check_may_spend): each function takes the user

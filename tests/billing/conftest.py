@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from billing import local_stripe
+from billing.local_stripe import StripeDouble
 from billing.models import BillingAccount, Plan, Purchase
 
 from .events import WEBHOOK_SECRET
-from .stripe_double import StripeDouble
 
 
 @pytest.fixture
@@ -50,3 +51,21 @@ def purchase(seeker, plan):
         currency=plan.currency,
         stripe_checkout_session_id="cs_test_seeker_1",
     )
+
+
+@pytest.fixture
+def local_payments(live_server, settings):
+    """The local payment service as make run starts it, confirming to the live server."""
+    double = local_stripe.StripeDouble(
+        webhook_url=live_server.url + "/billing/webhook/",
+        webhook_secret=local_stripe.WEBHOOK_SECRET,
+    )
+    double.start()
+    settings.SITE_URL = live_server.url
+    settings.LOCAL_TEST_PAYMENTS = True
+    settings.STRIPE_SECRET_KEY = local_stripe.SECRET_KEY
+    settings.STRIPE_PUBLISHABLE_KEY = local_stripe.PUBLISHABLE_KEY
+    settings.STRIPE_WEBHOOK_SECRET = local_stripe.WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = double.url
+    yield double
+    double.stop()

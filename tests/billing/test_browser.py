@@ -58,3 +58,29 @@ def test_buy_a_plan_and_see_the_sends_after_the_webhook(
     # The page checks again by itself (static/js/billing.js) and shows the new balance.
     expect(page.get_by_role("heading", name="Payment confirmed")).to_be_visible()
     expect(page.locator("#balance")).to_have_text("25")
+
+
+def test_a_local_test_payment_from_the_plans_to_the_credited_balance(
+    live_server, live_browser, local_payments, seeker, plan
+):
+    """What make run offers without Stripe keys: Pay sends the signed webhook itself."""
+    page = live_browser
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill(seeker.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/dashboard/")
+
+    page.goto(live_server.url + "/billing/")
+    page.get_by_role("button", name="Buy Starter").click()
+    expect(page.locator("#local-test-payments")).to_contain_text("no money moves")
+    page.get_by_role("button", name="Continue to secure payment").click()
+
+    page.wait_for_url(f"{local_payments.url}/pay/**")
+    expect(page.get_by_text("Test payment — no money moves")).to_be_visible()
+    expect(page.get_by_text("25.00 GBP")).to_be_visible()
+    page.get_by_role("button", name="Pay").click()
+
+    page.wait_for_url(f"{live_server.url}/billing/success/?session_id=cs_test_*")
+    expect(page.get_by_role("heading", name="Payment confirmed")).to_be_visible()
+    expect(page.locator("#balance")).to_have_text("25")

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from billing.local_stripe import StripeDouble
 from tests.billing.events import WEBHOOK_SECRET
-from tests.billing.stripe_double import StripeDouble
 
 
 @pytest.fixture

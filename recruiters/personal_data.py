@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from privacy.models import Consent
 from privacy.registry import Basis, Erasure, Retention, declare, exempt
 
 from .models import (
@@ -131,16 +132,17 @@ declare(
 
 
 def _export_deliveries(user: Any) -> Iterator[dict[str, Any]]:
-    rows = (
-        Delivery.objects.filter(seeker=user)
-        .select_related("send", "consent")
-        .order_by("created_at", "pk")
-    )
+    rows = Delivery.objects.filter(seeker=user).order_by("created_at", "pk")
     states = dict(Delivery.State.choices)
+    # A send's consent and time are the same for each of its deliveries: read once each.
+    sends = dict(Send.objects.filter(seeker=user).values_list("pk", "created_at"))
+    consents = dict(
+        Consent.objects.filter(pk__in=rows.values("consent_id")).values_list("pk", "text")
+    )
     for d in rows.iterator(chunk_size=2000):
         yield {
-            "send_created_at": _when(d.send.created_at) if d.send_id else None,
-            "consent": d.consent.text,
+            "send_created_at": _when(sends.get(d.send_id)) if d.send_id else None,
+            "consent": consents.get(d.consent_id, ""),
             "disclosed": d.disclosure_id is not None,
             "recruiter": d.recipient_name,
             "why_them": d.reason,

@@ -11,10 +11,13 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 
 from jobletters.lib.emails import queue_message, site_context
+from jobletters.lib.languages import email_language
 
 from . import signin, verify
+from .languages import page_language
 
 
 def on_site(url: str) -> str:
@@ -29,12 +32,25 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth renders its own templates (overridden under templates/account/email/);
         # the message waits in the outbox and a worker sends it: an SMTP server that
         # is down never fails sign-up, a password change or a reset.
+        # In the recipient's language: their account's, else the page's (an unknown address).
         user = context.get("user")
-        queue_message(
-            self.render_mail(template_prefix, email, self.email_context(email, context)),
-            kind=template_prefix,
-            person=user if getattr(user, "pk", None) else None,
-        )
+        person = user if getattr(user, "pk", None) else None
+        with translation.override(email_language([email], person)):
+            message = self.render_mail(template_prefix, email, self.email_context(email, context))
+        queue_message(message, kind=template_prefix, person=person)
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        # A new account keeps the language its pages were in, until the person chooses.
+        if not user.language:
+            user.language = page_language(request)
+        return super().save_user(request, user, form, commit)
+
+    def respond_email_verification_sent(self, request: HttpRequest, user: Any) -> Any:
+        # The "confirm your email address" page says where the email went and can send
+        # it again without asking for the address (accounts.verify).
+        if user is not None and getattr(user, "email", ""):
+            verify.remember_address(request, user.email)
+        return super().respond_email_verification_sent(request, user)
 
     def email_context(self, email: str, context: dict[str, Any]) -> dict[str, Any]:
         """allauth's context for one of its emails, in the site's own terms: its configured
@@ -50,13 +66,6 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx["password_reset_page_url"] = on_site(reverse("account_reset_password"))
         ctx["security_url"] = on_site(reverse("account_security"))
         return ctx
-
-    def respond_email_verification_sent(self, request: HttpRequest, user: Any) -> Any:
-        # The "confirm your email address" page says where the email went and can send
-        # it again without asking for the address (accounts.verify).
-        if user is not None and getattr(user, "email", ""):
-            verify.remember_address(request, user.email)
-        return super().respond_email_verification_sent(request, user)
 
     # --- Password attempts (accounts.signin) -----------------------------------------
 
@@ -91,7 +100,6 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None and attempt is not None:
             attempt.succeeded()
         return user
-
 
     # --- Asking for the password again (accounts.reauth) -------------------------------
 

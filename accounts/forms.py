@@ -8,7 +8,7 @@ class NameForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("name",)
-        help_texts = {"name": "How we address you in emails, and what recruiters see."}
+        help_texts = {"name": _("How we address you in emails, and what recruiters see.")}
 
 
 class NotMeForm(forms.Form):

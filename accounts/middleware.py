@@ -8,6 +8,7 @@ from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .signin import remember_device
 
@@ -32,7 +33,7 @@ class StaffMFARequiredMiddleware:
         ):
             messages.warning(
                 request,
-                "Staff must turn on two-factor authentication before using the admin.",
+                _("Staff must turn on two-factor authentication before using the admin."),
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -34,6 +34,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 COOKIE_NAME = "jl_device"
 _SALT = "accounts.known-device"
@@ -50,15 +52,15 @@ class MustWait(Exception):
     def message(self) -> str:
         wait = _in_words(self.seconds)
         if self.known_device:
-            return (
+            return _(
                 "Too many wrong passwords were tried from this browser. "
-                f"Please try again in {wait}, or reset your password."
-            )
-        return (
+                "Please try again in %(wait)s, or reset your password."
+            ) % {"wait": wait}
+        return _(
             "Too many wrong passwords were tried for this email address from browsers that "
-            f"have not signed in to it before. Please try again in {wait}, or sign in "
+            "have not signed in to it before. Please try again in %(wait)s, or sign in "
             "with a code we email you."
-        )
+        ) % {"wait": wait}
 
 
 # --- The known-device cookie ----------------------------------------------------------------
@@ -175,9 +177,9 @@ def _remaining(gate_key: str, delay: int) -> int:
 
 def _in_words(seconds: int) -> str:
     if seconds < 60:
-        return "a minute"
+        return _("a minute")
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minutes"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def on_user_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:

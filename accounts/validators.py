@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # Look-alike characters people swap in ("j0bl3tt3rs"); "1" is read both ways.
 _LOOKALIKES = str.maketrans({"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
@@ -48,7 +49,7 @@ class NoSiteNameOrEmailValidator:
         folded = _foldings(password)
         if any(name in candidate for name in self.site_names for candidate in folded):
             raise ValidationError(
-                "Your password must not contain the name of this site.",
+                _("Your password must not contain the name of this site."),
                 code="password_contains_site_name",
             )
         email = str(getattr(user, "email", "") or "")
@@ -58,11 +59,11 @@ class NoSiteNameOrEmailValidator:
             for candidate in folded
         ):
             raise ValidationError(
-                "Your password must not contain parts of your email address.",
+                _("Your password must not contain parts of your email address."),
                 code="password_contains_email",
             )
 
     def get_help_text(self) -> str:
-        return (
+        return _(
             "Your password must not contain the name of this site or parts of your email address."
         )

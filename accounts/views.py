@@ -26,7 +26,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     form = NameForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         update_user_name(user=request.user, name=form.cleaned_data["name"])
-        messages.success(request, "Your name was saved.")
+        messages.success(request, _("Your name was saved."))
         return redirect("account_settings")
     context = {
         "form": form,

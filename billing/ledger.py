@@ -40,6 +40,8 @@ from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Va
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import BillingAccount, Dispute, LedgerEntry, Purchase, Reservation
 
@@ -76,9 +78,9 @@ class SpendingRefused(Exception):
 def refuse_inactive_account(user: Any) -> str | None:
     """The built-in spend check: only active accounts spend."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return "Sign in to use your sends."
+        return _("Sign in to use your sends.")
     if not user.is_active:
-        return "This account is deactivated."
+        return _("This account is deactivated.")
     return None
 
 
@@ -187,11 +189,18 @@ def reserve(*, user: Any, sends: int, reference: str = "") -> Reservation:
     check_may_spend(user)
     account_id = BillingAccount.objects.filter(user=user).values_list("pk", flat=True).first()
     if account_id is None:
-        raise InsufficientSends(f"0 sends available, {sends} needed.")
+        raise InsufficientSends(_("0 sends available, %(needed)d needed.") % {"needed": sends})
     account = lock_account(account_id)
     can_spend = available(account.pk)
     if can_spend < sends:
-        raise InsufficientSends(f"{can_spend} sends available, {sends} needed.")
+        raise InsufficientSends(
+            ngettext(
+                "%(available)d send available, %(needed)d needed.",
+                "%(available)d sends available, %(needed)d needed.",
+                can_spend,
+            )
+            % {"available": can_spend, "needed": sends}
+        )
     return Reservation.objects.create(account=account, sends=sends, reference=reference[:100])
 
 

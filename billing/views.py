@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -42,7 +43,7 @@ _HISTORY_STATUSES = (
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     if request.GET.get("cancelled"):
-        messages.info(request, "Payment cancelled. Nothing was charged.")
+        messages.info(request, _("Payment cancelled. Nothing was charged."))
         return redirect("billing:index")
     purchases = Purchase.objects.filter(
         account__user=request.user, status__in=_HISTORY_STATUSES
@@ -68,7 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def checkout(request: HttpRequest, plan: str) -> HttpResponse:
     chosen = get_object_or_404(Plan, slug=plan, active=True)
     if not gateway.is_configured():
-        messages.error(request, "Payments are not configured, so plans cannot be bought yet.")
+        messages.error(request, _("Payments are not configured, so plans cannot be bought yet."))
         return redirect("billing:index")
     if request.method == "POST":
         try:
@@ -83,15 +84,19 @@ def checkout(request: HttpRequest, plan: str) -> HttpResponse:
         except TooManyCheckouts:
             messages.error(
                 request,
-                "You have started many checkouts in the last hour without paying. "
-                "Please finish one of them or try again later.",
+                _(
+                    "You have started many checkouts in the last hour without paying. "
+                    "Please finish one of them or try again later."
+                ),
             )
             return render(request, "billing/checkout.html", {"plan": chosen}, status=429)
         except CheckoutUnavailable:
             messages.error(
                 request,
-                "We could not reach our payment provider. Nothing was charged; "
-                "please try again in a few minutes.",
+                _(
+                    "We could not reach our payment provider. Nothing was charged; "
+                    "please try again in a few minutes."
+                ),
             )
             return redirect("billing:checkout", plan=chosen.slug)
         if not url:

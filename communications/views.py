@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -25,9 +26,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changed = service.set_email_preferences(person=request.user, wanted=form.wanted())
         if changed:
-            messages.success(request, "Your email preferences were saved. They apply now.")
+            messages.success(request, _("Your email preferences were saved. They apply now."))
         else:
-            messages.info(request, "Nothing changed.")
+            messages.info(request, _("Nothing changed."))
         return redirect("communications:preferences")
     context = {"form": form, "always": Category.TRANSACTIONAL.spec}
     return render(request, "communications/preferences.html", context)

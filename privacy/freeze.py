@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .models import DeletionRequest
 
@@ -53,7 +54,7 @@ def frozen_people() -> QuerySet:
 def refuse_frozen_account(user: Any) -> str | None:
     """Billing's spend check (``BILLING_SPEND_CHECKS``): no sends while deletion is pending."""
     if is_frozen(user):
-        return (
+        return _(
             "Your account is waiting to be deleted, so nothing can be sent. "
             "Cancel the deletion to use your sends again."
         )

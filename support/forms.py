@@ -3,25 +3,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import spam
 from .models import Inquiry, InquiryMessage
 
-_TOO_FAST = "That was very quick. Please check your message, then send it again."
-_EXPIRED = "This form was open for too long, or was changed. Please send your message again."
+_TOO_FAST = _("That was very quick. Please check your message, then send it again.")
+_EXPIRED = _("This form was open for too long, or was changed. Please send your message again.")
 
 
 class InquiryForm(forms.ModelForm):
     """The contact form. Visitors give an email address to answer; people signed in don't."""
 
     body = forms.CharField(
-        label="Your message",
+        label=_("Your message"),
         max_length=InquiryMessage._meta.get_field("body").max_length,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     # The honeypot: hidden from people by CSS (support.css), filled by bots.
     leave_empty = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -29,8 +30,8 @@ class InquiryForm(forms.ModelForm):
     class Meta:
         model = Inquiry
         fields = ("name", "email", "subject")
-        labels = {"name": "Your name (optional)", "email": "Your email address"}
-        help_texts = {"email": "We answer to this address."}
+        labels = {"name": _("Your name (optional)"), "email": _("Your email address")}
+        help_texts = {"email": _("We answer to this address.")}
 
     def __init__(self, *args: Any, visitor: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,7 +40,7 @@ class InquiryForm(forms.ModelForm):
             del self.fields["email"]
         else:
             self.fields["email"].required = True
-        self.fields["subject"].label = "Subject"
+        self.fields["subject"].label = _("Subject")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -60,7 +61,7 @@ class InquiryForm(forms.ModelForm):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         max_length=InquiryMessage._meta.get_field("body").max_length,
         widget=forms.Textarea(attrs={"rows": 5}),
     )

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services, spam
@@ -43,7 +44,9 @@ def contact(request: HttpRequest) -> HttpResponse:
             body=data["body"],
         )
         if signed_in:
-            messages.success(request, "Thank you: we received your message and will answer soon.")
+            messages.success(
+                request, _("Thank you: we received your message and will answer soon.")
+            )
             return redirect("support:inquiry", pk=inquiry.pk)
         return redirect("support:sent")
     context = {
@@ -82,7 +85,7 @@ def inquiry(request: HttpRequest, pk: int) -> HttpResponse:
         services.reply_to_inquiry(
             inquiry=thread, person=request.user, body=form.cleaned_data["body"]
         )
-        messages.success(request, "Your reply was sent.")
+        messages.success(request, _("Your reply was sent."))
         return redirect("support:inquiry", pk=thread.pk)
     context = {
         "inquiry": thread,

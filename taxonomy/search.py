@@ -51,6 +51,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest, Length
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from .models import (
@@ -152,9 +153,9 @@ class Result:
 
 def check(q: str) -> None:
     if len(q) > MAX_QUERY_LENGTH:
-        raise BadQuery(f"Type at most {MAX_QUERY_LENGTH} characters.")
+        raise BadQuery(_("Type at most %(max)d characters.") % {"max": MAX_QUERY_LENGTH})
     if any(unicodedata.category(c) in ("Cc", "Cs") and not c.isspace() for c in q):
-        raise BadQuery("Type letters, digits and punctuation only.")
+        raise BadQuery(_("Type letters, digits and punctuation only."))
 
 
 def prepare(q: str) -> str:

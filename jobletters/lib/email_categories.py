@@ -39,6 +39,7 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Category(enum.StrEnum):
@@ -75,24 +76,30 @@ class CategorySpec:
 
 SPECS: dict[Category, CategorySpec] = {
     Category.TRANSACTIONAL: CategorySpec(
-        label="Account and transaction emails",
-        description="Confirming your address, sign-in codes and security notices, receipts, "
-        "copies of your data and deletion notices, and answers to your support inquiries. "
-        "Always sent: your account needs them.",
+        label=_("Account and transaction emails"),
+        description=_(
+            "Confirming your address, sign-in codes and security notices, receipts, "
+            "copies of your data and deletion notices, and answers to your support inquiries. "
+            "Always sent: your account needs them."
+        ),
         purpose=None,
         default=True,
     ),
     Category.ANNOUNCEMENTS: CategorySpec(
-        label="Service announcements",
-        description="Occasional news about Job Letters itself: changes to the service, "
-        "planned maintenance and new features. On unless you turn them off.",
+        label=_("Service announcements"),
+        description=_(
+            "Occasional news about Job Letters itself: changes to the service, "
+            "planned maintenance and new features. On unless you turn them off."
+        ),
         purpose="email_announcements",
         default=True,
     ),
     Category.MARKETING: CategorySpec(
-        label="Tips and offers",
-        description="Marketing emails: job-hunting tips, offers and promotions. "
-        "Off unless you turn them on.",
+        label=_("Tips and offers"),
+        description=_(
+            "Marketing emails: job-hunting tips, offers and promotions. "
+            "Off unless you turn them on."
+        ),
         purpose="email_marketing",
         default=False,
     ),

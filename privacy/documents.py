@@ -45,7 +45,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import ChangeNotice, Consent, PolicyVersion
-from .policy_text import parse_policy
+from .policy_text import parse_policy, with_contact_address
 
 Document = PolicyVersion.Document
 
@@ -511,5 +511,8 @@ def version_diff(previous: PolicyVersion, version: PolicyVersion) -> SafeString:
         "privacy-version-diff",
         previous.pk,
         version.pk,
-        render=lambda: diff_html(previous.text, version.text),
+        settings.SUPPORT_EMAIL,
+        render=lambda: diff_html(
+            with_contact_address(previous.text), with_contact_address(version.text)
+        ),
     )

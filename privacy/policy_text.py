@@ -2,7 +2,8 @@
 
 The stored text keeps the line breaks it was written with; sections start with a
 number ("2." or "2.1.") at the beginning of a line, and a subsection's title is
-the first sentence after its number ("Account Information.").
+the first sentence after its number ("Account Information."). The contact address
+is shown as configured (``with_contact_address``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 _TOP = re.compile(r"^(\d+)\.\s+(\S.*)$")
+# Where a text gives our contact address it writes "{support_email}" (version 1 of the
+# policy and terms named an address that was never ours there); readers see the
+# configured SUPPORT_EMAIL, the one the footer and the emails give.
+_CONTACT = re.compile(r"\{support_email\}|support@jobnexus\.com")
+
+
+def with_contact_address(text: str) -> str:
+    return _CONTACT.sub(lambda _match: settings.SUPPORT_EMAIL, text)
+
+
 _SUB = re.compile(r"^(\d+\.\d+)\.\s*(.*)$")
 
 
@@ -46,7 +59,7 @@ def parse_policy(text: str) -> list[PolicyBlock]:
         if body:
             block.paragraphs.append(body)
 
-    for raw in text.splitlines():
+    for raw in with_contact_address(text).splitlines():
         line = raw.strip()
         if sub := _SUB.match(line):
             flush()

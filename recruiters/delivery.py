@@ -38,6 +38,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_noop
 
 from billing import ledger
 from jobletters import outbox
@@ -179,21 +180,27 @@ def _seconds(delivery: Delivery, now: datetime) -> float:
     return max((delivery.claim_expires_at - now).total_seconds(), 0) + 1
 
 
-_NOT_REACHABLE = "The recruiter no longer receives packets; your send was returned to you."
+# Reasons are stored in English (marked for the catalogue) and shown in the reader's
+# language by recruiters.report.
+_NOT_REACHABLE = gettext_noop(
+    "The recruiter no longer receives packets; your send was returned to you."
+)
 
 
 def _refusal(delivery: Delivery) -> str:
     """Why this packet must not leave now ("" if it may)."""
     if delivery.recruiter_id is None:
-        return "The recruiter left our directory; your send was returned to you."
+        return gettext_noop("The recruiter left our directory; your send was returned to you.")
     try:
         ledger.check_may_spend(delivery.seeker)
     except ledger.SpendingRefused as refused:
         return f"Not sent: {refused}"
     if delivery.reservation_id and not ledger.is_held(reservation_id=delivery.reservation_id):
-        return "Not sent: the send for it was taken back (after a refund or a payment dispute)."
+        return gettext_noop(
+            "Not sent: the send for it was taken back (after a refund or a payment dispute)."
+        )
     if not packets.cv_is_sendable(snapshot=delivery.send.snapshot, seeker_id=delivery.seeker_id):
-        return "Not sent: the CV you chose was deleted before the packet left."
+        return gettext_noop("Not sent: the CV you chose was deleted before the packet left.")
     return ""
 
 
@@ -391,8 +398,9 @@ def gave_up(*, delivery_id: int, error: str) -> None:
         return
     fail_delivery(
         delivery_id=delivery_id,
-        reason="We could not deliver it to the recruiter's mail server; your send was "
-        "returned to you.",
+        reason=gettext_noop(
+            "We could not deliver it to the recruiter's mail server; your send was returned to you."
+        ),
     )
     logger.warning("packet %s failed for good: %s", delivery_id, error)
 
@@ -418,5 +426,7 @@ def on_account_frozen(user: Any, frozen: bool) -> None:
     for pk in waiting.values_list("pk", flat=True):
         fail_delivery(
             delivery_id=pk,
-            reason="Not sent: you asked us to delete your account; your send was returned.",
+            reason=gettext_noop(
+                "Not sent: you asked us to delete your account; your send was returned."
+            ),
         )

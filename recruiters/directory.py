@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from taxonomy.models import Occupation, Place
 from taxonomy.text import normalise
@@ -328,7 +329,9 @@ def _fields(record: RecruiterData) -> dict[str, Any]:
     }
 
 
-_UNREACHABLE = "The recruiter no longer receives packets; your send was returned to you."
+_UNREACHABLE = gettext_noop(
+    "The recruiter no longer receives packets; your send was returned to you."
+)
 
 
 @transaction.atomic
@@ -373,8 +376,10 @@ def opt_out_recruiter(*, recruiter_id: int) -> bool:
     Coverage.objects.filter(recruiter_id=recruiter.pk).delete()
     cancel_waiting_deliveries(
         recruiter_id=recruiter.pk,
-        reason="The recruiter stopped receiving packets before yours left; "
-        "your send was returned to you.",
+        reason=gettext_noop(
+            "The recruiter stopped receiving packets before yours left; "
+            "your send was returned to you."
+        ),
     )
     return True
 
@@ -449,8 +454,10 @@ def erase_recruiter(*, email: str) -> bool:
         return False
     cancel_waiting_deliveries(
         recruiter_id=recruiter.pk,
-        reason="The recruiter left our directory before your packet left; "
-        "your send was returned to you.",
+        reason=gettext_noop(
+            "The recruiter left our directory before your packet left; "
+            "your send was returned to you."
+        ),
     )
     PacketAccess.objects.filter(delivery__recruiter=recruiter).delete()
     if recruiter.opted_out_at is not None:

@@ -45,6 +45,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from profiles.models import CV, Profile, occupation_targets
@@ -552,7 +553,10 @@ _WITH_THE = {"Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands", "Philipp
 
 
 def with_article(name: str) -> str:
-    """ "the United Kingdom", "the Netherlands", "France"."""
+    """ "the United Kingdom", "the Netherlands", "France" (in English; other languages
+    take the name as it is)."""
+    if not (get_language() or "en").startswith("en"):
+        return name
     if name in _WITH_THE or name.startswith("United ") or name.endswith(("Republic", "Islands")):
         return f"the {name}"
     return name
@@ -577,34 +581,41 @@ def _explain(match: Match, fitting: _Fitting, targets: Targets, lookup: _Lookup)
     )
     match.role = targets.label_of(seeker_occupation)
     if match.occupation_tier == OCCUPATION_UNIT:
-        what = f"places {fitting.title}"
+        what = _("places %(title)s") % {"title": fitting.title}
     else:
-        what = f"places {fitting.title} (related to {match.role})"
+        what = _("places %(title)s (related to %(role)s)") % {
+            "title": fitting.title,
+            "role": match.role,
+        }
 
     tier, name, code = match.place_tier, fitting.name, fitting.country
     country = with_article(_country_name(code, lookup.language)) if code else ""
     if tier == PLACE_SAME:
         match.place = name
         if fitting.kind == Place.Kind.REMOTE:
-            where = "in remote roles"
+            where = _("in remote roles")
         elif fitting.kind == Place.Kind.COUNTRY:
-            where = f"across {with_article(name)}"
+            where = _("across %(country)s") % {"country": with_article(name)}
         else:
-            where = f"in {name}"
+            where = _("in %(place)s") % {"place": name}
     elif tier == PLACE_NEARBY:
         city = min(lookup.cities, key=lambda c: _km(fitting, c))
         match.place = city.name
-        where = f"in {name}, {round(_km(fitting, city))} km from {city.name}"
+        where = _("in %(place)s, %(km)d km from %(city)s") % {
+            "place": name,
+            "km": round(_km(fitting, city)),
+            "city": city.name,
+        }
     elif tier == PLACE_COUNTRY and fitting.kind == Place.Kind.COUNTRY:
         city = next((c for c in targets.places if str(c.country) == code), None)
         match.place = city.name if city else country
-        where = f"across {country}"
+        where = _("across %(country)s") % {"country": country}
     elif tier == PLACE_COUNTRY:
         match.place = country
-        where = f"in {name}, {country}"
+        where = _("in %(place)s, %(country)s") % {"place": name, "country": country}
     else:
-        match.place = "Remote"
-        where = "in remote roles"
+        match.place = "Remote"  # a value the packet email compares, not words
+        where = _("in remote roles")
     sentence = f"{what} {where}"
     match.summary = sentence[0].upper() + sentence[1:]
     match.details = _secondary_words(match.recruiter, targets)
@@ -618,22 +629,26 @@ def _secondary_words(recruiter: RecruiterCard, targets: Targets) -> list[str]:
     words = []
     if targets.seniority and targets.seniority in recruiter.seniority_levels:
         label = _LEVEL_LABELS.get(targets.seniority, targets.seniority)
-        words.append(f"Works with {label.lower()} candidates")
+        words.append(_("Works with %(level)s candidates") % {"level": label.lower()})
     if targets.languages:
         spoken = {_norm(language): language for language in recruiter.languages}
         shared = [spoken[t] for t in targets.languages if t in spoken]
         if shared:
-            words.append("Works in " + _and(shared))
+            words.append(_("Works in %(languages)s") % {"languages": _and(shared)})
     if targets.keywords:
         specialisms = {_norm(k): k for k in recruiter.keywords}
         common = [specialisms[t] for t in targets.keywords if t in specialisms]
         if common:
-            words.append("Specialises in " + _and(common) + ", as in your CV or skills")
+            words.append(
+                _("Specialises in %(topics)s, as in your CV or skills") % {"topics": _and(common)}
+            )
     return words
 
 
 def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
 # --- Counting, for anyone ------------------------------------------------------------------

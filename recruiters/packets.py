@@ -29,6 +29,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from privacy.freeze import is_frozen
 from profiles.cvs import CVCopy, CVNotReady, copy_for_recruiters, current_cv_of
@@ -94,6 +96,18 @@ def contact_for_packet(seeker: Any) -> dict[str, Any] | None:
     if not address and not phone:
         return None
     return {"address": address, "phone": phone}
+
+
+# The categories' words on the consent screen (the stored categories stay in English).
+CATEGORY_WORDS = {
+    "name": gettext_lazy("name"),
+    "email address": gettext_lazy("email address"),
+    "professional profile": gettext_lazy("professional profile"),
+    "job letter": gettext_lazy("job letter"),
+    "CV": gettext_lazy("CV"),
+    "postal address": gettext_lazy("postal address"),
+    "phone number": gettext_lazy("phone number"),
+}
 
 
 def data_categories(snapshot: dict[str, Any]) -> list[str]:
@@ -231,18 +245,25 @@ def open_link(token: str) -> OpenedLink | None:
         return None
     delivery = link.delivery
     if delivery is None:
-        return OpenedLink(None, "The candidate has deleted their account, so their packet is gone.")
+        return OpenedLink(
+            None, _("The candidate has deleted their account, so their packet is gone.")
+        )
     if delivery.state == Delivery.State.REVOKED:
-        return OpenedLink(delivery, "The candidate has withdrawn this packet.")
+        return OpenedLink(delivery, _("The candidate has withdrawn this packet."))
     if delivery.state == Delivery.State.FAILED:
-        return OpenedLink(delivery, "This packet was never delivered.")
+        return OpenedLink(delivery, _("This packet was never delivered."))
     if not delivery.seeker.is_active or is_frozen(delivery.seeker):
-        return OpenedLink(delivery, "The candidate's account is closed, so their packet is gone.")
+        return OpenedLink(
+            delivery, _("The candidate's account is closed, so their packet is gone.")
+        )
     if link.expires_at <= timezone.now():
         return OpenedLink(
             delivery,
-            f"This link expired on {date_format(link.expires_at, 'j F Y')}: packet links last "
-            f"{settings.RECRUITERS_PACKET_VALID_DAYS} days.",
+            _("This link expired on %(date)s: packet links last %(days)d days.")
+            % {
+                "date": date_format(link.expires_at, "j F Y"),
+                "days": settings.RECRUITERS_PACKET_VALID_DAYS,
+            },
         )
     return OpenedLink(delivery)
 

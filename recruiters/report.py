@@ -6,10 +6,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Delivery, Send
 
 State = Delivery.State
+
+# Where a packet is, in words (status_of's English words are also the page's CSS classes).
+STATUS_LABELS = {
+    "Revoked": gettext_lazy("Revoked"),
+    "Failed": gettext_lazy("Failed"),
+    "CV downloaded": gettext_lazy("CV downloaded"),
+    "Opened": gettext_lazy("Opened"),
+    "Sent": gettext_lazy("Sent"),
+    "Waiting": gettext_lazy("Waiting"),
+    "Sending": gettext_lazy("Sending"),
+    "Queued": gettext_lazy("Queued"),
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,10 @@ class PacketLine:
     events: list[Event]
 
     @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
     def can_revoke(self) -> bool:
         return self.delivery.is_revocable
 
@@ -40,7 +58,10 @@ class SendLine:
         counts: dict[str, int] = {}
         for line in self.packets:
             counts[line.status] = counts.get(line.status, 0) + 1
-        return ", ".join(f"{n} {status.lower()}" for status, n in counts.items())
+        return ", ".join(
+            _("%(count)d %(status)s") % {"count": n, "status": str(STATUS_LABELS[s]).lower()}
+            for s, n in counts.items()
+        )
 
 
 def status_of(delivery: Delivery) -> str:
@@ -63,33 +84,41 @@ def status_of(delivery: Delivery) -> str:
 
 
 def timeline(delivery: Delivery) -> list[Event]:
-    events = [Event("Queued", delivery.created_at)]
+    events = [Event(_("Queued"), delivery.created_at)]
     if delivery.deferred_until and not delivery.sent_at and delivery.state == State.DEFERRED:
         events.append(
             Event(
-                "Waiting",
+                _("Waiting"),
                 delivery.created_at,
-                "The recruiter's daily limit was reached; it goes out "
-                f"{date_format(delivery.deferred_until, 'j M Y')}.",
+                _("The recruiter's daily limit was reached; it goes out %(date)s.")
+                % {"date": date_format(delivery.deferred_until, "j M Y")},
             )
         )
     if delivery.sent_at:
-        events.append(Event("Sent", delivery.sent_at))
+        events.append(Event(_("Sent"), delivery.sent_at))
     if delivery.opened_at:
-        times = f"{delivery.view_count} time{'s' if delivery.view_count != 1 else ''}"
-        events.append(Event("Opened", delivery.opened_at, f"Packet page viewed {times}."))
+        viewed = ngettext(
+            "Packet page viewed %(count)d time.",
+            "Packet page viewed %(count)d times.",
+            delivery.view_count,
+        ) % {"count": delivery.view_count}
+        events.append(Event(_("Opened"), delivery.opened_at, viewed))
     if delivery.downloaded_at:
-        times = f"{delivery.download_count} time{'s' if delivery.download_count != 1 else ''}"
-        events.append(Event("CV downloaded", delivery.downloaded_at, f"Downloaded {times}."))
+        downloaded = ngettext(
+            "Downloaded %(count)d time.", "Downloaded %(count)d times.", delivery.download_count
+        ) % {"count": delivery.download_count}
+        events.append(Event(_("CV downloaded"), delivery.downloaded_at, downloaded))
     if delivery.failed_at:
-        events.append(Event("Failed", delivery.failed_at, delivery.failure))
+        # Stored in English (gettext_noop where it is written): said in the reader's language.
+        failure = _(delivery.failure) if delivery.failure else ""
+        events.append(Event(_("Failed"), delivery.failed_at, failure))
     if delivery.revoked_at:
         detail = (
-            "The recruiter can no longer open your packet or CV."
+            _("The recruiter can no longer open your packet or CV.")
             if delivery.sent_at
-            else "It was never sent; your send was returned to you."
+            else _("It was never sent; your send was returned to you.")
         )
-        events.append(Event("Revoked", delivery.revoked_at, detail))
+        events.append(Event(_("Revoked"), delivery.revoked_at, detail))
     return sorted(events, key=lambda e: e.at)
 
 

@@ -24,6 +24,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from billing import ledger
@@ -117,7 +119,9 @@ def plan_send(
             matches = [m for m in page.matches if m.can_send][: min(top, limit)]
         elif recruiter_ids:
             if len(recruiter_ids) > limit:
-                problems.append(f"Choose at most {limit} recruiters in one send.")
+                problems.append(
+                    _("Choose at most %(max)d recruiters in one send.") % {"max": limit}
+                )
             chosen = recruiter_ids[:limit]
             page = matching.rank_matches(
                 targets, seeker=seeker, limit=len(chosen), recruiter_ids=chosen
@@ -131,21 +135,28 @@ def plan_send(
             missing = len([pk for pk in chosen if pk not in found])
             if missing:
                 left_out.append(
-                    f"{missing} of the recruiters you chose no longer match your targets "
-                    "or no longer receive packets."
+                    _(
+                        "%(count)d of the recruiters you chose no longer match your targets "
+                        "or no longer receive packets."
+                    )
+                    % {"count": missing}
                 )
     if not matches and not problems:
-        problems.append("Choose at least one recruiter from your matches.")
+        problems.append(_("Choose at least one recruiter from your matches."))
 
     contact = snapshot["contact"] if include_contact else packets.contact_for_packet(seeker)
     if include_contact and contact is None:
-        problems.append("You have no postal address or phone in your profile to include.")
+        problems.append(_("You have no postal address or phone in your profile to include."))
     categories = packets.data_categories(snapshot)
     balance = ledger.balance(user=seeker)
     if matches and balance < len(matches):
         problems.append(
-            f"This send needs {len(matches)} send{'s' if len(matches) != 1 else ''}; "
-            f"you have {balance}."
+            ngettext(
+                "This send needs %(count)d send; you have %(balance)d.",
+                "This send needs %(count)d sends; you have %(balance)d.",
+                len(matches),
+            )
+            % {"count": len(matches), "balance": balance}
         )
     try:
         ledger.check_may_spend(seeker)
@@ -168,46 +179,58 @@ def _readiness_problems(targets: Targets, snapshot: dict[str, Any]) -> list[str]
     problems = []
     if not targets:
         problems.append(
-            "Choose what you are looking for and where in your profile, and turn on "
-            "“open to recruiters”."
+            _(
+                "Choose what you are looking for and where in your profile, and turn on "
+                "“open to recruiters”."
+            )
         )
     if not snapshot["job_letter"]:
-        problems.append("Write your job letter first: it is what recruiters read.")
+        problems.append(_("Write your job letter first: it is what recruiters read."))
     if not snapshot["cv"]:
-        problems.append("Upload a CV first (it is sent once it has passed its check).")
+        problems.append(_("Upload a CV first (it is sent once it has passed its check)."))
     return problems
 
 
 def _sent_recently(match: Match) -> str:
     again = match.last_sent_at + timedelta(days=settings.RECRUITERS_RESEND_AFTER_DAYS)
-    return (
-        f"{match.recruiter.label} already has your packet (sent "
-        f"{date_format(match.last_sent_at, 'j F Y')}); you can send to them again after "
-        f"{date_format(again, 'j F Y')}."
-    )
+    return _(
+        "%(recruiter)s already has your packet (sent %(sent)s); you can send to them "
+        "again after %(again)s."
+    ) % {
+        "recruiter": match.recruiter.label,
+        "sent": date_format(match.last_sent_at, "j F Y"),
+        "again": date_format(again, "j F Y"),
+    }
 
 
 def consent_text(*, matches: list[Match], snapshot: dict[str, Any], categories: list[str]) -> str:
     """The consent, in plain words naming every recipient: stored exactly as shown."""
     if not matches:
         return ""
-    what = list(categories)
+    # In the words of the page the seeker reads (the stored categories stay in English).
+    what = [str(packets.CATEGORY_WORDS.get(c, c)) for c in categories]
     if snapshot.get("cv"):
-        what[what.index("CV")] = f"CV (“{snapshot['cv']['name']}”)"
+        what[categories.index("CV")] = _("CV (“%(name)s”)") % {"name": snapshot["cv"]["name"]}
     names = "; ".join(m.recruiter.label for m in matches)
     count = len(matches)
-    recruiters = "this recruiter" if count == 1 else f"these {count} recruiters"
-    return (
-        f"I agree that Job Letters sends my {_and(what)} to {recruiters}: {names}. "
-        f"Each receives one email and a private link to my packet, valid for "
-        f"{settings.RECRUITERS_PACKET_VALID_DAYS} days. They may contact me about jobs; "
-        "their use of my information is governed by their own terms and privacy policies. "
-        "I can revoke a packet at any time, which closes its link."
-    )
+    agree = ngettext(
+        "I agree that Job Letters sends my %(what)s to this recruiter: %(names)s.",
+        "I agree that Job Letters sends my %(what)s to these %(count)d recruiters: %(names)s.",
+        count,
+    ) % {"what": _and(what), "count": count, "names": names}
+    terms = _(
+        "Each receives one email and a private link to my packet, valid for %(days)d days. "
+        "They may contact me about jobs; their use of my information is governed by their "
+        "own terms and privacy policies. I can revoke a packet at any time, which closes "
+        "its link."
+    ) % {"days": settings.RECRUITERS_PACKET_VALID_DAYS}
+    return f"{agree} {terms}"
 
 
 def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
 # --- Saying yes -----------------------------------------------------------------------------
@@ -223,7 +246,7 @@ def confirm_send(
 ) -> Send:
     """Record the consent and queue one delivery per recruiter, or change nothing."""
     if not consent_given:
-        raise SendRefused("Tick the box to agree before we send anything.")
+        raise SendRefused(_("Tick the box to agree before we send anything."))
     try:
         with transaction.atomic():
             # One send at a time per seeker: the recent-packet rule and the balance hold.
@@ -232,20 +255,24 @@ def confirm_send(
                 seeker=seeker, recruiter_ids=recruiter_ids, include_contact=include_contact
             )
             if plan.problems:
-                raise SendRefused(" ".join(plan.problems))
+                raise SendRefused(" ".join(str(p) for p in plan.problems))
             if plan.left_out or plan.digest != digest:
                 raise SendChanged(
-                    "Something changed since you looked (your profile, CV or these "
-                    "recruiters). Please read it again before you agree."
+                    _(
+                        "Something changed since you looked (your profile, CV or these "
+                        "recruiters). Please read it again before you agree."
+                    )
                 )
             return _record_send(seeker=seeker, plan=plan)
     except ledger.InsufficientSends as short:
-        raise SendRefused(f"You do not have enough sends ({short}).") from short
+        raise SendRefused(
+            _("You do not have enough sends (%(short)s).") % {"short": short}
+        ) from short
     except ledger.SpendingRefused as refused:
         raise SendRefused(str(refused)) from refused
     except IntegrityError as clash:
         # Two confirmations at once: the database lets one through.
-        raise SendChanged("These packets are already on their way.") from clash
+        raise SendChanged(_("These packets are already on their way.")) from clash
 
 
 def _record_send(*, seeker: Any, plan: SendPlan) -> Send:
@@ -308,7 +335,7 @@ def revoke_delivery(*, seeker: Any, delivery_id: int) -> Delivery:
     already sent, its page and CV close at once."""
     delivery = deliveries_of(seeker).select_for_update().get(pk=delivery_id)
     if not delivery.is_revocable:
-        raise SendRefused("This packet was already revoked or never delivered.")
+        raise SendRefused(_("This packet was already revoked or never delivered."))
     was = delivery.state
     delivery.state = Delivery.State.REVOKED
     delivery.revoked_at = timezone.now()

@@ -14,6 +14,8 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -94,8 +96,12 @@ def send(request: HttpRequest) -> HttpResponse:
                 count = made.deliveries.count()
                 messages.success(
                     request,
-                    f"Your packet is on its way to {count} recruiter{'s' if count != 1 else ''}. "
-                    "Follow it here.",
+                    ngettext(
+                        "Your packet is on its way to %(count)d recruiter. Follow it here.",
+                        "Your packet is on its way to %(count)d recruiters. Follow it here.",
+                        count,
+                    )
+                    % {"count": count},
                 )
                 return redirect(reverse("recruiters:sends") + f"#send-{made.pk}")
         plan = sending.plan_send(
@@ -171,9 +177,13 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(refused))
         return redirect(reverse("recruiters:sends"))
     if revoked.sent_at:
-        text = f"Revoked: {revoked.recipient_name} can no longer open your packet or CV."
+        text = _("Revoked: %(name)s can no longer open your packet or CV.") % {
+            "name": revoked.recipient_name
+        }
     else:
-        text = f"Revoked: your packet will not be sent to {revoked.recipient_name}."
+        text = _("Revoked: your packet will not be sent to %(name)s.") % {
+            "name": revoked.recipient_name
+        }
     messages.success(request, text)
     return redirect(reverse("recruiters:sends") + f"#send-{revoked.send_id}")
 

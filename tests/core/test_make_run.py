@@ -1,4 +1,5 @@
-"""`make run`'s process supervisor starts web, worker and beat, and Ctrl-C stops all three."""
+"""`make run`'s process supervisor starts web, worker, beat and local test payments, and
+Ctrl-C stops them all."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -32,14 +34,31 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return None
+
+
 @pytest.mark.worker
-def test_ctrl_c_stops_web_worker_and_beat_cleanly(tmp_path):
+def test_ctrl_c_stops_web_worker_beat_and_local_payments_cleanly(tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL"}
+        if k not in {"DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL", "DEBUG"}
+        and not k.startswith("STRIPE_")
     }
-    env.update(JOBLETTERS_VAR_DIR=str(tmp_path / "var"), PORT=str(_free_port()))
+    env.update(
+        JOBLETTERS_VAR_DIR=str(tmp_path / "var"),
+        PORT=str(_free_port()),
+        # What make run sets without Stripe keys.
+        LOCAL_TEST_PAYMENTS="true",
+        LOCAL_STRIPE_PORT=str(_free_port()),
+    )
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT, env=env, check=True, timeout=300,
@@ -55,6 +74,8 @@ def test_ctrl_c_stops_web_worker_and_beat_cleanly(tmp_path):
         assert wait_until(lambda: _answers(url), timeout=60), log.read_text()
         assert wait_until(lambda: " ready." in log.read_text(), timeout=60), log.read_text()
         assert wait_until(lambda: "beat: Starting" in log.read_text(), timeout=60)
+        stripe = f"http://127.0.0.1:{env['LOCAL_STRIPE_PORT']}/pay/cs_unknown"
+        assert wait_until(lambda: _status(stripe) == 404, timeout=60), log.read_text()
 
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
         proc.wait(timeout=60)
@@ -64,7 +85,7 @@ def test_ctrl_c_stops_web_worker_and_beat_cleanly(tmp_path):
     output = log.read_text()
     assert "Segmentation fault" not in output
     assert "Traceback" not in output
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "beat", "stripe"):
         assert f"{name}.1 stopped" in output
     # Nothing of the group is left running.
     leftover = subprocess.run(

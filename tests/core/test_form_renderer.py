@@ -99,3 +99,72 @@ def test_a_changed_django_template_turns_the_python_path_off(monkeypatch):
 
 def test_the_site_uses_it(settings):
     assert settings.FORM_RENDERER == "jobletters.lib.form_renderer.FormRenderer"
+
+
+# --- One form field: {% form_field %} against _field.html ---------------------------------
+
+
+class _Awkward(forms.Form):
+    text = forms.CharField()
+    agree = forms.BooleanField(required=False)
+    notes = forms.CharField(widget=forms.Textarea, required=False)
+    colour = forms.ChoiceField(choices=[("r", "Red"), ("g", "Green")], widget=forms.RadioSelect)
+    many = forms.MultipleChoiceField(
+        choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+def _field_both_ways(field) -> tuple[str, str]:
+    from django.template import Context, Template
+    from django.template.loader import render_to_string
+
+    reference = render_to_string("_field.html", {"field": field})
+    tag = Template("{% load form_fields %}{% form_field field %}").render(
+        Context({"field": field})
+    )
+    return tag, reference
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    label=awkward,
+    help_text=st.one_of(awkward, awkward.map(mark_safe)),
+    error=awkward,
+    bound=st.booleans(),
+    auto_id=st.sampled_from(["id_%s", "", "x-%s"]),
+)
+def test_the_field_tag_writes_what_the_field_template_writes(
+    label, help_text, error, bound, auto_id
+):
+    form = _Awkward({"text": "", "agree": "on"} if bound else None, auto_id=auto_id)
+    for name in form.fields:
+        form.fields[name].label = label
+        form.fields[name].help_text = help_text
+    if bound:
+        form.is_valid()
+        form.add_error("notes", error or "Wrong.")
+    for field in form:
+        tag, reference = _field_both_ways(field)
+        assert tag == reference, field.name
+
+
+@pytest.mark.django_db
+def test_the_site_forms_render_each_field_as_the_field_template_does(seeker):
+    from allauth.account.forms import LoginForm
+
+    from profiles.forms import JobLetterForm, ProfileForm
+    from support.forms import InquiryForm
+
+    forms_to_check = [
+        ProfileForm(user=seeker),
+        ProfileForm({"name": "", "country": "<script>"}, user=seeker),
+        JobLetterForm(),
+        InquiryForm(visitor=True),
+        InquiryForm({"subject": "<b>"}, visitor=False),
+        LoginForm(),
+    ]
+    for form in forms_to_check:
+        form.is_bound and form.is_valid()
+        for field in form:
+            tag, reference = _field_both_ways(field)
+            assert tag == reference, (type(form).__name__, field.name)

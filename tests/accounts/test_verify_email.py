@@ -1,6 +1,6 @@
 """The "confirm your email address" page: where the email went, sending it again (POST,
-rate-limited, the same answer for any address), a link to support, and the confirm page's
-wording."""
+rate-limited, the same answer for any address), a link to support, the confirm page's
+wording, and the sign-up page saying what people agree to."""
 
 import re
 
@@ -100,3 +100,15 @@ def test_the_confirm_page_asks_as_a_person_would(client):
     expired = client.get("/accounts/confirm-email/not-a-key/").content.decode()
     assert "This confirmation link has expired, or it was already used." in expired
     assert 'href="/accounts/confirm-email/"' in expired
+
+
+def test_the_sign_up_page_says_what_people_agree_to_with_the_terms_and_the_policy(client):
+    page = client.get("/accounts/signup/").content.decode()
+    form = re.search(r'<form[^>]*action="/accounts/signup/".*?</form>', page, re.S).group(0)
+    terms = form.index('href="/terms/"')
+    policy = form.index('href="/privacy/"')
+    button = form.index('type="submit"')
+    assert terms < button and policy < button  # read before the button
+    assert "By signing up you agree to our" in form
+    assert "only when you choose to send them" in form
+    assert "<h1>Sign up</h1>" in " ".join(page.split()).replace("> ", ">").replace(" <", "<")

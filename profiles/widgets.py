@@ -163,6 +163,17 @@ class LongSelect(forms.Select):
         parts.append("</select>")
         return mark_safe("\n".join(parts))  # noqa: S308  (every part is escaped)
 
+    def use_required_attribute(self, initial: Any) -> bool:
+        # Django's answer (required only when the first choice is empty) iterates the
+        # choices, which rebuilds a callable list of countries on each render: the
+        # kept options give the same first choice.
+        if not self.static_choices or self.allow_multiple_selected:
+            return super().use_required_attribute(initial)
+        options = self._options()
+        if not options or options[0][0] is None:  # no choice, or a group first
+            return super().use_required_attribute(initial)
+        return forms.Widget.use_required_attribute(self, initial) and options[0][0] == ""
+
     def _options(self) -> list[tuple[str | None, str, str]]:
         key = (self.static_choices, get_language() or "")
         if self.static_choices and (options := _STATIC_OPTIONS.get(key)) is not None:

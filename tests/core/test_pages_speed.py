@@ -203,6 +203,29 @@ def test_country_labels_are_escaped(settings):
     assert f'<option value="x" selected>{label}</option>' in html
 
 
+@pytest.mark.parametrize(
+    "choices",
+    [
+        [("", "—"), ("GB", "United Kingdom")],
+        [("GB", "United Kingdom"), ("", "—")],
+        [(None, "—"), ("FR", "France")],
+        [],
+    ],
+)
+def test_a_kept_long_select_asks_for_required_as_django_does(choices):
+    from django import forms
+
+    from profiles.widgets import _STATIC_OPTIONS, LongSelect
+
+    _STATIC_OPTIONS.clear()
+    for initial in (None, "GB"):
+        kept = LongSelect(choices=choices, static_choices="test-required")
+        assert kept.use_required_attribute(initial) == forms.Select(
+            choices=choices
+        ).use_required_attribute(initial)
+        _STATIC_OPTIONS.clear()
+
+
 # --- The landing page --------------------------------------------------------------------
 
 

@@ -108,12 +108,13 @@ def erase_person(user_id: int, *, final_email: bool = True) -> ErasureResult:
             _advance(tombstone, Phase.DETACH, counts)
 
     email = user.email
+    language = getattr(user, "language", "")  # the goodbye is in their language
     with transaction.atomic():
         _delete(user, counts)
         tombstone.erased_at = timezone.now()
         _advance(tombstone, Phase.TOMBSTONE, counts)
         if final_email and email:
-            _queue_final_email(email, digest)
+            _queue_final_email(email, digest, language=language)
     transaction.on_commit(lambda: write_journal(digest))
     logger.info("erasure: done (%d kinds of rows)", len(counts))
     return ErasureResult(erased=True, subject_hash=digest, counts=counts)
@@ -245,14 +246,16 @@ def _end_sessions(user: Any) -> None:
 # --- Phase 4: the tombstone, the final email, the journal ------------------------------------
 
 
-def _queue_final_email(email: str, digest: str) -> None:
+def _queue_final_email(email: str, digest: str, *, language: str = "") -> None:
     from jobletters.lib.emails import queue_email
+    from jobletters.lib.languages import DEFAULT, supported
 
     queue_email(
         template="privacy/emails/account_erased",
         to=[email],
         context={"support_email": settings.SUPPORT_EMAIL},
         key=f"account-erased:{digest}",
+        language=supported(language) or DEFAULT,
     )
 
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from privacy import document_views as privacy_documents
 
-from . import views
+from . import script_messages, views
 
 # admin.site is jobletters.admin_site.StaffAdminSite: it signs staff in through allauth
 # (rate-limited, with two-factor) and groups the models for them.
@@ -27,6 +27,11 @@ urlpatterns = [
     path("email/", include("communications.urls")),
     path("support/", include("support.urls")),
     path("community/", include("community.urls")),
+    path(
+        "jsi18n/<str:language>/",
+        script_messages.javascript_catalog,
+        name="javascript-catalog",
+    ),
     path("admin/", admin.site.urls),
 ]
 

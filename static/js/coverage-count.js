@@ -5,10 +5,29 @@
  * /recruiters/coverage/ (data-coverage-url) and said in the #coverage-result live
  * region. A role typed with its place ("attorney in London") fills both boxes.
  * The section stays hidden without JavaScript: the page itself is the same for
- * every visitor, and nothing in it works without the endpoint.
+ * every visitor, and nothing in it works without the endpoint. Messages are translated
+ * by the catalogue at /jsi18n/<language>/ when the page loads it first.
  */
 (function () {
   "use strict";
+
+  // Translated through the catalogue's gettext/ngettext when the page loaded it.
+  function gettext(msgid) {
+    return window.django && window.django.gettext ? window.django.gettext(msgid) : msgid;
+  }
+
+  function ngettext(singular, plural, count) {
+    if (window.django && window.django.ngettext) {
+      return window.django.ngettext(singular, plural, count);
+    }
+    return count === 1 ? singular : plural;
+  }
+
+  function format(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return String(values[name]);
+    });
+  }
 
   function start() {
     var section = document.getElementById("coverage");
@@ -30,17 +49,20 @@
 
     function update() {
       if (!occupation.value || !placeId.value) {
-        say(occupation.value ? "Now choose a place." : "Now choose a role.");
+        say(occupation.value ? gettext("Now choose a place.") : gettext("Now choose a role."));
         return;
       }
       if (controller) {
         controller.abort();
       }
       controller = new AbortController();
-      var what = role.value + " in " + place.value;
+      var what = format(gettext("%(occupation)s in %(place)s"), {
+        occupation: role.value,
+        place: place.value,
+      });
       var url = form.dataset.coverageUrl + "?occupation=" + encodeURIComponent(occupation.value) +
         "&place=" + encodeURIComponent(placeId.value);
-      say("Counting…");
+      say(gettext("Counting…"));
       fetch(url, { headers: { Accept: "application/json" }, signal: controller.signal })
         .then(function (response) {
           return response.json().then(function (data) {
@@ -49,19 +71,28 @@
         })
         .then(function (answer) {
           if (!answer.ok) {
-            say(answer.data.error || "We could not count them right now.");
+            say(answer.data.error || gettext("We could not count them right now."));
             return;
           }
           var count = answer.data.count;
           if (count === 0) {
-            say("No recruiter covers " + what + " yet.");
+            say(format(gettext("No recruiter covers %(what)s yet."), { what: what }));
           } else {
-            say(count + (count === 1 ? " recruiter covers " : " recruiters cover ") + what + ".");
+            say(
+              format(
+                ngettext(
+                  "%(count)s recruiter covers %(what)s.",
+                  "%(count)s recruiters cover %(what)s.",
+                  count
+                ),
+                { count: count, what: what }
+              )
+            );
           }
         })
         .catch(function (error) {
           if (error.name !== "AbortError") {
-            say("We could not count them right now.");
+            say(gettext("We could not count them right now."));
           }
         });
     }

@@ -1,8 +1,21 @@
 // Keep the CV list up to date while files are being checked: poll the status
 // endpoint, replace the rows whose state changed, and say so in the status line.
-// Without JavaScript the page says to reload it.
+// Without JavaScript the page says to reload it. Messages are translated by the
+// catalogue at /jsi18n/<language>/ when the page loads it first; without it, English.
 (function () {
   "use strict";
+
+  // Translated through the catalogue's gettext when the page loaded it.
+  function gettext(msgid) {
+    return window.django && window.django.gettext ? window.django.gettext(msgid) : msgid;
+  }
+
+  function format(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return String(values[name]);
+    });
+  }
+
   var table = document.querySelector("table[data-cv-status-url]");
   if (!table || !window.fetch) {
     return;
@@ -21,10 +34,10 @@
     var name = row.getAttribute("data-name");
     var state = row.getAttribute("data-state");
     if (state === "ready") {
-      return "“" + name + "” is ready.";
+      return format(gettext("“%(name)s” is ready."), { name: name });
     }
     if (state === "refused") {
-      return "“" + name + "” was refused; the reason is in the list.";
+      return format(gettext("“%(name)s” was refused; the reason is in the list."), { name: name });
     }
     return "";
   }

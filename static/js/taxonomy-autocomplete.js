@@ -49,12 +49,32 @@
  * clears the text), Tab closes it. Mouse and touch: click an option.
  * Styling: a few layout properties are set through the CSSOM (allowed by the CSP);
  * site CSS can refine .autocomplete-listbox / .autocomplete-option[aria-selected="true"].
+ * Words: messages are translated by the catalogue at /jsi18n/<language>/ when the page
+ * loads it first (jobletters/script_messages.py lists them); without it, English.
  */
 (function () {
   "use strict";
 
   var DEBOUNCE_MS = 150;
   var counter = 0;
+
+  // Translated through the catalogue's gettext/ngettext when the page loaded it.
+  function gettext(msgid) {
+    return window.django && window.django.gettext ? window.django.gettext(msgid) : msgid;
+  }
+
+  function ngettext(singular, plural, count) {
+    if (window.django && window.django.ngettext) {
+      return window.django.ngettext(singular, plural, count);
+    }
+    return count === 1 ? singular : plural;
+  }
+
+  function format(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return String(values[name]);
+    });
+  }
 
   function visuallyHidden(el) {
     var s = el.style;
@@ -138,7 +158,9 @@
       return;
     }
     var checked = target.list.querySelectorAll('input[type="checkbox"]:checked').length;
-    counter.textContent = checked + " of " + (target.max || "any") + " chosen";
+    counter.textContent = target.max
+      ? format(gettext("%(count)s of %(max)s chosen"), { count: checked, max: target.max })
+      : format(gettext("%(count)s chosen"), { count: checked });
   }
 
   // The lists this box adds to: its own and, for pairs, the other box's.
@@ -212,7 +234,7 @@
       .catch(function (error) {
         if (error.name !== "AbortError") {
           self.lastQuery = null;
-          self.show([], "Suggestions are unavailable right now.");
+          self.show([], gettext("Suggestions are unavailable right now."));
         }
       });
   };
@@ -256,12 +278,22 @@
     } else if (this.input.value.trim().length >= this.min) {
       if (open) {
         this.announce(
-          results.length + (results.length === 1 ? " suggestion" : " suggestions") +
-            ", use up and down arrows to choose.",
+          format(
+            ngettext(
+              "%(count)s suggestion, use up and down arrows to choose.",
+              "%(count)s suggestions, use up and down arrows to choose.",
+              results.length
+            ),
+            { count: results.length }
+          ),
           true
         );
       } else {
-        this.announce("No suggestions for “" + this.input.value.trim() + "”. Try other words.");
+        this.announce(
+          format(gettext("No suggestions for “%(text)s”. Try other words."), {
+            text: this.input.value.trim(),
+          })
+        );
       }
     } else {
       this.announce("");
@@ -287,7 +319,10 @@
   function optionText(item) {
     var text = item.display || item.label;
     if (item.place) {
-      text += " in " + (item.place.display || item.place.label);
+      text = format(gettext("%(occupation)s in %(place)s"), {
+        occupation: text,
+        place: item.place.display || item.place.label,
+      });
     }
     return text;
   }
@@ -403,10 +438,7 @@
       }
     }
     if (!same && target.max && checked >= target.max) {
-      this.refused.push(
-        "You can choose at most " + target.max + " " + (target.noun || "item") + "s. " +
-          "Untick one to add " + text + "."
-      );
+      this.refused.push(format(limitMessage(target.noun, target.max), { max: target.max, name: text }));
       return false;
     }
     if (same) {
@@ -429,6 +461,29 @@
     updateCount(target);
     return true;
   };
+
+  // The refusal when a list is full, in words for what it holds.
+  function limitMessage(noun, max) {
+    if (noun === "occupation") {
+      return ngettext(
+        "You can choose at most %(max)s occupation. Untick one to add %(name)s.",
+        "You can choose at most %(max)s occupations. Untick one to add %(name)s.",
+        max
+      );
+    }
+    if (noun === "place") {
+      return ngettext(
+        "You can choose at most %(max)s place. Untick one to add %(name)s.",
+        "You can choose at most %(max)s places. Untick one to add %(name)s.",
+        max
+      );
+    }
+    return ngettext(
+      "You can choose at most %(max)s item. Untick one to add %(name)s.",
+      "You can choose at most %(max)s items. Untick one to add %(name)s.",
+      max
+    );
+  }
 
   Combobox.prototype.choose = function (item) {
     if (!item) {
@@ -455,7 +510,10 @@
     this.close();
     var words = [];
     if (chosen.length) {
-      words.push(chosen.join(" and ") + " chosen.");
+      var names = chosen.reduce(function (first, second) {
+        return format(gettext("%(first)s and %(second)s"), { first: first, second: second });
+      });
+      words.push(format(gettext("%(names)s chosen."), { names: names }));
     }
     this.announce(words.concat(this.refused).join(" "));
     this.input.dispatchEvent(

@@ -1,0 +1,99 @@
+"""What the site's scripts say, translated: a small catalogue at ``/jsi18n/<language>/``.
+
+The scripts in ``static/js/`` (the autocomplete, the landing page's count, the CV
+list's status line) show a few sentences of their own. They are marked here, in the
+ordinary ``django`` catalogue, so they are translated with everything else; the view
+below sends a script the translations of these messages only (not the whole
+catalogue), with Django's ``gettext``/``ngettext`` functions. The scripts call them
+with exactly the same English text, and fall back to it when the catalogue is not
+loaded. A page loads the catalogue before its scripts::
+
+    {% get_current_language as language %}
+    <script src="{% url 'javascript-catalog' language %}" defer></script>
+
+It is an ordinary script from our own origin, so the Content-Security-Policy
+(``script-src 'self'``) allows it; it is the same for everyone who reads a language,
+so browsers and shared caches may keep it (one URL per language).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext_noop
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from django.views.i18n import JavaScriptCatalog
+
+
+def ngettext(singular: str, plural: str) -> str:
+    """Marks both forms of a plural message (makemessages knows this name); the
+    catalogue keys the message by its singular."""
+    return singular
+
+
+MESSAGES: tuple[str, ...] = (
+    # static/js/taxonomy-autocomplete.js
+    gettext_noop("Suggestions are unavailable right now."),
+    ngettext(
+        "%(count)s suggestion, use up and down arrows to choose.",
+        "%(count)s suggestions, use up and down arrows to choose.",
+    ),
+    gettext_noop("No suggestions for “%(text)s”. Try other words."),
+    gettext_noop("%(occupation)s in %(place)s"),
+    gettext_noop("%(count)s of %(max)s chosen"),
+    gettext_noop("%(count)s chosen"),
+    ngettext(
+        "You can choose at most %(max)s occupation. Untick one to add %(name)s.",
+        "You can choose at most %(max)s occupations. Untick one to add %(name)s.",
+    ),
+    ngettext(
+        "You can choose at most %(max)s place. Untick one to add %(name)s.",
+        "You can choose at most %(max)s places. Untick one to add %(name)s.",
+    ),
+    ngettext(
+        "You can choose at most %(max)s item. Untick one to add %(name)s.",
+        "You can choose at most %(max)s items. Untick one to add %(name)s.",
+    ),
+    gettext_noop("%(first)s and %(second)s"),
+    gettext_noop("%(names)s chosen."),
+    # static/js/coverage-count.js
+    gettext_noop("Now choose a place."),
+    gettext_noop("Now choose a role."),
+    gettext_noop("Counting…"),
+    gettext_noop("We could not count them right now."),
+    gettext_noop("No recruiter covers %(what)s yet."),
+    ngettext("%(count)s recruiter covers %(what)s.", "%(count)s recruiters cover %(what)s."),
+    # static/js/cv-status.js
+    gettext_noop("“%(name)s” is ready."),
+    gettext_noop("“%(name)s” was refused; the reason is in the list."),
+)
+
+
+class ScriptCatalog(JavaScriptCatalog):
+    """Django's JavaScript catalogue, limited to :data:`MESSAGES`."""
+
+    domain = "django"
+
+    def get_catalog(self) -> dict:
+        wanted = set(MESSAGES)
+        return {k: v for k, v in super().get_catalog().items() if k in wanted}
+
+
+_rendered: dict[str, bytes] = {}
+
+
+@require_GET
+@cache_control(public=True, max_age=60 * 60)
+def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:
+    """The scripts' messages in ``language`` (rendered once per process and language)."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise Http404("No such language.")
+    content = _rendered.get(language)
+    if content is None:
+        with translation.override(language):
+            content = ScriptCatalog.as_view()(request).content
+        if not settings.DEBUG:
+            _rendered[language] = content
+    return HttpResponse(content, content_type='text/javascript; charset="utf-8"')

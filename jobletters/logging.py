@@ -10,7 +10,8 @@ Two layers, both on every handler Job Letters configures:
 
 Emails, IP addresses, the secret parts of URLs (confirmation keys, reset tokens,
 packet tokens) and long opaque tokens are replaced. Task ids (UUIDs) stay, so an
-operator can follow one piece of work through the logs.
+operator can follow one piece of work through the logs; a task's arguments, which
+Celery attaches to its task lines, are dropped: workers log task names and outcomes.
 """
 
 from __future__ import annotations
@@ -61,7 +62,20 @@ def redact(text: str) -> str:
     return _LONG_TOKEN.sub(_token_unless_uuid, text)
 
 
+# Celery hands every task line's context to handlers as ``extra={"data": {...}}``,
+# arguments included; our format never prints them, and they are dropped so that no
+# handler (a JSON formatter, an error tracker) ever can: a task's arguments are data.
+_TASK_ARGUMENT_KEYS = frozenset({"args", "kwargs", "argsrepr", "kwargsrepr"})
+
+
+def _without_task_arguments(value: Any) -> Any:
+    if isinstance(value, dict) and _TASK_ARGUMENT_KEYS & value.keys():
+        return {k: v for k, v in value.items() if k not in _TASK_ARGUMENT_KEYS}
+    return value
+
+
 def _redact_value(value: Any) -> Any:
+    value = _without_task_arguments(value)
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, int | float | bool) or value is None:

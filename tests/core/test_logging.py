@@ -133,3 +133,44 @@ def test_task_ids_stay_visible_so_work_can_be_followed():
 
 def test_signed_query_strings_are_redacted():
     assert "abc123" not in redact("GET /x?X-Amz-Signature=abc123&y=1")
+
+
+def test_task_lines_keep_name_id_and_outcome_and_drop_the_arguments(settings):
+    """Celery passes each task line's context, arguments included, as an extra."""
+    argument = "plain-argument-value-7"
+
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    def emit():
+        log = logging.getLogger("celery.app.trace")
+        keep = Keep()  # added after the configuration, which resets child loggers
+        keep.addFilter(RedactPersonalData())
+        log.addHandler(keep)
+        context = {
+            "id": "3f1c2a9e-5b7d-4c1e-9a2b-6d8e0f1a2b3c",
+            "name": "jobletters.tasks.run_outbox_entry",
+            "return_value": "'done'",
+            "runtime": 0.01,
+            "args": repr([argument]),
+            "kwargs": repr({"note": argument}),
+        }
+        log.info(
+            "Task %(name)s[%(id)s] succeeded in %(runtime)ss: %(return_value)s",
+            context,
+            extra={"data": context},
+        )
+        log.removeHandler(keep)
+
+    out = _emit_through_configured_logging(settings.LOGGING, emit)
+    assert (
+        "Task jobletters.tasks.run_outbox_entry[3f1c2a9e-5b7d-4c1e-9a2b-6d8e0f1a2b3c] "
+        "succeeded in 0.01s: 'done'"
+    ) in out
+    assert argument not in out
+    (record,) = records
+    assert argument not in repr(record.__dict__)  # no handler can print them
+    assert "jobletters.tasks.run_outbox_entry" in record.data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -42,6 +43,51 @@ def test_worker_logs_task_lines_and_never_personal_data(worker_process):
     assert "contacting [email] from [ip] with [token]" in log
     assert "could not reach [email] at [ip]" in log
     assert "{'case': 'log'}" not in log and "[" + str(entry.pk) + "]" not in log  # no arguments
+
+
+def test_worker_logs_each_task_by_name_with_its_outcome_and_never_its_arguments(
+    worker_process, tmp_path
+):
+    plain = worker_tasks.PLAIN_ARGUMENT
+    worker_process.start()
+    done = outbox.defer("tests.succeed", {"note": plain})
+    retried = outbox.defer("tests.retry_once", {"marker": str(tmp_path / "marker"), "note": plain})
+    worker_tasks.remember.delay(plain, also=plain)
+    task_line = r"Task {name}\[[0-9a-f-]{{36}}\] {what}"
+
+    def finished() -> bool:
+        outbox.sweep()  # what beat does: hands the retried entry over again
+        return (
+            _state(done) == "done"
+            and _state(retried) == "done"
+            and re.search(
+                task_line.format(name=r"tests\.worker_tasks\.remember", what="succeeded"),
+                worker_process.log(),
+            )
+            is not None
+        )
+
+    assert wait_until(finished, timeout=60), worker_process.log()
+    worker_process.stop()
+    log = worker_process.log()
+
+    # Each task by name and id: received, then its outcome.
+    for name, outcome in (
+        (r"tests\.worker_tasks\.remember", "'remembered'"),
+        (r"jobletters\.tasks\.run_outbox_entry", "'done'"),
+        (r"jobletters\.tasks\.run_outbox_entry", "'retry'"),
+    ):
+        assert re.search(task_line.format(name=name, what="received"), log), name
+        assert re.search(
+            task_line.format(name=name, what=r"succeeded in [0-9.e-]+s: " + outcome), log
+        ), outcome
+    # Outbox work by kind: running, then done or will retry.
+    assert f"outbox: running kind=tests.succeed id={done.pk} attempt=1" in log
+    assert f"outbox: done kind=tests.succeed id={done.pk}" in log
+    assert f"outbox: kind=tests.retry_once id={retried.pk} will retry (attempt 1)" in log
+    assert f"outbox: done kind=tests.retry_once id={retried.pk}" in log
+    # Never the arguments, not even ones nothing would redact.
+    assert plain not in log
 
 
 def test_a_worker_killed_mid_task_completes_the_work_once_after_a_restart(worker_process, tmp_path):

@@ -29,6 +29,7 @@ import hmac
 import html
 import itertools
 import json
+import logging
 import threading
 import time
 import urllib.error
@@ -47,6 +48,8 @@ PUBLISHABLE_KEY = "pk_test_local_job_letters_no_money_moves"
 WEBHOOK_SECRET = "whsec_local_job_letters_no_money_moves"  # noqa: S105 (not a secret)
 
 WEBHOOK_TIMEOUT_SECONDS = 10
+
+logger = logging.getLogger(__name__)
 
 
 def sign(payload: str, secret: str, *, timestamp: int | None = None) -> str:
@@ -116,6 +119,7 @@ class StripeDouble:
         if (method, path) == ("POST", "/v1/checkout/sessions"):
             session_id = self._new_id("cs")
             self.sessions[session_id] = params
+            logger.info("local test payments: checkout %s opened", session_id)
             return 200, {
                 "id": session_id,
                 "object": "checkout.session",
@@ -281,6 +285,12 @@ class StripeDouble:
         except OSError as exc:
             outcome = type(exc).__name__
         self.sent_events.append((event, outcome))
+        logger.info(
+            "local test payments: sent %s for %s to the webhook: %s",
+            event_type,
+            obj.get("id"),
+            outcome,
+        )
         return outcome
 
     # --- Serving -------------------------------------------------------------------

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -59,6 +61,8 @@ def _cv_list(request: HttpRequest) -> HttpResponse:
                 form.add_error(
                     "file", _("You already have the most CVs allowed. Delete one first.")
                 )
+            except cvs.DuplicateCV as duplicate:
+                form.add_error("file", duplicate_message(duplicate.existing))
             else:
                 messages.success(
                     request,
@@ -79,6 +83,16 @@ def _cv_list(request: HttpRequest) -> HttpResponse:
         {"form": form, "cvs": rows, "checking": checking},
         status=status,
     )
+
+
+def duplicate_message(existing: CV) -> str:
+    return _(
+        "You already uploaded this file, as “%(name)s” on %(date)s: it is in the list "
+        "above, so it was not stored again."
+    ) % {
+        "name": existing.original_name,
+        "date": date_format(timezone.localtime(existing.uploaded_at), "j F Y"),
+    }
 
 
 @never_cache
@@ -130,7 +144,11 @@ def cv_delete(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("“%(name)s” was deleted.") % {"name": cv.original_name})
         return redirect("profiles:cv_list")
-    return render(request, "profiles/cv_confirm_delete.html", {"cv": cv})
+    return render(
+        request,
+        "profiles/cv_confirm_delete.html",
+        {"cv": cv, "successor": cvs.successor_of(cv)},
+    )
 
 
 @login_required

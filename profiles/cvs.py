@@ -52,6 +52,14 @@ class CVLimitReached(Exception):
     pass
 
 
+class DuplicateCV(Exception):
+    """The person already has a CV with exactly these bytes."""
+
+    def __init__(self, existing: CV) -> None:
+        super().__init__(f"same file as CV {existing.pk}")
+        self.existing = existing
+
+
 class CVNotReady(Exception):
     """The CV has not passed its check (or was deleted): it cannot be sent."""
 
@@ -105,8 +113,18 @@ def consume_upload_allowance(*, user: User) -> bool:
     return count <= settings.CV_UPLOADS_PER_HOUR
 
 
+def same_file_of(owner: User, sha256: str) -> CV | None:
+    """The person's CV with exactly these bytes (checking or ready), if any."""
+    return cvs_of(owner).counted().filter(sha256=sha256).first()
+
+
 def upload_cv(*, owner: User, file: IO[bytes], upload: Upload) -> CV:
-    """Store a quickly-checked file in quarantine and defer its deep check."""
+    """Store a quickly-checked file in quarantine and defer its deep check.
+
+    A file identical (same SHA-256) to one of the person's CVs is not stored twice:
+    :class:`DuplicateCV` names the one they have."""
+    if existing := same_file_of(owner, upload.sha256):
+        raise DuplicateCV(existing)
     storage = CV._meta.get_field("file").storage
     file.seek(0)
     stored_name = storage.save(generate_key("cvs", upload.kind), file)
@@ -116,6 +134,9 @@ def upload_cv(*, owner: User, file: IO[bytes], upload: Upload) -> CV:
             User.objects.select_for_update().filter(pk=owner.pk).first()
             if cvs_of(owner).counted().count() >= settings.CV_MAX_PER_PERSON:
                 raise CVLimitReached
+            # Again under the lock: two uploads of one file at once store it once.
+            if existing := same_file_of(owner, upload.sha256):
+                raise DuplicateCV(existing)
             cv = CV.objects.create(
                 owner=owner,
                 file=stored_name,
@@ -243,12 +264,19 @@ def set_current_cv(*, cv: CV) -> CV:
 
 
 @transaction.atomic
+def successor_of(cv: CV) -> CV | None:
+    """The CV that becomes current if this current one is deleted: the newest ready one."""
+    if not cv.is_current:
+        return None
+    return CV.objects.ready().filter(owner_id=cv.owner_id).exclude(pk=cv.pk).first()
+
+
 def delete_cv(*, cv: CV) -> None:
     """Delete the CV (or dismiss a refusal); its stored files go after commit (signals)."""
-    owner_id, was_current = cv.owner_id, cv.is_current
+    successor = successor_of(cv)
     cv.delete()
-    if was_current and (newest := CV.objects.ready().filter(owner_id=owner_id).first()):
-        set_current_cv(cv=newest)
+    if successor is not None:
+        set_current_cv(cv=successor)
 
 
 def delete_stored_file(*, storage: Storage, name: str) -> None:

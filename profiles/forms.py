@@ -38,14 +38,23 @@ _LINKEDIN_PATH = re.compile(r"^/in/([\w%-]{3,100})/?$")
 
 
 def normalise_linkedin_url(value: str) -> str:
-    """``https://www.linkedin.com/in/<name>/`` or a ValidationError: personal profiles only."""
+    """``https://www.linkedin.com/in/<name>/`` or a ValidationError: personal profiles only.
+
+    The scheme may be left out ("linkedin.com/in/jane"); the host must still be LinkedIn's."""
     error = ValidationError(
         _(
             "Enter the address of your LinkedIn profile, like https://www.linkedin.com/in/your-name/."
         ),
         code="linkedin",
     )
-    parts = urlsplit(value.strip())
+    value = value.strip()
+    if value.startswith("//"):
+        value = "https:" + value
+    elif "://" not in value:
+        # "linkedin.com/in/jane" or "www.linkedin.com/in/jane": what people copy from the
+        # address bar or their profile's contact info, without the scheme.
+        value = "https://" + value
+    parts = urlsplit(value)
     try:
         port = parts.port
     except ValueError:
@@ -283,8 +292,9 @@ class ProfileForm(forms.Form):
         label=gettext_lazy("LinkedIn profile"),
         max_length=200,
         required=False,
-        help_text=gettext_lazy("Optional, e.g. https://www.linkedin.com/in/your-name/"),
-        widget=forms.URLInput(),
+        help_text=gettext_lazy("Optional, e.g. linkedin.com/in/your-name"),
+        # Text, not type="url": browsers refuse an address without "https://" there.
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
     )
     open_to_recruiters = forms.BooleanField(
         label=gettext_lazy("Open to recruiters"),
@@ -487,7 +497,8 @@ class JobLetterForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 16}),
         help_text=gettext_lazy(
-            "Plain text: leave a blank line between paragraphs. You may also use "
-            "<strong>, <em>, lists (<ul>, <li>) and links (<a href>); anything else is removed."
+            "Write it as plain text and leave a blank line between paragraphs; line breaks "
+            "are kept. Bold, italics, lists and links are possible (see “Formatting” below); "
+            "other formatting is removed."
         ),
     )

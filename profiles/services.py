@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -129,9 +130,15 @@ def _set_occupation_targets(profile: Profile, chosen: list[ChosenOccupation]) ->
             target.save(update_fields=["title"])
 
 
+def letter_is_empty(text: str) -> bool:
+    """No words left once sanitised: blank, or only markup."""
+    return not strip_tags(sanitise_letter(text)).strip()
+
+
 def update_job_letter(*, user: User, text: str) -> Profile:
+    """Store the letter; an empty one (blank, or only markup) is stored as no letter."""
     profile = get_profile(user=user)
-    profile.job_letter = sanitise_letter(text)
+    profile.job_letter = "" if letter_is_empty(text) else sanitise_letter(text)
     profile.job_letter_updated_at = timezone.now()
     profile.save(update_fields=["job_letter", "job_letter_updated_at", "updated_at"])
     return profile

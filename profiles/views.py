@@ -52,11 +52,29 @@ def job_letter(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = JobLetterForm(request.POST)
         if form.is_valid():
-            services.update_job_letter(user=request.user, text=form.cleaned_data["text"])
-            messages.success(
-                request, _("Your job letter was saved. This is how recruiters see it.")
-            )
-            return redirect("profiles:letter_preview")
+            text = form.cleaned_data["text"]
+            had_letter = not services.letter_is_empty(profile.job_letter)
+            if services.letter_is_empty(text) and not had_letter:
+                form.add_error(
+                    "text",
+                    _("Your job letter is empty, so nothing was saved. Write a few lines first."),
+                )
+            elif services.letter_is_empty(text):
+                services.update_job_letter(user=request.user, text="")
+                messages.warning(
+                    request,
+                    _(
+                        "You emptied your job letter and it was saved that way. You cannot "
+                        "send to recruiters until you write one again: it is what they read."
+                    ),
+                )
+                return redirect("profiles:letter")
+            else:
+                services.update_job_letter(user=request.user, text=text)
+                messages.success(
+                    request, _("Your job letter was saved. This is how recruiters see it.")
+                )
+                return redirect("profiles:letter_preview")
     else:
         form = JobLetterForm(initial={"text": editable_letter(profile.job_letter)})
     return render(request, "profiles/letter.html", {"form": form, "profile": profile})

@@ -62,6 +62,7 @@ def test_seeker_fills_profile_and_uploads_a_cv(live_server, live_browser, seeker
     assert profile.open_to_recruiters
 
     page.goto(base + "/profile/cv/")
+    file_box = page.get_by_label("CV file").bounding_box()
     page.get_by_label("CV file").set_input_files(
         files=[
             {"name": "Sam CV.pdf", "mimeType": "application/pdf", "buffer": builders.pdf_bytes()}
@@ -85,6 +86,12 @@ def test_seeker_fills_profile_and_uploads_a_cv(live_server, live_browser, seeker
     error.wait_for()
     assert "its content is a web page (HTML)" in error.inner_text()
     assert CV.objects.filter(owner=seeker).count() == 1
+    # The problem is listed above the form too, and the file box does not move sideways.
+    assert "its content is a web page (HTML)" in page.locator(".error-summary").inner_text()
+    invalid = page.get_by_label("CV file")
+    assert invalid.get_attribute("aria-invalid") == "true"
+    assert invalid.bounding_box()["x"] == file_box["x"]
+    assert invalid.bounding_box()["width"] == file_box["width"]
 
     page.get_by_label("CV file").set_input_files(
         files=[
@@ -105,6 +112,9 @@ def test_seeker_fills_profile_and_uploads_a_cv(live_server, live_browser, seeker
         page.get_by_role("link", name="Sam CV.pdf").click()
     assert download_info.value.suggested_filename == "Sam CV.pdf"
 
-    page.get_by_role("button", name="Delete “Sam CV.pdf”").click()
+    page.get_by_role("button", name="Delete “Sam CV.pdf”").click()  # asks first
+    page.get_by_text("This is your current CV").wait_for()
+    assert CV.objects.filter(owner=seeker).exists()
+    page.get_by_role("button", name="Delete this CV").click()
     page.get_by_text("“Sam CV.pdf” was deleted.").wait_for()
     assert not CV.objects.filter(owner=seeker).exists()

@@ -174,8 +174,8 @@ def test_a_copy_stored_by_a_run_that_died_is_not_left_behind(seeker, seeker_clie
 def test_uploads_are_rate_limited_per_person(seeker, seeker_client, other_seeker_client, settings):
     settings.CV_UPLOADS_PER_HOUR = 2
     for name in ("a.pdf", "b.pdf"):
-        assert upload(seeker_client, name, builders.pdf_bytes(), check=False).status_code == 302
-    response = upload(seeker_client, "c.pdf", builders.pdf_bytes(), check=False)
+        assert upload(seeker_client, name, builders.pdf_bytes(name), check=False).status_code == 302
+    response = upload(seeker_client, "c.pdf", builders.pdf_bytes("c"), check=False)
     assert response.status_code == 429
     content = response.content.decode()
     assert "You have uploaded many files in the last hour" in content

@@ -111,7 +111,7 @@ def test_until_checked_a_cv_is_listed_as_checking_and_cannot_be_used(seeker, see
 
 def test_status_endpoint_gives_each_cvs_state_and_row(seeker, seeker_client, other_seeker):
     upload(seeker_client, "ready.pdf", builders.pdf_bytes())
-    upload(seeker_client, "waiting.pdf", builders.pdf_bytes(), check=False)
+    upload(seeker_client, "waiting.pdf", builders.pdf_bytes("waiting"), check=False)
     response = seeker_client.get("/profile/cv/status/")
     assert response.status_code == 200
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
@@ -219,7 +219,7 @@ def test_cv_list_uses_a_fixed_number_of_queries(
         seeker_client.get(URL)
     with_one = len(few)
     for i in range(3):
-        upload(seeker_client, f"{i}.docx", builders.docx_bytes())
+        upload(seeker_client, f"{i}.docx", builders.docx_bytes(f"CV number {i}"))
     upload(seeker_client, "bad.pdf", builders.pdf_with_javascript())
     with django_assert_max_num_queries(with_one):
         response = seeker_client.get(URL)

@@ -309,6 +309,28 @@ def test_the_shared_layout_parts_follow_the_settings(client, settings):
     assert b"/static/css/site" in content
 
 
+def test_the_kept_navigation_follows_the_person(seeker, staff):
+    import re
+
+    from django.test import override_settings
+
+    with override_settings(DEBUG=False):
+        pages = {}
+        for person in (seeker, staff, seeker):
+            client = Client()
+            client.force_login(person)
+            html = client.get("/privacy/data/").content.decode()
+            nav = html.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+            pages.setdefault(person.email, []).append(nav)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', nav).group(1)
+            assert client.cookies["csrftoken"].value and len(token) == 64
+            assert 'href="/dashboard/"' in nav and 'href="/billing/"' in nav
+        assert 'href="/admin/"' in pages[staff.email][0]
+        assert all('href="/admin/"' not in nav for nav in pages[seeker.email])
+        anonymous = Client().get("/privacy/data/").content.decode()
+        assert 'href="/accounts/login/"' in anonymous and 'href="/dashboard/"' not in anonymous
+
+
 # --- The benchmark's minimal view -----------------------------------------------------------
 
 

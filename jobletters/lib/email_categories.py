@@ -53,11 +53,13 @@ class Category(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.spec.label
+        """In the active language."""
+        return str(self.spec.label)
 
     @property
     def description(self) -> str:
-        return self.spec.description
+        """In the active language."""
+        return str(self.spec.description)
 
     @property
     def is_transactional(self) -> bool:

@@ -3,8 +3,9 @@
 The speed itself is measured by bench/pages.py (against a minimal view, in one
 run); these tests hold what makes it: no INSERT/UPDATE/DELETE on a GET of any
 page the benchmark measures, query counts that do not grow with the data (the
-list pages too: CVs, sends, inquiries, threads, comments, sessions), the country list rendered without a
-template per option, and the landing page cacheable for anonymous visitors.
+list pages too: CVs, sends, inquiries, threads, comments, sessions), the country
+list rendered without a template per option, and the landing page cacheable for
+anonymous visitors.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ def test_buy_a_plan_and_see_the_sends_after_the_webhook(
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(seeker.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.locator("main").get_by_role("button", name="Log in").click()
     page.wait_for_url("**/dashboard/")
     expect(page.get_by_text("0 sends available")).to_be_visible()
 
@@ -68,7 +68,7 @@ def test_a_local_test_payment_from_the_plans_to_the_credited_balance(
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(seeker.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.locator("main").get_by_role("button", name="Log in").click()
     page.wait_for_url("**/dashboard/")
 
     page.goto(live_server.url + "/billing/")

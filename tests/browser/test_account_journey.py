@@ -20,7 +20,7 @@ def test_sign_up_confirm_log_in_see_dashboard_log_out(
     page.get_by_label("Email").fill("newcomer@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign Up").click()
+    page.locator("main").get_by_role("button", name="Sign up").click()
     page.wait_for_url("**/accounts/confirm-email/")
 
     [message] = smtp_sink.wait_for(1)
@@ -34,7 +34,7 @@ def test_sign_up_confirm_log_in_see_dashboard_log_out(
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill("newcomer@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.locator("main").get_by_role("button", name="Log in").click()
     page.wait_for_url("**/dashboard/")
     assert page.get_by_role("heading", level=1).inner_text() == "Your dashboard"
     assert "newcomer@example.com" in page.content()

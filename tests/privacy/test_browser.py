@@ -25,7 +25,7 @@ def _sign_in(page, base_url: str, email: str) -> None:
     page.goto(base_url + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.locator("main").get_by_role("button", name="Log in").click()
 
 
 def test_s7_s5_export_then_delete_in_the_browser(

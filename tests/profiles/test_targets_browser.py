@@ -27,7 +27,7 @@ def profile_page(live_server, live_browser, seeker):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(seeker.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.locator("main").get_by_role("button", name="Log in").click()
     page.wait_for_url("**/dashboard/")
     page.goto(live_server.url + "/profile/")
     yield page

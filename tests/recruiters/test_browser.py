@@ -21,7 +21,7 @@ def _log_in(page, base: str) -> None:
     page.goto(base + "/accounts/login/")
     page.get_by_label("Email").fill("seeker@example.com")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.locator("main").get_by_role("button", name="Log in").click()
     page.wait_for_url("**/dashboard/")
 
 

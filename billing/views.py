@@ -69,7 +69,13 @@ def index(request: HttpRequest) -> HttpResponse:
 def checkout(request: HttpRequest, plan: str) -> HttpResponse:
     chosen = get_object_or_404(Plan, slug=plan, active=True)
     if not gateway.is_configured():
-        messages.error(request, _("Payments are not configured, so plans cannot be bought yet."))
+        messages.error(
+            request,
+            _(
+                "Sends cannot be bought here at the moment: this server has no connection "
+                "to our payment provider."
+            ),
+        )
         return redirect("billing:index")
     if request.method == "POST":
         try:

@@ -123,7 +123,7 @@ def test_without_keys_checkout_says_payments_are_not_configured(
 ):
     response = seeker_client.post("/billing/checkout/starter/", follow=True)
 
-    assert b"Payments are not configured" in response.content
+    assert b"Sends cannot be bought here at the moment" in response.content
     assert not Purchase.objects.exists()
 
 

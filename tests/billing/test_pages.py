@@ -18,7 +18,13 @@ def test_without_keys_billing_says_payments_are_not_configured(seeker_client, pl
     response = seeker_client.get("/billing/")
 
     assert response.status_code == 200
-    assert b"Payments are not configured" in response.content
+    html = response.content.decode()
+    # A notice (not a card among the plans) that says what it means for the person.
+    notice = html.split('id="payments-off"', 1)[1].split("</div>", 1)[0]
+    assert "Sends cannot be bought here at the moment." in notice
+    assert 'class="notice"' in html and "<article" not in html.split('id="payments-off"')[0][-200:]
+    assert "Payments are not configured" not in html
+    assert "Not on sale at the moment." in html
     assert b"Starter" in response.content
     assert b"/billing/checkout/starter/" not in response.content
 
@@ -28,7 +34,8 @@ def test_with_keys_plans_can_be_bought(seeker_client, plan, stripe_keys):
 
     response = seeker_client.get("/billing/")
 
-    assert b"Payments are not configured" not in response.content
+    assert b'id="payments-off"' not in response.content
+    assert b"Not on sale at the moment." not in response.content
     assert b'href="/billing/checkout/starter/"' in response.content
     assert b"Hidden plan" not in response.content
     assert "£25.00" in response.content.decode()

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -75,7 +76,7 @@ def _choose(request: HttpRequest) -> HttpResponse:
     translation.activate(code)
     request.LANGUAGE_CODE = code
     if request.user.is_authenticated:
-        type(request.user)._default_manager.filter(pk=request.user.pk).update(language=code)
+        get_user_model()._default_manager.filter(pk=request.user.pk).update(language=code)
         request.user.language = code
         messages.success(request, _("Your language was saved on your account."))
     else:

@@ -3,13 +3,19 @@
 Starts gunicorn with the production configuration (``gunicorn.conf.py``, ``DEBUG=false``)
 on PostgreSQL and Redis, seeds a seeker with realistic data (``manage.py demo`` plus more
 CVs and ledger entries), signs in through the login form, then loads each page in
-``PAGES`` with ``wrk`` on 127.0.0.1. The baseline is a minimal view (a fixed short HTML
+``PAGES`` with ``wrk`` on 127.0.0.1, and a recruiter's packet page (the demo seeker
+sends to their best match once, through the consent screen). The baseline is a minimal view (a fixed short HTML
 response through the same middleware, routed only when ``BENCH_MINIMAL_VIEW=1``),
 fetched with the same cookies as the page it is compared with. Prints requests/s, p50
 and p99 latency, the ratio to the minimal view, and the queries (and writes) per page.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jl_bench \\
     REDIS_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/pages.py [--rounds 3]
+
+With ``--in-process`` no server is started: every page and the minimal view go
+through Django's test client (the full middleware stack, production settings),
+interleaved, and the table gives median wall and CPU time per request and the
+ratio to the minimal view: where a page's own time goes, for profiling.
 
 Defaults: database ``jobletters_bench`` on 127.0.0.1 (created and migrated when
 missing), Redis DB 14 for the broker and cache. With ``--rounds N`` every round runs
@@ -31,6 +37,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -212,6 +219,45 @@ def _sign_in(base: str) -> dict[str, str]:
     return {"sessionid": jar["sessionid"]}
 
 
+Fetch = Callable[[str, "bytes | None"], tuple[int, bytes]]
+
+
+def _packet_page(fetch: Fetch) -> str | None:
+    """A recruiter's packet page (``/p/<token>/``): the demo seeker's first delivery.
+
+    When the seeker has sent nothing yet, sends to the best match once, through the
+    consent screen as a person would. A new link is issued for the delivery (the
+    token only ever exists in the email).
+    """
+    from urllib.parse import urlencode
+
+    from accounts.models import User
+    from recruiters.models import Delivery
+    from recruiters.packets import issue_link
+
+    seeker = User.objects.get(email=DEMO_EMAIL)
+    delivery = Delivery.objects.filter(seeker=seeker).order_by("pk").first()
+    if delivery is None:
+        status, body = fetch("/recruiters/send/?top=1", None)
+        digest = re.search(rb'name="digest" value="([0-9a-f]{64})"', body)
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        ids = re.findall(rb'name="r" value="(\d+)"', body)
+        if status != 200 or not (digest and token and ids):
+            return None
+        form = [
+            ("csrfmiddlewaretoken", token.group(1).decode()),
+            ("digest", digest.group(1).decode()),
+            ("include_contact", "0"),
+            ("consent", "on"),
+            *[("r", i.decode()) for i in ids],
+        ]
+        fetch("/recruiters/send/", urlencode(form).encode())
+        delivery = Delivery.objects.filter(seeker=seeker).order_by("pk").first()
+        if delivery is None:
+            return None
+    return f"/p/{issue_link(delivery=delivery)}/"
+
+
 # --- Queries per page (in this process, same settings and session) ---------------------
 
 
@@ -234,6 +280,93 @@ def _queries_per_page(session_key: str) -> dict[str, tuple[int, int]]:
         )
         counts[page.name] = (len(queries.captured_queries), writes)
     return counts
+
+
+# --- In process (no server: where a page's own time goes, for profiling) --------------
+
+
+def _in_process(args: argparse.Namespace) -> None:
+    """Each page and the minimal view through Django's test client, interleaved.
+
+    The full middleware stack with the production settings, no HTTP server: per
+    page the median wall and CPU time of a request, the ratio of the minimal
+    view's time to the page's (the throughput ratio a server would see if it
+    added nothing), and the queries and writes. Less noisy than a load test on a
+    busy machine (CPU time counts only this thread), and what a profiler sees.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    signed_in = Client(headers={**PROXY_HEADERS, "Host": "127.0.0.1"})
+    response = signed_in.post(
+        "/accounts/login/", {"login": DEMO_EMAIL, "password": DEMO_PASSWORD}, secure=True
+    )
+    if response.status_code != 302:
+        raise SystemExit(f"signing in failed (status {response.status_code})")
+    anonymous = Client(headers={**PROXY_HEADERS, "Host": "127.0.0.1"})
+
+    def fetch(path: str, data: bytes | None) -> tuple[int, bytes]:
+        if data is None:
+            answer = signed_in.get(path, secure=True)
+        else:
+            answer = signed_in.post(
+                path, data, content_type="application/x-www-form-urlencoded", secure=True
+            )
+        return answer.status_code, answer.content
+
+    packet = None if args.only else _packet_page(fetch)
+    if packet is not None:
+        PAGES.append(Page(packet, signed_in=False, label="/p/<token>/ (recruiter)"))
+
+    def get(client: Client, path: str) -> None:
+        status = client.get(path, secure=True).status_code
+        if status != 200:
+            raise SystemExit(f"{path} answered {status}, not 200")
+
+    print(f"in process, {args.requests} requests x {args.rounds} round(s) per page, interleaved")
+    print("ratio: the minimal view's median time / the page's (wall, then CPU of this thread)")
+    print("| page | p50 ms | minimal p50 ms | ratio | CPU ms | CPU ratio | queries | writes |")
+    print("|---|---|---|---|---|---|---|---|")
+    for page in [Page(MINIMAL), Page(MINIMAL, signed_in=False), *PAGES]:
+        client = signed_in if page.signed_in else anonymous
+        for _ in range(3):
+            get(client, page.path)
+            get(client, MINIMAL)
+        with CaptureQueriesContext(connection) as captured:
+            get(client, page.path)
+        sql = [q["sql"].lstrip().split(" ", 1)[0].upper() for q in captured.captured_queries]
+        writes = sum(verb in ("INSERT", "UPDATE", "DELETE") for verb in sql)
+        walls, cpus, ratios, cpu_ratios = [], [], [], []
+        minimal_walls = []
+        for _ in range(args.rounds):
+            times: dict[str, list[float]] = {"wall": [], "cpu": [], "mwall": [], "mcpu": []}
+            for _ in range(args.requests):
+                cpu, wall = time.thread_time(), time.perf_counter()
+                get(client, MINIMAL)
+                cpu2, wall2 = time.thread_time(), time.perf_counter()
+                get(client, page.path)
+                times["mwall"].append(wall2 - wall)
+                times["mcpu"].append(cpu2 - cpu)
+                times["wall"].append(time.perf_counter() - wall2)
+                times["cpu"].append(time.thread_time() - cpu2)
+            median = {name: statistics.median(values) for name, values in times.items()}
+            walls.append(median["wall"] * 1000)
+            cpus.append(median["cpu"] * 1000)
+            minimal_walls.append(median["mwall"] * 1000)
+            ratios.append(median["mwall"] / median["wall"])
+            cpu_ratios.append(median["mcpu"] / median["cpu"])
+        cells = [
+            page.name,
+            f"{statistics.median(walls):.2f}",
+            f"{statistics.median(minimal_walls):.2f}",
+            _spread(ratios, 2),
+            f"{statistics.median(cpus):.2f}",
+            _spread(cpu_ratios, 2),
+            str(len(sql)),
+            str(writes),
+        ]
+        print("| " + " | ".join(cells) + " |", flush=True)
 
 
 # --- Load ------------------------------------------------------------------------------
@@ -395,6 +528,14 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="comma-separated paths to measure (default: every page)"
     )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="no server: time each page and the minimal view through Django's test client",
+    )
+    parser.add_argument(
+        "--requests", type=int, default=40, help="with --in-process: requests per page per round"
+    )
     args = parser.parse_args()
     if args.only:
         wanted = set(args.only.split(","))
@@ -408,7 +549,7 @@ def main() -> None:
     if not _reachable(database_url, 5432) or not _reachable(os.environ["REDIS_URL"], 6379):
         print("bench/pages.py: PostgreSQL or Redis is not answering on 127.0.0.1; skipped")
         return
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not args.in_process:
         print("bench/pages.py: needs wrk (`make bench` installs it: apt-get install wrk)")
         return
 
@@ -428,12 +569,20 @@ def main() -> None:
     if thread is not None and not args.only:
         path = f"/community/{thread}/"
         PAGES.extend([Page(path), Page(path, signed_in=False)])
+    if args.in_process:
+        _in_process(args)
+        return
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = _start_gunicorn(port, args)
     try:
         cookies = _sign_in(base)
+        jar = dict(cookies)
+        packet = None if args.only else _packet_page(lambda p, d: _request(base, p, jar, d))
+        if packet is not None:
+            # A recruiter's page: each view is recorded for the seeker's report (a write).
+            PAGES.append(Page(packet, signed_in=False, label="/p/<token>/ (recruiter)"))
         for page in [Page(MINIMAL), *PAGES]:
             status, _ = _request(base, page.path, dict(cookies) if page.signed_in else {})
             if status != 200:

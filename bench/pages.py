@@ -4,9 +4,10 @@ Starts gunicorn with the production configuration (``gunicorn.conf.py``, ``DEBUG
 on PostgreSQL and Redis, seeds a seeker with realistic data (``manage.py demo`` plus more
 CVs and ledger entries), signs in through the login form, then loads each page in
 ``PAGES`` with ``wrk`` on 127.0.0.1, and a recruiter's packet page (the demo seeker
-sends to their best match once, through the consent screen). The baseline is a minimal view (a fixed short HTML
-response through the same middleware, routed only when ``BENCH_MINIMAL_VIEW=1``),
-fetched with the same cookies as the page it is compared with. Prints requests/s, p50
+sends to their best match once, through the consent screen). The baseline is a
+minimal view (a fixed short HTML response through the same middleware, routed only
+when ``BENCH_MINIMAL_VIEW=1``), fetched with the same cookies as the page it is
+compared with. Prints requests/s, p50
 and p99 latency, the ratio to the minimal view, and the queries (and writes) per page.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jl_bench \\

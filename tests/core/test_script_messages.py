@@ -1,0 +1,66 @@
+"""What the scripts say comes from the catalogue at /jsi18n/<language>/: every message a
+script shows is listed in jobletters.script_messages, and the French catalogue has them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from jobletters.script_messages import MESSAGES
+
+pytestmark = pytest.mark.django_db
+
+SCRIPTS = Path(settings.BASE_DIR) / "static" / "js"
+# gettext("…") and the singular of ngettext("…", "…", n), as the scripts call them.
+CALL = re.compile(r'\b(n?gettext)\(\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _messages_in_scripts() -> set[str]:
+    found = set()
+    for script in SCRIPTS.glob("*.js"):
+        for _name, text in CALL.findall(script.read_text(encoding="utf-8")):
+            found.add(json.loads(f'"{text}"'))
+    return found
+
+
+def _catalogue(language: str) -> dict:
+    response = Client().get(f"/jsi18n/{language}/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    match = re.search(r"const newcatalog = (\{.*?\n  \});", response.content.decode(), re.S)
+    return json.loads(match.group(1)) if match else {}
+
+
+def test_every_message_a_script_shows_is_marked_for_translation():
+    in_scripts = _messages_in_scripts()
+    assert len(in_scripts) >= 15  # the autocomplete, the landing page's count, the CV list
+    assert in_scripts <= set(MESSAGES), in_scripts - set(MESSAGES)
+
+
+def test_the_french_catalogue_translates_every_message_and_nothing_else():
+    catalogue = _catalogue("fr")
+    assert set(catalogue) == set(MESSAGES)
+    assert catalogue["Counting…"] == "Décompte en cours…"
+    assert catalogue["%(count)s recruiter covers %(what)s."] == [
+        "%(count)s recruteur couvre %(what)s.",
+        "%(count)s recruteurs couvrent %(what)s.",
+    ]
+    for msgid, translation in catalogue.items():
+        for form in translation if isinstance(translation, list) else [translation]:
+            assert set(re.findall(r"%\(\w+\)s", form)) == set(re.findall(r"%\(\w+\)s", msgid))
+
+
+def test_the_english_catalogue_is_empty_and_the_scripts_keep_their_own_words():
+    assert _catalogue(settings.LANGUAGE_CODE) == {}
+
+
+def test_the_catalogue_is_cacheable_and_only_for_known_languages():
+    response = Client().get("/jsi18n/fr/")
+    assert "public" in response["Cache-Control"] and "max-age=3600" in response["Cache-Control"]
+    assert Client().get("/jsi18n/xx/").status_code == 404
+    assert Client().post("/jsi18n/fr/").status_code == 405

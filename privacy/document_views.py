@@ -15,6 +15,7 @@ from jobletters.lib.fragments import same_for_anonymous_visitors
 
 from . import documents
 from .models import PolicyVersion
+from .translations import translation_of
 
 Document = PolicyVersion.Document
 
@@ -27,7 +28,13 @@ def terms(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "privacy/document.html",
-        {"document": current, "upcoming": upcoming, "title": Document.TERMS.label},
+        {
+            "document": current,
+            "upcoming": upcoming,
+            "title": Document.TERMS.label,
+            "translation": translation_of(current),
+            "original": "original" in request.GET,
+        },
     )
 
 
@@ -46,7 +53,13 @@ def version_text(request: HttpRequest, document: str, number: int) -> HttpRespon
     return render(
         request,
         "privacy/document.html",
-        {"document": version, "title": version.get_document_display(), "old_version": True},
+        {
+            "document": version,
+            "title": version.get_document_display(),
+            "old_version": True,
+            "translation": translation_of(version),
+            "original": "original" in request.GET,
+        },
     )
 
 

@@ -8,13 +8,23 @@ from jobletters.lib.fragments import same_for_anonymous_visitors
 from . import registry
 from .documents import current_and_upcoming
 from .models import PolicyVersion
+from .translations import translation_of
 
 
 def policy(request: HttpRequest) -> HttpResponse:
     current, upcoming = current_and_upcoming(PolicyVersion.Document.PRIVACY)
     if current is None:
         raise Http404("No privacy policy has been published yet.")
-    return render(request, "privacy/policy.html", {"policy": current, "upcoming": upcoming})
+    return render(
+        request,
+        "privacy/policy.html",
+        {
+            "policy": current,
+            "upcoming": upcoming,
+            "translation": translation_of(current),
+            "original": "original" in request.GET,
+        },
+    )
 
 
 @same_for_anonymous_visitors

@@ -11,12 +11,12 @@ class ConfirmDeletionForm(forms.Form):
     """Deleting an account needs the password, and the second factor when it is on."""
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     code = forms.CharField(
-        label="Code from your authenticator app (or a recovery code)",
+        label=_("Code from your authenticator app (or a recovery code)"),
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
@@ -37,15 +37,15 @@ class ConfirmDeletionForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+            raise forms.ValidationError(_("That is not your password."))
         return password
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data.get("code", "").split())
         if not code:
-            raise forms.ValidationError("Enter a code from your authenticator app.")
+            raise forms.ValidationError(_("Enter a code from your authenticator app."))
         if not any(a.wrap().validate_code(code) for a in self.authenticators):
-            raise forms.ValidationError("That code is not right. Try the current one.")
+            raise forms.ValidationError(_("That code is not right. Try the current one."))
         return code
 
 

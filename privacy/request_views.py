@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jobletters.lib.files import private_file_response
@@ -97,7 +98,7 @@ def delete(request: HttpRequest) -> HttpResponse:
             user=request.user, keep_session=request.session.session_key
         )
         request.session[freeze.SESSION_FLAG] = True
-        messages.success(request, "Your account is frozen and will be deleted.")
+        messages.success(request, _("Your account is frozen and will be deleted."))
         return redirect("privacy:delete")
     if deletion is not None:
         request.session[freeze.SESSION_FLAG] = True
@@ -120,7 +121,7 @@ def delete(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cancel_deletion(request: HttpRequest) -> HttpResponse:
     if services.cancel_deletion(user=request.user) is not None:
-        messages.success(request, "Deletion cancelled. Your account works again as before.")
+        messages.success(request, _("Deletion cancelled. Your account works again as before."))
     request.session.pop(freeze.SESSION_FLAG, None)
     return redirect("privacy:delete")
 

@@ -138,6 +138,7 @@ def test_each_address_offers_only_what_applies_to_it(signed_in, seeker):
     html = signed_in.get("/accounts/email/").content.decode()
     rows = re.findall(r'<li class="email-address">(.*?)</li>', html, re.S)
     by_address = {re.search(r"<strong>(.*?)</strong>", row).group(1): row for row in rows}
+    assert list(by_address)[0] == seeker.email  # the primary address first
     assert set(by_address) == {seeker.email, "work@example.com", "new@example.com"}
 
     assert _buttons(by_address[seeker.email]) == []  # the primary, confirmed address

@@ -53,7 +53,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         "form": form,
         "token": spam.form_token(),
         "honeypot": form[spam.HONEYPOT_FIELD],
-        "retention_words": f"{settings.SUPPORT_RETENTION_DAYS} days after the inquiry is closed",
+        "retention_days": settings.SUPPORT_RETENTION_DAYS,
     }
     return render(request, "support/contact.html", context)
 

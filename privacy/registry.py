@@ -61,6 +61,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.module_loading import module_has_submodule
 from django.utils.text import slugify
 
@@ -346,7 +347,10 @@ class Declaration:
 
     @property
     def slug(self) -> str:
-        return f"{self.section.replace('.', '-')}-{slugify(self.label)}"
+        # The same in every language (model names are translated): it names export files
+        # and legal requests store it.
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{self.section.replace('.', '-')}-{slugify(self.label)}"
 
     @property
     def section_title(self) -> str:

@@ -353,3 +353,16 @@ def test_no_location_is_derived_from_ip_addresses():
     assert len(ours) > 100
     geo = re.compile(r"geoip|maxmind|GeoLite|ip2location", re.IGNORECASE)
     assert [str(p) for p in ours if geo.search(p.read_text(errors="replace"))] == []
+
+
+def test_the_data_inventorys_file_names_and_stored_keys_do_not_depend_on_the_language():
+    from django.utils import translation
+
+    from privacy import registry
+
+    english = {d.model: d.slug for d in registry.declarations()}
+    with translation.override("fr"):
+        french = {d.model: d.slug for d in registry.declarations()}
+        assert str(registry.declaration_for(User).model._meta.verbose_name) == "utilisateur"
+    assert french == english
+    assert len(set(english.values())) == len(english)

@@ -22,6 +22,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.template.loader import get_template
 from django.test import RequestFactory
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from accounts.adapters import AccountAdapter
@@ -316,20 +317,29 @@ def test_every_project_email_has_a_sample_here_and_every_one_in_the_code_exists(
             assert (TEMPLATES_DIR / f"{name}{suffix}").exists(), f"{name}{suffix} is missing"
 
 
-def test_every_project_email_renders_as_ours(strict_site, seeker):
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_every_project_email_renders_as_ours(strict_site, seeker, language):
     samples = _project_samples(seeker)
     assert set(samples) == _project_email_names(), "add a sample context for each email"
     phrases = _allauth_default_phrases()
-    problems = []
+    problems, rendered = [], []
     for name, context in sorted(samples.items()):
         # Queued as the code queues it (announcements with their unsubscribe link), and
         # read back from the outbox as the worker would send it.
         category = CATEGORIES.get(name, Category.TRANSACTIONAL)
         entry = queue_email(
-            template=name, to=[seeker.email], context=context, person=seeker, category=category
+            template=name,
+            to=[seeker.email],
+            context=context,
+            person=seeker,
+            category=category,
+            language=language,
         )
         sent = entry.payload
         problems += _problems(name, sent["subject"], sent["text"], sent["html"], phrases)
+        rendered.append(sent["text"])
+    if language == "fr":  # the catalogue is in use: the emails are not all in English
+        assert any("Bonjour" in text for text in rendered), "no email rendered in French"
     assert not problems, "\n".join(problems)
 
 
@@ -341,7 +351,8 @@ def test_every_allauth_email_comes_from_our_templates(settings):
             assert origin.startswith(ours), f"{name}{suffix} comes from {origin}"
 
 
-def test_every_allauth_email_renders_as_ours(strict_site, seeker):
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_every_allauth_email_renders_as_ours(strict_site, seeker, language):
     request = RequestFactory().get("/", HTTP_HOST="127.0.0.1:8000")
     request.user = seeker
     samples = _allauth_samples(seeker, request)
@@ -350,7 +361,7 @@ def test_every_allauth_email_renders_as_ours(strict_site, seeker):
     phrases = _allauth_default_phrases()
     assert len(phrases) > 20, "allauth's wording was not found"
     problems = []
-    with allauth_context.request_context(request):
+    with allauth_context.request_context(request), translation.override(language):
         for name, context in sorted(samples.items()):
             ctx = adapter.email_context(seeker.email, context)
             message = adapter.render_mail(name, seeker.email, ctx)

@@ -52,8 +52,19 @@ def test_allauth_forms_show_the_same_summary(client):
         "/accounts/signup/",
         {"email": "new@example.com", "password1": "a-long-phrase-1", "password2": "another-2"},
     )
-    summary = _summary(response.content.decode())
-    assert '<a href="#id_password2">' in summary
+    html = response.content.decode()
+    assert '<a href="#id_password2">' in _summary(html)
+    assert html.count('class="error-summary"') == 1
+
+
+def test_allauth_forms_with_fields_of_their_own_show_it_too(seeker_client):
+    response = seeker_client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "wrong", "password1": "x", "password2": "y"},
+    )
+    html = response.content.decode()
+    assert html.count('class="error-summary"') == 1
+    assert '<a href="#id_oldpassword">' in _summary(html)
 
 
 def test_a_form_without_errors_has_no_summary(seeker_client):
@@ -208,3 +219,12 @@ def test_the_service_refuses_the_same_bytes_whatever_calls_it(seeker, seeker_cli
         cvs.upload_cv(owner=seeker, file=file, upload=checked)
     assert refused.value.existing.original_name == "cv.pdf"
     assert len(stored_files()) == 1
+
+
+def test_allauth_two_factor_forms_show_it_too(client, seeker, password):
+    # Two-factor set-up: allauth's own template, through our fields element.
+    client.post("/accounts/login/", {"login": seeker.email, "password": password})
+    response = client.post("/accounts/2fa/totp/activate/", {"code": "000000"})
+    html = response.content.decode()
+    assert html.count('class="error-summary"') == 1
+    assert '<a href="#id_code">' in _summary(html)

@@ -12,10 +12,12 @@ pytestmark = pytest.mark.django_db
 FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr"}
 
 
-def test_the_contact_form_speaks_french_when_the_browser_asks():
+def test_the_contact_form_speaks_french_when_the_browser_asks(settings):
+    settings.SUPPORT_RETENTION_DAYS = 365
     html = Client(**FRENCH).get("/support/").content.decode()
     assert "Nous contacter" in html
     assert "nous répondons par e-mail" in html
+    assert "les supprimons 365 jours après la clôture de la demande" in html
     assert "Contact us" not in html.split("<footer")[0]
 
 

@@ -48,7 +48,8 @@ ALLOWED_HOSTS: list[str] = (
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 SITE_URL = _required_in_production("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-SITE_NAME = "Job Letters"
+# The name pages and emails give the site (emails also give SITE_URL and SUPPORT_EMAIL).
+SITE_NAME = env("SITE_NAME", default="Job Letters")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [

@@ -381,3 +381,32 @@ def test_the_confirmation_email_by_code_carries_the_code(strict_site, seeker):
     [(html, _)] = message.alternatives
     assert "QW7ZP2" in message.body and "QW7ZP2" in html
     assert _problems("code", message.subject, message.body, html, _allauth_default_phrases()) == []
+
+
+def test_the_site_name_comes_from_the_environment():
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SITE_NAME, '|', s.ACCOUNT_EMAIL_SUBJECT_PREFIX, '|', s.MFA_TOTP_ISSUER)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "jobletters.settings", "SITE_NAME": SITE_NAME},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.split() == [
+        *SITE_NAME.split(),
+        "|",
+        "[Acme",
+        "Careers]",
+        "|",
+        "Acme",
+        "Careers",
+    ]

@@ -217,5 +217,12 @@ class CV(models.Model):
         return self.original_name
 
     @property
+    def refusal_words(self) -> str:
+        """Why it was refused, in the reader's language (stored in English)."""
+        from .cv_refusals import in_words
+
+        return in_words(self.refusal)
+
+    @property
     def is_ready(self) -> bool:
         return self.state == self.State.READY

@@ -1,0 +1,60 @@
+"""CV refusals are worded in English by the sandboxed checks and shown translated."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from profiles import cvs
+from profiles.cv_refusals import WORDS, in_words
+from profiles.models import CV
+
+CHECKS = Path(settings.BASE_DIR) / "profiles" / "cv_checks"
+
+
+def _fixed_refusals() -> set[str]:
+    found = set()
+    for path in CHECKS.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Refused":
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.add(first.value)
+    return found
+
+
+def test_every_fixed_refusal_of_the_checks_is_listed_for_the_catalogue():
+    refusals = _fixed_refusals()
+    assert len(refusals) > 15
+    assert refusals - set(WORDS) == set()
+    assert cvs.COULD_NOT_CHECK in WORDS
+
+
+def test_a_refusal_is_shown_in_french_to_a_french_reader():
+    english = "This file is empty. Please choose your CV again."
+    with translation.override("fr"):
+        assert in_words(english) == "Ce fichier est vide. Choisissez à nouveau votre CV."
+        assert in_words("") == ""
+        assert in_words("A detail we never listed.") == "A detail we never listed."
+    assert in_words(english) == english
+
+
+@pytest.mark.django_db
+def test_the_cv_list_shows_a_stored_refusal_in_the_readers_language(seeker, seeker_client):
+    CV.objects.create(
+        owner=seeker,
+        original_name="cv.pdf",
+        kind=CV.Kind.PDF,
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        state=CV.State.REFUSED,
+        refusal="This PDF has no pages.",
+    )
+    html = seeker_client.get("/profile/cv/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Ce PDF n\u2019a aucune page." in html
+    assert "This PDF has no pages." in seeker_client.get("/profile/cv/").content.decode()

@@ -5,7 +5,8 @@ visitor, a seeker with real data, or staff with two-factor) or listed in EXCLUDE
 with the reason, so a new page cannot be forgotten. A page fails when it is wider
 than the screen or when any visible element ends past the screen's right edge (a
 table that scrolls sideways included). The admin is visited too: the index, every
-model's list, and one change form per group of the index.
+model's list, and one change form per group of the index. Every button outside the
+admin speaks in sentence case ("Sign up", not "Sign Up").
 
 Screenshots of the main pages at both widths are saved for review; the folder is
 printed (``pytest -s`` shows it): var/screenshots/ unless SCREENSHOTS_DIR is set.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -389,6 +391,23 @@ def _admin_addresses(world: World) -> list[tuple[str, str, bool]]:
 
 # --- Measuring ----------------------------------------------------------------------------
 
+BUTTONS = """() => [...document.querySelectorAll(
+  'button, a[role=button], input[type=submit], input[type=button]')]
+  .map(el => (el.value || el.innerText || '').replace(/\\s+/g, ' ').trim()).filter(Boolean)"""
+# Words that keep their capital inside a button's sentence.
+PROPER = {"Job", "Letters", "I", "CVs", "Stripe", "LinkedIn"}
+
+
+def _title_case_buttons(page) -> list[str]:
+    """Buttons that capitalise words inside the sentence ("Sign Up", not "Sign up")."""
+    found = []
+    for text in page.evaluate(BUTTONS):
+        words = re.findall(r"[A-Za-z][\w'-]*", text)
+        if [w for w in words[1:] if w[0].isupper() and not w.isupper() and w not in PROPER]:
+            found.append(text)
+    return found
+
+
 NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 OVERFLOW = """() => {
   const root = document.documentElement;
@@ -451,6 +470,9 @@ def _check(page, base_url: str, visits, role: str, shots: Path, problems: list[s
                 page.set_viewport_size({"width": width, "height": HEIGHT})
                 page.evaluate(NEXT_FRAME)  # the page has seen the new size
             found = page.evaluate(OVERFLOW)
+            if width == PHONE and not address.startswith(reverse("admin:index")):
+                # (The admin keeps Django's wording, e.g. "Add another Occupation title".)
+                found += [f"button in title case: {text!r}" for text in _title_case_buttons(page)]
             if found:
                 problems.append(f"{role} {address} at {width}px: " + "; ".join(found))
             if main:

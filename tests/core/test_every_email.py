@@ -390,7 +390,8 @@ def test_the_site_name_comes_from_the_environment():
 
     script = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.SITE_NAME, '|', s.ACCOUNT_EMAIL_SUBJECT_PREFIX, '|', s.MFA_TOTP_ISSUER)"
+        "print(s.SITE_NAME, '|', s.ACCOUNT_EMAIL_SUBJECT_PREFIX, '|', s.MFA_TOTP_ISSUER, '|', "
+        "s.DEFAULT_FROM_EMAIL)"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -401,12 +402,9 @@ def test_the_site_name_comes_from_the_environment():
         timeout=120,
         check=True,
     )
-    assert result.stdout.split() == [
-        *SITE_NAME.split(),
-        "|",
-        "[Acme",
-        "Careers]",
-        "|",
-        "Acme",
-        "Careers",
+    assert [part.strip() for part in result.stdout.split("|")] == [
+        SITE_NAME,
+        f"[{SITE_NAME}]",
+        SITE_NAME,
+        f"{SITE_NAME} <no-reply@jobletters.example>",
     ]

@@ -46,13 +46,23 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 # --- The snapshot ---------------------------------------------------------------------------
 
 
-def build_snapshot(*, seeker: Any, include_contact: bool) -> dict[str, Any]:
-    """The packet as it stands now: what the seeker is asked to consent to share."""
-    profile = (
+def packet_profile(seeker: Any) -> Profile | None:
+    """The seeker's saved profile with its targets, as packets and matching read it."""
+    return (
         Profile.objects.filter(user=seeker)
         .prefetch_related(occupation_targets(), "target_places")
         .first()
-    ) or Profile(user=seeker)
+    )
+
+
+def build_snapshot(
+    *, seeker: Any, include_contact: bool, profile: Profile | None = None
+) -> dict[str, Any]:
+    """The packet as it stands now: what the seeker is asked to consent to share.
+
+    ``profile``: the seeker's saved profile from :func:`packet_profile`, when the
+    caller has it already."""
+    profile = profile or packet_profile(seeker) or Profile(user=seeker)
     cv = current_cv_of(seeker)
     snapshot: dict[str, Any] = {
         "version": SNAPSHOT_VERSION,

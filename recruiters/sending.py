@@ -107,8 +107,12 @@ def plan_send(
     include_contact: bool = False,
 ) -> SendPlan:
     """The send the seeker is looking at: chosen recruiters (or the best ``top``)."""
-    targets = matching.targets_of(seeker)
-    snapshot = packets.build_snapshot(seeker=seeker, include_contact=include_contact)
+    # The profile and its targets, read once for the matching and the packet.
+    profile = packets.packet_profile(seeker)
+    targets = matching.targets_of(seeker, profile=profile)
+    snapshot = packets.build_snapshot(
+        seeker=seeker, include_contact=include_contact, profile=profile
+    )
     problems = _readiness_problems(targets, snapshot)
     limit = settings.RECRUITERS_MAX_PER_SEND
     left_out: list[str] = []

@@ -18,7 +18,7 @@ RUN_ENV = PORT=$(PORT) SITE_URL=$(SITE_URL) LOCAL_TEST_PAYMENTS=$(LOCAL_TEST_PAY
 	LOCAL_STRIPE_PORT=$(LOCAL_STRIPE_PORT)
 
 $(STAMP): pyproject.toml
-	@echo "Installing the packages of pyproject.toml into $(VENV) (the first time takes a couple of minutes)..."
+	@echo "Installing the packages of pyproject.toml into $(VENV) (the first time takes a few minutes)..."
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet ".[dev]"

@@ -12,6 +12,11 @@ that no real row has); each must appear exactly once among the compiled SQL's
 parameters, or compiling fails loudly. Rows come back as tuples (use
 ``values_list``), converted exactly as Django converts them (booleans on SQLite,
 JSON, dates).
+
+Only for queries whose SQL depends on nothing but the placeholders: any other value
+read while the query is built (``timezone.now()``, a setting, the active language)
+would be frozen into the compiled copy. Used where the ORM's building cost is most
+of a page's own cost: the dashboard's panels and the balance.
 """
 
 from __future__ import annotations

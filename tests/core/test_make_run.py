@@ -92,3 +92,25 @@ def test_ctrl_c_stops_web_worker_beat_and_local_payments_cleanly(tmp_path):
         ["pgrep", "-g", str(proc.pid)], capture_output=True, text=True, check=False
     )
     assert leftover.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("extra", "local"),
+    [
+        ({}, True),
+        ({"STRIPE_SECRET_KEY": "sk_test_from_stripe"}, False),
+        ({"DEBUG": "false"}, False),
+    ],
+)
+def test_make_run_takes_local_test_payments_only_without_stripe_keys_and_with_debug(extra, local):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "LOCAL_", "DEBUG"))}
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"],
+        cwd=ROOT, env={**env, **extra}, capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    (start,) = [line for line in dry_run.stdout.splitlines() if "honcho start" in line]
+    assert "PORT=8123 SITE_URL=http://127.0.0.1:8123 " in start
+    assert "LOCAL_STRIPE_PORT=8124" in start
+    assert (f"LOCAL_TEST_PAYMENTS={'true' if local else 'false'}") in start
+    # Without local test payments the stand-in is not started at all.
+    assert start.rstrip().endswith("Procfile.dev" if local else "Procfile.dev web worker beat")

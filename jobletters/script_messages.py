@@ -77,8 +77,26 @@ class ScriptCatalog(JavaScriptCatalog):
     domain = "django"
 
     def get_catalog(self) -> dict:
+        """The translations of :data:`MESSAGES`, the first found along the fallbacks.
+
+        Like Django's, but a fallback without a catalogue of its own is passed over:
+        django-countries puts such a translator in the default language's chain once it
+        has named a country, and Django's own walk would fail on it."""
         wanted = set(MESSAGES)
-        return {k: v for k, v in super().get_catalog().items() if k in wanted}
+        catalog: dict = {}
+        plurals: dict[str, dict[int, str]] = {}
+        translation = self.translation
+        while translation is not None:
+            for key, value in getattr(translation, "_catalog", {}).items():
+                if isinstance(key, str):
+                    if key in wanted:
+                        catalog.setdefault(key, value)
+                elif key[0] in wanted:
+                    plurals.setdefault(key[0], {}).setdefault(key[1], value)
+            translation = getattr(translation, "_fallback", None)
+        for msgid, forms in plurals.items():
+            catalog[msgid] = [forms.get(i, "") for i in range(self._num_plurals)]
+        return catalog
 
 
 _rendered: dict[str, bytes] = {}

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
+from django_countries import no_translation_fallback
 
+from jobletters import script_messages
 from jobletters.script_messages import MESSAGES
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +53,8 @@ def test_the_french_catalogue_translates_every_message_and_nothing_else():
         "%(count)s recruteur couvre %(what)s.",
         "%(count)s recruteurs couvrent %(what)s.",
     ]
-    for msgid, translation in catalogue.items():
-        for form in translation if isinstance(translation, list) else [translation]:
+    for msgid, translated in catalogue.items():
+        for form in translated if isinstance(translated, list) else [translated]:
             assert set(re.findall(r"%\(\w+\)s", form)) == set(re.findall(r"%\(\w+\)s", msgid))
 
 
@@ -64,3 +67,12 @@ def test_the_catalogue_is_cacheable_and_only_for_known_languages():
     assert "public" in response["Cache-Control"] and "max-age=3600" in response["Cache-Control"]
     assert Client().get("/jsi18n/xx/").status_code == 404
     assert Client().post("/jsi18n/fr/").status_code == 405
+
+
+def test_the_catalogue_is_served_after_django_countries_changed_the_fallbacks():
+    """Naming a country puts a translator without a catalogue of its own in the default
+    language's fallbacks (django-countries); the French catalogue is still served."""
+    with translation.override(settings.LANGUAGE_CODE), no_translation_fallback():
+        pass
+    script_messages._rendered.clear()  # rendered again, through the changed fallbacks
+    assert _catalogue("fr")["Now choose a place."] == "Choisissez maintenant un lieu."

@@ -64,22 +64,24 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.module_loading import module_has_submodule
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 POLICY_SECTIONS: dict[str, str] = {
-    "2.1": "Account information",
-    "2.2": "Professional information",
-    "2.3": "Payment information",
-    "2.4": "Communications with us",
-    "2.5": "Public comments on the services",
-    "2.6": "Files you provide us",
-    "2.7": "Usage information",
-    "2.8": "Location information",
-    "2.9": "Cookies and other technologies",
-    "3.1": "Sharing with recruiters",
-    "3.2": "Following the law",
-    "3.3": "Others working for Job Letters",
-    "5": "Retention",
-    "7": "Access",
+    "2.1": gettext_noop("Account information"),
+    "2.2": gettext_noop("Professional information"),
+    "2.3": gettext_noop("Payment information"),
+    "2.4": gettext_noop("Communications with us"),
+    "2.5": gettext_noop("Public comments on the services"),
+    "2.6": gettext_noop("Files you provide us"),
+    "2.7": gettext_noop("Usage information"),
+    "2.8": gettext_noop("Location information"),
+    "2.9": gettext_noop("Cookies and other technologies"),
+    "3.1": gettext_noop("Sharing with recruiters"),
+    "3.2": gettext_noop("Following the law"),
+    "3.3": gettext_noop("Others working for Job Letters"),
+    "5": gettext_noop("Retention"),
+    "7": gettext_noop("Access"),
 }
 
 
@@ -91,9 +93,9 @@ class Erasure(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "delete": "Deleted",
-            "anonymise": "Anonymised: kept without anything that identifies you",
-            "retain": "Kept for a legal reason, detached from you, then deleted",
+            "delete": _("Deleted"),
+            "anonymise": _("Anonymised: kept without anything that identifies you"),
+            "retain": _("Kept for a legal reason, detached from you, then deleted"),
         }[self.value]
 
 
@@ -108,10 +110,10 @@ class Basis(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "contract": "To provide the service you signed up for",
-            "consent": "Your consent, which you can withdraw",
-            "legal_obligation": "A legal obligation",
-            "legitimate_interests": "Our legitimate interest in a safe, working service",
+            "contract": _("To provide the service you signed up for"),
+            "consent": _("Your consent, which you can withdraw"),
+            "legal_obligation": _("A legal obligation"),
+            "legitimate_interests": _("Our legitimate interest in a safe, working service"),
         }[self.value]
 
 
@@ -141,14 +143,16 @@ def duration_words(period: timedelta) -> str:
     if days == 0:
         hours = period.seconds // 3600
         if hours:
-            return f"{hours} hour{'s' if hours != 1 else ''}"
-        return "at once"
+            return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+        return _("at once")
     if days >= 365 and days % 365 == 0:
         years = days // 365
-        return f"{years} year{'s' if years != 1 else ''} ({days} days)"
+        return ngettext(
+            "%(years)d year (%(days)d days)", "%(years)d years (%(days)d days)", years
+        ) % {"years": years, "days": days}
     if days >= 365:
-        return f"{days} days (about {days // 365} years)"
-    return f"{days} day{'s' if days != 1 else ''}"
+        return _("%(days)d days (about %(years)d years)") % {"days": days, "years": days // 365}
+    return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
 
 
 @dataclass(frozen=True)
@@ -251,18 +255,29 @@ class Retention:
         return self.period is not None and bool(self.after or self.enforce)
 
     def words(self) -> str:
+        """In the active language (the declarations' words are looked up in the
+        catalogue, see privacy.inventory_words)."""
         if self.period is None:
-            text = "As long as you keep your account; erased when you delete it."
+            text = _("As long as you keep your account; erased when you delete it.")
         else:
-            when = f"after {self.event}" if self.event else "after it was recorded"
+            event = _(self.event) if self.event else ""
+            when = _("after %(event)s") % {"event": event} if event else _("after it was recorded")
             if self.period == timedelta(0):
-                text = f"Deleted as soon as {self.event or 'it is no longer needed'}."
+                text = _("Deleted as soon as %(event)s.") % {
+                    "event": event or _("it is no longer needed")
+                }
             elif self.legal:
-                text = f"Kept for {duration_words(self.period)} {when}, as the law requires."
+                text = _("Kept for %(duration)s %(when)s, as the law requires.") % {
+                    "duration": duration_words(self.period),
+                    "when": when,
+                }
             else:
-                text = f"Deleted {duration_words(self.period)} {when}."
-        text = " ".join([text, *(rule.words for rule in self.reduce)])
-        return f"{text} {self.note}".strip() if self.note else text
+                text = _("Deleted %(duration)s %(when)s.") % {
+                    "duration": duration_words(self.period),
+                    "when": when,
+                }
+        text = " ".join([text, *(_(rule.words) for rule in self.reduce if rule.words)])
+        return f"{text} {_(self.note)}".strip() if self.note else text
 
     def __str__(self) -> str:
         return self.words()
@@ -343,7 +358,18 @@ class Declaration:
     # -- words --
     @property
     def label(self) -> str:
-        return self.category or str(self.model._meta.verbose_name_plural).capitalize()
+        """In the active language (see privacy.inventory_words)."""
+        if self.category:
+            return _(self.category)
+        return str(self.model._meta.verbose_name_plural).capitalize()
+
+    @property
+    def purpose_words(self) -> str:
+        return _(self.purpose) if self.purpose else ""
+
+    @property
+    def recipient_words(self) -> list[str]:
+        return [_(r) for r in self.recipients]
 
     @property
     def slug(self) -> str:
@@ -354,7 +380,7 @@ class Declaration:
 
     @property
     def section_title(self) -> str:
-        return POLICY_SECTIONS[self.section]
+        return _(POLICY_SECTIONS[self.section])
 
     @property
     def anchor(self) -> str:
@@ -369,7 +395,10 @@ class Declaration:
         return [self._field_label(name) for name in self.fields]
 
     def held_labels(self) -> list[tuple[str, str]]:
-        return [(self._field_label(name), reason) for name, reason in self.held.items()]
+        return [
+            (self._field_label(name), _(reason) if reason else "")
+            for name, reason in self.held.items()
+        ]
 
     def _field_label(self, name: str) -> str:
         try:
@@ -608,7 +637,7 @@ def by_section() -> list[tuple[str, str, str, list[Declaration]]]:
     for declaration in declarations():
         grouped.setdefault(declaration.section, []).append(declaration)
     return [
-        (s, POLICY_SECTIONS[s], "s" + s.replace(".", "-"), grouped[s])
+        (s, _(POLICY_SECTIONS[s]), "s" + s.replace(".", "-"), grouped[s])
         for s in POLICY_SECTIONS
         if s in grouped
     ]

@@ -366,11 +366,3 @@ def test_the_data_inventorys_file_names_and_stored_keys_do_not_depend_on_the_lan
         assert str(registry.declaration_for(User).model._meta.verbose_name) == "utilisateur"
     assert french == english
     assert len(set(english.values())) == len(english)
-
-
-def test_the_data_inventory_says_its_descriptions_are_in_english():
-    note = "Les descriptions de cette liste viennent des déclarations de notre code"
-    assert note in _html(Client(**FRENCH).get("/privacy/data/"))
-    assert "come from the declarations in our code" not in _html(
-        Client(**ENGLISH).get("/privacy/data/")
-    )

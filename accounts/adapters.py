@@ -48,8 +48,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def respond_email_verification_sent(self, request: HttpRequest, user: Any) -> Any:
         # The "confirm your email address" page says where the email went and can send
         # it again without asking for the address (accounts.verify).
-        if user is not None and getattr(user, "email", ""):
-            verify.remember_address(request, user.email)
+        # Signing up with an address that has an account already comes here without a
+        # user (allauth sends that address a notice instead): the page must read the same.
+        address = getattr(user, "email", "") if user is not None else ""
+        if not address and request.method == "POST":
+            address = str(request.POST.get("email", "")).strip()
+        if address:
+            verify.remember_address(request, address)
         return super().respond_email_verification_sent(request, user)
 
     def email_context(self, email: str, context: dict[str, Any]) -> dict[str, Any]:

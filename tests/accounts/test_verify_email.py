@@ -112,3 +112,15 @@ def test_the_sign_up_page_says_what_people_agree_to_with_the_terms_and_the_polic
     assert "By signing up you agree to our" in form
     assert "only when you choose to send them" in form
     assert "<h1>Sign up</h1>" in " ".join(page.split()).replace("> ", ">").replace(" <", "<")
+
+
+def test_signing_up_with_a_taken_address_shows_the_same_page(client, seeker):
+    taken = client.post(
+        "/accounts/signup/",
+        {"email": seeker.email, "password1": PASSWORD, "password2": PASSWORD},
+        follow=True,
+    )
+    page = taken.content.decode()
+    assert taken.redirect_chain[-1][0] == "/accounts/confirm-email/"
+    assert f"We sent an email to <strong>{seeker.email}</strong>" in page
+    assert 'name="email"' not in page.split("resend-confirmation", 1)[1].split("</form>")[0]

@@ -439,6 +439,22 @@ OVERFLOW = """() => {
     found.push(`${name(el)} ends at ${Math.round(box.right)}px`);
     if (found.length >= 5) break;
   }
+  // A table that "fits" by cutting its words (one letter a line) does not fit either;
+  // nor does a button. Long codes and addresses may break anywhere.
+  const pen = document.createElement('canvas').getContext('2d');
+  const cells = 'table:not(.table-stacked) td, table:not(.table-stacked) th, button, [role=button]';
+  for (const el of document.querySelectorAll(cells)) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || hidden(el) || el.closest('#changelist, .inline-group')) continue;
+    if (el.querySelector('.visually-hidden, .sr-only')) continue;  // an icon with hidden words
+    const style = getComputedStyle(el);
+    pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const words = (el.innerText || '').split(/\\s+/).filter(w => w.length > 1 && w.length <= 24);
+    const cut = words.find(w => pen.measureText(w).width > room + 1);
+    if (cut) found.push(`${name(el)} cuts the word "${cut}"`);
+    if (found.length >= 8) break;
+  }
   return found;
 }"""
 

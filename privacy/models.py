@@ -534,9 +534,14 @@ class Subprocessor(models.Model):
     @property
     def category_words(self) -> list[str]:
         """ "§2.1 Account information", … for each kind of data they process."""
+        from django.utils.translation import gettext
+
         from .registry import POLICY_SECTIONS
 
-        return [f"§{s} {POLICY_SECTIONS.get(s, '')}".strip() for s in self.data_categories]
+        return [
+            f"§{s} {gettext(POLICY_SECTIONS[s]) if s in POLICY_SECTIONS else ''}".strip()
+            for s in self.data_categories
+        ]
 
 
 class ProcessorChange(models.Model):

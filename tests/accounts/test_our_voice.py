@@ -138,7 +138,7 @@ def test_each_address_offers_only_what_applies_to_it(signed_in, seeker):
     html = signed_in.get("/accounts/email/").content.decode()
     rows = re.findall(r'<li class="email-address">(.*?)</li>', html, re.S)
     by_address = {re.search(r"<strong>(.*?)</strong>", row).group(1): row for row in rows}
-    assert list(by_address)[0] == seeker.email  # the primary address first
+    assert next(iter(by_address)) == seeker.email  # the primary address first
     assert set(by_address) == {seeker.email, "work@example.com", "new@example.com"}
 
     assert _buttons(by_address[seeker.email]) == []  # the primary, confirmed address
@@ -197,3 +197,11 @@ def test_the_dashboard_says_signed_in_as_once(client, seeker, password):
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == "/dashboard/"
     assert html.lower().count("signed in as") == 1
+
+
+def test_the_two_factor_page_s_actions_say_what_they_do(signed_in):
+    html = signed_in.get("/accounts/2fa/").content.decode()
+    assert re.search(
+        r'href="/accounts/2fa/totp/activate/"[^>]*>\s*Turn on an authenticator app', html
+    )
+    assert not re.search(r">\s*Activate\s*<", html)

@@ -25,8 +25,8 @@ from jobletters.session_activity import forget_recorded_sessions
 from profiles.models import CV, ContactDetails, Profile
 
 
-def _bench_pages() -> list[str]:
-    """The signed-in pages bench/pages.py measures: each must also read without writing."""
+def _bench_pages(*, signed_in: bool = True) -> list[str]:
+    """The pages bench/pages.py measures (signed in, or not): each reads without writing."""
     import importlib.util
     import sys
     from pathlib import Path
@@ -36,7 +36,7 @@ def _bench_pages() -> list[str]:
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("bench_pages", module)  # its dataclasses look themselves up
     spec.loader.exec_module(module)
-    return [page.path for page in module.PAGES if page.signed_in]
+    return [page.path for page in module.PAGES if page.signed_in == signed_in]
 
 
 # Every main page a signed-in seeker reads (the account pages are allauth's), and
@@ -162,6 +162,15 @@ def test_reading_a_page_writes_nothing(realistic_seeker, path):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code in (200, 302), path
+    assert _writes(queries) == []
+
+
+@pytest.mark.parametrize("path", [*_bench_pages(signed_in=False), "/community/thread/"])
+def test_a_visitor_reads_every_page_without_a_write(realistic_seeker, path):
+    url = _url(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url)
+    assert response.status_code == 200, path
     assert _writes(queries) == []
 
 

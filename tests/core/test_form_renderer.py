@@ -119,9 +119,7 @@ def _field_both_ways(field) -> tuple[str, str]:
     from django.template.loader import render_to_string
 
     reference = render_to_string("_field.html", {"field": field})
-    tag = Template("{% load form_fields %}{% form_field field %}").render(
-        Context({"field": field})
-    )
+    tag = Template("{% load form_fields %}{% form_field field %}").render(Context({"field": field}))
     return tag, reference
 
 

@@ -100,7 +100,10 @@ def test_typed_words_never_chosen_are_not_guessed(profile_page, seeker):
     places = page.get_by_role("combobox", name="Where you want to work")
     places.fill("Paris")  # typed, never chosen from the list
     page.get_by_role("button", name="Save profile").click()
-    page.get_by_text("We did not add “Paris”").wait_for()
+    # Said in the summary at the top (linked to the field) and beside the field.
+    summary = page.locator(".error-summary")
+    summary.get_by_text("We did not add “Paris”").wait_for()
+    assert page.get_by_text("We did not add “Paris”").count() == 2
     assert not Profile.objects.filter(user=seeker).exists()
     page.get_by_label("Paris, France").check()
     page.get_by_role("button", name="Save profile").click()

@@ -10,6 +10,13 @@ The archive holds, for a person and only for them:
   SHA-256, machine-readable;
 * ``README.txt``: every file explained, in words.
 
+The copy is written in the person's saved language (the worker builds it inside
+``translation.override``, as emails are rendered): the README, the categories,
+purposes, legal bases, recipients, retention and field descriptions. What programs
+read stays the same in every language: the JSON keys, the records' values, the
+file names (``Declaration.slug``, always English) and ``manifest.json``'s keys;
+the manifest says which language the words are in.
+
 Everything is streamed: records are read from the database in chunks and written
 as they come, stored files are copied in 1 MB pieces, and the ZIP (zipstream-ng)
 is written to the file store as it is produced, so memory stays flat whatever
@@ -24,6 +31,7 @@ import hashlib
 import io
 import json
 import logging
+import textwrap
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,7 +42,8 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from zipstream import ZipStream
 
 from . import registry
@@ -107,26 +116,39 @@ def _section_words(declaration: Declaration) -> str:
     return f"§{declaration.section} {declaration.section_title}"
 
 
+def _language() -> str:
+    """The language the copy's words are in (the active one)."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def _category_json(
     plan: ExportPlan, declaration: Declaration, entry: ArchivedFile
 ) -> Iterator[bytes]:
     """The category's JSON document, streamed record by record, checked as it goes."""
+    # Keys in English (machine-readable), words in the active language, all plain str.
     header = {
-        "category": declaration.label,
+        "category": str(declaration.label),
         "policy_section": _section_words(declaration),
-        "purpose": declaration.purpose,
-        "legal_basis": declaration.legal_basis.label,
-        "recipients": list(declaration.recipients),
-        "retention": declaration.retention.words(),
-        "when_you_delete_your_account": declaration.erasure.label,
+        "purpose": str(declaration.purpose_words),
+        "legal_basis": str(declaration.legal_basis.label),
+        "recipients": [str(r) for r in declaration.recipient_words],
+        "retention": str(declaration.retention.words()),
+        "when_you_delete_your_account": str(declaration.erasure.label),
         "fields": {
-            declaration.exported_as.get(name, name): label
+            declaration.exported_as.get(name, name): str(label)
             for name, label in zip(declaration.fields, declaration.field_labels(), strict=True)
         },
-        "held_but_not_exported": dict(declaration.held),
+        "held_but_not_exported": {
+            name: str(reason)
+            for name, (_label, reason) in zip(
+                declaration.held, declaration.held_labels(), strict=True
+            )
+        },
     }
     for name in declaration.file_fields:
-        header["fields"][name] = f"{name.replace('_', ' ')} (the file, in this archive)"
+        header["fields"][name] = _("%(field)s (the file, in this archive)") % {
+            "field": declaration._field_label(name)
+        }
     opening = json.dumps(header, ensure_ascii=False, indent=1)[:-2]
     yield (opening + ',\n "records": [').encode()
     wanted = declaration.export_keys()
@@ -152,7 +174,7 @@ def _category_json(
         yield b"\n ]"
     yield b"\n}\n"
     entry.records = count
-    plan.step(f"Exported {declaration.label.lower()}")
+    plan.step(_("Exported: %(category)s") % {"category": declaration.label})
 
 
 # Plain values go straight through; only dates, files, models… are converted.
@@ -174,6 +196,8 @@ def _manifest(plan: ExportPlan) -> Iterator[bytes]:
     document = {
         "format": FORMAT,
         "generated_at": timezone.now().isoformat(),
+        # The language of the words (descriptions, README); keys and names are English.
+        "language": _language(),
         "site": settings.SITE_URL,
         "files": [
             {
@@ -196,21 +220,49 @@ def _readme(plan: ExportPlan) -> Iterator[bytes]:
     if plan.readme_intro is not None:
         yield from _readme_of(plan, list(plan.readme_intro))
         return
+    now = timezone.now()
     lines = [
-        f"Your data from {settings.SITE_NAME}",
+        _("Your data from %(site)s") % {"site": settings.SITE_NAME},
         "=" * 40,
         "",
-        f"Made on {timezone.now():%d %B %Y at %H:%M} UTC at your request (privacy policy §7,",
-        f"{settings.SITE_URL}/privacy/#s7). It holds everything we hold about you; each part",
-        "is explained below with the section of our privacy policy it falls under.",
+        *_wrapped(
+            _(
+                "Made on %(date)s at %(time)s UTC at your request (privacy policy §7, "
+                "%(url)s). It holds everything we hold about you; each part is explained "
+                "below with the section of our privacy policy it falls under."
+            )
+            % {
+                "date": now.date().isoformat(),
+                "time": f"{now:%H:%M}",
+                "url": f"{settings.SITE_URL}/privacy/#s7",
+            }
+        ),
         "",
-        "manifest.json lists every file with its size and SHA-256 checksum, for programs.",
-        "Each file under data/ is JSON: the category's purpose, legal basis, who receives it,",
-        "how long we keep it, what each field means, the fields we hold but do not include",
-        "(and why), then your records. files/ holds the files you gave us, as you gave them.",
+        *_wrapped(
+            _(
+                "manifest.json lists every file with its size and SHA-256 checksum, for "
+                "programs. Each file under data/ is JSON: the category's purpose, legal basis, "
+                "who receives it, how long we keep it, what each field means, the fields we "
+                "hold but do not include (and why), then your records. files/ holds the files "
+                "you gave us, as you gave them."
+            )
+        ),
+        "",
+        *_wrapped(
+            _(
+                "The descriptions are in the language of your account (%(language)s). The "
+                "names of the files and of the fields (the JSON keys) are in English in every "
+                "language, so that programs read every copy the same way."
+            )
+            % {"language": translation.get_language_info(_language())["name_local"]}
+        ),
         "",
     ]
     yield from _readme_of(plan, lines)
+
+
+def _wrapped(paragraph: str) -> list[str]:
+    return textwrap.wrap(paragraph, width=88, break_on_hyphens=False)
 
 
 def _readme_of(plan: ExportPlan, lines: list[str]) -> Iterator[bytes]:
@@ -220,10 +272,11 @@ def _readme_of(plan: ExportPlan, lines: list[str]) -> Iterator[bytes]:
         lines.append(f"{f.path}")
         lines.append(f"    {f.description}")
         if f.records is not None:
-            lines.append(f"    Records: {f.records}")
+            lines.append("    " + _("Records: %(count)d") % {"count": f.records})
         lines.append("")
     lines += [
-        f"Questions, or something missing? Write to {settings.SUPPORT_EMAIL}.",
+        _("Questions, or something missing? Write to %(address)s.")
+        % {"address": settings.SUPPORT_EMAIL},
         "",
     ]
     yield "\n".join(lines).encode()
@@ -242,11 +295,17 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
             kind="data",
             category=declaration.label,
             section=_section_words(declaration),
-            description=(
-                f"{declaration.label} ({_section_words(declaration)}). {declaration.purpose} "
-                f"Legal basis: {declaration.legal_basis.label}. "
-                f"Kept: {declaration.retention.words()}"
-            ),
+            description=_(
+                "%(category)s (%(section)s). %(purpose)s Legal basis: %(basis)s. "
+                "Kept: %(retention)s"
+            )
+            % {
+                "category": declaration.label,
+                "section": _section_words(declaration),
+                "purpose": declaration.purpose_words,
+                "basis": declaration.legal_basis.label,
+                "retention": declaration.retention.words(),
+            },
         )
         plan.files.append(entry)
         archive.add(
@@ -262,12 +321,15 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
                 kind="file",
                 category=declaration.label,
                 section=_section_words(declaration),
-                description=f"A file you gave us: {declaration.label} "
-                f"({_section_words(declaration)}).",
+                description=_("A file you gave us: %(category)s (%(section)s).")
+                % {"category": declaration.label, "section": _section_words(declaration)},
             )
             plan.files.append(file_entry)
             archive.add(
-                _hashed(file_entry, _file_chunks(plan, fieldfile, f"Copied {path}")),
+                _hashed(
+                    file_entry,
+                    _file_chunks(plan, fieldfile, _("Copied %(path)s") % {"path": path}),
+                ),
                 path,
             )
     archive.add(_manifest(plan), "manifest.json", compress_type=zipfile.ZIP_DEFLATED)
@@ -330,9 +392,18 @@ def build_export(*, export_id: int, file_key: str) -> ExportRequest | None:
     export = ExportRequest.objects.select_related("person").filter(pk=export_id).first()
     if export is None or export.state in (ExportRequest.State.READY, ExportRequest.State.EXPIRED):
         return export
+    from jobletters.lib.languages import person_language
+
+    # The whole copy is written in the person's saved language (the archive is a lazy
+    # stream: every word is produced while write_archive runs, inside the override).
+    with translation.override(person_language(export.person)):
+        return _build(export, export_id=export_id, file_key=file_key)
+
+
+def _build(export: ExportRequest, *, export_id: int, file_key: str) -> ExportRequest:
     now = timezone.now()
     ExportRequest.objects.filter(pk=export_id).update(
-        state=ExportRequest.State.BUILDING, started_at=now, progress=1, step="Starting", error=""
+        state=ExportRequest.State.BUILDING, started_at=now, progress=1, step=_("Starting"), error=""
     )
 
     def progress(percent: int, step: str) -> None:
@@ -346,7 +417,7 @@ def build_export(*, export_id: int, file_key: str) -> ExportRequest | None:
         file=file_key,
         size=size,
         progress=100,
-        step="Ready",
+        step=_("Ready"),
         finished_at=finished,
         expires_at=finished + timedelta(days=settings.PRIVACY_EXPORT_EXPIRY_DAYS),
     )

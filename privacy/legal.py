@@ -36,7 +36,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractYear
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -163,15 +163,26 @@ def disclose_request(
     return request
 
 
+def _person_category_labels(person: Any, slugs: list[str]) -> list[str]:
+    """The categories' names in the person's language (for their log and their emails)."""
+    from jobletters.lib.languages import person_language
+
+    with translation.override(person_language(person)):
+        return category_labels(slugs)
+
+
 def _log_disclosure(subject: LegalRequestSubject, request: LegalRequest) -> None:
     from .services import record_disclosure
 
+    # The log is the person's to read ("Who received your information"): the categories
+    # are stored in their language, whatever the language of the staff member's admin.
+    categories = _person_category_labels(subject.person, request.data_categories)
     record_disclosure(
         person=subject.person,
         recipient_kind="authority",
         recipient_name=request.agency,
         recipient_reference=request.reference,
-        data_categories=category_labels(request.data_categories),
+        data_categories=categories,
         basis="legal_obligation",
         legal_reference=legal_reference(request),
         reference=f"legal-request:{request.pk}:{subject.pk}",
@@ -285,7 +296,7 @@ def send_due_notices(*, now: datetime | None = None) -> int:
                 to=[person.email],
                 context={
                     "request": request,
-                    "categories": category_labels(request.data_categories),
+                    "categories": _person_category_labels(person, request.data_categories),
                     "disclosed": subject.disclosed_at is not None,
                     "my_data_url": settings.SITE_URL + "/privacy/my-data/",
                 },

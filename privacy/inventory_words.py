@@ -1,8 +1,9 @@
 """The data inventory's words, for the catalogue.
 
 Each app declares its data in English (``*/personal_data.py``: categories, purposes,
-recipients, why a field is held, retention events and notes); exports and stored
-records keep those English words. Pages show them in the reader's language by
+recipients, why a field is held, retention events and notes); stored records and
+the export's keys and file names keep those English words. Pages, and the copy of a
+person's data (in their saved language, ``privacy.export``), show them translated by
 looking them up (``privacy.registry``: ``Declaration.label``, ``purpose_words``,
 ``recipient_words``, ``held_labels``, ``Retention.words``), so every one of them is
 listed here for ``makemessages``. A new or changed declaration adds its words here:

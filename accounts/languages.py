@@ -30,6 +30,21 @@ from jobletters.lib.languages import AVAILABLE, supported
 from privacy.cookies import same_origin
 
 
+class LanguageScopeMiddleware:
+    """Outermost of the language middleware: the language a request activated ends with
+    it, so nothing the same thread runs afterwards (a scheduled job, the next test) is
+    in someone else's language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        finally:
+            translation.deactivate()
+
+
 class PersonLanguageMiddleware:
     """A signed-in person's saved language wins over the browser's and the cookie."""
 

@@ -88,7 +88,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The page's language: the browser's Accept-Language or the chooser's cookie...
+    # The page's language, for this request only (accounts.languages)...
+    "accounts.languages.LanguageScopeMiddleware",
+    # ...from the browser's Accept-Language or the chooser's cookie...
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -36,6 +36,9 @@ class Inquiry(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     # Written while signed in, or from the form as a visitor.
     signed_in = models.BooleanField(default=False)
+    # The language of the page it was written on: answers to a visitor (no account to
+    # say theirs) are emailed in it, whoever writes them (jobletters.lib.languages).
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     last_message_at = models.DateTimeField(default=timezone.now, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)

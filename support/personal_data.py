@@ -50,6 +50,7 @@ declare(
         "subject",
         "state",
         "signed_in",
+        "language",
         "created_at",
         "last_message_at",
         "closed_at",

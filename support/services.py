@@ -16,9 +16,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jobletters.lib.emails import queue_email
+from jobletters.lib.languages import DEFAULT, supported
 
 from .models import Inquiry, InquiryMessage
 
@@ -91,6 +92,7 @@ def submit_inquiry(
             name=name.strip(),
             subject=subject.strip(),
             signed_in=signed_in,
+            language=supported(translation.get_language()) or "",
             created_at=now,
             last_message_at=now,
         )
@@ -143,6 +145,9 @@ def answer_inquiry(
             context={"inquiry": inquiry, "answer": message, "url": _thread_url(inquiry)},
             person=inquiry.person,
             key=f"support-answer:{message.pk}",
+            # An account's language, else the language the visitor wrote in (never the
+            # language of the member of staff answering).
+            language=None if inquiry.person_id else (supported(inquiry.language) or DEFAULT),
         )
     return message
 

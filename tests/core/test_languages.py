@@ -366,3 +366,25 @@ def test_the_data_inventorys_file_names_and_stored_keys_do_not_depend_on_the_lan
         assert str(registry.declaration_for(User).model._meta.verbose_name) == "utilisateur"
     assert french == english
     assert len(set(english.values())) == len(english)
+
+
+def test_an_answer_to_a_visitor_is_in_the_language_they_wrote_in_not_the_staffs(staff):
+    from django.utils import translation
+
+    with translation.override("fr"):  # the visitor's page
+        inquiry = support.submit_inquiry(
+            person=None, email="visiteur@example.com", subject="Question", body="Bonjour"
+        )
+    assert inquiry.language == "fr"
+    with translation.override("en-gb"):  # the member of staff's admin
+        support.answer_inquiry(inquiry=inquiry, staff=staff, body="Voici.")
+    run_outbox()
+    [answer] = [m for m in mail.outbox if m.subject.startswith("Re")]
+    assert "Pour nous écrire à nouveau" in answer.body
+
+
+def test_a_requests_language_ends_with_the_request():
+    from django.utils import translation
+
+    Client(**FRENCH).get("/")
+    assert translation.get_language() == settings.LANGUAGE_CODE

@@ -1,5 +1,6 @@
-"""§7 The copy of a person's data is written in their saved language; what programs read
-(file names, JSON keys, the manifest's keys) is the same in every language."""
+"""§1, §7 What we hold about a person is told in their language: their data pages, the copy
+of their data (in their saved language; what programs read, file names, JSON keys and the
+manifest's keys, is the same in every language) and the log of legal disclosures."""
 
 from __future__ import annotations
 
@@ -142,3 +143,22 @@ def test_the_notice_of_a_legal_request_names_the_data_in_the_persons_language(se
     [email] = mail.outbox
     assert "Votre compte, Adresses e-mail" in email.body
     assert "Your account" not in email.body
+
+
+def test_your_data_pages_are_in_the_persons_language_with_english_links(seeker, seeker_client):
+    import html
+
+    User.objects.filter(pk=seeker.pk).update(language="fr")
+    page = html.unescape(seeker_client.get("/privacy/my-data/").content.decode())
+    assert "Votre compte" in page and "Pour créer votre compte" in page
+    assert "Pour fournir le service auquel vous vous êtes inscrit" in page
+    assert "Supprimé 7 jours après l\u2019inscription" in page
+    assert "To set up your account" not in page and "As long as you keep" not in page
+    assert "viennent des déclarations de notre code" not in page  # no "in English" note
+    assert 'href="/privacy/my-data/2-1-your-account/"' in page  # the slug stays English
+    category = html.unescape(
+        seeker_client.get("/privacy/my-data/2-1-your-account/").content.decode()
+    )
+    assert "<h1>Votre compte</h1>" in category
+    assert "Une empreinte irréversible de votre mot de passe" in category
+    assert "A one-way hash" not in category

@@ -584,6 +584,9 @@ class ProcessorSubscription(models.Model):
         related_name="+",
     )  # fmt: skip
     email = models.EmailField(_("email address"), blank=True)
+    # A visitor's: the language of the page they confirmed on, for the notices (an
+    # account's notices follow the account's language).
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
     confirmed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

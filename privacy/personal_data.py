@@ -242,7 +242,7 @@ declare(
     purpose="To email you when we add, change or stop using a company that processes personal "
     "data for us, as you asked.",
     legal_basis=Basis.CONSENT,
-    fields=("email", "confirmed_at"),
+    fields=("email", "language", "confirmed_at"),
     held={"person": "The account that subscribed: yours (its address is used)."},
     # Their account's, and one they confirmed as a visitor from the same address.
     about=subscriptions_about,

@@ -25,7 +25,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import registry
@@ -229,6 +229,8 @@ def notice_email(subscription: ProcessorSubscription, shared: dict[str, Any], *,
         context={**shared, "unsubscribe_url": unsubscribe_url(subscription)},
         person=person,
         key=key,
+        # A visitor's notices in the language they subscribed in (an account's: its own).
+        language=None if person is not None else (subscription.language or None),
     )
 
 
@@ -309,7 +311,8 @@ def confirm_visitor_subscription(*, email: str) -> ProcessorSubscription:
         return found
     try:
         with transaction.atomic():
-            return ProcessorSubscription.objects.create(email=email)
+            language = translation.get_language() or ""
+            return ProcessorSubscription.objects.create(email=email, language=language)
     except IntegrityError:  # confirmed twice at the same moment
         return existing.get()
 

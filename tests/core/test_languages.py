@@ -388,3 +388,18 @@ def test_a_requests_language_ends_with_the_request():
 
     Client(**FRENCH).get("/")
     assert translation.get_language() == settings.LANGUAGE_CODE
+
+
+def test_a_visitors_processor_notices_are_in_the_language_they_subscribed_in():
+    from django.utils import translation
+
+    from privacy import processors
+
+    with translation.override("fr"):
+        subscription = processors.confirm_visitor_subscription(email="abonne@example.com")
+    assert subscription.language == "fr"
+    with translation.override("en-gb"):  # a worker or a member of staff's request
+        processors.notice_email(subscription, {"changes": [], "list_url": "/"}, key="n-1")
+    run_outbox()
+    [notice] = [m for m in mail.outbox if m.to == ["abonne@example.com"]]
+    assert "Arrêter ces e-mails" in notice.body

@@ -7,9 +7,13 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jobletters import outbox
 from jobletters.lib.emails import queue_email
+from jobletters.lib.languages import person_language
 
 from . import legal, notices, retention, services
 from .export import ExportIncomplete, build_export
@@ -17,7 +21,7 @@ from .models import ExportRequest
 
 logger = logging.getLogger(__name__)
 
-_EXPORT_FAILED = (
+_EXPORT_FAILED = gettext_noop(
     "We could not prepare your copy. We have been told and will look into it; you can "
     "ask for a new copy now."
 )
@@ -44,11 +48,13 @@ def build_export_job(payload: dict) -> None:
 
 @build_export_job.on_give_up
 def _export_gave_up(payload: dict, error: str) -> None:
-    # Never "preparing" forever: the person sees it failed and may ask again.
-    ExportRequest.objects.filter(pk=payload["export_id"]).exclude(
-        state=ExportRequest.State.READY
-    ).update(state=ExportRequest.State.FAILED, error=_EXPORT_FAILED, step="Failed")
-    export = ExportRequest.objects.filter(pk=payload["export_id"]).first()
+    # Never "preparing" forever: the person sees it failed and may ask again, in the
+    # language the copy's progress was written in (theirs).
+    export = ExportRequest.objects.select_related("person").filter(pk=payload["export_id"]).first()
+    with translation.override(person_language(export.person if export else None)):
+        ExportRequest.objects.filter(pk=payload["export_id"]).exclude(
+            state=ExportRequest.State.READY
+        ).update(state=ExportRequest.State.FAILED, error=_(_EXPORT_FAILED), step=_("Failed"))
     if export is not None:
         from django.core.files.storage import default_storage
 

@@ -162,3 +162,29 @@ def test_your_data_pages_are_in_the_persons_language_with_english_links(seeker, 
     assert "<h1>Votre compte</h1>" in category
     assert "Une empreinte irréversible de votre mot de passe" in category
     assert "A one-way hash" not in category
+
+
+def test_a_copy_that_could_not_be_made_says_so_in_the_persons_language(seeker, monkeypatch):
+    from jobletters import outbox
+    from jobletters.models import OutboxEntry
+    from privacy import export as export_module
+    from privacy import services
+
+    def broken(plan):
+        raise OSError("disk full")
+        yield b""  # pragma: no cover
+
+    monkeypatch.setattr(export_module, "build_archive", broken)
+    User.objects.filter(pk=seeker.pk).update(language="fr")
+    seeker.refresh_from_db()
+    export = services.request_export(user=seeker)
+    with translation.override("en-gb"):  # the worker's own language
+        for _ in range(5):  # each try fails and is retried with backoff, then given up
+            OutboxEntry.objects.filter(kind=services.BUILD_EXPORT, state="pending").update(
+                due_at=timezone.now()
+            )
+            outbox.run_due()
+    export.refresh_from_db()
+    assert export.state == "failed"
+    assert export.error.startswith("Nous n\u2019avons pas pu préparer votre copie.")
+    assert export.step == "Échoué"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 
 import pytest
 
@@ -59,15 +60,14 @@ def test_peak_memory_is_the_childs_own_even_when_the_parent_is_large():
 
 
 def test_wall_clock_limit_kills_the_whole_process_group():
+    # A marker of this run in the child's command line (the grandchild inherits it), so
+    # that another test run on the same machine cannot be mistaken for a leftover.
+    marker = uuid.uuid4().hex
     with pytest.raises(sandbox.LimitExceeded) as caught:
-        _run("sleep")
+        _run("sleep", args={"marker": marker})
     assert caught.value.limit == "wall"
     # The grandchild it forked is gone too (its group was killed).
-    leftovers = [
-        pid
-        for pid in os.listdir("/proc")
-        if pid.isdigit() and _cmdline(pid).count("sandbox_targets:sleep")
-    ]
+    leftovers = [pid for pid in os.listdir("/proc") if pid.isdigit() and marker in _cmdline(pid)]
     assert leftovers == []
 
 

@@ -26,9 +26,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Headless Chromium for the browser tests, from Debian (never a browser download).
+# Headless Chromium for the browser tests, from Debian (never a browser download), and
+# GNU gettext, with which a test checks that the French catalogue holds every marked string.
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 
 run: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput

@@ -25,11 +25,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import escape, urlize
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from jobletters import outbox
 from jobletters.lib.email_categories import recipients_for
 from jobletters.lib.emails import EMAIL_KIND, queue_email
+from jobletters.lib.markup import SafeMarkup, paragraphs
 from jobletters.models import OutboxEntry
 
 from .models import Announcement
@@ -38,9 +39,10 @@ TEMPLATE = "communications/emails/announcement"
 BATCH = "communications.announcement_batch"
 FINISH = "communications.announcement_finish"
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3"}
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_BLOCK_START = re.compile(r"^\s*<(p|ul|ol|h2|h3)\b", re.IGNORECASE)
+ANNOUNCEMENT = SafeMarkup(
+    tags={"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3"},
+    link_rel="noopener noreferrer",
+)
 _LINK = re.compile(r"<a\b[^>]*\bhref=\"([^\"]*)\"[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
 
 
@@ -58,22 +60,6 @@ class Content:
     text: str
 
 
-def _sanitise(markup: str) -> str:
-    return nh3.clean(
-        markup,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https", "mailto"},
-        url_relative="deny",
-        link_rel="noopener noreferrer",
-    )
-
-
-def _paragraphs(text: str) -> list[str]:
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    return [chunk.strip() for chunk in _PARAGRAPH_BREAK.split(text) if chunk.strip()]
-
-
 def _markup_to_text(markup: str) -> str:
     """The plain-text part of a markup body: links as "words (address)", tags dropped."""
     text = _LINK.sub(lambda m: f"{m.group(2)} ({html.unescape(m.group(1))})", markup)
@@ -82,25 +68,21 @@ def _markup_to_text(markup: str) -> str:
     text = re.sub(r"</(p|h2|h3|ul|ol)>", "\n\n", text, flags=re.IGNORECASE)
     text = re.sub(r"</li>", "\n", text, flags=re.IGNORECASE)
     text = html.unescape(nh3.clean(text, tags=set()))
-    return "\n\n".join(chunk for chunk in _paragraphs(text))
+    return "\n\n".join(paragraphs(text))
 
 
 def render_content(announcement: Announcement) -> Content:
     """The subject, the HTML body (sanitised: safe to show) and the plain-text body."""
-    chunks = _paragraphs(announcement.body)
+    chunks = paragraphs(announcement.body)
     if announcement.body_format == Announcement.BodyFormat.MARKUP:
-        parts = [c if _BLOCK_START.match(c) else f"<p>{c}</p>" for c in chunks]
-        markup = _sanitise("\n".join(parts))
+        markup = ANNOUNCEMENT.render(announcement.body, line_breaks=False)
         text = _markup_to_text(markup)
     else:
-        parts = [
-            "<p>" + urlize(escape(c), nofollow=True).replace("\n", "<br>\n") + "</p>"
-            for c in chunks
-        ]
-        markup = _sanitise("\n".join(parts))
+        # Plain text: escaped, addresses made links, then the same sanitiser.
+        linked = "\n\n".join(urlize(escape(c), nofollow=True) for c in chunks)
+        markup = ANNOUNCEMENT.render(linked)
         text = "\n\n".join(chunks)
-    # nh3 is the sanitiser: its output is safe to mark as such.
-    return Content(subject=announcement.subject.strip(), html=mark_safe(markup), text=text)  # noqa: S308
+    return Content(subject=announcement.subject.strip(), html=markup, text=text)
 
 
 def _queue_for(announcement: Announcement, content: Content, person: Any, **extra: Any) -> Any:

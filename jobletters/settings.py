@@ -430,9 +430,7 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
-DEFAULT_FROM_EMAIL = env(
-    "DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <no-reply@jobletters.example>"
-)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <no-reply@jobletters.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@jobletters.example")
 
@@ -595,6 +593,14 @@ CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
 # Pages every anonymous visitor sees alike (the landing page, the data inventory) may
 # be kept by browsers and shared caches this long (Cache-Control: public; Vary: Cookie).
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=5 * 60)
+# Pages kept in the shared cache until a table they read is written (jobletters.lib.
+# pagecache), per session and address, never longer than PAGE_CACHE_SECONDS. On when
+# the cache is Redis, which every process shares: with a cache per process the
+# worker's writes would not reach the web processes' pages.
+PAGE_CACHE = env.bool(
+    "PAGE_CACHE", default=CACHES["default"]["BACKEND"] == "jobletters.cache.ResilientRedisCache"
+)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # --- Health checks (jobletters.health) ----------------------------------------------
 # /readyz probes the broker and storage at most this often per process.

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from . import health
 from .dashboard import panels_for
 from .lib.fragments import same_for_anonymous_visitors
+from .lib.pagecache import kept_until_changed
 
 
 @same_for_anonymous_visitors
@@ -20,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@kept_until_changed
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard.html", {"panels": panels_for(request)})
 

@@ -44,6 +44,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from jobletters.lib import pagecache
+
 from .models import ChangeNotice, Consent, PolicyVersion
 from .policy_text import parse_policy, with_contact_address
 
@@ -199,22 +201,32 @@ class ActiveNotice:
 _local_notices: tuple[float, list[ActiveNotice]] = (0.0, [])
 
 
+def _read_notices() -> list[ActiveNotice]:
+    return [
+        ActiveNotice(*row)
+        for row in PolicyVersion.objects.published()
+        .filter(reduces_rights=True)
+        .order_by("effective_at")
+        .values_list("pk", "document", "version", "effective_at", "published_at")
+    ]
+
+
 def active_notices() -> list[ActiveNotice]:
-    """Every published version that reduces rights (from memory or the shared cache)."""
+    """Every published version that reduces rights (from memory or the shared cache).
+
+    A page that will be kept until its tables change reads them from the database,
+    so that publishing a version is seen on it (jobletters.lib.pagecache).
+    """
     global _local_notices
+    if pagecache.rendering():
+        return _read_notices()
     now = time.monotonic()
     until, kept = _local_notices
     if now < until:
         return kept
     notices = cache.get(NOTICES_CACHE_KEY)
     if notices is None:
-        notices = [
-            ActiveNotice(*row)
-            for row in PolicyVersion.objects.published()
-            .filter(reduces_rights=True)
-            .order_by("effective_at")
-            .values_list("pk", "document", "version", "effective_at", "published_at")
-        ]
+        notices = _read_notices()
         cache.set(NOTICES_CACHE_KEY, notices, NOTICES_CACHE_SECONDS)
     _local_notices = (now + NOTICES_LOCAL_SECONDS, notices)
     return notices

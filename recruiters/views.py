@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from billing import ledger
 from jobletters.lib.files import private_file_response
+from jobletters.lib.pagecache import kept_until_changed
 
 from . import delivery as delivery_service
 from . import directory, matching, packets, report, sending
@@ -43,6 +44,7 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @login_required
+@kept_until_changed
 @require_GET
 def matches(request: HttpRequest) -> HttpResponse:
     number = _page_number(request)
@@ -75,6 +77,7 @@ def _top(request: HttpRequest) -> int | None:
 
 
 @login_required
+@kept_until_changed
 @require_http_methods(["GET", "POST"])
 def send(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -145,6 +148,7 @@ SENDS_PER_PAGE = 20
 
 
 @login_required
+@kept_until_changed
 @require_GET
 def sends(request: HttpRequest) -> HttpResponse:
     deliveries = Delivery.objects.order_by("created_at", "pk")

@@ -197,8 +197,9 @@ def test_the_profile_form_of_a_new_seeker_shows_empty_fields(seeker):
 
 @pytest.mark.parametrize("path", sorted(MAX_QUERIES))
 def test_query_counts_do_not_grow_with_the_data(
-    realistic_seeker, staff, path, django_assert_max_num_queries
+    realistic_seeker, staff, path, django_assert_max_num_queries, settings
 ):
+    settings.PAGE_CACHE = False  # the cost of rendering: every request renders
     client = _signed_in(realistic_seeker)
     url = _url(path)
     client.get(url)  # what a page keeps in the cache (the CV's keywords) is kept by now

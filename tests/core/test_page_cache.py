@@ -72,7 +72,7 @@ def test_raw_sql_is_seen_at_once(seeker, letter_client):
     letter_client.get(PREVIEW)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Profile._meta.db_table} SET job_letter = %s WHERE user_id = %s",
+            f"UPDATE {Profile._meta.db_table} SET job_letter = %s WHERE user_id = %s",  # noqa: S608
             ["<p>Raw words.</p>", seeker.pk],
         )
     assert "Raw words" in letter_client.get(PREVIEW).content.decode()
@@ -288,7 +288,7 @@ def test_statements_are_reads_only_when_known_to_be(sql, read):
 
 def test_tables_are_found_by_their_whole_name(db):
     found = pagecache._tables_in(
-        'SELECT * FROM "profiles_cv" JOIN accounts_user ON 1=1 WHERE x = \'profiles_cvx\''
+        "SELECT * FROM \"profiles_cv\" JOIN accounts_user ON 1=1 WHERE x = 'profiles_cvx'"
     )
     assert found == {"profiles_cv", "accounts_user"}
 

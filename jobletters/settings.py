@@ -601,6 +601,9 @@ PAGE_CACHE = env.bool(
     "PAGE_CACHE", default=CACHES["default"]["BACKEND"] == "jobletters.cache.ResilientRedisCache"
 )
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# Pages kept per session (or address, for visitors without one) per minute: a bound on
+# what one visitor can put in the cache by varying the query string.
+PAGE_CACHE_PER_VISITOR = env.int("PAGE_CACHE_PER_VISITOR", default=60)
 
 # --- Health checks (jobletters.health) ----------------------------------------------
 # /readyz probes the broker and storage at most this often per process.

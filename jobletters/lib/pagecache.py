@@ -2,7 +2,7 @@
 
 A page decorated with :func:`kept_until_changed` is rendered once and then served
 from the shared cache, per session and address, for as long as none of the tables
-it read has been written since and for at most ``PAGE_CACHE_SECONDS`` (what shows
+it read has been written since, and for at most ``PAGE_CACHE_SECONDS`` (what shows
 the time, such as "2 minutes ago", is never older than that).
 
 How a change is seen, whatever made it:
@@ -13,28 +13,32 @@ How a change is seen, whatever made it:
   every table it names gets a new random token in the shared cache, at once and
   again once the transaction commits. Bulk ``update()``, raw SQL and migrations are
   seen the same way as ``save()``: there is no list of models to keep up to date.
-* **Every render records what it read.** While the view runs (its template too),
-  the tables named by its queries are recorded; the session and user tables, read
-  by the middleware before the view, always count. The page is stored with those
-  tables' tokens, read after rendering, and only if no token anywhere changed while
-  it rendered (a write committed in between could otherwise be missed).
-* **A hit checks the tokens.** One read for the page, one for its tables' tokens:
-  a token that differs or is missing is a miss.
+* **A render takes each table's token before it first reads the table.** The page
+  is kept with those tokens. A write committed after the token was taken marks the
+  table anew, so the page is not served again; one committed before is in what the
+  render read. What the middleware read before the view (the person's row, the
+  session's data) is part of the key instead, as it was read: no race to lose.
+* **A visit checks the tokens**: one round trip to the cache (the page itself is
+  also held in this process's memory); a token that differs or is missing is a miss.
 
-What is never kept: anything but a 200 ``text/html`` page from a GET; a page whose
-view wrote, set a cookie, added or showed a message, or used a CSP nonce; any page
-while the shared cache is down (``jobletters.cache`` then answers from process
-memory, which other processes do not see). The CSRF token in a kept page is
-replaced on every hit by a fresh one for the visitor (a token is recognised by
-unmasking to the visitor's secret, never by its look), so a page kept for one
-visitor is served to nobody else: the key holds the session, the user, the
-language, the address with its query, the cookies and the browser. A new release
-(code, templates or catalogues changed) starts with new keys.
+Never kept: anything but a 200 ``text/html`` page from a GET; a page whose view
+wrote, set a cookie (but the CSRF one), added or showed a message, or used a CSP
+nonce; any page while the shared cache is down (``jobletters.cache`` then answers
+from process memory, which other processes do not see; marks that could not be
+sent are sent with the next one). The CSRF token in a kept page is replaced on
+every visit by a fresh one for the visitor (a token is recognised by unmasking to
+the visitor's secret, never by its look), and :func:`fresh` does the same for other
+values that must be new each time. A page kept for one visitor is served to nobody
+else: the key holds the session, the person, the language, the address with its
+query, the cookies and the browser. A new release (code, templates or catalogues
+changed) starts with new keys.
 
-Only views reviewed for it are decorated: their page must depend on nothing but
-the request's key, the database and the time. It is on where the cache is shared
-by every process (Redis; ``PAGE_CACHE``), so the worker's writes reach the web
-processes' pages; with the embedded defaults (a cache per process) it is off.
+Only views reviewed for it are decorated: their page must depend on nothing but the
+key, the database and the time. Code that keeps its own copy of database rows (in
+memory or in the cache) reads the database instead while :func:`rendering` is true.
+It is on where the cache is shared by every process (Redis; ``PAGE_CACHE``), so the
+worker's writes reach the web processes' pages; with the embedded defaults (a cache
+per process) it is off.
 """
 
 from __future__ import annotations
@@ -193,6 +197,11 @@ def mark_changed(tables: Iterable[str]) -> None:
     else:
         _unmarked.difference_update(pending)
         _unmarked.update(key.removeprefix(PREFIX + "t:") for key in failed or ())
+
+
+def mark_all_changed() -> None:
+    """Every table marked: for data changed outside Django (a restored backup)."""
+    mark_changed(m._meta.db_table for m in apps.get_models(include_auto_created=True))
 
 
 def _watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict) -> Any:
@@ -415,6 +424,21 @@ def kept_until_changed(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return wrapper
 
 
+def _within_budget(request: HttpRequest) -> bool:
+    """At most ``PAGE_CACHE_PER_VISITOR`` pages kept per session (or address) a minute.
+
+    Every address with its query is its own page: without a bound, one visitor
+    asking for ``?page=1``, ``?page=2``, … could fill the cache.
+    """
+    visitor = request.session.session_key or request.META.get("REMOTE_ADDR", "")
+    name = PREFIX + "n:" + hashlib.sha256(visitor.encode()).hexdigest()[:32]
+    cache.add(name, 0, timeout=60)
+    try:
+        return cache.incr(name) <= settings.PAGE_CACHE_PER_VISITOR
+    except ValueError:  # expired between the two calls
+        return False
+
+
 def _store(
     request: HttpRequest, key: str, response: HttpResponse, html: str, render: _Render
 ) -> None:
@@ -427,6 +451,8 @@ def _store(
         until=time.time() + seconds,
     )
     try:
+        if not _within_budget(request):
+            return
         cache.set(key, kept, timeout=seconds)
     except Exception:  # (not kept this time; the page was served)
         logger.warning("page cache: could not keep a page", exc_info=True)

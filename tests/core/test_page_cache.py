@@ -302,3 +302,18 @@ def test_a_new_person_on_a_page_kept_for_another_never_sees_it(db):
         assert "First's letter" in a.get(PREVIEW).content.decode()
         page = b.get(PREVIEW).content.decode()
         assert "Second's letter" in page and "First's letter" not in page
+
+
+def test_one_visitor_cannot_fill_the_cache_by_varying_the_address(letter_client, settings):
+    settings.PAGE_CACHE_PER_VISITOR = 3
+    for number in range(5):
+        letter_client.get(f"{PREVIEW}?n={number}")
+    kept = [n for n in range(5) if _queries(letter_client, f"{PREVIEW}?n={n}")[0] <= 2]
+    assert kept == [0, 1, 2]
+
+
+def test_a_restored_backup_is_seen_on_every_kept_page(letter_client):
+    letter_client.get(PREVIEW)
+    assert _queries(letter_client, PREVIEW)[0] <= 2
+    pagecache.mark_all_changed()  # what restoring a backup calls once the data is back
+    assert _queries(letter_client, PREVIEW)[0] > 2

@@ -614,6 +614,9 @@ HEALTH_READINESS_CACHE_SECONDS = env.int("HEALTH_READINESS_CACHE_SECONDS", defau
 RECRUITERS_RESEND_AFTER_DAYS = env.int("RECRUITERS_RESEND_AFTER_DAYS", default=180)
 # How long a recruiter's packet link works after the email leaves.
 RECRUITERS_PACKET_VALID_DAYS = env.int("RECRUITERS_PACKET_VALID_DAYS", default=30)
+# Views of one packet link within this many seconds are one visit in the seeker's report
+# (reloads, a mail scanner's fetch then the recruiter's): the first view always counts.
+RECRUITERS_PACKET_VISIT_SECONDS = env.int("RECRUITERS_PACKET_VISIT_SECONDS", default=10 * 60)
 # "Within a distance" for matching cities.
 RECRUITERS_NEARBY_KM = env.int("RECRUITERS_NEARBY_KM", default=50)
 RECRUITERS_MAX_PER_SEND = env.int("RECRUITERS_MAX_PER_SEND", default=25)

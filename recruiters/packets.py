@@ -23,6 +23,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
@@ -276,6 +277,33 @@ def open_link(token: str) -> OpenedLink | None:
             },
         )
     return OpenedLink(delivery)
+
+
+def _visit_key(token: str) -> str:
+    return "packet-visit:" + hash_token(token)
+
+
+def visit_in_progress(request: Any, token: str) -> bool:
+    """A view of this link was recorded less than ``RECRUITERS_PACKET_VISIT_SECONDS`` ago."""
+    try:
+        return cache.get(_visit_key(token)) is not None
+    except Exception:  # (the cache is down: the page is shown by the view, which records)
+        return False
+
+
+def record_view(*, delivery: Delivery, token: str) -> None:
+    """One visit of the packet page, recorded for the seeker's report.
+
+    Views of the same link within ``RECRUITERS_PACKET_VISIT_SECONDS`` are one visit:
+    reloads, or a mail scanner's fetch followed by the recruiter's, count once. The
+    first view always counts, so "opened" and its time are exact.
+    """
+    try:
+        first = cache.add(_visit_key(token), 1, timeout=settings.RECRUITERS_PACKET_VISIT_SECONDS)
+    except Exception:  # (the cache is down: count the view rather than miss it)
+        first = True
+    if first:
+        record_access(delivery=delivery, kind=PacketAccess.Kind.VIEW)
 
 
 @transaction.atomic

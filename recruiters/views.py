@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing import ledger
+from jobletters.lib import pagecache
 from jobletters.lib.files import private_file_response
 from jobletters.lib.pagecache import kept_until_changed
 
@@ -213,6 +214,7 @@ def _gone(request: HttpRequest, reason: str) -> HttpResponse:
 
 @never_cache
 @require_GET
+@kept_until_changed(serve_if=packets.visit_in_progress)
 def packet_page(request: HttpRequest, token: str) -> HttpResponse:
     opened = packets.open_link(token)
     if opened is None:
@@ -220,7 +222,8 @@ def packet_page(request: HttpRequest, token: str) -> HttpResponse:
     if opened.gone:
         return _gone(request, opened.gone)
     delivery = opened.delivery
-    packets.record_access(delivery=delivery, kind=PacketAccess.Kind.VIEW)
+    packets.record_view(delivery=delivery, token=token)
+    pagecache.keep_until(delivery.link.expires_at)  # never shown once the link expired
     snapshot = delivery.send.snapshot
     context = {
         **packets.packet_context(snapshot),

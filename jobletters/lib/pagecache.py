@@ -54,7 +54,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import wraps
+from datetime import datetime
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,7 @@ class _Render:
     wrote: bool = False
     unsure: bool = False  # a token could not be taken: the page is served, not kept
     fresh: dict[str, Callable[[], str]] = field(default_factory=dict)
+    until: float | None = None  # time.time() past which the page must not be served
 
 
 _rendering: ContextVar[_Render | None] = ContextVar("page_rendering", default=None)
@@ -136,6 +138,14 @@ def rendering() -> bool:
     copy kept elsewhere (in process memory, in the cache) would hide that read.
     """
     return _rendering.get() is not None
+
+
+def keep_until(moment: datetime) -> None:
+    """The page being rendered is not served after ``moment`` (a link's expiry)."""
+    render = _rendering.get()
+    if render is not None:
+        at = moment.timestamp()
+        render.until = at if render.until is None else min(render.until, at)
 
 
 def fresh(name: str, make: Callable[[], str]) -> str:
@@ -384,12 +394,20 @@ def _lookup(key: str) -> _Kept | None:
     return None
 
 
-def kept_until_changed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def kept_until_changed(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    serve_if: Callable[..., bool] | None = None,
+) -> Any:
     """Serve the view's page from the shared cache until a table it read changes.
 
     For views whose page depends only on the request's key (see the module), the
-    database and the time.
+    database and the time. ``serve_if(request, *args, **kwargs)``, when given, is
+    asked before a kept page is served: False runs the view (which has something
+    to do on this visit).
     """
+    if view is None:
+        return partial(kept_until_changed, serve_if=serve_if)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -400,7 +418,7 @@ def kept_until_changed(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
             kept = _lookup(key)
         except Exception:  # (a cache that fails is a miss, never an error)
             kept = None
-        if kept is not None:
+        if kept is not None and (serve_if is None or serve_if(request, *args, **kwargs)):
             return _served(request, kept)
         render = _Render()
         reset = _rendering.set(render)
@@ -424,12 +442,14 @@ def kept_until_changed(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return wrapper
 
 
-def _within_budget(request: HttpRequest) -> bool:
+def _within_budget(request: HttpRequest, key: str) -> bool:
     """At most ``PAGE_CACHE_PER_VISITOR`` pages kept per session (or address) a minute.
 
     Every address with its query is its own page: without a bound, one visitor
     asking for ``?page=1``, ``?page=2``, … could fill the cache.
     """
+    if not cache.add(PREFIX + "new:" + key, 1, timeout=60):
+        return True  # kept again (another thread, or a change since): not a new page
     visitor = request.session.session_key or request.META.get("REMOTE_ADDR", "")
     name = PREFIX + "n:" + hashlib.sha256(visitor.encode()).hexdigest()[:32]
     cache.add(name, 0, timeout=60)
@@ -448,10 +468,10 @@ def _store(
         html=_with_placeholder(request, html),
         headers=[(k, v) for k, v in response.items() if k.lower() != "content-length"],
         fresh=render.fresh,
-        until=time.time() + seconds,
+        until=min(time.time() + seconds, render.until or float("inf")),
     )
     try:
-        if not _within_budget(request):
+        if not _within_budget(request, key):
             return
         cache.set(key, kept, timeout=seconds)
     except Exception:  # (not kept this time; the page was served)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -52,7 +52,8 @@ def sent(seeker):
     return delivery, token_for(alex), alex
 
 
-def test_the_packet_page_shows_the_packet_and_records_each_view(sent, client):
+def test_the_packet_page_shows_the_packet_and_records_each_visit(sent, client, settings):
+    settings.RECRUITERS_PACKET_VISIT_SECONDS = 0  # every view is a visit of its own
     delivery, token, _ = sent
     response = client.get(f"/p/{token}/")
     html = response.content.decode()
@@ -235,3 +236,59 @@ def test_an_erased_recruiters_opt_out_link_still_answers(sent, client):
     alex.delete()
     assert client.post(path).status_code == 200
     assert client.get(path).status_code == 200
+
+
+def test_views_within_a_visit_count_once_and_a_later_visit_counts_again(sent, client, settings):
+    from django.core.cache import cache
+
+    from recruiters.packets import _visit_key
+
+    delivery, token, _ = sent
+    for _ in range(3):  # a reload, a scanner's fetch then the recruiter's
+        assert client.get(f"/p/{token}/").status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.view_count == 1 and delivery.opened_at
+    assert PacketAccess.objects.filter(delivery=delivery, kind="view").count() == 1
+    cache.delete(_visit_key(token))  # RECRUITERS_PACKET_VISIT_SECONDS later
+    assert client.get(f"/p/{token}/").status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.view_count == 2
+
+
+def test_a_kept_packet_page_writes_nothing_and_keeps_its_private_headers(sent, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _delivery, token, _ = sent
+    client.get(f"/p/{token}/")  # the visit, recorded
+    client.get(f"/p/{token}/")  # rendered again (the record changed its tables), kept
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/p/{token}/")
+    assert queries.captured_queries == []
+    assert "Alex Carter" in response.content.decode() or response.status_code == 200
+    assert {"private", "no-store"} <= set(response["Cache-Control"].replace(",", " ").split())
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "noindex" in response["X-Robots-Tag"]
+
+
+def test_a_kept_packet_page_is_gone_as_soon_as_the_seeker_revokes_it(sent, client, seeker):
+    delivery, token, _ = sent
+    for _ in range(3):
+        assert client.get(f"/p/{token}/").status_code == 200
+    sending.revoke_delivery(seeker=seeker, delivery_id=delivery.pk)
+    assert client.get(f"/p/{token}/").status_code == 410
+
+
+def test_a_kept_packet_page_is_not_served_once_its_link_expired(sent, client, monkeypatch):
+    from jobletters.lib import pagecache
+
+    delivery, token, _ = sent
+    for _ in range(3):
+        assert client.get(f"/p/{token}/").status_code == 200
+    expiry = PacketLink.objects.get(delivery=delivery).expires_at.timestamp()
+    monkeypatch.setattr(pagecache.time, "time", lambda: expiry + 1)
+    monkeypatch.setattr(
+        "recruiters.packets.timezone.now",
+        lambda: datetime.fromtimestamp(expiry + 1, tz=UTC),
+    )
+    assert client.get(f"/p/{token}/").status_code == 410

@@ -283,12 +283,9 @@ def _visit_key(token: str) -> str:
     return "packet-visit:" + hash_token(token)
 
 
-def visit_in_progress(request: Any, token: str) -> bool:
-    """A view of this link was recorded less than ``RECRUITERS_PACKET_VISIT_SECONDS`` ago."""
-    try:
-        return cache.get(_visit_key(token)) is not None
-    except Exception:  # (the cache is down: the page is shown by the view, which records)
-        return False
+def visit_key(request: Any, token: str) -> str:
+    """Exists while a visit of this link is in progress (its first view was recorded)."""
+    return _visit_key(token)
 
 
 def record_view(*, delivery: Delivery, token: str) -> None:

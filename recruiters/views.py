@@ -214,7 +214,7 @@ def _gone(request: HttpRequest, reason: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-@kept_until_changed(serve_if=packets.visit_in_progress)
+@kept_until_changed(serve_while=packets.visit_key)
 def packet_page(request: HttpRequest, token: str) -> HttpResponse:
     opened = packets.open_link(token)
     if opened is None:

@@ -378,7 +378,8 @@ def _remember(key: str, kept: _Kept) -> None:
             _local.popitem(last=False)
 
 
-def _lookup(key: str) -> _Kept | None:
+def _lookup(key: str, also: str | None = None) -> _Kept | None:
+    """The kept page, if every token still matches (and the key ``also`` exists)."""
     with _local_lock:
         kept = _local.get(key)
     if kept is None:
@@ -386,7 +387,12 @@ def _lookup(key: str) -> _Kept | None:
         if not isinstance(kept, _Kept):
             return None
         _remember(key, kept)
-    current = None if time.time() >= kept.until else cache.get_many(list(kept.tokens))
+    if time.time() >= kept.until:
+        current = None
+    else:
+        current = cache.get_many([*kept.tokens, *([also] if also else [])])
+        if also and current is not None and current.pop(also, None) is None:
+            return None  # the view has something to do on this visit
     if current == kept.tokens:
         return kept
     with _local_lock:
@@ -397,17 +403,18 @@ def _lookup(key: str) -> _Kept | None:
 def kept_until_changed(
     view: Callable[..., HttpResponse] | None = None,
     *,
-    serve_if: Callable[..., bool] | None = None,
+    serve_while: Callable[..., str] | None = None,
 ) -> Any:
     """Serve the view's page from the shared cache until a table it read changes.
 
     For views whose page depends only on the request's key (see the module), the
-    database and the time. ``serve_if(request, *args, **kwargs)``, when given, is
-    asked before a kept page is served: False runs the view (which has something
-    to do on this visit).
+    database and the time. ``serve_while(request, *args, **kwargs)``, when given,
+    names a cache key: the kept page is served only while that key exists, else the
+    view runs (it has something to do on this visit). It is read in the same round
+    trip as the tables' tokens.
     """
     if view is None:
-        return partial(kept_until_changed, serve_if=serve_if)
+        return partial(kept_until_changed, serve_while=serve_while)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -415,10 +422,11 @@ def kept_until_changed(
             return view(request, *args, **kwargs)
         key = _key(request)
         try:
-            kept = _lookup(key)
+            also = serve_while(request, *args, **kwargs) if serve_while else None
+            kept = _lookup(key, also)
         except Exception:  # (a cache that fails is a miss, never an error)
             kept = None
-        if kept is not None and (serve_if is None or serve_if(request, *args, **kwargs)):
+        if kept is not None:
             return _served(request, kept)
         render = _Render()
         reset = _rendering.set(render)

@@ -27,18 +27,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
-from django.utils.module_loading import module_has_submodule
+from django.utils.module_loading import autodiscover_modules
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -168,9 +166,7 @@ def autodiscover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if module_has_submodule(config.module, "cookies"):
-            import_module(f"{config.name}.cookies")
+    autodiscover_modules("cookies")
     _discovered = True
 
 

@@ -54,7 +54,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from importlib import import_module
 from typing import Any
 
 from django.apps import apps
@@ -62,7 +61,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
-from django.utils.module_loading import module_has_submodule
+from django.utils.module_loading import autodiscover_modules
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -606,9 +605,7 @@ def autodiscover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if module_has_submodule(config.module, "personal_data"):
-            import_module(f"{config.name}.personal_data")
+    autodiscover_modules("personal_data")
     _discovered = True
 
 

@@ -317,3 +317,13 @@ def test_a_restored_backup_is_seen_on_every_kept_page(letter_client):
     assert _queries(letter_client, PREVIEW)[0] <= 2
     pagecache.mark_all_changed()  # what restoring a backup calls once the data is back
     assert _queries(letter_client, PREVIEW)[0] > 2
+
+
+def test_bulk_inserts_mark_their_table_even_by_copy(db):
+    from recruiters import bulk
+    from recruiters.models import Keyword
+
+    name = pagecache._name(Keyword._meta.db_table)
+    cache.set(name, "before", timeout=None)
+    assert bulk.insert(Keyword, ["term"], [["copyrighted-term"]]) == 1
+    assert cache.get(name) != "before"

@@ -446,7 +446,6 @@ def kept_until_changed(
             _store(request, key, response, html, render)
         return response
 
-    wrapper.kept_until_changed = True  # type: ignore[attr-defined]
     return wrapper
 
 

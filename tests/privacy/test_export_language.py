@@ -95,20 +95,27 @@ def test_the_language_is_only_the_copys(seeker, staff):
         assert translation.get_language() == "en-gb"
 
 
-def test_a_disclosure_is_logged_in_the_persons_language_not_the_staff_members(
-    seeker, other_seeker, staff
-):
-    from privacy import legal
-    from privacy.models import Disclosure, LegalRequest, LegalRequestSubject
+def _legal_request():
+    """A request under review that names the account and the email addresses."""
+    from privacy.models import LegalRequest
 
-    User.objects.filter(pk=seeker.pk).update(language="fr")
-    request = LegalRequest.objects.create(
+    return LegalRequest.objects.create(
         agency="Metropolitan Police",
         legal_basis="Production order",
         received_on=timezone.localdate(),
         data_categories=["2-1-your-account", "2-1-email-addresses"],
         status="under_review",
     )
+
+
+def test_a_disclosure_is_logged_in_the_persons_language_not_the_staff_members(
+    seeker, other_seeker, staff
+):
+    from privacy import legal
+    from privacy.models import Disclosure, LegalRequestSubject
+
+    User.objects.filter(pk=seeker.pk).update(language="fr")
+    request = _legal_request()
     for person in (seeker, other_seeker):  # told already: the log shows it at once
         LegalRequestSubject.objects.create(
             request=request, person=person, notified_at=timezone.now()
@@ -126,16 +133,10 @@ def test_the_notice_of_a_legal_request_names_the_data_in_the_persons_language(se
 
     from jobletters import outbox
     from privacy import legal
-    from privacy.models import LegalRequest, LegalRequestSubject
+    from privacy.models import LegalRequestSubject
 
     User.objects.filter(pk=seeker.pk).update(language="fr")
-    request = LegalRequest.objects.create(
-        agency="Metropolitan Police",
-        legal_basis="Production order",
-        received_on=timezone.localdate(),
-        data_categories=["2-1-your-account", "2-1-email-addresses"],
-        status="under_review",
-    )
+    request = _legal_request()
     LegalRequestSubject.objects.create(request=request, person=seeker)
     with translation.override("en-gb"):  # the worker's own language
         assert legal.send_due_notices() == 1

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from jobletters.lib.pagecache import kept_until_changed
 from usage.models import SignIn
 from usage.services import sign_ins_of
 
@@ -22,7 +21,6 @@ from .services import update_user_name
 
 
 @login_required
-@kept_until_changed
 def account_settings(request: HttpRequest) -> HttpResponse:
     """One page for everything about the account; each part links to its own form."""
     form = NameForm(request.POST or None, instance=request.user)
@@ -45,7 +43,6 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@kept_until_changed
 @require_GET
 def security(request: HttpRequest) -> HttpResponse:
     """Where you are signed in and your recent sign-ins, browser and device in words."""

@@ -18,9 +18,7 @@ through Django's test client (the full middleware stack, production settings),
 interleaved, and the table gives median wall and CPU time per request and the
 ratio to the minimal view: where a page's own time goes, for profiling.
 
-Pages are kept in Redis until what they read changes (``jobletters.lib.pagecache``),
-as in production: a page loaded again and again is served kept. ``--page-cache off``
-renders every request, as the first view after a change would be; run both.
+Every request renders its page: nothing is kept between requests.
 
 Defaults: database ``jobletters_bench`` on 127.0.0.1 (created and migrated when
 missing), Redis DB 14 for the broker and cache. With ``--rounds N`` every round runs
@@ -266,33 +264,28 @@ def _packet_page(fetch: Fetch) -> str | None:
 # --- Queries per page (in this process, same settings and session) ---------------------
 
 
-def _queries_per_page(session_key: str) -> dict[str, tuple[str, int]]:
-    """Per page: queries when rendered / when kept (jobletters.lib.pagecache), and writes."""
+def _queries_per_page(session_key: str) -> dict[str, tuple[int, int]]:
+    """Per page: queries of its second request (the session's first one records it), writes."""
     from django.db import connection
-    from django.test import Client, override_settings
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    counts: dict[str, tuple[str, int]] = {}
+    counts: dict[str, tuple[int, int]] = {}
     for page in [Page(MINIMAL), Page(MINIMAL, signed_in=False), *PAGES]:
         client = Client(headers={**PROXY_HEADERS, "Host": "127.0.0.1"})
         if page.signed_in:
             client.cookies["sessionid"] = session_key
+        client.get(page.path, secure=True)
         # A full query log (9,000 entries) would capture nothing: emptied before each.
         connection.queries_log.clear()
-        with override_settings(PAGE_CACHE=False), CaptureQueriesContext(connection) as rendered:
+        with CaptureQueriesContext(connection) as captured:
             client.get(page.path, secure=True)
-        first = list(rendered.captured_queries)  # a view of the live log: read it now
-        client.get(page.path, secure=True)
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as kept:
-            client.get(page.path, secure=True)
-        second = list(kept.captured_queries)
+        queries = list(captured.captured_queries)  # a view of the live log: read it now
         writes = sum(
             q["sql"].lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
-            for q in [*first, *second]
+            for q in queries
         )
-        label = f"{len(first)}/{len(second)}"
-        counts[page.name] = (label, writes)
+        counts[page.name] = (len(queries), writes)
     return counts
 
 
@@ -549,12 +542,6 @@ def main() -> None:
         help="no server: time each page and the minimal view through Django's test client",
     )
     parser.add_argument(
-        "--page-cache",
-        choices=("on", "off"),
-        default="on",
-        help="off: every request renders its page (the first view after a change)",
-    )
-    parser.add_argument(
         "--requests", type=int, default=40, help="with --in-process: requests per page per round"
     )
     args = parser.parse_args()
@@ -563,7 +550,6 @@ def main() -> None:
         PAGES[:] = [page for page in PAGES if page.path in wanted]
 
     _configure_environment()
-    os.environ["PAGE_CACHE"] = "true" if args.page_cache == "on" else "false"
     database_url = os.environ["DATABASE_URL"]
     if not database_url.startswith("postgres"):
         print("bench/pages.py: needs DATABASE_URL=postgres://… (the production database)")
@@ -652,10 +638,6 @@ def _print_table(
         "(signed in or not), per round; cpu ratio: the same with gunicorn's CPU ms per request"
     )
     print("values: median (min-max) over the rounds")
-    print(
-        f"kept pages (PAGE_CACHE): {os.environ.get('PAGE_CACHE', 'on')}; "
-        "queries: when the page is rendered / when it is served kept"
-    )
     columns = [
         ("page", 34),
         ("requests/s", 15),

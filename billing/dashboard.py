@@ -2,36 +2,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from jobletters.dashboard import Panel
-from jobletters.lib.prepared import PreparedQuery
 
 from . import gateway, ledger
 from .models import BillingAccount, Purchase
 
 
-def _summary_query(user_id: int) -> QuerySet[Any]:
-    return (
-        ledger.with_balance(BillingAccount.objects.filter(user_id=user_id))
+def _summary(user: Any) -> tuple[int, bool]:
+    """(sends available, a payment being confirmed), in one query."""
+    row = (
+        ledger.with_balance(BillingAccount.objects.filter(user_id=user.pk))
         .annotate(
             paying=Exists(
                 Purchase.objects.filter(account=OuterRef("pk"), status=Purchase.Status.PROCESSING)
             )
         )
         .values_list("spendable", "paying")
+        .first()
     )
-
-
-# Every dashboard view runs it: compiled once per connection (building it costs more
-# than running it).
-_SUMMARY = PreparedQuery(_summary_query, user_id=-987_654_321)
-
-
-def _summary(user: Any) -> tuple[int, bool]:
-    """(sends available, a payment being confirmed), in one query."""
-    row = _SUMMARY.first(user_id=user.pk)
     if row is None:
         return 0, False
     spendable, paying = row

@@ -43,8 +43,6 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from jobletters.lib.prepared import PreparedQuery
-
 from .models import BillingAccount, Dispute, LedgerEntry, Purchase, Reservation
 
 __all__ = [
@@ -155,21 +153,12 @@ def available(account_id: int) -> int:
     return spendable or 0
 
 
-def _balance_query(user_id: int) -> QuerySet[BillingAccount]:
-    return with_balance(BillingAccount.objects.filter(user_id=user_id)).values_list("spendable")
-
-
-# Pages show the balance on every view (billing, matches, the consent screen): the
-# query is compiled once per connection (building it costs more than running it).
-_BALANCE = PreparedQuery(_balance_query, user_id=-987_654_321)
-
-
 def balance(*, user: Any) -> int:
     """What ``user`` can spend now: their ledger, minus sends held by open reservations."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    row = _BALANCE.first(user_id=user.pk)
-    return (row[0] if row else 0) or 0
+    accounts = with_balance(BillingAccount.objects.filter(user_id=user.pk))
+    return accounts.values_list("spendable", flat=True).first() or 0
 
 
 def account_for(user: Any) -> BillingAccount:

@@ -16,8 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jobletters.lib.pagecache import kept_until_changed
-
 from . import gateway, ledger
 from .checkout import CheckoutUnavailable, TooManyCheckouts, start_checkout
 from .models import LedgerEntry, Plan, Purchase
@@ -43,7 +41,6 @@ _HISTORY_STATUSES = (
 
 
 @login_required
-@kept_until_changed
 def index(request: HttpRequest) -> HttpResponse:
     if request.GET.get("cancelled"):
         messages.info(request, _("Payment cancelled. Nothing was charged."))

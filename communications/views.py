@@ -13,14 +13,12 @@ from django.views.decorators.http import require_http_methods
 
 from jobletters.lib import email_categories
 from jobletters.lib.email_categories import Category
-from jobletters.lib.pagecache import kept_until_changed
 
 from . import preferences as service
 from .forms import PreferencesForm
 
 
 @login_required
-@kept_until_changed
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     current = email_categories.choices_of(request.user)

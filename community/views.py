@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jobletters.lib.pagecache import kept_until_changed
 from privacy.cookies import Category, allows
 from taxonomy.models import Place
 
@@ -48,7 +47,6 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 # --- Reading --------------------------------------------------------------------------------
 
 
-@kept_until_changed
 @require_GET
 def thread_list(request: HttpRequest) -> HttpResponse:
     """Threads, most recently active first, perhaps about one place.
@@ -110,7 +108,6 @@ def _remember_place(request: HttpRequest, response: HttpResponse, place: Place |
         )
 
 
-@kept_until_changed
 @require_GET
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = services.thread_for_reader(request.user, pk)

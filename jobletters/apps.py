@@ -8,15 +8,8 @@ class JobLettersConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing registers our system checks and the outbox's registry entry.
-        from django.db import connections
-
         from . import checks, personal_data  # noqa: F401
-        from .lib import pagecache
         from .lib.discovery import app_modules
-
-        # Every write marks its tables for the page cache, on every connection.
-        for connection in connections.all(initialized_only=True):
-            pagecache.watch(connection)
 
         # Outbox handlers live in each app's tasks.py: every process (web, worker,
         # beat) must know them to defer or run work.

@@ -1,7 +1,7 @@
 """A Redis cache that degrades instead of failing when Redis does not answer.
 
-Rate limits (sign-in, sign-up, uploads), the readiness result and cached
-fragments live in the cache. If Redis is unreachable, Django's Redis backend
+Rate limits (sign-in, sign-up, uploads) and the readiness result live in the
+cache. If Redis is unreachable, Django's Redis backend
 raises on every call and each of those requests becomes a 500. This backend
 answers from a small local-memory cache of the same process instead, for a
 short while, then tries Redis again:
@@ -23,32 +23,11 @@ from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 
 RETRY_REDIS_AFTER_SECONDS = 10.0
-
-
-class ReusedClientRedisCacheClient(RedisCacheClient):
-    """One redis-py client per connection pool, not a new one for every call.
-
-    Django builds a ``redis.Redis`` per cache call, and building one sets up some
-    170 response callbacks: most of a cache read's own time. A client is safe to
-    share between threads (each command takes a connection from the pool, which
-    starts afresh in a forked process).
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
-
-    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
 
 
 class ResilientRedisCache(RedisCache):
@@ -58,7 +37,6 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", 0.5)
         options.setdefault("retry_on_timeout", False)
         super().__init__(server, {**params, "OPTIONS": options})
-        self._class = ReusedClientRedisCacheClient
         self._fallback = LocMemCache(
             f"resilient-fallback-{id(self)}",
             {"TIMEOUT": params.get("TIMEOUT", 300), "OPTIONS": {"MAX_ENTRIES": 20_000}},

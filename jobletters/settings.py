@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -87,6 +88,9 @@ MIDDLEWARE = [
     "usage.perf.PageTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Who may keep a page: private, no-store when signed in; public for pages every
+    # visitor shares (jobletters.lib.caching). Before the middleware that set cookies.
+    "jobletters.lib.caching.CachingRulesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The page's language, for this request only (accounts.languages)...
     "accounts.languages.LanguageScopeMiddleware",
@@ -108,8 +112,6 @@ MIDDLEWARE = [
     "accounts.middleware.KnownDeviceMiddleware",
     # After a sign-in: the cookie choice saved in the consent ledger (privacy.cookies).
     "privacy.cookies.CookieChoiceMiddleware",
-    # Signed-in responses without caching rules of their own: private, no-store.
-    "accounts.middleware.PrivatePagesMiddleware",
     # An account waiting to be deleted sees only cancel and export (privacy.freeze).
     "privacy.middleware.FrozenAccountMiddleware",
     # Last, so it sees a view's exception first: outside services down → 503, not 500.
@@ -139,8 +141,9 @@ TEMPLATES = [
         },
     },
 ]
-# Django's form renderer with the plain widgets (inputs, textareas) written in Python.
-FORM_RENDERER = "jobletters.lib.form_renderer.FormRenderer"
+# Forms and fields through the site's templates (jobletters.lib.forms); Django's own
+# widget templates come from the "django.forms" app.
+FORM_RENDERER = "jobletters.lib.forms.FormRenderer"
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {
@@ -588,22 +591,6 @@ CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
     "task": "billing.tasks.purge_expired_billing_records",
     "schedule": 60 * 60 * 24,
 }
-
-# --- Page caching ---------------------------------------------------------------------
-# Pages every anonymous visitor sees alike (the landing page, the data inventory) may
-# be kept by browsers and shared caches this long (Cache-Control: public; Vary: Cookie).
-ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=5 * 60)
-# Pages kept in the shared cache until a table they read is written (jobletters.lib.
-# pagecache), per session and address, never longer than PAGE_CACHE_SECONDS. On when
-# the cache is Redis, which every process shares: with a cache per process the
-# worker's writes would not reach the web processes' pages.
-PAGE_CACHE = env.bool(
-    "PAGE_CACHE", default=CACHES["default"]["BACKEND"] == "jobletters.cache.ResilientRedisCache"
-)
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
-# Pages kept per session (or address, for visitors without one) per minute: a bound on
-# what one visitor can put in the cache by varying the query string.
-PAGE_CACHE_PER_VISITOR = env.int("PAGE_CACHE_PER_VISITOR", default=60)
 
 # --- Health checks (jobletters.health) ----------------------------------------------
 # /readyz probes the broker and storage at most this often per process.

@@ -9,11 +9,10 @@ from django.views.decorators.http import require_GET
 
 from . import health
 from .dashboard import panels_for
-from .lib.fragments import same_for_anonymous_visitors
-from .lib.pagecache import kept_until_changed
+from .lib.caching import same_for_every_visitor
 
 
-@same_for_anonymous_visitors
+@same_for_every_visitor
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
@@ -21,7 +20,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@kept_until_changed
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard.html", {"panels": panels_for(request)})
 

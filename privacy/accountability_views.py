@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jobletters.lib.fragments import same_for_anonymous_visitors
+from jobletters.lib.caching import same_for_every_visitor
 
 from . import legal, processors
 from .forms import SubscribeForm
 
 
-@same_for_anonymous_visitors(data_changes=True)
+@same_for_every_visitor
 @require_GET
 def transparency(request: HttpRequest) -> HttpResponse:
     periods = legal.transparency_report(since=settings.PRIVACY_TRANSPARENCY_SINCE)
@@ -33,7 +33,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
     )
 
 
-@same_for_anonymous_visitors(data_changes=True)
+@same_for_every_visitor
 @require_GET
 def subprocessors(request: HttpRequest) -> HttpResponse:
     return render(

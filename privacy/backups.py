@@ -33,8 +33,6 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, connections
 from django.utils import timezone
 
-from jobletters.lib import pagecache
-
 from .erasure import erase_person, journaled_hashes, subject_hash
 from .models import Tombstone
 
@@ -145,8 +143,6 @@ def restore_backup(folder: Path) -> int:
     else:
         _sqlite_restore(folder / "database.sqlite3")
     _untar_file_store(folder / "files.tar")
-    # Written outside Django: no kept page may show what was there before.
-    pagecache.mark_all_changed()
     Tombstone.objects.bulk_create(carried, ignore_conflicts=True)
     return replay_erasures()
 

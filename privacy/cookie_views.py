@@ -11,14 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from jobletters.lib.pagecache import kept_until_changed
-
 from . import cookies
 from .cookies import OPTIONAL, Category
 
 
 @csrf_exempt  # checked below: a token when signed in, the browser's Origin otherwise
-@kept_until_changed
 @require_http_methods(["GET", "POST"])
 def cookies_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":

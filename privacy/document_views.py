@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from jobletters.lib.fragments import same_for_anonymous_visitors
+from jobletters.lib.caching import same_for_every_visitor
 
 from . import documents
 from .models import PolicyVersion
@@ -20,6 +20,7 @@ from .translations import translation_of
 Document = PolicyVersion.Document
 
 
+@same_for_every_visitor
 @require_GET
 def terms(request: HttpRequest) -> HttpResponse:
     current, upcoming = documents.current_and_upcoming(Document.TERMS)
@@ -38,13 +39,14 @@ def terms(request: HttpRequest) -> HttpResponse:
     )
 
 
-@same_for_anonymous_visitors(data_changes=True)
+@same_for_every_visitor
 @require_GET
 def versions(request: HttpRequest) -> HttpResponse:
     """Every published version of both documents, with what changed from the one before."""
     return render(request, "privacy/versions.html", {"documents": documents.versions_by_document()})
 
 
+@same_for_every_visitor
 @require_GET
 def version_text(request: HttpRequest, document: str, number: int) -> HttpResponse:
     version = PolicyVersion.objects.published().filter(document=document, version=number).first()

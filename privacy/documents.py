@@ -44,8 +44,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from jobletters.lib import pagecache
-
 from .models import ChangeNotice, Consent, PolicyVersion
 from .policy_text import parse_policy, with_contact_address
 
@@ -212,14 +210,8 @@ def _read_notices() -> list[ActiveNotice]:
 
 
 def active_notices() -> list[ActiveNotice]:
-    """Every published version that reduces rights (from memory or the shared cache).
-
-    A page that will be kept until its tables change reads them from the database,
-    so that publishing a version is seen on it (jobletters.lib.pagecache).
-    """
+    """Every published version that reduces rights (from memory or the shared cache)."""
     global _local_notices
-    if pagecache.rendering():
-        return _read_notices()
     now = time.monotonic()
     until, kept = _local_notices
     if now < until:
@@ -516,15 +508,5 @@ def diff_html(old_text: str, new_text: str) -> SafeString:
 
 
 def version_diff(previous: PolicyVersion, version: PolicyVersion) -> SafeString:
-    """The diff between two published versions, worked out once per process."""
-    from jobletters.lib.fragments import fragment
-
-    return fragment(
-        "privacy-version-diff",
-        previous.pk,
-        version.pk,
-        settings.SUPPORT_EMAIL,
-        render=lambda: diff_html(
-            with_contact_address(previous.text), with_contact_address(version.text)
-        ),
-    )
+    """The diff between two published versions."""
+    return diff_html(with_contact_address(previous.text), with_contact_address(version.text))

@@ -3,8 +3,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from jobletters.lib.fragments import same_for_anonymous_visitors
-from jobletters.lib.pagecache import kept_until_changed
+from jobletters.lib.caching import same_for_every_visitor
 
 from . import registry
 from .documents import current_and_upcoming
@@ -12,7 +11,7 @@ from .models import PolicyVersion
 from .translations import translation_of
 
 
-@kept_until_changed
+@same_for_every_visitor
 def policy(request: HttpRequest) -> HttpResponse:
     current, upcoming = current_and_upcoming(PolicyVersion.Document.PRIVACY)
     if current is None:
@@ -29,9 +28,7 @@ def policy(request: HttpRequest) -> HttpResponse:
     )
 
 
-@same_for_anonymous_visitors
-@kept_until_changed
+@same_for_every_visitor
 def data_inventory(request: HttpRequest) -> HttpResponse:
     """The public list of every kind of personal data we hold, from the registry."""
-    # A callable: the template calls it only when its cached fragment is rendered.
-    return render(request, "privacy/data.html", {"sections": registry.by_section})
+    return render(request, "privacy/data.html", {"sections": registry.by_section()})

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from jobletters.lib.prepared import PreparedQuery
 
 from .models import CV, Profile
 
@@ -49,9 +48,10 @@ _FIELDS = (
 )
 
 
-def _completeness_query(user_id: int) -> QuerySet[Profile]:
-    return (
-        Profile.objects.filter(user_id=user_id)
+def completeness_for(user: User) -> Completeness:
+    """One query whatever the size of the profile."""
+    row = (
+        Profile.objects.filter(user_id=user.pk)
         .annotate(
             has_occupation=Exists(
                 Profile.target_occupations.through.objects.filter(profile_id=OuterRef("pk"))
@@ -62,16 +62,8 @@ def _completeness_query(user_id: int) -> QuerySet[Profile]:
             has_cv=Exists(CV.objects.ready().filter(owner=OuterRef("user"))),
         )
         .values_list(*_FIELDS, "has_occupation", "has_place", "has_cv")
+        .first()
     )
-
-
-# The dashboard runs this on every visit: compiled once per connection.
-_COMPLETENESS = PreparedQuery(_completeness_query, user_id=-987_654_321)
-
-
-def completeness_for(user: User) -> Completeness:
-    """One query whatever the size of the profile."""
-    row = _COMPLETENESS.first(user_id=user.pk)
     if row is None:
         profile = Profile(user=user)
         has_occupation = has_place = False

@@ -17,7 +17,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jobletters.lib.files import private_file_response
-from jobletters.lib.pagecache import kept_until_changed
 
 from . import cvs
 from .cv_forms import CVUploadForm
@@ -35,7 +34,6 @@ TOO_MANY_UPLOADS = gettext_lazy(
 # documented pattern for per-view upload handlers).
 @csrf_exempt
 @login_required
-@kept_until_changed
 @require_http_methods(["GET", "POST"])
 def cv_list(request: HttpRequest) -> HttpResponse:
     limit_cv_upload(request)

@@ -6,11 +6,13 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries.fields import CountryField
+from django_countries import countries
 
 from accounts.models import User
 from taxonomy import search
@@ -19,7 +21,7 @@ from taxonomy.text import normalise
 
 from .letters import MAX_LETTER_CHARS
 from .models import MAX_TARGETS, Profile
-from .widgets import LongSelect, TargetsWidget, _value_of
+from .widgets import TargetsWidget, _value_of
 
 CONTACT_FIELDS = ("address_line1", "address_line2", "city", "postal_code", "country", "phone")
 PROFESSIONAL_FIELDS = (
@@ -119,6 +121,49 @@ def _split_list(value: str, *, max_items: int, max_length: int, label: str) -> l
     return items
 
 
+def _named(name: str, language: str) -> str:
+    return str(countries.by_name(name, language=language.split("-")[0]))
+
+
+class CountryNameField(forms.CharField):
+    """A country typed by its name and kept as its ISO code.
+
+    The ~250 countries are not written into the page: the box suggests them as
+    you type, from the places vocabulary (static/js/taxonomy-autocomplete.js),
+    and the name typed or chosen is looked up here, in English or the page's
+    language ("Germany", "Allemagne", "UK", "DE").
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        attrs = {
+            "autocomplete": "country-name",
+            "data-autocomplete-url": reverse_lazy("taxonomy:places"),
+            "data-autocomplete-params": "kind=country",
+            "data-autocomplete-min": "1",
+        }
+        super().__init__(max_length=100, widget=forms.TextInput(attrs=attrs), **kwargs)
+
+    def prepare_value(self, value: Any) -> str:
+        code = str(value or "")
+        return str(countries.name(code) or code) if code in countries else code
+
+    def to_python(self, value: Any) -> str:
+        text = " ".join(str(value or "").split())
+        if not text:
+            return ""
+        code = (text.upper() if text.upper() in countries else "") or next(
+            (code for language, _ in settings.LANGUAGES if (code := _named(text, language))),
+            search.COUNTRY_ALIASES.get(normalise(text), ""),
+        )
+        if not code:
+            raise ValidationError(
+                _("We know no country called “%(text)s”. Type its name, like France.")
+                % {"text": text},
+                code="country",
+            )
+        return str(code)
+
+
 class TargetChoiceField(forms.ModelMultipleChoiceField):
     """Up to MAX_TARGETS taxonomy entries, checked before any query runs."""
 
@@ -214,9 +259,7 @@ class ProfileForm(forms.Form):
     )
     city = forms.CharField(label=gettext_lazy("Town or city"), max_length=100, required=False)
     postal_code = forms.CharField(label=gettext_lazy("Postal code"), max_length=20, required=False)
-    country = CountryField(blank=True).formfield(
-        label=gettext_lazy("Country"), widget=LongSelect(static_choices="countries")
-    )
+    country = CountryNameField(label=gettext_lazy("Country"), required=False)
     phone = forms.CharField(
         label=gettext_lazy("Phone number"),
         max_length=40,
@@ -250,7 +293,6 @@ class ProfileForm(forms.Form):
         label=gettext_lazy("Seniority"),
         choices=[("", "—"), *Profile.Seniority.choices],
         required=False,
-        widget=LongSelect(static_choices="seniority"),
     )
     skills = forms.CharField(
         label=gettext_lazy("Skills"),

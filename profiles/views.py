@@ -8,8 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jobletters.lib.pagecache import kept_until_changed
-
 from . import services
 from .cvs import current_cv_of
 from .forms import JobLetterForm, ProfileForm, profile_initial
@@ -18,7 +16,6 @@ from .models import Profile, occupation_targets
 
 
 @login_required
-@kept_until_changed
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -49,7 +46,6 @@ def edit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@kept_until_changed
 @require_http_methods(["GET", "POST"])
 def job_letter(request: HttpRequest) -> HttpResponse:
     profile = services.profile_of(request.user)
@@ -85,7 +81,6 @@ def job_letter(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@kept_until_changed
 @require_GET
 def job_letter_preview(request: HttpRequest) -> HttpResponse:
     profile = (

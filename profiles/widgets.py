@@ -8,9 +8,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString
 
 from .models import MAX_TARGETS
 
@@ -120,77 +118,3 @@ def _value_of(item: Any) -> str:
     if isinstance(value, str):
         return value
     return str(getattr(item, "pk", item))
-
-
-# (name, language) -> [(value, or None for a group tag; markup before " selected"; after)]
-_STATIC_OPTIONS: dict[tuple[str, str], list[tuple[str | None, str, str]]] = {}
-
-
-class LongSelect(forms.Select):
-    """A ``<select>`` whose options are written in Python, not through a template each.
-
-    Django's Select renders every ``<option>`` through two template includes
-    (the option and its attributes): for the ~250 countries that was most of the
-    profile page's time. The markup is the same as Django's (attributes built
-    by ``build_attrs``, so ``id``, ``required``, ``aria-describedby`` and
-    ``aria-invalid`` still come from the bound field), every value and label
-    escaped. With ``static_choices="name"`` (choices that only change with the
-    code and the language, like the country list) the escaped options are also
-    kept per process and language.
-    """
-
-    def __init__(
-        self, attrs: dict[str, Any] | None = None, choices: Any = (), *, static_choices: str = ""
-    ) -> None:
-        super().__init__(attrs, choices)
-        self.static_choices = static_choices
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        if self.allow_multiple_selected:
-            final_attrs["multiple"] = True
-        chosen = set(self.format_value(value))
-        parts = [f'<select name="{escape(name)}"{flatatt(final_attrs)}>']
-        for text, before, after in self._options():
-            if text is not None and text in chosen:
-                parts.append(f"{before} selected{after}")
-                if not self.allow_multiple_selected:
-                    chosen.clear()  # like Django: only the first match of a single select
-            else:
-                parts.append(f"{before}{after}")
-        parts.append("</select>")
-        return mark_safe("\n".join(parts))  # noqa: S308  (every part is escaped)
-
-    def use_required_attribute(self, initial: Any) -> bool:
-        # Django's answer (required only when the first choice is empty) iterates the
-        # choices, which rebuilds a callable list of countries on each render: the
-        # kept options give the same first choice.
-        if not self.static_choices or self.allow_multiple_selected:
-            return super().use_required_attribute(initial)
-        options = self._options()
-        if not options or options[0][0] is None:  # no choice, or a group first
-            return super().use_required_attribute(initial)
-        return forms.Widget.use_required_attribute(self, initial) and options[0][0] == ""
-
-    def _options(self) -> list[tuple[str | None, str, str]]:
-        key = (self.static_choices, get_language() or "")
-        if self.static_choices and (options := _STATIC_OPTIONS.get(key)) is not None:
-            return options
-        options: list[tuple[str | None, str, str]] = []
-        for group_value, group_label in self.choices:
-            if isinstance(group_label, list | tuple):
-                options.append((None, f'<optgroup label="{escape(group_value)}">', ""))
-                options.extend(self._option(v, label) for v, label in group_label)
-                options.append((None, "</optgroup>", ""))
-            else:
-                options.append(self._option(group_value, group_label))
-        if self.static_choices:
-            _STATIC_OPTIONS[key] = options
-        return options
-
-    @staticmethod
-    def _option(value: Any, label: Any) -> tuple[str, str, str]:
-        text = "" if value is None else str(value)
-        return text, f'<option value="{escape(text)}"', f">{escape(label)}</option>"

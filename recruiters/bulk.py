@@ -11,9 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models, transaction
-
-from jobletters.lib import pagecache
+from django.db import connection, models
 
 
 def _is_postgres() -> bool:
@@ -39,9 +37,6 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
                 for row in rows:
                     copy.write_row([_value(f, v) for f, v in zip(concrete, row, strict=True)])
                     count += 1
-            # COPY goes to psycopg directly, past the wrapper that marks written tables.
-            pagecache.mark_changed([meta.db_table])
-            transaction.on_commit(lambda: pagecache.mark_changed([meta.db_table]))
             return count
         placeholders = ", ".join(["%s"] * len(concrete))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608

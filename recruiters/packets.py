@@ -283,11 +283,6 @@ def _visit_key(token: str) -> str:
     return "packet-visit:" + hash_token(token)
 
 
-def visit_key(request: Any, token: str) -> str:
-    """Exists while a visit of this link is in progress (its first view was recorded)."""
-    return _visit_key(token)
-
-
 def record_view(*, delivery: Delivery, token: str) -> None:
     """One visit of the packet page, recorded for the seeker's report.
 

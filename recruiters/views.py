@@ -21,9 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing import ledger
-from jobletters.lib import pagecache
 from jobletters.lib.files import private_file_response
-from jobletters.lib.pagecache import kept_until_changed
 
 from . import delivery as delivery_service
 from . import directory, matching, packets, report, sending
@@ -45,7 +43,6 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @login_required
-@kept_until_changed
 @require_GET
 def matches(request: HttpRequest) -> HttpResponse:
     number = _page_number(request)
@@ -78,7 +75,6 @@ def _top(request: HttpRequest) -> int | None:
 
 
 @login_required
-@kept_until_changed
 @require_http_methods(["GET", "POST"])
 def send(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -149,7 +145,6 @@ SENDS_PER_PAGE = 20
 
 
 @login_required
-@kept_until_changed
 @require_GET
 def sends(request: HttpRequest) -> HttpResponse:
     deliveries = Delivery.objects.order_by("created_at", "pk")
@@ -214,7 +209,6 @@ def _gone(request: HttpRequest, reason: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-@kept_until_changed(serve_while=packets.visit_key)
 def packet_page(request: HttpRequest, token: str) -> HttpResponse:
     opened = packets.open_link(token)
     if opened is None:
@@ -223,7 +217,6 @@ def packet_page(request: HttpRequest, token: str) -> HttpResponse:
         return _gone(request, opened.gone)
     delivery = opened.delivery
     packets.record_view(delivery=delivery, token=token)
-    pagecache.keep_until(delivery.link.expires_at)  # never shown once the link expired
     snapshot = delivery.send.snapshot
     context = {
         **packets.packet_context(snapshot),

@@ -12,9 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jobletters.lib import pagecache
-from jobletters.lib.pagecache import kept_until_changed
-
 from . import services, spam
 from .forms import InquiryForm, ReplyForm
 from .models import Inquiry
@@ -26,7 +23,6 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return render(request, "support/too_many.html", status=429)
 
 
-@kept_until_changed
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     signed_in = request.user.is_authenticated
@@ -55,7 +51,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         return redirect("support:sent")
     context = {
         "form": form,
-        "token": pagecache.fresh("support-form-token", spam.form_token),
+        "token": spam.form_token(),
         "honeypot": form[spam.HONEYPOT_FIELD],
         "retention_days": settings.SUPPORT_RETENTION_DAYS,
     }
@@ -68,7 +64,6 @@ def sent(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@kept_until_changed
 @require_GET
 def inquiries(request: HttpRequest) -> HttpResponse:
     rows = services.with_counts(services.inquiries_of(request.user)).order_by(

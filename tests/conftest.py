@@ -41,9 +41,6 @@ def _isolated_world(settings, tmp_path):
     settings.RECRUITERS_DEMO_COUNT = 200
     # Page timings are written only when a test asks (usage.perf.flush), never by a thread.
     settings.USAGE_TIMINGS_FLUSH_SECONDS = 0
-    # Kept pages on, whatever the cache: every test that reads a page after a change
-    # also shows the change is seen (jobletters.lib.pagecache).
-    settings.PAGE_CACHE = True
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     cache.clear()

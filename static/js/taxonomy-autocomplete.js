@@ -18,6 +18,8 @@
  * Optional, what happens on a choice (any combination):
  *   data-autocomplete-value     id of an <input type="hidden"> that receives the chosen id
  *                               (single choice; the text input then shows the label).
+ *                               With neither this nor a list, the input itself keeps the
+ *                               chosen label (a name the form looks up, like a country).
  *   data-autocomplete-list      id of a <ul> (or <ol>) to which the choice is appended as
  *     + data-autocomplete-name  <li><label><input type="checkbox" name="NAME" value="ID"
  *                               checked> LABEL</label></li> (multiple choice; an id already
@@ -501,6 +503,8 @@
     }
     if (hidden) {
       hidden.value = String(item.value || item.id);
+    }
+    if (hidden || !lists.length) {
       this.input.value = optionText(item);
       chosen.push(optionText(item));
     } else if (!this.refused.length) {

@@ -76,7 +76,6 @@ def test_a_cancelled_checkout_says_nothing_was_charged(seeker_client, plan, stri
 def test_billing_page_has_a_fixed_number_of_queries(
     seeker_client, seeker, staff, plan, stripe_keys, django_assert_num_queries, settings
 ):
-    settings.PAGE_CACHE = False  # the cost of rendering: every request renders
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

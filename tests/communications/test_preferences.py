@@ -34,7 +34,6 @@ def _writes(queries) -> list[str]:
 
 
 def test_s8_the_page_explains_each_category_and_shows_the_defaults(seeker_client, settings):
-    settings.PAGE_CACHE = False  # the cost of rendering: every request renders
     seeker_client.get("/dashboard/")  # the session's first request records it
     with CaptureQueriesContext(connection) as queries:
         response = seeker_client.get(PAGE)

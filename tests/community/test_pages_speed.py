@@ -49,7 +49,6 @@ def _signed_in(user) -> Client:
 def test_the_list_and_a_thread_cost_the_same_queries_with_more_data(
     seeker, other_seeker, signed_in, django_assert_max_num_queries, settings
 ):
-    settings.PAGE_CACHE = False  # the cost of rendering: every request renders
     client = _signed_in(seeker) if signed_in else Client()
     first = _world(seeker, other_seeker, threads=3, comments=3)
     leeds = city("Leeds")

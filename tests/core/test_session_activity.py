@@ -115,7 +115,7 @@ def test_the_cache_holds_no_address_or_session_key(seeker_client, monkeypatch):
     session_key = seeker_client.session.session_key
     seen = [key for key in keys if key.startswith("usersession-seen:")]
     assert len(seen) == 1
-    for key in keys:  # the page cache's too (jobletters.lib.pagecache)
+    for key in keys:
         assert session_key not in key
         assert "192.0.2.1" not in key
 

@@ -230,6 +230,21 @@ def test_a_title_that_is_not_the_occupations_is_refused(seeker, seeker_client, v
     assert not Profile.objects.filter(user=seeker).exists()
 
 
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("Germany", "DE"), ("  germany ", "DE"), ("Allemagne", "DE"), ("de", "DE"), ("UK", "GB")],
+)
+def test_the_country_is_typed_by_name_and_kept_as_its_code(seeker, seeker_client, typed, code):
+    response = seeker_client.post(URL, form_data(country=typed))
+    assert response.status_code == 302, response.context["form"].errors
+    assert ContactDetails.objects.get(user=seeker).country.code == code
+
+
+def test_no_country_is_no_country(seeker, seeker_client):
+    assert seeker_client.post(URL, form_data(country="  ")).status_code == 302
+    assert not ContactDetails.objects.get(user=seeker).country
+
+
 def test_unticking_a_target_removes_it(seeker, seeker_client):
     lawyer = suggestion(seeker_client, "occupations", "lawyer")
     seeker_client.post(URL, form_data(target_occupations=[lawyer["id"]]))
@@ -266,6 +281,8 @@ def test_unticking_a_target_removes_it(seeker, seeker_client):
         ),
         ({"years_of_experience": "200"}, "years_of_experience", "less than or equal to 70"),
         ({"seniority": "emperor"}, "seniority", "Select a valid choice"),
+        ({"country": "Atlantis"}, "country", "We know no country called “Atlantis”"),
+        ({"country": "GB\u202e"}, "country", "We know no country called"),
         ({"skills": ", ".join(f"skill {i}" for i in range(31))}, "skills", "at most 30"),
         ({"target_occupations": ["abc"]}, "target_occupations", "is not a valid value"),
         ({"target_occupations": ["99999999"]}, "target_occupations", "Select a valid choice"),

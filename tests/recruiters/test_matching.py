@@ -181,7 +181,6 @@ def test_recruiters_sent_to_in_the_last_180_days_are_shown_as_such(lawyer_in_lon
 def test_the_matches_page_runs_the_same_queries_whatever_the_directory_size(
     lawyer_in_london, seeker_client, django_assert_num_queries, settings
 ):
-    settings.PAGE_CACHE = False  # the cost of rendering: every request renders
     lawyers, judges, london = b.occupation("2611"), b.occupation("2612"), b.city("London")
     for _n in range(3):
         b.recruiter(occupations=[lawyers], places=[london, b.remote()])

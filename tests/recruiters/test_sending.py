@@ -253,7 +253,6 @@ def test_pages_need_a_signed_in_seeker(client, db):
 def test_the_report_is_a_timeline_in_a_fixed_number_of_queries(
     setup, seeker_client, django_assert_num_queries, settings
 ):
-    settings.PAGE_CACHE = False  # the cost of rendering: every request renders
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

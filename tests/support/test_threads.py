@@ -36,7 +36,6 @@ def test_s24_the_list_shows_each_inquiry_with_its_answers(seeker, seeker_client,
 
 
 def test_s24_the_list_and_thread_read_in_fixed_queries(seeker, seeker_client, staff, settings):
-    settings.PAGE_CACHE = False  # the cost of rendering: every request renders
     seeker_client.get("/dashboard/")
 
     def measure(path: str) -> int:

@@ -106,8 +106,6 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMFARequiredMiddleware",
     # After a sign-in: remember the browser (accounts.signin).
     "accounts.middleware.KnownDeviceMiddleware",
-    # After a sign-in: the cookie choice saved in the consent ledger (privacy.cookies).
-    "privacy.cookies.CookieChoiceMiddleware",
     # Signed-in responses without caching rules of their own: private, no-store.
     "accounts.middleware.PrivatePagesMiddleware",
     # An account waiting to be deleted sees only cancel and export (privacy.freeze).
@@ -131,8 +129,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "jobletters.context_processors.site",
-                # The cookie banner shows until a choice is made (privacy.cookies).
-                "privacy.cookies.banner_context",
                 # Rights-reducing versions of the policy or terms not acknowledged yet.
                 "privacy.documents.notice_banner",
             ],

@@ -7,6 +7,7 @@ from jobletters.lib.fragments import same_for_anonymous_visitors
 from jobletters.lib.pagecache import kept_until_changed
 
 from . import registry
+from .cookies import COOKIES
 from .documents import current_and_upcoming
 from .models import PolicyVersion
 from .translations import translation_of
@@ -35,3 +36,9 @@ def data_inventory(request: HttpRequest) -> HttpResponse:
     """The public list of every kind of personal data we hold, from the registry."""
     # A callable: the template calls it only when its cached fragment is rendered.
     return render(request, "privacy/data.html", {"sections": registry.by_section})
+
+
+@kept_until_changed
+def cookies_page(request: HttpRequest) -> HttpResponse:
+    """Every cookie we set, why and for how long (privacy.cookies)."""
+    return render(request, "privacy/cookies.html", {"cookies": COOKIES})

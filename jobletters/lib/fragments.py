@@ -26,8 +26,6 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from privacy.cookies import choice_of
-
 MAX_FRAGMENTS = 200  # a bound, in case a key ever takes many values
 
 _Key = tuple[Hashable, ...]
@@ -77,10 +75,8 @@ def same_for_anonymous_visitors(
     For a GET without query string from a plain visit (no session, no pending
     message), the view's page is rendered once per process and served from memory,
     with ``Cache-Control: public, max-age=ANONYMOUS_PAGE_CACHE_SECONDS`` and
-    ``Vary: Cookie`` (a visitor with a session cookie is another cache entry). One
-    copy is kept per cookie choice (``privacy.cookies``: made or not, and which), so
-    the banner shows exactly until the visitor chooses. Everyone else, and any
-    answer but a 200 without cookies, goes through the view
+    ``Vary: Cookie`` (a visitor with a session cookie is another cache entry).
+    Everyone else, and any answer but a 200 without cookies, goes through the view
     as usual; signed-in pages are never public.
 
     ``@same_for_anonymous_visitors(data_changes=True)``: a page drawn from data staff
@@ -95,8 +91,7 @@ def same_for_anonymous_visitors(
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "GET" or request.GET or not is_plain_visit(request):
             return view(request, *args, **kwargs)
-        # One copy per cookie choice: the banner shows until a choice is made.
-        cache_key, html = _remembered("page", (request.path, choice_of(request).key))
+        cache_key, html = _remembered("page", (request.path,))
         max_age = settings.ANONYMOUS_PAGE_CACHE_SECONDS
         stale = data_changes and time.monotonic() - _born.get(cache_key, -max_age) >= max_age
         if stale:

@@ -13,6 +13,7 @@ Emails are rendered when they are queued, in the recipient's language
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,7 +28,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from jobletters.lib.languages import AVAILABLE, supported
-from privacy.cookies import same_origin
 
 
 class LanguageScopeMiddleware:
@@ -72,9 +72,26 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     """The language menu in every page's footer (a plain form POST, no script)."""
     if request.user.is_authenticated:
         return _choose_with_token(request)
-    if not same_origin(request):
+    if not _same_origin(request):
         return render(request, "403.html", status=403)
     return _choose(request)
+
+
+def _same_origin(request: HttpRequest) -> bool:
+    """A visitor's choice is posted without a CSRF token (the cached pages carry none):
+    the browser's ``Origin`` (or ``Referer``) must be this site, so another site
+    cannot choose for them."""
+    origin = request.META.get("HTTP_ORIGIN")
+    ours = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
+    if origin:
+        return origin in ours
+    if request.META.get("HTTP_SEC_FETCH_SITE") not in (None, "same-origin", "none"):
+        return False
+    referrer = request.META.get("HTTP_REFERER")
+    if referrer:
+        parts = urlsplit(referrer)
+        return f"{parts.scheme}://{parts.netloc}" in ours
+    return True
 
 
 def _choose(request: HttpRequest) -> HttpResponse:

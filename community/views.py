@@ -15,11 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from privacy.cookies import Category, allows
 from taxonomy.models import Place
 
 from . import markup, services
-from .cookies import PLACE_COOKIE, PLACE_COOKIE_AGE
 from .forms import CommentForm, PlaceFilterForm, ReportForm, ThreadForm
 from .models import Comment, Thread
 
@@ -51,61 +49,28 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 def thread_list(request: HttpRequest) -> HttpResponse:
     """Threads, most recently active first, perhaps about one place.
 
-    The filter form sends ``place`` (the combobox's id) and ``place_search`` (the words);
-    a link sends ``place=<id>`` or ``place=all``. With preference cookies allowed the
-    place chosen last is remembered, and the list opens on it.
+    The place is in the address, so a list is shared by its link and nothing is kept in
+    the browser: the filter form sends ``place`` (the combobox's id) and ``place_search``
+    (the words); a link sends ``place=<id>`` (``place=all``, from older links, is all).
     """
-    chosen = "place" in request.GET or "place_search" in request.GET
     place: Place | None = None
     form = PlaceFilterForm(request.GET if "place_search" in request.GET else None)
     if form.is_bound:
         if form.is_valid():
             place = form.cleaned_data.get("place_obj")
-    elif chosen:
-        raw = request.GET.get("place", "")
+    elif "place" in request.GET:
+        raw = request.GET["place"]
         if raw.isdigit():
             place = Place.objects.filter(pk=int(raw)).first()
         if place is None and raw != "all":
             raise Http404
-    elif allows(request, Category.PREFERENCES):
-        remembered = request.COOKIES.get(PLACE_COOKIE, "")
-        if remembered.isdigit():
-            place = Place.objects.filter(pk=int(remembered)).first()
-    if place is not None and not form.is_bound:
         form = PlaceFilterForm(initial_place=place)
     threads = Thread.objects.visible_to(request.user).select_related("author", "place")
     if place is not None:
         threads = threads.filter(place=place)
     page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "threads": page.object_list,
-        "place": place,
-        "place_remembered": place is not None and not chosen,
-        "filter_form": form,
-    }
-    response = render(request, "community/list.html", context)
-    if chosen and not (form.is_bound and form.errors):
-        _remember_place(request, response, place)
-    return response
-
-
-def _remember_place(request: HttpRequest, response: HttpResponse, place: Place | None) -> None:
-    """With preference cookies allowed, the list opens on the place chosen last."""
-    current = request.COOKIES.get(PLACE_COOKIE)
-    if place is None:
-        if current is not None:
-            response.delete_cookie(PLACE_COOKIE, samesite="Lax")
-        return
-    if allows(request, Category.PREFERENCES) and current != str(place.pk):
-        response.set_cookie(
-            PLACE_COOKIE,
-            str(place.pk),
-            max_age=PLACE_COOKIE_AGE,
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
+    context = {"page": page, "threads": page.object_list, "place": place, "filter_form": form}
+    return render(request, "community/list.html", context)
 
 
 @require_GET

@@ -110,8 +110,6 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMFARequiredMiddleware",
     # After a sign-in: remember the browser (accounts.signin).
     "accounts.middleware.KnownDeviceMiddleware",
-    # After a sign-in: the cookie choice saved in the consent ledger (privacy.cookies).
-    "privacy.cookies.CookieChoiceMiddleware",
     # An account waiting to be deleted sees only cancel and export (privacy.freeze).
     "privacy.middleware.FrozenAccountMiddleware",
     # Last, so it sees a view's exception first: outside services down → 503, not 500.
@@ -133,8 +131,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "jobletters.context_processors.site",
-                # The cookie banner shows until a choice is made (privacy.cookies).
-                "privacy.cookies.banner_context",
                 # Rights-reducing versions of the policy or terms not acknowledged yet.
                 "privacy.documents.notice_banner",
             ],

@@ -6,7 +6,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy"
 
     def ready(self) -> None:
-        from . import checks, cookies, registry, signals  # noqa: F401
+        from . import checks, registry, signals  # noqa: F401
 
         # Every app's personal_data.py, like dashboard.py and demo.py.
         registry.autodiscover()

@@ -106,6 +106,8 @@ class Consent(models.Model):
         SHARE_WITH_RECRUITERS = "share_with_recruiters", "Share my details with chosen recruiters"
         EMAIL_ANNOUNCEMENTS = "email_announcements", "Service announcements by email"
         EMAIL_MARKETING = "email_marketing", "Marketing emails"
+        # No longer asked (we set only necessary cookies); kept so the choices people made
+        # before stay readable in their export and on "my data".
         COOKIES_PREFERENCES = "cookies_preferences", "Preference cookies"
         COOKIES_ANALYTICS = "cookies_analytics", "Analytics cookies"
         POLICY_ACKNOWLEDGED = "policy_acknowledged", "Read a changed policy or terms"

@@ -3,7 +3,7 @@
 Domain apps call these (``privacy`` imports only Django, never them):
 
 * :func:`record_consent` before anything that needs a consent (a send to
-  recruiters, marketing email, non-essential cookies), and for withdrawals;
+  recruiters, marketing email), and for withdrawals;
 * :func:`has_consent` to read the person's current choice for a purpose;
 * :func:`record_disclosure` every time personal data leaves the system. It is
   idempotent on ``reference``: a redelivered task records one disclosure.

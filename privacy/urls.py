@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import accountability_views, cookie_views, document_views, request_views, views
+from . import accountability_views, document_views, request_views, views
 
 app_name = "privacy"
 urlpatterns = [
     path("", views.policy, name="policy"),
     path("data/", views.data_inventory, name="data"),
-    path("cookies/", cookie_views.cookies_page, name="cookies"),
+    path("cookies/", views.cookies_page, name="cookies"),
     path("my-data/", request_views.my_data, name="my_data"),
     path("my-data/<slug:slug>/", request_views.my_data_category, name="my_data_category"),
     path("export/", request_views.export, name="export"),

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from jobletters.lib.caching import same_for_every_visitor
 
 from . import registry
+from .cookies import COOKIES
 from .documents import current_and_upcoming
 from .models import PolicyVersion
 from .translations import translation_of
@@ -32,3 +33,9 @@ def policy(request: HttpRequest) -> HttpResponse:
 def data_inventory(request: HttpRequest) -> HttpResponse:
     """The public list of every kind of personal data we hold, from the registry."""
     return render(request, "privacy/data.html", {"sections": registry.by_section()})
+
+
+@same_for_every_visitor
+def cookies_page(request: HttpRequest) -> HttpResponse:
+    """Every cookie we set, why and for how long (privacy.cookies)."""
+    return render(request, "privacy/cookies.html", {"cookies": COOKIES})

@@ -11,9 +11,8 @@ since the last write), so requests themselves never write: a page read still
 writes nothing. What a process held when it stops is written on exit; a process
 killed outright loses at most that interval.
 
-A visitor who said no to analytics on the cookie banner is left out
-(``privacy.cookies.analytics_declined``), although the counts are anonymous and
-use no cookie. ``USAGE_TIMINGS = False`` turns measuring off.
+Being anonymous and using no cookie, the timings need no one's consent (they are
+explained on ``/privacy/cookies/``). ``USAGE_TIMINGS = False`` turns measuring off.
 """
 
 from __future__ import annotations
@@ -32,8 +31,6 @@ from django.db import IntegrityError, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.http import HttpRequest, HttpResponse
-
-from privacy.cookies import analytics_declined
 
 from .models import BUCKET_FIELDS, TIMING_BOUNDS_MS, PageTiming
 
@@ -204,7 +201,7 @@ class PageTimingMiddleware:
         response = self.get_response(request)
         elapsed_ms = (time.perf_counter() - started) * 1000
         match = getattr(request, "resolver_match", None)
-        if match is not None and not analytics_declined(request):
+        if match is not None:
             view_name = match.view_name or match._func_path
             recorder.add(view_name, ms=elapsed_ms, error=response.status_code >= 500)
         return response

@@ -9,8 +9,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
-from privacy.cookies import CHOICE_COOKIE, Choice
-
 pytestmark = pytest.mark.django_db
 
 # Words that keep their capital inside a sentence (the site's name, the named people).
@@ -84,12 +82,6 @@ def test_pages_before_signing_in_speak_in_sentence_case(client, address):
     response = client.get(address)
     assert response.status_code == 200
     assert _shouting(response.content.decode()) == []
-
-
-@pytest.fixture(autouse=True)
-def _cookie_choice_made(client):
-    # The cookie banner's buttons are not the page's.
-    client.cookies[CHOICE_COOKIE] = Choice(made=True).as_cookie()
 
 
 @pytest.fixture

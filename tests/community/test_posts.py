@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.test import Client
 
 from community import services
 from community.models import Comment, Thread
@@ -78,6 +79,23 @@ def test_anyone_can_read_threads_signed_out(client, seeker):
     page = client.get(f"/community/{thread.pk}/").content.decode()
     assert "Practise out loud." in page and "Leeds" in page
     assert "Log in to join the conversation" in page
+
+
+def test_the_place_filter_is_in_the_address_and_nothing_is_stored(client, seeker):
+    leeds, york = city("Leeds"), city("York")
+    for n in range(21):  # more than a page about Leeds
+        thread_by(seeker, title=f"Leeds {n}", place=leeds)
+    thread_by(seeker, title="Walls of York", place=york)
+
+    address = f"/community/?place={leeds.pk}"
+    about_leeds = client.get(address)
+    assert {t.place for t in about_leeds.context["threads"]} == {leeds}
+    assert f'href="?place={leeds.pk}&amp;page=2"' in about_leeds.content.decode()
+    assert not about_leeds.cookies
+    # The link is the filter: shared, it shows the same; without it, every place.
+    shared = Client().get(address).content.decode()
+    assert "Leeds 20" in shared and "Walls of York" not in shared
+    assert "Walls of York" in client.get("/community/").content.decode()
 
 
 def test_writing_needs_a_sign_in(client, seeker):

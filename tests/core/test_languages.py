@@ -19,7 +19,6 @@ from django.test import Client
 
 from accounts.models import User
 from jobletters.lib.languages import email_language, language_of_words
-from privacy.cookies import Category, declaration_of
 from support import services as support
 
 from ..utils import run_outbox
@@ -179,15 +178,6 @@ def test_the_menu_never_leads_off_the_site():
 
 def test_only_a_post_changes_the_language():
     assert Client().get("/accounts/language/?language=fr").status_code == 405
-
-
-def test_the_language_cookie_is_in_the_cookie_table_as_strictly_necessary():
-    declaration = declaration_of(settings.LANGUAGE_COOKIE_NAME)
-    assert declaration is not None
-    assert declaration.category is Category.NECESSARY
-    assert declaration.max_age is None  # until the browser closes: asked for, so no consent
-    html = _html(Client().get("/privacy/cookies/"))
-    assert settings.LANGUAGE_COOKIE_NAME in html
 
 
 def test_the_saved_language_is_in_the_persons_export(seeker):

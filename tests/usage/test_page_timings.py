@@ -10,7 +10,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from privacy.cookies import CHOICE_COOKIE
 from tests.utils import wait_until
 from usage import perf
 from usage.models import BUCKET_FIELDS, PageTiming
@@ -79,15 +78,6 @@ def test_unknown_addresses_are_not_counted_and_failures_count_as_errors(client, 
     perf.flush()
     row = PageTiming.objects.get()
     assert (row.view_name, row.requests, row.errors) == ("community:list", 1, 1)
-
-
-def test_visitors_who_said_no_to_analytics_are_left_out(client):
-    client.cookies[CHOICE_COOKIE] = "v1.preferences"
-    client.get("/community/")
-    assert perf.recorder.pending() == 0
-    client.cookies[CHOICE_COOKIE] = "v1.analytics"
-    client.get("/community/")
-    assert perf.recorder.pending() == 1
 
 
 def test_measuring_can_be_turned_off(settings, client):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jobletters.lib import pagecache
 from jobletters.lib.pagecache import kept_until_changed
+from privacy import promises
 
 from . import services, spam
 from .forms import InquiryForm, ReplyForm
@@ -57,7 +57,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         "form": form,
         "token": pagecache.fresh("support-form-token", spam.form_token),
         "honeypot": form[spam.HONEYPOT_FIELD],
-        "retention_days": settings.SUPPORT_RETENTION_DAYS,
+        "retention_days": promises.SUPPORT_RETENTION_DAYS,
     }
     return render(request, "support/contact.html", context)
 

@@ -8,7 +8,6 @@ from typing import Any
 from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
-from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +15,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from privacy import promises
 from privacy.registry import Actor, Basis, Erasure, Retention, declare, exempt, generic_about
 
 from .models import User
@@ -27,7 +27,7 @@ def delete_unverified_accounts(now: datetime) -> int:
     """Accounts whose email address was never confirmed are erased after a while."""
     from privacy.erasure import erase_person
 
-    cutoff = now - timedelta(days=settings.ACCOUNT_UNVERIFIED_DAYS)
+    cutoff = now - timedelta(days=promises.UNVERIFIED_ACCOUNT_DAYS)
     stale = (
         User.objects.filter(date_joined__lt=cutoff, is_staff=False, last_login__isnull=True)
         .exclude(emailaddress__verified=True)
@@ -62,7 +62,7 @@ declare(
     about="",
     erasure=Erasure.DELETE,
     retention=Retention(
-        period=timedelta(days=settings.ACCOUNT_UNVERIFIED_DAYS),
+        period=timedelta(days=promises.UNVERIFIED_ACCOUNT_DAYS),
         event="sign-up if the email address is never confirmed",
         enforce=delete_unverified_accounts,
         note="Otherwise as long as you keep your account; erased when you delete it.",

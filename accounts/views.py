@@ -3,7 +3,6 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from privacy import promises
 from usage.models import SignIn
 from usage.services import sign_ins_of
 
@@ -54,8 +54,8 @@ def security(request: HttpRequest) -> HttpResponse:
         "current_key": current,
         "sign_ins": sign_ins,
         "others": sum(1 for s in sessions if s.session_key != current),
-        "truncate_days": settings.USAGE_IP_TRUNCATE_DAYS,
-        "keep_days": settings.USAGE_SIGN_IN_DAYS,
+        "truncate_days": promises.SIGN_IN_IP_TRUNCATE_DAYS,
+        "keep_days": promises.SIGN_IN_RETENTION_DAYS,
     }
     return render(request, "accounts/security.html", context)
 

@@ -39,12 +39,12 @@ CV_BYTES = 2 * 1024 * 1024
 
 
 def _setup(media: str) -> None:
-    os.environ["MEDIA_ROOT"] = media
     import django
 
     django.setup()
     from django.conf import settings
 
+    settings.MEDIA_ROOT = media
     settings.STORAGES["default"]["OPTIONS"]["location"] = media
 
 
@@ -229,7 +229,6 @@ def _run_child(user_id: int, mode: str, media: str) -> dict:
         [sys.executable, __file__, "--child", str(user_id), "--mode", mode, "--media", media],
         capture_output=True,
         text=True,
-        env={**os.environ, "MEDIA_ROOT": media},
     )
     if out.returncode:
         raise SystemExit(f"{mode} child failed:\n{out.stderr[-3000:]}")

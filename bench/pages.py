@@ -97,7 +97,6 @@ BENCH_ENV = {
     "SECRET_KEY": "bench-only-" + "x" * 50,
     "ALLOWED_HOSTS": "127.0.0.1",
     "SITE_URL": "https://127.0.0.1",
-    "SECURE_SSL_REDIRECT": "false",
     "MFA_ENCRYPTION_KEYS": "YmVuY2gtb25seS10d28tZmFjdG9yLWtleS0zMmJ5dGU=",  # bench only
     "BENCH_MINIMAL_VIEW": "1",
     "LOG_LEVEL": "WARNING",

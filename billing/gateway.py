@@ -14,6 +14,10 @@ from typing import Any
 import stripe
 from django.conf import settings
 
+# Seconds to connect to Stripe and to wait for its answer (see _client).
+CONNECT_TIMEOUT = 3
+READ_TIMEOUT = 10
+
 
 class BillingNotConfigured(Exception):
     """Stripe keys are missing: payments are switched off."""
@@ -34,9 +38,7 @@ def _client(api_key: str, api_base: str) -> stripe.StripeClient:
     # Bounded: connect and read timeouts (the library's default read timeout is 80 s)
     # and one retry, so a checkout request never waits on Stripe past what it can
     # afford; webhook-driven work retries through the outbox instead.
-    http_client = stripe.RequestsClient(
-        timeout=(settings.STRIPE_CONNECT_TIMEOUT, settings.STRIPE_READ_TIMEOUT)
-    )
+    http_client = stripe.RequestsClient(timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
     return stripe.StripeClient(
         api_key, base_addresses=base_addresses, max_network_retries=1, http_client=http_client
     )

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
 from jobletters.celery import TransientError
+from privacy import promises
 from privacy.registry import Actor, AutoHold, Basis, Erasure, Retention, declare, exempt
 
 from . import gateway
@@ -40,7 +40,7 @@ def _purge(now: datetime) -> int:
 
 def _legal_retention() -> Retention:
     return Retention.after_event(
-        days=settings.BILLING_RECORD_RETENTION_DAYS,
+        days=promises.BILLING_RECORD_RETENTION_DAYS,
         event="each purchase",
         enforce=_purge,
         legal=True,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from privacy import promises
 
 from .models import BillingAccount, Dispute, LedgerEntry, PaymentProblem, Purchase
 
@@ -15,7 +16,7 @@ from .models import BillingAccount, Dispute, LedgerEntry, PaymentProblem, Purcha
 @transaction.atomic
 def purge_expired_billing_records(*, now: datetime | None = None) -> int:
     """Delete billing records of erased accounts once the legal period has passed."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.BILLING_RECORD_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - timedelta(days=promises.BILLING_RECORD_RETENTION_DAYS)
     detached = BillingAccount.objects.filter(user__isnull=True)
     deleted, _ = LedgerEntry.objects.filter(account__in=detached, created_at__lt=cutoff).delete()
     old_purchases = Purchase.objects.filter(account__in=detached, created_at__lt=cutoff).exclude(

@@ -1,9 +1,13 @@
 """Job Letters settings: one module, read from the environment (12-factor).
 
-Every variable is optional. Without any, the app runs on embedded defaults that
-need no server: SQLite, a filesystem Celery broker, private files and console
-email, all under ``var/``. With ``DEBUG`` off, the secrets that production must
-set are checked at start-up instead of silently falling back to dev values.
+The environment gives only what a deployment must choose: secrets, addresses and
+outside services (README, "Configuration", lists every variable; a test holds the
+list to this module). Every variable is optional. Without any, the app runs on
+embedded defaults that need no server: SQLite, a filesystem Celery broker, private
+files and console email, all under ``var/``. With ``DEBUG`` off, the secrets that
+production must set are checked at start-up instead of silently falling back to
+dev values. Durations the policy and terms promise live in privacy/promises.py;
+tuning figures are constants here or in the module that uses them.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ if not ALLOWED_HOSTS:
 SITE_URL = _required_in_production("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The name pages and emails give the site (emails also give SITE_URL and SUPPORT_EMAIL).
 SITE_NAME = env("SITE_NAME", default="Job Letters")
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+CSRF_TRUSTED_ORIGINS = [SITE_URL]
 
 INSTALLED_APPS = [
     # Django's admin with our site: models grouped for staff (jobletters.admin_site).
@@ -150,9 +154,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # instead of paying a connect per request. CONN_MAX_AGE must stay 0.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
-        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=20),
-        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+        "min_size": 2,
+        "max_size": 20,
+        "timeout": 10,
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -163,10 +167,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # file lock with the timeout above instead of failing at once with
     # "database table is locked". One file per test process.
     DATABASES["default"]["TEST"] = {
-        "NAME": env(
-            "JOBLETTERS_TEST_DB",
-            default=str(Path(tempfile.gettempdir()) / f"jobletters-test-{os.getpid()}.sqlite3"),
-        )
+        "NAME": str(Path(tempfile.gettempdir()) / f"jobletters-test-{os.getpid()}.sqlite3")
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -253,8 +254,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reauthenticate": "10/m/user",
     "reset_password_from_key": "20/m/ip",
-    "signup": env("RATE_LIMIT_SIGNUP", default="20/m/ip"),
-    "login": env("RATE_LIMIT_LOGIN", default="30/m/ip"),
+    "signup": "20/m/ip",
+    "login": "30/m/ip",
     # Per IP for passwords and second-factor codes; per key (user) for codes only:
     # wrong passwords per account back off instead (accounts/signin.py).
     "login_failed": "10/m/ip,5/5m/key",
@@ -262,12 +263,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 # "Send the email again" on the confirm-your-address page, per client address (accounts.verify);
 # each address also gets at most one email per 3 minutes (confirm_email above).
-RATE_LIMIT_RESEND_CONFIRMATION = env("RATE_LIMIT_RESEND_CONFIRMATION", default="10/h/ip")
+RATE_LIMIT_RESEND_CONFIRMATION = "10/h/ip"
 # Wrong passwords per account (and per known browser) back off, never block.
-SIGNIN_FREE_FAILURES = env.int("SIGNIN_FREE_FAILURES", default=5)
-SIGNIN_BACKOFF_BASE_SECONDS = env.int("SIGNIN_BACKOFF_BASE_SECONDS", default=30)
-SIGNIN_BACKOFF_MAX_SECONDS = env.int("SIGNIN_BACKOFF_MAX_SECONDS", default=15 * 60)
-SIGNIN_FAILURE_WINDOW_SECONDS = env.int("SIGNIN_FAILURE_WINDOW_SECONDS", default=24 * 60 * 60)
+SIGNIN_FREE_FAILURES = 5
+SIGNIN_BACKOFF_BASE_SECONDS = 30
+SIGNIN_BACKOFF_MAX_SECONDS = 15 * 60
+SIGNIN_FAILURE_WINDOW_SECONDS = 24 * 60 * 60
 KNOWN_DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365
 # Behind a load balancer, the client address comes from X-Forwarded-For;
 # allauth's rate limits key on it, so the number of trusted hops must be right.
@@ -289,7 +290,7 @@ MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = True
 # A session's "last seen" (and IP address, browser) is written at most this often;
 # the sessions page is exact to this interval (jobletters.session_activity).
-USERSESSIONS_ACTIVITY_INTERVAL = env.int("SESSION_ACTIVITY_INTERVAL", default=5 * 60)
+USERSESSIONS_ACTIVITY_INTERVAL = 5 * 60
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -301,11 +302,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Plain HTTP goes to HTTPS when the site is an https:// one: not for docker compose
+    # on http://localhost, which the deploy check refuses (jobletters.E002) anyway.
+    SECURE_SSL_REDIRECT = SITE_URL.startswith("https://")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
@@ -329,7 +332,7 @@ CONTENT_SECURITY_POLICY = {
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_ROOT = VAR_DIR / "media"
 # Private files have no public URL: MEDIA_URL is never routed, and every
 # download goes through a view that checks permission (jobletters.lib.files).
 MEDIA_URL = "/private-media-is-not-served/"
@@ -338,9 +341,9 @@ AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 # S3 calls are bounded: a store that hangs costs a request at most
 # connect + attempts x read timeout (about 11 s by default), then a 503 page;
 # workers retry through the outbox. botocore's "standard" retry mode backs off.
-AWS_S3_CONNECT_TIMEOUT = env.float("AWS_S3_CONNECT_TIMEOUT", default=3)
-AWS_S3_READ_TIMEOUT = env.float("AWS_S3_READ_TIMEOUT", default=5)
-AWS_S3_MAX_ATTEMPTS = env.int("AWS_S3_MAX_ATTEMPTS", default=2)
+AWS_S3_CONNECT_TIMEOUT = 3
+AWS_S3_READ_TIMEOUT = 5
+AWS_S3_MAX_ATTEMPTS = 2
 
 
 def s3_client_config(addressing_style: str = "path"):
@@ -356,7 +359,8 @@ def s3_client_config(addressing_style: str = "path"):
     )
 
 
-PRIVATE_URL_EXPIRY_SECONDS = env.int("PRIVATE_URL_EXPIRY_SECONDS", default=60)
+# A presigned download URL works this long: enough to start the download, no more.
+PRIVATE_URL_EXPIRY_SECONDS = 60
 if AWS_STORAGE_BUCKET_NAME:
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -371,9 +375,10 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_auth": True,
             "querystring_expire": PRIVATE_URL_EXPIRY_SECONDS,
             "signature_version": "s3v4",
-            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path"),
+            # Path-style addresses work with AWS and every S3-compatible store.
+            "addressing_style": "path",
             "custom_domain": None,
-            "client_config": s3_client_config(env("AWS_S3_ADDRESSING_STYLE", default="path")),
+            "client_config": s3_client_config("path"),
         },
     }
 else:
@@ -402,22 +407,20 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 # DATA_UPLOAD_MAX_MEMORY_SIZE above counts form fields only, never file parts, so
 # a CV upload is bounded by profiles.uploads.CVUploadLimitHandler instead: it
 # stops buffering past CV_MAX_BYTES and the form says the file is too large.
-CV_MAX_BYTES = env.int("CV_MAX_BYTES", default=10 * 1024 * 1024)
-CV_MAX_PER_PERSON = env.int("CV_MAX_PER_PERSON", default=5)
+CV_MAX_BYTES = 10 * 1024 * 1024
+CV_MAX_PER_PERSON = 5
 CV_DOCX_MAX_ENTRIES = 1000
 CV_DOCX_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 CV_TEXT_MAX_CHARS = 200_000
 # Uploads a person may make per hour (every attempt counts; on the cache, like sign-in).
-CV_UPLOADS_PER_HOUR = env.int("CV_UPLOADS_PER_HOUR", default=20)
+CV_UPLOADS_PER_HOUR = 20
 # The deep check (profiles.cv_checks) runs in a worker, in a child process with
 # these hard limits (jobletters.lib.sandbox): address space, CPU seconds, wall
 # clock, and the total bytes all of a file's streams or parts may unpack to.
-CV_CHECK_MEMORY_BYTES = env.int("CV_CHECK_MEMORY_BYTES", default=768 * 1024 * 1024)
-CV_CHECK_CPU_SECONDS = env.int("CV_CHECK_CPU_SECONDS", default=30)
-CV_CHECK_WALL_SECONDS = env.int("CV_CHECK_WALL_SECONDS", default=60)
-CV_CHECK_MAX_DECOMPRESSED_BYTES = env.int(
-    "CV_CHECK_MAX_DECOMPRESSED_BYTES", default=100 * 1024 * 1024
-)
+CV_CHECK_MEMORY_BYTES = 768 * 1024 * 1024
+CV_CHECK_CPU_SECONDS = 30
+CV_CHECK_WALL_SECONDS = 60
+CV_CHECK_MAX_DECOMPRESSED_BYTES = 100 * 1024 * 1024
 
 # --- Email ----------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -428,7 +431,7 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <no-reply@jobletters.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@jobletters.example")
@@ -453,7 +456,7 @@ else:
     # timeout is safe. Periodic work uses beat, never countdowns (ETA messages).
     # Socket timeouts keep a hung Redis from holding a request or a worker.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=5 * 60 + 60),
+        "visibility_timeout": 5 * 60 + 60,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
@@ -493,26 +496,16 @@ CELERY_WORKER_TASK_LOG_FORMAT = "%(asctime)s %(levelname)s %(task_name)s[%(task_
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Privacy ----------------------------------------------------------------------
-BILLING_RECORD_RETENTION_DAYS = env.int("BILLING_RECORD_RETENTION_DAYS", default=7 * 365)
-# Deletion (§5, §7): the account is frozen for the grace period, then erased; the whole
-# path finishes within the deadline; the staff queue turns red this many days before it.
-PRIVACY_DELETION_GRACE_DAYS = env.int("PRIVACY_DELETION_GRACE_DAYS", default=14)
-PRIVACY_DELETION_DEADLINE_DAYS = env.int("PRIVACY_DELETION_DEADLINE_DAYS", default=30)
-PRIVACY_DELETION_WARNING_DAYS = env.int("PRIVACY_DELETION_WARNING_DAYS", default=5)
+# How long things are kept, when deletions and copies are due and how much notice a
+# change gets: privacy/promises.py, never from the environment.
 # Called as f(user, frozen: bool) when an account is frozen (deletion requested) and
 # thawed (cancelled): apps add theirs (revoke packet links, stop matching).
 PRIVACY_FREEZE_HOOKS: list[str] = ["recruiters.delivery.on_account_frozen"]
-# Export (§7): one copy per person per this many hours, downloadable for this many days.
-PRIVACY_EXPORT_INTERVAL_HOURS = env.int("PRIVACY_EXPORT_INTERVAL_HOURS", default=24)
-PRIVACY_EXPORT_EXPIRY_DAYS = env.int("PRIVACY_EXPORT_EXPIRY_DAYS", default=7)
-# Accounts whose email address is never confirmed are erased after this many days.
-ACCOUNT_UNVERIFIED_DAYS = env.int("ACCOUNT_UNVERIFIED_DAYS", default=7)
 # Tombstones are keyed by HMAC(key, person id + sign-up time). Keep the key with the
 # backups: replaying erasures after a restore needs it (README, "Backups").
 PRIVACY_TOMBSTONE_KEY = env("PRIVACY_TOMBSTONE_KEY", default=SECRET_KEY)
 # Backups (manage.py backup / restore / replay_erasures).
 BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
-BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=35)
 CELERY_BEAT_SCHEDULE["privacy-purge-due-deletions"] = {
     "task": "privacy.tasks.purge_due_deletions",
     "schedule": 60 * 15,
@@ -522,25 +515,18 @@ CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "schedule": 60 * 60 * 6,
 }
 
-# Versions of the policy and terms (§9): one that reduces people's rights is published at
-# least this many days before it takes effect (the terms promise 30: never set it lower),
-# and emailed to every active person in batches of PRIVACY_NOTICE_BATCH_SIZE.
-POLICY_NOTICE_DAYS = env.int("POLICY_NOTICE_DAYS", default=30)
-PRIVACY_NOTICE_BATCH_SIZE = env.int("PRIVACY_NOTICE_BATCH_SIZE", default=200)
-PRIVACY_NOTICE_FINISH_CHECK_SECONDS = env.int("PRIVACY_NOTICE_FINISH_CHECK_SECONDS", default=60)
+# A version of the policy or terms that reduces people's rights is emailed to every active
+# person in batches of this many; the last step looks this often whether all have left.
+PRIVACY_NOTICE_BATCH_SIZE = 200
+PRIVACY_NOTICE_FINISH_CHECK_SECONDS = 60
 # Processors (§3.3, §6): changes are gathered this long, then emailed once to subscribers.
-PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS = env.int(
-    "PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS", default=15 * 60
-)
+PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS = 15 * 60
 # Visitors asking to subscribe (a confirmation email each; one a day per address anyway).
-PRIVACY_RATE_LIMITS = {"subscribe": env("RATE_LIMIT_PROCESSOR_SUBSCRIBE", default="10/h/ip")}
-# Legal requests (§3.2): the data handed over is kept for staff this many days; the
-# transparency report shows counts in bands of this size (see privacy.legal), from this day.
-PRIVACY_LEGAL_PACKAGE_DAYS = env.int("PRIVACY_LEGAL_PACKAGE_DAYS", default=30)
-PRIVACY_TRANSPARENCY_BAND = env.int("PRIVACY_TRANSPARENCY_BAND", default=250)
-PRIVACY_TRANSPARENCY_SINCE = date.fromisoformat(
-    env("PRIVACY_TRANSPARENCY_SINCE", default="2026-01-01")
-)
+PRIVACY_RATE_LIMITS = {"subscribe": "10/h/ip"}
+# Legal requests (§3.2): the transparency report shows counts in bands of this size (see
+# privacy.legal), from this day.
+PRIVACY_TRANSPARENCY_BAND = 250
+PRIVACY_TRANSPARENCY_SINCE = date(2026, 1, 1)
 CELERY_BEAT_SCHEDULE["privacy-legal-notices"] = {
     "task": "privacy.tasks.legal_request_jobs",
     "schedule": 60 * 15,
@@ -551,8 +537,6 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
-STRIPE_CONNECT_TIMEOUT = env.float("STRIPE_CONNECT_TIMEOUT", default=3)
-STRIPE_READ_TIMEOUT = env.float("STRIPE_READ_TIMEOUT", default=10)
 # Local test payments (`make run` without Stripe keys): billing talks to the Stripe
 # stand-in of billing.local_stripe (`manage.py local_stripe`) on 127.0.0.1, whose
 # checkout page moves no money. Never with DEBUG off, never next to real keys.
@@ -582,7 +566,7 @@ BILLING_SPEND_CHECKS = [
     # No sends while a deletion is pending (privacy.freeze).
     "privacy.freeze.refuse_frozen_account",
 ]
-# Billing records of erased accounts are deleted once BILLING_RECORD_RETENTION_DAYS pass.
+# Billing records of erased accounts are deleted once their legal period passes.
 CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
     "task": "billing.tasks.purge_expired_billing_records",
     "schedule": 60 * 60 * 24,
@@ -590,54 +574,43 @@ CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
 
 # --- Health checks (jobletters.health) ----------------------------------------------
 # /readyz probes the broker and storage at most this often per process.
-HEALTH_READINESS_CACHE_SECONDS = env.int("HEALTH_READINESS_CACHE_SECONDS", default=5)
+HEALTH_READINESS_CACHE_SECONDS = 5
 
 # --- Recruiters and packets (policy §3.1) --------------------------------------------
-# A recruiter who had a seeker's packet cannot be sent the same seeker's again for this long.
-RECRUITERS_RESEND_AFTER_DAYS = env.int("RECRUITERS_RESEND_AFTER_DAYS", default=180)
-# How long a recruiter's packet link works after the email leaves.
-RECRUITERS_PACKET_VALID_DAYS = env.int("RECRUITERS_PACKET_VALID_DAYS", default=30)
+# How long a packet link works and when a recruiter may have the same seeker's packet
+# again: privacy/promises.py.
 # Views of one packet link within this many seconds are one visit in the seeker's report
 # (reloads, a mail scanner's fetch then the recruiter's): the first view always counts.
-RECRUITERS_PACKET_VISIT_SECONDS = env.int("RECRUITERS_PACKET_VISIT_SECONDS", default=10 * 60)
+RECRUITERS_PACKET_VISIT_SECONDS = 10 * 60
 # "Within a distance" for matching cities.
-RECRUITERS_NEARBY_KM = env.int("RECRUITERS_NEARBY_KM", default=50)
-RECRUITERS_MAX_PER_SEND = env.int("RECRUITERS_MAX_PER_SEND", default=25)
-RECRUITERS_MATCHES_PER_PAGE = env.int("RECRUITERS_MATCHES_PER_PAGE", default=50)
+RECRUITERS_NEARBY_KM = 50
+RECRUITERS_MAX_PER_SEND = 25
+RECRUITERS_MATCHES_PER_PAGE = 50
 # One packet email (render + SMTP); the claim on a delivery lasts this plus the outbox margin.
-RECRUITERS_PACKET_TIME_LIMIT = env.int("RECRUITERS_PACKET_TIME_LIMIT", default=30)
+RECRUITERS_PACKET_TIME_LIMIT = 30
 # Recruiters `manage.py demo` adds (spread over real occupations and cities).
-RECRUITERS_DEMO_COUNT = env.int("RECRUITERS_DEMO_COUNT", default=3000)
+RECRUITERS_DEMO_COUNT = 3000
 
 # --- Emails to people (policy §8) and support inquiries (§2.4) ------------------------
 # Announcements are queued in batches of this many people (one outbox entry each).
-ANNOUNCEMENT_BATCH_SIZE = env.int("ANNOUNCEMENT_BATCH_SIZE", default=200)
+ANNOUNCEMENT_BATCH_SIZE = 200
 # How often the last step looks whether every email of an announcement has left.
-ANNOUNCEMENT_FINISH_CHECK_SECONDS = env.int("ANNOUNCEMENT_FINISH_CHECK_SECONDS", default=60)
+ANNOUNCEMENT_FINISH_CHECK_SECONDS = 60
 # The contact form (support.spam): rate limits on the cache (allauth's syntax: per client
 # address, per email address (key) or per person), and the signed form token's limits.
 SUPPORT_RATE_LIMITS = {
-    "inquiry": env("RATE_LIMIT_SUPPORT", default="10/h/ip,5/h/key"),
-    "reply": env("RATE_LIMIT_SUPPORT_REPLY", default="30/h/user"),
+    "inquiry": "10/h/ip,5/h/key",
+    "reply": "30/h/user",
 }
-SUPPORT_FORM_MIN_SECONDS = env.float("SUPPORT_FORM_MIN_SECONDS", default=3)
-SUPPORT_FORM_MAX_AGE_SECONDS = env.int("SUPPORT_FORM_MAX_AGE_SECONDS", default=24 * 60 * 60)
-# Closed inquiries are deleted this long after closing; answered ones close by themselves
-# after this many days without a new message (the retention job).
-SUPPORT_RETENTION_DAYS = env.int("SUPPORT_RETENTION_DAYS", default=365)
-SUPPORT_CLOSE_ANSWERED_AFTER_DAYS = env.int("SUPPORT_CLOSE_ANSWERED_AFTER_DAYS", default=30)
+SUPPORT_FORM_MIN_SECONDS = 3
+SUPPORT_FORM_MAX_AGE_SECONDS = 24 * 60 * 60
 
 # --- Usage information (policy §2.7) --------------------------------------------------
-# Sign-ins (IP address, browser) for the security page: the address is shortened to its
-# network after USAGE_IP_TRUNCATE_DAYS, the row deleted after USAGE_SIGN_IN_DAYS (the
-# retention job); the sign-up referrer host goes after USAGE_SIGN_IN_DAYS too.
-USAGE_IP_TRUNCATE_DAYS = env.int("USAGE_IP_TRUNCATE_DAYS", default=30)
-USAGE_SIGN_IN_DAYS = env.int("USAGE_SIGN_IN_DAYS", default=90)
 # Anonymous page timings (usage.perf): each process writes its tally at most this often,
 # from a background thread; 0 writes only when asked (tests). Kept USAGE_TIMINGS_KEEP_DAYS.
-USAGE_TIMINGS: bool = env.bool("USAGE_TIMINGS", default=True)
-USAGE_TIMINGS_FLUSH_SECONDS = env.int("USAGE_TIMINGS_FLUSH_SECONDS", default=60)
-USAGE_TIMINGS_KEEP_DAYS = env.int("USAGE_TIMINGS_KEEP_DAYS", default=90)
+USAGE_TIMINGS = True
+USAGE_TIMINGS_FLUSH_SECONDS = 60
+USAGE_TIMINGS_KEEP_DAYS = 90
 CELERY_BEAT_SCHEDULE["usage-purge-old-timings"] = {
     "task": "usage.tasks.purge_old_timings",
     "schedule": 60 * 60 * 24,
@@ -646,9 +619,9 @@ CELERY_BEAT_SCHEDULE["usage-purge-old-timings"] = {
 # --- Community (policy §2.5) ----------------------------------------------------------
 # Per person, on the cache (allauth's syntax): new threads, comments and reports.
 COMMUNITY_RATE_LIMITS = {
-    "thread": env("RATE_LIMIT_COMMUNITY_THREAD", default="5/h/user"),
-    "comment": env("RATE_LIMIT_COMMUNITY_COMMENT", default="30/h/user"),
-    "report": env("RATE_LIMIT_COMMUNITY_REPORT", default="10/h/user"),
+    "thread": "5/h/user",
+    "comment": "30/h/user",
+    "report": "10/h/user",
 }
 
 # --- Benchmarks -------------------------------------------------------------------
@@ -706,16 +679,16 @@ LOGGING = {
 }
 
 # --- Outbox (jobletters.outbox): deferred work, retried until done ------------------
-OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
-OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=60 * 60)
+OUTBOX_RETRY_BASE_SECONDS = 30
+OUTBOX_RETRY_MAX_SECONDS = 60 * 60
 # A pending entry handed to the broker but not started after this long is handed
 # over again (the message may have been lost with a broker restart).
-OUTBOX_RESEND_AFTER_SECONDS = env.int("OUTBOX_RESEND_AFTER_SECONDS", default=5 * 60)
-OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=30)
+OUTBOX_RESEND_AFTER_SECONDS = 5 * 60
+OUTBOX_SWEEP_SECONDS = 30
 # A claim lasts the handler's time limit plus this margin; the broker's visibility
 # timeout (above) is the default time limit plus a minute, so a message redelivered
 # after a worker died finds the claim of a default-length task expired and runs it.
-OUTBOX_LEASE_MARGIN_SECONDS = env.int("OUTBOX_LEASE_MARGIN_SECONDS", default=30)
+OUTBOX_LEASE_MARGIN_SECONDS = 30
 CELERY_BEAT_SCHEDULE["sweep-outbox"] = {
     "task": "jobletters.tasks.sweep_outbox",
     "schedule": OUTBOX_SWEEP_SECONDS,

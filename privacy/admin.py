@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from jobletters.lib.files import private_file_response
 
-from . import documents, holds, legal, notices, processors
+from . import documents, holds, legal, notices, processors, promises
 from .models import (
     ChangeNotice,
     Consent,
@@ -76,6 +75,10 @@ class _Media:
     css = {"all": ("privacy/admin.css",)}
 
 
+# An open request turns red in the queue this many days before it is due.
+DELETION_WARNING_DAYS = 5
+
+
 @admin.register(DeletionRequest)
 class DeletionRequestAdmin(admin.ModelAdmin):
     """Every deletion request with its due date; red before it is late, held ones waiting."""
@@ -92,7 +95,7 @@ class DeletionRequestAdmin(admin.ModelAdmin):
         now = timezone.now()
         if not obj.is_open:
             return format_html("<span>{}</span>", obj.due_at.strftime("%Y-%m-%d"))
-        warning = timedelta(days=settings.PRIVACY_DELETION_WARNING_DAYS)
+        warning = timedelta(days=DELETION_WARNING_DAYS)
         if obj.due_at <= now:
             css, words = "privacy-late", "late"
         elif obj.due_at - now <= warning:
@@ -201,7 +204,7 @@ class PolicyVersionForm(forms.ModelForm):
                     "A version that reduces people's rights takes effect at least %(days)d days "
                     "after it is published: %(date)s or later if you publish now."
                 ) % {
-                    "days": settings.POLICY_NOTICE_DAYS,
+                    "days": promises.POLICY_NOTICE_DAYS,
                     "date": timezone.localtime(soonest).strftime("%Y-%m-%d %H:%M"),
                 }
         for name, problem in problems.items():
@@ -303,7 +306,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
             "original": version,
             "title": _("Publish %(version)s") % {"version": version},
             "audience": documents.notice_audience(0).count() if version.reduces_rights else 0,
-            "notice_days": settings.POLICY_NOTICE_DAYS,
+            "notice_days": promises.POLICY_NOTICE_DAYS,
             "soonest": documents.earliest_effective_at(reduces_rights=version.reduces_rights),
         }
         return TemplateResponse(request, "admin/privacy/policyversion/publish.html", context)
@@ -394,9 +397,7 @@ class LegalRequestSubjectInline(admin.TabularInline):
             return "-"
         if not obj.package:
             if obj.package_ready_at:
-                return _("Deleted after %(days)d days") % {
-                    "days": settings.PRIVACY_LEGAL_PACKAGE_DAYS
-                }
+                return _("Deleted after %(days)d days") % {"days": promises.LEGAL_PACKAGE_DAYS}
             return _("Being prepared")
         url = reverse("admin:privacy_legalrequest_package", args=[obj.request_id, obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Download (ZIP)"))

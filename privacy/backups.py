@@ -3,7 +3,7 @@
 ``manage.py backup`` writes one folder per run under ``BACKUP_DIR``: the database
 (``pg_dump --format=custom`` on PostgreSQL, SQLite's online backup otherwise), the
 file store as a tar (local folder or S3 bucket) and a manifest; folders older than
-``BACKUP_RETENTION_DAYS`` are deleted, so a deleted person is gone from backups too
+``promises.BACKUP_RETENTION_DAYS`` are deleted, so a deleted person is gone from backups too
 after that many days.
 
 ``manage.py restore <folder>`` puts a backup back, then replays every erasure
@@ -33,6 +33,7 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, connections
 from django.utils import timezone
 
+from . import promises
 from .erasure import erase_person, journaled_hashes, subject_hash
 from .models import Tombstone
 
@@ -69,9 +70,9 @@ def make_backup(*, dest: Path | None = None, now: datetime | None = None) -> Bac
 
 
 def prune_backups(*, root: Path | None = None, now: datetime | None = None) -> int:
-    """Backups older than BACKUP_RETENTION_DAYS go (with whoever was erased since)."""
+    """Backups older than promises.BACKUP_RETENTION_DAYS go (with whoever was erased since)."""
     root = Path(root or settings.BACKUP_DIR)
-    cutoff = (now or timezone.now()) - timedelta(days=settings.BACKUP_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - timedelta(days=promises.BACKUP_RETENTION_DAYS)
     pruned = 0
     for folder in sorted(root.glob("*T*Z")):
         try:

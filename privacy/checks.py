@@ -21,3 +21,74 @@ def registry_coverage(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
         checks.Warning(warning, id="privacy.W001") for warning in registry.coverage_warnings()
     ]
     return messages
+
+
+@checks.register("privacy")
+def promises_kept(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Refuse values in privacy/promises.py that would break the policy, terms or our pages."""
+    from . import promises as p
+
+    rules = [
+        (
+            "privacy.E002",
+            p.DELETION_GRACE_DAYS < p.DELETION_DEADLINE_DAYS,
+            "DELETION_GRACE_DAYS must be shorter than DELETION_DEADLINE_DAYS: the erasure runs "
+            "after the grace period and must be done by the deadline.",
+        ),
+        (
+            "privacy.E003",
+            p.DELETION_DEADLINE_DAYS <= 30,
+            "DELETION_DEADLINE_DAYS must be at most 30: the law gives a month to erase.",
+        ),
+        (
+            "privacy.E004",
+            p.POLICY_NOTICE_DAYS >= 30,
+            "POLICY_NOTICE_DAYS must be at least 30: the terms (§10.2) promise 30 days' notice "
+            "of a change that reduces people's rights.",
+        ),
+        (
+            "privacy.E005",
+            p.EXPORT_INTERVAL_HOURS <= 24 * p.EXPORT_EXPIRY_DAYS,
+            "EXPORT_INTERVAL_HOURS must not outlast EXPORT_EXPIRY_DAYS: a person must be able "
+            "to ask for a new copy once theirs expires.",
+        ),
+        (
+            "privacy.E006",
+            p.EXPORT_INTERVAL_HOURS < 24 * p.DELETION_GRACE_DAYS,
+            "EXPORT_INTERVAL_HOURS must be shorter than DELETION_GRACE_DAYS: the deletion page "
+            "says a copy can still be had during the grace period.",
+        ),
+        (
+            "privacy.E007",
+            p.PACKET_VALID_DAYS <= p.RESEND_AFTER_DAYS,
+            "PACKET_VALID_DAYS must not exceed RESEND_AFTER_DAYS: a recruiter holds at most "
+            "one working link to a seeker's packet.",
+        ),
+        (
+            "privacy.E009",
+            p.SIGN_IN_IP_TRUNCATE_DAYS < p.SIGN_IN_RETENTION_DAYS,
+            "SIGN_IN_IP_TRUNCATE_DAYS must be shorter than SIGN_IN_RETENTION_DAYS: the security "
+            "page says the IP address is shortened before the sign-in is deleted.",
+        ),
+        (
+            "privacy.E010",
+            p.BACKUP_RETENTION_DAYS <= 8 * 7,
+            "BACKUP_RETENTION_DAYS must be at most 8 weeks: the deletion page says backups are "
+            "overwritten within weeks.",
+        ),
+    ]
+    errors = [
+        checks.Error(message, id=check_id, hint="Change it in privacy/promises.py.")
+        for check_id, kept, message in rules
+        if not kept
+    ]
+    errors += [
+        checks.Error(
+            f"{name} is {getattr(p, name)}: every promised period must be at least 1.",
+            id="privacy.E008",
+            hint="Change it in privacy/promises.py.",
+        )
+        for name in p.PROMISES
+        if getattr(p, name) < 1
+    ]
+    return errors

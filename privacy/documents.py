@@ -4,7 +4,7 @@ Staff write a version as a draft in the admin (text, a changelog, the date it ta
 effect, and whether it reduces people's rights), then publish it:
 
 * a version never takes effect in the past, and one that **reduces people's
-  rights** is refused unless it is published at least ``POLICY_NOTICE_DAYS`` (30)
+  rights** is refused unless it is published at least ``promises.POLICY_NOTICE_DAYS`` (30)
   days before it takes effect;
 * publishing such a version emails every active person (frozen accounts too: it
   is a legal notice), in resumable batches (``privacy.notices``), and shows a
@@ -44,6 +44,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import promises
 from .models import ChangeNotice, Consent, PolicyVersion
 from .policy_text import parse_policy, with_contact_address
 
@@ -76,7 +77,7 @@ def earliest_effective_at(*, reduces_rights: bool, now: datetime | None = None) 
     """The soonest a version may take effect if it were published now."""
     now = now or timezone.now()
     if reduces_rights:
-        return now + timedelta(days=settings.POLICY_NOTICE_DAYS)
+        return now + timedelta(days=promises.POLICY_NOTICE_DAYS)
     return now
 
 
@@ -140,7 +141,7 @@ def publish_version(*, version: PolicyVersion, now: datetime | None = None) -> P
                     "choose %(date)s or later."
                 )
                 % {
-                    "days": settings.POLICY_NOTICE_DAYS,
+                    "days": promises.POLICY_NOTICE_DAYS,
                     "date": date_format(timezone.localtime(soonest), "j F Y, H:i"),
                 }
             )

@@ -46,7 +46,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from zipstream import ZipStream
 
-from . import registry
+from . import promises, registry
 from .models import ExportRequest
 from .registry import Declaration
 
@@ -419,7 +419,7 @@ def _build(export: ExportRequest, *, export_id: int, file_key: str) -> ExportReq
         progress=100,
         step=_("Ready"),
         finished_at=finished,
-        expires_at=finished + timedelta(days=settings.PRIVACY_EXPORT_EXPIRY_DAYS),
+        expires_at=finished + timedelta(days=promises.EXPORT_EXPIRY_DAYS),
     )
     export.refresh_from_db()
     logger.info("export: ready (%d files)", len(plan.files))

@@ -11,7 +11,7 @@ law forbids telling the people concerned) and move it through its statuses:
 their data left us under a legal obligation (the disclosure log, with the request
 as the legal reference) and has a worker build the data handed over with the
 export machinery, holding only the categories in scope; staff download it from
-the request's page, and it is deleted ``PRIVACY_LEGAL_PACKAGE_DAYS`` later.
+the request's page, and it is deleted ``promises.LEGAL_PACKAGE_DAYS`` later.
 
 **Notice**: nothing about a request reaches the person (no email, nothing on "my
 data", nothing in their export) until notice is allowed: once staff have looked
@@ -40,7 +40,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import registry
+from . import promises, registry
 from .models import LegalRequest, LegalRequestSubject
 
 logger = logging.getLogger(__name__)
@@ -233,9 +233,9 @@ def build_package(*, subject_id: int, file_key: str) -> LegalRequestSubject | No
 
 
 def expire_packages(now: datetime | None = None) -> int:
-    """Copies handed over are deleted PRIVACY_LEGAL_PACKAGE_DAYS after they were made."""
+    """Copies handed over are deleted LEGAL_PACKAGE_DAYS after they were made."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.PRIVACY_LEGAL_PACKAGE_DAYS)
+    cutoff = now - timedelta(days=promises.LEGAL_PACKAGE_DAYS)
     expired = 0
     due = LegalRequestSubject.objects.exclude(package="").filter(package_ready_at__lt=cutoff)
     for subject in due.only("pk", "package")[:500]:

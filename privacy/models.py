@@ -490,7 +490,7 @@ class LegalRequestSubject(models.Model):
     # When the disclosure was written to the person's disclosure log (after notice).
     disclosure_logged_at = models.DateTimeField(null=True, blank=True)
     # The data handed over (a ZIP built by the export machinery), for staff, deleted
-    # PRIVACY_LEGAL_PACKAGE_DAYS after it was made.
+    # promises.LEGAL_PACKAGE_DAYS after it was made.
     package = models.FileField(max_length=255, blank=True)
     package_ready_at = models.DateTimeField(null=True, blank=True)
 

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from . import promises
 from .models import ChangeNotice
 
 BATCH = "privacy.notice_batch"
@@ -105,7 +106,7 @@ def _shared_context(notice: ChangeNotice) -> dict[str, Any]:
         return {
             "version": notice.version,
             "url": version_url(notice.version),
-            "notice_days": settings.POLICY_NOTICE_DAYS,
+            "notice_days": promises.POLICY_NOTICE_DAYS,
             "support_email": settings.SUPPORT_EMAIL,
         }
     from .processors import notice_context

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from . import promises
 from .legal import detach_subjects, export_subjects, visible_subjects
 from .models import (
     ChangeNotice,
@@ -89,7 +90,7 @@ declare(
     about="person",
     erasure=Erasure.DELETE,
     retention=Retention.after_event(
-        days=7,
+        days=promises.EXPORT_EXPIRY_DAYS,
         event="the copy is ready",
         enforce=expire_exports,
         note="The file is deleted then; the request stays in your history.",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jobletters.lib.files import private_file_response
 
-from . import freeze, services
+from . import freeze, promises, services
 from .forms import ConfirmDeletionForm
 from .models import ExportRequest
 from .my_data import category_records, my_data_for
@@ -30,7 +29,7 @@ def export(request: HttpRequest) -> HttpResponse:
             messages.error(
                 request,
                 "You asked for a copy less than "
-                f"{settings.PRIVACY_EXPORT_INTERVAL_HOURS} hours ago. You can ask again from "
+                f"{promises.EXPORT_INTERVAL_HOURS} hours ago. You can ask again from "
                 f"{timezone.localtime(too_soon.available_at):%d %B %Y at %H:%M} UTC.",
             )
         else:
@@ -45,8 +44,8 @@ def export(request: HttpRequest) -> HttpResponse:
         {
             "exports": exports,
             "next_export_at": services.next_export_at(user=request.user),
-            "expiry_days": settings.PRIVACY_EXPORT_EXPIRY_DAYS,
-            "interval_hours": settings.PRIVACY_EXPORT_INTERVAL_HOURS,
+            "expiry_days": promises.EXPORT_EXPIRY_DAYS,
+            "interval_hours": promises.EXPORT_INTERVAL_HOURS,
         },
     )
 
@@ -111,8 +110,8 @@ def delete(request: HttpRequest) -> HttpResponse:
             "deletion": deletion,
             "form": form,
             "kept": services.kept_after_deletion(),
-            "grace_days": settings.PRIVACY_DELETION_GRACE_DAYS,
-            "deadline_days": settings.PRIVACY_DELETION_DEADLINE_DAYS,
+            "grace_days": promises.DELETION_GRACE_DAYS,
+            "deadline_days": promises.DELETION_DEADLINE_DAYS,
         },
     )
 

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 
 def expire_exports(now: datetime) -> int:
-    """Copies of data are deleted 7 days after they are ready (the request row stays)."""
+    """Copies of data are deleted when they expire (the request row stays)."""
     expired = 0
     due = ExportRequest.objects.filter(
         state=ExportRequest.State.READY, expires_at__lte=now

@@ -17,13 +17,12 @@ from functools import partial
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from . import freeze
+from . import freeze, promises
 from .models import Consent, DeletionRequest, Disclosure, ExportRequest, PolicyVersion
 
 
@@ -122,7 +121,7 @@ def next_export_at(*, user: Any) -> datetime | None:
     )
     if last is None:
         return None
-    available = last + timedelta(hours=settings.PRIVACY_EXPORT_INTERVAL_HOURS)
+    available = last + timedelta(hours=promises.EXPORT_INTERVAL_HOURS)
     return available if available > timezone.now() else None
 
 
@@ -184,8 +183,8 @@ def request_deletion(*, user: Any, keep_session: str | None = None) -> DeletionR
         deletion = DeletionRequest.objects.create(
             person=user,
             requested_at=now,
-            grace_ends_at=now + timedelta(days=settings.PRIVACY_DELETION_GRACE_DAYS),
-            due_at=now + timedelta(days=settings.PRIVACY_DELETION_DEADLINE_DAYS),
+            grace_ends_at=now + timedelta(days=promises.DELETION_GRACE_DAYS),
+            due_at=now + timedelta(days=promises.DELETION_DEADLINE_DAYS),
         )
         _end_other_sessions(user, keep_session)
         queue_email(

@@ -44,6 +44,7 @@ from billing import ledger
 from jobletters import outbox
 from jobletters.lib.emails import deliver, render_email
 from jobletters.lib.languages import language_of_words
+from privacy import promises
 from privacy.models import Disclosure
 from privacy.services import record_disclosure
 
@@ -280,7 +281,7 @@ def email_context(
         "recruiter": recruiter,
         "packet_link": packet_link,
         "opt_out_link": opt_out_link,
-        "valid_days": settings.RECRUITERS_PACKET_VALID_DAYS,
+        "valid_days": promises.PACKET_VALID_DAYS,
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
     }

@@ -22,7 +22,7 @@ distances by the equirectangular approximation, exact enough within a hundred
 kilometres), grouped per recruiter, sorted and cut to one page, then joined
 with the page's recruiters, their best-fitting occupation and place (for the
 reasons in words) and the seeker's packets to them in the last
-``RECRUITERS_RESEND_AFTER_DAYS`` days. One query, whatever the directory size.
+``promises.RESEND_AFTER_DAYS`` days. One query, whatever the directory size.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from privacy import promises
 from profiles.models import CV, Profile, occupation_targets
 from taxonomy.models import Occupation, Place
 from taxonomy.text import normalise
@@ -345,7 +346,7 @@ def ranking_statement(
     """The page's statement: ranked recruiters with their best-fitting occupation and
     place, and when this seeker last sent them a packet that still counts."""
     rows = _scored(targets, recruiter_ids)
-    since = timezone.now() - timedelta(days=settings.RECRUITERS_RESEND_AFTER_DAYS)
+    since = timezone.now() - timedelta(days=promises.RESEND_AFTER_DAYS)
     in_flight, in_flight_params = _marks(Delivery.IN_FLIGHT)
     statement = _Statement()
     statement.add(
@@ -521,7 +522,7 @@ def _match(row: Sequence[Any], targets: Targets, lookup: _Lookup) -> Match:
 def last_sent_to(*, seeker: Any, recruiter_ids: Iterable[int]) -> dict[int, datetime]:
     """When each of these recruiters last had a packet from the seeker that counts
     against sending again (on its way or delivered, in the last 180 days)."""
-    since = timezone.now() - timedelta(days=settings.RECRUITERS_RESEND_AFTER_DAYS)
+    since = timezone.now() - timedelta(days=promises.RESEND_AFTER_DAYS)
     rows = (
         Delivery.objects.filter(seeker=seeker, recruiter_id__in=list(recruiter_ids))
         .filter(counts_against_resending(since))

@@ -7,7 +7,7 @@ The §2.1 postal address and phone are in it only when the seeker ticked to
 include them.
 
 The packet page is reached through an unguessable token (256 bits), of which
-only the SHA-256 is stored; a link lasts ``RECRUITERS_PACKET_VALID_DAYS`` from
+only the SHA-256 is stored; a link lasts ``promises.PACKET_VALID_DAYS`` from
 sending. Every view and CV download is recorded.
 """
 
@@ -33,6 +33,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from privacy import promises
 from privacy.freeze import is_frozen
 from profiles.cvs import CVCopy, CVNotReady, copy_for_recruiters, current_cv_of
 from profiles.letters import render_letter
@@ -230,7 +231,7 @@ def issue_link(*, delivery: Delivery) -> str:
     the email about to be sent.
     """
     token = secrets.token_urlsafe(32)
-    expires = timezone.now() + timedelta(days=settings.RECRUITERS_PACKET_VALID_DAYS)
+    expires = timezone.now() + timedelta(days=promises.PACKET_VALID_DAYS)
     PacketLink.objects.update_or_create(
         delivery=delivery, defaults={"token_hash": hash_token(token), "expires_at": expires}
     )
@@ -273,7 +274,7 @@ def open_link(token: str) -> OpenedLink | None:
             _("This link expired on %(date)s: packet links last %(days)d days.")
             % {
                 "date": date_format(link.expires_at, "j F Y"),
-                "days": settings.RECRUITERS_PACKET_VALID_DAYS,
+                "days": promises.PACKET_VALID_DAYS,
             },
         )
     return OpenedLink(delivery)

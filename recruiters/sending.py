@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from billing import ledger
 from jobletters import outbox
+from privacy import promises
 from privacy.models import Consent
 from privacy.services import record_consent
 
@@ -196,7 +197,7 @@ def _readiness_problems(targets: Targets, snapshot: dict[str, Any]) -> list[str]
 
 
 def _sent_recently(match: Match) -> str:
-    again = match.last_sent_at + timedelta(days=settings.RECRUITERS_RESEND_AFTER_DAYS)
+    again = match.last_sent_at + timedelta(days=promises.RESEND_AFTER_DAYS)
     return _(
         "%(recruiter)s already has your packet (sent %(sent)s); you can send to them "
         "again after %(again)s."
@@ -227,7 +228,7 @@ def consent_text(*, matches: list[Match], snapshot: dict[str, Any], categories: 
         "They may contact me about jobs; their use of my information is governed by their "
         "own terms and privacy policies. I can revoke a packet at any time, which closes "
         "its link."
-    ) % {"days": settings.RECRUITERS_PACKET_VALID_DAYS}
+    ) % {"days": promises.PACKET_VALID_DAYS}
     return f"{agree} {terms}"
 
 

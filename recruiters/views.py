@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from billing import ledger
 from jobletters.lib.files import private_file_response
+from privacy import promises
 
 from . import delivery as delivery_service
 from . import directory, matching, packets, report, sending
@@ -59,7 +60,7 @@ def matches(request: HttpRequest) -> HttpResponse:
             "first_rank": (number - 1) * per_page + 1,
             "balance": ledger.balance(user=request.user),
             "max_per_send": settings.RECRUITERS_MAX_PER_SEND,
-            "resend_days": settings.RECRUITERS_RESEND_AFTER_DAYS,
+            "resend_days": promises.RESEND_AFTER_DAYS,
         },
     )
 
@@ -137,7 +138,7 @@ def _send_context(plan: sending.SendPlan, form: SendForm) -> dict[str, Any]:
         "packet": packets.packet_context(plan.snapshot),
         "with_contact_url": f"{reverse('recruiters:send')}?{query}&contact=1",
         "without_contact_url": f"{reverse('recruiters:send')}?{query}",
-        "valid_days": settings.RECRUITERS_PACKET_VALID_DAYS,
+        "valid_days": promises.PACKET_VALID_DAYS,
     }
 
 

@@ -4,17 +4,17 @@ A person's inquiries are exported with their data and erased with their account,
 together with a visitor's inquiries written from the account's address that were
 never linked to it. Staff answers stay in other people's threads when a member of
 staff is erased, without their name. Closed inquiries are deleted
-``SUPPORT_RETENTION_DAYS`` after closing; answered ones close themselves after
-``SUPPORT_CLOSE_ANSWERED_AFTER_DAYS`` without a new message (the retention job).
+``promises.SUPPORT_RETENTION_DAYS`` after closing; answered ones close themselves after
+``promises.SUPPORT_CLOSE_ANSWERED_AFTER_DAYS`` without a new message (the retention job).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 
+from privacy import promises
 from privacy.registry import Actor, Basis, Erasure, Retention, declare
 
 from .models import Inquiry, InquiryMessage
@@ -27,11 +27,11 @@ def _messages_about(user: Any) -> QuerySet[InquiryMessage]:
 
 def _retention() -> Retention:
     return Retention.after_event(
-        days=settings.SUPPORT_RETENTION_DAYS,
+        days=promises.SUPPORT_RETENTION_DAYS,
         event="the inquiry is closed",
         enforce=apply_retention,
         note=f"An answered inquiry closes itself after "
-        f"{settings.SUPPORT_CLOSE_ANSWERED_AFTER_DAYS} days without a new message; "
+        f"{promises.SUPPORT_CLOSE_ANSWERED_AFTER_DAYS} days without a new message; "
         "replying opens it again.",
     )
 

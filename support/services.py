@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from jobletters.lib.emails import queue_email
 from jobletters.lib.languages import DEFAULT, supported
+from privacy import promises
 
 from .models import Inquiry, InquiryMessage
 
@@ -172,10 +173,10 @@ def link_visitor_inquiries(*, user: Any, email: str) -> int:
 def apply_retention(now: datetime) -> int:
     """The retention job: answered inquiries left quiet are closed; closed ones are
     deleted (with their messages) once their period has passed. Returns how many."""
-    quiet = now - timedelta(days=settings.SUPPORT_CLOSE_ANSWERED_AFTER_DAYS)
+    quiet = now - timedelta(days=promises.SUPPORT_CLOSE_ANSWERED_AFTER_DAYS)
     close_inquiries(
         Inquiry.objects.filter(state=Inquiry.State.ANSWERED, last_message_at__lt=quiet), now=now
     )
-    expired = now - timedelta(days=settings.SUPPORT_RETENTION_DAYS)
+    expired = now - timedelta(days=promises.SUPPORT_RETENTION_DAYS)
     deleted, _ = Inquiry.objects.filter(state=Inquiry.State.CLOSED, closed_at__lt=expired).delete()
     return deleted

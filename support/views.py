@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from privacy import promises
 
 from . import services, spam
 from .forms import InquiryForm, ReplyForm
@@ -53,7 +54,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         "form": form,
         "token": spam.form_token(),
         "honeypot": form[spam.HONEYPOT_FIELD],
-        "retention_days": settings.SUPPORT_RETENTION_DAYS,
+        "retention_days": promises.SUPPORT_RETENTION_DAYS,
     }
     return render(request, "support/contact.html", context)
 

@@ -330,9 +330,12 @@ class WorkerProcess:
 
     env: dict
     log_path: object
+    # Settings the workers take instead of the project's (tests/worker_settings.py).
+    settings: dict = field(default_factory=dict)
     procs: list = field(default_factory=list)
 
     def start(self, *, queues: str = "default,packets,privacy") -> None:
+        import json
         import subprocess
         import sys
         import uuid
@@ -346,7 +349,7 @@ class WorkerProcess:
                 "--loglevel", "INFO", "--without-gossip", "--without-mingle",
                 "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
             ],
-            env=self.env,
+            env={**self.env, "JOBLETTERS_TEST_SETTINGS": json.dumps(self.settings)},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -417,14 +420,15 @@ def worker_process(broker, tmp_path, settings):
         _reset_celery_connections()
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "jobletters.settings",
+        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
         "DATABASE_URL": _database_url_for_children(),
         "JOBLETTERS_VAR_DIR": str(var_dir),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "OUTBOX_LEASE_MARGIN_SECONDS": "1",
-        "CELERY_VISIBILITY_TIMEOUT": "5",
         "PYTHONUNBUFFERED": "1",
     }
-    workers = WorkerProcess(env=env, log_path=tmp_path / "worker.log")
+    workers = WorkerProcess(
+        env=env,
+        log_path=tmp_path / "worker.log",
+        settings={"MEDIA_ROOT": str(settings.MEDIA_ROOT)},
+    )
     yield workers
     workers.stop()

@@ -13,8 +13,8 @@ class SignIn(models.Model):
 
     Shown to the person on their security page (with the browser and device in
     words) so they can spot a sign-in that was not theirs. The IP address is
-    shortened to its network after ``USAGE_IP_TRUNCATE_DAYS`` and the row deleted
-    after ``USAGE_SIGN_IN_DAYS`` (retention rules in ``usage/personal_data.py``).
+    shortened to its network after ``privacy.promises.SIGN_IN_IP_TRUNCATE_DAYS`` and the
+    row deleted after ``SIGN_IN_RETENTION_DAYS`` (rules in ``usage/personal_data.py``).
     """
 
     person = models.ForeignKey(

@@ -2,16 +2,16 @@
 
 Sign-ins keep the IP address and browser for the person's security page: the
 address is shortened to its network (/24 for IPv4, /48 for IPv6) after
-``USAGE_IP_TRUNCATE_DAYS`` and the row deleted after ``USAGE_SIGN_IN_DAYS``. The
-site a person came from when signing up is its host name only, deleted after
-``USAGE_SIGN_IN_DAYS``. Page timings are anonymous counts (exempt).
+``promises.SIGN_IN_IP_TRUNCATE_DAYS`` and the row deleted after
+``promises.SIGN_IN_RETENTION_DAYS``. The site a person came from when signing up is
+its host name only, deleted after as long. Page timings are anonymous counts (exempt).
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Q
 
+from privacy import promises
 from privacy.minimise import truncate_ip
 from privacy.registry import Basis, Erasure, Reduce, Retention, declare, exempt
 
@@ -19,7 +19,7 @@ from .models import PageTiming, SignIn, SignUpSource
 
 _SHORTENED = (
     f"The IP address is shortened to its network (the last part removed: 203.0.113.0 "
-    f"instead of 203.0.113.77) after {settings.USAGE_IP_TRUNCATE_DAYS} days."
+    f"instead of 203.0.113.77) after {promises.SIGN_IN_IP_TRUNCATE_DAYS} days."
 )
 
 declare(
@@ -38,12 +38,12 @@ declare(
     },
     erasure=Erasure.DELETE,
     retention=Retention.after_event(
-        days=settings.USAGE_SIGN_IN_DAYS,
+        days=promises.SIGN_IN_RETENTION_DAYS,
         field="signed_in_at",
         event="the sign-in",
         reduce=(
             Reduce(
-                days=settings.USAGE_IP_TRUNCATE_DAYS,
+                days=promises.SIGN_IN_IP_TRUNCATE_DAYS,
                 after="signed_in_at",
                 fields=("ip",),
                 to=truncate_ip,
@@ -67,7 +67,7 @@ declare(
     fields=("referrer_host", "created_at"),
     erasure=Erasure.DELETE,
     retention=Retention.after_event(
-        days=settings.USAGE_SIGN_IN_DAYS, field="created_at", event="you signed up"
+        days=promises.SIGN_IN_RETENTION_DAYS, field="created_at", event="you signed up"
     ),
 )
 exempt(

@@ -1,6 +1,8 @@
 """Production settings are checked at start-up and pass Django's deploy checks."""
 
+import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +81,38 @@ def test_pages_send_security_headers(client, db):
     assert "script-src 'self'" in csp
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def _variables_the_settings_read() -> set[str]:
+    """Every name passed to ``env(…)``, ``env.<cast>(…)`` or ``_required_in_production(…)``."""
+    tree = ast.parse((ROOT / "jobletters" / "settings.py").read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        called = node.func
+        if (
+            (isinstance(called, ast.Name) and called.id in {"env", "_required_in_production"})
+            or (isinstance(called, ast.Attribute) and ast.unparse(called.value) == "env")
+        ) and isinstance(node.args[0], ast.Constant):
+            names.add(node.args[0].value)
+    return names
+
+
+def _readme_configuration_table() -> list[str]:
+    """The first cell of each row of the README's table under "## Configuration"."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("\n## Configuration\n")[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return [row.split("|")[1].strip() for row in rows]
+
+
+def test_the_readme_lists_every_environment_variable_once_and_nothing_else():
+    read = _variables_the_settings_read()
+    cells = _readme_configuration_table()
+    assert all(re.fullmatch(r"`[A-Z0-9_]+`", cell) for cell in cells), "one variable per row"
+    listed = [cell.strip("`") for cell in cells]
+    assert len(listed) == len(set(listed))
+    assert sorted(listed) == sorted(read)
+    # A deployment chooses secrets, addresses and services; everything else is a constant.
+    assert len(read) <= 30

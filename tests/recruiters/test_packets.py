@@ -120,6 +120,15 @@ def test_revoked_packets_are_gone(sent, client, seeker):
     assert ledger.balance(user=seeker) == 9
 
 
+def test_a_packet_link_works_for_30_days_and_says_so(sent):
+    delivery, _, alex = sent
+    delivery.refresh_from_db()
+    lasts = PacketLink.objects.get(delivery=delivery).expires_at - delivery.sent_at
+    assert abs(lasts - timedelta(days=30)) < timedelta(minutes=1)
+    email = next(m for m in mail.outbox if m.to == [alex.email])
+    assert "private link, works for 30 days" in email.body
+
+
 def test_expired_links_are_gone(sent, client):
     _, token, _ = sent
     PacketLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))

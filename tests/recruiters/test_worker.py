@@ -212,10 +212,9 @@ def test_a_worker_killed_after_the_mail_server_took_the_packet_never_sends_it_ag
     sink, controller = _slow_sink(delay=3)
     controller.start()
     worker_process.env.update(
-        EMAIL_URL=f"smtp://127.0.0.1:{sink.port}",
-        RECRUITERS_PACKET_TIME_LIMIT="5",
-        SITE_URL="http://testserver",
+        EMAIL_URL=f"smtp://127.0.0.1:{sink.port}", SITE_URL="http://testserver"
     )
+    worker_process.settings["RECRUITERS_PACKET_TIME_LIMIT"] = 5
     try:
         alex = _ready(seeker)
         worker_process.start(queues="packets")

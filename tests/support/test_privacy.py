@@ -81,8 +81,7 @@ def test_s5_erasure_removes_the_persons_inquiries_and_keeps_staff_answers_elsewh
     assert Inquiry.objects.get(pk=theirs.pk).person == other_seeker
 
 
-def test_s5_closed_inquiries_are_deleted_after_the_retention_period(seeker, settings):
-    settings.SUPPORT_RETENTION_DAYS = 365
+def test_s5_closed_inquiries_are_deleted_after_the_retention_period(seeker):
     now = timezone.now()
     old = b.inquiry_for(seeker, subject="old")
     Inquiry.objects.filter(pk=old.pk).update(state="closed", closed_at=now - timedelta(days=366))
@@ -100,15 +99,14 @@ def test_s5_closed_inquiries_are_deleted_after_the_retention_period(seeker, sett
     assert sum(counts.get(label, 0) for label in labels) == 2
 
 
-def test_s5_answered_inquiries_left_quiet_close_then_go(seeker, staff, settings):
-    settings.SUPPORT_CLOSE_ANSWERED_AFTER_DAYS = 30
+def test_s5_answered_inquiries_left_quiet_close_then_go(seeker, staff):
     inquiry = b.inquiry_for(seeker)
     services.answer_inquiry(inquiry=inquiry, staff=staff, body="Done")
     later = timezone.now() + timedelta(days=31)
     run_retention(now=later)
     inquiry.refresh_from_db()
     assert inquiry.state == "closed" and inquiry.closed_at == later
-    run_retention(now=later + timedelta(days=settings.SUPPORT_RETENTION_DAYS + 1))
+    run_retention(now=later + timedelta(days=366))
     assert not Inquiry.objects.filter(pk=inquiry.pk).exists()
 
 

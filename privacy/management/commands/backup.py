@@ -8,7 +8,8 @@ from privacy.backups import make_backup
 class Command(BaseCommand):
     help = (
         "Back up the database (pg_dump, or SQLite's online backup) and the file store into "
-        "BACKUP_DIR/<time>/, then delete backups older than BACKUP_RETENTION_DAYS."
+        "BACKUP_DIR/<time>/, then delete backups older than BACKUP_RETENTION_DAYS "
+        "(privacy/promises.py)."
     )
 
     def add_arguments(self, parser):

@@ -230,6 +230,22 @@ def test_a_title_that_is_not_the_occupations_is_refused(seeker, seeker_client, v
     assert not Profile.objects.filter(user=seeker).exists()
 
 
+@pytest.mark.parametrize("name", ["Sam\x1bSeeker", "Sam\u202eSeeker", "Sam \ue000"])
+def test_the_profile_refuses_a_name_that_is_not_one_line_of_text(seeker, seeker_client, name):
+    response = seeker_client.post(URL, form_data(name=name))
+    assert response.status_code == 200
+    assert "Enter a name made of letters" in response.content.decode()
+    seeker.refresh_from_db()
+    assert seeker.name == "Sam Seeker"
+
+
+def test_the_profile_saves_a_name_on_one_line(seeker, seeker_client):
+    response = seeker_client.post(URL, form_data(name="Sam\r\nSeeker\u3000O\u0308"))
+    assert response.status_code == 302
+    seeker.refresh_from_db()
+    assert seeker.name == "Sam Seeker \u00d6"
+
+
 def test_unticking_a_target_removes_it(seeker, seeker_client):
     lawyer = suggestion(seeker_client, "occupations", "lawyer")
     seeker_client.post(URL, form_data(target_occupations=[lawyer["id"]]))

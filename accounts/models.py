@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .names import NameField
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -39,7 +41,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account: a job seeker, or staff. Signs in with their email."""
 
     email = models.EmailField(_("email address"), unique=True)
-    name = models.CharField(_("full name"), max_length=150, blank=True)
+    name = NameField(_("full name"), max_length=150, blank=True)
     is_staff = models.BooleanField(
         _("staff status"), default=False, help_text=_("Can use the admin (with two-factor only).")
     )

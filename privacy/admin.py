@@ -29,6 +29,25 @@ from .models import (
 )
 
 
+def _permitted_object(
+    model_admin: admin.ModelAdmin, request: HttpRequest, pk: int, *, change: bool
+):
+    """The object of a custom admin view, for a member of staff allowed to see (or change) it.
+
+    Permission is checked before the lookup: without it, an existing and a missing id get
+    the same 403, so the answer never tells which ids exist (a legal request's existence
+    is itself confidential). The object's own permission is checked once found."""
+    allowed = model_admin.has_change_permission if change else model_admin.has_view_permission
+    if not allowed(request):
+        raise PermissionDenied
+    obj = model_admin.model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if not allowed(request, obj):
+        raise PermissionDenied
+    return obj
+
+
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
     """The consent ledger, read-only: rows are evidence, never edited."""
@@ -279,11 +298,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         ]
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        version = PolicyVersion.objects.filter(pk=pk).first()
-        if version is None:
-            raise Http404
-        if not self.has_change_permission(request, version):
-            raise PermissionDenied
+        version = _permitted_object(self, request, pk, change=True)
         change_url = reverse("admin:privacy_policyversion_change", args=[pk])
         if request.method == "POST":
             try:
@@ -479,21 +494,15 @@ class LegalRequestAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _get(self, request: HttpRequest, pk: int, *, change: bool) -> LegalRequest:
-        obj = LegalRequest.objects.filter(pk=pk).first()
-        if obj is None:
-            raise Http404
-        allowed = (
-            self.has_change_permission(request, obj)
-            if change
-            else self.has_view_permission(request, obj)
-        )
-        if not allowed:
+    def history_view(self, request, object_id, extra_context=None):
+        # Django looks the object up first and answers a missing one with a redirect:
+        # without the permission, the same 403 whatever the id.
+        if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        return obj
+        return super().history_view(request, object_id, extra_context)
 
     def disclose_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        obj = self._get(request, pk, change=True)
+        obj = _permitted_object(self, request, pk, change=True)
         change_url = reverse("admin:privacy_legalrequest_change", args=[pk])
         if request.method == "POST":
             try:
@@ -527,7 +536,7 @@ class LegalRequestAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/privacy/legalrequest/disclose.html", context)
 
     def package_view(self, request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
-        obj = self._get(request, pk, change=False)
+        obj = _permitted_object(self, request, pk, change=False)
         subject = LegalRequestSubject.objects.filter(pk=subject_pk, request=obj).first()
         if subject is None or not subject.package:
             raise Http404

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jobletters.lib.files import private_file_response
+from jobletters.lib.files import StoredFileMissing, private_file_response
 
 from . import cvs
 from .cv_forms import CVUploadForm
@@ -156,9 +156,20 @@ def cv_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def cv_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The person's own file, as they uploaded it: only once it passed the check."""
     cv: CV = get_object_or_404(cvs.cvs_of(request.user).ready(), pk=pk)
-    return private_file_response(
-        name=cv.file.name,
-        download_name=cv.original_name,
-        content_type=cv.content_type,
-        storage=cv.file.storage,
-    )
+    try:
+        return private_file_response(
+            name=cv.file.name,
+            download_name=cv.original_name,
+            content_type=cv.content_type,
+            storage=cv.file.storage,
+        )
+    except StoredFileMissing:
+        messages.error(
+            request,
+            _(
+                "We cannot find the file of “%(name)s” any more, so it cannot be downloaded. "
+                "Please upload your CV again."
+            )
+            % {"name": cv.original_name},
+        )
+        return redirect("profiles:cv_list")

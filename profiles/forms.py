@@ -245,9 +245,10 @@ def occupation_labels(values: list[str]) -> dict[str, str]:
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(
+    # The account's own field, so the name is cleaned by the one rule (accounts.names).
+    name = User._meta.get_field("name").formfield(
         label=gettext_lazy("Full name"),
-        max_length=150,
+        required=True,
         help_text=gettext_lazy("As recruiters will see it on your letter."),
     )
 
@@ -387,9 +388,6 @@ class ProfileForm(forms.Form):
                 [self[n] for n in CONTACT_FIELDS],
             ),
         ]
-
-    def clean_name(self) -> str:
-        return " ".join(self.cleaned_data["name"].split())
 
     def clean_skills(self) -> list[str]:
         return _split_list(self.cleaned_data["skills"], max_items=30, max_length=60, label="skill")

@@ -12,6 +12,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import update_user_name
 from taxonomy.models import Occupation, OccupationTitle, Place
 
 from .letters import sanitise_letter
@@ -87,8 +88,7 @@ def update_profile(
         raise ValidationError(_("Choose at least one occupation and one place (or Remote)."))
 
     if user.name != name:
-        user.name = name
-        user.save(update_fields=["name"])
+        update_user_name(user=user, name=name)
 
     details = get_contact_details(user=user)
     for field, value in contact.items():

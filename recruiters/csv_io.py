@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator
 from django.db.models import QuerySet
 
 from profiles.models import Profile
@@ -214,9 +214,7 @@ def _record(cells: dict[str, str], resolver: _Resolver, errors: list[str]) -> Re
     website = cells.get("website", "")
     if website:
         try:
-            URLValidator(schemes=["http", "https"])(website)
-            if len(website) > 300:
-                raise ValidationError("too long")
+            Recruiter._meta.get_field("website").clean(website, None)
         except ValidationError:
             errors.append(f"“{website}” is not a web address (it starts with https://).")
 

@@ -244,19 +244,20 @@ def _render(claim: _Claim) -> Any:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         reply_to=[snapshot["email"]] if snapshot.get("email") else None,
-        from_email=sender(snapshot.get("name", "")),
+        from_email=sender(),
         # Our words in the recruiter's first listed language if we have it, else English;
         # the seeker's letter stays as they wrote it.
         language=language_of_words(delivery.recruiter.languages),
     )
 
 
-def sender(candidate: str) -> str:
-    """ "Sam Seeker via Job Letters <no-reply@…>": who the packet is from, at our address."""
-    site_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    name = " ".join("".join(ch for ch in candidate if ch.isprintable()).split())[:80]
-    display = f"{name} via {settings.SITE_NAME}" if name else (site_name or settings.SITE_NAME)
-    return formataddr((display, address))
+def sender() -> str:
+    """ "Job Letters <no-reply@…>": the packet comes from us, under the site's name only.
+
+    The seeker's name is in the subject and the body; in the From name it would let text
+    the seeker controls pass for a sender the recruiter trusts. Replies go to the seeker
+    (Reply-To)."""
+    return formataddr((settings.SITE_NAME, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
 
 
 def email_context(

@@ -27,7 +27,6 @@ reasons in words) and the seeker's packets to them in the last
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -42,6 +41,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
@@ -149,38 +149,27 @@ def targets_of(user: Any, *, profile: Profile | None = None) -> Targets:
 def seeker_keywords(*, user: Any, skills: Sequence[str]) -> list[str]:
     """Recruiters' specialisms found in the seeker's skills or current CV, best first.
 
-    Reading a CV for keywords is bounded (its first ``CV_KEYWORD_CHARS``) and
-    cached per CV, skills and vocabulary; the usual cost is two small queries.
+    Found afresh each time, never cached: they are read from the person's CV, and a copy
+    kept in the cache would outlive the CV and the person's erasure. Reading is bounded
+    (the first ``CV_KEYWORD_CHARS`` of the text, a few milliseconds) and costs two small
+    queries: the text and the vocabulary's version.
     """
-    cv = (
+    text = (
         CV.objects.ready()
         .filter(owner=user, is_current=True)
-        .values_list("pk", "checked_at")
+        .values_list(Substr("text", 1, CV_KEYWORD_CHARS), flat=True)
         .first()
     )
     newest_term = Keyword.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    skill_terms = [t for t in map(normalise, skills) if t]
-    cache_key = "recruiters:seeker-keywords:{}:{}:{}:{}".format(
-        cv[0] if cv else 0,
-        int(cv[1].timestamp()) if cv and cv[1] else 0,
-        newest_term,
-        hashlib.sha256("|".join(skill_terms).encode()).hexdigest()[:16],
-    )
-    found = cache.get(cache_key)
-    if found is None:
-        vocabulary = _vocabulary(newest_term)
-        counts: Counter[str] = Counter()
-        for term in skill_terms:
-            if term in vocabulary:
-                counts[term] += 1000  # stated skills first
-        if cv:
-            text = CV.objects.filter(pk=cv[0]).values_list("text", flat=True).first() or ""
-            for term in _ngrams(text[:CV_KEYWORD_CHARS]):
-                if term in vocabulary:
-                    counts[term] += 1
-        found = [term for term, _ in counts.most_common(MAX_KEYWORDS)]
-        cache.set(cache_key, found, 60 * 60 * 24)
-    return found
+    vocabulary = _vocabulary(newest_term)
+    counts: Counter[str] = Counter()
+    for term in filter(None, map(normalise, skills)):
+        if term in vocabulary:
+            counts[term] += 1000  # stated skills first
+    for term in _ngrams(text or ""):
+        if term in vocabulary:
+            counts[term] += 1
+    return [term for term, _ in counts.most_common(MAX_KEYWORDS)]
 
 
 def _vocabulary(version: int) -> frozenset[str]:

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -52,7 +52,10 @@ class Recruiter(models.Model):
     agency = models.CharField(max_length=200, blank=True)
     # Stored lower-cased (directory.normalise_email): one recruiter per address.
     email = models.EmailField(max_length=254, unique=True)
-    website = models.URLField(max_length=300, blank=True)
+    # A link staff and pages may follow: web addresses only (URLField alone takes ftp too).
+    website = models.URLField(
+        max_length=300, blank=True, validators=[URLValidator(schemes=["http", "https"])]
+    )
     occupations = models.ManyToManyField(
         "taxonomy.Occupation",
         related_name="+",

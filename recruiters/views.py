@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing import ledger
-from jobletters.lib.files import private_file_response
+from jobletters.lib.files import StoredFileMissing, private_file_response
 from privacy import promises
 
 from . import delivery as delivery_service
@@ -243,13 +243,17 @@ def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
     copy = packets.cv_for_packet(snapshot=delivery.send.snapshot, seeker_id=delivery.seeker_id)
     if copy is None:
         return _gone(request, "The candidate deleted this CV, so it can no longer be downloaded.")
+    try:
+        response = private_file_response(
+            name=copy.file.name,
+            download_name=copy.download_name,
+            content_type=copy.content_type,
+            storage=copy.file.storage,
+        )
+    except StoredFileMissing:
+        page = render(request, "recruiters/packet_cv_missing.html", {"token": token}, status=404)
+        return _private(page)
     packets.record_access(delivery=delivery, kind=PacketAccess.Kind.DOWNLOAD)
-    response = private_file_response(
-        name=copy.file.name,
-        download_name=copy.download_name,
-        content_type=copy.content_type,
-        storage=copy.file.storage,
-    )
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -3,21 +3,30 @@
 Views call :func:`private_file_response` once they have decided the request may
 see the file. Local storage streams it as an attachment with ``nosniff``; S3
 answers with a redirect to a short-lived presigned URL that forces download.
+A row whose stored object is gone raises :class:`StoredFileMissing` (a 404 unless
+the view says more), never a 500 or a redirect to the storage's error page.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import unicodedata
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import Storage, default_storage
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+logger = logging.getLogger(__name__)
+
 _MAX_NAME = 120
+
+
+class StoredFileMissing(Http404):
+    """The file a row names is not in storage (deleted there, or lost)."""
 
 
 def generate_key(prefix: str, extension: str) -> str:
@@ -57,6 +66,10 @@ def private_file_response(
     storage = storage or default_storage
     disposition = content_disposition_header(as_attachment=True, filename=download_name)
     if is_remote(storage):
+        # A presigned URL is signed without asking S3: check the object is there, or the
+        # browser would be sent to S3's own error page.
+        if not storage.exists(name):
+            raise _missing(name)
         url = storage.url(  # type: ignore[call-arg]
             name,
             parameters={
@@ -67,8 +80,12 @@ def private_file_response(
         )
         response: HttpResponse = HttpResponseRedirect(url)
     else:
+        try:
+            handle = storage.open(name, "rb")
+        except FileNotFoundError:
+            raise _missing(name) from None
         response = FileResponse(
-            storage.open(name, "rb"),
+            handle,
             as_attachment=True,
             filename=download_name,
             content_type=content_type,
@@ -76,3 +93,9 @@ def private_file_response(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _missing(name: str) -> StoredFileMissing:
+    # Our fault, not the visitor's: staff must find out (the key names no one).
+    logger.error("stored file missing: %s", name)
+    return StoredFileMissing(name)

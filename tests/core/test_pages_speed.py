@@ -201,7 +201,7 @@ def test_query_counts_do_not_grow_with_the_data(
 ):
     client = _signed_in(realistic_seeker)
     url = _url(path)
-    client.get(url)  # what a page keeps in the cache (the CV's keywords) is kept by now
+    client.get(url)  # what a page keeps in the cache is kept by now
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     _more_data(realistic_seeker, staff)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from datetime import date, timedelta
 
@@ -93,6 +94,48 @@ def test_s3_2_staff_record_a_request_with_its_scope(admin_client, staff_with_mfa
     assert 'value="under_review"' in page and 'value="rejected"' in page
     assert 'value="disclosed"' not in page and 'value="challenged"' not in page
     assert "Not before review" in page
+
+
+def _staff_allowed(client, *codenames: str):
+    """A member of staff with two-factor on and only these permissions on legal requests."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Permission
+
+    member = UserFactory(email="support@example.com", is_staff=True)
+    TOTP.activate(member, generate_totp_secret())
+    member.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(member)
+    return client
+
+
+def _unmasked(response) -> str:
+    """The page without its CSRF token (masked afresh on every page)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("codenames", "pages"),
+    [
+        ((), ["change/", "history/", "delete/", "disclose/", "package/1/"]),
+        (("view_legalrequest",), ["disclose/"]),  # disclosing needs the change permission
+    ],
+)
+def test_s3_2_staff_without_the_permission_cannot_tell_which_requests_exist(
+    client, seeker, codenames, pages
+):
+    staff_client = _staff_allowed(client, *codenames)
+    existing = _request(seeker)
+    missing = existing.pk + 1000
+    for page in pages:
+        for method in (staff_client.get, staff_client.post):
+            there = method(f"{ADMIN}{existing.pk}/{page}")
+            not_there = method(f"{ADMIN}{missing}/{page}")
+            assert there.status_code == not_there.status_code == 403, page
+            # The same page, but for the address it was asked at (the language menu's).
+            same = _unmasked(there).replace(f"{ADMIN}{existing.pk}/", f"{ADMIN}{missing}/")
+            assert same == _unmasked(not_there), page
+    existing.refresh_from_db()
+    assert existing.status == "under_review" and existing.disclosed_at is None
 
 
 def test_s3_2_a_request_cannot_arrive_in_the_future(admin_client):

@@ -50,6 +50,39 @@ def test_s5_erasure_leaves_no_row_about_the_person(seeker, other_seeker, staff, 
     assert rows_referring_to(other_seeker.pk, _words(other_seeker)) != []
 
 
+def _cached() -> dict[str, object]:
+    """Every entry of the cache, read back (the embedded cache: process memory)."""
+    import pickle
+
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    cache = caches["default"]
+    if not isinstance(cache, LocMemCache):
+        pytest.skip("reads the entries of the embedded cache")
+    return {key: pickle.loads(value) for key, value in cache._cache.items()}  # noqa: S301
+
+
+def test_s5_nothing_read_from_the_cv_for_matching_stays_in_the_cache(seeker, stripe_double):
+    from recruiters import matching
+    from tests.recruiters import builders as rb
+
+    rb.ready_seeker(seeker)  # a CV saying "M&A, GDPR and due diligence"
+    rb.recruiter(
+        occupations=[rb.occupation("2611")], places=[rb.city("London")],
+        keywords=["Due diligence", "GDPR"],
+    )  # fmt: skip
+    keywords = matching.targets_of(seeker).keywords
+    assert "due diligence" in keywords  # found in the CV
+
+    erase_person(seeker.pk)
+
+    left = _cached()
+    assert not [key for key in left if "seeker-keywords" in key]
+    assert not [key for key, value in left.items() if value in (keywords, list(keywords))]
+    assert not [key for key, value in left.items() if seeker.email in repr(value)]
+
+
 def test_s5_the_admin_log_forgets_the_subjects_name(seeker, staff, stripe_double):
     person_with_everything(seeker, staff=staff)
     assert LogEntry.objects.filter(object_repr__contains=seeker.name).count() == 2

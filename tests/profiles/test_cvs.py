@@ -237,3 +237,25 @@ def test_upload_refuses_anonymous_people(client):
     assert not CV.objects.exists()
     assert stored_files() == []
     assert client.get("/profile/cv/status/").status_code == 302
+
+
+def _download_of_a_lost_file(client, cv) -> None:
+    """The CV's row is there, its stored file is not: the list says so, no error page."""
+    response = client.get(f"/profile/cv/{cv.pk}/download/")
+    assert response.status_code == 302 and response["Location"] == URL
+    page = client.get(URL).content.decode()
+    assert "We cannot find the file of “Sam CV.pdf” any more" in page
+
+
+def test_downloading_a_cv_whose_file_is_missing_says_so(seeker, seeker_client):
+    assert upload(seeker_client, "Sam CV.pdf", builders.pdf_bytes("Sam")).status_code == 302
+    cv = CV.objects.get(owner=seeker)
+    default_storage.delete(cv.file.name)
+    _download_of_a_lost_file(seeker_client, cv)
+
+
+def test_downloading_a_cv_whose_object_is_missing_on_s3_says_so(moto_s3, seeker, seeker_client):
+    assert upload(seeker_client, "Sam CV.pdf", builders.pdf_bytes("Sam")).status_code == 302
+    cv = CV.objects.get(owner=seeker)
+    moto_s3.client.delete_object(Bucket=moto_s3.name, Key=cv.file.name)
+    _download_of_a_lost_file(seeker_client, cv)

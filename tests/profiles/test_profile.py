@@ -245,6 +245,22 @@ def test_no_country_is_no_country(seeker, seeker_client):
     assert not ContactDetails.objects.get(user=seeker).country
 
 
+@pytest.mark.parametrize("name", ["Sam\x1bSeeker", "Sam\u202eSeeker", "Sam \ue000"])
+def test_the_profile_refuses_a_name_that_is_not_one_line_of_text(seeker, seeker_client, name):
+    response = seeker_client.post(URL, form_data(name=name))
+    assert response.status_code == 200
+    assert "Enter a name made of letters" in response.content.decode()
+    seeker.refresh_from_db()
+    assert seeker.name == "Sam Seeker"
+
+
+def test_the_profile_saves_a_name_on_one_line(seeker, seeker_client):
+    response = seeker_client.post(URL, form_data(name="Sam\r\nSeeker\u3000O\u0308"))
+    assert response.status_code == 302
+    seeker.refresh_from_db()
+    assert seeker.name == "Sam Seeker \u00d6"
+
+
 def test_unticking_a_target_removes_it(seeker, seeker_client):
     lawyer = suggestion(seeker_client, "occupations", "lawyer")
     seeker_client.post(URL, form_data(target_occupations=[lawyer["id"]]))

@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from recruiters import csv_io, directory
@@ -186,6 +187,42 @@ def test_editing_a_recruiter_in_the_admin_updates_the_matching_index(admin_clien
     rows = Coverage.objects.filter(recruiter=alex)
     assert {(r.minor_group, r.country) for r in rows} == {("261", "GB"), ("261", "")}
     assert rows.first().seniority_mask != 0 and "|gdpr|" in rows.first().keywords_key
+
+
+NOT_WEB = ["ftp://harper.example/", "javascript:alert(1)//https://harper.example"]
+
+
+@pytest.mark.parametrize("website", NOT_WEB)
+def test_a_website_is_a_web_address_for_the_model_the_csv_and_the_admin(
+    admin_client, vocabulary, website
+):
+    alex = b.recruiter(occupations=[vocabulary["lawyers"]], places=[vocabulary["london"]])
+    alex.website = website
+    with pytest.raises(ValidationError) as refused:
+        alex.full_clean()
+    assert list(refused.value.message_dict) == ["website"]
+
+    preview = csv_io.read(
+        f"name,email,website,occupations,places\nA,a@a.example,{website},2611,GB\n"
+    )
+    assert not preview.ok
+    assert "is not a web address (it starts with https://)" in str(preview.errors)
+
+    response = admin_client.post(
+        f"/admin/recruiters/recruiter/{alex.pk}/change/",
+        {
+            "name": "Alex Carter",
+            "email": alex.email,
+            "website": website,
+            "occupations": [vocabulary["lawyers"].pk],
+            "places": [vocabulary["london"].pk],
+            "daily_cap": "20",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter a valid URL." in response.content.decode()
+    assert Recruiter.objects.get(pk=alex.pk).website.startswith("https://")
 
 
 def test_the_admin_refuses_a_recruiter_without_places(admin_client, vocabulary):

@@ -62,7 +62,7 @@ def test_a_garbage_send_changes_nothing(seeker, seeker_client):
 def test_seeker_pages_read_without_writing(seeker, seeker_client, path):
     b.ready_seeker(seeker)
     b.recruiter(occupations=[b.occupation("2611")], places=[b.city("London")])
-    seeker_client.get(path)  # warm caches (keywords), as any earlier visit would
+    seeker_client.get(path)  # warm caches, as any earlier visit would
     connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
         assert seeker_client.get(path).status_code == 200

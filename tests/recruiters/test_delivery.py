@@ -50,6 +50,21 @@ def test_a_redelivered_task_sends_nothing_more(queued, seeker):
     assert ledger.balance(user=seeker) == 4
 
 
+def test_the_packet_comes_from_the_site_whatever_the_seeker_is_called(seeker, settings):
+    # A name that reads as a sender: it stays in the subject, never in From.
+    seeker.name = "Harper Legal HR <hr@harper.example>"
+    seeker.save()
+    b.ready_seeker(seeker)
+    alex = b.recruiter(occupations=[b.occupation("2611")], places=[b.city("London")])
+    send_to(seeker, alex)
+
+    (message,) = mail.outbox
+    assert message.from_email == f"{settings.SITE_NAME} <no-reply@jobletters.example>"
+    assert message.message()["From"] == "Job Letters <no-reply@jobletters.example>"
+    assert message.subject.endswith(": Harper Legal HR <hr@harper.example>")
+    assert message.reply_to == ["seeker@example.com"]
+
+
 def test_a_run_that_died_after_contacting_the_mail_server_is_never_sent_again(queued, seeker):
     # A worker claimed it, reached the mail server, and died before marking it sent.
     past = timezone.now() - timedelta(minutes=10)

@@ -184,7 +184,7 @@ def test_the_matches_page_runs_the_same_queries_whatever_the_directory_size(
     lawyers, judges, london = b.occupation("2611"), b.occupation("2612"), b.city("London")
     for _n in range(3):
         b.recruiter(occupations=[lawyers], places=[london, b.remote()])
-    seeker_client.get("/recruiters/matches/")  # warm the keyword cache, as any visit does
+    seeker_client.get("/recruiters/matches/")  # warm the caches, as any visit does
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -104,6 +104,34 @@ def test_a_cv_the_seeker_deleted_is_gone(sent, client, seeker):
     assert client.get(f"/p/{token}/").status_code == 200  # the rest of the packet stays
 
 
+MISSING = "Its file is missing on our side"
+
+
+def _cv_whose_file_is_lost(client, token: str) -> None:
+    """The CV's row is there, its stored copy is not: a page saying so, not a download."""
+    response = client.get(f"/p/{token}/cv/")
+    assert response.status_code == 404
+    assert MISSING in response.content.decode()
+    assert f'href="/p/{token}/"' in response.content.decode()
+    assert {"private", "no-store"} <= set(response["Cache-Control"].replace(",", " ").split())
+    assert not PacketAccess.objects.filter(kind=PacketAccess.Kind.DOWNLOAD).exists()
+    assert client.get(f"/p/{token}/").status_code == 200  # the rest of the packet stays
+
+
+def test_a_cv_whose_file_is_missing_gets_a_page_saying_so(sent, client, seeker):
+    _, token, _ = sent
+    copy = CV.objects.get(owner=seeker).normalised_file
+    copy.storage.delete(copy.name)
+    _cv_whose_file_is_lost(client, token)
+
+
+def test_a_cv_whose_object_is_missing_on_s3_gets_a_page_not_a_redirect(moto_s3, sent, seeker):
+    _, token, _ = sent
+    copy = CV.objects.get(owner=seeker).normalised_file
+    moto_s3.client.delete_object(Bucket=moto_s3.name, Key=copy.name)
+    _cv_whose_file_is_lost(Client(), token)
+
+
 def test_revoked_packets_are_gone(sent, client, seeker):
     delivery, token, _ = sent
     owner = Client()

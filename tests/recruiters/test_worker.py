@@ -78,7 +78,7 @@ def test_a_worker_delivers_the_packet_over_smtp_and_its_link_works(
     assert message["Subject"] == "Candidate for Lawyers in London: Sam Seeker"
     assert message["Message-ID"] == delivery.message_id
     assert message["Reply-To"] == "seeker@example.com"
-    assert message["From"] == "Sam Seeker via Job Letters <no-reply@jobletters.example>"
+    assert message["From"] == "Job Letters <no-reply@jobletters.example>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = re.fullmatch(
         r"<http://testserver(/recruiters/opt-out/[^>]+)>", message["List-Unsubscribe"].strip()

@@ -633,8 +633,10 @@ BENCH_MINIMAL_VIEW: bool = env.bool("BENCH_MINIMAL_VIEW", default=False)
 # Pages and emails in English and French (see README, "Languages"). The page's
 # language comes from a signed-in person's saved choice, else the chooser's cookie
 # (a visitor's, until the browser closes), else the browser's Accept-Language.
-LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English"), ("fr", "Français")]
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+# British English dates and numbers for "en" (jobletters/formats/en/formats.py says why).
+FORMAT_MODULE_PATH = ["jobletters.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "jl_language"
 LANGUAGE_COOKIE_AGE = None  # a browser-session cookie, set only when someone chooses

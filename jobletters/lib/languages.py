@@ -17,7 +17,7 @@ AVAILABLE = {code for code, _name in settings.LANGUAGES}
 
 
 def supported(code: str | None) -> str | None:
-    """``code`` as one of settings.LANGUAGES ("fr-CA" → "fr", "en" → "en-gb"), or None."""
+    """``code`` as one of settings.LANGUAGES ("fr-CA" → "fr", "en-GB" → "en"), or None."""
     if not code:
         return None
     try:
@@ -56,7 +56,7 @@ def email_language(to: Iterable[str], person: Any = None) -> str:
 
 # Words recruiters list their languages in (recruiters.Recruiter.languages), by code.
 _LANGUAGE_WORDS = {
-    "en-gb": {"en", "en-gb", "en-us", "english", "anglais"},
+    "en": {"en", "en-gb", "en-us", "english", "anglais"},
     "fr": {"fr", "fr-fr", "french", "français", "francais"},
 }
 

@@ -56,7 +56,7 @@ def test_a_french_browser_gets_the_landing_page_in_french_and_an_english_one_in_
     assert "Accept-Language" in french["Vary"]  # shared caches keep one copy per language
 
     english = _html(Client(**ENGLISH).get("/"))
-    assert '<html lang="en-gb">' in english
+    assert '<html lang="en">' in english
     assert "Send your CV to the recruiters who place people like you" in english
 
 
@@ -108,7 +108,7 @@ def test_every_page_offers_the_language_menu_as_a_plain_form():
     menu = html.split('action="/accounts/language/"', 1)[1].split("</form>", 1)[0]
     assert '<form method="post" action="/accounts/language/"' in html
     assert '<option value="fr" lang="fr">Français</option>' in menu
-    assert 'value="en-gb" lang="en-gb" selected' in menu
+    assert 'value="en" lang="en" selected' in menu
     assert '<button type="submit"' in menu  # works without scripts
 
 
@@ -128,9 +128,9 @@ def test_a_signed_in_persons_choice_is_saved_on_the_account_and_beats_the_browse
     assert "Votre langue a été enregistrée sur votre compte." in html
     assert "Votre tableau de bord" in html or "Bonjour Sam" in html
 
-    seeker_client.post("/accounts/language/", {"language": "en-gb", "next": "/dashboard/"})
+    seeker_client.post("/accounts/language/", {"language": "en", "next": "/dashboard/"})
     seeker.refresh_from_db()
-    assert seeker.language == "en-gb"
+    assert seeker.language == "en"
     assert "Hello, Sam" in _html(seeker_client.get("/dashboard/", **FRENCH))
 
 
@@ -217,7 +217,7 @@ def test_signing_up_in_english_keeps_english():
         "/accounts/signup/",
         {"email": "ed@example.com", "password1": PASSWORD, "password2": PASSWORD},
     )
-    assert User.objects.get(email="ed@example.com").language == "en-gb"
+    assert User.objects.get(email="ed@example.com").language == "en"
     run_outbox()
     assert "To confirm the address, open this link" in mail.outbox[0].body
 
@@ -253,7 +253,7 @@ def test_a_persons_saved_language_wins_over_the_page_language(seeker):
 
     seeker.language = "fr"
     seeker.save(update_fields=["language"])
-    with translation.override("en-gb"):
+    with translation.override("en"):
         assert email_language([seeker.email]) == "fr"
         assert email_language(["someone@else.example"], person=seeker) == "fr"
 
@@ -264,9 +264,9 @@ def test_a_persons_saved_language_wins_over_the_page_language(seeker):
         (["French", "English"], "fr"),
         (["Français"], "fr"),
         (["  FRENCH "], "fr"),
-        (["English", "French"], "en-gb"),
-        (["German", "French"], "en-gb"),  # the first listed, if we have it; else English
-        ([], "en-gb"),
+        (["English", "French"], "en"),
+        (["German", "French"], "en"),  # the first listed, if we have it; else English
+        ([], "en"),
     ],
 )
 def test_a_recruiters_emails_follow_the_first_language_they_list(languages, expected):
@@ -366,7 +366,7 @@ def test_an_answer_to_a_visitor_is_in_the_language_they_wrote_in_not_the_staffs(
             person=None, email="visiteur@example.com", subject="Question", body="Bonjour"
         )
     assert inquiry.language == "fr"
-    with translation.override("en-gb"):  # the member of staff's admin
+    with translation.override("en"):  # the member of staff's admin
         support.answer_inquiry(inquiry=inquiry, staff=staff, body="Voici.")
     run_outbox()
     [answer] = [m for m in mail.outbox if m.subject.startswith("Re")]
@@ -388,7 +388,7 @@ def test_a_visitors_processor_notices_are_in_the_language_they_subscribed_in():
     with translation.override("fr"):
         subscription = processors.confirm_visitor_subscription(email="abonne@example.com")
     assert subscription.language == "fr"
-    with translation.override("en-gb"):  # a worker or a member of staff's request
+    with translation.override("en"):  # a worker or a member of staff's request
         processors.notice_email(subscription, {"changes": [], "list_url": "/"}, key="n-1")
     run_outbox()
     [notice] = [m for m in mail.outbox if m.to == ["abonne@example.com"]]

@@ -65,7 +65,7 @@ def test_a_french_persons_copy_is_in_french_with_the_same_files_and_keys(seeker,
     for name, document in in_english.items():
         if name == "manifest.json":
             del document["generated_at"], in_french[name]["generated_at"]
-            assert document["language"] == "en-gb" and in_french[name]["language"] == "fr"
+            assert document["language"] == "en" and in_french[name]["language"] == "fr"
         # Keys (and so field names) are English in both.
         assert _keys(in_french[name]) == _keys(document), name
     [record] = in_french[path]["records"]  # what we hold, as it is
@@ -90,9 +90,9 @@ def test_the_language_is_only_the_copys(seeker, staff):
     """Building a French copy leaves the worker's own language as it was."""
     seeker.language = "fr"
     seeker.save(update_fields=["language"])
-    with translation.override("en-gb"):
+    with translation.override("en"):
         _copy(seeker, "french")
-        assert translation.get_language() == "en-gb"
+        assert translation.get_language() == "en"
 
 
 def _legal_request():
@@ -138,7 +138,7 @@ def test_the_notice_of_a_legal_request_names_the_data_in_the_persons_language(se
     User.objects.filter(pk=seeker.pk).update(language="fr")
     request = _legal_request()
     LegalRequestSubject.objects.create(request=request, person=seeker)
-    with translation.override("en-gb"):  # the worker's own language
+    with translation.override("en"):  # the worker's own language
         assert legal.send_due_notices() == 1
         outbox.run_due()
     [email] = mail.outbox
@@ -179,7 +179,7 @@ def test_a_copy_that_could_not_be_made_says_so_in_the_persons_language(seeker, m
     User.objects.filter(pk=seeker.pk).update(language="fr")
     seeker.refresh_from_db()
     export = services.request_export(user=seeker)
-    with translation.override("en-gb"):  # the worker's own language
+    with translation.override("en"):  # the worker's own language
         for _ in range(5):  # each try fails and is retried with backoff, then given up
             OutboxEntry.objects.filter(kind=services.BUILD_EXPORT, state="pending").update(
                 due_at=timezone.now()

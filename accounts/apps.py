@@ -8,7 +8,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import personal_data  # noqa: F401  (registers third-party models)
         from .signin import on_user_logged_in
 
         user_logged_in.connect(on_user_logged_in, dispatch_uid="accounts.known_device")

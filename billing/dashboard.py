@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
-from jobletters.dashboard import Panel
+from jobletters.dashboard import Panel, register
 
 from . import gateway, ledger
 from .models import BillingAccount, Purchase
@@ -29,6 +29,7 @@ def _summary(user: Any) -> tuple[int, bool]:
     return spendable, bool(paying)
 
 
+@register
 def panel(request: HttpRequest) -> Panel | None:
     if not request.user.is_authenticated:
         return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobletters import demo
+
 from .ledger import grant_complimentary_sends
 from .models import LedgerEntry, Plan
 
@@ -15,6 +17,7 @@ PLANS = [
 DEMO_REASON = "Demo: welcome sends"
 
 
+@demo.register
 def load(*, seeker: Any, staff: Any, stdout: Any) -> None:
     for plan in PLANS:
         Plan.objects.update_or_create(

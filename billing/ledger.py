@@ -19,11 +19,9 @@ For other apps (the sends to recruiters), and nothing else::
     ledger.release(reservation_id=reservation.pk)   # or: the send was cancelled
     ledger.balance(user=user)          # what the person can spend now
 
-``reserve`` asks :func:`check_may_spend` first. Who may spend is decided by the
-functions listed in ``settings.BILLING_SPEND_CHECKS`` (dotted paths): each takes
-the user and returns ``None`` (allowed) or the reason, in words the person can
-read, why they may not spend now. Other apps add theirs there (the privacy app:
-accounts frozen while their deletion is pending) without billing importing them.
+``reserve`` asks :func:`check_may_spend` first: only an active account that is not
+waiting to be deleted (``privacy.freeze``) may spend, and the refusal says why in
+words the person can read.
 
 The rest of this module (crediting purchases, taking sends back after refunds and
 disputes) is for billing's own Stripe handlers and staff operations.
@@ -31,17 +29,16 @@ disputes) is for billing's own Stripe handlers and staff operations.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from privacy.freeze import refuse_frozen_account
 
 from .models import BillingAccount, Dispute, LedgerEntry, Purchase, Reservation
 
@@ -75,26 +72,14 @@ class SpendingRefused(Exception):
 # --- Who may spend ----------------------------------------------------------------------
 
 
-def refuse_inactive_account(user: Any) -> str | None:
-    """The built-in spend check: only active accounts spend."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return _("Sign in to use your sends.")
-    if not user.is_active:
-        return _("This account is deactivated.")
-    return None
-
-
-@cache
-def _spend_checks(paths: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(import_string(path) for path in paths)
-
-
 def check_may_spend(user: Any) -> None:
     """Raise :class:`SpendingRefused` if ``user`` may not spend sends now."""
-    for check in _spend_checks(tuple(settings.BILLING_SPEND_CHECKS)):
-        reason = check(user)
-        if reason:
-            raise SpendingRefused(reason)
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise SpendingRefused(_("Sign in to use your sends."))
+    if not user.is_active:
+        raise SpendingRefused(_("This account is deactivated."))
+    if reason := refuse_frozen_account(user):
+        raise SpendingRefused(reason)
 
 
 def may_spend(user: Any) -> bool:

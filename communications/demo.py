@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobletters import demo
+
 from .announcements import save_announcement
 from .models import Announcement
 
 SUBJECT = "Demo: planned maintenance on Sunday morning"
 
 
+@demo.register
 def load(*, seeker: Any, staff: Any, stdout: Any) -> None:
     if not Announcement.objects.filter(subject=SUBJECT).exists():
         save_announcement(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobletters import demo
 from taxonomy import search
 from taxonomy.models import Place
 
@@ -28,6 +29,7 @@ THREADS = [
 ]  # fmt: skip
 
 
+@demo.register
 def load(*, seeker: Any, staff: Any, stdout: Any) -> None:
     for title, body, place_words, comments in THREADS:
         if Thread.objects.filter(title=title).exists():

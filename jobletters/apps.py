@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.module_loading import autodiscover_modules
 
 
 class JobLettersConfig(AppConfig):
@@ -7,14 +8,15 @@ class JobLettersConfig(AppConfig):
     verbose_name = "Job Letters"
 
     def ready(self) -> None:
-        # Importing registers our system checks and the outbox's registry entry.
-        from . import checks, personal_data  # noqa: F401
-        from .lib.discovery import app_modules
-
-        # Outbox handlers live in each app's tasks.py: every process (web, worker,
-        # beat) must know them to defer or run work.
-        for _module in app_modules("tasks"):
-            pass
+        # The one way apps plug in: modules named by convention, each registering
+        # what it contributes when imported (by every process: web, worker, beat).
+        # checks.py: system checks; signals.py: receivers; personal_data.py: the
+        # privacy registry; tasks.py: outbox handlers and Celery tasks; dashboard.py:
+        # a panel; statistics.py: aggregates that may be released. (demo.py modules
+        # are imported by ``manage.py demo`` only.)
+        autodiscover_modules(
+            "checks", "signals", "personal_data", "tasks", "dashboard", "statistics"
+        )
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

@@ -498,9 +498,6 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # --- Privacy ----------------------------------------------------------------------
 # How long things are kept, when deletions and copies are due and how much notice a
 # change gets: privacy/promises.py, never from the environment.
-# Called as f(user, frozen: bool) when an account is frozen (deletion requested) and
-# thawed (cancelled): apps add theirs (revoke packet links, stop matching).
-PRIVACY_FREEZE_HOOKS: list[str] = ["recruiters.delivery.on_account_frozen"]
 # Tombstones are keyed by HMAC(key, person id + sign-up time). Keep the key with the
 # backups: replaying erasures after a restore needs it (README, "Backups").
 PRIVACY_TOMBSTONE_KEY = env("PRIVACY_TOMBSTONE_KEY", default=SECRET_KEY)
@@ -559,13 +556,6 @@ if LOCAL_TEST_PAYMENTS:
     STRIPE_API_BASE = f"http://127.0.0.1:{LOCAL_STRIPE_PORT}"
 
 # --- Billing (policy §2.3) ----------------------------------------------------------
-# Who may spend sends (billing.ledger.check_may_spend): each function takes the user
-# and returns None or the reason they may not spend now. Other apps append theirs.
-BILLING_SPEND_CHECKS = [
-    "billing.ledger.refuse_inactive_account",
-    # No sends while a deletion is pending (privacy.freeze).
-    "privacy.freeze.refuse_frozen_account",
-]
 # Billing records of erased accounts are deleted once their legal period passes.
 CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
     "task": "billing.tasks.purge_expired_billing_records",

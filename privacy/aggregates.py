@@ -40,11 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any
-
-from django.apps import apps
-from django.utils.module_loading import module_has_submodule
 
 K = 10  # fewest people a released cell may describe
 
@@ -93,7 +89,6 @@ class StatisticError(Exception):
 
 
 _statistics: dict[str, Statistic] = {}
-_discovered = False
 
 
 def statistic(
@@ -142,18 +137,7 @@ def forget(name: str) -> None:
     _statistics.pop(name, None)
 
 
-def autodiscover() -> None:
-    global _discovered
-    if _discovered:
-        return
-    for config in apps.get_app_configs():
-        if module_has_submodule(config.module, "statistics"):
-            import_module(f"{config.name}.statistics")
-    _discovered = True
-
-
 def statistics() -> list[Statistic]:
-    autodiscover()
     return sorted(_statistics.values(), key=lambda s: s.name)
 
 
@@ -161,8 +145,7 @@ def release(stat: Statistic | str) -> Release:
     """The one way aggregated statistics leave: cells under K people suppressed, and
     totals only as sums of the released cells."""
     if isinstance(stat, str):
-        autodiscover()
-        stat = _statistics[stat]
+            stat = _statistics[stat]
     released: list[ReleasedCell] = []
     suppressed = 0
     for row in stat.compute():

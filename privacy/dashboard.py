@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from jobletters.dashboard import Panel
+from jobletters.dashboard import Panel, register
 
 from .models import ExportRequest
 
@@ -19,6 +19,7 @@ def latest_export(person_id: int) -> ExportRequest | None:
     )
 
 
+@register
 def panel(request: HttpRequest) -> Panel:
     return Panel(
         template="privacy/_panel.html",

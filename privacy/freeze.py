@@ -1,27 +1,24 @@
 """A frozen account: deletion requested, waiting out the grace period (§5, §7).
 
-While frozen, the person cannot send to recruiters or buy (billing's spend check
-below, listed in ``BILLING_SPEND_CHECKS``), gets no announcements, is not
-matched, and their open packet links are revoked; signed in, they see only the
-pages to cancel the deletion or export their data (``privacy.middleware``).
-Other apps act on a freeze without privacy importing them:
+While frozen, the person cannot send to recruiters or buy (billing asks
+:func:`refuse_frozen_account`), gets no announcements, is not matched, and their
+open packet links are revoked; signed in, they see only the pages to cancel the
+deletion or export their data (``privacy.middleware``). Other apps act on a
+freeze without privacy importing them:
 
-* ``settings.PRIVACY_FREEZE_HOOKS``: dotted paths of ``f(user, frozen: bool)``,
-  called after the freeze (``frozen=True``) and after a cancel (``False``), e.g.
-  to revoke and restore packet links;
+* the :data:`account_frozen` signal, sent after the freeze (``frozen=True``) and
+  after a cancel (``False``), e.g. to revoke and restore packet links;
 * :func:`is_frozen` and :func:`frozen_people` to leave frozen people out of
   matching and announcements.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.utils.module_loading import import_string
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from .models import DeletionRequest
@@ -52,7 +49,7 @@ def frozen_people() -> QuerySet:
 
 
 def refuse_frozen_account(user: Any) -> str | None:
-    """Billing's spend check (``BILLING_SPEND_CHECKS``): no sends while deletion is pending."""
+    """Billing's spend check: no sends while deletion is pending."""
     if is_frozen(user):
         return _(
             "Your account is waiting to be deleted, so nothing can be sent. "
@@ -61,11 +58,5 @@ def refuse_frozen_account(user: Any) -> str | None:
     return None
 
 
-@cache
-def _hooks(paths: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(import_string(path) for path in paths)
-
-
-def run_freeze_hooks(user: Any, *, frozen: bool) -> None:
-    for hook in _hooks(tuple(settings.PRIVACY_FREEZE_HOOKS)):
-        hook(user, frozen)
+# Sent with ``user`` and ``frozen`` (True: deletion requested; False: cancelled).
+account_frozen = Signal()

@@ -1,11 +1,11 @@
 """The personal-data registry: the engine behind export, erasure, retention and the inventory.
 
 Every installed model is either *declared* (it holds personal data) or *exempt*
-(with a reason), from its own app's ``personal_data.py`` (found like
-``dashboard.py`` and ``demo.py``). ``privacy`` imports only Django: it drives
-the export (``privacy.export``), the erasure (``privacy.erasure``), the retention
-job (``privacy.retention``) and ``/privacy/data/`` from these declarations, and
-calls back into each app through the functions the app declares.
+(with a reason), from its own app's ``personal_data.py`` (imported at start-up,
+``jobletters.apps``). ``privacy`` imports only Django: it drives the export
+(``privacy.export``), the erasure (``privacy.erasure``), the retention job
+(``privacy.retention``) and ``/privacy/data/`` from these declarations, and calls
+back into each app through the functions the app declares.
 
 A declaration, in the app's ``personal_data.py``::
 
@@ -61,7 +61,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
-from django.utils.module_loading import autodiscover_modules
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -597,20 +596,7 @@ def forget(model: type[models.Model]) -> None:
     _exemptions.pop(model, None)
 
 
-_discovered = False
-
-
-def autodiscover() -> None:
-    """Import every installed app's ``personal_data`` module (once)."""
-    global _discovered
-    if _discovered:
-        return
-    autodiscover_modules("personal_data")
-    _discovered = True
-
-
 def declarations() -> list[Declaration]:
-    autodiscover()
     return sorted(_declarations.values(), key=lambda d: (_section_key(d.section), d.label))
 
 
@@ -619,12 +605,10 @@ def _section_key(section: str) -> tuple[int, ...]:
 
 
 def declaration_for(model: type[models.Model]) -> Declaration | None:
-    autodiscover()
     return _declarations.get(model)
 
 
 def exemption_for(model: type[models.Model]) -> Exemption | None:
-    autodiscover()
     return _exemptions.get(model)
 
 
@@ -750,7 +734,6 @@ def coverage_problems(models_to_check: Iterable[type[models.Model]] | None = Non
     fields as exported or held (with a reason); an anonymised or retained row can be
     detached from the person.
     """
-    autodiscover()
     problems = []
     for model in models_to_check if models_to_check is not None else apps.get_models():
         label = model._meta.label
@@ -807,7 +790,6 @@ def _declaration_problems(declaration: Declaration) -> list[str]:
 def coverage_warnings(models_to_check: Iterable[type[models.Model]] | None = None) -> list[str]:
     """Things a person should look at: personal-looking names in exempt models,
     declarations whose retention is only words."""
-    autodiscover()
     warnings = []
     for model in models_to_check if models_to_check is not None else apps.get_models():
         label = model._meta.label

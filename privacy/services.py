@@ -194,7 +194,7 @@ def request_deletion(*, user: Any, keep_session: str | None = None) -> DeletionR
             person=user,
             key=f"deletion-requested:{deletion.pk}",
         )
-        transaction.on_commit(partial(freeze.run_freeze_hooks, user, frozen=True))
+        transaction.on_commit(partial(freeze.account_frozen.send, None, user=user, frozen=True))
     return deletion
 
 
@@ -223,7 +223,7 @@ def cancel_deletion(*, user: Any) -> DeletionRequest | None:
             person=user,
             key=f"deletion-cancelled:{deletion.pk}",
         )
-        transaction.on_commit(partial(freeze.run_freeze_hooks, user, frozen=False))
+        transaction.on_commit(partial(freeze.account_frozen.send, None, user=user, frozen=False))
     return deletion
 
 

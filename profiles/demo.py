@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from accounts.models import User
-from jobletters import outbox
+from jobletters import demo, outbox
 from taxonomy import search
 from taxonomy.models import Occupation, Place
 
@@ -41,6 +41,7 @@ CV_LINES = [
 ]
 
 
+@demo.register
 def load(*, seeker: User, staff: User, stdout: TextIO) -> None:
     profile = services.get_profile(user=seeker)
     if not profile.headline:

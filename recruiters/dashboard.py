@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
-from jobletters.dashboard import Panel
+from jobletters.dashboard import Panel, register
 
 from .models import Delivery
 
@@ -22,6 +22,7 @@ def counts_for(seeker_id: int) -> dict[str, int]:
     )
 
 
+@register
 def panel(request: HttpRequest) -> Panel | None:
     """Where the seeker's packets are, in one query."""
     if not request.user.is_authenticated or request.user.is_staff:

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +46,7 @@ from jobletters import outbox
 from jobletters.lib.emails import deliver, render_email
 from jobletters.lib.languages import language_of_words
 from privacy import promises
+from privacy.freeze import account_frozen
 from privacy.models import Disclosure
 from privacy.services import record_disclosure
 
@@ -415,8 +417,9 @@ def fail_waiting_deliveries(*, recruiter_id: int, reason: str) -> int:
     )
 
 
-def on_account_frozen(user: Any, frozen: bool) -> None:
-    """``PRIVACY_FREEZE_HOOKS``: a seeker asked to delete their account.
+@receiver(account_frozen)
+def on_account_frozen(sender: Any, *, user: Any, frozen: bool, **kwargs: Any) -> None:
+    """A seeker asked to delete their account (``privacy.freeze.account_frozen``).
 
     Their packets still waiting never leave (their sends come back); their packet
     pages answer "gone" while the account is frozen (``packets.open_link`` asks) and

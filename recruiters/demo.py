@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from django.conf import settings
 
+from jobletters import demo
 from taxonomy.models import Occupation, Place
 
 from .directory import RecruiterData, save_recruiters
@@ -69,6 +70,7 @@ def _featured() -> list[RecruiterData]:
     ]
 
 
+@demo.register
 def load(*, seeker: Any, staff: Any, stdout: TextIO, count: int | None = None) -> None:
     count = settings.RECRUITERS_DEMO_COUNT if count is None else count
     featured = _featured()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobletters import demo
+
 from . import services
 from .models import Inquiry
 
 SUBJECT = "Demo: which recruiters see my phone number?"
 
 
+@demo.register
 def load(*, seeker: Any, staff: Any, stdout: Any) -> None:
     if not Inquiry.objects.filter(person=seeker, subject=SUBJECT).exists():
         inquiry = services.submit_inquiry(

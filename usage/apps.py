@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class UsageConfig(AppConfig):
     name = "usage"
     verbose_name = _("Usage information")
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401  (sign-ins and the sign-up referrer)

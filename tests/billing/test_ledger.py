@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import OperationalError, connection, connections
+from django.utils import timezone
 
 from billing.ledger import (
     InsufficientSends,
@@ -160,20 +161,15 @@ def test_only_active_accounts_may_spend(ten_sends):
     assert not Reservation.objects.exists()
 
 
-def refuse_everyone(user):
-    return "Your account is frozen while its deletion is pending."
-
-
-def test_other_apps_add_spend_checks_through_the_setting(ten_sends, settings):
+def test_an_account_waiting_to_be_deleted_cannot_spend(ten_sends):
     from billing.ledger import SpendingRefused, may_spend
+    from privacy.models import DeletionRequest
 
-    settings.BILLING_SPEND_CHECKS = [
-        *settings.BILLING_SPEND_CHECKS,
-        "tests.billing.test_ledger.refuse_everyone",
-    ]
+    now = timezone.now()
+    DeletionRequest.objects.create(person=ten_sends, grace_ends_at=now, due_at=now)
 
     assert not may_spend(ten_sends)
-    with pytest.raises(SpendingRefused, match="frozen while its deletion is pending"):
+    with pytest.raises(SpendingRefused, match="waiting to be deleted"):
         spend(user=ten_sends, sends=1)
     assert balance(user=ten_sends) == 10
 

@@ -19,8 +19,8 @@ from django.test.utils import CaptureQueriesContext
 
 from billing.ledger import grant_complimentary_sends
 from billing.models import BillingAccount
-from jobletters.dashboard import _providers
-from jobletters.lib.discovery import app_modules
+from jobletters import demo
+from jobletters.dashboard import providers
 from jobletters.session_activity import forget_recorded_sessions
 from profiles.models import CV, ContactDetails, Profile
 
@@ -64,7 +64,7 @@ MAIN_PAGES += ["/community/thread/"]
 # them are the session and the user, on every signed-in page; the dashboard adds
 # at most one per panel.
 MAX_QUERIES = {
-    "/dashboard/": 2 + len(_providers()),
+    "/dashboard/": 2 + len(providers),
     "/profile/": 5,
     "/profile/letter/": 3,
     "/profile/letter/preview/": 6,
@@ -99,8 +99,7 @@ def _fresh_process_memory():
 @pytest.fixture
 def realistic_seeker(seeker, staff):
     """The seeker with what every app's demo data gives (profile, letter, CV, sends…)."""
-    for module in app_modules("demo"):
-        module.load(seeker=seeker, staff=staff, stdout=io.StringIO())
+    demo.load_all(seeker=seeker, staff=staff, stdout=io.StringIO())
     assert Profile.objects.filter(user=seeker).exists()
     return seeker
 

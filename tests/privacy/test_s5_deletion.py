@@ -233,19 +233,16 @@ def test_s5_the_account_is_frozen_during_the_grace_period(seeker_client, seeker,
     assert b"Cancel the deletion" in page.content and b'id="frozen-account"' in page.content
 
 
-RECORDED: list[tuple[int, bool]] = []
-
-
-def record_freeze(user, frozen: bool) -> None:
-    RECORDED.append((user.pk, frozen))
-
-
 def test_s5_cancel_restores_everything(
-    seeker_client, seeker, staff, password, settings, django_capture_on_commit_callbacks
+    seeker_client, seeker, staff, password, request, django_capture_on_commit_callbacks
 ):
-    settings.PRIVACY_FREEZE_HOOKS = ["tests.privacy.test_s5_deletion.record_freeze"]
-    freeze._hooks.cache_clear()
-    RECORDED.clear()
+    recorded: list[tuple[int, bool]] = []
+
+    def record_freeze(sender, *, user, frozen, **kwargs) -> None:
+        recorded.append((user.pk, frozen))
+
+    freeze.account_frozen.connect(record_freeze)
+    request.addfinalizer(lambda: freeze.account_frozen.disconnect(record_freeze))
     ledger.grant_complimentary_sends(user=seeker, sends=3, staff=staff, reason="Welcome")
     with django_capture_on_commit_callbacks(execute=True):
         _request_deletion(seeker_client, password)
@@ -257,7 +254,7 @@ def test_s5_cancel_restores_everything(
     assert not freeze.is_frozen(seeker)
     assert ledger.reserve(user=seeker, sends=1, reference="send:1")
     assert seeker_client.get("/dashboard/").status_code == 200
-    assert [(seeker.pk, True), (seeker.pk, False)] == RECORDED
+    assert [(seeker.pk, True), (seeker.pk, False)] == recorded
     subjects = [m.subject for m in mail.outbox]
     assert any("will be deleted" in s for s in subjects)
     assert any("will not be deleted" in s for s in subjects)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
-from jobletters.lib.discovery import app_modules
+from jobletters import demo
 
 DEMO_EMAIL = "demo@jobletters.example"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (printed by `make run`; demo only)
@@ -35,9 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         seeker = _person(DEMO_EMAIL, DEMO_PASSWORD, "Amira Haddad")
         staff = _person(STAFF_EMAIL, STAFF_PASSWORD, "Stella Staff", is_staff=True)
-        # Each app may contribute demo data with a ``demo.load(seeker=..., staff=...)``.
-        for module in app_modules("demo"):
-            module.load(seeker=seeker, staff=staff, stdout=self.stdout)
+        demo.load_all(seeker=seeker, staff=staff, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Seeker: {DEMO_EMAIL} / {DEMO_PASSWORD}. "

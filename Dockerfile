@@ -16,4 +16,4 @@ RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build SITE_URL=https://build
 USER jobletters
 
 EXPOSE 8000
-CMD ["gunicorn", "jobletters.wsgi:application", "--config", "gunicorn.conf.py"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "gunicorn.conf.py"]

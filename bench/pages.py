@@ -110,7 +110,7 @@ def _configure_environment() -> None:
     os.environ.update(BENCH_ENV)
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jobletters_bench")
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobletters.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 def _reachable(url: str, default_port: int) -> bool:
@@ -479,7 +479,7 @@ def _start_gunicorn(port: int, args: argparse.Namespace) -> subprocess.Popen[byt
     process = subprocess.Popen(
         [
             str(gunicorn),
-            "jobletters.wsgi:application",
+            "config.wsgi:application",
             "--config",
             "gunicorn.conf.py",
             "--no-control-socket",

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from jobletters.celery import TransientError
+from jobletters.outbox import TransientError
 from privacy import promises
 from privacy.registry import Actor, AutoHold, Basis, Erasure, Retention, declare, exempt
 

@@ -17,6 +17,7 @@ class JobLettersConfig(AppConfig):
         autodiscover_modules(
             "checks", "signals", "personal_data", "tasks", "dashboard", "statistics"
         )
+        from .lib import emails  # noqa: F401  (the email handler every worker runs)
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

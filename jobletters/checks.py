@@ -40,15 +40,3 @@ def check_production_addresses(app_configs: Any = None, **kwargs: Any) -> list[E
         )
     return errors
 
-
-@register(Tags.security)
-def check_mfa_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    from django.core.exceptions import ImproperlyConfigured
-
-    from accounts import mfa
-
-    try:
-        mfa.fernet()
-    except ImproperlyConfigured as exc:
-        return [Error(str(exc), id="jobletters.E003")]
-    return []

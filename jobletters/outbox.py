@@ -36,18 +36,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery import current_app, shared_task
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .celery import TransientError
 from .logging import redact
 from .models import OutboxEntry
 
 logger = logging.getLogger(__name__)
 
 State = OutboxEntry.State
+
+
+class TransientError(Exception):
+    """Raised by a service when trying again later may succeed."""
 
 
 class Retry(Exception):
@@ -180,8 +184,6 @@ _BROKER_BACKOFF_SECONDS = 15.0
 def _hand_over(entries: list[tuple[int, str, str]]) -> list[int]:
     """Send entries to the broker; return the ids that were sent. Never raises."""
     global _broker_down_until
-    from .tasks import run_outbox_entry
-
     if time.monotonic() < _broker_down_until:
         sent: list[int] = []
     else:
@@ -223,9 +225,7 @@ def soft_time_limit(limit: int) -> int:
 
 
 def _is_eager() -> bool:
-    from .celery import app
-
-    return bool(app.conf.task_always_eager)
+    return bool(current_app.conf.task_always_eager)
 
 
 # --- Running work -----------------------------------------------------------------------
@@ -474,3 +474,18 @@ def retry_now(entry_ids: Iterable[int]) -> int:
     rows = list(OutboxEntry.objects.filter(pk__in=ids).values_list("pk", "queue", "kind"))
     transaction.on_commit(lambda: _hand_over(rows))
     return len(ids)
+
+
+# --- The two Celery tasks: run one entry, and sweep for due ones (beat) -------------------
+# No Celery-level retries: the outbox records attempts, backoff and failure itself,
+# and the sweeper re-sends whatever is due. acks_late + the claim make redelivery safe.
+
+
+@shared_task(name="jobletters.tasks.run_outbox_entry", autoretry_for=(), max_retries=0)
+def run_outbox_entry(entry_id: int) -> str:
+    return run_entry(entry_id)
+
+
+@shared_task(name="jobletters.tasks.sweep_outbox", autoretry_for=(), max_retries=0)
+def sweep_outbox() -> int:
+    return sweep()

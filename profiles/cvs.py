@@ -30,8 +30,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from jobletters import outbox
-from jobletters.celery import TransientError
 from jobletters.lib.files import generate_key
+from jobletters.outbox import TransientError
 
 from .cv_checks.deep import READY
 from .cv_checks.quick import Upload

@@ -16,7 +16,7 @@ from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.test import Client
 
-from jobletters.celery import app as celery_app
+from config.celery import app as celery_app
 
 from .factories import DEFAULT_PASSWORD, UserFactory
 
@@ -200,7 +200,7 @@ def moto_s3(settings, moto_server):
 
     import boto3
 
-    from jobletters.settings import s3_client_config
+    from config.settings import s3_client_config
 
     bucket = f"jl-test-{uuid.uuid4().hex[:12]}"
     credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}

@@ -4,7 +4,7 @@ It is the project's own app, plus the test-only outbox handlers of
 ``tests/worker_tasks.py``, imported once Django is set up in the worker.
 """
 
-from jobletters.celery import app
+from config.celery import app
 
 app.conf.imports = (*tuple(app.conf.imports or ()), "tests.worker_tasks")
 

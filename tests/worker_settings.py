@@ -9,8 +9,8 @@ variable: the project reads no environment variable for such figures.
 import json
 import os
 
-from jobletters.settings import *  # noqa: F403
-from jobletters.settings import CELERY_BROKER_TRANSPORT_OPTIONS, MEDIA_ROOT, STORAGES
+from config.settings import *  # noqa: F403
+from config.settings import CELERY_BROKER_TRANSPORT_OPTIONS, MEDIA_ROOT, STORAGES
 
 OUTBOX_LEASE_MARGIN_SECONDS = 1
 if "visibility_timeout" in CELERY_BROKER_TRANSPORT_OPTIONS:  # Redis

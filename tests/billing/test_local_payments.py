@@ -48,7 +48,7 @@ def _settings_in_a_fresh_process(tmp_path, **env: str) -> subprocess.CompletedPr
         ],
         env={
             **base,
-            "DJANGO_SETTINGS_MODULE": "jobletters.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "JOBLETTERS_VAR_DIR": str(tmp_path),
             **env,
         },

@@ -396,7 +396,7 @@ def test_the_site_name_comes_from_the_environment():
     result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "jobletters.settings", "SITE_NAME": SITE_NAME},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "SITE_NAME": SITE_NAME},
         capture_output=True,
         text=True,
         timeout=120,

@@ -12,9 +12,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jobletters import outbox
-from jobletters.celery import TransientError
 from jobletters.lib.emails import queue_email
 from jobletters.models import OutboxEntry
+from jobletters.outbox import TransientError
 
 from ..utils import run_outbox, wait_until
 

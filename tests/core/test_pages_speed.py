@@ -347,18 +347,18 @@ def test_the_minimal_view_exists_only_for_the_benchmark(client, settings):
 
     from django.urls import clear_url_caches
 
-    import jobletters.urls
+    import config.urls
 
     assert client.get("/bench/minimal/").status_code == 404
     settings.BENCH_MINIMAL_VIEW = True
     try:
-        reload(jobletters.urls)
+        reload(config.urls)
         clear_url_caches()
         response = client.get("/bench/minimal/")
         assert response.status_code == 200
         assert response.content.startswith(b"<!DOCTYPE html>")
     finally:
         settings.BENCH_MINIMAL_VIEW = False
-        reload(jobletters.urls)
+        reload(config.urls)
         clear_url_caches()
     assert client.get("/bench/minimal/").status_code == 404

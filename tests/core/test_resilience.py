@@ -213,7 +213,7 @@ class SilentServer:
 
 @pytest.fixture
 def hung_s3(settings):
-    from jobletters.settings import s3_client_config
+    from config.settings import s3_client_config
 
     server = SilentServer()
     settings.AWS_STORAGE_BUCKET_NAME = "hung"

@@ -62,7 +62,7 @@ def test_missing_allowed_hosts_is_a_clear_start_up_error():
 
 def test_security_settings():
     # The suite swaps in a fast hasher, so read what the settings module configures.
-    from jobletters import settings as configured
+    from config import settings as configured
 
     assert configured.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     directives = configured.CONTENT_SECURITY_POLICY["DIRECTIVES"]
@@ -85,7 +85,7 @@ def test_pages_send_security_headers(client, db):
 
 def _variables_the_settings_read() -> set[str]:
     """Every name passed to ``env(…)``, ``env.<cast>(…)`` or ``_required_in_production(…)``."""
-    tree = ast.parse((ROOT / "jobletters" / "settings.py").read_text())
+    tree = ast.parse((ROOT / "config" / "settings.py").read_text())
     names = set()
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and node.args):

@@ -15,7 +15,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts.tasks import clear_expired_sessions
-from jobletters.celery import app as celery_app
+from config.celery import app as celery_app
 
 from ..utils import wait_until
 

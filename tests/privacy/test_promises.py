@@ -92,7 +92,7 @@ def test_the_environment_cannot_change_a_promise():
     result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "jobletters.settings", **breaking},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **breaking},
         capture_output=True,
         text=True,
         timeout=120,

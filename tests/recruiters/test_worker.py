@@ -14,8 +14,8 @@ from email.message import EmailMessage
 import pytest
 from django.test import Client
 
+from config.celery import app as celery_app
 from jobletters import outbox
-from jobletters.celery import app as celery_app
 from jobletters.models import OutboxEntry
 from recruiters import sending
 from recruiters.models import Delivery

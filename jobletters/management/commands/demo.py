@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.models import User
 from jobletters import demo
 
 DEMO_EMAIL = "demo@jobletters.example"
@@ -15,8 +17,8 @@ STAFF_EMAIL = "staff@jobletters.example"
 STAFF_PASSWORD = "staff-password-2026"  # noqa: S105
 
 
-def _person(email: str, password: str, name: str, *, is_staff: bool = False) -> User:
-    user, created = User.objects.get_or_create(
+def _person(email: str, password: str, name: str, *, is_staff: bool = False) -> Any:
+    user, created = get_user_model()._default_manager.get_or_create(
         email=email, defaults={"name": name, "is_staff": is_staff, "is_superuser": is_staff}
     )
     if created:

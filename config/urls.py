@@ -2,9 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from jobletters import script_messages, views
 from privacy import document_views as privacy_documents
-
-from . import script_messages, views
 
 # admin.site is jobletters.admin_site.StaffAdminSite: it signs staff in through allauth
 # (rate-limited, with two-factor) and groups the models for them.

@@ -10,18 +10,15 @@ import os
 from celery import Celery, signals
 from celery.contrib.django.task import DjangoTask
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobletters.settings")
-
-
-class TransientError(Exception):
-    """Raised by a service when trying again later may succeed."""
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 class JobLettersTask(DjangoTask):
     # DjangoTask brings delay_on_commit()/apply_async_on_commit().
     # The default retry pattern for every task: exponential backoff with jitter
-    # on errors that are worth retrying; anything else fails loudly.
-    autoretry_for = (TransientError, ConnectionError, TimeoutError)
+    # on errors that are worth retrying; anything else fails loudly. (Deferred
+    # work goes through the outbox, which retries by itself: jobletters.outbox.)
+    autoretry_for = (ConnectionError, TimeoutError)
     retry_backoff = 5
     retry_backoff_max = 10 * 60
     retry_jitter = True

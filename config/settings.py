@@ -120,8 +120,8 @@ MIDDLEWARE = [
     "jobletters.middleware.OutsideServiceErrorMiddleware",
 ]
 
-ROOT_URLCONF = "jobletters.urls"
-WSGI_APPLICATION = "jobletters.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -638,7 +638,7 @@ USE_TZ = True
 
 # --- Logging: never write emails, names, IPs or tokens ------------------------------
 # One handler, used by the web, worker and beat processes alike (Celery leaves this
-# configuration alone: see jobletters.celery). Every record is redacted whole
+# configuration alone: see config.celery). Every record is redacted whole
 # (message, arguments, traceback, extras) before it is written; see jobletters.logging.
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {

@@ -14,13 +14,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacy import promises
 from privacy.registry import Actor, Basis, Erasure, Retention, declare, exempt, generic_about
 
 from .models import User
-
-_PASSWORD_WHY = "A one-way hash of your password: it cannot be turned back into it."  # noqa: S105
 
 
 def delete_unverified_accounts(now: datetime) -> int:
@@ -43,8 +42,8 @@ def delete_unverified_accounts(now: datetime) -> int:
 declare(
     User,
     section="2.1",
-    category="Your account",
-    purpose="To set up your account, let you sign in and contact you about it.",
+    category=_("Your account"),
+    purpose=_("To set up your account, let you sign in and contact you about it."),
     legal_basis=Basis.CONTRACT,
     fields=(
         "email",
@@ -58,21 +57,21 @@ declare(
         "groups",
         "user_permissions",
     ),
-    held={"password": _PASSWORD_WHY},
+    held={"password": _("A one-way hash of your password: it cannot be turned back into it.")},
     about="",
     erasure=Erasure.DELETE,
     retention=Retention(
         period=timedelta(days=promises.UNVERIFIED_ACCOUNT_DAYS),
-        event="sign-up if the email address is never confirmed",
+        event=_("sign-up if the email address is never confirmed"),
         enforce=delete_unverified_accounts,
-        note="Otherwise as long as you keep your account; erased when you delete it.",
+        note=_("Otherwise as long as you keep your account; erased when you delete it."),
     ),
 )
 declare(
     EmailAddress,
     section="2.1",
-    category="Email addresses",
-    purpose="To sign you in, confirm that an address is yours and write to you.",
+    category=_("Email addresses"),
+    purpose=_("To sign you in, confirm that an address is yours and write to you."),
     fields=("email", "verified", "primary"),
     about="user",
     erasure=Erasure.DELETE,
@@ -81,25 +80,25 @@ declare(
 declare(
     EmailConfirmation,
     section="2.1",
-    category="Email confirmations",
-    purpose="To check that you own an email address you added.",
+    category=_("Email confirmations"),
+    purpose=_("To check that you own an email address you added."),
     fields=("email_address", "created", "sent"),
-    held={"key": "The secret in the confirmation link: it only proves the link is ours."},
+    held={"key": _("The secret in the confirmation link: it only proves the link is ours.")},
     about="email_address__user",
     erasure=Erasure.DELETE,
-    retention=Retention.after_event(days=3, field="created", event="the link was made"),
+    retention=Retention.after_event(days=3, field="created", event=_("the link was made")),
 )
 declare(
     Authenticator,
     section="2.1",
-    category="Two-factor authentication",
-    purpose="To protect your account with a second factor you chose.",
+    category=_("Two-factor authentication"),
+    purpose=_("To protect your account with a second factor you chose."),
     legal_basis=Basis.LEGITIMATE_INTERESTS,
     fields=("type", "created_at", "last_used_at"),
-    held={"data": "Your second-factor secret, encrypted: shown to nobody, not even you."},
+    held={"data": _("Your second-factor secret, encrypted: shown to nobody, not even you.")},
     about="user",
     erasure=Erasure.DELETE,
-    retention=Retention.account("Until you remove the authenticator."),
+    retention=Retention.account(_("Until you remove the authenticator.")),
 )
 
 
@@ -113,19 +112,21 @@ def end_stale_user_sessions(now: datetime) -> int:
 declare(
     UserSession,
     section="2.7",
-    category="Sign-in sessions",
-    purpose="To show you where you are signed in and let you sign out elsewhere; "
-    "to protect your account.",
+    category=_("Sign-in sessions"),
+    purpose=_(
+        "To show you where you are signed in and let you sign out elsewhere; "
+        "to protect your account."
+    ),
     legal_basis=Basis.LEGITIMATE_INTERESTS,
     fields=("ip", "user_agent", "created_at", "last_seen_at"),
     held={
-        "session_key": "The key of your session cookie: it would let anyone holding it in.",
-        "data": "Technical details of the session kept by our sign-in library.",
+        "session_key": _("The key of your session cookie: it would let anyone holding it in."),
+        "data": _("Technical details of the session kept by our sign-in library."),
     },
     about="user",
     erasure=Erasure.DELETE,
     retention=Retention.after_event(
-        event="the session ends (you sign out, or 14 days without use)",
+        event=_("the session ends (you sign out, or 14 days without use)"),
         enforce=end_stale_user_sessions,
     ),
 )
@@ -148,28 +149,28 @@ def sessions_of(user: Any) -> QuerySet:
 declare(
     Session,
     section="2.9",
-    category="Session cookies",
-    purpose="To keep you signed in between pages (a strictly necessary cookie).",
+    category=_("Session cookies"),
+    purpose=_("To keep you signed in between pages (a strictly necessary cookie)."),
     legal_basis=Basis.CONTRACT,
     fields=("expire_date",),
     held={
-        "session_key": "The key of your session cookie: it would let anyone holding it in.",
-        "session_data": "Internal state of your visit (which account is signed in).",
+        "session_key": _("The key of your session cookie: it would let anyone holding it in."),
+        "session_data": _("Internal state of your visit (which account is signed in)."),
     },
     about=sessions_of,
     erasure=Erasure.DELETE,
     retention=Retention.after_event(
-        field="expire_date", event="the session expires (14 days, or when you sign out)"
+        field="expire_date", event=_("the session expires (14 days, or when you sign out)")
     ),
 )
 declare(
     LogEntry,
     section="2.1",
-    category="Changes staff made to your data",
-    purpose="A record of changes our staff made in the admin, for accountability.",
+    category=_("Changes staff made to your data"),
+    purpose=_("A record of changes our staff made in the admin, for accountability."),
     legal_basis=Basis.LEGITIMATE_INTERESTS,
     fields=("action_time", "action_flag", "content_type", "object_repr", "change_message"),
-    held={"object_id": "The internal number of the record that was changed."},
+    held={"object_id": _("The internal number of the record that was changed.")},
     about=generic_about(LogEntry),
     acted=Actor(
         "user",
@@ -178,7 +179,7 @@ declare(
         description="Changes you made as a member of staff (what kind, not whose).",
     ),
     erasure=Erasure.DELETE,
-    retention=Retention.after_event(days=2 * 365, field="action_time", event="the change"),
+    retention=Retention.after_event(days=2 * 365, field="action_time", event=_("the change")),
 )
 exempt(Group, reason="Staff permission groups: names of roles, not people.", reviewed=("name",))
 exempt(Permission, reason="Permission names are vocabulary, not personal data.", reviewed=("name",))

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from jobletters.outbox import TransientError
 from privacy import promises
@@ -31,7 +32,7 @@ from .models import (
 )
 from .retention import purge_expired_billing_records
 
-_STRIPE = ("Stripe, our payment processor",)
+_STRIPE = (_("Stripe, our payment processor"),)
 
 
 def _purge(now: datetime) -> int:
@@ -41,11 +42,13 @@ def _purge(now: datetime) -> int:
 def _legal_retention() -> Retention:
     return Retention.after_event(
         days=promises.BILLING_RECORD_RETENTION_DAYS,
-        event="each purchase",
+        event=_("each purchase"),
         enforce=_purge,
         legal=True,
-        note="Tax law requires billing records; if you delete your account they are kept "
-        "detached from you, then deleted.",
+        note=_(
+            "Tax law requires billing records; if you delete your account they are kept "
+            "detached from you, then deleted."
+        ),
     )
 
 
@@ -86,9 +89,11 @@ def _open_disputes() -> Iterator[AutoHold]:
 declare(
     BillingAccount,
     section="2.3",
-    category="Billing account",
-    purpose="To bill you through Stripe and to comply with tax law: your Stripe customer id, "
-    "and the billing postal code and country you gave Stripe.",
+    category=_("Billing account"),
+    purpose=_(
+        "To bill you through Stripe and to comply with tax law: your Stripe customer id, "
+        "and the billing postal code and country you gave Stripe."
+    ),
     legal_basis=Basis.LEGAL_OBLIGATION,
     recipients=_STRIPE,
     fields=(
@@ -107,9 +112,11 @@ declare(
 declare(
     Purchase,
     section="2.3",
-    category="Purchases",
-    purpose="Your purchases of recruiter sends: what you bought, when, for how much, and "
-    "the Stripe ids we need to look up or refund a payment.",
+    category=_("Purchases"),
+    purpose=_(
+        "Your purchases of recruiter sends: what you bought, when, for how much, and "
+        "the Stripe ids we need to look up or refund a payment."
+    ),
     legal_basis=Basis.LEGAL_OBLIGATION,
     recipients=_STRIPE,
     fields=(
@@ -135,20 +142,24 @@ declare(
 declare(
     Reservation,
     section="2.3",
-    category="Reserved sends",
-    purpose="Sends set aside for a send you are making, so two sends cannot spend the same credit.",
+    category=_("Reserved sends"),
+    purpose=_(
+        "Sends set aside for a send you are making, so two sends cannot spend the same credit."
+    ),
     fields=("sends", "status", "reference", "created_at", "settled_at"),
     about="account__user",
     erasure=Erasure.DELETE,
-    retention=Retention.account("Settled reservations stay with your balance's history."),
+    retention=Retention.account(_("Settled reservations stay with your balance's history.")),
     eraser=_delete_reservations,
 )
 declare(
     LedgerEntry,
     section="2.3",
-    category="Send credits",
-    purpose="Your balance of recruiter sends: every credit bought, granted, used or "
-    "taken back after a refund.",
+    category=_("Send credits"),
+    purpose=_(
+        "Your balance of recruiter sends: every credit bought, granted, used or "
+        "taken back after a refund."
+    ),
     legal_basis=Basis.LEGAL_OBLIGATION,
     fields=("kind", "sends", "purchase", "reservation", "reason", "created_at"),
     about="account__user",
@@ -164,9 +175,11 @@ declare(
 declare(
     Dispute,
     section="2.3",
-    category="Payment disputes",
-    purpose="Payments you disputed with your bank: Stripe's dispute id, reason code, amount, "
-    "status and the sends held back meanwhile.",
+    category=_("Payment disputes"),
+    purpose=_(
+        "Payments you disputed with your bank: Stripe's dispute id, reason code, amount, "
+        "status and the sends held back meanwhile."
+    ),
     legal_basis=Basis.LEGAL_OBLIGATION,
     recipients=_STRIPE,
     fields=(
@@ -189,13 +202,15 @@ declare(
 declare(
     PaymentProblem,
     section="2.3",
-    category="Payment problems",
-    purpose="Payment notices from Stripe that did not match the purchase they named (amount, "
-    "currency, test or live mode, or checkout): kept for our staff to look into; they "
-    "added no sends.",
+    category=_("Payment problems"),
+    purpose=_(
+        "Payment notices from Stripe that did not match the purchase they named (amount, "
+        "currency, test or live mode, or checkout): kept for our staff to look into; they "
+        "added no sends."
+    ),
     legal_basis=Basis.LEGAL_OBLIGATION,
     fields=("problem", "event_type", "note", "created_at", "reviewed_at"),
-    held={"stripe_event_id": "Stripe's id of the notice, for our staff to look it up."},
+    held={"stripe_event_id": _("Stripe's id of the notice, for our staff to look it up.")},
     about="purchase__account__user",
     erasure=Erasure.RETAIN,
     retention=_legal_retention(),

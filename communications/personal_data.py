@@ -7,17 +7,19 @@ person's, declared by ``jobletters``) and the choices of who wants them are
 consent-ledger rows (``privacy``).
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from privacy.registry import Actor, Basis, Erasure, Retention, declare
 
 from .models import Announcement
 
-_PROGRESS = "How far sending got: counts and an internal position, about nobody."
+_PROGRESS = _("How far sending got: counts and an internal position, about nobody.")
 
 declare(
     Announcement,
     section="2.4",
-    category="Announcements by email",
-    purpose="The announcements our staff wrote and sent, and who wrote and sent them.",
+    category=_("Announcements by email"),
+    purpose=_("The announcements our staff wrote and sent, and who wrote and sent them."),
     legal_basis=Basis.LEGITIMATE_INTERESTS,
     fields=(
         "category",
@@ -55,6 +57,6 @@ declare(
     ),
     erasure=Erasure.DELETE,
     retention=Retention.account(
-        "Kept as a record of what we sent; a member of staff who leaves is removed from it."
+        _("Kept as a record of what we sent; a member of staff who leaves is removed from it.")
     ),
 )

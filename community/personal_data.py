@@ -12,14 +12,18 @@ link to them; the moderators' decision stays.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from privacy.registry import Actor, Basis, Erasure, Retention, declare
 
 from .models import Comment, Report, Thread
 
 _KEPT = Retention.account(
-    "When you delete your account, your posts stay on their threads as written by “deleted "
-    "user”, with nothing that links them to you; delete a post yourself first if you want it "
-    "gone. Posts staff delete for breaking the rules are deleted at once."
+    _(
+        "When you delete your account, your posts stay on their threads as written by “deleted "
+        "user”, with nothing that links them to you; delete a post yourself first if you want it "
+        "gone. Posts staff delete for breaking the rules are deleted at once."
+    )
 )
 _HIDDEN_BY = Actor(
     "hidden_by",
@@ -31,12 +35,14 @@ _HIDDEN_BY = Actor(
 declare(
     Thread,
     section="2.5",
-    category="Your community threads",
-    purpose="To show the discussions you start to everyone, as the community service does. "
-    "A thread's optional place tag (§2.8) is the place you chose for it, never worked out "
-    "from your device.",
+    category=_("Your community threads"),
+    purpose=_(
+        "To show the discussions you start to everyone, as the community service does. "
+        "A thread's optional place tag (§2.8) is the place you chose for it, never worked out "
+        "from your device."
+    ),
     legal_basis=Basis.CONTRACT,
-    recipients=("Everyone: community threads are public",),
+    recipients=(_("Everyone: community threads are public"),),
     about="author",
     fields=(
         "title",
@@ -56,10 +62,10 @@ declare(
 declare(
     Comment,
     section="2.5",
-    category="Your community comments",
-    purpose="To show the comments you write to everyone, as the community service does.",
+    category=_("Your community comments"),
+    purpose=_("To show the comments you write to everyone, as the community service does."),
     legal_basis=Basis.CONTRACT,
-    recipients=("Everyone: community comments are public",),
+    recipients=(_("Everyone: community comments are public"),),
     about="author",
     fields=("thread", "body", "created_at", "edited_at", "hidden_at", "hidden_reason"),
     acted=_HIDDEN_BY,
@@ -69,11 +75,13 @@ declare(
 declare(
     Report,
     section="2.5",
-    category="Posts you reported",
-    purpose="To let our moderators act on posts that break the rules. The person who wrote "
-    "the post never learns who reported it.",
+    category=_("Posts you reported"),
+    purpose=_(
+        "To let our moderators act on posts that break the rules. The person who wrote "
+        "the post never learns who reported it."
+    ),
     legal_basis=Basis.LEGITIMATE_INTERESTS,
-    recipients=("Our moderators",),
+    recipients=(_("Our moderators"),),
     about="reporter",
     fields=("thread", "comment", "reason", "note", "created_at", "resolved_at"),
     acted=Actor(
@@ -85,7 +93,9 @@ declare(
     anonymise_to={"note": ""},
     erasure=Erasure.ANONYMISE,
     retention=Retention.account(
-        "When you delete your account, your reports stay for the moderators without your "
-        "note or anything that links them to you."
+        _(
+            "When you delete your account, your reports stay for the moderators without your "
+            "note or anything that links them to you."
+        )
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from . import promises
 from .legal import detach_subjects, export_subjects, visible_subjects
@@ -28,9 +29,11 @@ from .retention import expire_exports
 declare(
     Consent,
     section="3.1",
-    category="Consents you gave or withdrew",
-    purpose="To prove that we only share or use your information the way you allowed, and "
-    "to respect your choices.",
+    category=_("Consents you gave or withdrew"),
+    purpose=_(
+        "To prove that we only share or use your information the way you allowed, and "
+        "to respect your choices."
+    ),
     legal_basis=Basis.LEGAL_OBLIGATION,
     fields=(
         "purpose",
@@ -49,11 +52,13 @@ declare(
 declare(
     Disclosure,
     section="3.1",
-    category="Who received your information",
-    purpose="A record of every time your information left Job Letters: to which recruiter "
-    "or authority, what, when, and on what basis.",
+    category=_("Who received your information"),
+    purpose=_(
+        "A record of every time your information left Job Letters: to which recruiter "
+        "or authority, what, when, and on what basis."
+    ),
     legal_basis=Basis.LEGAL_OBLIGATION,
-    recipients=("The recruiters you chose", "Public authorities, when the law requires it"),
+    recipients=(_("The recruiters you chose"), _("Public authorities, when the law requires it")),
     fields=(
         "recipient_kind",
         "recipient_name",
@@ -72,8 +77,8 @@ declare(
 declare(
     ExportRequest,
     section="7",
-    category="Copies of your data you asked for",
-    purpose="To prepare the copy of your data you asked for and let you download it.",
+    category=_("Copies of your data you asked for"),
+    purpose=_("To prepare the copy of your data you asked for and let you download it."),
     fields=(
         "state",
         "progress",
@@ -86,21 +91,21 @@ declare(
         "expires_at",
         "downloaded_at",
     ),
-    held={"file": "The earlier copy of your data itself (you downloaded it, or it expired)."},
+    held={"file": _("The earlier copy of your data itself (you downloaded it, or it expired).")},
     about="person",
     erasure=Erasure.DELETE,
     retention=Retention.after_event(
         days=promises.EXPORT_EXPIRY_DAYS,
-        event="the copy is ready",
+        event=_("the copy is ready"),
         enforce=expire_exports,
-        note="The file is deleted then; the request stays in your history.",
+        note=_("The file is deleted then; the request stays in your history."),
     ),
 )
 declare(
     DeletionRequest,
     section="5",
-    category="Requests to delete your account",
-    purpose="To honour your request to delete your account, on time, and to show that we did.",
+    category=_("Requests to delete your account"),
+    purpose=_("To honour your request to delete your account, on time, and to show that we did."),
     legal_basis=Basis.LEGAL_OBLIGATION,
     fields=(
         "state",
@@ -110,30 +115,33 @@ declare(
         "cancelled_at",
         "erased_at",
     ),
-    held={"last_error": "Technical errors for our staff."},
+    held={"last_error": _("Technical errors for our staff.")},
     about="person",
     erasure=Erasure.ANONYMISE,
     anonymise_to={"last_error": ""},
     retention=Retention.after_event(
         days=3 * 365,
         field="requested_at",
-        event="the request",
+        event=_("the request"),
         where=Q(person__isnull=True),
-        note="Once your account is erased the request is kept without you, as proof it was "
-        "honoured.",
+        note=_(
+            "Once your account is erased the request is kept without you, as proof it was honoured."
+        ),
     ),
 )
 declare(
     LegalHold,
     section="5",
-    category="Legal holds",
-    purpose="Records we must keep past a deletion request to comply with the law, protect "
-    "our rights or resolve a dispute.",
+    category=_("Legal holds"),
+    purpose=_(
+        "Records we must keep past a deletion request to comply with the law, protect "
+        "our rights or resolve a dispute."
+    ),
     legal_basis=Basis.LEGAL_OBLIGATION,
     fields=("sections", "reference", "placed_at", "released_at"),
     held={
-        "reason": "Our staff's notes on a legal matter; ask us and we answer as the law allows.",
-        "release_reason": "Our staff's notes on a legal matter.",
+        "reason": _("Our staff's notes on a legal matter; ask us and we answer as the law allows."),
+        "release_reason": _("Our staff's notes on a legal matter."),
     },
     about="person",
     acted=(
@@ -144,7 +152,7 @@ declare(
     retention=Retention.after_event(
         days=3 * 365,
         field="released_at",
-        event="the hold is released",
+        event=_("the hold is released"),
         legal=True,
     ),
 )
@@ -167,18 +175,22 @@ LEGAL_REQUEST_DAYS = 6 * 365
 declare(
     LegalRequestSubject,
     section="3.2",
-    category="Legal requests about you",
-    purpose="Requests from authorities for information about you, what we did with them, and "
-    "when we told you. You see a request once the law allows us to tell you.",
+    category=_("Legal requests about you"),
+    purpose=_(
+        "Requests from authorities for information about you, what we did with them, and "
+        "when we told you. You see a request once the law allows us to tell you."
+    ),
     legal_basis=Basis.LEGAL_OBLIGATION,
-    recipients=("The authority that made the request",),
+    recipients=(_("The authority that made the request"),),
     fields=("request", "added_at", "notified_at", "disclosed_at"),
     held={
-        "person": "The account the request is about: yours.",
-        "package": "The copy of your data we handed over, for our staff; everything in it is "
-        "in the rest of your copy.",
-        "package_ready_at": "When that copy was made (for our staff).",
-        "disclosure_logged_at": "Internal: when the disclosure was added to your log.",
+        "person": _("The account the request is about: yours."),
+        "package": _(
+            "The copy of your data we handed over, for our staff; everything in it is "
+            "in the rest of your copy."
+        ),
+        "package_ready_at": _("When that copy was made (for our staff)."),
+        "disclosure_logged_at": _("Internal: when the disclosure was added to your log."),
     },
     # Only requests the person has been told about (a prohibition on notice stands until then).
     about=visible_subjects,
@@ -188,16 +200,18 @@ declare(
     retention=Retention.after_event(
         days=LEGAL_REQUEST_DAYS,
         field="request__received_on",
-        event="the request arrived",
+        event=_("the request arrived"),
         legal=True,
     ),
 )
 declare(
     LegalRequest,
     section="3.2",
-    category="Legal requests (staff records)",
-    purpose="Our record of each request from an authority and how we answered it. About the "
-    "people in it, see “Legal requests about you”.",
+    category=_("Legal requests (staff records)"),
+    purpose=_(
+        "Our record of each request from an authority and how we answered it. About the "
+        "people in it, see “Legal requests about you”."
+    ),
     legal_basis=Basis.LEGAL_OBLIGATION,
     fields=(
         "agency",
@@ -211,7 +225,7 @@ declare(
         "status_changed_at",
         "disclosed_at",
     ),
-    held={"notes": "Our staff's notes on a legal matter."},
+    held={"notes": _("Our staff's notes on a legal matter.")},
     about=None,
     acted=(
         Actor(
@@ -229,7 +243,7 @@ declare(
     retention=Retention.after_event(
         days=LEGAL_REQUEST_DAYS,
         field="received_on",
-        event="the request arrived",
+        event=_("the request arrived"),
         legal=True,
     ),
 )
@@ -239,25 +253,29 @@ declare(
 declare(
     ProcessorSubscription,
     section="3.3",
-    category="Emails about changes to our processors",
-    purpose="To email you when we add, change or stop using a company that processes personal "
-    "data for us, as you asked.",
+    category=_("Emails about changes to our processors"),
+    purpose=_(
+        "To email you when we add, change or stop using a company that processes personal "
+        "data for us, as you asked."
+    ),
     legal_basis=Basis.CONSENT,
     fields=("email", "language", "confirmed_at"),
-    held={"person": "The account that subscribed: yours (its address is used)."},
+    held={"person": _("The account that subscribed: yours (its address is used).")},
     # Their account's, and one they confirmed as a visitor from the same address.
     about=subscriptions_about,
     erasure=Erasure.DELETE,
     retention=Retention.account(
-        "Or until you unsubscribe: every email has a link that does it at once."
+        _("Or until you unsubscribe: every email has a link that does it at once.")
     ),
 )
 declare(
     ProcessorChange,
     section="3.3",
-    category="Changes to our processors",
-    purpose="What changed in the list of companies that process personal data for us, and "
-    "which member of staff changed it.",
+    category=_("Changes to our processors"),
+    purpose=_(
+        "What changed in the list of companies that process personal data for us, and "
+        "which member of staff changed it."
+    ),
     legal_basis=Basis.LEGITIMATE_INTERESTS,
     fields=("processor", "notice", "kind", "summary", "created_at"),
     about=None,
@@ -268,7 +286,7 @@ declare(
     ),
     erasure=Erasure.DELETE,
     retention=Retention.account(
-        "Kept as the history of our processors; a member of staff who leaves is removed from it."
+        _("Kept as the history of our processors; a member of staff who leaves is removed from it.")
     ),
 )
 exempt(

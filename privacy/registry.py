@@ -9,23 +9,28 @@ back into each app through the functions the app declares.
 
 A declaration, in the app's ``personal_data.py``::
 
-    from datetime import timedelta
+    from django.utils.translation import gettext_lazy as _
     from privacy.registry import Actor, Basis, Erasure, Retention, declare
 
     declare(
         Send,
         section="3.1",                       # the policy section it falls under
-        category="Your sends to recruiters",
-        purpose="Why we keep it, in words the person reads.",
+        category=_("Your sends to recruiters"),
+        purpose=_("Why we keep it, in words the person reads."),
         legal_basis=Basis.CONSENT,
-        recipients=("The recruiters you choose",),
+        recipients=(_("The recruiters you choose"),),
         about="seeker",                      # ORM path to the person the row is about
         fields=("created_at", "recruiters", "status"),   # what their export holds
-        held={"token_hash": "A hash that only checks links; useless to you."},
+        held={"token_hash": _("A hash that only checks links; useless to you.")},
         acted=Actor("approved_by", fields=("created_at",)),  # staff who acted on it
         erasure=Erasure.DELETE,              # or ANONYMISE, or RETAIN (+ legal period)
-        retention=Retention.after(days=365, field="created_at", event="the send"),
+        retention=Retention.after_event(days=365, field="created_at", event=_("the send")),
     )
+
+The words people read (category, purpose, recipients, ``held`` reasons, retention
+events and notes, ``Reduce`` words) are marked with ``gettext_lazy`` where they are
+written, so that ``makemessages`` finds them and each page shows them in its language;
+file names (``Declaration.slug``) stay English in every language.
 
 * ``fields`` + ``held`` must name every field of the model (apart from the link
   to the person): the export proves it covers everything, and a test fails on a
@@ -253,12 +258,11 @@ class Retention:
         return self.period is not None and bool(self.after or self.enforce)
 
     def words(self) -> str:
-        """In the active language (the declarations' words are looked up in the
-        catalogue, see privacy.inventory_words)."""
+        """In the active language."""
         if self.period is None:
             text = _("As long as you keep your account; erased when you delete it.")
         else:
-            event = _(self.event) if self.event else ""
+            event = str(self.event)
             when = _("after %(event)s") % {"event": event} if event else _("after it was recorded")
             if self.period == timedelta(0):
                 text = _("Deleted as soon as %(event)s.") % {
@@ -274,8 +278,8 @@ class Retention:
                     "duration": duration_words(self.period),
                     "when": when,
                 }
-        text = " ".join([text, *(_(rule.words) for rule in self.reduce if rule.words)])
-        return f"{text} {_(self.note)}".strip() if self.note else text
+        text = " ".join([text, *(str(rule.words) for rule in self.reduce if rule.words)])
+        return f"{text} {self.note}".strip()
 
     def __str__(self) -> str:
         return self.words()
@@ -356,18 +360,18 @@ class Declaration:
     # -- words --
     @property
     def label(self) -> str:
-        """In the active language (see privacy.inventory_words)."""
+        """In the active language, like every word below."""
         if self.category:
-            return _(self.category)
+            return str(self.category)
         return str(self.model._meta.verbose_name_plural).capitalize()
 
     @property
     def purpose_words(self) -> str:
-        return _(self.purpose) if self.purpose else ""
+        return str(self.purpose)
 
     @property
     def recipient_words(self) -> list[str]:
-        return [_(r) for r in self.recipients]
+        return [str(r) for r in self.recipients]
 
     @property
     def slug(self) -> str:
@@ -393,10 +397,7 @@ class Declaration:
         return [self._field_label(name) for name in self.fields]
 
     def held_labels(self) -> list[tuple[str, str]]:
-        return [
-            (self._field_label(name), _(reason) if reason else "")
-            for name, reason in self.held.items()
-        ]
+        return [(self._field_label(name), str(reason)) for name, reason in self.held.items()]
 
     def _field_label(self, name: str) -> str:
         try:

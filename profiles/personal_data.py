@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from privacy.registry import Basis, Erasure, Retention, declare
 
 from .models import CV, ContactDetails, Profile, TargetOccupation, occupation_targets
 
-_RECRUITERS = ("The recruiters you choose to send to (only when you send)",)
+_RECRUITERS = (_("The recruiters you choose to send to (only when you send)"),)
 
 declare(
     ContactDetails,
     section="2.1",
-    category="Postal address and phone",
-    purpose="To contact you about your account if email is not enough. "
-    "Never shared with recruiters.",
+    category=_("Postal address and phone"),
+    purpose=_(
+        "To contact you about your account if email is not enough. Never shared with recruiters."
+    ),
     fields=(
         "address_line1",
         "address_line2",
@@ -28,7 +31,7 @@ declare(
     ),
     about="user",
     erasure=Erasure.DELETE,
-    retention=Retention.account("You can clear it at any time."),
+    retention=Retention.account(_("You can clear it at any time.")),
 )
 
 
@@ -59,9 +62,11 @@ def _export_profile(user: Any) -> Iterator[dict[str, Any]]:
 declare(
     Profile,
     section="2.2",
-    category="Professional profile and job letter",
-    purpose="To match you with recruiters for the jobs and places you choose, and to show "
-    "them who you are (only when you send to them).",
+    category=_("Professional profile and job letter"),
+    purpose=_(
+        "To match you with recruiters for the jobs and places you choose, and to show "
+        "them who you are (only when you send to them)."
+    ),
     recipients=_RECRUITERS,
     fields=(
         "headline",
@@ -81,7 +86,7 @@ declare(
     ),
     about="user",
     erasure=Erasure.DELETE,
-    retention=Retention.account("You can change or clear it at any time."),
+    retention=Retention.account(_("You can change or clear it at any time.")),
     exporter=_export_profile,
 )
 
@@ -99,15 +104,17 @@ def _export_targets(user: Any) -> Iterator[dict[str, Any]]:
 declare(
     TargetOccupation,
     section="2.2",
-    category="Jobs you are looking for",
-    purpose="The occupations you are looking for, with the job title you chose for each, "
-    "to match you with recruiters and to tell them what you are looking for (only when you "
-    "send to them).",
+    category=_("Jobs you are looking for"),
+    purpose=_(
+        "The occupations you are looking for, with the job title you chose for each, "
+        "to match you with recruiters and to tell them what you are looking for (only when you "
+        "send to them)."
+    ),
     recipients=_RECRUITERS,
     fields=("occupation", "title"),
     about="profile__user",
     erasure=Erasure.DELETE,
-    retention=Retention.account("You can change or clear them at any time."),
+    retention=Retention.account(_("You can change or clear them at any time.")),
     exporter=_export_targets,
 )
 
@@ -120,9 +127,11 @@ def _cv_file_name(cv: CV, field: str) -> str:
 declare(
     CV,
     section="2.6",
-    category="CVs",
-    purpose="Your CV files, sent to the recruiters you choose; their text is used to match "
-    "you with recruiters.",
+    category=_("CVs"),
+    purpose=_(
+        "Your CV files, sent to the recruiters you choose; their text is used to match "
+        "you with recruiters."
+    ),
     legal_basis=Basis.CONTRACT,
     recipients=_RECRUITERS,
     fields=(
@@ -145,7 +154,9 @@ declare(
     about="owner",
     erasure=Erasure.DELETE,
     retention=Retention.account(
-        "Until you delete the CV; the stored files are deleted with it. A file we refuse "
-        "is deleted at once; the notice stays until you dismiss it."
+        _(
+            "Until you delete the CV; the stored files are deleted with it. A file we refuse "
+            "is deleted at once; the notice stays until you dismiss it."
+        )
     ),
 )

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from privacy.models import Consent
 from privacy.registry import Basis, Erasure, Retention, declare, exempt
@@ -33,14 +34,16 @@ from .models import (
 # only as a hash, so they are never contacted again).
 OPTED_OUT_KEPT_DAYS = 90
 
-_CHOSEN = ("The recruiters you chose, each only their own packet",)
+_CHOSEN = (_("The recruiters you chose, each only their own packet"),)
 
 declare(
     Recruiter,
     section="3.1",
-    category="Recruiters in our directory",
-    purpose="To offer job seekers the recruiters who place people in the roles and places "
-    "they want, and to send a recruiter the packets seekers choose to send them.",
+    category=_("Recruiters in our directory"),
+    purpose=_(
+        "To offer job seekers the recruiters who place people in the roles and places "
+        "they want, and to send a recruiter the packets seekers choose to send them."
+    ),
     legal_basis=Basis.LEGITIMATE_INTERESTS,
     fields=(
         "name",
@@ -65,26 +68,30 @@ declare(
     retention=Retention.after_event(
         days=OPTED_OUT_KEPT_DAYS,
         field="opted_out_at",
-        event="they opted out",
+        event=_("they opted out"),
         where=Q(opted_out_at__isnull=False),
-        note="Otherwise kept while they are in our directory; staff export or erase a "
-        "recruiter's details on request, found by their email address.",
+        note=_(
+            "Otherwise kept while they are in our directory; staff export or erase a "
+            "recruiter's details on request, found by their email address."
+        ),
     ),
 )
 
 declare(
     Suppression,
     section="3.1",
-    category="Recruiters who opted out",
-    purpose="So that an address that asked for no more packets never receives one again, "
-    "even after its details are erased or imported again.",
+    category=_("Recruiters who opted out"),
+    purpose=_(
+        "So that an address that asked for no more packets never receives one again, "
+        "even after its details are erased or imported again."
+    ),
     legal_basis=Basis.LEGAL_OBLIGATION,
     fields=("opted_out_at",),
-    held={"email_hash": "A one-way hash of the address, only compared with new entries."},
+    held={"email_hash": _("A one-way hash of the address, only compared with new entries.")},
     about=None,
     erasure=Erasure.DELETE,
     retention=Retention.account(
-        "Kept while Job Letters sends packets, as the recruiter's lasting wish."
+        _("Kept while Job Letters sends packets, as the recruiter's lasting wish.")
     ),
 )
 
@@ -114,9 +121,11 @@ def _export_sends(user: Any) -> Iterator[dict[str, Any]]:
 declare(
     Send,
     section="3.1",
-    category="Your sends to recruiters",
-    purpose="What you agreed to share with the recruiters you chose, exactly as you saw it, "
-    "so that they receive that and nothing else.",
+    category=_("Your sends to recruiters"),
+    purpose=_(
+        "What you agreed to share with the recruiters you chose, exactly as you saw it, "
+        "so that they receive that and nothing else."
+    ),
     legal_basis=Basis.CONSENT,
     recipients=_CHOSEN,
     fields=("created_at", "consent", "include_contact", "snapshot"),
@@ -165,9 +174,11 @@ def _export_deliveries(user: Any) -> Iterator[dict[str, Any]]:
 declare(
     Delivery,
     section="3.1",
-    category="Packets sent to recruiters",
-    purpose="To send each packet once, and to show you what happened to it: sent, opened, "
-    "CV downloaded, failed or revoked.",
+    category=_("Packets sent to recruiters"),
+    purpose=_(
+        "To send each packet once, and to show you what happened to it: sent, opened, "
+        "CV downloaded, failed or revoked."
+    ),
     legal_basis=Basis.CONSENT,
     recipients=_CHOSEN,
     fields=(
@@ -206,11 +217,11 @@ declare(
         "download_count": "downloads",
     },
     held={
-        "message_id": "The email's technical identifier, for our mail logs only.",
-        "reservation_id": "The send it used, which your billing records show.",
-        "claimed_at": "When our worker started sending it (internal timing).",
-        "claim_expires_at": "How long our worker may take to send it (internal timing).",
-        "smtp_started_at": "When our worker contacted the mail server (internal timing).",
+        "message_id": _("The email's technical identifier, for our mail logs only."),
+        "reservation_id": _("The send it used, which your billing records show."),
+        "claimed_at": _("When our worker started sending it (internal timing)."),
+        "claim_expires_at": _("How long our worker may take to send it (internal timing)."),
+        "smtp_started_at": _("When our worker contacted the mail server (internal timing)."),
     },
     about="seeker",
     erasure=Erasure.DELETE,
@@ -221,24 +232,24 @@ declare(
 declare(
     PacketLink,
     section="3.1",
-    category="Links to your packets",
-    purpose="The private link each recruiter gets to your packet page, and when it expires.",
+    category=_("Links to your packets"),
+    purpose=_("The private link each recruiter gets to your packet page, and when it expires."),
     legal_basis=Basis.CONSENT,
     fields=("created_at", "expires_at"),
-    held={"token_hash": "A one-way hash that only checks the recruiter's link."},
+    held={"token_hash": _("A one-way hash that only checks the recruiter's link.")},
     about="delivery__seeker",
     # Unlinked, not deleted: the recruiter's link then says the packet is gone.
     erasure=Erasure.ANONYMISE,
     retention=Retention.account(
-        "Once your account is deleted only the hash and dates stay, without you."
+        _("Once your account is deleted only the hash and dates stay, without you.")
     ),
 )
 
 declare(
     PacketAccess,
     section="3.1",
-    category="When recruiters opened your packets",
-    purpose="To show you when each recruiter opened your packet page or downloaded your CV.",
+    category=_("When recruiters opened your packets"),
+    purpose=_("To show you when each recruiter opened your packet page or downloaded your CV."),
     legal_basis=Basis.CONSENT,
     fields=("kind", "at"),
     about="delivery__seeker",

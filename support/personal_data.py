@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from privacy import promises
 from privacy.registry import Actor, Basis, Erasure, Retention, declare
@@ -28,11 +30,15 @@ def _messages_about(user: Any) -> QuerySet[InquiryMessage]:
 def _retention() -> Retention:
     return Retention.after_event(
         days=promises.SUPPORT_RETENTION_DAYS,
-        event="the inquiry is closed",
+        event=_("the inquiry is closed"),
         enforce=apply_retention,
-        note=f"An answered inquiry closes itself after "
-        f"{promises.SUPPORT_CLOSE_ANSWERED_AFTER_DAYS} days without a new message; "
-        "replying opens it again.",
+        note=format_lazy(
+            _(
+                "An answered inquiry closes itself after {days} days without a new message; "
+                "replying opens it again."
+            ),
+            days=promises.SUPPORT_CLOSE_ANSWERED_AFTER_DAYS,
+        ),
     )
 
 
@@ -41,8 +47,10 @@ _RETENTION = _retention()
 declare(
     Inquiry,
     section="2.4",
-    category="Your support inquiries",
-    purpose="To answer your questions and keep the conversation in one place until it is resolved.",
+    category=_("Your support inquiries"),
+    purpose=_(
+        "To answer your questions and keep the conversation in one place until it is resolved."
+    ),
     legal_basis=Basis.CONTRACT,
     fields=(
         "email",
@@ -55,7 +63,7 @@ declare(
         "last_message_at",
         "closed_at",
     ),
-    held={"person": "The account the inquiry belongs to: yours."},
+    held={"person": _("The account the inquiry belongs to: yours.")},
     about=inquiries_about,
     erasure=Erasure.DELETE,
     retention=_RETENTION,
@@ -64,8 +72,8 @@ declare(
 declare(
     InquiryMessage,
     section="2.4",
-    category="Messages in your support inquiries",
-    purpose="What you wrote to us and what we answered.",
+    category=_("Messages in your support inquiries"),
+    purpose=_("What you wrote to us and what we answered."),
     legal_basis=Basis.CONTRACT,
     fields=("inquiry", "from_staff", "body", "created_at"),
     about=_messages_about,

@@ -10,6 +10,8 @@ its host name only, deleted after as long. Page timings are anonymous counts (ex
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from privacy import promises
 from privacy.minimise import truncate_ip
@@ -17,30 +19,37 @@ from privacy.registry import Basis, Erasure, Reduce, Retention, declare, exempt
 
 from .models import PageTiming, SignIn, SignUpSource
 
-_SHORTENED = (
-    f"The IP address is shortened to its network (the last part removed: 203.0.113.0 "
-    f"instead of 203.0.113.77) after {promises.SIGN_IN_IP_TRUNCATE_DAYS} days."
+_SHORTENED = format_lazy(
+    _(
+        "The IP address is shortened to its network (the last part removed: 203.0.113.0 "
+        "instead of 203.0.113.77) after {days} days."
+    ),
+    days=promises.SIGN_IN_IP_TRUNCATE_DAYS,
 )
 
 declare(
     SignIn,
     section="2.7",
-    category="Sign-ins to your account",
-    purpose="To show you when, from which IP address and on which browser and device your "
-    "account was signed in to, so you can spot and stop a sign-in that was not yours.",
+    category=_("Sign-ins to your account"),
+    purpose=_(
+        "To show you when, from which IP address and on which browser and device your "
+        "account was signed in to, so you can spot and stop a sign-in that was not yours."
+    ),
     legal_basis=Basis.LEGITIMATE_INTERESTS,
-    recipients=("Nobody outside Job Letters",),
+    recipients=(_("Nobody outside Job Letters"),),
     about="person",
     fields=("signed_in_at", "ip", "ip_truncated", "user_agent", "reported_at"),
     held={
-        "session_hash": "A one-way hash of the sign-in's session key: it only finds that "
-        "session to end it when you say it was not you.",
+        "session_hash": _(
+            "A one-way hash of the sign-in's session key: it only finds that "
+            "session to end it when you say it was not you."
+        ),
     },
     erasure=Erasure.DELETE,
     retention=Retention.after_event(
         days=promises.SIGN_IN_RETENTION_DAYS,
         field="signed_in_at",
-        event="the sign-in",
+        event=_("the sign-in"),
         reduce=(
             Reduce(
                 days=promises.SIGN_IN_IP_TRUNCATE_DAYS,
@@ -57,17 +66,19 @@ declare(
 declare(
     SignUpSource,
     section="2.7",
-    category="The site you came from when you signed up",
-    purpose="To understand which sites bring people to Job Letters. Only the site's name is "
-    "kept (for example www.example.org), never the page or anything else about your visit, "
-    "and nothing when your browser asks not to be tracked.",
+    category=_("The site you came from when you signed up"),
+    purpose=_(
+        "To understand which sites bring people to Job Letters. Only the site's name is "
+        "kept (for example www.example.org), never the page or anything else about your visit, "
+        "and nothing when your browser asks not to be tracked."
+    ),
     legal_basis=Basis.LEGITIMATE_INTERESTS,
-    recipients=("Nobody outside Job Letters",),
+    recipients=(_("Nobody outside Job Letters"),),
     about="person",
     fields=("referrer_host", "created_at"),
     erasure=Erasure.DELETE,
     retention=Retention.after_event(
-        days=promises.SIGN_IN_RETENTION_DAYS, field="created_at", event="you signed up"
+        days=promises.SIGN_IN_RETENTION_DAYS, field="created_at", event=_("you signed up")
     ),
 )
 exempt(

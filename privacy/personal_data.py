@@ -1,4 +1,4 @@
-"""Registry entries for privacy's own records (consents, disclosures, requests, holds) and the outbox."""
+"""Registry entries for privacy's own records (consents, disclosures, requests) and the outbox."""
 
 from __future__ import annotations
 

@@ -53,7 +53,12 @@ def _token_unless_uuid(match: re.Match[str]) -> str:
     return match.group(0) if _UUID.match(match.group(0)) else "[token]"
 
 
+# A path inside a query string ("?next=%2Fprivacy%2Fexport%2F2%2F") is read as a path.
+_ENCODED_SLASH = re.compile(r"%2f", re.I)
+
+
 def redact(text: str) -> str:
+    text = _ENCODED_SLASH.sub("/", text)
     text = _SECRET_PATH.sub(r"\1[redacted]", text)
     text = _SECRET_QUERY.sub(r"\1[redacted]", text)
     text = _EMAIL.sub("[email]", text)

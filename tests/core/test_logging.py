@@ -174,3 +174,17 @@ def test_task_lines_keep_name_id_and_outcome_and_drop_the_arguments(settings):
     (record,) = records
     assert argument not in repr(record.__dict__)  # no handler can print them
     assert "jobletters.tasks.run_outbox_entry" in record.data
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "GET /accounts/login/?next=/privacy/export/2/download/ 302",
+        "GET /accounts/login/?next=%2Fprivacy%2Fexport%2F2%2Fdownload%2F 302",
+        "GET /accounts/reauthenticate/?next=%2fp%2fAbCdEf%2f 200",
+    ],
+)
+def test_ids_and_tokens_inside_a_query_string_are_redacted(line):
+    redacted = redact(line)
+    assert "/2/" not in redacted and "AbCdEf" not in redacted
+    assert "[redacted]" in redacted

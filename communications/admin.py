@@ -54,11 +54,10 @@ class AnnouncementAdmin(admin.ModelAdmin):
     def progress(self, obj: Announcement) -> str:
         if obj.state == Announcement.State.DRAFT:
             return "Not sent yet"
-        p = announcements.progress_of(obj)
-        waiting = f", {p.waiting} waiting" if p.waiting else ""
+        waiting = f", {obj.waiting} waiting" if obj.waiting else ""
         return format_html(
             "{} queued: {} sent, {} skipped (unsubscribed or frozen meanwhile), {} failed{}",
-            p.queued, p.sent, p.skipped, p.failed, waiting,
+            obj.queued_count, obj.sent_count, obj.skipped_count, obj.failed_count, waiting,
         )  # fmt: skip
 
     def save_model(self, request: HttpRequest, obj: Announcement, form: Any, change: bool) -> None:

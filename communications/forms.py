@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from jobletters.lib.email_categories import OPTIONAL, Category
+from .categories import OPTIONAL, Category
 
 
 class PreferencesForm(forms.Form):

@@ -1,8 +1,8 @@
 """Announcements staff send by email to everyone who wants them (§8).
 
-Who wants what lives in the consent ledger (``jobletters.lib.email_categories``);
-each email is an outbox entry keyed by (announcement, person), so nobody gets one
-twice whatever happens to the workers.
+Who wants what lives in the consent ledger (``communications.categories``); each
+email is an outbox entry keyed by (announcement, person), so nobody gets one twice
+whatever happens to the workers (``jobletters.lib.mailing``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jobletters.lib.email_categories import Category
+from jobletters.models import Mailing
+
+from .categories import Category
 
 
-class Announcement(models.Model):
+class Announcement(Mailing):
+    mailing_name = "announcement"
+
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SENDING = "sending", _("Sending")
@@ -57,18 +61,6 @@ class Announcement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
-    started_at = models.DateTimeField(null=True, blank=True)
-    # When the last batch was queued, and when the last email was finished.
-    queued_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # Batches go through people in id order; the last id queued (resumes a batch).
-    cursor = models.BigIntegerField(default=0)
-    batches = models.PositiveIntegerField(default=0)
-    queued_count = models.PositiveIntegerField(default=0)
-    # Kept when finished (the outbox entries themselves are deleted after 30 days).
-    sent_count = models.PositiveIntegerField(default=0)
-    skipped_count = models.PositiveIntegerField(default=0)
-    failed_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("-created_at", "-pk")
@@ -79,8 +71,3 @@ class Announcement(models.Model):
     @property
     def email_category(self) -> Category:
         return Category(self.category)
-
-    @property
-    def key_prefix(self) -> str:
-        """The outbox key of each email begins with this (one per person)."""
-        return f"announcement:{self.pk}:"

@@ -1,6 +1,6 @@
 """Email preferences: every change is a row in the consent ledger, with the words shown.
 
-The current choice is read by ``jobletters.lib.email_categories`` (newest row per
+The current choice is read by ``communications.categories`` (newest row per
 purpose, else the category's default); this module only records changes.
 """
 
@@ -12,8 +12,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from jobletters.lib.email_categories import OPTIONAL, Category, choices_of
 from privacy.services import record_consent
+
+from .categories import OPTIONAL, Category, choices_of
 
 PAGE_REFERENCE = "email-preferences"
 LINK_REFERENCE = "email-unsubscribe-link"

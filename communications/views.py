@@ -11,17 +11,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from jobletters.lib import email_categories
-from jobletters.lib.email_categories import Category
-
+from . import categories
 from . import preferences as service
+from .categories import Category
 from .forms import PreferencesForm
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    current = email_categories.choices_of(request.user)
+    current = categories.choices_of(request.user)
     form = PreferencesForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         changed = service.set_email_preferences(person=request.user, wanted=form.wanted())
@@ -38,7 +37,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    found = email_categories.read_unsubscribe_token(token)
+    found = categories.read_unsubscribe_token(token)
     if found is None:
         return _private(render(request, "communications/unsubscribe_unknown.html", status=404))
     person, category = found
@@ -50,7 +49,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "category": category.spec,
         "email": _masked(person.email),
-        "already": not email_categories.choices_of(person)[category],
+        "already": not categories.choices_of(person)[category],
     }
     return _private(render(request, "communications/unsubscribe.html", context))
 

@@ -512,10 +512,6 @@ CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "schedule": 60 * 60 * 6,
 }
 
-# A version of the policy or terms that reduces people's rights is emailed to every active
-# person in batches of this many; the last step looks this often whether all have left.
-PRIVACY_NOTICE_BATCH_SIZE = 200
-PRIVACY_NOTICE_FINISH_CHECK_SECONDS = 60
 # Processors (§3.3, §6): changes are gathered this long, then emailed once to subscribers.
 PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS = 15 * 60
 # Visitors asking to subscribe (a confirmation email each; one a day per address anyway).
@@ -582,10 +578,9 @@ RECRUITERS_PACKET_TIME_LIMIT = 30
 RECRUITERS_DEMO_COUNT = 3000
 
 # --- Emails to people (policy §8) and support inquiries (§2.4) ------------------------
-# Announcements are queued in batches of this many people (one outbox entry each).
-ANNOUNCEMENT_BATCH_SIZE = 200
-# How often the last step looks whether every email of an announcement has left.
-ANNOUNCEMENT_FINISH_CHECK_SECONDS = 60
+# Announcements and notices of change are queued in batches of this many people (one
+# outbox entry each; jobletters.lib.mailing).
+MAILING_BATCH_SIZE = 200
 # The contact form (support.spam): rate limits on the cache (allauth's syntax: per client
 # address, per email address (key) or per person), and the signed form token's limits.
 SUPPORT_RATE_LIMITS = {

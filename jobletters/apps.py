@@ -17,7 +17,8 @@ class JobLettersConfig(AppConfig):
         autodiscover_modules(
             "checks", "signals", "personal_data", "tasks", "dashboard", "statistics"
         )
-        from .lib import emails  # noqa: F401  (the email handler every worker runs)
+        # The email handler and the mailing batches every worker runs.
+        from .lib import emails, mailing  # noqa: F401
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

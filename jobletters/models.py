@@ -60,3 +60,37 @@ class OutboxEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.get_state_display().lower()})"
+
+
+class Mailing(models.Model):
+    """An email to many people, sent in batches by ``jobletters.lib.mailing``. The model
+    adds a ``state`` with :attr:`SENDING` and :attr:`SENT` among its values."""
+
+    SENDING = "sending"
+    SENT = "sent"
+    mailing_name: str  # begins the outbox key of each of its emails
+
+    started_at = models.DateTimeField(null=True, blank=True)
+    # When the last batch was queued, and when the last email was finished.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Batches go through the audience in id order; the last id queued (resumes a batch).
+    cursor = models.BigIntegerField(default=0)
+    batches = models.PositiveIntegerField(default=0)
+    # Counted as each email ends (the outbox entries are deleted after 30 days).
+    queued_count = models.PositiveIntegerField(default=0)
+    sent_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def key_prefix(self) -> str:
+        """The outbox key of each email begins with this (one per recipient)."""
+        return f"{self.mailing_name}:{self.pk}:"
+
+    @property
+    def waiting(self) -> int:
+        return self.queued_count - self.sent_count - self.skipped_count - self.failed_count

@@ -22,6 +22,9 @@ and work is deferred with ``outbox.defer("profiles.check_cv", {"cv_id": 1})``.
 A handler raising :class:`Retry` or a transient error (see :func:`is_transient`)
 is tried again later with exponential backoff; :class:`GiveUp` or any other
 exception fails the entry at once, visibly, for staff to retry from the admin.
+
+:func:`on_finish` hooks run in the transaction that marks an entry done or failed,
+so what they record (a mailing's counts) is kept exactly once with the mark.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ class GiveUp(Exception):
 
 Payload = dict[str, Any]
 GiveUpHook = Callable[[Payload, str], None]
+FinishHook = Callable[[OutboxEntry, str], None]
 
 
 @dataclass
@@ -127,6 +131,23 @@ def handler(
 
 def handler_for(kind: str) -> Handler | None:
     return _handlers.get(kind)
+
+
+_finish_hooks: list[FinishHook] = []
+
+
+def on_finish(hook: FinishHook) -> FinishHook:
+    """Register ``hook(entry, state)``, called for every entry in the transaction that
+    marks it done or failed for good, or (``pending``) reopens a failed one for staff:
+    it can neither miss an entry nor see one twice. An error in it undoes the mark."""
+    if hook not in _finish_hooks:
+        _finish_hooks.append(hook)
+    return hook
+
+
+def _finished(entry: OutboxEntry, state: str) -> None:
+    for hook in _finish_hooks:
+        hook(entry, state)
 
 
 # --- Deferring work -------------------------------------------------------------------
@@ -299,15 +320,20 @@ def run_entry(entry_id: int, *, now: datetime | None = None) -> str:
     }
     if spec.keep_when_done is not None:
         done["payload"] = {k: v for k, v in entry.payload.items() if k in spec.keep_when_done}
-    mine.update(**done)
+    with transaction.atomic():
+        if mine.update(**done):
+            _finished(entry, State.DONE)
     logger.info("outbox: done kind=%s id=%s", spec.kind, entry_id)
     return "done"
 
 
 def _give_up(entry: OutboxEntry, spec: Handler, mine: Any, error: str) -> None:
-    updated = mine.update(
-        state=State.FAILED, finished_at=timezone.now(), lease_until=None, last_error=error
-    )
+    with transaction.atomic():
+        updated = mine.update(
+            state=State.FAILED, finished_at=timezone.now(), lease_until=None, last_error=error
+        )
+        if updated:
+            _finished(entry, State.FAILED)
     if not updated:
         return
     for hook in spec.give_up_hooks:
@@ -458,22 +484,26 @@ def _due_to_run(now: datetime) -> Q:
 def retry_now(entry_ids: Iterable[int]) -> int:
     """Staff: run failed (or waiting) entries again as soon as possible."""
     now = timezone.now()
-    ids = list(
-        OutboxEntry.objects.filter(
-            pk__in=list(entry_ids), state__in=[State.FAILED, State.PENDING]
-        ).values_list("pk", flat=True)
-    )
-    OutboxEntry.objects.filter(pk__in=ids).update(
-        state=State.PENDING,
-        attempts=0,
-        due_at=now,
-        enqueued_at=None,
-        finished_at=None,
-        lease_until=None,
-    )
-    rows = list(OutboxEntry.objects.filter(pk__in=ids).values_list("pk", "queue", "kind"))
+    with transaction.atomic():
+        entries = list(
+            OutboxEntry.objects.select_for_update().filter(
+                pk__in=list(entry_ids), state__in=[State.FAILED, State.PENDING]
+            )
+        )
+        OutboxEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+            state=State.PENDING,
+            attempts=0,
+            due_at=now,
+            enqueued_at=None,
+            finished_at=None,
+            lease_until=None,
+        )
+        for entry in entries:
+            if entry.state == State.FAILED:
+                _finished(entry, State.PENDING)  # not failed any more: it ends again later
+    rows = [(e.pk, e.queue, e.kind) for e in entries]
     transaction.on_commit(lambda: _hand_over(rows))
-    return len(ids)
+    return len(entries)
 
 
 # --- The two Celery tasks: run one entry, and sweep for due ones (beat) -------------------

@@ -320,7 +320,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "original": version,
             "title": _("Publish %(version)s") % {"version": version},
-            "audience": documents.notice_audience(0).count() if version.reduces_rights else 0,
+            "audience": documents.notice_audience().count() if version.reduces_rights else 0,
             "notice_days": promises.POLICY_NOTICE_DAYS,
             "soonest": documents.earliest_effective_at(reduces_rights=version.reduces_rights),
         }

@@ -44,6 +44,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from jobletters.lib import mailing
+
 from . import promises
 from .models import ChangeNotice, Consent, PolicyVersion
 from .policy_text import parse_policy, with_contact_address
@@ -116,8 +118,6 @@ def save_draft(*, version: PolicyVersion, now: datetime | None = None) -> Policy
 
 def publish_version(*, version: PolicyVersion, now: datetime | None = None) -> PolicyVersion:
     """Publish a draft; a rights-reducing one starts its notice (emails and banner)."""
-    from . import notices
-
     now = now or timezone.now()
     with transaction.atomic():
         current = PolicyVersion.objects.select_for_update().get(pk=version.pk)
@@ -160,7 +160,7 @@ def publish_version(*, version: PolicyVersion, now: datetime | None = None) -> P
             notice = ChangeNotice.objects.create(
                 kind=ChangeNotice.Kind.VERSION, version=current, send_after=now
             )
-            notices.start(notice)
+            mailing.start(notice)
         # Now for this process, and again after the commit: a page read meanwhile elsewhere
         # may have kept the old list.
         forget_active_notices()
@@ -328,22 +328,17 @@ def acknowledge_version(*, person: Any, version: PolicyVersion) -> Consent:
 # --- The notice emails (privacy.notices sends them in batches) --------------------------------
 
 
-def notice_audience(after: int) -> Any:
+def notice_audience() -> Any:
     """Everyone who receives a rights-reducing version's email: active accounts with a
     confirmed address, frozen ones included (a legal notice, like any transactional
-    email), in id order."""
+    email)."""
     from allauth.account.models import EmailAddress
     from django.db.models import Exists, OuterRef
 
     confirmed = EmailAddress.objects.filter(
         user=OuterRef("pk"), verified=True, email__iexact=OuterRef("email")
     )
-    return (
-        get_user_model()
-        ._default_manager.filter(is_active=True, pk__gt=after)
-        .filter(Exists(confirmed))
-        .order_by("pk")
-    )
+    return get_user_model()._default_manager.filter(is_active=True).filter(Exists(confirmed))
 
 
 def version_url(version: PolicyVersion | ActiveNotice) -> str:

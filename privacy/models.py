@@ -8,6 +8,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from jobletters.models import Mailing
+
 from .policy_text import PolicyBlock, parse_policy
 
 
@@ -355,14 +357,17 @@ class Tombstone(models.Model):
 # --- Notices of change to many people (§3.3, §9), sent in batches -------------------------
 
 
-class ChangeNotice(models.Model):
+class ChangeNotice(Mailing):
     """An email about a change, to everyone concerned, sent in resumable batches.
 
     Two kinds: a published version that reduces people's rights (§9; every active
     person) and changes to our processors (§3.3, §6; their subscribers). Batches
-    go through the audience in id order from ``cursor``; each email is an outbox
-    entry keyed ``privacy-notice:<id>:<recipient id>``, so nobody gets one twice.
+    go through the audience in id order (``jobletters.lib.mailing``); each email is
+    an outbox entry keyed ``privacy-notice:<id>:<recipient id>``, so nobody gets one
+    twice.
     """
+
+    mailing_name = "privacy-notice"
 
     class Kind(models.TextChoices):
         VERSION = "version", _("A version that reduces people's rights")
@@ -382,16 +387,6 @@ class ChangeNotice(models.Model):
     # later does not send a second email.
     send_after = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    queued_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # The last recipient id queued (a batch that finds it moved was done before).
-    cursor = models.BigIntegerField(default=0)
-    batches = models.PositiveIntegerField(default=0)
-    queued_count = models.PositiveIntegerField(default=0)
-    # Kept when finished (outbox entries are deleted after a while).
-    sent_count = models.PositiveIntegerField(default=0)
-    failed_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("-created_at", "-pk")
@@ -407,10 +402,6 @@ class ChangeNotice(models.Model):
         if self.version_id:
             return f"Notice of {self.version}"
         return f"Notice of processor changes #{self.pk}"
-
-    @property
-    def key_prefix(self) -> str:
-        return f"privacy-notice:{self.pk}:"
 
 
 # --- Legal requests (§3.2) ---------------------------------------------------------------

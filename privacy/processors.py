@@ -28,6 +28,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jobletters.lib import mailing
+
 from . import registry
 from .models import ChangeNotice, ProcessorChange, ProcessorSubscription, Subprocessor
 
@@ -147,8 +149,6 @@ def save_processor(
     *, processor: Subprocessor, staff: Any, now: datetime | None = None
 ) -> ProcessorChange | None:
     """Save an added or edited processor; a change people see is announced to subscribers."""
-    from . import notices
-
     now = now or timezone.now()
     with transaction.atomic():
         before = (
@@ -171,7 +171,7 @@ def save_processor(
             changed_by=staff,
             created_at=now,
         )
-        notices.start(notice, due_at=notice.send_after)
+        mailing.start(notice, due_at=notice.send_after)
     return change
 
 
@@ -199,10 +199,8 @@ def _collecting_notice(now: datetime) -> ChangeNotice:
 # --- Notices to subscribers (sent by privacy.notices) ----------------------------------------
 
 
-def notice_audience(after: int) -> QuerySet[ProcessorSubscription]:
-    return (
-        ProcessorSubscription.objects.filter(pk__gt=after).select_related("person").order_by("pk")
-    )
+def notice_audience() -> QuerySet[ProcessorSubscription]:
+    return ProcessorSubscription.objects.select_related("person")
 
 
 def notice_context(notice: ChangeNotice) -> dict[str, Any]:

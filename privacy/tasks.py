@@ -15,7 +15,12 @@ from jobletters import outbox
 from jobletters.lib.emails import queue_email
 from jobletters.lib.languages import person_language
 
-from . import legal, notices, retention, services
+from . import (
+    legal,
+    notices,  # noqa: F401  (registers the notices mailing)
+    retention,
+    services,
+)
 from .export import ExportIncomplete, build_export
 from .models import ExportRequest
 
@@ -91,26 +96,7 @@ def run_retention() -> dict:
     return counts
 
 
-# --- Notices of change (§3.3, §9) and legal requests (§3.2) ----------------------------------
-
-
-@outbox.handler(notices.BATCH, queue="privacy", max_attempts=10, time_limit=240)
-def notice_batch(payload: dict) -> None:
-    notices.queue_batch(notice_id=payload["notice_id"], after=payload["after"])
-
-
-# Looks again every minute until every email has left (or failed for good).
-@outbox.handler(notices.FINISH, queue="privacy", max_attempts=3000, time_limit=60)
-def notice_finish(payload: dict) -> None:
-    if not notices.finish(notice_id=payload["notice_id"]):
-        raise outbox.Retry(
-            "emails still waiting", delay=settings.PRIVACY_NOTICE_FINISH_CHECK_SECONDS
-        )
-
-
-@notice_finish.on_give_up
-def _notice_finish_gave_up(payload: dict, error: str) -> None:
-    notices.finish(notice_id=payload["notice_id"], force=True)
+# --- Legal requests (§3.2) ---------------------------------------------------------------------
 
 
 @outbox.handler(legal.BUILD_PACKAGE, queue="privacy", max_attempts=5, time_limit=60 * 60)

@@ -37,8 +37,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from billing.models import BillingAccount, LedgerEntry, Plan, Purchase
+from communications import categories
 from jobletters.admin_site import GROUPS, group_of
-from jobletters.lib import email_categories
 from privacy.cookies import COOKIES
 from privacy.models import ExportRequest, ProcessorSubscription
 from privacy.registry import declarations
@@ -319,7 +319,7 @@ def _build_world(seeker, staff) -> World:
     world.add("support:inquiry", inquiry.pk)
     world.add(
         "communications:unsubscribe",
-        email_categories.unsubscribe_token(seeker, email_categories.Category.ANNOUNCEMENTS),
+        categories.unsubscribe_token(seeker, categories.Category.ANNOUNCEMENTS),
     )
     from privacy import processors
     from privacy.models import PolicyVersion

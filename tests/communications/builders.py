@@ -7,9 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from communications.categories import EMAIL_KIND, Category
 from communications.models import Announcement
-from jobletters.lib.email_categories import Category
-from jobletters.lib.emails import EMAIL_KIND
 from jobletters.models import OutboxEntry
 from privacy.models import DeletionRequest
 from privacy.services import record_consent

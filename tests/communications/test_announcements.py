@@ -4,15 +4,18 @@ batches to everyone who wants them, once each, with progress and counts for staf
 from __future__ import annotations
 
 import re
+import smtplib
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from communications import announcements
+from communications.categories import Category
 from communications.models import Announcement
 from jobletters import outbox
-from jobletters.lib.email_categories import Category
+from jobletters.lib import emails, mailing
 from jobletters.models import OutboxEntry
 from privacy.services import request_deletion
 
@@ -117,7 +120,7 @@ def test_a_sent_announcement_cannot_change(admin_client, staff_with_mfa):
 
 
 def test_batches_respect_choices_frozen_accounts_and_unconfirmed_addresses(staff, settings):
-    settings.ANNOUNCEMENT_BATCH_SIZE = 2
+    settings.MAILING_BATCH_SIZE = 2
     readers = _everyone(5)
     said_no = b.person("no@example.com")
     b.choose(said_no, Category.ANNOUNCEMENTS, False)
@@ -160,15 +163,15 @@ def test_a_test_is_refused_when_staff_said_no_to_the_category(admin_client, staf
 
 
 def test_someone_who_unsubscribes_mid_send_is_skipped_and_counted(staff, settings):
-    settings.ANNOUNCEMENT_BATCH_SIZE = 100
+    settings.MAILING_BATCH_SIZE = 100
     readers = _everyone(3)
     announcement = b.announcement()
     announcements.send_test(announcement=announcement, staff=staff)
     outbox.run_due()
     announcements.start_sending(announcement=Announcement.objects.get(), staff=staff)
-    outbox.run_due(kinds=[announcements.BATCH])  # queued, not sent yet
-    progress = announcements.progress_of(Announcement.objects.get())
-    assert (progress.queued, progress.waiting, progress.sent) == (4, 4, 0)
+    outbox.run_due(kinds=[mailing.BATCH])  # queued, not sent yet
+    sending = Announcement.objects.get()
+    assert (sending.queued_count, sending.waiting, sending.sent_count) == (4, 4, 0)
 
     b.choose(readers[0], Category.ANNOUNCEMENTS, False)
     request_deletion(user=readers[1])
@@ -181,21 +184,56 @@ def test_someone_who_unsubscribes_mid_send_is_skipped_and_counted(staff, setting
     assert _sent_to() == sorted([staff.email, readers[2].email])
 
 
+def test_each_email_counts_once_however_often_it_was_tried(staff, monkeypatch):
+    refused, slow = _everyone(2)
+    announcement = b.announcement()
+    announcements.send_test(announcement=announcement, staff=staff)
+    outbox.run_due()
+    real, tries = emails.deliver, []
+
+    def deliver(message, *, kind):
+        tries.append(message.to[0])
+        if message.to == [refused.email]:
+            raise smtplib.SMTPRecipientsRefused({refused.email: (550, b"No such user")})
+        if message.to == [slow.email] and tries.count(slow.email) == 1:
+            raise ConnectionError("the SMTP server is down")
+        return real(message, kind=kind)
+
+    monkeypatch.setattr(emails, "deliver", deliver)
+    announcements.start_sending(announcement=Announcement.objects.get(), staff=staff)
+    outbox.run_due()
+    assert Announcement.objects.get().waiting == 1  # the slow one waits for its retry
+    outbox.run_due(now=timezone.now() + timedelta(hours=2))
+
+    announcement.refresh_from_db()
+    assert announcement.state == "sent"
+    counts = ("queued_count", "sent_count", "skipped_count", "failed_count")
+    assert [getattr(announcement, c) for c in counts] == [3, 2, 0, 1]
+
+    # Staff retry the refused one, which leaves this time: sent, no longer failed.
+    monkeypatch.setattr(emails, "deliver", real)
+    outbox.retry_now(OutboxEntry.objects.filter(state="failed").values_list("pk", flat=True))
+    assert Announcement.objects.get().failed_count == 0
+    outbox.run_due()
+    announcement.refresh_from_db()
+    assert [getattr(announcement, c) for c in counts] == [3, 3, 0, 0]
+
+
 def test_a_batch_run_again_queues_nobody_twice(staff, settings):
     """A worker that dies after a batch committed runs it again: nothing changes."""
-    settings.ANNOUNCEMENT_BATCH_SIZE = 2
+    settings.MAILING_BATCH_SIZE = 2
     _everyone(3)
     announcement = b.announcement()
     announcements.send_test(announcement=announcement, staff=staff)
     announcements.start_sending(announcement=Announcement.objects.get(), staff=staff)
 
-    assert announcements.queue_batch(announcement_id=announcement.pk, after=0) == 2
-    assert announcements.queue_batch(announcement_id=announcement.pk, after=0) == 0
+    assert mailing.queue_batch(name="announcement", mailing_id=announcement.pk, after=0) == 2
+    assert mailing.queue_batch(name="announcement", mailing_id=announcement.pk, after=0) == 0
     announcement.refresh_from_db()
     assert announcement.queued_count == 2 and announcement.batches == 1
     # Even without the cursor, the keys keep one email per person.
     Announcement.objects.filter(pk=announcement.pk).update(cursor=0)
-    announcements.queue_batch(announcement_id=announcement.pk, after=0)
+    mailing.queue_batch(name="announcement", mailing_id=announcement.pk, after=0)
     mail.outbox.clear()
     outbox.run_due()
     per_person = OutboxEntry.objects.filter(key__startswith=f"announcement:{announcement.pk}:")
@@ -246,7 +284,7 @@ def test_progress_is_shown_while_sending(admin_client, staff_with_mfa):
     announcement = b.announcement()
     announcements.send_test(announcement=announcement, staff=staff_with_mfa)
     announcements.start_sending(announcement=Announcement.objects.get(), staff=staff_with_mfa)
-    outbox.run_due(kinds=[announcements.BATCH])
+    outbox.run_due(kinds=[mailing.BATCH])
     page = admin_client.get(f"{ADMIN}{announcement.pk}/change/").content.decode()
     assert "3 queued: 0 sent, 0 skipped (unsubscribed or frozen meanwhile), 0 failed" in page
     assert "3 waiting" in page

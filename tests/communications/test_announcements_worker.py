@@ -69,7 +69,7 @@ def test_a_worker_killed_mid_send_leaves_no_duplicate_and_nobody_out(
 ):
     port, sink = holding_sink
     worker_process.env["EMAIL_URL"] = f"smtp://127.0.0.1:{port}"
-    worker_process.settings.update(ANNOUNCEMENT_BATCH_SIZE=4, ANNOUNCEMENT_FINISH_CHECK_SECONDS=1)
+    worker_process.settings.update(MAILING_BATCH_SIZE=4)
     readers = [b.person(f"reader{i}@example.com") for i in range(12)]
     everyone = sorted([staff.email] + [r.email for r in readers])  # 13 people, 4 batches
     announcement = b.announcement()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from jobletters.lib import email_categories
-from jobletters.lib.email_categories import Category
+from communications import categories
+from communications.categories import Category
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_the_preferences_page_follows_the_language_cookie(seeker_client, setting
 
 
 def test_the_unsubscribe_link_asks_and_answers_in_french(seeker):
-    token = email_categories.unsubscribe_token(seeker, Category.ANNOUNCEMENTS)
+    token = categories.unsubscribe_token(seeker, Category.ANNOUNCEMENTS)
     path = f"/email/unsubscribe/{token}/"
     client = Client(**FRENCH)
 
@@ -38,7 +38,7 @@ def test_the_unsubscribe_link_asks_and_answers_in_french(seeker):
     done = client.post(path).content.decode()
     assert "ne recevra plus les e-mails" in done
     assert "Vous avez changé d\u2019avis" in done
-    assert not email_categories.may_receive(seeker, Category.ANNOUNCEMENTS)
+    assert not categories.may_receive(seeker, Category.ANNOUNCEMENTS)
 
 
 def test_an_unknown_unsubscribe_link_is_explained_in_french():

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jobletters.lib import email_categories
-from jobletters.lib.email_categories import Category
+from communications import categories
+from communications.categories import Category
 from privacy.models import Consent
 
 from . import builders as b
@@ -55,7 +55,7 @@ def test_s8_a_change_applies_at_once_and_is_a_ledger_row_with_the_words_shown(
     response = seeker_client.post(PAGE, {"marketing": "on"})  # announcements unticked
     assert response.status_code == 302 and response["Location"] == PAGE
 
-    assert email_categories.choices_of(seeker) == {
+    assert categories.choices_of(seeker) == {
         Category.ANNOUNCEMENTS: False,
         Category.MARKETING: True,
     }
@@ -85,7 +85,7 @@ def test_s8_saving_without_a_change_adds_no_row(seeker, seeker_client):
 def test_s8_turning_back_on_after_unsubscribing(seeker, seeker_client):
     b.choose(seeker, Category.ANNOUNCEMENTS, False)
     seeker_client.post(PAGE, {"announcements": "on"})
-    assert email_categories.may_receive(seeker, Category.ANNOUNCEMENTS)
+    assert categories.may_receive(seeker, Category.ANNOUNCEMENTS)
 
 
 def test_s8_preferences_need_signing_in(client):

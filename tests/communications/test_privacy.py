@@ -11,9 +11,10 @@ import pytest
 from django.core.files.storage import default_storage
 
 from communications import announcements
+from communications.categories import Category
 from communications.models import Announcement
 from jobletters import outbox
-from jobletters.lib.email_categories import Category
+from jobletters.lib import mailing
 from jobletters.models import OutboxEntry
 from privacy.erasure import erase_person
 from privacy.models import Consent, ExportRequest
@@ -66,7 +67,7 @@ def test_s5_erasure_forgets_choices_and_waiting_emails(seeker, staff):
     announcement = b.announcement()
     announcements.send_test(announcement=announcement, staff=staff)
     announcements.start_sending(announcement=Announcement.objects.get(), staff=staff)
-    outbox.run_due(kinds=[announcements.BATCH])  # the seeker's email waits, unsent
+    outbox.run_due(kinds=[mailing.BATCH])  # the seeker's email waits, unsent
     assert OutboxEntry.objects.filter(person=seeker).exists()
 
     erase_person(seeker.pk)

@@ -15,8 +15,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jobletters.lib import email_categories
-from jobletters.lib.email_categories import UNSUBSCRIBE_SALT, Category
+from communications import categories
+from communications.categories import UNSUBSCRIBE_SALT, Category
 from privacy.models import Consent
 
 from . import builders as b
@@ -27,7 +27,7 @@ ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
 def _path(user, category=Category.ANNOUNCEMENTS) -> str:
-    return f"/email/unsubscribe/{email_categories.unsubscribe_token(user, category)}/"
+    return f"/email/unsubscribe/{categories.unsubscribe_token(user, category)}/"
 
 
 def _one_click(path: str):
@@ -50,7 +50,7 @@ def test_s8_a_cookieless_one_click_post_unsubscribes_at_once(seeker):
     assert response.status_code == 200  # answered, never redirected
     assert not response.cookies.get("sessionid")
     assert "no more service announcements" in response.content.decode()
-    assert not email_categories.may_receive(seeker, Category.ANNOUNCEMENTS)
+    assert not categories.may_receive(seeker, Category.ANNOUNCEMENTS)
     [row] = Consent.objects.filter(person=seeker)
     assert row.purpose == "email_announcements" and row.granted is False
     assert "Unsubscribe from service announcements" in row.text
@@ -68,7 +68,7 @@ def test_s8_posting_again_changes_nothing(seeker):
 def test_s8_unsubscribing_from_one_category_leaves_the_other(seeker):
     b.choose(seeker, Category.MARKETING, True)
     _one_click(_path(seeker, Category.MARKETING))
-    assert email_categories.choices_of(seeker) == {
+    assert categories.choices_of(seeker) == {
         Category.ANNOUNCEMENTS: True,
         Category.MARKETING: False,
     }
@@ -87,7 +87,7 @@ def test_s8_get_shows_a_confirmation_and_changes_nothing(seeker):
     assert response["Referrer-Policy"] == "no-referrer"
     assert "noindex" in response["X-Robots-Tag"]
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
-    assert email_categories.may_receive(seeker, Category.ANNOUNCEMENTS)
+    assert categories.may_receive(seeker, Category.ANNOUNCEMENTS)
     assert not Consent.objects.exists()
     assert len(queries) <= 2  # the person and their current choice
 
@@ -106,13 +106,13 @@ def test_s8_the_form_on_the_page_posts_without_a_session(seeker):
     client.get(path)
     response = client.post(path)
     assert response.status_code == 200
-    assert not email_categories.may_receive(seeker, Category.ANNOUNCEMENTS)
+    assert not categories.may_receive(seeker, Category.ANNOUNCEMENTS)
 
 
 def test_s8_a_signed_in_person_can_use_the_link_too(seeker, seeker_client):
     response = seeker_client.post(_path(seeker))
     assert response.status_code == 200
-    assert not email_categories.may_receive(seeker, Category.ANNOUNCEMENTS)
+    assert not categories.may_receive(seeker, Category.ANNOUNCEMENTS)
 
 
 @pytest.mark.parametrize(
@@ -135,7 +135,7 @@ def test_s8_a_made_up_link_is_refused_clearly(seeker, token):
 
 
 def test_s8_a_token_cannot_be_moved_to_another_category(seeker):
-    token = email_categories.unsubscribe_token(seeker, Category.ANNOUNCEMENTS)
+    token = categories.unsubscribe_token(seeker, Category.ANNOUNCEMENTS)
     _, signature = token.rsplit(":", 1)
     # The same signature on the same person with the other category.
     payload = signing.b64_encode(
@@ -147,7 +147,7 @@ def test_s8_a_token_cannot_be_moved_to_another_category(seeker):
 
 
 def test_s8_a_token_cannot_be_moved_to_another_person(seeker, other_seeker):
-    token = email_categories.unsubscribe_token(seeker, Category.ANNOUNCEMENTS)
+    token = categories.unsubscribe_token(seeker, Category.ANNOUNCEMENTS)
     _, signature = token.rsplit(":", 1)
     joined = int(other_seeker.date_joined.timestamp())
     payload = signing.b64_encode(f'[{other_seeker.pk},"announcements",{joined}]'.encode())
@@ -169,7 +169,7 @@ def test_s8_a_token_signed_with_another_salt_or_key_is_refused(seeker, settings)
 
 def test_s8_account_emails_have_no_unsubscribe_token(seeker):
     with pytest.raises(ValueError):
-        email_categories.unsubscribe_token(seeker, Category.TRANSACTIONAL)
+        categories.unsubscribe_token(seeker, Category.TRANSACTIONAL)
     forged = signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object(
         [seeker.pk, "transactional", int(seeker.date_joined.timestamp())]
     )

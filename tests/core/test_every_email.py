@@ -26,8 +26,9 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from accounts.adapters import AccountAdapter
+from communications import categories
 from communications.announcements import Content
-from jobletters.lib.email_categories import Category
+from communications.categories import Category
 from jobletters.lib.emails import queue_email
 
 pytestmark = pytest.mark.django_db
@@ -326,15 +327,18 @@ def test_every_project_email_renders_as_ours(strict_site, seeker, language):
     for name, context in sorted(samples.items()):
         # Queued as the code queues it (announcements with their unsubscribe link), and
         # read back from the outbox as the worker would send it.
-        category = CATEGORIES.get(name, Category.TRANSACTIONAL)
-        entry = queue_email(
-            template=name,
-            to=[seeker.email],
-            context=context,
-            person=seeker,
-            category=category,
-            language=language,
-        )
+        if name in CATEGORIES:
+            entry = categories.queue_email(
+                template=name,
+                context=context,
+                person=seeker,
+                category=CATEGORIES[name],
+                language=language,
+            )
+        else:
+            entry = queue_email(
+                template=name, to=[seeker.email], context=context, person=seeker, language=language
+            )
         sent = entry.payload
         problems += _problems(name, sent["subject"], sent["text"], sent["html"], phrases)
         rendered.append(sent["text"])

@@ -370,3 +370,31 @@ def test_two_workers_racing_on_one_entry_run_it_once():
         t.join()
     assert sorted(results) == ["done", "skipped", "skipped", "skipped"]
     assert len(calls) == 1
+
+
+# --- Finish hooks: what a mailing counts ------------------------------------------------------
+
+
+def test_finish_hooks_see_each_end_once(monkeypatch):
+    seen: list[tuple[int, str]] = []
+    monkeypatch.setattr(outbox, "_finish_hooks", [lambda e, state: seen.append((e.pk, state))])
+    done = outbox.defer("tests.record", {})
+    failed = outbox.defer("tests.record", {"fail": "bug"})
+    run_outbox()
+    assert outbox.run_entry(done.pk) == "skipped"  # a redelivered task: no second end
+    assert sorted(seen) == sorted([(done.pk, State.DONE), (failed.pk, State.FAILED)])
+
+    assert outbox.retry_now([failed.pk, done.pk]) == 1  # only the failed one runs again
+    assert seen[-1] == (failed.pk, State.PENDING)  # no longer counted as failed
+
+
+def test_a_finish_hook_that_fails_undoes_the_mark(monkeypatch):
+    def broken(entry, state):
+        raise RuntimeError("could not count")
+
+    monkeypatch.setattr(outbox, "_finish_hooks", [broken])
+    entry = outbox.defer("tests.record", {})
+    with pytest.raises(RuntimeError):
+        outbox.run_entry(entry.pk)
+    # Neither marked nor counted: it runs again once its claim runs out.
+    assert OutboxEntry.objects.get(pk=entry.pk).state == State.RUNNING

@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jobletters import outbox
+from jobletters.lib import mailing
 from jobletters.lib.emails import EMAIL_KIND
 from jobletters.models import OutboxEntry
-from privacy import notices, processors
+from privacy import processors
 from privacy.erasure import erase_person
 from privacy.models import ChangeNotice, ProcessorChange, ProcessorSubscription, Subprocessor
 
@@ -146,7 +147,7 @@ def test_s3_3_staff_add_change_and_remove_processors_and_subscribers_hear_once(
     assert notice.state == "sent" and notice.sent_count == 2
 
     # A batch run again (a redelivered task) sends nothing more.
-    notices.queue_batch(notice_id=notice.pk, after=0)
+    mailing.queue_batch(name="privacy-notice", mailing_id=notice.pk, after=0)
     outbox.run_due(now=_later(settings))
     assert len(_notice_emails()) == 2
 

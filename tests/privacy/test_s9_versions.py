@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jobletters import outbox
+from jobletters.lib import mailing
 from jobletters.lib.emails import EMAIL_KIND
 from jobletters.models import OutboxEntry
-from privacy import documents, notices
+from privacy import documents
 from privacy.models import ChangeNotice, Consent, PolicyVersion
 from privacy.services import request_deletion
 
@@ -169,7 +170,7 @@ def test_s9_a_published_version_never_changes():
 
 
 def test_s9_every_active_person_is_emailed_once_frozen_accounts_included(settings, staff):
-    settings.PRIVACY_NOTICE_BATCH_SIZE = 2
+    settings.MAILING_BATCH_SIZE = 2
     people = [UserFactory(email=f"reader{i}@example.com") for i in range(4)]
     frozen = people[0]
     request_deletion(user=frozen)
@@ -192,8 +193,8 @@ def test_s9_every_active_person_is_emailed_once_frozen_accounts_included(setting
     assert not any(h.lower().startswith("list-") for h in message.extra_headers)
 
     # Every batch run again (a redelivered task) queues nothing new.
-    notices.queue_batch(notice_id=notice.pk, after=0)
-    notices.queue_batch(notice_id=notice.pk, after=people[1].pk)
+    mailing.queue_batch(name="privacy-notice", mailing_id=notice.pk, after=0)
+    mailing.queue_batch(name="privacy-notice", mailing_id=notice.pk, after=people[1].pk)
     outbox.run_due()
     assert sorted(address for m in _notice_emails() for address in m.to) == expected
 

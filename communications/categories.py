@@ -18,28 +18,48 @@ purpose (``privacy.models.Consent.Purpose``); without a row the category's defau
 applies. A frozen account (deletion pending, ``privacy.freeze``), an inactive one,
 or one whose address was never confirmed receives neither.
 
-Every non-transactional email goes through ``jobletters.lib.emails.queue_email(...,
-category=...)``, which refuses people who may not receive it and adds ``List-Id``,
-``List-Unsubscribe: <https://…/email/unsubscribe/<token>/>`` and
-``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 2919, RFC 8058) plus a
-visible link. The token is signed (``django.core.signing`` with its own salt) and
-names the person and the category: it cannot be made without ``SECRET_KEY``, nor
-moved to another person or category. It also carries the moment the account was
-made, so a link outlives neither an erased account nor a reused id.
+Account and transaction emails go through ``jobletters.lib.emails.queue_email``.
+Every other one goes through :func:`queue_email` here, which refuses people who may
+not receive it and adds ``List-Id``, ``List-Unsubscribe:
+<https://…/email/unsubscribe/<token>/>`` and ``List-Unsubscribe-Post:
+List-Unsubscribe=One-Click`` (RFC 2919, RFC 8058) plus a visible link; its own outbox
+kind asks again just before the email leaves (:func:`send_if_wanted`), so an
+unsubscribe or a deletion request stops emails already waiting.
+
+The token is signed (``django.core.signing`` with its own salt) and names the person
+and the category: it cannot be made without ``SECRET_KEY``, nor moved to another
+person or category. It also carries the moment the account was made, so a link
+outlives neither an erased account nor a reused id.
 """
 
 from __future__ import annotations
 
 import enum
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from jobletters import outbox
+from jobletters.lib import emails
+from jobletters.lib.languages import email_language
+from jobletters.lib.mailing import SKIPPED
+from jobletters.models import OutboxEntry
+
+logger = logging.getLogger(__name__)
+
+# The outbox kind of emails people chose to receive (sent by communications.tasks).
+EMAIL_KIND = "communications.send_email"
 
 
 class Category(enum.StrEnum):
@@ -137,8 +157,6 @@ def _wants(category: Category, field: str) -> Q:
 
 def choices_of(person: Any) -> dict[Category, bool]:
     """The person's current choice for every optional category, in one query."""
-    from django.contrib.auth import get_user_model
-
     names = {category: f"choice_{category.value}" for category in OPTIONAL}
     row = (
         get_user_model()
@@ -161,7 +179,6 @@ def recipients_for(category: Category | str) -> QuerySet:
     choice (or the default) says yes.
     """
     from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
 
     from privacy.freeze import frozen_people
 
@@ -213,8 +230,6 @@ def unsubscribe_token(person: Any, category: Category | str) -> str:
 
 def read_unsubscribe_token(token: str) -> tuple[Any, Category] | None:
     """The person and category a link names, or None for a link we did not make."""
-    from django.contrib.auth import get_user_model
-
     try:
         value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
     except (signing.BadSignature, ValueError):
@@ -255,4 +270,70 @@ def list_headers(category: Category | str, unsubscribe: str) -> dict[str, str]:
     }
 
 
-LIST_HEADERS = frozenset({"list-id", "list-unsubscribe", "list-unsubscribe-post"})
+# --- Sending ------------------------------------------------------------------------------
+
+
+def queue_email(
+    *,
+    template: str,
+    person: Any,
+    category: Category | str,
+    context: Mapping[str, Any] | None = None,
+    key: str | None = None,
+    language: str | None = None,
+) -> OutboxEntry | None:
+    """Queue an announcement or marketing email to one person with an account, at their
+    address, if they may receive it now (else nothing is queued and None is returned).
+
+    Its unsubscribe link and headers are added here; a worker sends it exactly once.
+    """
+    category = Category(category)
+    if category.is_transactional or not getattr(person, "pk", None):
+        raise ValueError("Announcements and marketing go to one person with an account.")
+    if key is not None and (existing := OutboxEntry.objects.filter(key=key).first()):
+        return existing
+    if not may_receive(person, category):
+        return None
+    to = [person.email]
+    language = language or email_language(to, person)
+    unsubscribe = unsubscribe_url(person, category)
+    ctx = {
+        **(context or {}),
+        "email_category": category.spec,
+        "unsubscribe_url": unsubscribe,
+        "preferences_url": preferences_url(),
+    }
+    message = emails.render_email(
+        template=template,
+        to=to,
+        context=ctx,
+        headers=list_headers(category, unsubscribe),
+        language=language,
+    )
+    # The visible link: the HTML layout shows it (emails/base.html); the text gets it here.
+    if unsubscribe not in next((c for c, t in message.alternatives if t == "text/html"), ""):
+        raise ValueError(f"{template}.html must extend emails/base.html (the unsubscribe link).")
+    with translation.override(language):
+        footer = render_to_string(
+            "emails/_unsubscribe.txt", {"SITE_NAME": settings.SITE_NAME, **ctx}
+        )
+    message.body = message.body.rstrip() + footer
+    # The worker asks again before sending (send_if_wanted).
+    payload = {
+        **emails.message_payload(message, kind=template),
+        "category": category.value,
+        "person_id": person.pk,
+    }
+    return outbox.defer(EMAIL_KIND, payload, key=key, person=person)
+
+
+def send_if_wanted(payload: dict[str, Any]) -> None:
+    """Send a queued email unless the person stopped wanting it (or was frozen, or left)."""
+    person = get_user_model()._default_manager.filter(pk=payload["person_id"]).first()
+    if person is None or not may_receive(person, payload["category"]):
+        # Never sent. The outcome stays on the finished entry (kept by keep_when_done),
+        # and the mailing it belongs to counts it as skipped.
+        payload["outcome"] = SKIPPED
+        logger.info("email skipped kind=%s (no longer wanted)", payload["kind"])
+        return
+    emails.send_queued_email(payload)

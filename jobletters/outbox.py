@@ -42,7 +42,7 @@ from typing import Any
 from celery import current_app, shared_task
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .logging import redact
@@ -148,6 +148,21 @@ def on_finish(hook: FinishHook) -> FinishHook:
 def _finished(entry: OutboxEntry, state: str) -> None:
     for hook in _finish_hooks:
         hook(entry, state)
+
+
+def discard(entries: QuerySet[OutboxEntry]) -> int:
+    """Delete work that must never run (its person was erased); returns how many.
+
+    Entries not finished yet are finished first, as skipped, so that what counts
+    finished work (a mailing's counts, jobletters.lib.mailing) still adds up. Rows are
+    locked: a worker finishing one meanwhile marks nothing and calls no hook.
+    """
+    with transaction.atomic():
+        unfinished = entries.exclude(state__in=[State.DONE, State.FAILED])
+        for entry in unfinished.select_for_update().order_by("pk"):
+            entry.payload = {**entry.payload, "outcome": "skipped"}
+            _finished(entry, State.DONE)
+        return entries.delete()[0]
 
 
 # --- Deferring work -------------------------------------------------------------------

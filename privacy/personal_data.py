@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jobletters import outbox
 from jobletters.models import OutboxEntry
 
 from . import promises
@@ -350,6 +351,8 @@ declare(
     },
     about="person",
     erasure=Erasure.DELETE,
+    # Unsent work is finished as skipped before it goes (a mailing still adds up).
+    eraser=lambda user: outbox.discard(OutboxEntry.objects.filter(person=user)),
     retention=Retention.after_event(
         days=30,
         field="created_at",

@@ -184,6 +184,26 @@ def test_someone_who_unsubscribes_mid_send_is_skipped_and_counted(staff, setting
     assert _sent_to() == sorted([staff.email, readers[2].email])
 
 
+def test_someone_erased_before_their_email_left_is_counted_as_skipped(staff, settings):
+    from privacy.erasure import erase_person
+
+    settings.MAILING_BATCH_SIZE = 100
+    readers = _everyone(2)
+    announcement = b.announcement()
+    announcements.send_test(announcement=announcement, staff=staff)
+    outbox.run_due()
+    announcements.start_sending(announcement=Announcement.objects.get(), staff=staff)
+    outbox.run_due(kinds=[mailing.BATCH])  # queued, not sent yet
+
+    erase_person(readers[0].pk, final_email=False)
+    assert not OutboxEntry.objects.filter(person_id=readers[0].pk).exists()
+    outbox.run_due()
+
+    announcement.refresh_from_db()
+    assert announcement.state == "sent"
+    assert (announcement.sent_count, announcement.skipped_count) == (2, 1)
+
+
 def test_each_email_counts_once_however_often_it_was_tried(staff, monkeypatch):
     refused, slow = _everyone(2)
     announcement = b.announcement()

@@ -267,19 +267,3 @@ def _message_domain() -> str:
     from urllib.parse import urlsplit
 
     return urlsplit(settings.SITE_URL).hostname or "jobletters.example"
-
-
-def send_templated_email(
-    *,
-    template: str,
-    to: Sequence[str],
-    context: Mapping[str, Any] | None = None,
-    headers: Mapping[str, str] | None = None,
-    reply_to: Sequence[str] | None = None,
-) -> int:
-    """Render and send now. Only for code already running in a worker; requests use
-    :func:`queue_email`."""
-    message = render_email(
-        template=template, to=to, context=context, headers=headers, reply_to=reply_to
-    )
-    return deliver(message, kind=template)

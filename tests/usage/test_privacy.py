@@ -6,7 +6,8 @@ import pytest
 
 from jobletters import outbox
 from privacy import registry
-from privacy.erasure import erase_person, remains_of
+from privacy.erasure import erase_person
+from tests.utils import remains_of
 from usage.models import SignIn, SignUpSource
 
 pytestmark = pytest.mark.django_db

@@ -88,8 +88,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Anonymous page timings for staff, written in the background (usage.perf).
-    "usage.perf.PageTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Who may keep a page: private, no-store when signed in; public for pages every
@@ -589,17 +587,6 @@ SUPPORT_RATE_LIMITS = {
 }
 SUPPORT_FORM_MIN_SECONDS = 3
 SUPPORT_FORM_MAX_AGE_SECONDS = 24 * 60 * 60
-
-# --- Usage information (policy §2.7) --------------------------------------------------
-# Anonymous page timings (usage.perf): each process writes its tally at most this often,
-# from a background thread; 0 writes only when asked (tests). Kept USAGE_TIMINGS_KEEP_DAYS.
-USAGE_TIMINGS = True
-USAGE_TIMINGS_FLUSH_SECONDS = 60
-USAGE_TIMINGS_KEEP_DAYS = 90
-CELERY_BEAT_SCHEDULE["usage-purge-old-timings"] = {
-    "task": "usage.tasks.purge_old_timings",
-    "schedule": 60 * 60 * 24,
-}
 
 # --- Community (policy §2.5) ----------------------------------------------------------
 # Per person, on the cache (allauth's syntax): new threads, comments and reports.

@@ -41,7 +41,7 @@ GROUPS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
         ("communications.*", "support.*", "community.*"),
     ),
     ("taxonomy", _("Taxonomy"), ("taxonomy.*",)),
-    ("running", _("Running the site"), ("jobletters.*", "usage.pagetiming")),
+    ("running", _("Running the site"), ("jobletters.*", "usage.signupsource")),
 )
 OTHER = ("other", _("Other"))
 

@@ -298,20 +298,3 @@ def journaled_hashes() -> set[str]:
     except (FileNotFoundError, OSError):
         return set()
     return {name.removesuffix(".json") for name in files if name.endswith(".json")}
-
-
-# --- Checks (used by tests and the replay) -------------------------------------------------
-
-
-def remains_of(user_id: int) -> list[str]:
-    """Every row anywhere that still refers to the person (empty when forgotten)."""
-    user_model = get_user_model()
-    found = []
-    for model in apps.get_models():
-        for f in model._meta.concrete_fields:
-            points = f.is_relation and f.related_model is user_model
-            if points and model._default_manager.filter(**{f.attname: user_id}).exists():
-                found.append(f"{model._meta.label}.{f.name}")
-    if user_model._default_manager.filter(pk=user_id).exists():
-        found.append(user_model._meta.label)
-    return found

@@ -111,7 +111,7 @@ RESEND_AFTER_DAYS = Promise(
     words="Terms §6: “You may not use the Services to send spam or unsolicited messages, to "
     "harass or mislead Recruiters […]” The matches page: “you can send to them again {value} "
     "days after that.”",
-    code=("recruiters.sending:_sent_recently", "recruiters.matching:last_sent_to"),
+    code=("recruiters.sending:_sent_recently", "recruiters.matching:ranking_statement"),
     tests=(
         "tests/recruiters/test_sending.py::"
         "test_a_recruiter_cannot_be_sent_the_same_packet_twice_within_180_days",

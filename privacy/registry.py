@@ -46,10 +46,6 @@ file names (``Declaration.slug``) stay English in every language.
 * ``retention`` is a :class:`Retention` rule the retention job enforces; the
   inventory renders it in words. ``Retention(reduce=(Reduce(...),))`` keeps less of
   a row before it goes (e.g. an IP address shortened to its network after 30 days).
-
-The older spellings keep working: ``user_path=`` for ``about=``, the
-``@personal_data(...)`` decorator, and ``retention="words"`` (a rule that keeps
-rows as long as the account; :func:`coverage_warnings` asks for a real rule).
 """
 
 from __future__ import annotations
@@ -220,8 +216,6 @@ class Retention:
     enforce: Callable[[datetime], int] | None = None
     note: str = ""
     legal: bool = False
-    # Given as words only (the older ``retention="..."``): a warning asks for a rule.
-    words_only: bool = False
     reduce: tuple[Reduce, ...] = ()
 
     @classmethod
@@ -389,10 +383,6 @@ class Declaration:
         """The section's anchor on the policy page."""
         return "s" + self.section.replace(".", "-")
 
-    @property
-    def user_path(self) -> str | RowsFor | None:  # the older name
-        return self.about
-
     def field_labels(self) -> list[str]:
         return [self._field_label(name) for name in self.fields]
 
@@ -520,9 +510,6 @@ class Declaration:
         return f"files/{self.slug}/{_safe_name(base)}"
 
 
-PersonalData = Declaration  # the older name
-
-
 @dataclass(frozen=True)
 class Exemption:
     model: type[models.Model]
@@ -545,16 +532,9 @@ def declare(model: type[models.Model], **kwargs: Any) -> Declaration:
         raise ValueError(f"{model.__name__}: unknown policy section {kwargs.get('section')!r}")
     if model in _declarations or model in _exemptions:
         raise DuplicateDeclaration(f"{model._meta.label} is already in the privacy registry")
-    if "user_path" in kwargs:
-        kwargs["about"] = kwargs.pop("user_path")
     kwargs["erasure"] = Erasure(kwargs["erasure"])
     kwargs["legal_basis"] = Basis(kwargs.get("legal_basis", Basis.CONTRACT))
-    retention = kwargs.get("retention", Retention.account())
-    if isinstance(retention, str):
-        retention = Retention(note=retention, words_only=True)
-    elif isinstance(retention, timedelta):
-        retention = Retention(period=retention, after="created_at", event="it was recorded")
-    kwargs["retention"] = retention
+    kwargs.setdefault("retention", Retention.account())
     kwargs["fields"] = tuple(kwargs.get("fields", ()))
     kwargs["file_fields"] = tuple(kwargs.get("file_fields", ()))
     kwargs["recipients"] = tuple(kwargs.get("recipients", ()))
@@ -572,16 +552,6 @@ def declare(model: type[models.Model], **kwargs: Any) -> Declaration:
             )
     _declarations[model] = declaration
     return declaration
-
-
-def personal_data(**kwargs: Any) -> Callable[[type[models.Model]], type[models.Model]]:
-    """Class decorator form of :func:`declare` (prefer ``personal_data.py``)."""
-
-    def decorator(model: type[models.Model]) -> type[models.Model]:
-        declare(model, **kwargs)
-        return model
-
-    return decorator
 
 
 def exempt(model: type[models.Model], *, reason: str, reviewed: Iterable[str] = ()) -> None:
@@ -789,8 +759,7 @@ def _declaration_problems(declaration: Declaration) -> list[str]:
 
 
 def coverage_warnings(models_to_check: Iterable[type[models.Model]] | None = None) -> list[str]:
-    """Things a person should look at: personal-looking names in exempt models,
-    declarations whose retention is only words."""
+    """Things a person should look at: personal-looking names in exempt models."""
     warnings = []
     for model in models_to_check if models_to_check is not None else apps.get_models():
         label = model._meta.label
@@ -800,10 +769,6 @@ def coverage_warnings(models_to_check: Iterable[type[models.Model]] | None = Non
                 warnings.append(f"{label} is exempt but has personal-looking fields {looks}")
             if points_to_user(model):
                 warnings.append(f"{label} is exempt but points to a user")
-        elif (declaration := _declarations.get(model)) is not None:
-            retention = declaration.retention
-            if retention.words_only:
-                warnings.append(f"{label}: retention is only words; give a Retention rule")
     return warnings
 
 

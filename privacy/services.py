@@ -4,7 +4,6 @@ Domain apps call these (``privacy`` imports only Django, never them):
 
 * :func:`record_consent` before anything that needs a consent (a send to
   recruiters, marketing email), and for withdrawals;
-* :func:`has_consent` to read the person's current choice for a purpose;
 * :func:`record_disclosure` every time personal data leaves the system. It is
   idempotent on ``reference``: a redelivered task records one disclosure.
 """
@@ -49,17 +48,6 @@ def record_consent(
         data_categories=list(data_categories),
         reference=reference[:100],
     )
-
-
-def has_consent(*, person: Any, purpose: str) -> bool:
-    """The person's current choice: their newest consent row for the purpose."""
-    latest = (
-        Consent.objects.filter(person=person, purpose=purpose)
-        .order_by("-created_at", "-pk")
-        .values_list("granted", flat=True)
-        .first()
-    )
-    return bool(latest)
 
 
 def record_disclosure(

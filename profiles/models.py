@@ -222,7 +222,3 @@ class CV(models.Model):
         from .cv_refusals import in_words
 
         return in_words(self.refusal)
-
-    @property
-    def is_ready(self) -> bool:
-        return self.state == self.State.READY

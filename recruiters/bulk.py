@@ -2,7 +2,9 @@
 
 On PostgreSQL rows go in with ``COPY`` (one round trip, no per-row SQL to build),
 and new ids are taken from the table's sequence first; elsewhere (SQLite) with
-``executemany``. Both run in the caller's transaction.
+``executemany``. Both run in the caller's transaction. Plain ``bulk_create`` spends
+twice the CPU on these writes (a 100,000-recruiter CSV import: 1.7x in all, the writes
+being 70% of it), mostly building model instances: ``bench/directory_import.py``.
 """
 
 from __future__ import annotations

@@ -465,7 +465,3 @@ def erase_recruiter(*, email: str) -> bool:
         Suppression.objects.get_or_create(email_hash=email_hash(recruiter.email))
     recruiter.delete()
     return True
-
-
-def occupations_by_code() -> dict[str, Occupation]:
-    return {o.code: o for o in Occupation.objects.all()}

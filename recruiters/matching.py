@@ -40,7 +40,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -117,10 +116,6 @@ class Targets:
         return sorted(
             {str(p.country) for p in self.places if p.kind == Place.Kind.COUNTRY and p.country}
         )
-
-    @property
-    def wants_remote(self) -> bool:
-        return any(p.kind == Place.Kind.REMOTE for p in self.places)
 
     def __bool__(self) -> bool:
         return bool(self.occupations and self.places)
@@ -508,35 +503,12 @@ def _match(row: Sequence[Any], targets: Targets, lookup: _Lookup) -> Match:
     return match
 
 
-def last_sent_to(*, seeker: Any, recruiter_ids: Iterable[int]) -> dict[int, datetime]:
-    """When each of these recruiters last had a packet from the seeker that counts
-    against sending again (on its way or delivered, in the last 180 days)."""
-    since = timezone.now() - timedelta(days=promises.RESEND_AFTER_DAYS)
-    rows = (
-        Delivery.objects.filter(seeker=seeker, recruiter_id__in=list(recruiter_ids))
-        .filter(counts_against_resending(since))
-        .values("recruiter_id")
-        .annotate(last=Max("created_at"))
-    )
-    return {row["recruiter_id"]: row["last"] for row in rows}
-
-
-def counts_against_resending(since: datetime) -> Q:
-    """Deliveries that stop the seeker sending to the same recruiter again: on their way,
-    or delivered (even if revoked afterwards) since ``since``."""
-    return Q(state__in=Delivery.IN_FLIGHT) | Q(sent_at__gte=since)
-
-
 # --- Reasons in words ----------------------------------------------------------------------
 
 
 @lru_cache(maxsize=512)
 def _country_name(code: str, language: str) -> str:
     return str(countries.name(code)) or code
-
-
-def country_name(code: str) -> str:
-    return _country_name(code, get_language() or "")
 
 
 _WITH_THE = {"Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands", "Philippines", "Seychelles"}

@@ -39,8 +39,6 @@ def _isolated_world(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Every app's demo data is loaded by some tests: a small recruiter directory will do.
     settings.RECRUITERS_DEMO_COUNT = 200
-    # Page timings are written only when a test asks (usage.perf.flush), never by a thread.
-    settings.USAGE_TIMINGS_FLUSH_SECONDS = 0
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     cache.clear()

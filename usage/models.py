@@ -1,4 +1,4 @@
-"""Usage information (policy §2.7): sign-ins, where sign-ups came from, page timings."""
+"""Usage information (policy §2.7): sign-ins and where sign-ups came from."""
 
 from __future__ import annotations
 
@@ -61,47 +61,3 @@ class SignUpSource(models.Model):
 
     def __str__(self) -> str:
         return self.referrer_host
-
-
-# Upper bounds (milliseconds) of the timing histogram's buckets; the last is "slower".
-TIMING_BOUNDS_MS = (25, 50, 100, 250, 500, 1000, 2500)
-BUCKET_FIELDS = (*(f"under_{bound}ms" for bound in TIMING_BOUNDS_MS), "slower")
-
-
-class PageTiming(models.Model):
-    """How long one page (a view) took to answer, added up per hour.
-
-    Anonymous by construction: a view's name, an hour, counts and milliseconds.
-    No person, IP address, browser or URL (which could hold an id) is recorded.
-    """
-
-    view_name = models.CharField(max_length=200)
-    hour = models.DateTimeField()
-    requests = models.PositiveIntegerField(default=0)
-    errors = models.PositiveIntegerField(default=0, help_text=_("Answers with status 500+."))
-    total_ms = models.FloatField(default=0)
-    max_ms = models.FloatField(default=0)
-    under_25ms = models.PositiveIntegerField(default=0)
-    under_50ms = models.PositiveIntegerField(default=0)
-    under_100ms = models.PositiveIntegerField(default=0)
-    under_250ms = models.PositiveIntegerField(default=0)
-    under_500ms = models.PositiveIntegerField(default=0)
-    under_1000ms = models.PositiveIntegerField(default=0)
-    under_2500ms = models.PositiveIntegerField(default=0)
-    slower = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("page timing")
-        verbose_name_plural = _("page timings")
-        ordering = ("-hour", "view_name")
-        constraints = [
-            models.UniqueConstraint(fields=["view_name", "hour"], name="pagetiming_view_hour")
-        ]
-        indexes = [models.Index(fields=["hour"], name="pagetiming_hour")]
-
-    def __str__(self) -> str:
-        return f"{self.view_name} at {self.hour:%Y-%m-%d %H:00}"
-
-    @property
-    def average_ms(self) -> float:
-        return self.total_ms / self.requests if self.requests else 0.0

@@ -4,7 +4,7 @@ Sign-ins keep the IP address and browser for the person's security page: the
 address is shortened to its network (/24 for IPv4, /48 for IPv6) after
 ``promises.SIGN_IN_IP_TRUNCATE_DAYS`` and the row deleted after
 ``promises.SIGN_IN_RETENTION_DAYS``. The site a person came from when signing up is
-its host name only, deleted after as long. Page timings are anonymous counts (exempt).
+its host name only, deleted after as long.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy import promises
 from privacy.minimise import truncate_ip
-from privacy.registry import Basis, Erasure, Reduce, Retention, declare, exempt
+from privacy.registry import Basis, Erasure, Reduce, Retention, declare
 
-from .models import PageTiming, SignIn, SignUpSource
+from .models import SignIn, SignUpSource
 
 _SHORTENED = format_lazy(
     _(
@@ -80,10 +80,4 @@ declare(
     retention=Retention.after_event(
         days=promises.SIGN_IN_RETENTION_DAYS, field="created_at", event=_("you signed up")
     ),
-)
-exempt(
-    PageTiming,
-    reason="How long each page took, added up per page and hour: counts and milliseconds, "
-    "with no person, IP address, browser, address of the page or cookie.",
-    reviewed=("view_name",),  # the name of a page in our code, e.g. "community:thread"
 )

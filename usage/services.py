@@ -96,16 +96,3 @@ def record_signup_source(*, request: HttpRequest, person: Any, host: str) -> Sig
         return None
     source, _ = SignUpSource.objects.get_or_create(person=person, defaults={"referrer_host": host})
     return source
-
-
-# --- Page timings ------------------------------------------------------------------------
-
-
-def purge_old_timings(*, now: Any = None) -> int:
-    from datetime import timedelta
-
-    from .models import PageTiming
-
-    cutoff = (now or timezone.now()) - timedelta(days=settings.USAGE_TIMINGS_KEEP_DAYS)
-    deleted, _ = PageTiming.objects.filter(hour__lt=cutoff).delete()
-    return deleted

@@ -8,7 +8,8 @@ from community import services
 from community.models import Comment, Report, Thread
 from jobletters import outbox
 from privacy import registry
-from privacy.erasure import erase_person, remains_of
+from privacy.erasure import erase_person
+from tests.utils import remains_of
 
 from .builders import city, comment_by, thread_by
 

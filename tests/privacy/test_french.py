@@ -89,7 +89,7 @@ def test_the_cookie_page_speaks_french():
     html = Client(**FRENCH).get("/privacy/cookies/").content.decode()
     assert "Cookies et technologies similaires" in html
     assert "Tous les cookies que nous pouvons déposer" in html
-    assert "La rapidité de nos pages" in html
+    assert "Ils sont tous déposés par Job Letters" in html
 
 
 def test_the_signed_in_privacy_pages_follow_the_language_cookie(seeker_client, settings):

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError
 
 from privacy.models import Consent, Disclosure, PolicyVersion
-from privacy.services import has_consent, record_consent, record_disclosure
+from privacy.services import record_consent, record_disclosure
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +34,6 @@ def test_a_consent_keeps_the_words_shown_the_policy_in_force_and_the_recipients(
 def test_a_consent_without_the_words_shown_is_refused(seeker):
     with pytest.raises(ValueError):
         record_consent(person=seeker, purpose=SHARE, granted=True, text="  ")
-
-
-def test_the_newest_row_is_the_current_choice(seeker, other_seeker):
-    purpose = Consent.Purpose.EMAIL_MARKETING
-    assert not has_consent(person=seeker, purpose=purpose)  # off by default
-    record_consent(person=seeker, purpose=purpose, granted=True, text="Send me offers.")
-    assert has_consent(person=seeker, purpose=purpose)
-    assert not has_consent(person=other_seeker, purpose=purpose)
-    record_consent(person=seeker, purpose=purpose, granted=False, text="Stop sending offers.")
-    assert not has_consent(person=seeker, purpose=purpose)
-    assert Consent.objects.filter(person=seeker).count() == 2  # a ledger: nothing is overwritten
 
 
 def test_a_disclosure_is_recorded_once_per_cause(seeker):

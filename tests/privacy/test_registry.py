@@ -209,33 +209,6 @@ def test_retention_rules_read_as_words():
     assert "2555 days" in legal
 
 
-def test_older_spelling_of_a_declaration_still_works_with_a_warning(throwaway):
-    with isolate_apps("tests"):
-
-        class Old(models.Model):
-            owner = models.ForeignKey(User, on_delete=models.CASCADE)
-
-            class Meta:
-                app_label = "tests"
-
-        registry.declare(
-            Old,
-            section="2.1",
-            purpose="test",
-            fields=(),
-            user_path="owner",
-            erasure="delete",
-            retention="As long as you keep your account.",
-        )
-        throwaway.append(Old)
-        declaration = registry.declaration_for(Old)
-        assert declaration.about == declaration.user_path == "owner"
-        assert registry.coverage_problems([Old]) == []
-        assert registry.coverage_warnings([Old]) == [
-            "tests.Old: retention is only words; give a Retention rule"
-        ]
-
-
 @pytest.mark.django_db
 def test_export_holds_only_the_requesters_data(seeker, other_seeker):
     exported = {d.label: d.export(seeker) for d in registry.declarations()}

@@ -51,9 +51,11 @@ def test_nothing_is_kept_when_the_browser_asks_not_to_be_tracked():
     assert not SignUpSource.objects.exists()
 
 
-def test_staff_see_where_sign_ups_came_from(staff_with_mfa, seeker):
+def test_staff_see_how_many_sign_ups_each_site_brought(staff_with_mfa, seeker, other_seeker):
     SignUpSource.objects.create(person=seeker, referrer_host="news.example.org")
+    SignUpSource.objects.create(person=other_seeker, referrer_host="news.example.org")
     client = Client()
     client.force_login(staff_with_mfa)
-    page = client.get("/admin/usage/pagetiming/").content.decode()
-    assert "news.example.org" in page
+    page = client.get("/admin/usage/signupsource/").content.decode()
+    assert "news.example.org (2)" in page
+    assert seeker.email not in page

@@ -41,7 +41,7 @@ run: install
 	@echo "  (worker and beat run alongside; emails are printed here; Ctrl-C stops everything)"
 	@$(if $(filter true,$(LOCAL_TEST_PAYMENTS)),echo "  Payments are local test payments: no money moves (see README, 'First run').")
 	@echo ""
-	@$(RUN_ENV) $(VENV)/bin/honcho start -f Procfile.dev $(if $(filter true,$(LOCAL_TEST_PAYMENTS)),,web worker beat)
+	@$(RUN_ENV) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev $(if $(filter true,$(LOCAL_TEST_PAYMENTS)),,web worker beat)
 
 test: install browser
 	$(PY) -m pytest

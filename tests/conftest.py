@@ -20,6 +20,8 @@ from jobletters.celery import app as celery_app
 
 from .factories import DEFAULT_PASSWORD, UserFactory
 
+pytest_plugins = ["tests.database"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_world(settings, tmp_path):

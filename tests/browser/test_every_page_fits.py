@@ -218,9 +218,9 @@ def _published_documents() -> None:
 def _build_world(seeker, staff) -> World:
     from recruiters import packets, sending
     from support import services as support
-    from taxonomy.loading import ensure_loaded
+    from tests.database import restore_taxonomy
 
-    ensure_loaded()
+    restore_taxonomy()
     _published_documents()
     world = World(seeker=seeker, staff=staff)
 

@@ -1,9 +1,9 @@
 import pytest
 
-from taxonomy.loading import ensure_loaded
+from tests.database import restore_taxonomy
 
 
 @pytest.fixture(autouse=True)
 def _places(db):
     """Place tags need the taxonomy, which a transactional test elsewhere may have flushed."""
-    ensure_loaded()
+    restore_taxonomy()

@@ -13,8 +13,8 @@ from community.cookies import PLACE_COOKIE
 from privacy import cookies
 from privacy.cookies import CHOICE_COOKIE, Category, Choice
 from privacy.models import Consent
-from taxonomy.loading import ensure_loaded
 from taxonomy.models import Place
+from tests.database import restore_taxonomy
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ BANNER = b'id="cookie-banner"'
 
 
 def _london() -> Place:
-    ensure_loaded()  # a transactional test elsewhere may have flushed the taxonomy
+    restore_taxonomy()  # a transactional test elsewhere may have flushed the taxonomy
     return Place.objects.filter(kind="city", name="London").order_by("-population").first()
 
 

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from community.cookies import PLACE_COOKIE
 from privacy import cookies
 from privacy.cookies import CHOICE_COOKIE, Category
-from taxonomy.loading import ensure_loaded
 from taxonomy.models import Place
+from tests.database import restore_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def _fits_the_screen(page) -> None:
 
 @pytest.fixture
 def london(transactional_db) -> Place:
-    ensure_loaded()  # committed: the live server's thread sees it
+    restore_taxonomy()  # committed: the live server's thread sees it
     return Place.objects.filter(kind="city", name="London").order_by("-population").first()
 
 

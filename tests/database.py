@@ -1,0 +1,128 @@
+"""Test databases: migrated once per run, copied for each xdist worker.
+
+`migrate` loads the taxonomy (34,000 GeoNames places, 4,500 occupation titles: see
+taxonomy/loading.py), about 10 s on SQLite and 30 s on PostgreSQL, and each worker needs
+a database of its own. The first worker that needs one migrates a template under a lock;
+each worker's database is then a copy of it (the file on SQLite, CREATE DATABASE …
+TEMPLATE on PostgreSQL, Django's TEST["TEMPLATE"]), where `migrate` finds nothing to do.
+
+A transactional test empties every table when it ends, the taxonomy's too. The template
+keeps a copy of the taxonomy's tables (no model of theirs, so no flush empties them),
+from which ``restore_taxonomy()`` puts the vocabulary back as `migrate` loaded it, in one
+INSERT … SELECT per table instead of loading it again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+
+import pytest
+
+TEMPLATE_NAME_FILE = "test-database-template"
+
+
+def _taxonomy_tables() -> list[str]:
+    from taxonomy.models import Occupation, OccupationTitle, Place
+
+    # Referenced tables first: the copies are inserted in this order.
+    return [model._meta.db_table for model in (Occupation, OccupationTitle, Place)]
+
+
+def _kept(table: str) -> str:
+    return f"{table}_as_migrated"
+
+
+def restore_taxonomy() -> None:
+    """The taxonomy as `migrate` loaded it (same ids), if a transactional test emptied it."""
+    from django.db import connection, transaction
+
+    from taxonomy.models import Place
+
+    if Place.objects.filter(kind=Place.Kind.REMOTE).exists():
+        return
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in _taxonomy_tables():
+            target, source = quote(table), quote(_kept(table))
+            cursor.execute(f"INSERT INTO {target} SELECT * FROM {source}")  # noqa: S608
+
+
+def _template(connection, shared) -> str:
+    """This run's migrated database (a file on SQLite), made by the first worker to ask."""
+    made = shared / TEMPLATE_NAME_FILE
+    if made.exists():
+        return made.read_text()
+    settings, test = connection.settings_dict, connection.settings_dict["TEST"]
+    saved = settings["NAME"], test["NAME"]
+    test["NAME"] = (
+        str(shared / "template.sqlite3")
+        if connection.vendor == "sqlite"
+        else f"test_{settings['NAME']}_template"
+    )
+    try:
+        name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for table in _taxonomy_tables():
+                target, source = quote(_kept(table)), quote(table)
+                cursor.execute(f"CREATE TABLE {target} AS SELECT * FROM {source}")  # noqa: S608
+        # CREATE DATABASE … TEMPLATE needs every connection to it closed, pooled ones too.
+        connection.close()
+        if connection.vendor == "postgresql":
+            connection.close_pool()
+    finally:
+        settings["NAME"], test["NAME"] = saved
+    made.write_text(name)
+    return name
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_modify_db_settings,
+    django_db_blocker,
+    tmp_path_factory,
+):
+    """Replaces pytest-django's: this worker's test database, a copy of the template."""
+    from django.db import connection
+
+    # Workers' temporary folders are inside the controller's, which they share.
+    worker = hasattr(request.config, "workerinput")
+    shared = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.getbasetemp()
+    old_name = connection.settings_dict["NAME"]
+    sqlite = connection.vendor == "sqlite"
+    with django_db_blocker.unblock():
+        with (shared / "test-database.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+            template = _template(connection, shared)
+        if sqlite:
+            shutil.copyfile(template, connection.settings_dict["TEST"]["NAME"])
+        else:
+            connection.settings_dict["TEST"]["TEMPLATE"] = template
+        # keepdb on SQLite: the copy is the database to use, not one to replace.
+        connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=sqlite)
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    """The controller (or the only process) drops the template once every worker is done."""
+    if hasattr(session.config, "workerinput"):
+        return
+    made = session.config._tmp_path_factory.getbasetemp() / TEMPLATE_NAME_FILE
+    if not made.exists():
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    with session.config.stash[blocking_manager_key].unblock():
+        connection.settings_dict["NAME"], old_name = (
+            made.read_text(),
+            connection.settings_dict["NAME"],
+        )
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    made.unlink()

@@ -1,4 +1,5 @@
-"""Test databases: migrated once per run, copied for each xdist worker.
+"""Test databases: migrated once per run, copied for each xdist worker; on Redis, each
+worker its own Redis databases.
 
 `migrate` loads the taxonomy (34,000 GeoNames places, 4,500 occupation titles: see
 taxonomy/loading.py), about 10 s on SQLite and 30 s on PostgreSQL, and each worker needs
@@ -10,12 +11,18 @@ A transactional test empties every table when it ends, the taxonomy's too. The t
 keeps a copy of the taxonomy's tables (no model of theirs, so no flush empties them),
 from which ``restore_taxonomy()`` puts the vocabulary back as `migrate` loaded it, in one
 INSERT … SELECT per table instead of loading it again.
+
+On Redis (CI), `cache.clear()` empties a whole Redis database and the broker fixture
+purges every queue, so workers sharing one would wipe each other's rate limits, kept
+pages and tasks: each worker (and the processes it starts) gets the next ones along.
 """
 
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -126,3 +133,14 @@ def pytest_sessionfinish(session):
         )
         connection.creation.destroy_test_db(old_name, verbosity=0)
     made.unlink()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):
+    """gw0 gets Redis databases 2 and 3 when the run's are 0 and 1 (.ci/run), gw1 4 and 5…"""
+    for number, spec in enumerate(specs, start=1):
+        for name in ("REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL"):
+            url = urlsplit(os.environ.get(name, ""))
+            if url.scheme in ("redis", "rediss"):
+                database = int(url.path.strip("/") or 0) + 2 * number
+                spec.env[name] = url._replace(path=f"/{database}").geturl()

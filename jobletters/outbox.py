@@ -278,8 +278,9 @@ def run_entry(entry_id: int, *, now: datetime | None = None) -> str:
             logger.warning("outbox: kind=%s id=%s gave up: %s", spec.kind, entry_id, error)
             _give_up(entry, spec, mine, f"gave up after {entry.attempts} attempts: {error}")
             return "failed"
-        delay = exc.delay if isinstance(exc, Retry) and exc.delay is not None else None
-        due = timezone.now() + timedelta(seconds=delay or backoff(entry.attempts))
+        asked = exc.delay if isinstance(exc, Retry) else None
+        delay = asked if asked is not None else backoff(entry.attempts)  # 0 is "at once"
+        due = timezone.now() + timedelta(seconds=delay)
         mine.update(state=State.PENDING, due_at=due, lease_until=None, enqueued_at=None,
                     last_error=error)  # fmt: skip
         logger.info(

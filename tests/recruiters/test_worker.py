@@ -8,11 +8,16 @@ as the recruiter would.
 from __future__ import annotations
 
 import re
+import threading
 import time
+from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
+from celery.signals import task_postrun
+from celery.utils import uuid
 from django.test import Client
+from django.utils import timezone
 
 from jobletters import outbox
 from jobletters.celery import app as celery_app
@@ -100,9 +105,22 @@ def test_a_worker_delivers_the_packet_over_smtp_and_its_link_works(
 
     # The task handed to the worker again (a redelivery after acks_late): nothing more.
     entry = OutboxEntry.objects.get(key=f"delivery:{delivery.pk}")
-    celery_app.send_task("jobletters.tasks.run_outbox_entry", args=[entry.pk], queue="packets")
-    time.sleep(2)
-    assert len(smtp_sink.messages) == 1
+    redelivery, ran = uuid(), threading.Event()
+
+    def _ran(task_id: str, **kwargs) -> None:
+        if task_id == redelivery:
+            ran.set()
+
+    task_postrun.connect(_ran)  # the worker runs in a thread of this process
+    try:
+        celery_app.send_task(
+            "jobletters.tasks.run_outbox_entry",
+            args=[entry.pk], queue="packets", task_id=redelivery,
+        )  # fmt: skip
+        assert ran.wait(timeout=30)  # it ran...
+    finally:
+        task_postrun.disconnect(_ran)
+    assert len(smtp_sink.messages) == 1  # ...and sent nothing
 
 
 def _listen_later(port: int) -> tuple[SMTPSink, object]:
@@ -223,6 +241,10 @@ def test_a_worker_killed_after_the_mail_server_took_the_packet_never_sends_it_ag
         assert wait_until(lambda: len(sink.messages) == 1, timeout=60), worker_process.log()
         worker_process.kill()  # SIGKILL while the server is still answering "250"
         assert _state(delivery) == "sending"
+        # The dead worker's claim runs out (after the packet's time limit and a margin).
+        OutboxEntry.objects.filter(key=f"delivery:{delivery.pk}").update(
+            lease_until=timezone.now() - timedelta(seconds=1)
+        )
 
         worker_process.start(queues="packets")
 

@@ -144,3 +144,19 @@ def pytest_xdist_setupnodes(config, specs):
             if url.scheme in ("redis", "rediss"):
                 database = int(url.path.strip("/") or 0) + 2 * number
                 spec.env[name] = url._replace(path=f"/{database}").geturl()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests without a database first: pytest-django puts them last, where a long one
+    (make run's processes, the sandbox's limits) would end a parallel run alone. Those
+    with one keep pytest-django's order (transactional ones, which empty the tables,
+    after the others)."""
+    without = [item for item in items if not _uses_database(item)]
+    items[:] = without + [item for item in items if _uses_database(item)]
+
+
+def _uses_database(item) -> bool:
+    return bool(item.get_closest_marker("django_db")) or "_django_db_helper" in getattr(
+        item, "fixturenames", ()
+    )

@@ -513,8 +513,10 @@ def _second_factor_page(page, base_url: str, staff, shots: Path, problems: list[
         page.screenshot(path=shots / str(width) / "visitor-2fa-authenticate.png", full_page=True)
 
 
+# One test per role: they run side by side when the suite runs in parallel.
+@pytest.mark.parametrize("role", [VISITOR, SEEKER, STAFF])
 def test_every_page_fits_a_phone_and_a_desktop(
-    live_server, _chromium, seeker, staff_with_mfa, settings
+    role, live_server, _chromium, seeker, staff_with_mfa, settings
 ):
     settings.SITE_URL = live_server.url
     # Billing as in production: plans to buy (the pages only render; nothing calls Stripe).
@@ -524,40 +526,39 @@ def test_every_page_fits_a_phone_and_a_desktop(
     shots = _screenshots_dir()
     print(f"\nScreenshots of the main pages at {PHONE} and {DESKTOP} px: {shots}")
     choice = Choice(made=True, preferences=False, analytics=False).as_cookie()
-    secret = _totp_secret(staff_with_mfa)
+    user = {VISITOR: None, SEEKER: seeker, STAFF: staff_with_mfa}[role]
 
     problems: list[str] = []
-    for role, user in ((VISITOR, None), (SEEKER, seeker), (STAFF, staff_with_mfa)):
-        context = _chromium.new_context()
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        if user is not None:
-            session = _signed_in(Client(), user, secret if role == STAFF else None)
-            if role == SEEKER:
-                _other_device(world, user)
-            context.add_cookies(
-                [
-                    {
-                        "name": settings.SESSION_COOKIE_NAME,
-                        "value": session,
-                        "url": live_server.url,
-                    },
-                    {"name": CHOICE_COOKIE, "value": choice, "url": live_server.url},
-                ]
-            )
-        visits = _addresses(world, role)
-        if role == STAFF:
-            visits += _admin_addresses(world)
-        if role == VISITOR:
-            # The first page shows the cookie banner (checked like the rest of the page);
-            # the others are seen after the choice, as people see them.
-            _check(page, live_server.url, visits[:1], role, shots, problems)
-            context.add_cookies([{"name": CHOICE_COOKIE, "value": choice, "url": live_server.url}])
-            visits = visits[1:]
-        _check(page, live_server.url, visits, role, shots, problems)
-        if role == VISITOR:
-            _second_factor_page(page, live_server.url, staff_with_mfa, shots, problems)
-        context.close()
+    context = _chromium.new_context()
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    if user is not None:
+        session = _signed_in(Client(), user, _totp_secret(user) if role == STAFF else None)
+        if role == SEEKER:
+            _other_device(world, user)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session,
+                    "url": live_server.url,
+                },
+                {"name": CHOICE_COOKIE, "value": choice, "url": live_server.url},
+            ]
+        )
+    visits = _addresses(world, role)
+    if role == STAFF:
+        visits += _admin_addresses(world)
+    if role == VISITOR:
+        # The first page shows the cookie banner (checked like the rest of the page);
+        # the others are seen after the choice, as people see them.
+        _check(page, live_server.url, visits[:1], role, shots, problems)
+        context.add_cookies([{"name": CHOICE_COOKIE, "value": choice, "url": live_server.url}])
+        visits = visits[1:]
+    _check(page, live_server.url, visits, role, shots, problems)
+    if role == VISITOR:
+        _second_factor_page(page, live_server.url, staff_with_mfa, shots, problems)
+    context.close()
     assert problems == [], "\n".join(problems)
 
 

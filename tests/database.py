@@ -7,10 +7,11 @@ a database of its own. The first worker that needs one migrates a template under
 each worker's database is then a copy of it (the file on SQLite, CREATE DATABASE …
 TEMPLATE on PostgreSQL, Django's TEST["TEMPLATE"]), where `migrate` finds nothing to do.
 
-A transactional test empties every table when it ends, the taxonomy's too. The template
-keeps a copy of the taxonomy's tables (no model of theirs, so no flush empties them),
-from which ``restore_taxonomy()`` puts the vocabulary back as `migrate` loaded it, in one
-INSERT … SELECT per table instead of loading it again.
+A transactional test empties every table when it ends, with Django's `flush`: loading
+the taxonomy again afterwards would take seconds per test. The flush leaves the
+taxonomy's tables instead; the template keeps a copy of them (tables of no model, which
+no flush empties) and after each flush the taxonomy is compared with it and put back in
+the rare case a test changed it, so every test still starts with it as `migrate` loaded it.
 
 On Redis (CI), `cache.clear()` empties a whole Redis database and the broker fixture
 purges every queue, so workers sharing one would wipe each other's rate limits, kept
@@ -40,19 +41,37 @@ def _kept(table: str) -> str:
     return f"{table}_as_migrated"
 
 
-def restore_taxonomy() -> None:
-    """The taxonomy as `migrate` loaded it (same ids), if a transactional test emptied it."""
-    from django.db import connection, transaction
+def _django_table_names(original):
+    """What `flush` empties: every model's table but the taxonomy's."""
 
-    from taxonomy.models import Place
+    def django_table_names(self, *args, **kwargs):
+        kept = _taxonomy_tables()
+        return [table for table in original(self, *args, **kwargs) if table not in kept]
 
-    if Place.objects.filter(kind=Place.Kind.REMOTE).exists():
-        return
+    return django_table_names
+
+
+def _taxonomy_as_migrated(using: str, **kwargs) -> None:
+    """After a flush (which sends post_migrate): put the taxonomy back if a test changed it."""
+    from django.db import connections, transaction
+
+    connection = connections[using]
     quote = connection.ops.quote_name
-    with transaction.atomic(), connection.cursor() as cursor:
-        for table in _taxonomy_tables():
-            target, source = quote(table), quote(_kept(table))
-            cursor.execute(f"INSERT INTO {target} SELECT * FROM {source}")  # noqa: S608
+    tables = [(quote(table), quote(_kept(table))) for table in _taxonomy_tables()]
+    with transaction.atomic(using), connection.cursor() as cursor:
+        for table, kept in tables:
+            cursor.execute(
+                f"SELECT EXISTS (SELECT * FROM {table} EXCEPT SELECT * FROM {kept})"  # noqa: S608
+                f" OR EXISTS (SELECT * FROM {kept} EXCEPT SELECT * FROM {table})"
+            )
+            if cursor.fetchone()[0]:
+                break
+        else:
+            return
+        for table, _ in reversed(tables):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        for table, kept in tables:
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM {kept}")  # noqa: S608
 
 
 def _template(connection, shared) -> str:
@@ -93,7 +112,10 @@ def django_db_setup(
     tmp_path_factory,
 ):
     """Replaces pytest-django's: this worker's test database, a copy of the template."""
+    from django.apps import apps
     from django.db import connection
+    from django.db.backends.base.introspection import BaseDatabaseIntrospection
+    from django.db.models.signals import post_migrate
 
     # Workers' temporary folders are inside the controller's, which they share.
     worker = hasattr(request.config, "workerinput")
@@ -110,7 +132,13 @@ def django_db_setup(
             connection.settings_dict["TEST"]["TEMPLATE"] = template
         # keepdb on SQLite: the copy is the database to use, not one to replace.
         connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=sqlite)
-    yield
+    taxonomy = apps.get_app_config("taxonomy")
+    with pytest.MonkeyPatch.context() as patch:
+        names = BaseDatabaseIntrospection.django_table_names
+        patch.setattr(BaseDatabaseIntrospection, "django_table_names", _django_table_names(names))
+        post_migrate.connect(_taxonomy_as_migrated, sender=taxonomy)
+        yield
+        post_migrate.disconnect(_taxonomy_as_migrated, sender=taxonomy)
     with django_db_blocker.unblock():
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -218,9 +218,7 @@ def _published_documents() -> None:
 def _build_world(seeker, staff) -> World:
     from recruiters import packets, sending
     from support import services as support
-    from tests.database import restore_taxonomy
 
-    restore_taxonomy()
     _published_documents()
     world = World(seeker=seeker, staff=staff)
 

@@ -200,9 +200,7 @@ def _recruiter_rows(user, consent, disclosure) -> None:
 def _targets(profile) -> None:
     """Solicitor (Lawyers) in London: a chosen title and a place."""
     from taxonomy.models import Occupation, OccupationTitle, Place
-    from tests.database import restore_taxonomy
 
-    restore_taxonomy()  # a transactional test's flush empties the taxonomy
     lawyers = Occupation.objects.get(code="2611")
     solicitor = OccupationTitle.objects.filter(occupation=lawyers, normalised="solicitor").first()
     TargetOccupation.objects.create(profile=profile, occupation=lawyers, title=solicitor)

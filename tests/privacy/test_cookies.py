@@ -14,7 +14,6 @@ from privacy import cookies
 from privacy.cookies import CHOICE_COOKIE, Category, Choice
 from privacy.models import Consent
 from taxonomy.models import Place
-from tests.database import restore_taxonomy
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +22,6 @@ BANNER = b'id="cookie-banner"'
 
 
 def _london() -> Place:
-    restore_taxonomy()  # a transactional test elsewhere may have flushed the taxonomy
     return Place.objects.filter(kind="city", name="London").order_by("-population").first()
 
 

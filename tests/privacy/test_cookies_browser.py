@@ -9,7 +9,6 @@ from community.cookies import PLACE_COOKIE
 from privacy import cookies
 from privacy.cookies import CHOICE_COOKIE, Category
 from taxonomy.models import Place
-from tests.database import restore_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +42,6 @@ def _fits_the_screen(page) -> None:
 
 @pytest.fixture
 def london(transactional_db) -> Place:
-    restore_taxonomy()  # committed: the live server's thread sees it
     return Place.objects.filter(kind="city", name="London").order_by("-population").first()
 
 

@@ -7,7 +7,6 @@ import pytest
 
 from profiles.models import Profile
 from taxonomy.models import Occupation, Place
-from tests.database import restore_taxonomy
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def profile_page(live_server, live_browser, seeker):
-    restore_taxonomy()  # a transactional test before this one may have emptied the tables
     page = live_browser
     violations: list[str] = []
     page.on(

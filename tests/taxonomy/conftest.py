@@ -1,11 +1,7 @@
-"""The taxonomy is loaded by `migrate`, but a transactional test elsewhere may have
-emptied it: every test here sees the real vocabulary."""
-
 import pytest
-
-from tests.database import restore_taxonomy
 
 
 @pytest.fixture
 def taxonomy(db):
-    restore_taxonomy()
+    """The vocabulary `migrate` loaded: a transactional test's flush leaves it (see
+    tests/database.py), so every test here sees all of it."""

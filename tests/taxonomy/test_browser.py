@@ -12,7 +12,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from taxonomy.models import Occupation, OccupationTitle, Place
-from tests.database import restore_taxonomy
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +33,6 @@ MARKUP = """
 
 @pytest.fixture
 def page(live_server, live_browser, transactional_db):
-    restore_taxonomy()  # committed: the live server's thread sees it
     page = live_browser
     violations = []
     page.on(

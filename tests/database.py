@@ -111,7 +111,8 @@ def django_db_setup(
     django_db_blocker,
     tmp_path_factory,
 ):
-    """Replaces pytest-django's: this worker's test database, a copy of the template."""
+    """Replaces pytest-django's: this worker's test database, a copy of the template,
+    whose taxonomy a flush leaves (or puts back)."""
     from django.apps import apps
     from django.db import connection
     from django.db.backends.base.introspection import BaseDatabaseIntrospection
@@ -155,10 +156,8 @@ def pytest_sessionfinish(session):
     from pytest_django.plugin import blocking_manager_key
 
     with session.config.stash[blocking_manager_key].unblock():
-        connection.settings_dict["NAME"], old_name = (
-            made.read_text(),
-            connection.settings_dict["NAME"],
-        )
+        old_name = connection.settings_dict["NAME"]
+        connection.settings_dict["NAME"] = made.read_text()
         connection.creation.destroy_test_db(old_name, verbosity=0)
     made.unlink()
 

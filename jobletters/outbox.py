@@ -429,9 +429,12 @@ def sweep(*, now: datetime | None = None, limit: int = 500) -> int:
     )
     if not entries:
         return 0
+    # Optimistic, as in defer(): marked before the hand-over (which unmarks what it could
+    # not send), since a worker may run an entry and ask for a retry before it returns.
+    OutboxEntry.objects.filter(pk__in=[pk for pk, _, _ in entries], state=State.PENDING).update(
+        enqueued_at=now
+    )
     sent = _hand_over(entries)
-    if sent:
-        OutboxEntry.objects.filter(pk__in=sent, state=State.PENDING).update(enqueued_at=now)
     logger.info("outbox: sweep handed %d of %d due entries to workers", len(sent), len(entries))
     return len(sent)
 

@@ -145,6 +145,16 @@ def test_a_retry_asked_with_no_delay_is_due_at_once():
     assert entry.state == State.PENDING and entry.due_at <= timezone.now()
 
 
+def test_work_retried_before_the_sweeper_is_done_handing_it_over_is_swept_again():
+    entry = outbox.defer("tests.record", {"fail": "retry-now"})
+    OutboxEntry.objects.filter(pk=entry.pk).update(enqueued_at=None)  # never handed over
+    # Eager tasks: the worker runs the entry, which asks for a retry, within sweep().
+    assert outbox.sweep() == 1
+    assert OutboxEntry.objects.get(pk=entry.pk).enqueued_at is None
+    assert outbox.sweep() == 1
+    assert len(calls) == 2
+
+
 def test_work_abandoned_by_a_dead_worker_is_claimed_again_after_its_lease():
     entry = outbox.defer("tests.record", {"n": 1})
     # A worker claimed it, then died: the row says running, with a lease.

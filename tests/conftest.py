@@ -79,7 +79,6 @@ def broker(tmp_path):
             "data_folder_out": str(folder),
             "control_folder": str(tmp_path / "broker-control"),
             "store_processed": False,
-            "polling_interval": 0.1,  # as tests/worker_app.py, for workers in a thread
         }
     _reset_celery_connections()
     with celery_app.connection_for_write() as conn:

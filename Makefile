@@ -44,11 +44,13 @@ run: install
 	@$(RUN_ENV) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev $(if $(filter true,$(LOCAL_TEST_PAYMENTS)),,web worker beat)
 
 # The whole suite in parallel, two workers per core: many tests wait (on Chromium, worker
-# processes, SMTP) rather than compute. Bytecode is cached even where the environment says
-# not to: each worker and each process the tests start would compile the project again.
+# processes, SMTP) rather than compute. Tests are handed out two at a time, so that the
+# long ones, which run first (tests/database.py), spread over the workers. Bytecode is
+# cached even where the environment says not to: each worker and each process the tests
+# start would compile the project again.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 test: install browser
-	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS)
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --maxschedchunk 2
 
 lint: install
 	$(VENV)/bin/ruff check .

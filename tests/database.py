@@ -7,11 +7,13 @@ a database of its own. The first worker that needs one migrates a template under
 each worker's database is then a copy of it (the file on SQLite, CREATE DATABASE …
 TEMPLATE on PostgreSQL, Django's TEST["TEMPLATE"]), where `migrate` finds nothing to do.
 
-A transactional test empties every table when it ends, with Django's `flush`: loading
-the taxonomy again afterwards would take seconds per test. The flush leaves the
-taxonomy's tables instead; the template keeps a copy of them (tables of no model, which
-no flush empties) and after each flush the taxonomy is compared with it and put back in
-the rare case a test changed it, so every test still starts with it as `migrate` loaded it.
+A transactional test empties every table when it ends, with Django's `flush`: the
+taxonomy would have to be loaded again (seconds per test), and the other rows `migrate`
+wrote (content types, permissions, the privacy notice's first versions) would be missing
+for the tests after it. The flush leaves those tables instead; the template keeps a copy
+of them (tables of no model, which no flush empties) and after each flush they are
+compared with it and put back where a test changed them. Every test starts with the
+database as `migrate` left it, so tests can run in any order: the long ones first.
 
 On Redis (CI), `cache.clear()` empties a whole Redis database and the broker fixture
 purges every queue, so workers sharing one would wipe each other's rate limits, kept
@@ -21,6 +23,7 @@ pages and tasks: each worker (and the processes it starts) gets the next ones al
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import shutil
 from urllib.parse import urlsplit
@@ -30,47 +33,50 @@ import pytest
 TEMPLATE_NAME_FILE = "test-database-template"
 
 
-def _taxonomy_tables() -> list[str]:
-    from taxonomy.models import Occupation, OccupationTitle, Place
-
-    # Referenced tables first: the copies are inserted in this order.
-    return [model._meta.db_table for model in (Occupation, OccupationTitle, Place)]
-
-
 def _kept(table: str) -> str:
     return f"{table}_as_migrated"
 
 
-def _django_table_names(original):
-    """What `flush` empties: every model's table but the taxonomy's."""
+def _filled_by_migrate(connection) -> list[str]:
+    """The tables of models that `migrate` wrote rows to (run on a fresh copy)."""
+    quote = connection.ops.quote_name
+    names = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    with connection.cursor() as cursor:
+        filled = []
+        for table in names:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")  # noqa: S608
+            if cursor.fetchone()[0]:
+                filled.append(table)
+    return filled
+
+
+def _django_table_names(original, kept: list[str]):
+    """What `flush` empties: every model's table but those `migrate` filled."""
 
     def django_table_names(self, *args, **kwargs):
-        kept = _taxonomy_tables()
         return [table for table in original(self, *args, **kwargs) if table not in kept]
 
     return django_table_names
 
 
-def _taxonomy_as_migrated(using: str, **kwargs) -> None:
-    """After a flush (which sends post_migrate): put the taxonomy back if a test changed it."""
+def _as_migrated(tables: list[str], using: str, **kwargs) -> None:
+    """After a flush (which sends post_migrate): put back the tables a test changed."""
     from django.db import connections, transaction
 
     connection = connections[using]
     quote = connection.ops.quote_name
-    tables = [(quote(table), quote(_kept(table))) for table in _taxonomy_tables()]
     with transaction.atomic(using), connection.cursor() as cursor:
-        for table, kept in tables:
+        changed = []
+        for table, kept in [(quote(table), quote(_kept(table))) for table in tables]:
             cursor.execute(
                 f"SELECT EXISTS (SELECT * FROM {table} EXCEPT SELECT * FROM {kept})"  # noqa: S608
                 f" OR EXISTS (SELECT * FROM {kept} EXCEPT SELECT * FROM {table})"
             )
             if cursor.fetchone()[0]:
-                break
-        else:
-            return
-        for table, _ in reversed(tables):
+                changed.append((table, kept))
+        # Foreign keys are checked at commit (Django makes them deferrable): any order.
+        for table, kept in changed:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        for table, kept in tables:
             cursor.execute(f"INSERT INTO {table} SELECT * FROM {kept}")  # noqa: S608
 
 
@@ -90,7 +96,7 @@ def _template(connection, shared) -> str:
         name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
-            for table in _taxonomy_tables():
+            for table in _filled_by_migrate(connection):
                 target, source = quote(_kept(table)), quote(table)
                 cursor.execute(f"CREATE TABLE {target} AS SELECT * FROM {source}")  # noqa: S608
         # CREATE DATABASE … TEMPLATE needs every connection to it closed, pooled ones too.
@@ -112,7 +118,7 @@ def django_db_setup(
     tmp_path_factory,
 ):
     """Replaces pytest-django's: this worker's test database, a copy of the template,
-    whose taxonomy a flush leaves (or puts back)."""
+    whose migrated rows a flush leaves (or puts back)."""
     from django.apps import apps
     from django.db import connection
     from django.db.backends.base.introspection import BaseDatabaseIntrospection
@@ -133,13 +139,15 @@ def django_db_setup(
             connection.settings_dict["TEST"]["TEMPLATE"] = template
         # keepdb on SQLite: the copy is the database to use, not one to replace.
         connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=sqlite)
-    taxonomy = apps.get_app_config("taxonomy")
+        kept = _filled_by_migrate(connection)
+    names = _django_table_names(BaseDatabaseIntrospection.django_table_names, kept)
+    as_migrated = functools.partial(_as_migrated, kept)
+    sender = apps.get_app_config("taxonomy")  # post_migrate is sent once per app: run once
     with pytest.MonkeyPatch.context() as patch:
-        names = BaseDatabaseIntrospection.django_table_names
-        patch.setattr(BaseDatabaseIntrospection, "django_table_names", _django_table_names(names))
-        post_migrate.connect(_taxonomy_as_migrated, sender=taxonomy)
+        patch.setattr(BaseDatabaseIntrospection, "django_table_names", names)
+        post_migrate.connect(as_migrated, sender=sender, weak=False)
         yield
-        post_migrate.disconnect(_taxonomy_as_migrated, sender=taxonomy)
+        post_migrate.disconnect(as_migrated, sender=sender)
     with django_db_blocker.unblock():
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -175,15 +183,19 @@ def pytest_xdist_setupnodes(config, specs):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Tests without a database first: pytest-django puts them last, where a long one
-    (make run's processes, the sandbox's limits) would end a parallel run alone. Those
-    with one keep pytest-django's order (transactional ones, which empty the tables,
-    after the others)."""
-    without = [item for item in items if not _uses_database(item)]
-    items[:] = without + [item for item in items if _uses_database(item)]
+    """The long tests first, so that a parallel run does not end on one: those without a
+    database (make run's processes, the sandbox's limits), then transactional ones
+    (browsers, worker processes), then the rest (pytest-django puts transactional tests
+    after the others, and those without a database last)."""
+    items.sort(key=_order)
 
 
-def _uses_database(item) -> bool:
-    return bool(item.get_closest_marker("django_db")) or "_django_db_helper" in getattr(
-        item, "fixturenames", ()
-    )
+def _order(item) -> int:
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    if transaction or reset_sequences or fixtures & {"transactional_db", "live_server"}:
+        return 1
+    return 2 if marker or "_django_db_helper" in fixtures else 0

@@ -114,7 +114,7 @@ def person_with_everything(user, *, staff, other=None) -> dict:
     UserSession.objects.create(
         user=user,
         session_key=session.session_key,
-        ip=f"203.0.113.{user.pk % 250}",
+        ip=f"198.51.100.{user.pk % 250}",
         user_agent="Firefox",
     )
     for obj in (user, profile):
@@ -158,7 +158,8 @@ def words_of(user) -> list[str]:
         user.name,
         f"{user.pk} Privacy Lane",
         f"+44207946{user.pk % 10000:04d}",
-        f"203.0.113.{user.pk % 250}",
+        # Not 203.0.113.x: the notice's own example (203.0.113.77) is in every export.
+        f"198.51.100.{user.pk % 250}",
     ]
 
 
@@ -246,7 +247,7 @@ def _usage_rows(user, session_key: str) -> None:
     from usage.services import session_hash
 
     SignIn.objects.create(
-        person=user, ip=f"203.0.113.{user.pk % 250}", user_agent="Firefox/125.0",
+        person=user, ip=f"198.51.100.{user.pk % 250}", user_agent="Firefox/125.0",
         session_hash=session_hash(session_key),
     )  # fmt: skip
     SignUpSource.objects.create(person=user, referrer_host="news.example.org")

@@ -138,7 +138,9 @@ def django_db_setup(
         else:
             connection.settings_dict["TEST"]["TEMPLATE"] = template
         # keepdb on SQLite: the copy is the database to use, not one to replace.
-        connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=sqlite)
+        connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, serialize=False, keepdb=sqlite
+        )
         kept = _filled_by_migrate(connection)
     names = _django_table_names(BaseDatabaseIntrospection.django_table_names, kept)
     as_migrated = functools.partial(_as_migrated, kept)
@@ -150,6 +152,13 @@ def django_db_setup(
         post_migrate.disconnect(as_migrated, sender=sender)
     with django_db_blocker.unblock():
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's, started after this worker's database, so that it stops (and its
+    threads' connections close) before the database is dropped."""
+    return live_server
 
 
 @pytest.hookimpl(trylast=True)

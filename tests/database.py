@@ -151,6 +151,14 @@ def django_db_setup(
         yield
         post_migrate.disconnect(as_migrated, sender=sender)
     with django_db_blocker.unblock():
+        if not sqlite:
+            # A thread that ended with a connection out of the pool (a worker in a thread,
+            # say) leaves its session open, and DROP DATABASE refuses: end those sessions.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 

@@ -314,8 +314,9 @@ def run_entry(entry_id: int, *, now: datetime | None = None) -> str:
             logger.warning("outbox: kind=%s id=%s gave up: %s", spec.kind, entry_id, error)
             _give_up(entry, spec, mine, f"gave up after {entry.attempts} attempts: {error}")
             return "failed"
-        delay = exc.delay if isinstance(exc, Retry) and exc.delay is not None else None
-        due = timezone.now() + timedelta(seconds=delay or backoff(entry.attempts))
+        asked = exc.delay if isinstance(exc, Retry) else None
+        delay = asked if asked is not None else backoff(entry.attempts)  # 0 is "at once"
+        due = timezone.now() + timedelta(seconds=delay)
         mine.update(state=State.PENDING, due_at=due, lease_until=None, enqueued_at=None,
                     last_error=error)  # fmt: skip
         logger.info(
@@ -469,9 +470,12 @@ def sweep(*, now: datetime | None = None, limit: int = 500) -> int:
     )
     if not entries:
         return 0
+    # Optimistic, as in defer(): marked before the hand-over (which unmarks what it could
+    # not send), since a worker may run an entry and ask for a retry before it returns.
+    OutboxEntry.objects.filter(pk__in=[pk for pk, _, _ in entries], state=State.PENDING).update(
+        enqueued_at=now
+    )
     sent = _hand_over(entries)
-    if sent:
-        OutboxEntry.objects.filter(pk__in=sent, state=State.PENDING).update(enqueued_at=now)
     logger.info("outbox: sweep handed %d of %d due entries to workers", len(sent), len(entries))
     return len(sent)
 

@@ -219,7 +219,7 @@ def _mark_districts(cities: list[Any], features: dict[str, set[int]]) -> None:
     cells: dict[tuple[str, str, int, int], list[Any]] = defaultdict(list)
     for city in sorted(cities, key=lambda c: -c.population):
         if city.population >= DISTRICT_SIZE_RATIO * max(smallest, 1):
-            key = (city.country, city.region_code, *_cell(city))
+            key = (*city.region, *_cell(city))
             cells[key].append(city)
     for city in cities:
         if city.geonames_id in features["sections"]:
@@ -229,9 +229,7 @@ def _mark_districts(cities: list[Any], features: dict[str, set[int]]) -> None:
         else:
             lat, lon = _cell(city)
             city.is_district = any(
-                _inside(
-                    city, cells.get((city.country, city.region_code, lat + dlat, lon + dlon), ())
-                )
+                _inside(city, cells.get((*city.region, lat + dlat, lon + dlon), ()))
                 for dlat in (-1, 0, 1)
                 for dlon in (-1, 0, 1)
             )
@@ -285,7 +283,8 @@ def load_places(place_model: Any, *, min_population: int = MIN_CITY_POPULATION) 
             longitude=item["longitude"],
             admin1=_admin1(code, item.get("admin1code") or "", us_states),
         )
-        row.region_code = item.get("admin1code") or ""  # for _mark_districts only
+        # For _mark_districts only, as a plain tuple: reading row.country builds a Country.
+        row.region = (code, item.get("admin1code") or "")
         if extras:
             other_names = _other_names(item["name"], item.get("alternatenames") or ())
             row.other_names = NAME_SEPARATOR.join(other_names.values())

@@ -20,6 +20,8 @@ from config.celery import app as celery_app
 
 from .factories import DEFAULT_PASSWORD, UserFactory
 
+pytest_plugins = ["tests.database"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_world(settings, tmp_path):
@@ -429,4 +431,5 @@ def worker_process(broker, tmp_path, settings):
         settings={"MEDIA_ROOT": str(settings.MEDIA_ROOT)},
     )
     yield workers
-    workers.stop()
+    # The test is over: no warm shutdown to wait for (5 s on the filesystem broker).
+    workers.kill()

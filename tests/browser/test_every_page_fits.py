@@ -219,9 +219,7 @@ def _published_documents() -> None:
 def _build_world(seeker, staff) -> World:
     from recruiters import packets, sending
     from support import services as support
-    from taxonomy.loading import ensure_loaded
 
-    ensure_loaded()
     _published_documents()
     world = World(seeker=seeker, staff=staff)
 
@@ -514,8 +512,10 @@ def _second_factor_page(page, base_url: str, staff, shots: Path, problems: list[
         page.screenshot(path=shots / str(width) / "visitor-2fa-authenticate.png", full_page=True)
 
 
+# One test per role: they run side by side when the suite runs in parallel.
+@pytest.mark.parametrize("role", [VISITOR, SEEKER, STAFF])
 def test_every_page_fits_a_phone_and_a_desktop(
-    live_server, _chromium, seeker, staff_with_mfa, settings
+    role, live_server, _chromium, seeker, staff_with_mfa, settings
 ):
     settings.SITE_URL = live_server.url
     # Billing as in production: plans to buy (the pages only render; nothing calls Stripe).
@@ -524,35 +524,34 @@ def test_every_page_fits_a_phone_and_a_desktop(
     world = _build_world(seeker, staff_with_mfa)
     shots = _screenshots_dir()
     print(f"\nScreenshots of the main pages at {PHONE} and {DESKTOP} px: {shots}")
-    secret = _totp_secret(staff_with_mfa)
     declared = {cookie.name for cookie in COOKIES}
+    user = {VISITOR: None, SEEKER: seeker, STAFF: staff_with_mfa}[role]
 
     problems: list[str] = []
-    for role, user in ((VISITOR, None), (SEEKER, seeker), (STAFF, staff_with_mfa)):
-        context = _chromium.new_context()
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        if user is not None:
-            session = _signed_in(Client(), user, secret if role == STAFF else None)
-            if role == SEEKER:
-                _other_device(world, user)
-            context.add_cookies(
-                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-            )
-        visits = _addresses(world, role)
-        if role == STAFF:
-            visits += _admin_addresses(world)
-        _check(page, live_server.url, visits, role, shots, problems)
-        if role == VISITOR:
-            _second_factor_page(page, live_server.url, staff_with_mfa, shots, problems)
-        # What /privacy/cookies/ promises, with every page's scripts run: no cookie it does
-        # not list, nothing in the browser's storage (but in the admin, for staff only:
-        # Django's own script keeps its sidebar and theme there).
-        for name in {c["name"] for c in context.cookies()} - declared:
-            problems.append(f"{role}: the cookie {name} is not in privacy.cookies.COOKIES")
-        if role != STAFF and page.evaluate("() => localStorage.length + sessionStorage.length"):
-            problems.append(f"{role}: something was put in the browser's storage")
-        context.close()
+    context = _chromium.new_context()
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    if user is not None:
+        session = _signed_in(Client(), user, _totp_secret(user) if role == STAFF else None)
+        if role == SEEKER:
+            _other_device(world, user)
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+    visits = _addresses(world, role)
+    if role == STAFF:
+        visits += _admin_addresses(world)
+    _check(page, live_server.url, visits, role, shots, problems)
+    if role == VISITOR:
+        _second_factor_page(page, live_server.url, staff_with_mfa, shots, problems)
+    # What /privacy/cookies/ promises, with every page's scripts run: no cookie it does
+    # not list, nothing in the browser's storage (but in the admin, for staff only:
+    # Django's own script keeps its sidebar and theme there).
+    for name in {c["name"] for c in context.cookies()} - declared:
+        problems.append(f"{role}: the cookie {name} is not in privacy.cookies.COOKIES")
+    if role != STAFF and page.evaluate("() => localStorage.length + sessionStorage.length"):
+        problems.append(f"{role}: something was put in the browser's storage")
+    context.close()
     assert problems == [], "\n".join(problems)
 
 

@@ -58,6 +58,8 @@ def test_ctrl_c_stops_web_worker_beat_and_local_payments_cleanly(tmp_path):
         # What make run sets without Stripe keys.
         LOCAL_TEST_PAYMENTS="true",
         LOCAL_STRIPE_PORT=str(_free_port()),
+        # Procfile.dev runs the `python` first on PATH: here, the one running the tests.
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
     )
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
@@ -66,7 +68,7 @@ def test_ctrl_c_stops_web_worker_beat_and_local_payments_cleanly(tmp_path):
     log = tmp_path / "run.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "honcho"), "start", "-f", "Procfile.dev"],
+            [sys.executable, "-m", "honcho", "start", "-f", "Procfile.dev"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:

@@ -35,6 +35,8 @@ def _record(payload):
         raise outbox.GiveUp("never possible")
     if payload.get("fail") == "retry-soon":
         raise outbox.Retry("not yet", delay=1)
+    if payload.get("fail") == "retry-now":
+        raise outbox.Retry("not yet", delay=0)
     if payload.get("sleep"):
         threading.Event().wait(payload["sleep"])
 
@@ -134,6 +136,23 @@ def test_a_handler_can_ask_for_a_retry_after_a_delay():
     outbox.run_entry(entry.pk, now=now)
     entry.refresh_from_db()
     assert entry.due_at <= timezone.now() + timedelta(seconds=2)
+
+
+def test_a_retry_asked_with_no_delay_is_due_at_once():
+    entry = outbox.defer("tests.record", {"fail": "retry-now"})
+    assert outbox.run_entry(entry.pk) == "retry"
+    entry.refresh_from_db()
+    assert entry.state == State.PENDING and entry.due_at <= timezone.now()
+
+
+def test_work_retried_before_the_sweeper_is_done_handing_it_over_is_swept_again():
+    entry = outbox.defer("tests.record", {"fail": "retry-now"})
+    OutboxEntry.objects.filter(pk=entry.pk).update(enqueued_at=None)  # never handed over
+    # Eager tasks: the worker runs the entry, which asks for a retry, within sweep().
+    assert outbox.sweep() == 1
+    assert OutboxEntry.objects.get(pk=entry.pk).enqueued_at is None
+    assert outbox.sweep() == 1
+    assert len(calls) == 2
 
 
 def test_work_abandoned_by_a_dead_worker_is_claimed_again_after_its_lease():

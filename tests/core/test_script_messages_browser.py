@@ -7,15 +7,12 @@ import re
 
 import pytest
 
-from taxonomy.loading import ensure_loaded
-
 from ..recruiters import builders as b
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_landing_page_counts_in_french_for_a_french_browser(live_server, live_browser):
-    ensure_loaded()
     lawyers, london = b.occupation("2611"), b.city("London")
     b.recruiter(occupations=[lawyers], places=[london], name="Ada Placer")
     b.recruiter(occupations=[lawyers], places=[london], name="Bea Finder")

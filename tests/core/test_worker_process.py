@@ -97,6 +97,10 @@ def test_a_worker_killed_mid_task_completes_the_work_once_after_a_restart(worker
     assert wait_until(lambda: journal.exists() and "start" in journal.read_text(), timeout=30)
     worker_process.kill()  # SIGKILL, mid-task: no acknowledgement, no cleanup
     assert _state(entry) == "running"
+    # The dead worker's claim runs out (after its time limit and a margin, 11 s).
+    OutboxEntry.objects.filter(pk=entry.pk).update(
+        lease_until=timezone.now() - timedelta(seconds=1)
+    )
 
     worker_process.start()
 

@@ -13,7 +13,6 @@ from django.utils.html import escape
 from privacy.cookies import COOKIES
 from privacy.models import Consent
 from privacy.services import record_consent
-from taxonomy.loading import ensure_loaded
 from taxonomy.models import Place
 from tests.factories import DEFAULT_PASSWORD
 
@@ -51,7 +50,6 @@ def test_the_table_is_exactly_the_cookies_responses_set_with_their_lifetimes(see
     do (sign up, sign in, a wrong password, a message, the language menu, the community's
     place filter, sign out): each cookie set is in the table, for no longer than it says,
     and each cookie in the table is set by some response."""
-    ensure_loaded()  # a transactional test elsewhere may have flushed the taxonomy
     london = Place.objects.filter(kind="city", name="London").first()
     pages = sorted(set(_pages_without_parameters()))
     assert "/privacy/cookies/" in pages and "/community/" in pages

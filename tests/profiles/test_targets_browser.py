@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from profiles.models import Profile
-from taxonomy.loading import ensure_loaded
 from taxonomy.models import Occupation, Place
 from tests.factories import DEFAULT_PASSWORD
 
@@ -15,7 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def profile_page(live_server, live_browser, seeker):
-    ensure_loaded()  # a transactional test before this one may have emptied the tables
     page = live_browser
     violations: list[str] = []
     page.on(

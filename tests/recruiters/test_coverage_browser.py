@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from taxonomy.loading import ensure_loaded
-
 from . import builders as b
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_visitor_sees_how_many_recruiters_cover_attorney_in_london(live_server, live_browser):
-    ensure_loaded()
     lawyers, london = b.occupation("2611"), b.city("London")
     b.recruiter(occupations=[lawyers], places=[london], name="Ada Placer")
     b.recruiter(occupations=[lawyers], places=[london], name="Bea Finder")

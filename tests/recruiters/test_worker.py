@@ -8,10 +8,13 @@ as the recruiter would.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from email.message import EmailMessage
 
 import pytest
+from celery.signals import task_postrun
+from celery.utils import uuid
 from django.test import Client
 
 from config.celery import app as celery_app
@@ -100,9 +103,22 @@ def test_a_worker_delivers_the_packet_over_smtp_and_its_link_works(
 
     # The task handed to the worker again (a redelivery after acks_late): nothing more.
     entry = OutboxEntry.objects.get(key=f"delivery:{delivery.pk}")
-    celery_app.send_task("jobletters.tasks.run_outbox_entry", args=[entry.pk], queue="packets")
-    time.sleep(2)
-    assert len(smtp_sink.messages) == 1
+    redelivery, ran = uuid(), threading.Event()
+
+    def _ran(task_id: str, **kwargs) -> None:
+        if task_id == redelivery:
+            ran.set()
+
+    task_postrun.connect(_ran)  # the worker runs in a thread of this process
+    try:
+        celery_app.send_task(
+            "jobletters.tasks.run_outbox_entry",
+            args=[entry.pk], queue="packets", task_id=redelivery,
+        )  # fmt: skip
+        assert ran.wait(timeout=30)  # it ran...
+    finally:
+        task_postrun.disconnect(_ran)
+    assert len(smtp_sink.messages) == 1  # ...and sent nothing
 
 
 def _listen_later(port: int) -> tuple[SMTPSink, object]:

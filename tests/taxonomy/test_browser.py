@@ -11,7 +11,6 @@ import pytest
 from django.templatetags.static import static
 from django.urls import reverse
 
-from taxonomy.loading import ensure_loaded
 from taxonomy.models import Occupation, OccupationTitle, Place
 
 pytestmark = pytest.mark.browser
@@ -33,8 +32,7 @@ MARKUP = """
 
 
 @pytest.fixture
-def page(live_server, live_browser, _taxonomy_session, transactional_db):
-    ensure_loaded()  # committed: the live server's thread sees it
+def page(live_server, live_browser, transactional_db):
     page = live_browser
     violations = []
     page.on(

@@ -152,6 +152,7 @@ def _export_deliveries(user: Any) -> Iterator[dict[str, Any]]:
             "queued_at": _when(d.created_at),
             "waiting_until": _when(d.deferred_until),
             "sent_at": _when(d.sent_at),
+            "sent_unconfirmed": d.sent_unconfirmed,
             "opened_at": _when(d.opened_at),
             "cv_downloaded_at": _when(d.downloaded_at),
             "views": d.view_count,
@@ -166,8 +167,8 @@ declare(
     Delivery,
     section="3.1",
     category="Packets sent to recruiters",
-    purpose="To send each packet once, and to show you what happened to it: sent, opened, "
-    "CV downloaded, failed or revoked.",
+    purpose="To send each packet once, and to show you what happened to it: sent or sent "
+    "(unconfirmed), opened, CV link opened, failed or revoked.",
     legal_basis=Basis.CONSENT,
     recipients=_CHOSEN,
     fields=(
@@ -183,6 +184,7 @@ declare(
         "created_at",
         "deferred_until",
         "sent_at",
+        "sent_unconfirmed",
         "opened_at",
         "downloaded_at",
         "view_count",
@@ -210,7 +212,7 @@ declare(
         "reservation_id": "The send it used, which your billing records show.",
         "claimed_at": "When our worker started sending it (internal timing).",
         "claim_expires_at": "How long our worker may take to send it (internal timing).",
-        "smtp_started_at": "When our worker contacted the mail server (internal timing).",
+        "handed_over_at": "When the mail server was handed all of it (internal timing).",
     },
     about="seeker",
     erasure=Erasure.DELETE,

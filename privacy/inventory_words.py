@@ -202,15 +202,15 @@ WORDS = (
     gettext_noop("Once your account is deleted only the hash and dates stay, without you."),
     gettext_noop("Packets sent to recruiters"),
     gettext_noop(
-        "To send each packet once, and to show you what happened to it: sent, opened, CV "
-        "downloaded, failed or revoked."
+        "To send each packet once, and to show you what happened to it: sent or sent "
+        "(unconfirmed), opened, CV link opened, failed or revoked."
     ),
     gettext_noop("The recruiters you chose, each only their own packet"),
     gettext_noop("The email's technical identifier, for our mail logs only."),
     gettext_noop("The send it used, which your billing records show."),
     gettext_noop("When our worker started sending it (internal timing)."),
     gettext_noop("How long our worker may take to send it (internal timing)."),
-    gettext_noop("When our worker contacted the mail server (internal timing)."),
+    gettext_noop("When the mail server was handed all of it (internal timing)."),
     gettext_noop("Recruiters in our directory"),
     gettext_noop(
         "To offer job seekers the recruiters who place people in the roles and places they "

@@ -148,10 +148,10 @@ class _Handover:
         self.done = False
 
     def __call__(self) -> None:
-        with transaction.atomic():
-            marked = Delivery.objects.filter(
-                pk=self.claim.delivery_id, state=State.SENDING, claimed_at=self.claim.claimed_at
-            ).update(handed_over_at=timezone.now())
+        # One UPDATE, committed on its own (workers run in autocommit) before the dot.
+        marked = Delivery.objects.filter(
+            pk=self.claim.delivery_id, state=State.SENDING, claimed_at=self.claim.claimed_at
+        ).update(handed_over_at=timezone.now())
         if not marked:
             raise _Superseded
         self.done = True

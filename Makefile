@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser loadgen vendor lint format deploy-check bench clean
+.PHONY: run test faults install browser loadgen vendor lint format deploy-check bench clean
 
 # `make run` serves http://127.0.0.1:$(PORT)/ (e.g. `make run PORT=8080`); SITE_URL follows.
 PORT ?= 8000
@@ -51,6 +51,12 @@ run: install
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 test: install browser
 	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --maxschedchunk 2
+
+# The fault suite (tests/faults, docs/resilience.md): PostgreSQL, Redis, SMTP and S3 behind
+# fault proxies, real workers SIGKILLed mid-send. It runs on PostgreSQL and Redis, so
+# DATABASE_URL and REDIS_URL must name them (as .ci/run does).
+faults: install
+	$(PY) -m pytest tests/faults -n 2 -p no:cacheprovider
 
 lint: install
 	$(VENV)/bin/ruff check .

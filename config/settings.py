@@ -88,6 +88,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, around everything: an outside service down → 503 page, not 500, whatever
+    # raised it (a middleware, the session, a view; jobletters.middleware).
+    "jobletters.middleware.OutsideServiceErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Who may keep a page: private, no-store when signed in; public for pages every
@@ -114,8 +117,6 @@ MIDDLEWARE = [
     "accounts.middleware.KnownDeviceMiddleware",
     # An account waiting to be deleted sees only cancel and export (privacy.freeze).
     "privacy.middleware.FrozenAccountMiddleware",
-    # Last, so it sees a view's exception first: outside services down → 503, not 500.
-    "jobletters.middleware.OutsideServiceErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -151,10 +152,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's pool, built into Django: web processes reuse connections
     # instead of paying a connect per request. CONN_MAX_AGE must stay 0.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A pooled connection is checked before it is handed out: after PostgreSQL was
+    # cut, the pool's dead connections are dropped instead of failing requests.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 2,
         "max_size": 20,
         "timeout": 10,
+        # The pool stops backing off (1, 2, 4 s…) after 5 s and the next request tries
+        # at once: once PostgreSQL is back, pages are within seconds, not minutes.
+        "reconnect_timeout": 5,
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import psycopg
 from celery import current_app, shared_task
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
@@ -385,6 +386,8 @@ def is_transient(exc: BaseException) -> bool:
         return True
     if isinstance(exc, OperationalError | InterfaceError):
         return True  # the database connection dropped
+    if isinstance(exc, psycopg.OperationalError):
+        return True  # the same, met outside Django's wrapper (e.g. the pool's PoolTimeout)
     return _is_transient_library_error(exc)
 
 

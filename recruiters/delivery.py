@@ -7,24 +7,33 @@ the transaction that confirmed the send. A worker runs :func:`deliver_packet`:
    sending, with a lease), under the recruiter's row lock so that their daily
    cap is counted once; a packet over the cap waits for the next day (a new
    outbox entry due then) instead;
-2. render the email and record ``smtp_started_at``: from here on the email may
-   leave;
-3. send it, then *mark it sent* in one transaction: the disclosure record, the
-   consumed send, ``sent_at``.
+2. render the email and send it over SMTP; after the body and just before the
+   final dot of DATA, record ``handed_over_at`` in its own committed transaction
+   (``recruiters.mail``): from here on the recruiter's mail server may have it;
+3. on the server's "250", *mark it sent* in one transaction: the disclosure
+   record, the consumed send, ``sent_at``.
+
+Exactly once, precisely: anything that fails before the final dot (no connection,
+no greeting, a refused command, a worker killed, the database gone while writing
+the mark) leaves ``handed_over_at`` empty, so the packet is sent again later with
+the same Message-ID; the recruiter's server never had the earlier attempt, which
+ended before the dot. The one ambiguous window runs from the final dot to the
+"sent" mark: a run that stops there (no answer from the server, a worker killed,
+the database gone before the mark) is never sent again and is recorded as *sent
+(unconfirmed)* (``sent_unconfirmed``): the disclosure record and the consumed send
+included, because the server most likely has it. A server that answers the dot
+with an error did not take the packet: it waits in the queue again (or fails for
+good on a permanent error, and its send is returned).
 
 A redelivered or racing run finds the delivery claimed or sent and sends
-nothing. A run that died before step 2 is claimed again once its lease is over;
-one that died after it may have sent the email, so it is never sent again: it
-is recorded as sent (disclosure and send included), the safe side for the
-seeker's privacy and for the recruiter's inbox. An SMTP error puts the delivery
-back in the queue for the outbox to retry with backoff; when the outbox gives
-up, the delivery fails and its send is returned.
+nothing; a revocation before the final dot stops the packet there.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
@@ -51,6 +60,7 @@ from privacy.models import Disclosure
 from privacy.services import record_disclosure
 
 from . import packets
+from .mail import packet_connection
 from .models import Delivery, Recruiter
 
 logger = logging.getLogger(__name__)
@@ -102,20 +112,49 @@ def deliver_packet(*, delivery_id: int) -> str:
     if isinstance(claim, str):
         return claim
     message = _render(claim)
-    with transaction.atomic():
-        started = Delivery.objects.filter(
-            pk=delivery_id, state=State.SENDING, claimed_at=claim.claimed_at
-        ).update(smtp_started_at=timezone.now())
-        if not started:  # revoked while we were preparing it: nothing leaves
-            return "revoked"
+    handover = _Handover(claim)
     try:
-        deliver(message, kind="recruiters.packet")
-    except Exception:
+        deliver(
+            message,
+            kind="recruiters.packet",
+            connection=packet_connection(before_final_dot=handover),
+        )
+    except _Superseded:
+        return "revoked"  # revoked (or claimed again) before the final dot: nothing left
+    except Exception as exc:
+        if handover.done and not isinstance(exc, smtplib.SMTPResponseException):
+            # No answer to the final dot: the server may have it. Never sent again.
+            logger.warning(
+                "packet %s: no answer after the final dot; sent (unconfirmed)", delivery_id
+            )
+            mark_sent(delivery_id=delivery_id, confirmed=False)
+            return "sent (unconfirmed)"
         if _back_to_queue(claim):
             raise  # the outbox retries with backoff, or gives up (gave_up below)
         return "revoked"
     mark_sent(delivery_id=delivery_id)
     return "sent"
+
+
+class _Superseded(Exception):
+    """The delivery was revoked or claimed by another run before its final dot."""
+
+
+class _Handover:
+    """Called just before the final dot: records that the packet may leave from now on."""
+
+    def __init__(self, claim: _Claim) -> None:
+        self.claim = claim
+        self.done = False
+
+    def __call__(self) -> None:
+        # One UPDATE, committed on its own (workers run in autocommit) before the dot.
+        marked = Delivery.objects.filter(
+            pk=self.claim.delivery_id, state=State.SENDING, claimed_at=self.claim.claimed_at
+        ).update(handed_over_at=timezone.now())
+        if not marked:
+            raise _Superseded
+        self.done = True
 
 
 def _lease() -> timedelta:
@@ -132,12 +171,14 @@ def _claim(delivery_id: int) -> _Claim | str:
         return "missing"
     if delivery.sent_at is not None:
         return "already sent"
-    if delivery.smtp_started_at is not None:
+    if delivery.handed_over_at is not None:
         if delivery.claim_expires_at and delivery.claim_expires_at > now:
             raise outbox.Retry("another worker is sending it", delay=_seconds(delivery, now))
-        # A run died after contacting the mail server: the email may have left.
-        logger.warning("packet %s: sender stopped mid-send; recorded as sent", delivery_id)
-        mark_sent(delivery_id=delivery_id)
+        # A run stopped after the final dot: the server may have it, so never again.
+        logger.warning(
+            "packet %s: sender stopped after the final dot; sent (unconfirmed)", delivery_id
+        )
+        mark_sent(delivery_id=delivery_id, confirmed=False)
         return "sent (unconfirmed)"
     if delivery.state in (State.FAILED, State.REVOKED, *Delivery.DELIVERED):
         return "nothing to do"
@@ -165,7 +206,7 @@ def _claim(delivery_id: int) -> _Claim | str:
         if used_today >= recruiter.daily_cap:
             return _defer_to_tomorrow(delivery, tomorrow=today + timedelta(days=1))
         claimable = Q(state__in=Delivery.WAITING) | Q(
-            state=State.SENDING, claim_expires_at__lt=now, smtp_started_at__isnull=True
+            state=State.SENDING, claim_expires_at__lt=now, handed_over_at__isnull=True
         )
         claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
             state=State.SENDING,
@@ -313,26 +354,27 @@ _INLINE_STYLE = re.compile(r' style="[^"]*"')
 
 
 def _back_to_queue(claim: _Claim) -> bool:
-    """After an SMTP error: wait in the queue again. False if it was revoked meanwhile
-    (then its send goes back and nothing is retried)."""
+    """After an error before the final dot, or a refusal of it: wait in the queue again.
+    False if it was revoked meanwhile (then its send goes back and nothing is retried)."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=claim.delivery_id)
         if delivery.state == State.SENDING and delivery.claimed_at == claim.claimed_at:
             delivery.state = State.QUEUED
-            delivery.smtp_started_at = None
+            delivery.handed_over_at = None
             delivery.claim_expires_at = None
-            delivery.save(update_fields=["state", "smtp_started_at", "claim_expires_at"])
+            delivery.save(update_fields=["state", "handed_over_at", "claim_expires_at"])
             return True
         if delivery.state == State.REVOKED and delivery.sent_at is None:
-            delivery.smtp_started_at = None
-            delivery.save(update_fields=["smtp_started_at"])
+            delivery.handed_over_at = None
+            delivery.save(update_fields=["handed_over_at"])
             _release(delivery)
         return False
 
 
 @transaction.atomic
-def mark_sent(*, delivery_id: int) -> Delivery:
-    """The email left: disclosure record, the send consumed, sent. Idempotent."""
+def mark_sent(*, delivery_id: int, confirmed: bool = True) -> Delivery:
+    """The email left (``confirmed``: the server said so; otherwise it may have):
+    disclosure record, the send consumed, sent. Idempotent."""
     delivery = (
         Delivery.objects.select_for_update(of=("self",))
         .select_related("seeker", "consent")
@@ -352,16 +394,19 @@ def mark_sent(*, delivery_id: int) -> Delivery:
         reference=f"delivery:{delivery.pk}",
     )
     delivery.sent_at = now
+    delivery.sent_unconfirmed = not confirmed
     delivery.disclosure = disclosure
     delivery.claim_expires_at = None
     if delivery.state == State.SENDING:
         delivery.state = State.SENT
-    delivery.save(update_fields=["sent_at", "disclosure", "claim_expires_at", "state"])
+    delivery.save(
+        update_fields=["sent_at", "sent_unconfirmed", "disclosure", "claim_expires_at", "state"]
+    )
     if delivery.reservation_id:
         try:
             ledger.consume(reservation_id=delivery.reservation_id)
         except ledger.ReservationNotHeld:
-            # Released earlier (never expected once the mail server was contacted).
+            # Released earlier (never expected once the final dot was written).
             logger.error("packet %s left with its send already released", delivery.pk)
     return delivery
 
@@ -370,7 +415,7 @@ def mark_sent(*, delivery_id: int) -> Delivery:
 def fail_delivery(*, delivery_id: int, reason: str) -> bool:
     """The packet will not be sent: failed, with the reason, and its send returned."""
     delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-    if delivery.state not in Delivery.IN_FLIGHT or delivery.smtp_started_at is not None:
+    if delivery.state not in Delivery.IN_FLIGHT or delivery.handed_over_at is not None:
         return False
     delivery.state = State.FAILED
     delivery.failed_at = timezone.now()
@@ -395,8 +440,8 @@ def gave_up(*, delivery_id: int, error: str) -> None:
     delivery = Delivery.objects.filter(pk=delivery_id).first()
     if delivery is None or delivery.sent_at is not None:
         return
-    if delivery.smtp_started_at is not None:
-        mark_sent(delivery_id=delivery_id)
+    if delivery.handed_over_at is not None:
+        mark_sent(delivery_id=delivery_id, confirmed=False)
         return
     if delivery.state == State.REVOKED:
         return

@@ -242,7 +242,7 @@ class Send(models.Model):
 class Delivery(models.Model):
     """One packet to one recruiter within a send.
 
-    queued → sending → sent → opened → downloaded; or deferred (the recruiter's
+    queued → sending → sent → opened → downloaded (the CV link opened); or deferred (the recruiter's
     daily cap) → sending; failed; revoked (by the seeker, before or after it left).
     """
 
@@ -252,7 +252,9 @@ class Delivery(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         OPENED = "opened", _("Opened")
-        DOWNLOADED = "downloaded", _("CV downloaded")
+        # The CV link was opened and sent on to our file store; whether the download
+        # then finished is between the recruiter and the store, so we do not claim it.
+        DOWNLOADED = "downloaded", _("CV link opened")
         FAILED = "failed", _("Failed")
         REVOKED = "revoked", _("Revoked")
 
@@ -286,12 +288,15 @@ class Delivery(models.Model):
     deferred_until = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_expires_at = models.DateTimeField(null=True, blank=True)
-    # Set just before the mail server is contacted: a run that died after this may
-    # have sent the email, so it is never sent again (see recruiters.delivery).
-    smtp_started_at = models.DateTimeField(null=True, blank=True)
+    # Set just before the final dot of SMTP DATA: from then on the recruiter's mail
+    # server may have the packet, so it is never sent again (see recruiters.delivery).
+    handed_over_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Sent, but the server's "accepted" never reached us (the run stopped after the
+    # final dot): it most likely arrived, and it is not sent again.
+    sent_unconfirmed = models.BooleanField(_("sent (unconfirmed)"), default=False)
     opened_at = models.DateTimeField(null=True, blank=True)
-    downloaded_at = models.DateTimeField(_("CV downloaded"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("CV link opened"), null=True, blank=True)
     view_count = models.PositiveIntegerField(default=0)
     download_count = models.PositiveIntegerField(default=0)
     failed_at = models.DateTimeField(null=True, blank=True)
@@ -349,11 +354,11 @@ class PacketLink(models.Model):
 
 
 class PacketAccess(models.Model):
-    """One view of a packet page, or one download of its CV."""
+    """One view of a packet page, or one opening of its CV download link."""
 
     class Kind(models.TextChoices):
         VIEW = "view", _("Opened the packet page")
-        DOWNLOAD = "download", _("Downloaded the CV")
+        DOWNLOAD = "download", _("Opened the CV download link")
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="accesses")
     kind = models.CharField(max_length=10, choices=Kind.choices)

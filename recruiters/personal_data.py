@@ -161,6 +161,7 @@ def _export_deliveries(user: Any) -> Iterator[dict[str, Any]]:
             "queued_at": _when(d.created_at),
             "waiting_until": _when(d.deferred_until),
             "sent_at": _when(d.sent_at),
+            "sent_unconfirmed": d.sent_unconfirmed,
             "opened_at": _when(d.opened_at),
             "cv_downloaded_at": _when(d.downloaded_at),
             "views": d.view_count,
@@ -176,8 +177,8 @@ declare(
     section="3.1",
     category=_("Packets sent to recruiters"),
     purpose=_(
-        "To send each packet once, and to show you what happened to it: sent, opened, "
-        "CV downloaded, failed or revoked."
+        "To send each packet once, and to show you what happened to it: sent or sent "
+        "(unconfirmed), opened, CV link opened, failed or revoked."
     ),
     legal_basis=Basis.CONSENT,
     recipients=_CHOSEN,
@@ -194,6 +195,7 @@ declare(
         "created_at",
         "deferred_until",
         "sent_at",
+        "sent_unconfirmed",
         "opened_at",
         "downloaded_at",
         "view_count",
@@ -221,7 +223,7 @@ declare(
         "reservation_id": _("The send it used, which your billing records show."),
         "claimed_at": _("When our worker started sending it (internal timing)."),
         "claim_expires_at": _("How long our worker may take to send it (internal timing)."),
-        "smtp_started_at": _("When our worker contacted the mail server (internal timing)."),
+        "handed_over_at": _("When the mail server was handed all of it (internal timing)."),
     },
     about="seeker",
     erasure=Erasure.DELETE,

@@ -17,9 +17,10 @@ State = Delivery.State
 STATUS_LABELS = {
     "Revoked": gettext_lazy("Revoked"),
     "Failed": gettext_lazy("Failed"),
-    "CV downloaded": gettext_lazy("CV downloaded"),
+    "CV link opened": gettext_lazy("CV link opened"),
     "Opened": gettext_lazy("Opened"),
     "Sent": gettext_lazy("Sent"),
+    "Sent (unconfirmed)": gettext_lazy("Sent (unconfirmed)"),
     "Waiting": gettext_lazy("Waiting"),
     "Sending": gettext_lazy("Sending"),
     "Queued": gettext_lazy("Queued"),
@@ -71,9 +72,11 @@ def status_of(delivery: Delivery) -> str:
     if delivery.state == State.FAILED:
         return "Failed"
     if delivery.downloaded_at:
-        return "CV downloaded"
+        return "CV link opened"
     if delivery.opened_at:
         return "Opened"
+    if delivery.sent_at and delivery.sent_unconfirmed:
+        return "Sent (unconfirmed)"
     if delivery.sent_at:
         return "Sent"
     if delivery.state == State.DEFERRED:
@@ -94,7 +97,19 @@ def timeline(delivery: Delivery) -> list[Event]:
                 % {"date": date_format(delivery.deferred_until, "j M Y")},
             )
         )
-    if delivery.sent_at:
+    if delivery.sent_at and delivery.sent_unconfirmed:
+        events.append(
+            Event(
+                _("Sent (unconfirmed)"),
+                delivery.sent_at,
+                _(
+                    "The recruiter's mail server received your packet, but our connection "
+                    "ended before it confirmed. It most likely arrived; we do not send it "
+                    "again, so the recruiter never gets it twice."
+                ),
+            )
+        )
+    elif delivery.sent_at:
         events.append(Event(_("Sent"), delivery.sent_at))
     if delivery.opened_at:
         viewed = ngettext(
@@ -104,10 +119,14 @@ def timeline(delivery: Delivery) -> list[Event]:
         ) % {"count": delivery.view_count}
         events.append(Event(_("Opened"), delivery.opened_at, viewed))
     if delivery.downloaded_at:
-        downloaded = ngettext(
-            "Downloaded %(count)d time.", "Downloaded %(count)d times.", delivery.download_count
+        # We hand the recruiter a link to our file store; whether the download finished
+        # there we cannot see, so we say what we know.
+        opened = ngettext(
+            "The CV link was opened %(count)d time.",
+            "The CV link was opened %(count)d times.",
+            delivery.download_count,
         ) % {"count": delivery.download_count}
-        events.append(Event(_("CV downloaded"), delivery.downloaded_at, downloaded))
+        events.append(Event(_("CV link opened"), delivery.downloaded_at, opened))
     if delivery.failed_at:
         # Stored in English (gettext_noop where it is written): said in the reader's language.
         failure = _(delivery.failure) if delivery.failure else ""

@@ -347,7 +347,7 @@ def revoke_delivery(*, seeker: Any, delivery_id: int) -> Delivery:
     delivery.save(update_fields=["state", "revoked_at"])
     # Not yet handed to the mail server: it never will be, and the send comes back.
     if was in Delivery.WAITING or (
-        was == Delivery.State.SENDING and delivery.smtp_started_at is None
+        was == Delivery.State.SENDING and delivery.handed_over_at is None
     ):
         _release(delivery)
     return delivery

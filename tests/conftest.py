@@ -334,7 +334,7 @@ class WorkerProcess:
     settings: dict = field(default_factory=dict)
     procs: list = field(default_factory=list)
 
-    def start(self, *, queues: str = "default,packets,privacy") -> None:
+    def start(self, *, queues: str = "default,packets,privacy", concurrency: int = 1) -> None:
         import json
         import subprocess
         import sys
@@ -345,7 +345,7 @@ class WorkerProcess:
         proc = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker",
-                "--pool", "prefork", "--concurrency", "1", "-Q", queues,
+                "--pool", "prefork", "--concurrency", str(concurrency), "-Q", queues,
                 "--loglevel", "INFO", "--without-gossip", "--without-mingle",
                 "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
             ],

@@ -160,9 +160,12 @@ def queue_email(
     return queue_message(message, kind=template, person=person, key=key)
 
 
-def deliver(message: EmailMultiAlternatives, *, kind: str) -> int:
-    """Send a prepared message now; the one place that talks to the mail backend."""
-    connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT)
+def deliver(message: EmailMultiAlternatives, *, kind: str, connection: Any = None) -> int:
+    """Send a prepared message now; the one place that talks to the mail backend.
+
+    ``connection``: a backend of the caller's (packets bring one that marks the moment
+    the message may have left, see recruiters.mail)."""
+    connection = connection or get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT)
     message.connection = connection
     sent = message.send(fail_silently=False)
     logger.info("email sent kind=%s recipients=%d", kind, len(message.recipients()))

@@ -257,6 +257,7 @@ def test_library_errors_are_classified():
     import stripe
     from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
     from kombu.exceptions import OperationalError
+    from psycopg_pool import PoolTimeout
 
     assert outbox.is_transient(EndpointConnectionError(endpoint_url="http://s3"))
     assert outbox.is_transient(ReadTimeoutError(endpoint_url="http://s3"))
@@ -271,6 +272,7 @@ def test_library_errors_are_classified():
     assert outbox.is_transient(stripe.APIConnectionError("down"))
     assert outbox.is_transient(redis.exceptions.ConnectionError())
     assert outbox.is_transient(OperationalError())
+    assert outbox.is_transient(PoolTimeout("couldn't get a connection after 10.00 sec"))
 
 
 # --- Email: exactly once ------------------------------------------------------------------

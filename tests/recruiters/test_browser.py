@@ -1,6 +1,6 @@
 """The whole journey in headless Chromium, with a real worker and a real SMTP server:
 choose a recruiter, agree, send; open the packet as the recruiter from the email,
-download the CV, opt out; see "Opened" and "CV downloaded" in the report."""
+download the CV, opt out; see "Opened" and "CV link opened" in the report."""
 
 from __future__ import annotations
 
@@ -97,9 +97,9 @@ def test_send_a_packet_open_it_as_the_recruiter_and_follow_it(
     packet = page.locator("li.delivery", has_text="Alex Carter")
     assert wait_until(lambda: Delivery.objects.get(recruiter=alex).downloaded_at is not None)
     timeline = packet.locator(".timeline").inner_text()
-    for event in ("Queued", "Sent", "Opened", "CV downloaded"):
+    for event in ("Queued", "Sent", "Opened", "CV link opened"):
         assert event in timeline
-    assert "CV downloaded" in packet.locator(".status").inner_text()
+    assert "CV link opened" in packet.locator(".status").inner_text()
     # Alex no longer appears among the matches; Jordan does.
     page.goto(live_server.url + "/recruiters/matches/")
     assert "Alex Carter" not in page.locator("main").inner_text()

@@ -65,11 +65,11 @@ def test_the_packet_comes_from_the_site_whatever_the_seeker_is_called(seeker, se
     assert message.reply_to == ["seeker@example.com"]
 
 
-def test_a_run_that_died_after_contacting_the_mail_server_is_never_sent_again(queued, seeker):
-    # A worker claimed it, reached the mail server, and died before marking it sent.
+def test_a_run_that_died_after_the_final_dot_is_never_sent_again(queued, seeker):
+    # A worker claimed it, wrote the final dot of DATA, and died before marking it sent.
     past = timezone.now() - timedelta(minutes=10)
     Delivery.objects.filter(pk=queued.pk).update(
-        state="sending", claimed_at=past, claim_expires_at=past, smtp_started_at=past
+        state="sending", claimed_at=past, claim_expires_at=past, handed_over_at=past
     )
 
     assert delivery_service.deliver_packet(delivery_id=queued.pk) == "sent (unconfirmed)"
@@ -77,6 +77,7 @@ def test_a_run_that_died_after_contacting_the_mail_server_is_never_sent_again(qu
     assert mail.outbox == []
     queued.refresh_from_db()
     assert queued.state == "sent" and queued.sent_at and queued.disclosure
+    assert queued.sent_unconfirmed
     assert not ledger.is_held(reservation_id=queued.reservation_id)
     assert ledger.balance(user=seeker) == 4
 
@@ -105,16 +106,16 @@ def test_smtp_errors_retry_with_backoff_then_succeed(queued, seeker, monkeypatch
     real_deliver = delivery_service.deliver
     failures = iter([ConnectionRefusedError("smtp down"), smtplib.SMTPServerDisconnected("bye")])
 
-    def flaky(message, *, kind):
+    def flaky(message, *, kind, connection):
         error = next(failures, None)
         if error:
             raise error
-        return real_deliver(message, kind=kind)
+        return real_deliver(message, kind=kind, connection=connection)
 
     monkeypatch.setattr(delivery_service, "deliver", flaky)
     entry = OutboxEntry.objects.get(key=f"delivery:{queued.pk}")
     assert outbox.run_entry(entry.pk) == "retry"
-    assert _state(queued) == "queued" and queued.smtp_started_at is None
+    assert _state(queued) == "queued" and queued.handed_over_at is None
     assert ledger.balance(user=seeker) == 4  # still held
     later = timezone.now() + timedelta(minutes=5)
     assert outbox.run_entry(entry.pk, now=later) == "retry"
@@ -125,7 +126,7 @@ def test_smtp_errors_retry_with_backoff_then_succeed(queued, seeker, monkeypatch
 def test_a_packet_that_cannot_be_delivered_fails_and_its_send_comes_back(
     queued, seeker, monkeypatch
 ):
-    def refused(message, *, kind):
+    def refused(message, *, kind, connection):
         raise smtplib.SMTPRecipientsRefused({"x@example.com": (550, b"No such user")})
 
     monkeypatch.setattr(delivery_service, "deliver", refused)
@@ -137,9 +138,10 @@ def test_a_packet_that_cannot_be_delivered_fails_and_its_send_comes_back(
 
 
 def test_a_packet_that_keeps_failing_gives_up_after_its_attempts(queued, seeker, monkeypatch):
-    monkeypatch.setattr(
-        delivery_service, "deliver", lambda message, *, kind: (_ for _ in ()).throw(TimeoutError())
-    )
+    def times_out(message, *, kind, connection):
+        raise TimeoutError
+
+    monkeypatch.setattr(delivery_service, "deliver", times_out)
     entry = OutboxEntry.objects.get(key=f"delivery:{queued.pk}")
     when = timezone.now()
     for _ in range(entry.max_attempts):
@@ -202,7 +204,7 @@ def _one_leaving_one_waiting(seeker):
     waiting = Delivery.objects.exclude(pk=leaving.pk).get()
     # The first email is leaving (the mail server has it) when the money goes back.
     Delivery.objects.filter(pk=leaving.pk).update(
-        state="sending", claimed_at=timezone.now(), smtp_started_at=timezone.now(),
+        state="sending", claimed_at=timezone.now(), handed_over_at=timezone.now(),
         claim_expires_at=timezone.now() - timedelta(seconds=1),
     )  # fmt: skip
     return leaving, waiting, [[alex.email], [jordan.email]]

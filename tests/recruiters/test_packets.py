@@ -92,7 +92,7 @@ def test_the_cv_downloads_as_the_normalised_copy_and_is_recorded(sent, client, s
     report = Client()
     report.force_login(seeker)
     html = report.get("/recruiters/sends/").content.decode()
-    assert "CV downloaded" in html and "Opened" in html
+    assert "CV link opened" in html and "Opened" in html
 
 
 def test_a_cv_the_seeker_deleted_is_gone(sent, client, seeker):

@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from accounts.checks import check_mfa_encryption_keys
 from accounts.models import User
 from accounts.validators import NoSiteNameOrEmailValidator
 from jobletters import checks
@@ -142,7 +143,7 @@ def test_development_settings_pass(settings):
     settings.SITE_URL = "http://127.0.0.1:8000"
 
     assert checks.check_production_addresses() == []
-    assert checks.check_mfa_encryption_keys() == []
+    assert check_mfa_encryption_keys() == []
 
 
 def test_manage_py_check_deploy_fails_on_them_and_on_a_missing_mfa_key():

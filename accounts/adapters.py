@@ -114,3 +114,8 @@ class AccountAdapter(DefaultAccountAdapter):
         if authenticated_recently(allauth_context.request):
             return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+    def get_user_search_fields(self) -> list[str]:
+        # The admin's email addresses are found by the person's name too (allauth looks
+        # for first_name/last_name, which our user has not).
+        return ["email", "name"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
@@ -34,7 +35,9 @@ class StaffMFARequiredMiddleware:
                 request,
                 _("Staff must turn on two-factor authentication before using the admin."),
             )
-            return redirect("mfa_activate_totp")
+            # Set-up ends back where they were going (accounts.views.ActivateTOTPView).
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('mfa_activate_totp')}?{query}")
         return self.get_response(request)
 
 

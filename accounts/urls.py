@@ -12,4 +12,6 @@ urlpatterns = [
     path("sessions/others/end/", views.end_other_sessions, name="account_end_other_sessions"),
     path("sessions/<int:pk>/not-me/", views.not_me_session, name="account_not_me_session"),
     path("sign-ins/<int:pk>/not-me/", views.not_me_sign_in, name="account_not_me_sign_in"),
+    # Two-factor set-up takes the place of allauth's (same address and name).
+    path("2fa/totp/activate/", views.activate_totp, name="mfa_activate_totp"),
 ]

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from allauth.account.utils import get_next_redirect_url
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp import views as totp_views
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -132,3 +135,26 @@ def _not_me(request: HttpRequest, *, device: str, ip: str | None, when: object,
         return redirect("account_change_password")
     context = {"form": form, "device": device, "ip": ip, "when": when}
     return render(request, "accounts/not_me.html", context)
+
+
+class ActivateTOTPView(totp_views.ActivateTOTPView):
+    """allauth's two-factor set-up (at the same address), with two changes.
+
+    allauth makes a new secret each time the page is shown, so reloading it broke the
+    app someone had just scanned the QR code into: the pending secret (which allauth
+    keeps in the session until set-up ends) stays. And set-up ends where the person was
+    going: the admin sends staff here with ``?next=``, and takes them back afterwards.
+    """
+
+    def get_form(self, form_class=None):
+        pending = self.request.session.get(SECRET_SESSION_KEY)
+        form = super().get_form(form_class)
+        if pending:
+            form.secret = self.request.session[SECRET_SESSION_KEY] = pending
+        return form
+
+    def get_success_url(self) -> str:
+        return get_next_redirect_url(self.request) or super().get_success_url()
+
+
+activate_totp = ActivateTOTPView.as_view()

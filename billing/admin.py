@@ -55,7 +55,7 @@ class PlanAdmin(admin.ModelAdmin):
 class BillingAccountAdmin(_ReadOnlyAdmin):
     list_display = ("__str__", "user", "stripe_customer_id", "billing_country", "created_at")
     list_select_related = ("user",)
-    search_fields = ("user__email", "stripe_customer_id")
+    search_fields = ("user__email", "user__name", "stripe_customer_id")
     fields = (
         "user",
         "stripe_customer_id",
@@ -98,6 +98,7 @@ class PurchaseAdmin(_ReadOnlyAdmin):
     list_select_related = ("account__user",)
     search_fields = (
         "account__user__email",
+        "account__user__name",
         "stripe_checkout_session_id",
         "stripe_payment_intent_id",
     )
@@ -160,7 +161,7 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     list_display = ("created_at", "person", "kind", "sends", "granted_by", "reason")
     list_filter = ("kind",)
     list_select_related = ("account__user", "granted_by")
-    search_fields = ("account__user__email", "reason")
+    search_fields = ("account__user__email", "account__user__name", "reason")
     readonly_fields = (
         "account",
         "kind",
@@ -219,21 +220,24 @@ class WebhookEventAdmin(_ReadOnlyAdmin):
 class DisputeAdmin(_ReadOnlyAdmin):
     """Payment disputes (chargebacks): open ones first; sends are held back meanwhile."""
 
+    # Stripe's own status, the purchase and when it closed are on each dispute's page.
     list_display = (
         "stripe_dispute_id",
-        "opened_at",
         "person",
-        "purchase",
         "amount_display",
         "reason",
-        "stripe_status",
         "status",
         "held_sends",
-        "closed_at",
+        "opened_at",
     )
     list_filter = ("status", "reason")
     list_select_related = ("purchase__account__user",)
-    search_fields = ("stripe_dispute_id", "purchase__stripe_payment_intent_id")
+    search_fields = (
+        "stripe_dispute_id",
+        "purchase__stripe_payment_intent_id",
+        "purchase__account__user__email",
+        "purchase__account__user__name",
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Dispute]:
         # Open disputes need an answer to Stripe by a deadline: list them first.

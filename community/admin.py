@@ -119,10 +119,10 @@ class _PostAdmin(admin.ModelAdmin):
 
 @admin.register(Thread)
 class ThreadAdmin(_PostAdmin):
-    list_display = ("title", "author_email", "place", "created_at", "comment_count", "hidden",
+    list_display = ("title", "author_email", "created_at", "comment_count", "hidden",
                     "open_report_count")  # fmt: skip
     list_select_related = ("author", "place")
-    search_fields = ("title", "author__email")
+    search_fields = ("title", "author__email", "author__name")
     date_hierarchy = "created_at"
     fields = ("title", "place", "hidden_reason", *_PostAdmin.readonly_fields)
     readonly_fields = ("title", "place", *_PostAdmin.readonly_fields)
@@ -133,7 +133,7 @@ class CommentAdmin(_PostAdmin):
     list_display = ("__str__", "thread_title", "author_email", "created_at", "hidden",
                     "open_report_count")  # fmt: skip
     list_select_related = ("author", "thread")
-    search_fields = ("author__email", "thread__title")
+    search_fields = ("author__email", "author__name", "thread__title")
     date_hierarchy = "created_at"
     fields = ("thread_title", "hidden_reason", *_PostAdmin.readonly_fields)
     readonly_fields = ("thread_title", *_PostAdmin.readonly_fields)
@@ -166,6 +166,9 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("community.change_report")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a report is dealt with ("Mark as dealt with"), never deleted
 
     @admin.display(description=_("post"))
     def post_link(self, report: Report) -> str:

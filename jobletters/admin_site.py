@@ -9,6 +9,7 @@ keeps that list empty).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.decorators import secure_admin_login
@@ -44,6 +45,50 @@ GROUPS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
     ("running", _("Running the site"), ("jobletters.*", "usage.signupsource")),
 )
 OTHER = ("other", _("Other"))
+
+
+@dataclass(frozen=True)
+class PersonSection:
+    """One kind of record on the person page (accounts.admin.UserAdmin.person_view)."""
+
+    model: str  # "app_label.model_name": named, not imported (the shared ground knows no app)
+    person: str  # the ORM path from a row to the person it concerns
+    columns: tuple[str, ...]  # fields, or display methods of the model's admin (list_display)
+    add: bool = False  # offer "Add" with the person filled in (``person`` is a foreign key)
+
+
+# What staff find about one person, in this order, each row linked to its own admin.
+PERSON_PAGE: tuple[PersonSection, ...] = (
+    PersonSection("profiles.profile", "user", ("headline", "targets", "open_to_recruiters",
+                                               "updated_at")),
+    PersonSection("profiles.contactdetails", "user", ("city", "country", "updated_at")),
+    PersonSection("profiles.cv", "owner", ("original_name", "state", "is_current",
+                                           "uploaded_at")),
+    PersonSection("recruiters.delivery", "seeker", ("send_number", "recipient_name", "state",
+                                                    "timeline")),
+    PersonSection("billing.purchase", "account__user", ("plan_name", "sends", "amount_display",
+                                                        "status", "paid_at")),
+    PersonSection("billing.ledgerentry", "account__user", ("created_at", "kind", "sends",
+                                                           "reason")),
+    PersonSection("privacy.consent", "person", ("purpose", "granted", "reference",
+                                                "created_at")),
+    PersonSection("privacy.disclosure", "person", ("recipient_name", "basis", "disclosed_at")),
+    PersonSection("support.inquiry", "person", ("reference", "subject", "state",
+                                                "last_message_at")),
+    PersonSection("community.thread", "author", ("title", "created_at", "hidden",
+                                                 "open_report_count")),
+    PersonSection("community.comment", "author", ("__str__", "thread_title", "created_at",
+                                                  "hidden")),
+    PersonSection("usage.signin", "person", ("signed_in_at", "ip", "reported_at")),
+    PersonSection("account.emailaddress", "user", ("email", "primary", "verified")),
+    PersonSection("mfa.authenticator", "user", ("type", "created_at", "last_used_at")),
+    PersonSection("privacy.exportrequest", "person", ("__str__", "requested_at", "expires_at")),
+    PersonSection("privacy.deletionrequest", "person", ("state", "requested_at", "due")),
+    PersonSection("privacy.legalrequest", "subjects__person", ("__str__", "received_on",
+                                                               "status")),
+    PersonSection("privacy.legalhold", "person", ("__str__", "scope", "placed_at",
+                                                  "released_at"), add=True),
+)  # fmt: skip
 
 
 def group_of(app_label: str, model_name: str) -> str:

@@ -7,8 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jobletters.lib.files import private_file_response
 
@@ -54,7 +56,7 @@ class ConsentAdmin(admin.ModelAdmin):
 
     list_display = ("person", "purpose", "granted", "policy_version", "reference", "created_at")
     list_filter = ("purpose", "granted")
-    search_fields = ("person__email", "reference")
+    search_fields = ("person__email", "person__name", "reference")
     raw_id_fields = ("person",)
     list_select_related = ("person", "policy_version")
 
@@ -74,7 +76,7 @@ class DisclosureAdmin(admin.ModelAdmin):
 
     list_display = ("person", "recipient_name", "basis", "disclosed_at")
     list_filter = ("recipient_kind", "basis")
-    search_fields = ("person__email", "recipient_name", "reference")
+    search_fields = ("person__email", "person__name", "recipient_name", "reference")
     list_select_related = ("person",)
 
     def has_add_permission(self, request):
@@ -102,30 +104,41 @@ DELETION_WARNING_DAYS = 5
 class DeletionRequestAdmin(admin.ModelAdmin):
     """Every deletion request with its due date; red before it is late, held ones waiting."""
 
-    list_display = ("__str__", "state", "requested_at", "grace_ends_at", "due", "erased_at")
+    list_display = ("who", "state", "requested_at", "grace_ends_at", "due", "erased_at")
     list_filter = ("state",)
+    list_select_related = ("person",)
+    search_fields = ("person__email", "person__name")
     ordering = ("due_at",)
     raw_id_fields = ("person",)
     readonly_fields = [f.name for f in DeletionRequest._meta.fields]
     Media = _Media
 
-    @admin.display(description="due", ordering="due_at")
+    @admin.display(description=gettext_lazy("person"), ordering="person__email")
+    def who(self, obj: DeletionRequest) -> str:
+        if obj.person is None:
+            return _("Erased")
+        return format_html("{}<br><small>{}</small>", obj.person.name or "-", obj.person.email)
+
+    @admin.display(description=gettext_lazy("due"), ordering="due_at")
     def due(self, obj: DeletionRequest) -> str:
         now = timezone.now()
+        due = date_format(timezone.localtime(obj.due_at))  # the admin's one date format
         if not obj.is_open:
-            return format_html("<span>{}</span>", obj.due_at.strftime("%Y-%m-%d"))
+            return due
         warning = timedelta(days=DELETION_WARNING_DAYS)
         if obj.due_at <= now:
-            css, words = "privacy-late", "late"
+            css, words = "privacy-late", _("late")
         elif obj.due_at - now <= warning:
-            css, words = "privacy-due-soon", "due soon"
+            css, words = "privacy-due-soon", _("due soon")
         else:
-            css, words = "privacy-on-time", "on time"
-        return format_html(
-            '<span class="{}">{} ({})</span>', css, obj.due_at.strftime("%Y-%m-%d"), words
-        )
+            css, words = "privacy-on-time", _("on time")
+        return format_html('<span class="{}">{} ({})</span>', css, due, words)
 
+    # The record of a request and how it was honoured: written by the services only.
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
@@ -136,10 +149,18 @@ class DeletionRequestAdmin(admin.ModelAdmin):
 class ExportRequestAdmin(admin.ModelAdmin):
     list_display = ("__str__", "state", "requested_at", "finished_at", "expires_at")
     list_filter = ("state",)
+    search_fields = ("person__email", "person__name")
     raw_id_fields = ("person",)
     readonly_fields = [f.name for f in ExportRequest._meta.fields]
 
+    # Written by the services only (the file is deleted when the copy expires).
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -150,7 +171,7 @@ class LegalHoldAdmin(admin.ModelAdmin):
     list_display = ("__str__", "person", "scope", "reference", "placed_at", "released_at")
     list_filter = (("released_at", admin.EmptyFieldListFilter),)
     raw_id_fields = ("person",)
-    search_fields = ("person__email", "reference")
+    search_fields = ("person__email", "person__name", "reference")
     actions = ["release_selected"]
 
     @admin.display(description="covers")
@@ -224,7 +245,7 @@ class PolicyVersionForm(forms.ModelForm):
                     "after it is published: %(date)s or later if you publish now."
                 ) % {
                     "days": promises.POLICY_NOTICE_DAYS,
-                    "date": timezone.localtime(soonest).strftime("%Y-%m-%d %H:%M"),
+                    "date": date_format(timezone.localtime(soonest), "DATETIME_FORMAT"),
                 }
         for name, problem in problems.items():
             self.add_error(name, problem)
@@ -399,12 +420,24 @@ class LegalRequestForm(forms.ModelForm):
 
 class LegalRequestSubjectInline(admin.TabularInline):
     model = LegalRequestSubject
-    fields = ("person", "added_at", "notified_at", "disclosed_at", "package_link")
-    readonly_fields = ("added_at", "notified_at", "disclosed_at", "package_link")
-    raw_id_fields = ("person",)
+    fields = ("person", "added", "notified_at", "disclosed_at", "package_link")
+    readonly_fields = ("added", "notified_at", "disclosed_at", "package_link")
+    autocomplete_fields = ("person",)  # found by name or email (UserAdmin.search_fields)
     extra = 1
     verbose_name = _("person in scope")
     verbose_name_plural = _("people in scope")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "person":  # chosen here; accounts are made and removed elsewhere
+            field.widget.can_add_related = field.widget.can_delete_related = False
+            field.widget.can_change_related = False
+        return field
+
+    @admin.display(description=gettext_lazy("added at"))
+    def added(self, obj: LegalRequestSubject) -> str:
+        # An empty row is not added yet: its default time would say it was, just now.
+        return date_format(timezone.localtime(obj.added_at), "DATETIME_FORMAT") if obj.pk else ""
 
     @admin.display(description=_("data handed over"))
     def package_link(self, obj: LegalRequestSubject) -> str:
@@ -438,7 +471,7 @@ class LegalRequestAdmin(admin.ModelAdmin):
     inlines = [LegalRequestSubjectInline]
     list_display = ("__str__", "received_on", "status", "notice", "disclosed_at")
     list_filter = ("status",)
-    search_fields = ("agency", "reference")
+    search_fields = ("agency", "reference", "subjects__person__email", "subjects__person__name")
     change_form_template = "admin/privacy/legalrequest/change_form.html"
 
     @admin.display(description=_("notice to the people concerned"))
@@ -446,7 +479,9 @@ class LegalRequestAdmin(admin.ModelAdmin):
         if obj.status == LegalRequest.Status.RECEIVED:
             return _("Not before review")
         if obj.notice_prohibited_until and obj.notice_prohibited_until >= timezone.localdate():
-            return _("Prohibited until %(date)s") % {"date": obj.notice_prohibited_until}
+            return _("Prohibited until %(date)s") % {
+                "date": date_format(obj.notice_prohibited_until)
+            }
         return _("Allowed: emailed by the next run of the notice job")
 
     def get_readonly_fields(self, request, obj=None):
@@ -529,7 +564,7 @@ class LegalRequestAdmin(admin.ModelAdmin):
             "original": obj,
             "title": _("Disclose data for %(request)s") % {"request": obj},
             "people": list(obj.subjects.filter(person__isnull=False).select_related("person")),
-            "categories": legal.category_labels(obj.data_categories),
+            "categories": legal.category_labels(obj.data_categories, for_staff=True),
             "may_disclose": obj.status in legal.MAY_DISCLOSE,
             "notice_allowed": legal.notice_allowed(obj),
         }
@@ -592,7 +627,10 @@ class SubprocessorAdmin(admin.ModelAdmin):
             format_html_join(
                 "\n",
                 "<p>{} ({}): {}</p>",
-                ((c.created_at.date(), c.kind, c.summary) for c in changes),
+                (
+                    (date_format(timezone.localtime(c.created_at)), c.get_kind_display(), c.summary)
+                    for c in changes
+                ),
             )
             or "-"
         )
@@ -635,7 +673,7 @@ class ProcessorSubscriptionAdmin(admin.ModelAdmin):
     """Who asked for emails about processors; staff remove one when someone asks."""
 
     list_display = ("__str__", "person", "email", "confirmed_at")
-    search_fields = ("email", "person__email")
+    search_fields = ("email", "person__email", "person__name")
     list_select_related = ("person",)
     raw_id_fields = ("person",)
 

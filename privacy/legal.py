@@ -66,13 +66,47 @@ class LegalRequestError(Exception):
 # --- Scope ---------------------------------------------------------------------------------
 
 
+# The registry names its categories as the person reads them ("Your sends to
+# recruiters"): right in their emails, log and export, odd in the staff's form. Staff
+# read these words instead (a test keeps "you" out of the categories not named here).
+STAFF_WORDS = {
+    "2-1-changes-staff-made-to-your-data": gettext_lazy("Changes staff made to their data"),
+    "2-1-your-account": gettext_lazy("Their account"),
+    "2-2-jobs-you-are-looking-for": gettext_lazy("Jobs they are looking for"),
+    "2-4-messages-in-your-support-inquiries": gettext_lazy("Messages in their support inquiries"),
+    "2-4-your-support-inquiries": gettext_lazy("Their support inquiries"),
+    "2-5-posts-you-reported": gettext_lazy("Posts they reported"),
+    "2-5-your-community-comments": gettext_lazy("Their community comments"),
+    "2-5-your-community-threads": gettext_lazy("Their community threads"),
+    "2-7-sign-ins-to-your-account": gettext_lazy("Sign-ins to their account"),
+    "2-7-the-site-you-came-from-when-you-signed-up": gettext_lazy(
+        "The site they came from when they signed up"
+    ),
+    "3-1-consents-you-gave-or-withdrew": gettext_lazy("Consents they gave or withdrew"),
+    "3-1-links-to-your-packets": gettext_lazy("Links to their packets"),
+    "3-1-when-recruiters-opened-your-packets": gettext_lazy("When recruiters opened their packets"),
+    "3-1-who-received-your-information": gettext_lazy("Who received their information"),
+    "3-1-your-sends-to-recruiters": gettext_lazy("Their sends to recruiters"),
+    "3-2-legal-requests-about-you": gettext_lazy("Legal requests about them"),
+    "5-requests-to-delete-your-account": gettext_lazy("Requests to delete their account"),
+    "7-copies-of-your-data-you-asked-for": gettext_lazy("Copies of their data they asked for"),
+}
+
+
 def category_choices() -> list[tuple[str, str]]:
-    """Every registry category, by slug: what a request's scope can name."""
-    return [(d.slug, f"§{d.section} {d.label}") for d in registry.declarations()]
+    """Every registry category, by slug, in staff's words: what a request's scope can name."""
+    return [
+        (d.slug, f"§{d.section} {STAFF_WORDS.get(d.slug, d.label)}")
+        for d in registry.declarations()
+    ]
 
 
-def category_labels(slugs: list[str]) -> list[str]:
-    labels = {d.slug: d.label for d in registry.declarations()}
+def category_labels(slugs: list[str], *, for_staff: bool = False) -> list[str]:
+    """The categories' names as the person reads them, or as staff do."""
+    labels = {
+        d.slug: str(STAFF_WORDS.get(d.slug, d.label)) if for_staff else d.label
+        for d in registry.declarations()
+    }
     return [labels.get(slug, slug) for slug in slugs]
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -176,7 +177,8 @@ class Disclosure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Disclosure to {self.recipient_name} ({self.disclosed_at:%Y-%m-%d})"
+        when = date_format(timezone.localtime(self.disclosed_at))
+        return f"Disclosure to {self.recipient_name} ({when})"
 
 
 # --- Privacy requests: export (§7), deletion (§5, §7), legal holds, tombstones ----------

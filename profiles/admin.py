@@ -4,9 +4,10 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from . import cvs
-from .models import CV, ContactDetails, Profile, TargetOccupation
+from .models import CV, ContactDetails, Profile, TargetOccupation, occupation_targets
 
 
 class TargetOccupationInline(admin.TabularInline):
@@ -24,6 +25,15 @@ class ProfileAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "target_places")
     inlines = [TargetOccupationInline]
     readonly_fields = ("created_at", "updated_at", "job_letter_updated_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Profile]:
+        return super().get_queryset(request).prefetch_related(occupation_targets(), "target_places")
+
+    @admin.display(description=_("targets"))
+    def targets(self, profile: Profile) -> str:
+        jobs = ", ".join(target.label for target in profile.occupation_targets.all())
+        places = ", ".join(str(place) for place in profile.target_places.all())
+        return " · ".join(part for part in (jobs, places) if part) or "-"
 
 
 @admin.register(ContactDetails)

@@ -15,6 +15,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, Streami
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from profiles.models import Profile
 
@@ -126,9 +130,9 @@ class RecruiterDataForm(forms.Form):
 class RecruiterAdmin(admin.ModelAdmin):
     form = RecruiterForm
     change_list_template = "admin/recruiters/recruiter/change_list.html"
-    list_display = ("name", "agency", "email", "active", "opted_out_at", "frozen_at", "daily_cap")
+    list_display = ("name", "agency", "email", "packets", "daily_cap")
     list_filter = ("active", OptedOutFilter)
-    search_fields = ("=email", "name", "agency")
+    search_fields = ("email", "name", "agency")
     show_full_result_count = False
     autocomplete_fields = ("occupations", "places")
     readonly_fields = ("opted_out_at", "created_at", "updated_at")
@@ -136,6 +140,15 @@ class RecruiterAdmin(admin.ModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [*RecruiterForm.Meta.fields, "opted_out_at", "created_at", "updated_at"]
+
+    @admin.display(description=_("packets"))
+    def packets(self, recruiter: Recruiter) -> str:
+        # One column for "active", "opted out" and "frozen": a laptop's list stays a table.
+        if recruiter.opted_out_at:
+            return _("Opted out")
+        if recruiter.frozen_at:
+            return _("Frozen")
+        return _("Receives them") if recruiter.active else _("Off (never matched)")
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -292,7 +305,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = ("pk", "recipient_name", "seeker", "state", "created_at", "sent_at", "failure")
     list_filter = ("state",)
     list_select_related = ("seeker",)
-    search_fields = ("=seeker__email", "recipient_name")
+    search_fields = ("seeker__email", "seeker__name", "recipient_name")
     show_full_result_count = False
     fields = (
         "send",
@@ -313,8 +326,39 @@ class DeliveryAdmin(admin.ModelAdmin):
         "revoked_at",
         "consent",
         "disclosure",
+        "timeline",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("send"), ordering="send")
+    def send_number(self, delivery: Delivery) -> str:
+        return f"#{delivery.send_id}"
+
+    @admin.display(description=_("timeline"))
+    def timeline(self, delivery: Delivery) -> str:
+        """What happened to the packet, in the order it happened."""
+        failed = _("failed: %(why)s") % {"why": delivery.failure} if delivery.failure else None
+        steps = [
+            (at, words)
+            for at, words in (
+                (delivery.created_at, _("queued")),
+                (delivery.deferred_until, _("waiting until")),
+                (delivery.sent_at, _("sent")),
+                (delivery.opened_at, _("opened")),
+                (delivery.downloaded_at, _("CV downloaded")),
+                (delivery.failed_at, failed or _("failed")),
+                (delivery.revoked_at, _("revoked")),
+            )
+            if at is not None
+        ]
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {}",
+            (
+                (words.capitalize(), date_format(timezone.localtime(at), "DATETIME_FORMAT"))
+                for at, words in sorted(steps, key=lambda step: step[0])
+            ),
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from privacy.models import Consent, Disclosure
@@ -205,7 +206,7 @@ class Suppression(models.Model):
     opted_out_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"Opt-out of {self.opted_out_at:%Y-%m-%d}"
+        return f"Opt-out of {date_format(timezone.localtime(self.opted_out_at))}"
 
 
 class SendQuerySet(models.QuerySet["Send"]):
@@ -370,4 +371,5 @@ class PacketAccess(models.Model):
         indexes = [models.Index(fields=["delivery", "at"], name="packet_access_delivery")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+        at = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return f"{self.get_kind_display()} at {at}"

@@ -48,7 +48,7 @@ class InquiryAdmin(admin.ModelAdmin):
     form = AnswerForm
     list_display = ("reference", "subject", "email", "state", "signed_in", "last_message_at")
     list_filter = ("state", "signed_in")
-    search_fields = ("subject", "email", "name")
+    search_fields = ("subject", "email", "name", "person__email", "person__name")
     date_hierarchy = "created_at"
     show_full_result_count = False
     readonly_fields = (

@@ -24,7 +24,7 @@ class SignInAdmin(ReadOnlyAdmin):
 
     list_display = ("signed_in_at", "person", "ip", "ip_truncated", "reported_at")
     list_filter = ("ip_truncated",)
-    search_fields = ("person__email",)
+    search_fields = ("person__email", "person__name")
     date_hierarchy = "signed_in_at"
     fields = ("person", "signed_in_at", "ip", "ip_truncated", "user_agent", "reported_at")
     readonly_fields = fields

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,7 +44,7 @@ class SignIn(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Sign-in at {self.signed_in_at:%Y-%m-%d %H:%M}"
+        return f"Sign-in at {date_format(timezone.localtime(self.signed_in_at), 'DATETIME_FORMAT')}"
 
 
 class SignUpSource(models.Model):

@@ -1,6 +1,8 @@
 // Tables that do not fit their box become labelled rows (static/css/tables.css):
 // each cell is named by its column's heading, so nothing scrolls sideways on a phone.
-// Measured again when the window changes size.
+// Measured again when the window changes size. The admin's lists are the exception:
+// staff compare rows, so a list stays a table and scrolls inside its box (".results",
+// Django's) on a phone.
 (function () {
   "use strict";
 
@@ -45,6 +47,9 @@
     for (i = 0; i < tables.length; i++) tables[i].classList.remove("table-stacked");
     var tooWide = [];
     for (i = 0; i < tables.length; i++) {
+      if (tables[i].parentElement && tables[i].parentElement.classList.contains("results")) {
+        continue;
+      }
       var box = tables[i].parentElement || document.body;
       var width = Math.min(room(box), document.documentElement.clientWidth);
       if (tables[i].offsetWidth > width + 1) {

@@ -225,11 +225,12 @@ def test_staff_see_failed_work_and_retry_it_in_the_admin(staff_client):
     assert b"tests.record" in detail.content
     response = staff_client.post(
         "/admin/jobletters/outboxentry/",
-        {"action": "retry", "_selected_action": [entry.pk]},
+        {"action": "run_again", "_selected_action": [entry.pk]},
     )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.attempts <= 1
+    assert entry.state != "failed"
 
 
 @pytest.mark.parametrize(

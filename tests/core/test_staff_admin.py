@@ -86,3 +86,123 @@ def test_admin_and_error_pages_name_the_icon(staff_admin, client):
     assert link in staff_admin.get("/admin/").content
     assert link in staff_admin.get("/admin/accounts/user/").content
     assert link in client.get("/no-such-page/").content
+
+
+# --- What staff expect of the lists and pages ------------------------------------------------
+
+
+def _person_in_every_list(staff):
+    from tests.factories import UserFactory
+    from tests.privacy.builders import person_with_everything
+
+    lena = UserFactory(email="lena.lindqvist@example.org", name="Lena Lindqvist")
+    person_with_everything(lena, staff=staff)
+    return lena
+
+
+@pytest.mark.parametrize("words", ["Lindqvist", "lena.lind", "LENA"])
+def test_the_lists_about_people_find_them_by_name_or_part_of_their_email(
+    staff_admin, staff_with_mfa, words
+):
+    from jobletters.admin_site import PERSON_PAGE
+
+    _person_in_every_list(staff_with_mfa)
+    for section in PERSON_PAGE:
+        app_label, model_name = section.model.split(".")
+        page = staff_admin.get(f"/admin/{app_label}/{model_name}/", {"q": words})
+        assert page.status_code == 200, section.model
+        assert page.context["cl"].result_count, f"{section.model}: nothing found for {words!r}"
+
+
+def test_the_deliveries_are_found_by_the_seeker_s_first_name(staff_admin, staff_with_mfa):
+    _person_in_every_list(staff_with_mfa)
+    page = staff_admin.get("/admin/recruiters/delivery/", {"q": "lena"})
+    assert "Rita Recruiter, Acme Agency" in page.content.decode()
+
+
+def _read_only_pages(staff):
+    from billing.models import WebhookEvent
+    from jobletters.models import OutboxEntry
+    from privacy.models import DeletionRequest, Disclosure, ExportRequest
+
+    _person_in_every_list(staff)
+    event = WebhookEvent.objects.create(stripe_event_id="evt_1", type="charge.refunded",
+                                        status="applied")  # fmt: skip
+    records = (OutboxEntry, Disclosure, DeletionRequest, ExportRequest)
+    return [event, *(model.objects.first() for model in records)]
+
+
+def test_read_only_pages_offer_no_save_and_no_delete(staff_admin, staff_with_mfa):
+    for row in _read_only_pages(staff_with_mfa):
+        meta = row._meta
+        page = staff_admin.get(f"/admin/{meta.app_label}/{meta.model_name}/{row.pk}/change/")
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert 'name="_save"' not in html and 'name="_continue"' not in html, meta.label
+        assert "deletelink" not in html, meta.label
+        listing = staff_admin.get(f"/admin/{meta.app_label}/{meta.model_name}/")
+        assert "delete_selected" not in listing.content.decode(), meta.label
+        deleting = staff_admin.post(f"/admin/{meta.app_label}/{meta.model_name}/{row.pk}/delete/")
+        assert deleting.status_code == 403, meta.label
+
+
+def test_failed_outbox_entries_can_be_run_again(staff_admin):
+    from jobletters.models import OutboxEntry
+
+    failed = OutboxEntry.objects.create(kind="emails.send", state="failed", last_error="SMTP 550")
+    done = OutboxEntry.objects.create(kind="emails.send", state="done")
+    listing = staff_admin.get("/admin/jobletters/outboxentry/").content.decode()
+    assert re.findall(r'<option value="(\w+)"', listing) == ["run_again"]
+    staff_admin.post(
+        "/admin/jobletters/outboxentry/",
+        {"action": "run_again", "_selected_action": [failed.pk, done.pk]},
+    )
+    failed.refresh_from_db()
+    done.refresh_from_db()
+    assert (failed.state, done.state) == ("pending", "done")
+
+
+def test_dates_and_times_are_written_one_way_in_the_admin_and_in_each_language(
+    staff_admin, staff_with_mfa
+):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    joined = timezone.make_aware(datetime(2026, 3, 7, 16, 38))
+    User.objects.filter(pk=staff_with_mfa.pk).update(date_joined=joined)
+    html = staff_admin.get("/admin/accounts/user/").content.decode()
+    assert "7 March 2026, 16:38" in html  # as the site's pages write it
+    User.objects.filter(pk=staff_with_mfa.pk).update(language="fr")  # the staff member's
+    french = staff_admin.get("/admin/accounts/user/").content.decode()
+    assert "7 mars 2026, 16:38" in french
+
+
+def test_no_admin_display_method_writes_dates_by_hand():
+    """Dates in the admin follow the language's formats (DATE_FORMAT, DATETIME_FORMAT)."""
+    import ast
+
+    root = Path(settings.BASE_DIR)
+    found = []
+    for path in root.glob("*/admin.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            if not any("display" in ast.unparse(d) for d in node.decorator_list):
+                continue
+            for inner in ast.walk(node):
+                by_hand = (
+                    isinstance(inner, ast.Attribute) and inner.attr in {"strftime", "isoformat"}
+                ) or (isinstance(inner, ast.FormattedValue) and inner.format_spec is not None)
+                if by_hand:
+                    found.append(f"{path.parent.name}/admin.py: {node.name}")
+    assert found == []
+
+
+def test_the_sidebar_starts_folded_so_lists_stay_tables(staff_admin):
+    html = staff_admin.get("/admin/recruiters/delivery/").content.decode()
+    assert "js/admin-sidebar.js" in html
+    script = (Path(settings.BASE_DIR) / "static" / "js" / "admin-sidebar.js").read_text()
+    assert '"django.admin.navSidebarIsOpen"' in script

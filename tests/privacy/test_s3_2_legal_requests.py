@@ -96,6 +96,27 @@ def test_s3_2_staff_record_a_request_with_its_scope(admin_client, staff_with_mfa
     assert "Not before review" in page
 
 
+def test_s3_2_the_form_speaks_to_staff_and_finds_people_by_search(admin_client, seeker):
+    page = admin_client.get(f"{ADMIN}add/").content.decode()
+    # People in scope are found by name or email, never typed in as a number.
+    assert 'class="admin-autocomplete' in page and 'name="subjects-0-person"' in page
+    found = admin_client.get(
+        "/admin/autocomplete/",
+        {"term": "Seek", "app_label": "privacy", "model_name": "legalrequestsubject",
+         "field_name": "person"},
+    ).json()  # fmt: skip
+    assert [row["text"] for row in found["results"]] == [str(seeker)]
+    # A row not added yet has no time it was added.
+    empty_row = page[page.index('id="subjects-0"') : page.index('id="subjects-empty"')]
+    assert re.search(r'<td class="field-added">\s*<p>\s*</p>', empty_row)
+    assert "add_id_subjects-0-person" not in page and "delete_id_subjects-0-person" not in page
+    # The categories name the person in the third person, not as "you".
+    labels = dict(legal.category_choices())
+    assert labels["3-1-your-sends-to-recruiters"] == "§3.1 Their sends to recruiters"
+    assert not [label for label in labels.values() if re.search(r"\byou(r)?\b", label, re.I)]
+    assert legal.category_labels(["2-1-your-account"]) == ["Your account"]  # their own pages
+
+
 def _staff_allowed(client, *codenames: str):
     """A member of staff with two-factor on and only these permissions on legal requests."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -179,7 +200,7 @@ def test_s3_2_disclosing_logs_each_person_and_gives_staff_only_the_scope(
     request = _request(seeker)
 
     confirm = admin_client.get(f"{ADMIN}{request.pk}/disclose/").content.decode()
-    assert seeker.email in confirm and "Your account" in confirm
+    assert seeker.email in confirm and "Their account" in confirm
     response = admin_client.post(f"{ADMIN}{request.pk}/disclose/", {"extent": "part"})
     assert response.status_code == 302
     request.refresh_from_db()
@@ -409,6 +430,7 @@ def test_s3_2_the_report_is_fast_and_cacheable_for_visitors(client, seeker_clien
     assert len([q for q in queries.captured_queries if "legalrequest" in q["sql"]]) == 1
     assert seeker_client.get("/privacy/transparency/")["Cache-Control"] == "private, no-store"
     again = client.get("/privacy/transparency/")
-    assert client.get(
-        "/privacy/transparency/", headers={"if-none-match": again["ETag"]}
-    ).status_code == 304
+    assert (
+        client.get("/privacy/transparency/", headers={"if-none-match": again["ETag"]}).status_code
+        == 304
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -339,6 +340,11 @@ def test_s5_staff_see_every_request_with_its_due_date(staff_with_mfa, seeker, ot
     assert content.count('class="privacy-due-soon"') == 1
     assert content.count('class="privacy-on-time"') == 1
     assert "privacy/admin.css" in content
+    # Each request names its person; dates are written as everywhere else in the admin.
+    assert seeker.name in content and seeker.email in content
+    due = timezone.localtime(DeletionRequest.objects.get(pk=soon.pk).due_at)
+    assert f"{due.day} {due:%B %Y} (due soon)" in content
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", content)
 
 
 def test_s5_erasure_deletes_stored_files_on_s3(

@@ -345,7 +345,7 @@ class DeliveryAdmin(admin.ModelAdmin):
                 (delivery.deferred_until, _("waiting until")),
                 (delivery.sent_at, _("sent")),
                 (delivery.opened_at, _("opened")),
-                (delivery.downloaded_at, _("CV downloaded")),
+                (delivery.downloaded_at, _("CV link opened")),
                 (delivery.failed_at, failed or _("failed")),
                 (delivery.revoked_at, _("revoked")),
             )

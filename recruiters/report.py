@@ -59,9 +59,18 @@ class SendLine:
         for line in self.packets:
             counts[line.status] = counts.get(line.status, 0) + 1
         return ", ".join(
-            _("%(count)d %(status)s") % {"count": n, "status": str(STATUS_LABELS[s]).lower()}
+            _("%(count)d %(status)s") % {"count": n, "status": mid_sentence(STATUS_LABELS[s])}
             for s, n in counts.items()
         )
+
+
+def mid_sentence(label: str) -> str:
+    """A status label inside a sentence: "Sent" → "sent", but "CV downloaded" keeps its
+    capitals (a word whose second letter is a capital is an abbreviation)."""
+    label = str(label)
+    if label[1:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def status_of(delivery: Delivery) -> str:

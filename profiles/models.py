@@ -179,9 +179,11 @@ class CV(models.Model):
     )
     # The person's own file, as uploaded (kept in quarantine until checked, emptied if
     # refused). The storage key comes from jobletters.lib.files.generate_key.
-    file = models.FileField(max_length=255, blank=True)
+    file = models.FileField(_("your file, as uploaded"), max_length=255, blank=True)
     # The copy recruiters receive: rewritten by the deep check with only what a CV needs.
-    normalised_file = models.FileField(_("normalised copy"), max_length=255, blank=True)
+    normalised_file = models.FileField(
+        _("the checked copy recruiters receive"), max_length=255, blank=True
+    )
     original_name = models.CharField(
         _("file name"), max_length=255, help_text=_("Sanitised, for display only.")
     )

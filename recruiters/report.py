@@ -9,6 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from jobletters.lib.languages import mid_sentence
+
 from .models import Delivery, Send
 
 State = Delivery.State
@@ -62,15 +64,6 @@ class SendLine:
             _("%(count)d %(status)s") % {"count": n, "status": mid_sentence(STATUS_LABELS[s])}
             for s, n in counts.items()
         )
-
-
-def mid_sentence(label: str) -> str:
-    """A status label inside a sentence: "Sent" → "sent", but "CV downloaded" keeps its
-    capitals (a word whose second letter is a capital is an abbreviation)."""
-    label = str(label)
-    if label[1:2].isupper():
-        return label
-    return label[:1].lower() + label[1:]
 
 
 def status_of(delivery: Delivery) -> str:

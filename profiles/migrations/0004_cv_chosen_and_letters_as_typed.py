@@ -158,5 +158,22 @@ class Migration(migrations.Migration):
             name="chosen_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="chosen as current"),
         ),
+        migrations.AlterField(
+            model_name="cv",
+            name="file",
+            field=models.FileField(
+                blank=True, max_length=255, upload_to="", verbose_name="your file, as uploaded"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="cv",
+            name="normalised_file",
+            field=models.FileField(
+                blank=True,
+                max_length=255,
+                upload_to="",
+                verbose_name="the checked copy recruiters receive",
+            ),
+        ),
         migrations.RunPython(letters_as_typed, migrations.RunPython.noop),
     ]

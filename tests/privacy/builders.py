@@ -292,9 +292,9 @@ def _legal_and_processor_rows(user, staff) -> None:
 
 # --- Versions of the policy and terms (§9) ----------------------------------------------------
 
-TERMS_V1 = (
-    Path(__file__).resolve().parents[2] / "privacy" / "policy" / "terms-v1.txt"
-).read_text(encoding="utf-8")
+TERMS_V1 = (Path(__file__).resolve().parents[2] / "privacy" / "policy" / "terms-v1.txt").read_text(
+    encoding="utf-8"
+)
 # Version 2 of the terms: refunds within 7 days instead of 14 (it reduces people's rights).
 TERMS_V2 = TERMS_V1.replace("within 14 days of buying it", "within 7 days of buying it")
 assert TERMS_V2 != TERMS_V1

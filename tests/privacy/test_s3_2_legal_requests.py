@@ -409,6 +409,7 @@ def test_s3_2_the_report_is_fast_and_cacheable_for_visitors(client, seeker_clien
     assert len([q for q in queries.captured_queries if "legalrequest" in q["sql"]]) == 1
     assert seeker_client.get("/privacy/transparency/")["Cache-Control"] == "private, no-store"
     again = client.get("/privacy/transparency/")
-    assert client.get(
-        "/privacy/transparency/", headers={"if-none-match": again["ETag"]}
-    ).status_code == 304
+    assert (
+        client.get("/privacy/transparency/", headers={"if-none-match": again["ETag"]}).status_code
+        == 304
+    )

@@ -93,7 +93,7 @@ def timeline(delivery: Delivery) -> list[Event]:
                 _("Waiting"),
                 delivery.created_at,
                 _("The recruiter's daily limit was reached; it goes out %(date)s.")
-                % {"date": date_format(delivery.deferred_until, "j M Y")},
+                % {"date": date_format(delivery.deferred_until, "DATE_FORMAT")},
             )
         )
     if delivery.sent_at:

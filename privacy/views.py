@@ -1,13 +1,7 @@
 from __future__ import annotations
 
-import functools
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
 from jobletters.lib.caching import same_for_every_visitor
 
@@ -38,15 +32,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 @same_for_every_visitor
 def data_inventory(request: HttpRequest) -> HttpResponse:
     """The public list of every kind of personal data we hold, from the registry."""
-    return render(request, "privacy/data.html", {"inventory": _inventory(get_language())})
-
-
-@functools.cache
-def _inventory(language: str) -> SafeString:
-    # The declarations are made once, when the apps load: each language's list is
-    # rendered once per process, not on every request.
-    with translation.override(language):
-        return render_to_string("privacy/_inventory.html", {"sections": registry.by_section()})
+    return render(request, "privacy/data.html", {"sections": registry.by_section()})
 
 
 @same_for_every_visitor

@@ -20,7 +20,7 @@ def test_the_inventory_is_grouped_and_in_words():
     assert "<table" not in main
     for words in PROGRAMMERS_WORDS:
         assert words not in main.lower(), words
-    staff_changes = main.split('id="2-1-changes-staff-made-to-your-data"', 1)[1]
+    staff_changes = main.split("<summary>Changes staff made to your data</summary>", 1)[1]
     assert (
         "When, what was done (added, changed or deleted), the kind of record"
         in (staff_changes.split("</details>", 1)[0])

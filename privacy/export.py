@@ -43,6 +43,7 @@ from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from zipstream import ZipStream
 
@@ -228,8 +229,9 @@ def _readme(plan: ExportPlan) -> Iterator[bytes]:
         *_wrapped(
             _(
                 "Made on %(date)s at %(time)s UTC at your request (privacy policy §7, "
-                "%(url)s). It holds everything we hold about you; each part is explained "
-                "below with the section of our privacy policy it falls under."
+                "%(url)s). It holds everything we hold about you, except the few fields "
+                "each part names as held but not included, with the reason; each part is "
+                "explained below with the section of our privacy policy it falls under."
             )
             % {
                 "date": now.date().isoformat(),
@@ -244,7 +246,8 @@ def _readme(plan: ExportPlan) -> Iterator[bytes]:
                 "programs. Each file under data/ is JSON: the category's purpose, legal basis, "
                 "who receives it, how long we keep it, what each field means, the fields we "
                 "hold but do not include (and why), then your records. files/ holds the files "
-                "you gave us, as you gave them."
+                "you gave us, as you gave them, and the copies we made of them (the checked "
+                "copy of a CV that recruiters receive)."
             )
         ),
         "",
@@ -321,8 +324,12 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
                 kind="file",
                 category=declaration.label,
                 section=_section_words(declaration),
-                description=_("A file you gave us: %(category)s (%(section)s).")
-                % {"category": declaration.label, "section": _section_words(declaration)},
+                description=_("%(file)s: %(category)s (%(section)s).")
+                % {
+                    "file": capfirst(declaration._field_label(name)),
+                    "category": declaration.label,
+                    "section": _section_words(declaration),
+                },
             )
             plan.files.append(file_entry)
             archive.add(
@@ -337,8 +344,17 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
     yield from archive
 
 
+def _may_hold_something_of(declaration: Declaration, user: Any) -> bool:
+    """False for a category no row of which can be about this person (the recruiter
+    directory, staff records), unless they acted on it as staff: an empty file about
+    others would only puzzle the reader."""
+    if declaration.about is not None or declaration.exporter is not None:
+        return True
+    return any(actor.rows_for(declaration.model, user).exists() for actor in declaration.acted)
+
+
 def plan_for(user: Any, progress: Callable[[int, str], None]) -> ExportPlan:
-    declarations = registry.declarations()
+    declarations = [d for d in registry.declarations() if _may_hold_something_of(d, user)]
     plan = ExportPlan(user=user, declarations=declarations, progress=progress)
     files = sum(1 for d in declarations if d.file_fields for _ in d.stored_files_with_rows(user))
     plan.total_steps = len(declarations) + files

@@ -64,7 +64,23 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
+
+# Field names of Django's and allauth's own models, which say what a programmer reads
+# ("action flag", "object repr"): in words a person reads instead.
+FIELD_WORDS = {
+    "action_time": gettext_lazy("when"),
+    "action_flag": gettext_lazy("what was done (added, changed or deleted)"),
+    "content_type": gettext_lazy("the kind of record"),
+    "object_id": gettext_lazy("which record"),
+    "object_repr": gettext_lazy("the record's name then"),
+    "change_message": gettext_lazy("what changed"),
+    "expire_date": gettext_lazy("when it ends"),
+    "session_key": gettext_lazy("its key"),
+    "session_data": gettext_lazy("what it remembers"),
+    "ip": gettext_lazy("IP address"),
+    "user_agent": gettext_lazy("browser"),
+}
 
 POLICY_SECTIONS: dict[str, str] = {
     "2.1": gettext_noop("Account information"),
@@ -390,6 +406,8 @@ class Declaration:
         return [(self._field_label(name), str(reason)) for name, reason in self.held.items()]
 
     def _field_label(self, name: str) -> str:
+        if name in FIELD_WORDS:
+            return str(FIELD_WORDS[name])
         try:
             return str(self.model._meta.get_field(name).verbose_name)
         except Exception:

@@ -109,7 +109,7 @@ def delete(request: HttpRequest) -> HttpResponse:
         {
             "deletion": deletion,
             "form": form,
-            "kept": services.kept_after_deletion(),
+            "kept": services.kept_after_deletion(request.user) if deletion is None else [],
             "grace_days": promises.DELETION_GRACE_DAYS,
             "deadline_days": promises.DELETION_DEADLINE_DAYS,
         },

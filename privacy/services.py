@@ -280,12 +280,19 @@ def erasure_failed(*, deletion_id: int, error: str) -> None:
     )
 
 
-def kept_after_deletion() -> list[tuple[str, str]]:
-    """(category, how long) for everything kept by law after an account is deleted."""
+def kept_after_deletion(user: Any) -> list[tuple[str, str]]:
+    """(what, how long) the law makes us keep of this person once their account is
+    deleted: only records they have, and each rule once with all it covers
+    ("Billing account, purchases, send credits")."""
+    from jobletters.lib.languages import mid_sentence
+
     from . import registry
 
+    kept: dict[str, list[str]] = {}
+    for d in registry.declarations():
+        if d.erasure is registry.Erasure.RETAIN and d.rows_for(user).exists():
+            kept.setdefault(d.retention.words(), []).append(d.label)
     return [
-        (d.label, d.retention.words())
-        for d in registry.declarations()
-        if d.erasure is registry.Erasure.RETAIN
+        (", ".join([labels[0], *map(mid_sentence, labels[1:])]), words)
+        for words, labels in kept.items()
     ]

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jobletters.lib.files import StoredFileMissing, private_file_response
+from jobletters.lib.files import StoredFileMissing, private_file_response, size_words
 
 from . import cvs
 from .cv_forms import CVUploadForm
@@ -70,7 +69,7 @@ def _cv_list(request: HttpRequest) -> HttpResponse:
                         "“%(name)s” (%(size)s) was uploaded. "
                         "We are checking it; this usually takes a few seconds."
                     )
-                    % {"name": cv.original_name, "size": filesizeformat(cv.size)},
+                    % {"name": cv.original_name, "size": size_words(cv.size)},
                 )
                 return redirect("profiles:cv_list")
     else:
@@ -125,7 +124,7 @@ def _row_key(cv: CV) -> str:
 @require_POST
 def cv_set_current(request: HttpRequest, pk: int) -> HttpResponse:
     cv = get_object_or_404(cvs.cvs_of(request.user).ready(), pk=pk)
-    cvs.set_current_cv(cv=cv)
+    cvs.set_current_cv(cv=cv, chosen=True)
     messages.success(request, _("“%(name)s” is now your current CV.") % {"name": cv.original_name})
     return redirect("profiles:cv_list")
 

@@ -203,7 +203,10 @@ def check_cv(*, cv_id: int, copy_key: str) -> CV | None:
         cv.text_extracted_at = cv.checked_at
         fields = ["state", "normalised_file", "checked_at", "text", "text_state"]
         cv.save(update_fields=[*fields, "text_extracted_at"])
-        if not CV.objects.filter(owner_id=cv.owner_id, is_current=True).exists():
+        current = CV.objects.filter(owner_id=cv.owner_id, is_current=True).first()
+        # The seeker's latest wish wins, not the check that finished first: a CV they
+        # uploaded after the current one was uploaded (or chosen) takes its place.
+        if current is None or cv.uploaded_at > (current.chosen_at or current.uploaded_at):
             set_current_cv(cv=cv)
     return cv
 
@@ -250,16 +253,17 @@ def _clean_text(text: str) -> str:
 
 
 @transaction.atomic
-def set_current_cv(*, cv: CV) -> CV:
-    """Make a ready CV the one recruiters receive."""
+def set_current_cv(*, cv: CV, chosen: bool = False) -> CV:
+    """Make a ready CV the one recruiters receive (``chosen``: the seeker said so)."""
     if cv.state != CV.State.READY:
         raise CVNotReady(f"CV {cv.pk} is not ready")
     CV.objects.filter(owner_id=cv.owner_id, is_current=True).exclude(pk=cv.pk).update(
         is_current=False
     )
-    if not cv.is_current:
-        cv.is_current = True
-        cv.save(update_fields=["is_current"])
+    cv.is_current = True
+    if chosen:
+        cv.chosen_at = timezone.now()
+    cv.save(update_fields=["is_current", "chosen_at"])
     return cv
 
 

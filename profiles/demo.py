@@ -26,9 +26,10 @@ most recently advising technology companies on cross-border deals.
 I am looking for an in-house or private-practice role in London, or a remote position \
 with a UK team. I am admitted in England and Wales and speak French and Arabic.
 
-<strong>What I bring:</strong>
-<ul><li>deal management from term sheet to completion</li>\
-<li>GDPR and data-protection advice</li><li>clear, practical drafting</li></ul>
+**What I bring:**
+- deal management from term sheet to completion
+- GDPR and data-protection advice
+- clear, practical drafting
 
 Kind regards,
 Amira Haddad"""

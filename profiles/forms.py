@@ -537,8 +537,7 @@ class JobLetterForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 16}),
         help_text=gettext_lazy(
-            "Write it as plain text and leave a blank line between paragraphs; line breaks "
-            "are kept. Bold, italics, lists and links are possible (see “Formatting” below); "
-            "other formatting is removed."
+            "Write it as plain text and leave a blank line between paragraphs. Bold words, "
+            "lists and links are easy: see “Formatting” below."
         ),
     )

@@ -11,11 +11,14 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from taxonomy.models import target_value, titled
+
+from .letters import render_letter
 
 MAX_TARGETS = 5
 
@@ -78,8 +81,8 @@ class Profile(models.Model):
         default=False,
         help_text=_("When on, we match you with recruiters; nothing is sent without your consent."),
     )
-    # Sanitised markup (profiles.letters.sanitise_letter); rendered by
-    # templates/profiles/_job_letter.html, the one place recruiters see it.
+    # As the seeker typed it, light formatting included (profiles.letters); shown through
+    # letter_html in templates/profiles/_job_letter.html, the one place recruiters see it.
     job_letter = models.TextField(blank=True)
     job_letter_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,6 +93,10 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of user {self.user_id}"
+
+    @property
+    def letter_html(self) -> SafeString:
+        return render_letter(self.job_letter)
 
 
 class TargetOccupation(models.Model):
@@ -172,9 +179,11 @@ class CV(models.Model):
     )
     # The person's own file, as uploaded (kept in quarantine until checked, emptied if
     # refused). The storage key comes from jobletters.lib.files.generate_key.
-    file = models.FileField(max_length=255, blank=True)
+    file = models.FileField(_("your file, as uploaded"), max_length=255, blank=True)
     # The copy recruiters receive: rewritten by the deep check with only what a CV needs.
-    normalised_file = models.FileField(_("normalised copy"), max_length=255, blank=True)
+    normalised_file = models.FileField(
+        _("the checked copy recruiters receive"), max_length=255, blank=True
+    )
     original_name = models.CharField(
         _("file name"), max_length=255, help_text=_("Sanitised, for display only.")
     )
@@ -187,6 +196,8 @@ class CV(models.Model):
     refusal = models.TextField(blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     is_current = models.BooleanField(_("current"), default=False)
+    # When the seeker made this CV current themselves (not when it became current on its own).
+    chosen_at = models.DateTimeField(_("chosen as current"), null=True, blank=True)
     text = models.TextField(blank=True)
     text_state = models.CharField(
         max_length=10, choices=TextState.choices, default=TextState.PENDING

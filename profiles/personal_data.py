@@ -144,6 +144,7 @@ declare(
         "refusal",
         "checked_at",
         "is_current",
+        "chosen_at",
         "text",
         "text_state",
         "text_extracted_at",

@@ -8,14 +8,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import update_user_name
 from taxonomy.models import Occupation, OccupationTitle, Place
 
-from .letters import sanitise_letter
+from .letters import clean_letter
 from .models import MAX_TARGETS, ContactDetails, Profile, TargetOccupation
 
 # An occupation a seeker is looking for, with the title they chose (or None).
@@ -131,14 +130,14 @@ def _set_occupation_targets(profile: Profile, chosen: list[ChosenOccupation]) ->
 
 
 def letter_is_empty(text: str) -> bool:
-    """No words left once sanitised: blank, or only markup."""
-    return not strip_tags(sanitise_letter(text)).strip()
+    """No words in it: blank, or formatting only."""
+    return not clean_letter(text)
 
 
 def update_job_letter(*, user: User, text: str) -> Profile:
-    """Store the letter; an empty one (blank, or only markup) is stored as no letter."""
+    """Store the letter as typed; an empty one (blank, or formatting only) as no letter."""
     profile = get_profile(user=user)
-    profile.job_letter = "" if letter_is_empty(text) else sanitise_letter(text)
+    profile.job_letter = clean_letter(text)
     profile.job_letter_updated_at = timezone.now()
     profile.save(update_fields=["job_letter", "job_letter_updated_at", "updated_at"])
     return profile

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import services
 from .cvs import current_cv_of
 from .forms import JobLetterForm, ProfileForm, profile_initial
-from .letters import editable_letter
 from .models import Profile, occupation_targets
 
 
@@ -76,7 +75,7 @@ def job_letter(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("profiles:letter_preview")
     else:
-        form = JobLetterForm(initial={"text": editable_letter(profile.job_letter)})
+        form = JobLetterForm(initial={"text": profile.job_letter})
     return render(request, "profiles/letter.html", {"form": form, "profile": profile})
 
 

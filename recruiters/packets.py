@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy
 from privacy import promises
 from privacy.freeze import is_frozen
 from profiles.cvs import CVCopy, CVNotReady, copy_for_recruiters, current_cv_of
-from profiles.letters import render_letter
+from profiles.letters import render_letter, render_sent_letter
 from profiles.models import CV, ContactDetails, Profile, occupation_targets
 
 from .models import Delivery, PacketAccess, PacketLink
@@ -78,7 +78,8 @@ def build_snapshot(
         "skills": list(profile.skills),
         "languages": list(profile.languages),
         "linkedin_url": profile.linkedin_url,
-        "job_letter": profile.job_letter,
+        # The letter as recruiters see it (HTML): what was sent stays as it was.
+        "job_letter": str(render_letter(profile.job_letter)) if profile.job_letter else "",
         # "Solicitor (Lawyers)": the title the seeker chose, with its group.
         "occupations": [t.label for t in profile.occupation_targets.all()] if profile.pk else [],
         "places": [p.label for p in profile.target_places.all()] if profile.pk else [],
@@ -139,11 +140,21 @@ def data_categories(snapshot: dict[str, Any]) -> list[str]:
 
 _BLOCK_END = re.compile(r"</(p|ul|ol)>|<br\s*/?>", re.IGNORECASE)
 _ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
+_LINK = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
+
+
+def _link_as_text(link: re.Match[str]) -> str:
+    """ "words (address)", or the address alone when the words are the address."""
+    href, words = link.group(1), link.group(2)
+    return words if strip_tags(words) in href else f"{words} ({href})"
 
 
 def letter_as_text(stored: str) -> str:
-    """The job letter for a plain-text email: paragraphs and list items kept."""
-    html = str(render_letter(stored or ""))
+    """The job letter for a plain-text email: paragraphs, list items and link addresses
+    kept, bold and italics without marks."""
+    # Newlines in HTML are spaces; the tags say where lines and paragraphs end.
+    html = " ".join(str(render_sent_letter(stored or "")).split())
+    html = _LINK.sub(_link_as_text, html)
     html = _ITEM.sub("\n- ", html)
     html = _BLOCK_END.sub(lambda m: "\n" if m.group(0).lower().startswith("<br") else "\n\n", html)
     text = unescape(strip_tags(html))
@@ -175,6 +186,7 @@ class PacketProfile:
         self.languages = snapshot.get("languages", [])
         self.linkedin_url = snapshot.get("linkedin_url", "")
         self.job_letter = snapshot.get("job_letter", "")
+        self.letter_html = render_sent_letter(self.job_letter)
         self.occupation_targets = _Items(
             [SimpleNamespace(label=t) for t in snapshot.get("occupations", [])]
         )
@@ -242,6 +254,7 @@ def issue_link(*, delivery: Delivery) -> str:
 class OpenedLink:
     delivery: Delivery | None
     gone: str = ""  # why the packet is no longer available, in words; "" when it is
+    for_now: bool = False  # it may come back (the seeker can still cancel a deletion)
 
 
 def open_link(token: str) -> OpenedLink | None:
@@ -264,7 +277,11 @@ def open_link(token: str) -> OpenedLink | None:
         return OpenedLink(delivery, _("The candidate has withdrawn this packet."))
     if delivery.state == Delivery.State.FAILED:
         return OpenedLink(delivery, _("This packet was never delivered."))
-    if not delivery.seeker.is_active or is_frozen(delivery.seeker):
+    if is_frozen(delivery.seeker):
+        # Deletion asked for, grace period running: the seeker may still cancel, so the
+        # page says nothing about the account and nothing final.
+        return OpenedLink(delivery, _("This packet is not available at the moment."), for_now=True)
+    if not delivery.seeker.is_active:
         return OpenedLink(
             delivery, _("The candidate's account is closed, so their packet is gone.")
         )

@@ -9,6 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from jobletters.lib.languages import mid_sentence
+
 from .models import Delivery, Send
 
 State = Delivery.State
@@ -60,7 +62,7 @@ class SendLine:
         for line in self.packets:
             counts[line.status] = counts.get(line.status, 0) + 1
         return ", ".join(
-            _("%(count)d %(status)s") % {"count": n, "status": str(STATUS_LABELS[s]).lower()}
+            _("%(count)d %(status)s") % {"count": n, "status": mid_sentence(STATUS_LABELS[s])}
             for s, n in counts.items()
         )
 
@@ -94,7 +96,7 @@ def timeline(delivery: Delivery) -> list[Event]:
                 _("Waiting"),
                 delivery.created_at,
                 _("The recruiter's daily limit was reached; it goes out %(date)s.")
-                % {"date": date_format(delivery.deferred_until, "j M Y")},
+                % {"date": date_format(delivery.deferred_until, "DATE_FORMAT")},
             )
         )
     if delivery.sent_at and delivery.sent_unconfirmed:

@@ -204,8 +204,11 @@ def _unknown_link(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "recruiters/link_unknown.html", status=404))
 
 
-def _gone(request: HttpRequest, reason: str) -> HttpResponse:
-    return _private(render(request, "recruiters/packet_gone.html", {"reason": reason}, status=410))
+def _gone(request: HttpRequest, reason: str, *, for_now: bool = False) -> HttpResponse:
+    # 410 says "for good"; a packet that may come back is only not found now.
+    context = {"reason": reason, "for_now": for_now}
+    status = 404 if for_now else 410
+    return _private(render(request, "recruiters/packet_gone.html", context, status=status))
 
 
 @never_cache
@@ -215,7 +218,7 @@ def packet_page(request: HttpRequest, token: str) -> HttpResponse:
     if opened is None:
         return _unknown_link(request)
     if opened.gone:
-        return _gone(request, opened.gone)
+        return _gone(request, opened.gone, for_now=opened.for_now)
     delivery = opened.delivery
     packets.record_view(delivery=delivery, token=token)
     snapshot = delivery.send.snapshot
@@ -238,11 +241,13 @@ def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
     if opened is None:
         return _unknown_link(request)
     if opened.gone:
-        return _gone(request, opened.gone)
+        return _gone(request, opened.gone, for_now=opened.for_now)
     delivery = opened.delivery
     copy = packets.cv_for_packet(snapshot=delivery.send.snapshot, seeker_id=delivery.seeker_id)
     if copy is None:
-        return _gone(request, "The candidate deleted this CV, so it can no longer be downloaded.")
+        return _gone(
+            request, _("The candidate deleted this CV, so it can no longer be downloaded.")
+        )
     try:
         response = private_file_response(
             name=copy.file.name,

@@ -7,7 +7,12 @@ written with :func:`taxonomy.normalise`, the same function queries go through.
 
 from __future__ import annotations
 
+import functools
+import json
+from pathlib import Path
+
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -16,6 +21,20 @@ from .text import normalise
 # Countries where a city is written with its region: "Portland, Oregon".
 REGION_IN_LABEL = {"US", "CA", "AU"}
 NAME_SEPARATOR = "|"
+PLACE_NAMES_FILE = Path(__file__).resolve().parent / "data" / "place_names.json"
+
+
+@functools.cache
+def _city_names() -> dict[str, dict[str, str]]:
+    with PLACE_NAMES_FILE.open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def city_name(name: str, country: str) -> str:
+    """A city's name in the active language: "Londres" in French, "Cologne" for Köln in
+    English; GeoNames' own name where the language writes it the same."""
+    language = (get_language() or "en").split("-")[0]
+    return _city_names().get(language, {}).get(f"{country}/{name}", name)
 
 
 def split_names(text: str) -> list[str]:
@@ -152,10 +171,13 @@ class Place(models.Model):
 
     @property
     def label(self) -> str:
-        """ "London, United Kingdom"; "Portland, Oregon, United States of America"; "France"."""
-        if self.kind != self.Kind.CITY:
-            return self.name
-        parts = [self.name]
+        """ "London, United Kingdom"; "Portland, Oregon, United States of America"; "France".
+        In the active language: "Londres, Royaume-Uni", "Télétravail"."""
+        if self.kind == self.Kind.REMOTE:
+            return str(self.Kind.REMOTE.label)
+        if self.kind == self.Kind.COUNTRY:
+            return str(self.country.name) if self.country else self.name
+        parts = [city_name(self.name, self.country.code)]
         if self.admin1 and self.admin1 != self.name and self.country.code in REGION_IN_LABEL:
             parts.append(self.admin1)
         if self.country:

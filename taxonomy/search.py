@@ -59,6 +59,7 @@ from .models import (
     OccupationTitle,
     Place,
     capitalised,
+    city_name,
     split_names,
     target_value,
     titled,
@@ -423,14 +424,24 @@ def _place_rows(
 
 
 def _other_name(place: Place, text: str, rank: int) -> str:
-    """Which of the place's other names matched at ``rank`` ("München" for "munchen")."""
+    """Which of the place's other names matched at ``rank`` ("München" for "munchen").
+
+    Only a name the seeker typed whole or began: a word inside another language's
+    name ("District londonien d'Islington" for "London") would show that language on
+    the page, and the name the page already shows ("Londres") needs no repeating."""
     tests = {
         EXACT + OTHER_NAME: lambda key: key == text,
         PREFIX + OTHER_NAME: lambda key: key.startswith(text),
-        WORD_PREFIX + OTHER_NAME: lambda key: f" {key}".find(f" {text}") != -1,
-        WORDS + OTHER_NAME: lambda key: text in key,
     }
     test = tests.get(rank)
     if test is None:
         return ""
-    return next((name for name in split_names(place.other_names) if test(normalise(name))), "")
+    shown = normalise(city_name(place.name, place.country.code))
+    return next(
+        (
+            name
+            for name in split_names(place.other_names)
+            if test(key := normalise(name)) and key != shown
+        ),
+        "",
+    )

@@ -10,6 +10,7 @@ the view says more), never a 500 or a redirect to the storage's error page.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import unicodedata
 from pathlib import PurePosixPath
@@ -17,12 +18,14 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.files.storage import Storage, default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 logger = logging.getLogger(__name__)
 
 _MAX_NAME = 120
+_WHOLE = re.compile(r"[.,]0(?=\s)")  # "10.0 MB", "10,0 Mo" (a no-break space follows)
 
 
 class StoredFileMissing(Http404):
@@ -99,3 +102,8 @@ def _missing(name: str) -> StoredFileMissing:
     # Our fault, not the visitor's: staff must find out (the key names no one).
     logger.error("stored file missing: %s", name)
     return StoredFileMissing(name)
+
+
+def size_words(size: int) -> str:
+    """ "10 MB", not Django's "10.0 MB": a whole size needs no decimal (in any language)."""
+    return _WHOLE.sub("", str(filesizeformat(size)))

@@ -71,3 +71,12 @@ def language_of_words(languages: Iterable[str]) -> str:
                 return code
         return DEFAULT
     return DEFAULT
+
+
+def mid_sentence(label: object) -> str:
+    """A label inside a sentence: "Sent" → "sent", "Purchases" → "purchases", but
+    "CV downloaded" keeps its capitals (a second capital letter means an abbreviation)."""
+    label = str(label)
+    if label[1:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]

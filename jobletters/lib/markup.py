@@ -4,6 +4,11 @@ One mechanism for every kind of text written with it (the job letter, public pos
 announcements), each a :class:`SafeMarkup` with its own allow-list of tags. Text is
 sanitised with nh3 (an allow-list HTML sanitiser) when saved and again when shown,
 so a row written some other way cannot carry markup we did not allow.
+
+:meth:`SafeMarkup.render_text` is for text stored as typed, with the light formatting
+people type without being told (blank lines, ``**bold**``, ``- item`` lines, bare
+links): a subset of Markdown read by markdown-it, with any HTML in it shown as typed,
+then the same allow-list.
 """
 
 from __future__ import annotations
@@ -14,9 +19,16 @@ from collections.abc import Iterable
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _BLOCKS = {"p", "ul", "ol", "blockquote", "h2", "h3"}
+
+# Only what a letter needs: no headings, quotes, code or images, so a line that starts
+# with "#", ">" or four spaces stays as typed; "html" off, so tags are shown as text.
+_TYPED = MarkdownIt("zero", {"breaks": True, "linkify": True, "html": False}).enable(
+    ["list", "emphasis", "newline", "escape", "link", "linkify", "autolink"]
+)
 
 
 class SafeMarkup:
@@ -48,6 +60,10 @@ class SafeMarkup:
                 parts.append(f"<p>{body}</p>")
         # nh3 is the sanitiser: its output is safe to mark as such.
         return mark_safe(self.sanitise("\n".join(parts)))  # noqa: S308
+
+    def render_text(self, text: str) -> SafeString:
+        """Text as typed, with its light formatting, as HTML within the allow-list."""
+        return mark_safe(self.sanitise(_TYPED.render(normalise_newlines(text))))  # noqa: S308
 
 
 def normalise_newlines(text: str) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from jobletters.lib import sandbox
+from jobletters.lib.files import size_words
 
 from .common import Caps, Refused, unreadable
 from .deep import REFUSED, Report, parse_report
@@ -39,7 +39,7 @@ def limits() -> sandbox.Limits:
 
 
 def max_size_label() -> str:
-    return str(filesizeformat(settings.CV_MAX_BYTES)).replace("\xa0", " ")
+    return size_words(settings.CV_MAX_BYTES).replace("\xa0", " ")
 
 
 def too_large() -> Refused:

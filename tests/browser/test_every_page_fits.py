@@ -8,7 +8,9 @@ table that scrolls sideways included). The admin is visited too: the index, ever
 model's list, and one change form per group of the index. An admin list may scroll
 inside its box on a phone; from a laptop's width up (1,024 px) every admin table must
 be a table that fits: neither stacked into labelled rows nor scrolling. Every button outside the
-admin speaks in sentence case ("Sign up", not "Sign Up"). No page sets a cookie that
+admin speaks in sentence case ("Sign up", not "Sign Up"), shows its placeholders whole at
+360 px, has no bullets beside cards or checkboxes, and at 1280 px no button stretched far
+wider than its words. No page sets a cookie that
 ``/privacy/cookies/`` does not list, or puts anything in the browser's storage.
 
 Screenshots of the main pages at both widths are saved for review; the folder is
@@ -475,6 +477,34 @@ OVERFLOW = """(admin) => {
     const cut = words.find(w => pen.measureText(w).width > room + 1);
     if (cut) found.push(`${name(el)} cuts the word "${cut}"`);
     if (found.length >= 8) break;
+  }
+  // Outside the admin (Django's own pages): a placeholder is read whole, a list of cards
+  // or checkboxes has no bullets beside them, and on a desktop a button is as wide as
+  // its words, not the whole form.
+  const ours = (el) => !el.closest('#container') && !hidden(el);
+  for (const el of document.querySelectorAll('input[placeholder]')) {
+    if (!ours(el) || !el.placeholder) continue;
+    const style = getComputedStyle(el);
+    pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const longest = pen.measureText(el.placeholder).width;
+    if (longest > room + 1) found.push(`${name(el)} cuts its placeholder "${el.placeholder}"`);
+  }
+  for (const li of document.querySelectorAll('li')) {
+    if (!ours(li) || getComputedStyle(li).listStyleType === 'none') continue;
+    if (li.querySelector(':scope > article, :scope > label > input[type=checkbox]'))
+      found.push(`${name(li)} has a bullet beside a card or a checkbox`);
+  }
+  if (width >= 1024) {
+    for (const el of document.querySelectorAll('button, [type=submit], a[role=button]')) {
+      const box = el.getBoundingClientRect();
+      if (!ours(el) || !box.width) continue;
+      const style = getComputedStyle(el);
+      pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const words = pen.measureText((el.innerText || el.value || '').trim()).width;
+      const wide = Math.round(box.width);
+      if (box.width > words + 200) found.push(`${name(el)} is ${wide}px wide for its words`);
+    }
   }
   return found;
 }"""

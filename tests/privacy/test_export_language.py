@@ -76,6 +76,8 @@ def test_a_french_persons_copy_is_in_french_with_the_same_files_and_keys(seeker,
     )
     held = {d.slug: d for d in registry.declarations() if d.held}
     for slug, declaration in held.items():
+        if declaration.about is None:
+            continue  # staff records: not in a seeker's copy
         document = in_french[f"data/{slug}.json"]
         assert set(document["held_but_not_exported"]) == set(declaration.held)
 

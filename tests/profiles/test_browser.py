@@ -75,7 +75,7 @@ def test_seeker_fills_profile_and_uploads_a_cv(live_server, live_browser, seeker
     assert "We are checking it" in page.locator(".messages").inner_text()
     # The worker checks the file; the list updates itself (no reload).
     row = page.locator("tr", has_text="Sam CV.pdf")
-    row.get_by_text("Text read").wait_for(timeout=30_000)
+    row.get_by_text("Ready to send.").wait_for(timeout=30_000)
     assert "current" in row.inner_text()
     assert "is ready" in page.locator("#cv-status-announcer").inner_text()
     assert CV.objects.filter(owner=seeker, is_current=True, state="ready").count() == 1

@@ -42,7 +42,7 @@ def test_seeker_uploads_pdf_and_docx_sets_current_downloads_and_deletes(seeker, 
     docx = builders.docx_bytes("Worked at Dewey & Partners")
     assert upload(seeker_client, "cv.docx", docx).status_code == 302
     second = CV.objects.get(owner=seeker, kind="docx")
-    assert second.state == "ready" and not second.is_current
+    assert second.state == "ready" and second.is_current  # the newest upload
     assert second.text_state == "done"
     assert "Dewey & Partners" in second.text and "Contract law" in second.text
 
@@ -50,13 +50,13 @@ def test_seeker_uploads_pdf_and_docx_sets_current_downloads_and_deletes(seeker, 
     assert page.status_code == 200
     content = page.content.decode()
     assert "Sam CV.pdf" in content and "cv.docx" in content
-    assert "Text read" in content and "Ready." in content
+    assert "Ready to send." in content and "Text read" not in content
 
-    response = seeker_client.post(f"/profile/cv/{second.pk}/current/")
+    response = seeker_client.post(f"/profile/cv/{first.pk}/current/")
     assert response.status_code == 302
     first.refresh_from_db()
     second.refresh_from_db()
-    assert second.is_current and not first.is_current
+    assert first.is_current and not second.is_current
 
     download = seeker_client.get(f"/profile/cv/{first.pk}/download/")
     assert download.status_code == 200
@@ -160,10 +160,44 @@ def test_deleting_the_current_cv_makes_the_newest_ready_one_current(seeker_clien
     for name in ("a.pdf", "b.pdf", "c.pdf"):
         assert upload(seeker_client, name, builders.pdf_bytes(name)).status_code == 302
     upload(seeker_client, "d.pdf", builders.pdf_bytes("d"), check=False)  # still checking
-    current = CV.objects.get(owner=seeker, is_current=True)
-    assert current.original_name == "a.pdf"
-    seeker_client.post(f"/profile/cv/{current.pk}/delete/")
+    chosen = CV.objects.get(owner=seeker, original_name="a.pdf")
+    seeker_client.post(f"/profile/cv/{chosen.pk}/current/")
+    seeker_client.post(f"/profile/cv/{chosen.pk}/delete/")
     assert CV.objects.get(owner=seeker, is_current=True).original_name == "c.pdf"
+
+
+def _check(cv: CV) -> None:
+    cvs.check_cv(cv_id=cv.pk, copy_key=f"cv-copies/test-{cv.pk}.pdf")
+
+
+def _current(seeker) -> str:
+    return CV.objects.get(owner=seeker, is_current=True).original_name
+
+
+def test_the_current_cv_is_the_newest_upload_whichever_check_finishes_first(seeker_client, seeker):
+    for name in ("older.pdf", "newer.pdf"):
+        upload(seeker_client, name, builders.pdf_bytes(name), check=False)
+    older, newer = (
+        CV.objects.get(owner=seeker, original_name=n) for n in ("older.pdf", "newer.pdf")
+    )
+    _check(newer)
+    _check(older)  # finishes last, yet the newer upload stays current
+    assert _current(seeker) == "newer.pdf"
+
+
+def test_the_cv_the_seeker_chose_stays_current_until_they_upload_another(seeker_client, seeker):
+    upload(seeker_client, "first.pdf", builders.pdf_bytes("first"))
+    upload(seeker_client, "second.pdf", builders.pdf_bytes("second"))
+    upload(seeker_client, "checking.pdf", builders.pdf_bytes("checking"), check=False)
+    first = CV.objects.get(owner=seeker, original_name="first.pdf")
+    assert _current(seeker) == "second.pdf"
+    seeker_client.post(f"/profile/cv/{first.pk}/current/")
+    # A check that ends after the choice does not undo it (that file came before it)...
+    _check(CV.objects.get(owner=seeker, original_name="checking.pdf"))
+    assert _current(seeker) == "first.pdf"
+    # ...but a CV uploaded after the choice is the seeker's newest wish.
+    upload(seeker_client, "latest.pdf", builders.pdf_bytes("latest"))
+    assert _current(seeker) == "latest.pdf"
 
 
 def test_at_most_five_cvs(seeker_client, seeker, settings):

@@ -159,7 +159,8 @@ def test_demo_fills_the_seekers_profile_once(seeker, staff):
     assert profile.open_to_recruiters
     assert any("Lawyer" in o.title for o in profile.target_occupations.all())
     assert {p.kind for p in profile.target_places.all()} == {"city", "remote"}
-    assert "<strong>What I bring:</strong>" in profile.job_letter
+    assert "**What I bring:**\n- deal management" in profile.job_letter
+    assert "<strong>What I bring:</strong>" in profile.letter_html
     [cv] = CV.objects.filter(owner=seeker)
     assert cv.is_current and cv.kind == "pdf"
     assert cv.text_state == "done" and "Commercial lawyer" in cv.text

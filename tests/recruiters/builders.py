@@ -132,7 +132,7 @@ def ready_cv(user, *, name: str = "Sam CV.pdf") -> CV:
     )
 
 
-LETTER = "Dear recruiter,\n\nI advise technology companies on <strong>M&A</strong>.\n\nSam"
+LETTER = "Dear recruiter,\n\nI advise technology companies on **M&A**.\n\nSam"
 
 
 def ready_seeker(

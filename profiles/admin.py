@@ -6,12 +6,12 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 
 from . import cvs
-from .models import CV, ContactDetails, Profile, TargetOccupation
+from .models import CV, ContactDetails, Profile, Target
 
 
-class TargetOccupationInline(admin.TabularInline):
-    model = TargetOccupation
-    raw_id_fields = ("occupation", "title")
+class TargetInline(admin.TabularInline):
+    model = Target
+    raw_id_fields = ("occupation", "title", "place")
     extra = 0
 
 
@@ -21,8 +21,8 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ("open_to_recruiters", "seniority")
     list_select_related = ("user",)
     search_fields = ("user__email", "user__name", "headline")
-    raw_id_fields = ("user", "target_places")
-    inlines = [TargetOccupationInline]
+    raw_id_fields = ("user",)
+    inlines = [TargetInline]
     readonly_fields = ("created_at", "updated_at", "job_letter_updated_at")
 
 

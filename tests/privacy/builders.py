@@ -32,7 +32,7 @@ from jobletters.lib.files import generate_key
 from jobletters.models import OutboxEntry
 from privacy.models import DeletionRequest, ExportRequest, LegalHold
 from privacy.services import record_consent, record_disclosure
-from profiles.models import CV, ContactDetails, Profile, TargetOccupation
+from profiles.models import CV, ContactDetails, Profile, Target
 
 PDF = b"%PDF-1.4\n% a CV\n" + b"x" * 2048 + b"\n%%EOF\n"
 
@@ -198,15 +198,15 @@ def _recruiter_rows(user, consent, disclosure) -> None:
 
 
 def _targets(profile) -> None:
-    """Solicitor (Lawyers) in London: a chosen title and a place."""
+    """Solicitor in London: a job as the title chosen, in a place."""
     from taxonomy.loading import ensure_loaded
     from taxonomy.models import Occupation, OccupationTitle, Place
 
     ensure_loaded()  # a transactional test's flush empties the taxonomy
     lawyers = Occupation.objects.get(code="2611")
     solicitor = OccupationTitle.objects.filter(occupation=lawyers, normalised="solicitor").first()
-    TargetOccupation.objects.create(profile=profile, occupation=lawyers, title=solicitor)
-    profile.target_places.add(Place.objects.filter(name="London", country="GB").first())
+    london = Place.objects.filter(name="London", country="GB").first()
+    Target.objects.create(profile=profile, occupation=lawyers, title=solicitor, place=london)
 
 
 def _support_rows(user, staff) -> None:
@@ -292,9 +292,9 @@ def _legal_and_processor_rows(user, staff) -> None:
 
 # --- Versions of the policy and terms (§9) ----------------------------------------------------
 
-TERMS_V1 = (
-    Path(__file__).resolve().parents[2] / "privacy" / "policy" / "terms-v1.txt"
-).read_text(encoding="utf-8")
+TERMS_V1 = (Path(__file__).resolve().parents[2] / "privacy" / "policy" / "terms-v1.txt").read_text(
+    encoding="utf-8"
+)
 # Version 2 of the terms: refunds within 7 days instead of 14 (it reduces people's rights).
 TERMS_V2 = TERMS_V1.replace("within 14 days of buying it", "within 7 days of buying it")
 assert TERMS_V2 != TERMS_V1

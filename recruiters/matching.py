@@ -210,14 +210,13 @@ def _ngrams(text: str, longest: int = 3) -> Iterable[str]:
 # PostgreSQL took to run it (bench/matching.py holds Python's share to the raw statement).
 # Standard SQL, run by PostgreSQL and SQLite alike, with parameters for every value.
 #
-# Each candidate row gets ``fit`` = occupation tier x 10 + place tier, and the number of
-# the seeker's role it was found for (``_rank``). Per recruiter, the best row is found
-# with one MAX over ``fit * 2^44 + role * 2^40 + place_id * 2^16 + occupation_id``
-# (taxonomy ids are far below those bounds, roles fewer than 16), so the page's role and
-# place come out of the same aggregate, the place joined after the LIMIT.
+# Each candidate row gets ``fit`` = (occupation tier x 10 + place tier) x 16 + the number
+# of the seeker's role it was found for (``_rank``; roles are fewer than 16). Per
+# recruiter, the best row is found with one MAX over ``fit * 2^40 + place_id * 2^16 +
+# occupation_id`` (taxonomy ids are far below those bounds), so the page's role and place
+# come out of the same aggregate, the place joined after the LIMIT.
 
 FIT_SCALE = 10
-_FIT = 2**44
 _BEST = 2**40
 _PLACE = 2**16
 MAX_ROLES = 16
@@ -268,40 +267,49 @@ def _candidates(targets: Targets, recruiter_ids: list[int] | None) -> _Statement
     related roles) and one of that role's places, each with its fit: the occupation's
     tier, and the place's: the place itself (5), a city near one of the role's, across
     borders too (4), the whole country of one of its cities or a city of a country it
-    names (3), Remote (1). Each part is one range of a covering index. A row found by two
-    parts is found by the better one too, so the best fit is its MAX."""
+    names (3), Remote (1). Roles wanted in the same places share their parts (profiles
+    from before targets were pairs have nothing else). Each part is one range of a
+    covering index. A row found by two parts is found by the better one too, so the best
+    fit is its MAX."""
     only: tuple[str, list[Any]] = ("", [])
     if recruiter_ids is not None:
         marks, ids = _marks(recruiter_ids or [0])
         only = (f"AND recruiter_id IN ({marks})", ids)
-    unit, minor = OCCUPATION_UNIT * FIT_SCALE, OCCUPATION_MINOR * FIT_SCALE
-    statement = _Statement()
+    same_places: dict[tuple[int, ...], list[tuple[int, Role]]] = {}
     for number, role in enumerate(targets.roles[:MAX_ROLES]):
-        if targets.related:
-            occupation = (
-                "minor_group = %s",
-                [role.minor_group],
-                f"CASE WHEN occupation_id = %s THEN {unit} ELSE {minor} END",
-                [role.occupation.pk],
-            )
-        else:
-            occupation = (
-                "minor_group = %s AND occupation_id = %s",
-                [role.minor_group, role.occupation.pk],
-                str(unit),
-                [],
-            )
-        where_job, job_params, fit, fit_params = occupation
-        for tier, where, params in _place_parts(role):
+        same_places.setdefault(tuple(p.pk for p in role.places), []).append((number, role))
+    statement = _Statement()
+    for roles in same_places.values():
+        job, job_params, fit, fit_params = _occupation_fit(roles, related=targets.related)
+        for tier, where, params in _place_parts(roles[0][1]):
             statement.add("UNION ALL" if statement.parts else "")
             statement.add(
-                f"SELECT {_ROW}, {fit} + {tier} AS fit, {_rank(number)} AS role "  # noqa: S608
+                f"SELECT {_ROW}, {fit} + {tier * MAX_ROLES} AS fit "  # noqa: S608
                 "FROM recruiters_coverage",
                 *fit_params,
             )
-            statement.add(f"WHERE {where_job} AND {where}", *job_params, *params)
+            statement.add(f"WHERE {job} AND {where}", *job_params, *params)
             statement.add(only[0], *only[1])
     return statement
+
+
+def _occupation_fit(
+    roles: list[tuple[int, Role]], *, related: bool
+) -> tuple[str, list[Any], str, list[Any]]:
+    """For roles wanted in the same places: the condition on a row's occupation, and its
+    occupation tier and role as ``tier * 10 * MAX_ROLES + role`` (``_rank``), both with
+    their parameters."""
+    groups, group_params = _marks(dict.fromkeys(role.minor_group for _, role in roles))
+    ids, id_params = _marks(role.occupation.pk for _, role in roles)
+    unit, minor = OCCUPATION_UNIT * FIT_SCALE * MAX_ROLES, OCCUPATION_MINOR * FIT_SCALE * MAX_ROLES
+    cases = [("occupation_id = %s", role.occupation.pk, unit + _rank(n)) for n, role in roles]
+    job = f"minor_group IN ({groups}) AND occupation_id IN ({ids})"
+    params = [*group_params, *id_params]
+    if related:
+        cases += [("minor_group = %s", role.minor_group, minor + _rank(n)) for n, role in roles]
+        job, params = f"minor_group IN ({groups})", group_params
+    fit = "CASE " + " ".join(f"WHEN {when} THEN {then}" for when, _, then in cases) + " END"
+    return job, params, fit, [value for _, value, _ in cases]
 
 
 def _rank(number: int) -> int:
@@ -329,12 +337,12 @@ def _place_parts(role: Role) -> list[tuple[int, str, list[Any]]]:
 
 
 def _scored(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
-    """The candidate rows with their fit, role and points."""
+    """The candidate rows with their fit (with the role) and points."""
     points, point_params = _points(targets)
     rows = _candidates(targets, recruiter_ids)
     statement = _Statement()
     statement.add(
-        f"SELECT recruiter_id, fit, role, {points} AS points, occupation_id, place_id",
+        f"SELECT recruiter_id, fit, {points} AS points, occupation_id, place_id",
         *point_params,
     )
     return statement.add("FROM (").add(rows.sql(), *rows.params).add(") AS candidate")
@@ -388,8 +396,8 @@ def ranking_statement(
         since,
     )
     statement.add(
-        f"FROM (SELECT recruiter_id, MAX(fit) AS fit, MAX(points) AS points, "
-        f"MAX(fit * {_FIT} + role * {_BEST} + place_id * {_PLACE} + occupation_id) AS best"
+        f"FROM (SELECT recruiter_id, MAX(fit) / {MAX_ROLES} AS fit, MAX(points) AS points, "
+        f"MAX(fit * {_BEST} + place_id * {_PLACE} + occupation_id) AS best"
     )
     statement.add("FROM (").add(rows.sql(), *rows.params).add(") AS scored")
     statement.add("GROUP BY recruiter_id ORDER BY fit DESC, points DESC, recruiter_id")
@@ -509,7 +517,7 @@ def _when(value: Any) -> datetime | None:
 def _match(row: Sequence[Any], targets: Targets, language: str) -> Match:
     (recruiter_id, best, points, name, agency, website, levels, languages, keywords,
      place_name, kind, country, latitude, longitude, last_sent) = row  # fmt: skip
-    fit = best // _FIT
+    fit, rank = divmod(best // _BEST, MAX_ROLES)
     match = Match(
         recruiter=RecruiterCard(
             pk=recruiter_id,
@@ -526,7 +534,7 @@ def _match(row: Sequence[Any], targets: Targets, language: str) -> Match:
         last_sent_at=_when(last_sent),
     )
     fitting = _Fitting(place_name, kind, country or "", latitude, longitude)
-    role = targets.roles[_rank(best // _BEST % MAX_ROLES)]
+    role = targets.roles[_rank(rank)]
     _explain(match, fitting, role, language)
     match.details = _secondary_words(match.recruiter, targets)
     return match

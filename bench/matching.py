@@ -77,8 +77,10 @@ def vacuum() -> None:
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
-def seekers(count: int, seed: int = 7) -> list[matching.Targets]:
-    """Targets people type: one to three occupations, a city or two, sometimes Remote."""
+def seekers(count: int, seed: int = 7, *, related: bool = False) -> list[matching.Targets]:
+    """Targets people type: one to three jobs, each in a city or two, sometimes Remote
+    (each job in each of the places: the pairs of a profile from before targets were
+    pairs, so the same seekers as then)."""
     rng = random.Random(seed)
     occupations = list(Occupation.objects.filter(code__in=POPULAR))
     cities = list(
@@ -98,10 +100,13 @@ def seekers(count: int, seed: int = 7) -> list[matching.Targets]:
             places.append(remote)
         if rng.random() < 0.15 and str(home.country) in countries:
             places.append(countries[str(home.country)])
+        places = tuple(dict.fromkeys(places))
         result.append(
             matching.Targets(
-                occupations=tuple(chosen),
-                places=tuple(dict.fromkeys(places)),
+                roles=tuple(
+                    matching.Role(occupation=o, label=o.title, places=places) for o in chosen
+                ),
+                related=related,
                 seniority=rng.choice(["mid", "senior", "lead"]),
                 languages=("english",),
                 keywords=tuple(rng.sample(["python", "m a", "gdpr", "sales", "audit"], k=2)),
@@ -144,6 +149,9 @@ def main() -> None:
     parser.add_argument("--seekers", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--explain", action="store_true", help="print one ranking's plan")
+    parser.add_argument(
+        "--related", action="store_true", help="seekers who asked for related roles too"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/matching.py measures PostgreSQL: set DATABASE_URL=postgres://...")
@@ -154,13 +162,14 @@ def main() -> None:
     build(args.recruiters)
     vacuum()
     seeker, _ = User.objects.get_or_create(email=BENCH_EMAIL, defaults={"name": "Bench Seeker"})
-    all_targets = seekers(args.seekers)
+    all_targets = seekers(args.seekers, related=args.related)
     connection.ensure_connection()
     sizes = [matching.count_candidates(t) for t in all_targets[:10]]  # for the reader
     print(
         f"database: PostgreSQL {connection.pg_version // 10000}, {Recruiter.objects.count()} "
         f"recruiters, {Coverage.objects.count()} coverage rows; {len(all_targets)} seekers x "
         f"{args.rounds} rounds; candidates per seeker (first 10): {sizes}; cores: {os.cpu_count()}"
+        f"; related roles: {'yes' if args.related else 'no'}"
     )
 
     statements = {i: capture(t, seeker) for i, t in enumerate(all_targets)}

@@ -41,17 +41,14 @@ MESSAGES: tuple[str, ...] = (
         "%(count)s suggestions, use up and down arrows to choose.",
     ),
     gettext_noop("No suggestions for “%(text)s”. Try other words."),
-    gettext_noop("%(occupation)s in %(place)s"),
+    gettext_noop("%(occupation)s in %(place)s"),  # also static/js/coverage-count.js
     gettext_noop("%(count)s of %(max)s chosen"),
     gettext_noop("%(count)s chosen"),
     ngettext(
-        "You can choose at most %(max)s occupation. Untick one to add %(name)s.",
-        "You can choose at most %(max)s occupations. Untick one to add %(name)s.",
+        "You can choose at most %(max)s target. Untick one to add %(name)s.",
+        "You can choose at most %(max)s targets. Untick one to add %(name)s.",
     ),
-    ngettext(
-        "You can choose at most %(max)s place. Untick one to add %(name)s.",
-        "You can choose at most %(max)s places. Untick one to add %(name)s.",
-    ),
+    gettext_noop("Now type where you want to work as %(role)s, or Remote."),
     ngettext(
         "You can choose at most %(max)s item. Untick one to add %(name)s.",
         "You can choose at most %(max)s items. Untick one to add %(name)s.",

@@ -7,12 +7,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from . import cvs
-from .models import CV, ContactDetails, Profile, TargetOccupation, occupation_targets
+from .models import CV, ContactDetails, Profile, Target, with_targets
 
 
-class TargetOccupationInline(admin.TabularInline):
-    model = TargetOccupation
-    raw_id_fields = ("occupation", "title")
+class TargetInline(admin.TabularInline):
+    model = Target
+    raw_id_fields = ("occupation", "title", "place")
     extra = 0
 
 
@@ -22,18 +22,16 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ("open_to_recruiters", "seniority")
     list_select_related = ("user",)
     search_fields = ("user__email", "user__name", "headline")
-    raw_id_fields = ("user", "target_places")
-    inlines = [TargetOccupationInline]
+    raw_id_fields = ("user",)
+    inlines = [TargetInline]
     readonly_fields = ("created_at", "updated_at", "job_letter_updated_at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Profile]:
-        return super().get_queryset(request).prefetch_related(occupation_targets(), "target_places")
+        return super().get_queryset(request).prefetch_related(with_targets())
 
     @admin.display(description=_("targets"))
     def targets(self, profile: Profile) -> str:
-        jobs = ", ".join(target.label for target in profile.occupation_targets.all())
-        places = ", ".join(str(place) for place in profile.target_places.all())
-        return " · ".join(part for part in (jobs, places) if part) or "-"
+        return ", ".join(target.label for target in profile.targets.all()) or "-"
 
 
 @admin.register(ContactDetails)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .models import CV, Profile
+from .models import CV, Profile, Target
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class Step:
 @dataclass(frozen=True)
 class Completeness:
     steps: tuple[Step, ...]
+    # The seeker is yet to read that their targets were kept as pairs.
+    targets_kept_as_pairs: bool = False
 
     @property
     def percent(self) -> int:
@@ -45,6 +47,7 @@ _FIELDS = (
     "skills",
     "job_letter",
     "open_to_recruiters",
+    "targets_kept_as_pairs",
 )
 
 
@@ -53,24 +56,19 @@ def completeness_for(user: User) -> Completeness:
     row = (
         Profile.objects.filter(user_id=user.pk)
         .annotate(
-            has_occupation=Exists(
-                Profile.target_occupations.through.objects.filter(profile_id=OuterRef("pk"))
-            ),
-            has_place=Exists(
-                Profile.target_places.through.objects.filter(profile_id=OuterRef("pk"))
-            ),
+            has_target=Exists(Target.objects.filter(profile_id=OuterRef("pk"))),
             has_cv=Exists(CV.objects.ready().filter(owner=OuterRef("user"))),
         )
-        .values_list(*_FIELDS, "has_occupation", "has_place", "has_cv")
+        .values_list(*_FIELDS, "has_target", "has_cv")
         .first()
     )
     if row is None:
         profile = Profile(user=user)
-        has_occupation = has_place = False
+        has_target = False
         has_cv = CV.objects.ready().filter(owner=user).exists()
     else:
         profile = Profile(user=user, **dict(zip(_FIELDS, row, strict=False)))
-        has_occupation, has_place, has_cv = row[len(_FIELDS) :]
+        has_target, has_cv = row[len(_FIELDS) :]
     edit, letter, cvs = (
         reverse("profiles:edit"),
         reverse("profiles:letter"),
@@ -86,16 +84,7 @@ def completeness_for(user: User) -> Completeness:
             edit + "#id_years_of_experience",
         ),
         Step(_("Your skills"), bool(profile.skills), edit + "#id_skills"),
-        Step(
-            _("The occupations you are looking for"),
-            bool(has_occupation),
-            edit + "#id_target_occupations",
-        ),
-        Step(
-            _("Where you want to work"),
-            bool(has_place),
-            edit + "#id_target_places",
-        ),
+        Step(_("The jobs you are looking for, and where"), bool(has_target), edit + "#id_targets"),
         Step(_("Your job letter"), bool(profile.job_letter.strip()), letter),
         Step(_("A CV"), bool(has_cv), cvs),
         Step(
@@ -104,4 +93,4 @@ def completeness_for(user: User) -> Completeness:
             edit + "#id_open_to_recruiters",
         ),
     )
-    return Completeness(steps=steps)
+    return Completeness(steps=steps, targets_kept_as_pairs=profile.targets_kept_as_pairs)

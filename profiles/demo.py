@@ -12,11 +12,12 @@ from typing import Any, TextIO
 from accounts.models import User
 from jobletters import demo, outbox
 from taxonomy import search
-from taxonomy.models import Occupation, Place
+from taxonomy.models import Place
 
 from . import cvs, services
 from .cv_checks.quick import quick_check
 from .cv_checks.runner import caps
+from .models import Target
 
 LETTER = """Dear recruiter,
 
@@ -46,9 +47,15 @@ CV_LINES = [
 def load(*, seeker: User, staff: User, stdout: TextIO) -> None:
     profile = services.get_profile(user=seeker)
     if not profile.headline:
-        occupations = [r.id for r in search.search_occupations("lawyer", limit=1)]
+        # Lawyer in London, and lawyer, remote.
+        lawyer = search.search_occupations("lawyer", limit=1)
         places = [r.id for r in search.search_places("London", limit=1)]
         places += list(Place.objects.filter(kind=Place.Kind.REMOTE).values_list("id", flat=True))
+        targets = [
+            Target(occupation_id=role.id, title_id=role.title_id, place_id=place)
+            for role in lawyer
+            for place in places
+        ]
         services.update_profile(
             user=seeker,
             name=seeker.name or "Amira Haddad",
@@ -69,10 +76,9 @@ def load(*, seeker: User, staff: User, stdout: TextIO) -> None:
                 "skills": ["M&A", "contract drafting", "GDPR", "due diligence"],
                 "languages": ["English", "French", "Arabic"],
                 "linkedin_url": "https://www.linkedin.com/in/amira-haddad-demo/",
-                "open_to_recruiters": bool(occupations and places),
+                "open_to_recruiters": bool(targets),
             },
-            target_occupations=Occupation.objects.filter(pk__in=occupations),
-            target_places=Place.objects.filter(pk__in=places),
+            targets=targets,
         )
         services.update_job_letter(user=seeker, text=LETTER)
         stdout.write("Demo profile and job letter filled in.\n")

@@ -16,11 +16,18 @@ from django_countries import countries
 
 from accounts.models import User
 from taxonomy import search
-from taxonomy.models import Occupation, OccupationTitle, Place, parse_target_value, titled
+from taxonomy.models import (
+    Occupation,
+    OccupationTitle,
+    Place,
+    in_place,
+    parse_pair_value,
+    target_value,
+)
 from taxonomy.text import normalise
 
 from .letters import MAX_LETTER_CHARS
-from .models import MAX_TARGETS, Profile
+from .models import MAX_KEPT_TARGETS, MAX_TARGETS, Profile, Target
 from .widgets import TargetsWidget, _value_of
 
 CONTACT_FIELDS = ("address_line1", "address_line2", "city", "postal_code", "country", "phone")
@@ -32,6 +39,7 @@ PROFESSIONAL_FIELDS = (
     "skills",
     "languages",
     "linkedin_url",
+    "related_roles",
     "open_to_recruiters",
 )
 
@@ -85,24 +93,15 @@ _TOO_MANY_ITEMS = {
     "skill": gettext_lazy("List at most %(max)d skills."),
     "language": gettext_lazy("List at most %(max)d languages."),
 }
-_TOO_MANY_TARGETS = {
-    "occupation": gettext_lazy("Choose at most %(max)d occupations."),
-    "place": gettext_lazy("Choose at most %(max)d places."),
-}
-_NOT_FOUND = {
-    "occupation": gettext_lazy("We found no occupation matching “%(text)s”. Try other words."),
-    "place": gettext_lazy("We found no place matching “%(text)s”. Try other words."),
-}
-_AMBIGUOUS = {
-    "occupation": gettext_lazy(
-        "We did not add “%(text)s”: more than one occupation could be meant. "
-        "Tick the one you mean below, or type other words."
-    ),
-    "place": gettext_lazy(
-        "We did not add “%(text)s”: more than one place could be meant. "
-        "Tick the one you mean below, or type other words."
-    ),
-}
+_NO_JOB = gettext_lazy("We found no job matching “%(text)s”. Try other words.")
+_NO_PLACE = gettext_lazy("We found no place matching “%(text)s”. Try other words.")
+_SAY_WHERE = gettext_lazy(
+    "Say where you want to work as %(role)s, e.g. “%(role)s in London” or “%(role)s, remote”."
+)
+_AMBIGUOUS = gettext_lazy(
+    "We did not add “%(text)s”: more than one could be meant. "
+    "Tick the one you mean below, or type other words."
+)
 
 
 def _split_list(value: str, *, max_items: int, max_length: int, label: str) -> list[str]:
@@ -164,84 +163,54 @@ class CountryNameField(forms.CharField):
         return str(code)
 
 
-class TargetChoiceField(forms.ModelMultipleChoiceField):
-    """Up to MAX_TARGETS taxonomy entries, checked before any query runs."""
+class TargetsField(forms.Field):
+    """Targets as their checkboxes post them: "12.345@678" is occupation 12, as its
+    title 345, in place 678 ("12@678" without a title). Cleaned to unsaved
+    :class:`~profiles.models.Target` rows in three queries, whatever was posted."""
 
-    def __init__(self, *args: Any, noun: str, **kwargs: Any) -> None:
-        self.noun = noun
-        super().__init__(*args, **kwargs)
+    widget = TargetsWidget
 
-    def clean(self, value: Any) -> Any:
-        if value and len(value) > MAX_TARGETS:
-            raise ValidationError(_TOO_MANY_TARGETS[self.noun] % {"max": MAX_TARGETS}, code="max")
-        return super().clean(value)
-
-
-class OccupationTargetField(TargetChoiceField):
-    """Occupations, each with the title the seeker chose: values "12" (the group's own
-    name) or "12.345" (occupation 12 as its title 345). Cleans to (occupation, title
-    or None) pairs."""
-
-    def prepare_value(self, value: Any) -> Any:
-        # Saved targets are shown as the value their checkbox posts ("12.345").
-        if isinstance(value, list | tuple):
-            return [_value_of(v) for v in value]
-        return super().prepare_value(value)
-
-    def clean(self, value: Any) -> list[tuple[Occupation, OccupationTitle | None]]:
+    def clean(self, value: Any) -> list[Target]:
         values = [str(v) for v in value or []]
-        if len(values) > MAX_TARGETS:
-            raise ValidationError(_TOO_MANY_TARGETS[self.noun] % {"max": MAX_TARGETS}, code="max")
-        parsed = []
-        for raw in values:
-            pair = parse_target_value(raw)
-            if pair is None:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": raw},
-                )
-            parsed.append(pair)
-        occupations = {o.pk: o for o in super().clean([str(o) for o, _ in parsed])}
-        title_ids = [t for _, t in parsed if t is not None]
-        titles = OccupationTitle.objects.in_bulk(title_ids) if title_ids else {}
-        chosen: dict[int, tuple[Occupation, OccupationTitle | None]] = {}
-        for occupation_id, title_id in parsed:
-            title = titles.get(title_id) if title_id is not None else None
-            if title_id is not None and (title is None or title.occupation_id != occupation_id):
-                raise ValidationError(
-                    _(
-                        "Select a valid choice: that job title is not one we know any more. "
-                        "Type it again to choose it."
-                    ),
-                    code="invalid_choice",
-                )
-            chosen.setdefault(occupation_id, (occupations[occupation_id], title))
-        return list(chosen.values())
+        if len(values) > MAX_KEPT_TARGETS:  # never a real profile's: refused before any query
+            raise ValidationError(
+                _("Choose at most %(max)d targets.") % {"max": MAX_TARGETS}, code="max"
+            )
+        if not all(map(parse_pair_value, values)):
+            raise ValidationError(_("Choose your targets from the suggestions."), code="invalid")
+        found = _targets(values)
+        if len(found) < len(set(values)):
+            raise ValidationError(
+                _(
+                    "Select a valid choice: that target is not one we know any more. "
+                    "Type it again to choose it."
+                ),
+                code="invalid_choice",
+            )
+        return [found[value] for value in values]
 
 
-def occupation_labels(values: list[str]) -> dict[str, str]:
-    """ "Solicitor (Lawyers)" per posted value, in two queries (for a form sent back)."""
-    parsed = {v: p for v in values if (p := parse_target_value(v))}
-    names = dict(
-        Occupation.objects.filter(pk__in={o for o, _ in parsed.values()}).values_list("pk", "title")
-    )
-    title_ids = {t for _, t in parsed.values() if t is not None}
-    titles = {
-        pk: (occupation_id, title)
-        for pk, occupation_id, title in OccupationTitle.objects.filter(
-            pk__in=title_ids
-        ).values_list("pk", "occupation_id", "title")
-    }
-    labels = {}
-    for value, (occupation_id, title_id) in parsed.items():
-        if occupation_id not in names:
+def _targets(values: list[str]) -> dict[str, Target]:
+    """The targets these posted values name (unknown ones left out), in three queries."""
+    parsed = {value: item for value in values if (item := parse_pair_value(value))}
+    occupations = Occupation.objects.in_bulk({o for o, _, _ in parsed.values()})
+    titles = OccupationTitle.objects.in_bulk({t for _, t, _ in parsed.values() if t})
+    places = Place.objects.in_bulk({p for _, _, p in parsed.values()})
+    found = {}
+    for value, (occupation_id, title_id, place_id) in parsed.items():
+        title = titles.get(title_id)
+        if title_id is not None and (title is None or title.occupation_id != occupation_id):
             continue
-        occupation_of_title, title = titles.get(title_id, (None, ""))
-        if title_id is not None and occupation_of_title != occupation_id:
-            continue
-        labels[value] = titled(names[occupation_id], title)
-    return labels
+        if occupation_id in occupations and place_id in places:
+            found[value] = Target(
+                occupation=occupations[occupation_id], title=title, place=places[place_id]
+            )
+    return found
+
+
+def target_labels(values: list[str]) -> dict[str, str]:
+    """ "Solicitor in London, United Kingdom" per posted value (for a form sent back)."""
+    return {value: target.label for value, target in _targets(values).items()}
 
 
 class ProfileForm(forms.Form):
@@ -307,28 +276,24 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Separated by commas, e.g. English, French."),
     )
-    target_occupations = OccupationTargetField(
-        label=gettext_lazy("Occupations you are looking for"),
-        noun="occupation",
-        queryset=Occupation.objects.all(),
+    targets = TargetsField(
+        label=gettext_lazy("Jobs you are looking for, and where"),
         required=False,
-        widget=TargetsWidget(kind="occupations"),
         help_text=format_lazy(
             gettext_lazy(
-                "Up to {max}. Type a job title, e.g. attorney, nurse, welder, "
-                "or a job title and a place, e.g. attorney in London."
+                "Up to {max} targets, each a job in a place: type a job title and a place, "
+                "e.g. attorney in London, nurse Leeds, or welder, remote. Each target is "
+                "matched on its own: a job is never matched with another target's place."
             ),
             max=MAX_TARGETS,
         ),
     )
-    target_places = TargetChoiceField(
-        label=gettext_lazy("Where you want to work"),
-        noun="place",
-        queryset=Place.objects.all(),
+    related_roles = forms.BooleanField(
+        label=gettext_lazy("Also recruiters for related roles"),
         required=False,
-        widget=TargetsWidget(kind="places"),
-        help_text=format_lazy(
-            gettext_lazy("Up to {max} cities or countries, or Remote."), max=MAX_TARGETS
+        help_text=gettext_lazy(
+            "When ticked, recruiters for roles close to yours match too (for a lawyer: "
+            "judges and notaries). Otherwise only recruiters for the jobs you chose."
         ),
     )
     linkedin_url = forms.CharField(
@@ -353,23 +318,13 @@ class ProfileForm(forms.Form):
         self.user = user
         # What typed words were turned into, said back when the profile is saved.
         self.resolved: list[str] = []
-        # Places named in the occupation box ("attorney in London"), for the place field.
-        self._paired_places: list[str] = []
-        # The saved targets come as objects: their widgets show them without a query.
-        for name in ("target_occupations", "target_places"):
-            widget = self.fields[name].widget
-            known = [o for o in self.initial.get(name) or () if hasattr(o, "pk")]
-            widget.known_labels = {_value_of(o): o.label for o in known}
-            if self.is_bound:
-                widget.search_value = _typed(self.data, name)
-        occupations = self.fields["target_occupations"].widget
-        occupations.labels_for = occupation_labels
-        places_id = self["target_places"].auto_id
-        occupations.pair_with = {
-            "list": f"{places_id}_chosen",
-            "name": "target_places",
-            "count": f"{places_id}_count",
-        }
+        # The saved targets come as objects: their widget shows them without a query.
+        widget = self.fields["targets"].widget
+        known = [t for t in self.initial.get("targets") or () if hasattr(t, "pk")]
+        widget.known_labels = {_value_of(t): t.label for t in known}
+        widget.labels_for = target_labels
+        if self.is_bound:
+            widget.search_value = _typed(self.data, "targets")
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
@@ -380,7 +335,7 @@ class ProfileForm(forms.Form):
             ),
             (
                 _("What you are looking for"),
-                [self["target_occupations"], self["target_places"], self["open_to_recruiters"]],
+                [self["targets"], self["related_roles"], self["open_to_recruiters"]],
             ),
             (_("Links"), [self["linkedin_url"]]),
             (
@@ -397,66 +352,49 @@ class ProfileForm(forms.Form):
             self.cleaned_data["languages"], max_items=15, max_length=40, label="language"
         )
 
-    def clean_target_occupations(self) -> list[tuple[Occupation, OccupationTitle | None]]:
-        chosen = list(self.cleaned_data["target_occupations"])
-        typed = _typed(self.data, "target_occupations")
-        if not typed:
-            return chosen
-        role, place = typed, ""
-        if (pair := search.split_pair(typed)) and pair[1]:
-            # "attorney in London": the place goes to the place field, resolved there.
-            role, place = pair
-            self._paired_places.append(place)
-        result = self._resolve("target_occupations", role, search.search_occupations)
-        occupation = Occupation.objects.get(pk=result.id)
-        title = OccupationTitle.objects.get(pk=result.title_id) if result.title_id else None
-        if all(o.pk != occupation.pk for o, _ in chosen):
-            chosen.append((occupation, title))
-        if len(chosen) > MAX_TARGETS:
-            raise ValidationError(
-                _TOO_MANY_TARGETS["occupation"] % {"max": MAX_TARGETS}, code="max"
-            )
+    def clean_targets(self) -> list[Target]:
+        chosen = list(self.cleaned_data["targets"])
+        typed = _typed(self.data, "targets")
+        if typed:
+            chosen.append(self._resolve(typed))
         return chosen
 
-    def clean_target_places(self) -> list[Place]:
-        chosen = list(self.cleaned_data["target_places"])
-        typed = [t for t in (_typed(self.data, "target_places"), *self._paired_places) if t]
-        for text in typed:
-            result = self._resolve("target_places", text, search.search_places)
-            if all(p.pk != result.id for p in chosen):
-                chosen.append(Place.objects.get(pk=result.id))
-        if len(chosen) > MAX_TARGETS:
-            raise ValidationError(_TOO_MANY_TARGETS["place"] % {"max": MAX_TARGETS}, code="max")
-        return chosen
-
-    def _resolve(self, name: str, text: str, find: Any) -> search.Result:
-        """The one entry ``text`` names exactly (its name, a title or another name
-        of it): never a guess. Otherwise a ValidationError that asks which one is
-        meant (the candidates shown unticked below the box) or says none matched.
-        """
-        widget = self.fields[name].widget
-        noun = widget.noun
+    def _resolve(self, text: str) -> Target:
+        """The one target ``text`` names exactly (a job by its name or a title, and a
+        place by a name of it): never a guess. Otherwise a ValidationError that asks
+        which one is meant (the candidates shown unticked below the box), asks where,
+        or says nothing matched."""
+        widget = self.fields["targets"].widget
         try:
-            results = find(text, limit=SUGGESTIONS)
+            found = search.read_target(text)
+            role_text, place_text = found[:2] if found else (text, "")
+            roles = search.search_occupations(role_text, limit=SUGGESTIONS)
+            places = search.search_places(place_text, limit=SUGGESTIONS) if roles else []
         except search.BadQuery as error:
             raise ValidationError(str(error)) from None
-        key = normalise(text)
-        named = [r for r in results if key in _names_of(r)]
-        if len(named) == 1:
-            result = named[0]
-            widget.added.append((result.value, result.display))
-            if widget.search_value == text or name == "target_occupations":
-                widget.search_value = ""
-            if normalise(result.display) != key:
-                self.resolved.append(
-                    _("“%(text)s” was added as %(name)s.") % {"text": text, "name": result.display}
-                )
-            return result
-        if not results:
-            raise ValidationError(_NOT_FOUND[noun] % {"text": text}, code="not_found")
-        widget.suggestions = [(r.value, r.display) for r in named or results]
+        if not roles:
+            raise ValidationError(_NO_JOB % {"text": role_text}, code="not_found")
+        role, place = _the_one(role_text, roles), _the_one(place_text, places)
+        if not search.prepare(place_text.partition(",")[0]):
+            name = (role or roles[0]).display
+            raise ValidationError(_SAY_WHERE % {"role": name}, code="where")
+        if not places:
+            raise ValidationError(_NO_PLACE % {"text": place_text}, code="not_found")
         widget.search_value = ""
-        raise ValidationError(_AMBIGUOUS[noun] % {"text": text}, code="ambiguous")
+        if role is None or place is None:
+            widget.suggestions = [
+                (target_value(r.id, r.title_id, p.id), in_place(r.display, p))
+                for r in ([role] if role else _named_all(role_text, roles))
+                for p in ([place] if place else _named_all(place_text, places))
+            ][: SUGGESTIONS * 2]
+            raise ValidationError(_AMBIGUOUS % {"text": text}, code="ambiguous")
+        label = in_place(role.display, place)
+        widget.added.append((target_value(role.id, role.title_id, place.id), label))
+        if normalise(label) != normalise(text):
+            self.resolved.append(
+                _("“%(text)s” was added as %(name)s.") % {"text": text, "name": label}
+            )
+        return Target(occupation_id=role.id, title_id=role.title_id, place_id=place.id)
 
     def clean_linkedin_url(self) -> str:
         value = self.cleaned_data["linkedin_url"]
@@ -467,17 +405,6 @@ class ProfileForm(forms.Form):
         raw_phone = cleaned.get("phone")
         if raw_phone:
             cleaned["phone"] = self._clean_phone(raw_phone, cleaned.get("country") or None)
-        if cleaned.get("open_to_recruiters"):
-            if "target_occupations" in cleaned and not cleaned["target_occupations"]:
-                self.add_error(
-                    "target_occupations",
-                    _("To be open to recruiters, choose at least one occupation."),
-                )
-            if "target_places" in cleaned and not cleaned["target_places"]:
-                self.add_error(
-                    "target_places",
-                    _("To be open to recruiters, choose at least one place (or Remote)."),
-                )
         return cleaned
 
     def _clean_phone(self, raw: str, region: str | None) -> str:
@@ -515,6 +442,19 @@ def _names_of(result: search.Result) -> set[str]:
     return {normalise(n) for n in names if n}
 
 
+def _named_all(text: str, results: list[search.Result]) -> list[search.Result]:
+    """The results ``text`` names exactly, or all of them when it names none."""
+    key = normalise(text)
+    return [r for r in results if key in _names_of(r)] or results
+
+
+def _the_one(text: str, results: list[search.Result]) -> search.Result | None:
+    """The one result ``text`` names exactly, if only one."""
+    key = normalise(text)
+    named = [r for r in results if key in _names_of(r)]
+    return named[0] if len(named) == 1 else None
+
+
 def profile_initial(*, user: User, profile: Profile, contact: Any) -> dict[str, Any]:
     initial: dict[str, Any] = {"name": user.name}
     for name in CONTACT_FIELDS:
@@ -525,8 +465,7 @@ def profile_initial(*, user: User, profile: Profile, contact: Any) -> dict[str, 
     initial["skills"] = ", ".join(profile.skills)
     initial["languages"] = ", ".join(profile.languages)
     saved = profile.pk is not None  # an unsaved profile has no targets yet
-    initial["target_occupations"] = list(profile.occupation_targets.all()) if saved else []
-    initial["target_places"] = list(profile.target_places.all()) if saved else []
+    initial["targets"] = list(profile.targets.all()) if saved else []
     return initial
 
 

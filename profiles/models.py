@@ -16,11 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from taxonomy.models import target_value, titled
+from taxonomy.models import in_place, target_value
 
 from .letters import render_letter
 
-MAX_TARGETS = 5
+# How many targets a seeker may choose (a job in a place each, e.g. lawyer in London):
+# the rule is services.check_target_count.
+MAX_TARGETS = 10
+# The most a profile can hold: 5 occupations x 5 places, kept as pairs when targets
+# became pairs (until the seeker removes some); anything longer is not a real form.
+MAX_KEPT_TARGETS = 25
 
 
 class ContactDetails(models.Model):
@@ -66,14 +71,13 @@ class Profile(models.Model):
     seniority = models.CharField(max_length=20, choices=Seniority.choices, blank=True)
     skills = models.JSONField(default=list, blank=True)
     languages = models.JSONField(default=list, blank=True)
-    target_occupations = models.ManyToManyField(
-        "taxonomy.Occupation",
-        blank=True,
-        related_name="seeker_profiles",
-        through="TargetOccupation",
-    )
-    target_places = models.ManyToManyField(
-        "taxonomy.Place", blank=True, related_name="seeker_profiles"
+    related_roles = models.BooleanField(
+        _("also related roles"),
+        default=False,
+        help_text=_(
+            "When on, recruiters for roles close to the ones you chose match too (for a "
+            "lawyer: judges and notaries). When off, only recruiters for your own roles."
+        ),
     )
     linkedin_url = models.URLField(_("LinkedIn profile"), max_length=200, blank=True)
     open_to_recruiters = models.BooleanField(
@@ -85,6 +89,9 @@ class Profile(models.Model):
     # letter_html in templates/profiles/_job_letter.html, the one place recruiters see it.
     job_letter = models.TextField(blank=True)
     job_letter_updated_at = models.DateTimeField(null=True, blank=True)
+    # Set when the targets chosen before they were pairs (occupations and places as two
+    # lists) were kept as pairs: the seeker is told once, until they dismiss it.
+    targets_kept_as_pairs = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,14 +106,13 @@ class Profile(models.Model):
         return render_letter(self.job_letter)
 
 
-class TargetOccupation(models.Model):
-    """An occupation the seeker is looking for, with the title they chose for it
-    ("Solicitor" for the ISCO group Lawyers). Without a title (none chosen, or one
-    the vocabulary no longer has) the group's own name is shown."""
+class Target(models.Model):
+    """What a seeker is looking for: an occupation, as the job title they chose, in one
+    place ("Solicitor in London"). A pair, never crossed with another target's place.
+    Without a title (none chosen, or one the vocabulary no longer has) the occupation is
+    named by its group's everyday name."""
 
-    profile = models.ForeignKey(
-        Profile, on_delete=models.CASCADE, related_name="occupation_targets"
-    )
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="targets")
     occupation = models.ForeignKey(
         "taxonomy.Occupation", on_delete=models.CASCADE, related_name="+"
     )
@@ -118,33 +124,40 @@ class TargetOccupation(models.Model):
         related_name="+",
         help_text=_("The job title the seeker chose, e.g. Solicitor."),
     )
+    place = models.ForeignKey("taxonomy.Place", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        # The table the plain many-to-many relation had: existing targets stay.
-        db_table = "profiles_profile_target_occupations"
-        unique_together = [("profile", "occupation")]
         ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "occupation", "place"], name="profiles_target_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label
 
     @property
+    def role(self) -> str:
+        """ "Solicitor": the title chosen, or the group's everyday name."""
+        return self.title.display if self.title else self.occupation.plain_title
+
+    @property
     def label(self) -> str:
-        """ "Solicitor (Lawyers)", or "Lawyers" without a chosen title."""
-        return titled(self.occupation.title, self.title.title if self.title else "")
+        """ "Solicitor in London, United Kingdom"."""
+        return in_place(self.role, self.place)
 
     @property
     def value(self) -> str:
-        """What the profile form posts for this target."""
-        return target_value(self.occupation_id, self.title_id)
+        """What the profile form posts for this target: "12.345@678"."""
+        return target_value(self.occupation_id, self.title_id, self.place_id)
 
 
-def occupation_targets() -> models.Prefetch:
-    """Prefetch a profile's targets with their occupation and title, in one query:
-    ``prefetch_related(occupation_targets(), "target_places")``."""
+def with_targets() -> models.Prefetch:
+    """Prefetch a profile's targets with their occupation, title and place, in one
+    query: ``prefetch_related(with_targets())``."""
     return models.Prefetch(
-        "occupation_targets",
-        queryset=TargetOccupation.objects.select_related("occupation", "title"),
+        "targets", queryset=Target.objects.select_related("occupation", "title", "place")
     )
 
 

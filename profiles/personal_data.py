@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import Basis, Erasure, Retention, declare
 
-from .models import CV, ContactDetails, Profile, TargetOccupation, occupation_targets
+from .models import CV, ContactDetails, Profile, Target
 
 _RECRUITERS = (_("The recruiters you choose to send to (only when you send)"),)
 
@@ -36,7 +36,7 @@ declare(
 
 
 def _export_profile(user: Any) -> Iterator[dict[str, Any]]:
-    rows = Profile.objects.filter(user=user).prefetch_related(occupation_targets(), "target_places")
+    rows = Profile.objects.filter(user=user)
     for p in rows:
         yield {
             "headline": p.headline,
@@ -45,10 +45,9 @@ def _export_profile(user: Any) -> Iterator[dict[str, Any]]:
             "seniority": p.get_seniority_display() if p.seniority else "",
             "skills": list(p.skills),
             "languages": list(p.languages),
-            # "Solicitor (Lawyers)": the title chosen, with its ISCO group.
-            "target_occupations": [t.label for t in p.occupation_targets.all()],
-            "target_places": [place.label for place in p.target_places.all()],
             "linkedin_url": p.linkedin_url,
+            "related_roles": p.related_roles,
+            "targets_kept_as_pairs": p.targets_kept_as_pairs,
             "open_to_recruiters": p.open_to_recruiters,
             "job_letter": p.job_letter,
             "job_letter_updated_at": (
@@ -75,9 +74,9 @@ declare(
         "seniority",
         "skills",
         "languages",
-        "target_occupations",
-        "target_places",
         "linkedin_url",
+        "related_roles",
+        "targets_kept_as_pairs",
         "open_to_recruiters",
         "job_letter",
         "job_letter_updated_at",
@@ -92,26 +91,28 @@ declare(
 
 
 def _export_targets(user: Any) -> Iterator[dict[str, Any]]:
-    rows = TargetOccupation.objects.filter(profile__user=user).select_related("occupation", "title")
+    rows = Target.objects.filter(profile__user=user).select_related("occupation", "title", "place")
     for t in rows:
         yield {
+            "target": t.label,
             "occupation": t.occupation.title,
             "isco_code": t.occupation.code,
             "title": t.title.title if t.title else "",
+            "place": t.place.label,
         }
 
 
 declare(
-    TargetOccupation,
+    Target,
     section="2.2",
     category=_("Jobs you are looking for"),
     purpose=_(
-        "The occupations you are looking for, with the job title you chose for each, "
-        "to match you with recruiters and to tell them what you are looking for (only when you "
-        "send to them)."
+        "Your targets, each a job (with the job title you chose) in a place, to match you "
+        "with recruiters and to tell them what you are looking for (only when you send to "
+        "them)."
     ),
     recipients=_RECRUITERS,
-    fields=("occupation", "title"),
+    fields=("occupation", "title", "place"),
     about="profile__user",
     erasure=Erasure.DELETE,
     retention=Retention.account(_("You can change or clear them at any time.")),

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.services import update_user_name
-from taxonomy.models import Occupation, OccupationTitle, Place
 
 from .letters import clean_letter
-from .models import MAX_TARGETS, ContactDetails, Profile, TargetOccupation
-
-# An occupation a seeker is looking for, with the title they chose (or None).
-ChosenOccupation = tuple[Occupation, OccupationTitle | None]
+from .models import MAX_TARGETS, ContactDetails, Profile, Target
 
 # --- Profile ---------------------------------------------------------------------
 
@@ -29,7 +26,7 @@ def profile_of(user: User) -> Profile:
 
 
 def profile_for_editing(user: User) -> tuple[Profile, ContactDetails]:
-    """The profile (targets prefetched) and contact details, in three queries.
+    """The profile (targets prefetched) and contact details, in two queries.
 
     What the person has not saved yet comes back unsaved and empty: the rows are
     created by the first save (``update_profile``), never by showing the form.
@@ -39,10 +36,9 @@ def profile_for_editing(user: User) -> tuple[Profile, ContactDetails]:
         .select_related("profile", "contact_details")
         .prefetch_related(
             models.Prefetch(
-                "profile__occupation_targets",
-                queryset=TargetOccupation.objects.select_related("occupation", "title"),
-            ),
-            "profile__target_places",
+                "profile__targets",
+                queryset=Target.objects.select_related("occupation", "title", "place"),
+            )
         )
         .get()
     )
@@ -63,6 +59,24 @@ def get_contact_details(*, user: User) -> ContactDetails:
     return contact
 
 
+def check_target_count(chosen: Collection[Any], *, had: Collection[Any] = ()) -> None:
+    """The limit on targets, in one place: at most ``MAX_TARGETS``. A profile that has
+    more (its occupations and places were kept as pairs when targets became pairs)
+    keeps them and may remove some, but adds none until it is under the limit."""
+    if len(chosen) > MAX_TARGETS and not set(chosen) <= set(had):
+        raise ValidationError(
+            {
+                "targets": ngettext(
+                    "Choose at most %(max)d target: untick one to add another.",
+                    "Choose at most %(max)d targets: untick one to add another.",
+                    MAX_TARGETS,
+                )
+                % {"max": MAX_TARGETS}
+            },
+            code="max",
+        )
+
+
 @transaction.atomic
 def update_profile(
     *,
@@ -70,21 +84,24 @@ def update_profile(
     name: str,
     contact: dict[str, Any],
     professional: dict[str, Any],
-    target_occupations: Iterable[Occupation | ChosenOccupation],
-    target_places: Iterable[Place],
+    targets: Iterable[Target],
 ) -> Profile:
     """Save the whole profile form: the account name, contact details and profession.
 
-    Each target occupation may come with the title the seeker chose for it
-    (``(occupation, title)``); a plain occupation keeps the group's name."""
-    occupations = _chosen(target_occupations)
-    places = list(target_places)
-    if len(occupations) > MAX_TARGETS or len(places) > MAX_TARGETS:
+    ``targets``: unsaved :class:`Target` rows (occupation, chosen title or None, place),
+    one per pair the seeker chose; the same occupation and place twice count once."""
+    chosen: dict[tuple[int, int], Target] = {}
+    for target in targets:
+        if target.title is not None and target.title.occupation_id != target.occupation_id:
+            raise ValidationError(f"“{target.title}” is not a title of {target.occupation}.")
+        chosen.setdefault((target.occupation_id, target.place_id), target)
+    profile = get_profile(user=user)
+    existing = {(t.occupation_id, t.place_id): t for t in profile.targets.all()}
+    check_target_count(chosen, had=existing)
+    if professional.get("open_to_recruiters") and not chosen:
         raise ValidationError(
-            _("Choose at most %(max)d occupations and places.") % {"max": MAX_TARGETS}
+            {"targets": _("To be open to recruiters, choose at least one job and where.")}
         )
-    if professional.get("open_to_recruiters") and not (occupations and places):
-        raise ValidationError(_("Choose at least one occupation and one place (or Remote)."))
 
     if user.name != name:
         update_user_name(user=user, name=name)
@@ -94,39 +111,37 @@ def update_profile(
         setattr(details, field, value)
     details.save()
 
-    profile = get_profile(user=user)
     for field, value in professional.items():
         setattr(profile, field, value)
+    # Saving the targets is seeing them: the note about keeping them as pairs is done.
+    profile.targets_kept_as_pairs = False
     profile.save()
-    _set_occupation_targets(profile, occupations)
-    profile.target_places.set(places)
+    _set_targets(profile, existing, chosen)
     return profile
 
 
-def _chosen(items: Iterable[Occupation | ChosenOccupation]) -> list[ChosenOccupation]:
-    chosen: dict[int, ChosenOccupation] = {}
-    for item in items:
-        occupation, title = item if isinstance(item, tuple) else (item, None)
-        if title is not None and title.occupation_id != occupation.pk:
-            raise ValidationError(f"“{title}” is not a title of {occupation}.")
-        chosen.setdefault(occupation.pk, (occupation, title))
-    return list(chosen.values())
+def _set_targets(
+    profile: Profile, existing: dict[tuple[int, int], Target], chosen: dict[tuple[int, int], Target]
+) -> None:
+    """The profile's targets become ``chosen``; rows that stay keep their id."""
+    if gone := [t.pk for key, t in existing.items() if key not in chosen]:
+        Target.objects.filter(pk__in=gone).delete()
+    for key, target in chosen.items():
+        kept = existing.get(key)
+        if kept is None:
+            target.profile = profile
+            target.pk = None
+            target.save()
+        elif kept.title_id != target.title_id:
+            kept.title_id = target.title_id
+            kept.save(update_fields=["title"])
 
 
-def _set_occupation_targets(profile: Profile, chosen: list[ChosenOccupation]) -> None:
-    """The profile's target occupations become ``chosen``; rows that stay keep their id."""
-    existing = {t.occupation_id: t for t in profile.occupation_targets.all()}
-    wanted = {occupation.pk for occupation, _ in chosen}
-    if gone := [t.pk for occupation_id, t in existing.items() if occupation_id not in wanted]:
-        TargetOccupation.objects.filter(pk__in=gone).delete()
-    for occupation, title in chosen:
-        title_id = title.pk if title else None
-        target = existing.get(occupation.pk)
-        if target is None:
-            TargetOccupation.objects.create(profile=profile, occupation=occupation, title=title)
-        elif target.title_id != title_id:
-            target.title_id = title_id
-            target.save(update_fields=["title"])
+def dismiss_pairs_notice(*, user: User) -> None:
+    """The seeker read that their targets were kept as pairs."""
+    Profile.objects.filter(user=user, targets_kept_as_pairs=True).update(
+        targets_kept_as_pairs=False
+    )
 
 
 def letter_is_empty(text: str) -> bool:

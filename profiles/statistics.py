@@ -24,18 +24,18 @@ def _major_groups() -> dict[str, str]:
     "seekers-by-occupation-group-and-country",
     dimensions=("occupation_group", "country"),
     population="seekers",
-    description="Job seekers per target occupation (ISCO-08 major group) and target "
-    "country; someone with several targets counts in each of their cells.",
+    description="Job seekers per target (ISCO-08 major group of its occupation, and the "
+    "country of its place); someone with several targets counts in each of their cells.",
 )
 def seekers_by_occupation_group_and_country() -> Rows:
     # Distinct people per final cell, counted by the database (never summed here: the
     # same person may reach one cell through several targets).
     rows = (
         Profile.objects.annotate(
-            group=Substr("target_occupations__code", 1, 1),
+            group=Substr("targets__occupation__code", 1, 1),
             country=Case(
-                When(target_places__kind="remote", then=Value("Remote")),
-                default=F("target_places__country"),
+                When(targets__place__kind="remote", then=Value("Remote")),
+                default=F("targets__place__country"),
                 output_field=CharField(),
             ),
         )
@@ -46,6 +46,6 @@ def seekers_by_occupation_group_and_country() -> Rows:
     groups = _major_groups()
     for row in rows:
         if not row["group"] or not row["country"]:
-            continue  # no target occupation or place yet
+            continue  # no target yet
         group = f"{row['group']} {groups.get(row['group'], '')}".strip()
         yield {"cell": (group, row["country"]), "people": row["people"], "measures": {}}

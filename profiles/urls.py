@@ -5,6 +5,7 @@ from . import cv_views, views
 app_name = "profiles"
 urlpatterns = [
     path("", views.edit, name="edit"),
+    path("targets/kept-as-pairs/", views.dismiss_pairs_notice, name="dismiss_pairs_notice"),
     path("letter/", views.job_letter, name="letter"),
     path("letter/preview/", views.job_letter_preview, name="letter_preview"),
     path("cv/", cv_views.cv_list, name="cv_list"),

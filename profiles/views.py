@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
 from .cvs import current_cv_of
 from .forms import JobLetterForm, ProfileForm, profile_initial
-from .models import Profile, occupation_targets
+from .models import Profile, with_targets
 
 
 @login_required
@@ -27,8 +27,7 @@ def edit(request: HttpRequest) -> HttpResponse:
                     name=form.cleaned_data["name"],
                     contact=form.contact_data(),
                     professional=form.professional_data(),
-                    target_occupations=form.cleaned_data["target_occupations"],
-                    target_places=form.cleaned_data["target_places"],
+                    targets=form.cleaned_data["targets"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -36,12 +35,20 @@ def edit(request: HttpRequest) -> HttpResponse:
                 # Typed words turned into a target are said back, never changed silently.
                 messages.success(request, " ".join([_("Your profile was saved."), *form.resolved]))
                 return redirect("profiles:edit")
+        profile = None
     else:
         profile, contact = services.profile_for_editing(user)
         form = ProfileForm(
             initial=profile_initial(user=user, profile=profile, contact=contact), user=user
         )
-    return render(request, "profiles/edit.html", {"form": form})
+    return render(request, "profiles/edit.html", {"form": form, "profile": profile})
+
+
+@login_required
+@require_POST
+def dismiss_pairs_notice(request: HttpRequest) -> HttpResponse:
+    services.dismiss_pairs_notice(user=request.user)
+    return redirect("profiles:edit")
 
 
 @login_required
@@ -83,9 +90,7 @@ def job_letter(request: HttpRequest) -> HttpResponse:
 @require_GET
 def job_letter_preview(request: HttpRequest) -> HttpResponse:
     profile = (
-        Profile.objects.filter(user=request.user)
-        .prefetch_related(occupation_targets(), "target_places")
-        .first()
+        Profile.objects.filter(user=request.user).prefetch_related(with_targets()).first()
     ) or Profile(user=request.user)  # nothing saved yet
     current_cv = current_cv_of(request.user)
     return render(

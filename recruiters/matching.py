@@ -1,10 +1,13 @@
 """Ranking recruiters for a seeker's targets, with the reasons in words.
 
-A recruiter is a candidate when they cover an occupation in the same ISCO-08
-minor group as one of the seeker's occupations *and* a place that fits one of
-the seeker's places. Candidates are ranked by, in this order:
+A seeker's targets are pairs, a job in a place ("lawyer in London"), never
+crossed with another target's places. A recruiter is a candidate when they cover
+one target's occupation (or, for a seeker who asked for related roles, an
+occupation in the same ISCO-08 minor group) *and* a place that fits one of that
+same target's places. Candidates are ranked by, in this order:
 
-1. occupation: the same unit group (2), or only the same minor group (1);
+1. occupation: the same unit group (2), or only the same minor group (1, for
+   seekers who asked for related roles);
 2. place: the same place (5: city, country, or Remote for Remote), a city
    within ``RECRUITERS_NEARBY_KM`` (4), the whole country of the seeker's city
    or a city in a country the seeker chose as a whole (3), or remote roles for
@@ -16,12 +19,12 @@ the seeker's places. Candidates are ranked by, in this order:
    skills or CV (1).
 
 All of it is computed in one SQL statement on :class:`~recruiters.models.Coverage`
-alone (index-only ranges: the seeker's places, whole countries and Remote per
-minor group, and a latitude band per city for nearby ones, across borders too;
+alone (index-only ranges, per target: its places, whole countries and Remote in
+its minor group, and a latitude band per city for nearby ones, across borders too;
 distances by the equirectangular approximation, exact enough within a hundred
 kilometres), grouped per recruiter, sorted and cut to one page, then joined
-with the page's recruiters, their best-fitting occupation and place (for the
-reasons in words) and the seeker's packets to them in the last
+with the page's recruiters, their best-fitting target, occupation and place (for
+the reasons in words) and the seeker's packets to them in the last
 ``promises.RESEND_AFTER_DAYS`` days. One query, whatever the directory size.
 """
 
@@ -48,8 +51,8 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from privacy import promises
-from profiles.models import CV, Profile, occupation_targets
-from taxonomy.models import Occupation, Place
+from profiles.models import CV, Profile, with_targets
+from taxonomy.models import Occupation, Place, in_place, target_words, with_article
 from taxonomy.text import normalise
 
 from .models import Delivery, Keyword, seniority_bit
@@ -76,27 +79,17 @@ _WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
-class Targets:
-    """A seeker's targets and signals, as matching uses them."""
+class Role:
+    """A job as the seeker named it ("Solicitor") with the places they want it in: their
+    targets with this occupation and title, each place paired with this job alone."""
 
-    occupations: tuple[Occupation, ...]
+    occupation: Occupation
+    label: str
     places: tuple[Place, ...]
-    seniority: str = ""
-    languages: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-    # (occupation id, "Solicitor (Lawyers)"): the title the seeker chose, for the reasons.
-    labels: tuple[tuple[int, str], ...] = ()
-
-    def label_of(self, occupation: Occupation) -> str:
-        return dict(self.labels).get(occupation.pk, occupation.title)
 
     @property
-    def occupation_labels(self) -> list[str]:
-        return [self.label_of(o) for o in self.occupations]
-
-    @property
-    def minor_groups(self) -> list[str]:
-        return sorted({o.code[:3] for o in self.occupations})
+    def minor_group(self) -> str:
+        return self.occupation.code[:3]
 
     @property
     def cities(self) -> list[Place]:
@@ -117,24 +110,47 @@ class Targets:
             {str(p.country) for p in self.places if p.kind == Place.Kind.COUNTRY and p.country}
         )
 
+
+@dataclass(frozen=True)
+class Targets:
+    """A seeker's targets and signals, as matching uses them."""
+
+    roles: tuple[Role, ...]
+    # Recruiters for other occupations of a role's minor group match too (ranked after).
+    related: bool = False
+    seniority: str = ""
+    languages: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> list[str]:
+        """ "Solicitor in London, United Kingdom", one per target."""
+        return [in_place(role.label, place) for role in self.roles for place in role.places]
+
     def __bool__(self) -> bool:
-        return bool(self.occupations and self.places)
+        return any(role.places for role in self.roles)
+
+
+def roles_of(targets: Iterable[Any]) -> tuple[Role, ...]:
+    """Targets (occupation, title and place each) grouped by job, in the seeker's order."""
+    roles: dict[tuple[int, str], tuple[Occupation, list[Place]]] = {}
+    for target in targets:
+        key = (target.occupation_id, target.role)
+        roles.setdefault(key, (target.occupation, []))[1].append(target.place)
+    return tuple(
+        Role(occupation=occupation, label=label, places=tuple(places))
+        for (_, label), (occupation, places) in roles.items()
+    )
 
 
 def targets_of(user: Any, *, profile: Profile | None = None) -> Targets:
     """The seeker's targets from their profile and current CV (about four queries)."""
-    profile = profile or (
-        Profile.objects.filter(user=user)
-        .prefetch_related(occupation_targets(), "target_places")
-        .first()
-    )
+    profile = profile or Profile.objects.filter(user=user).prefetch_related(with_targets()).first()
     if profile is None or not profile.open_to_recruiters:
-        return Targets(occupations=(), places=())
-    chosen = list(profile.occupation_targets.all())
+        return Targets(roles=())
     return Targets(
-        occupations=tuple(t.occupation for t in chosen),
-        labels=tuple((t.occupation_id, t.label) for t in chosen),
-        places=tuple(profile.target_places.all()),
+        roles=roles_of(profile.targets.all()),
+        related=profile.related_roles,
         seniority=profile.seniority,
         languages=tuple(sorted({t for t in map(normalise, profile.languages) if t})),
         keywords=tuple(seeker_keywords(user=user, skills=profile.skills)),
@@ -193,14 +209,16 @@ def _ngrams(text: str, longest: int = 3) -> Iterable[str]:
 # PostgreSQL took to run it (bench/matching.py holds Python's share to the raw statement).
 # Standard SQL, run by PostgreSQL and SQLite alike, with parameters for every value.
 #
-# Each candidate row gets ``fit`` = occupation tier x 10 + place tier. Per recruiter, the
-# best row is found with one MAX over ``fit * 2^40 + place_id * 2^16 + occupation_id``
-# (taxonomy ids are far below those bounds), so the page's occupation and place come out
-# of the same aggregate, joined after the LIMIT.
+# Each candidate row gets ``fit`` = (occupation tier x 10 + place tier) x 16 + the number
+# of the seeker's role it was found for (``_rank``; roles are fewer than 16). Per
+# recruiter, the best row is found with one MAX over ``fit * 2^40 + place_id * 2^16 +
+# occupation_id`` (taxonomy ids are far below those bounds), so the page's role and place
+# come out of the same aggregate, the place joined after the LIMIT.
 
 FIT_SCALE = 10
 _BEST = 2**40
 _PLACE = 2**16
+MAX_ROLES = 16
 
 
 class _Statement:
@@ -240,58 +258,90 @@ def _near(city: Place) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _occupation_fit(targets: Targets) -> tuple[str, list[Any]]:
-    marks, ids = _marks(o.pk for o in targets.occupations)
-    unit, minor = OCCUPATION_UNIT * FIT_SCALE, OCCUPATION_MINOR * FIT_SCALE
-    return f"CASE WHEN occupation_id IN ({marks}) THEN {unit} ELSE {minor} END", ids
-
-
 _ROW = "recruiter_id, occupation_id, place_id, seniority_mask, languages_key, keywords_key"
 
 
 def _candidates(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
-    """Rows that fit one of the seeker's occupations (same minor group) and one of their
-    places, each with its place tier: the place itself (5), a city near one of theirs,
-    across borders too (4), the whole country of one of their cities or a city of a
-    country they chose (3), Remote (1). Each part is one range of a covering index. A row
-    found by two parts is found by the better one too, so the best tier is its MAX."""
-    groups, group_params = _marks(targets.minor_groups)
-    places, place_ids = _marks(p.pk for p in targets.places)
+    """Rows that fit one of the seeker's roles (its occupation, or its minor group for
+    related roles) and one of that role's places, each with its fit: the occupation's
+    tier, and the place's: the place itself (5), a city near one of the role's, across
+    borders too (4), the whole country of one of its cities or a city of a country it
+    names (3), Remote (1). Roles wanted in the same places share their parts (profiles
+    from before targets were pairs have nothing else). Each part is one range of a
+    covering index. A row found by two parts is found by the better one too, so the best
+    fit is its MAX."""
     only: tuple[str, list[Any]] = ("", [])
     if recruiter_ids is not None:
         marks, ids = _marks(recruiter_ids or [0])
         only = (f"AND recruiter_id IN ({marks})", ids)
+    same_places: dict[tuple[int, ...], list[tuple[int, Role]]] = {}
+    for number, role in enumerate(targets.roles[:MAX_ROLES]):
+        same_places.setdefault(tuple(p.pk for p in role.places), []).append((number, role))
+    statement = _Statement()
+    for roles in same_places.values():
+        job, job_params, fit, fit_params = _occupation_fit(roles, related=targets.related)
+        for tier, where, params in _place_parts(roles[0][1]):
+            statement.add("UNION ALL" if statement.parts else "")
+            statement.add(
+                f"SELECT {_ROW}, {fit} + {tier * MAX_ROLES} AS fit "  # noqa: S608
+                "FROM recruiters_coverage",
+                *fit_params,
+            )
+            statement.add(f"WHERE {job} AND {where}", *job_params, *params)
+            statement.add(only[0], *only[1])
+    return statement
+
+
+def _occupation_fit(
+    roles: list[tuple[int, Role]], *, related: bool
+) -> tuple[str, list[Any], str, list[Any]]:
+    """For roles wanted in the same places: the condition on a row's occupation, and its
+    occupation tier and role as ``tier * 10 * MAX_ROLES + role`` (``_rank``), both with
+    their parameters."""
+    groups, group_params = _marks(dict.fromkeys(role.minor_group for _, role in roles))
+    ids, id_params = _marks(role.occupation.pk for _, role in roles)
+    unit, minor = OCCUPATION_UNIT * FIT_SCALE * MAX_ROLES, OCCUPATION_MINOR * FIT_SCALE * MAX_ROLES
+    cases = [("occupation_id = %s", role.occupation.pk, unit + _rank(n)) for n, role in roles]
+    job = f"minor_group IN ({groups}) AND occupation_id IN ({ids})"
+    params = [*group_params, *id_params]
+    if related:
+        cases += [("minor_group = %s", role.minor_group, minor + _rank(n)) for n, role in roles]
+        job, params = f"minor_group IN ({groups})", group_params
+    fit = "CASE " + " ".join(f"WHEN {when} THEN {then}" for when, _, then in cases) + " END"
+    return job, params, fit, [value for _, value, _ in cases]
+
+
+def _rank(number: int) -> int:
+    """A role's number in the statement and back: the seeker's first role is the largest,
+    so that of two that fit as well, the best row names the one they chose first."""
+    return MAX_ROLES - 1 - number
+
+
+def _place_parts(role: Role) -> list[tuple[int, str, list[Any]]]:
+    """(place tier, condition, parameters) for the places that fit one of the role's."""
+    places, place_ids = _marks(p.pk for p in role.places)
     parts: list[tuple[int, str, list[Any]]] = [
         (PLACE_SAME, f"place_id IN ({places})", place_ids),
         (PLACE_REMOTE, "place_kind = 'remote'", []),
     ]
-    if targets.city_countries:
-        marks, codes = _marks(targets.city_countries)
+    if role.city_countries:
+        marks, codes = _marks(role.city_countries)
         parts.append((PLACE_COUNTRY, f"place_kind = 'country' AND country IN ({marks})", codes))
-    if targets.target_countries:
-        marks, codes = _marks(targets.target_countries)
+    if role.target_countries:
+        marks, codes = _marks(role.target_countries)
         parts.append((PLACE_COUNTRY, f"place_kind = 'city' AND country IN ({marks})", codes))
-    for city in targets.cities:
+    for city in role.cities:
         parts.append((PLACE_NEARBY, *_near(city)))
-    statement = _Statement()
-    for number, (tier, where, params) in enumerate(parts):
-        statement.add("UNION ALL" if number else "")
-        statement.add(f"SELECT {_ROW}, {tier} AS place_tier FROM recruiters_coverage")  # noqa: S608
-        statement.add(f"WHERE minor_group IN ({groups}) AND {where}", *group_params, *params)
-        statement.add(only[0], *only[1])
-    return statement
+    return parts
 
 
 def _scored(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
-    """The candidate rows with their fit (occupation and place tiers) and points."""
-    occupation, occupation_params = _occupation_fit(targets)
+    """The candidate rows with their fit (with the role) and points."""
     points, point_params = _points(targets)
     rows = _candidates(targets, recruiter_ids)
     statement = _Statement()
     statement.add(
-        f"SELECT recruiter_id, {occupation} + place_tier AS fit, {points} AS points, "
-        "occupation_id, place_id",
-        *occupation_params,
+        f"SELECT recruiter_id, fit, {points} AS points, occupation_id, place_id",
         *point_params,
     )
     return statement.add("FROM (").add(rows.sql(), *rows.params).add(") AS candidate")
@@ -327,17 +377,16 @@ def ranking_statement(
     offset: int = 0,
     recruiter_ids: list[int] | None = None,
 ) -> tuple[str, list[Any]]:
-    """The page's statement: ranked recruiters with their best-fitting occupation and
-    place, and when this seeker last sent them a packet that still counts."""
+    """The page's statement: ranked recruiters with their best-fitting role, occupation
+    and place, and when this seeker last sent them a packet that still counts."""
     rows = _scored(targets, recruiter_ids)
     since = timezone.now() - timedelta(days=promises.RESEND_AFTER_DAYS)
     in_flight, in_flight_params = _marks(Delivery.IN_FLIGHT)
     statement = _Statement()
     statement.add(
-        "SELECT ranked.recruiter_id, ranked.fit, ranked.points, "  # noqa: S608
+        "SELECT ranked.recruiter_id, ranked.best, ranked.points, "  # noqa: S608
         "r.name, r.agency, r.website, r.seniority_levels, r.languages, r.keywords, "
-        "o.id, o.code, o.title, p.id, p.name, p.kind, p.country, p.latitude, p.longitude, "
-        "p.admin1, "
+        "p.name, p.kind, p.country, p.latitude, p.longitude, "
         "(SELECT MAX(d.created_at) FROM recruiters_delivery d WHERE d.seeker_id = %s "
         f"AND d.recruiter_id = ranked.recruiter_id AND (d.state IN ({in_flight}) "
         "OR d.sent_at >= %s)) AS last_sent",
@@ -346,14 +395,13 @@ def ranking_statement(
         since,
     )
     statement.add(
-        f"FROM (SELECT recruiter_id, MAX(fit) AS fit, MAX(points) AS points, "
+        f"FROM (SELECT recruiter_id, MAX(fit) / {MAX_ROLES} AS fit, MAX(points) AS points, "
         f"MAX(fit * {_BEST} + place_id * {_PLACE} + occupation_id) AS best"
     )
     statement.add("FROM (").add(rows.sql(), *rows.params).add(") AS scored")
     statement.add("GROUP BY recruiter_id ORDER BY fit DESC, points DESC, recruiter_id")
     statement.add("LIMIT %s OFFSET %s) AS ranked", limit, offset)
     statement.add("JOIN recruiters_recruiter r ON r.id = ranked.recruiter_id")
-    statement.add(f"JOIN taxonomy_occupation o ON o.id = ranked.best %% {_PLACE}")
     statement.add(f"JOIN taxonomy_place p ON p.id = (ranked.best %% {_BEST}) / {_PLACE}")
     statement.add("WHERE r.active AND r.opted_out_at IS NULL AND r.frozen_at IS NULL")
     statement.add("ORDER BY ranked.fit DESC, ranked.points DESC, ranked.recruiter_id")
@@ -382,12 +430,8 @@ class RecruiterCard:
 
 @dataclass(slots=True)
 class _Fitting:
-    """The recruiter's occupation and place that fit the seeker best."""
+    """The recruiter's place that fits the seeker's role best."""
 
-    occupation_id: int
-    code: str
-    title: str
-    place_id: int
     name: str
     kind: str
     country: str
@@ -411,6 +455,11 @@ class Match:
     @property
     def can_send(self) -> bool:
         return self.last_sent_at is None
+
+    @property
+    def target(self) -> str:
+        """The seeker's target this recruiter fits: "Lawyer in London"."""
+        return target_words(self.role, "" if self.place == "Remote" else self.place)
 
     @property
     def reasons(self) -> list[str]:
@@ -444,22 +493,9 @@ def rank_matches(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    lookup = _Lookup(targets)
-    matches = [_match(row, targets, lookup) for row in rows[:limit]]
+    language = get_language() or ""
+    matches = [_match(row, targets, language) for row in rows[:limit]]
     return MatchPage(matches=matches, has_more=len(rows) > limit, offset=offset, targets=targets)
-
-
-class _Lookup:
-    """What putting fifty reasons into words needs of the targets, worked out once."""
-
-    def __init__(self, targets: Targets) -> None:
-        self.by_id = {o.pk: o for o in targets.occupations}
-        self.by_group: dict[str, Occupation] = {}
-        for occupation in targets.occupations:
-            self.by_group.setdefault(occupation.code[:3], occupation)
-        self.first = targets.occupations[0]
-        self.cities = targets.cities
-        self.language = get_language() or ""
 
 
 def _json_list(value: Any) -> tuple[str, ...]:
@@ -477,10 +513,10 @@ def _when(value: Any) -> datetime | None:
     return parsed
 
 
-def _match(row: Sequence[Any], targets: Targets, lookup: _Lookup) -> Match:
-    (recruiter_id, fit, points, name, agency, website, levels, languages, keywords,
-     occupation_id, code, title, place_id, place_name, kind, country, latitude, longitude,
-     _admin1, last_sent) = row  # fmt: skip
+def _match(row: Sequence[Any], targets: Targets, language: str) -> Match:
+    (recruiter_id, best, points, name, agency, website, levels, languages, keywords,
+     place_name, kind, country, latitude, longitude, last_sent) = row  # fmt: skip
+    fit, rank = divmod(best // _BEST, MAX_ROLES)
     match = Match(
         recruiter=RecruiterCard(
             pk=recruiter_id,
@@ -496,10 +532,10 @@ def _match(row: Sequence[Any], targets: Targets, lookup: _Lookup) -> Match:
         points=points,
         last_sent_at=_when(last_sent),
     )
-    fitting = _Fitting(
-        occupation_id, code, title, place_id, place_name, kind, country or "", latitude, longitude
-    )
-    _explain(match, fitting, targets, lookup)
+    fitting = _Fitting(place_name, kind, country or "", latitude, longitude)
+    role = targets.roles[_rank(rank)]
+    _explain(match, fitting, role, language)
+    match.details = _secondary_words(match.recruiter, targets)
     return match
 
 
@@ -511,17 +547,6 @@ def _country_name(code: str, language: str) -> str:
     return str(countries.name(code)) or code
 
 
-_WITH_THE = {"Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands", "Philippines", "Seychelles"}
-
-
-def with_article(name: str) -> str:
-    """ "the United Kingdom", "the Netherlands", "France" (in English; other languages
-    take the name as it is)."""
-    if not (get_language() or "en").startswith("en"):
-        return name
-    if name in _WITH_THE or name.startswith("United ") or name.endswith(("Republic", "Islands")):
-        return f"the {name}"
-    return name
 
 
 def _km(a: Any, b: Any) -> float:
@@ -535,33 +560,28 @@ def _km(a: Any, b: Any) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _explain(match: Match, fitting: _Fitting, targets: Targets, lookup: _Lookup) -> None:
-    seeker_occupation = (
-        lookup.by_id.get(fitting.occupation_id)
-        or lookup.by_group.get(fitting.code[:3])
-        or lookup.first
-    )
-    match.role = targets.label_of(seeker_occupation)
+def _explain(match: Match, fitting: _Fitting, role: Role, language: str) -> None:
+    """The reason in words, in the seeker's own words for the job ("Solicitor"), never
+    the recruiter's classification."""
+    match.role = role.label
     if match.occupation_tier == OCCUPATION_UNIT:
-        what = _("places %(title)s") % {"title": fitting.title}
+        what = _("Recruits for %(role)s") % {"role": role.label}
     else:
-        what = _("places %(title)s (related to %(role)s)") % {
-            "title": fitting.title,
-            "role": match.role,
-        }
+        what = _("Recruits for roles related to %(role)s") % {"role": role.label}
 
     tier, name, code = match.place_tier, fitting.name, fitting.country
-    country = with_article(_country_name(code, lookup.language)) if code else ""
+    country = with_article(_country_name(code, language)) if code else ""
     if tier == PLACE_SAME:
         match.place = name
         if fitting.kind == Place.Kind.REMOTE:
             where = _("in remote roles")
         elif fitting.kind == Place.Kind.COUNTRY:
-            where = _("across %(country)s") % {"country": with_article(name)}
+            match.place = with_article(name)
+            where = _("across %(country)s") % {"country": match.place}
         else:
             where = _("in %(place)s") % {"place": name}
     elif tier == PLACE_NEARBY:
-        city = min(lookup.cities, key=lambda c: _km(fitting, c))
+        city = min(role.cities, key=lambda c: _km(fitting, c))
         match.place = city.name
         where = _("in %(place)s, %(km)d km from %(city)s") % {
             "place": name,
@@ -569,7 +589,7 @@ def _explain(match: Match, fitting: _Fitting, targets: Targets, lookup: _Lookup)
             "city": city.name,
         }
     elif tier == PLACE_COUNTRY and fitting.kind == Place.Kind.COUNTRY:
-        city = next((c for c in targets.places if str(c.country) == code), None)
+        city = next((c for c in role.places if str(c.country) == code), None)
         match.place = city.name if city else country
         where = _("across %(country)s") % {"country": country}
     elif tier == PLACE_COUNTRY:
@@ -578,9 +598,7 @@ def _explain(match: Match, fitting: _Fitting, targets: Targets, lookup: _Lookup)
     else:
         match.place = "Remote"  # a value the packet email compares, not words
         where = _("in remote roles")
-    sentence = f"{what} {where}"
-    match.summary = sentence[0].upper() + sentence[1:]
-    match.details = _secondary_words(match.recruiter, targets)
+    match.summary = f"{what} {where}"
 
 
 _norm = lru_cache(maxsize=8192)(normalise)
@@ -630,4 +648,5 @@ def count_candidates(targets: Targets) -> int:
 def count_covering(*, occupation: Occupation, place: Place) -> int:
     """How many reachable recruiters match one role and place (the landing page's count:
     a number, never names)."""
-    return count_candidates(Targets(occupations=(occupation,), places=(place,)))
+    role = Role(occupation=occupation, label="", places=(place,))
+    return count_candidates(Targets(roles=(role,)))

@@ -37,11 +37,13 @@ from privacy import promises
 from privacy.freeze import is_frozen
 from profiles.cvs import CVCopy, CVNotReady, copy_for_recruiters, current_cv_of
 from profiles.letters import render_letter, render_sent_letter
-from profiles.models import CV, ContactDetails, Profile, occupation_targets
+from profiles.models import CV, ContactDetails, Profile, with_targets
+from taxonomy.models import target_words
 
 from .models import Delivery, PacketAccess, PacketLink
 
-SNAPSHOT_VERSION = 1
+# 2: targets are pairs ("targets"); 1 had two lists ("occupations" and "places").
+SNAPSHOT_VERSION = 2
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
@@ -50,11 +52,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 def packet_profile(seeker: Any) -> Profile | None:
     """The seeker's saved profile with its targets, as packets and matching read it."""
-    return (
-        Profile.objects.filter(user=seeker)
-        .prefetch_related(occupation_targets(), "target_places")
-        .first()
-    )
+    return Profile.objects.filter(user=seeker).prefetch_related(with_targets()).first()
 
 
 def build_snapshot(
@@ -80,9 +78,8 @@ def build_snapshot(
         "linkedin_url": profile.linkedin_url,
         # The letter as recruiters see it (HTML): what was sent stays as it was.
         "job_letter": str(render_letter(profile.job_letter)) if profile.job_letter else "",
-        # "Solicitor (Lawyers)": the title the seeker chose, with its group.
-        "occupations": [t.label for t in profile.occupation_targets.all()] if profile.pk else [],
-        "places": [p.label for p in profile.target_places.all()] if profile.pk else [],
+        # "Solicitor in London, United Kingdom": each target in the seeker's words.
+        "targets": [t.label for t in profile.targets.all()] if profile.pk else [],
         "cv": (
             {"id": cv.pk, "name": cv.original_name, "kind": cv.kind, "size": cv.size}
             if cv
@@ -187,13 +184,21 @@ class PacketProfile:
         self.linkedin_url = snapshot.get("linkedin_url", "")
         self.job_letter = snapshot.get("job_letter", "")
         self.letter_html = render_sent_letter(self.job_letter)
-        self.occupation_targets = _Items(
-            [SimpleNamespace(label=t) for t in snapshot.get("occupations", [])]
-        )
-        self.target_places = _Items([SimpleNamespace(label=p) for p in snapshot.get("places", [])])
+        self.targets = _Items([SimpleNamespace(label=t) for t in _targets_of(snapshot)])
 
     def get_seniority_display(self) -> str:
         return self._seniority_label
+
+
+def _targets_of(snapshot: dict[str, Any]) -> list[str]:
+    """The snapshot's targets; a packet sent before targets were pairs had two lists,
+    shown as they were agreed to: "Lawyers, Judges in London; Paris"."""
+    if "targets" in snapshot:
+        return snapshot["targets"]
+    occupations, places = snapshot.get("occupations") or [], snapshot.get("places") or []
+    if not occupations or not places:
+        return occupations or places
+    return [target_words(", ".join(occupations), "; ".join(places))]
 
 
 def packet_context(snapshot: dict[str, Any]) -> dict[str, Any]:

@@ -216,7 +216,10 @@ def consent_text(*, matches: list[Match], snapshot: dict[str, Any], categories: 
     what = [str(packets.CATEGORY_WORDS.get(c, c)) for c in categories]
     if snapshot.get("cv"):
         what[categories.index("CV")] = _("CV (“%(name)s”)") % {"name": snapshot["cv"]["name"]}
-    names = "; ".join(m.recruiter.label for m in matches)
+    names = "; ".join(
+        _("%(recruiter)s (for %(target)s)") % {"recruiter": m.recruiter.label, "target": m.target}
+        for m in matches
+    )
     count = len(matches)
     agree = ngettext(
         "I agree that Job Letters sends my %(what)s to this recruiter: %(names)s.",

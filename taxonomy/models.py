@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -66,6 +67,11 @@ class Occupation(models.Model):
         self.normalised = normalise(self.title)
         super().save(*args, **kwargs)
 
+    @property
+    def plain_title(self) -> str:
+        """The group's name in everyday words (see :func:`plain_title`)."""
+        return plain_title(self.title)
+
 
 class OccupationTitle(models.Model):
     """Another name for an occupation: a job title, a synonym or a regional spelling."""
@@ -104,15 +110,30 @@ def capitalised(title: str) -> str:
     return title[:1].upper() + title[1:]
 
 
-def titled(occupation: str, title: str = "") -> str:
-    """ "Solicitor (Lawyers)": a chosen title with its ISCO group; the group alone
-    when none was chosen."""
-    return f"{capitalised(title)} ({occupation})" if title else occupation
+_QUALIFIER = re.compile(r"\s*\([^)]*\)")
+_NOT_ELSEWHERE = " not elsewhere classified"
 
 
-def target_value(occupation_id: int, title_id: int | None = None) -> str:
-    """What a form posts for an occupation, with the title chosen if any: "12.345"."""
-    return f"{occupation_id}.{title_id}" if title_id is not None else str(occupation_id)
+def plain_title(group: str) -> str:
+    """An ISCO group's name in everyday words, for seekers and recruiters (staff see the
+    name itself): "Legal professionals not elsewhere classified" → "Other legal
+    professionals"; "Receptionists (general)" → "Receptionists"."""
+    name = _QUALIFIER.sub("", group).strip()
+    if name.endswith(_NOT_ELSEWHERE):
+        rest = name.removesuffix(_NOT_ELSEWHERE)
+        lowered = rest[:1].lower() + rest[1:] if rest[1:2].islower() else rest
+        # The vocabulary is in English, so are its everyday names.
+        return f"Other {lowered}"
+    return name
+
+
+def target_value(
+    occupation_id: int, title_id: int | None = None, place_id: int | None = None
+) -> str:
+    """What a form posts for an occupation, with the title chosen if any ("12.345"), and
+    for a target, with its place ("12.345@678")."""
+    value = f"{occupation_id}.{title_id}" if title_id is not None else str(occupation_id)
+    return f"{value}@{place_id}" if place_id is not None else value
 
 
 def parse_target_value(value: str) -> tuple[int, int | None] | None:
@@ -123,6 +144,15 @@ def parse_target_value(value: str) -> tuple[int, int | None] | None:
     if len(occupation) > 18 or len(title) > 18:
         return None
     return int(occupation), int(title) if dot else None
+
+
+def parse_pair_value(value: str) -> tuple[int, int | None, int] | None:
+    """ "12.345@678" → (12, 345, 678); "12@678" → (12, None, 678); anything else → None."""
+    role, at, place = str(value).partition("@")
+    parsed = parse_target_value(role)
+    if parsed is None or not at or not place.isdigit() or len(place) > 18:
+        return None
+    return *parsed, int(place)
 
 
 class Place(models.Model):
@@ -183,3 +213,33 @@ class Place(models.Model):
         if self.country:
             parts.append(str(self.country.name))
         return ", ".join(parts)
+
+
+_WITH_THE = {"Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands", "Philippines", "Seychelles"}
+
+
+def with_article(name: str) -> str:
+    """ "the United Kingdom", "the Netherlands", "France" (in English; other languages
+    take the name as it is)."""
+    if not (get_language() or "en").startswith("en"):
+        return name
+    if name in _WITH_THE or name.startswith("United ") or name.endswith(("Republic", "Islands")):
+        return f"the {name}"
+    return name
+
+
+def in_place(role: str, place: Place) -> str:
+    """A target in words: "Software developer in Munich, Germany", "Lawyer in the United
+    Kingdom", "Translator, remote"."""
+    if place.kind == Place.Kind.REMOTE:
+        return target_words(role, "")
+    return target_words(
+        role, with_article(place.label) if place.kind == Place.Kind.COUNTRY else place.label
+    )
+
+
+def target_words(role: str, where: str) -> str:
+    """ "Lawyer in London"; "Lawyer, remote" when ``where`` is empty (Remote)."""
+    if not where:
+        return gettext("%(role)s, remote") % {"role": role}
+    return gettext("%(role)s in %(place)s") % {"role": role, "place": where}

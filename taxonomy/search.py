@@ -19,14 +19,18 @@ places the larger population ("Lond" → London, United Kingdom, before London,
 Ontario), with districts of a larger city counted at a tenth of theirs so real
 cities come first.
 
-"attorney in London" typed in the occupation box offers the pair: the role's
-best occupation with the place's best matches (:func:`search_targets`).
+A target typed whole offers the pair: the role's best occupation with the
+place's best matches (:func:`search_targets`), however it is written: "attorney
+in London", "nurse at Leeds", "welder, Hamburg" or "software developer Munich";
+the occupation alone is always offered too.
 On PostgreSQL the GIN trigram indexes of migration 0002 serve every tier:
 ``=``, ``LIKE 'x%'``, ``LIKE '% x%'``, ``LIKE '%x%'``, ``%`` and ``%>>``
 (similar as a whole, or similar to whole words of the name).
 
 Each search is a fixed number of queries: two for occupations (the occupation
-names, the alternative titles), one for places, three for a pair.
+names, the alternative titles), one for places, five for a pair ("in", "at" or a
+comma), at most seven for words without one (a place tried for each of the last
+three, two and one words).
 """
 
 from __future__ import annotations
@@ -60,9 +64,10 @@ from .models import (
     Place,
     capitalised,
     city_name,
+    in_place,
+    plain_title,
     split_names,
     target_value,
-    titled,
 )
 from .text import normalise
 
@@ -82,7 +87,14 @@ OTHER_NAME_MIN_POPULATION = 100_000
 DISTRICT_DIVISOR = 10
 # How many places a pair offers ("attorney in London": the United Kingdom's and Ontario's).
 PAIR_PLACES = 3
-_PAIR = re.compile(r"^(?P<role>.*\S)\s+in(?:\s+(?P<place>.*))?$", re.IGNORECASE | re.DOTALL)
+# "<role> in <place>", "<role> at <place>", "<role> à <place>" (the last of them), or
+# "<role>, <place>".
+_PAIR = re.compile(
+    r"^(?P<role>.*\S)\s+(?:in|at|à)(?:\s+(?P<place>.*))?$|^(?P<before>[^,]*[^\s,])\s*,(?P<after>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+# Without "in", "at" or a comma, a place is looked for in the last words, longest first.
+PLACE_WORDS = 3
 
 # How people write countries that their ISO name does not cover.
 COUNTRY_ALIASES = {
@@ -118,7 +130,10 @@ class BadQuery(ValueError):
 class Result:
     """One suggestion. ``value`` is what a form posts for it (an occupation with the
     title the seeker chose is "<occupation id>.<title id>"), ``display`` how a
-    choice is shown ("Attorney (Lawyers)"); a pair carries its ``place``."""
+    choice is shown: the title chosen ("Attorney"), or the group's everyday name
+    ("Other legal professionals"), never a classification. A pair carries its
+    ``place``, and as ``target`` the value and words of the pair itself
+    ("12.345@678", "Attorney in London, United Kingdom")."""
 
     id: int
     label: str
@@ -134,7 +149,9 @@ class Result:
 
     @property
     def display(self) -> str:
-        return titled(self.label, self.title) if not self.kind else self.label
+        if self.kind:
+            return self.label
+        return capitalised(self.title) if self.title else plain_title(self.label)
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "label": self.label}
@@ -149,6 +166,10 @@ class Result:
         data["display"] = self.display
         if self.place is not None:
             data["place"] = self.place.as_json()
+            data["target"] = {
+                "value": target_value(self.id, self.title_id, self.place.id),
+                "display": in_place(self.display, self.place),
+            }
         return data
 
 
@@ -241,7 +262,11 @@ def _ranked(
 def search_occupations(q: str, *, limit: int = DEFAULT_LIMIT) -> list[Result]:
     """Occupations for q, one result per occupation; an alternative title that
     matched better than the occupation's own title is returned as ``matched``."""
-    text = prepare(q)
+    return [result for _, result in _occupations(prepare(q), limit=limit)]
+
+
+def _occupations(text: str, *, limit: int) -> list[tuple[int, Result]]:
+    """Occupations for the normalised text, with the tier each matched at."""
     if not text:
         return []
     candidates = limit * 5
@@ -281,42 +306,86 @@ def search_occupations(q: str, *, limit: int = DEFAULT_LIMIT) -> list[Result]:
             )
             best[pk] = (key, result)
     ranked = sorted(best.values(), key=lambda pair: pair[0])
-    return [result for _, result in ranked[:limit]]
+    # Two groups may share a title ("nurse"): shown alike, only the better one is offered.
+    seen: set[str] = set()
+    found = []
+    for key, result in ranked:
+        if normalise(result.display) not in seen:
+            seen.add(normalise(result.display))
+            found.append((key[0], result))
+    return found[:limit]
 
 
 def split_pair(q: str) -> tuple[str, str] | None:
-    """ "attorney in London" → ("attorney", "London"); None without " in "."""
-    match = _PAIR.match(q.strip())
+    """ "attorney in London", "nurse at Leeds", "avocat à Paris", "welder, Hamburg" →
+    (role, place); None without "in", "at", "à" or a comma."""
+    match = _PAIR.match(" ".join(q.split()))
     if not match:
         return None
+    if match["before"]:
+        return match["before"], match["after"].strip()
     return match["role"], (match["place"] or "").strip()
 
 
-def search_targets(q: str, *, limit: int = DEFAULT_LIMIT) -> list[Result]:
-    """Occupations for q; for "<role> in <place>", first the role's best occupation
-    paired with the places that match by name (not mere look-alikes), then the
-    role's other occupations. Text that is not such a pair is searched whole."""
-    check(q)
+def read_target(q: str) -> tuple[str, str, list[Result]] | None:
+    """The role and place that the words name, with the places that match the place's
+    words by name (not mere look-alikes): "software developer Munich" → ("software
+    developer", "Munich", [Munich, Germany]). With "in", "at" or a comma the place is
+    what follows (perhaps no place yet: "nurse in"); without, the last three, two or
+    one words that name a place. None when no place is named."""
     pair = split_pair(q)
-    if pair is None or not prepare(pair[0]):
-        return search_occupations(q, limit=limit)
-    role, place_text = pair
-    occupations = search_occupations(role, limit=limit)
-    if not occupations or not prepare(place_text.partition(",")[0]):
-        # Still typing the place ("nurse in"): the role's occupations.
-        return occupations or search_occupations(q, limit=limit)
-    rows = _place_rows(place_text, limit=PAIR_PLACES)
-    # The places that match best, and by name or word, not merely inside a word or
-    # by looking alike ("London": both Londons, not Londonderry).
+    if pair is not None:
+        splits = [pair]
+    else:
+        words = q.split()
+        splits = [
+            (" ".join(words[:-n]), " ".join(words[-n:]))
+            for n in range(PLACE_WORDS, 0, -1)
+            if len(words) > n
+        ]
+    for role, place_text in splits:
+        if not prepare(role):
+            continue
+        if not prepare(place_text.partition(",")[0]):
+            # Still typing the place ("nurse in"): the role, no place yet.
+            return (role, place_text, []) if pair is not None else None
+        places = _named_places(place_text)
+        if places or pair is not None:
+            return role, place_text, places
+    return None
+
+
+def _named_places(text: str) -> list[Result]:
+    """The places that match best, by name or word, not merely inside a word or by
+    looking alike ("London": both Londons, not Londonderry)."""
+    rows = _place_rows(text, limit=PAIR_PLACES)
     top = rows[0][1] if rows else SIMILAR
-    places = [
+    return [
         place
         for place, rank in rows
         if rank <= WORD_PREFIX + OTHER_NAME and rank <= (top | OTHER_NAME)
     ]
-    if not places:
-        # Not a place after all ("labourers in mining"): the words as a title.
-        return search_occupations(q, limit=limit) or occupations
+
+
+def search_targets(q: str, *, limit: int = DEFAULT_LIMIT) -> list[Result]:
+    """Occupations for q; for a role and a place (:func:`read_target`), first the
+    role's best occupation paired with each place, then the role's occupations alone.
+    Words that are an occupation's name, or its start ("attorney at law"), are that
+    occupation; words naming no place are searched whole."""
+    check(q)
+    whole = _occupations(prepare(q), limit=limit)
+    if whole and whole[0][0] <= PREFIX:
+        return [result for _, result in whole]
+    target = read_target(q)
+    if target is None:
+        return [result for _, result in whole]
+    role, place_text, places = target
+    occupations = search_occupations(role, limit=limit)
+    words = [result for _, result in whole]
+    if not places and not prepare(place_text.partition(",")[0]):
+        return occupations or words  # still typing the place ("nurse in"): the role
+    if not places or not occupations:
+        return words or occupations  # not a place after all ("labourers in mining")
     best = occupations[0]
     pairs = [
         Result(

@@ -28,16 +28,19 @@
  *                               the choice is refused and the status says why, on screen.
  *   data-autocomplete-count     id of an element that shows "N of MAX chosen" (kept up to
  *                               date as boxes are added, ticked or unticked).
- *   data-autocomplete-pair-list, -pair-name, -pair-count
- *                               the same three for a second list: a result with a "place"
- *                               ("attorney in London") adds its place there too.
- *   data-autocomplete-noun      what one entry is called in messages ("occupation").
+ *   data-autocomplete-targets   the list holds targets, a job in a place each: a result with
+ *                               a "place" ("attorney in London") is added as its "target"
+ *                               ({value: "12.345@678", display: "Attorney in London, ..."});
+ *                               a job alone is written in the box followed by a comma, for
+ *                               the place to be typed after it.
+ *   data-autocomplete-noun      what one entry is called in messages ("target").
  *   data-autocomplete-params    extra query string for the endpoint, e.g. "kind=city&kind=remote".
  *   data-autocomplete-min       characters before searching (default 2, like the server).
  * A checkbox posts the result's "value" (an occupation with its chosen title: "12.345")
- * and shows its "display" ("Attorney (Lawyers)"); without them, its id and label.
+ * and shows its "display" ("Attorney"); without them, its id and label. The same entry
+ * under another title (or the same job in the same place) replaces the one listed.
  * In every case the input fires a bubbling "taxonomy:select" CustomEvent whose detail is
- * the result object ({id, label, value?, display?, kind?, matched?, place?}).
+ * the result object ({id, label, value?, display?, kind?, matched?, place?, target?}).
  *
  * What the script adds: role="combobox", aria-autocomplete="list", aria-expanded,
  * aria-controls and aria-activedescendant on the input; a <ul role="listbox"
@@ -165,22 +168,15 @@
       : format(gettext("%(count)s chosen"), { count: checked });
   }
 
-  // The lists this box adds to: its own and, for pairs, the other box's.
+  // The list this box adds to, if any.
   Combobox.prototype.lists = function () {
     var data = this.input.dataset;
-    var max = parseInt(data.autocompleteMax || "0", 10);
-    var found = [];
     var own = document.getElementById(data.autocompleteList || "");
-    if (own && data.autocompleteName) {
-      found.push({ list: own, name: data.autocompleteName, max: max, count: data.autocompleteCount,
-                   noun: data.autocompleteNoun || "" });
+    if (!own || !data.autocompleteName) {
+      return [];
     }
-    var pair = document.getElementById(data.autocompletePairList || "");
-    if (pair && data.autocompletePairName) {
-      found.push({ list: pair, name: data.autocompletePairName, max: max,
-                   count: data.autocompletePairCount, noun: "place" });
-    }
-    return found;
+    return [{ list: own, name: data.autocompleteName, max: parseInt(data.autocompleteMax || "0", 10),
+              count: data.autocompleteCount, noun: data.autocompleteNoun || "" }];
   };
 
   Combobox.prototype.onInput = function () {
@@ -319,14 +315,12 @@
   };
 
   function optionText(item) {
-    var text = item.display || item.label;
-    if (item.place) {
-      text = format(gettext("%(occupation)s in %(place)s"), {
-        occupation: text,
-        place: item.place.display || item.place.label,
-      });
-    }
-    return text;
+    return item.target ? item.target.display : item.display || item.label;
+  }
+
+  // What a list entry is, whatever title it was chosen under: "12.345@678" → "12@678".
+  function entryKey(value) {
+    return String(value).replace(/\.\d+/, "");
   }
 
   Combobox.prototype.close = function () {
@@ -423,8 +417,9 @@
   // Adds (or re-ticks) the item in ``target``'s list; false, with the reason on screen,
   // when the list is full.
   Combobox.prototype.addTo = function (target, item) {
-    var value = String(item.value || item.id);
-    var text = item.display || item.label;
+    var entry = item.target || item;
+    var value = String(entry.value || entry.id);
+    var text = entry.display || entry.label;
     var boxes = target.list.querySelectorAll('input[type="checkbox"]');
     var checked = 0;
     var same = null;
@@ -432,8 +427,8 @@
       if (boxes[i].name !== target.name) {
         continue;
       }
-      // The same entry, or the same occupation under another title.
-      if (String(boxes[i].value).split(".")[0] === String(item.id)) {
+      // The same entry, or the same one under another title.
+      if (entryKey(boxes[i].value) === entryKey(value)) {
         same = boxes[i];
       } else if (boxes[i].checked) {
         checked += 1;
@@ -466,17 +461,10 @@
 
   // The refusal when a list is full, in words for what it holds.
   function limitMessage(noun, max) {
-    if (noun === "occupation") {
+    if (noun === "target") {
       return ngettext(
-        "You can choose at most %(max)s occupation. Untick one to add %(name)s.",
-        "You can choose at most %(max)s occupations. Untick one to add %(name)s.",
-        max
-      );
-    }
-    if (noun === "place") {
-      return ngettext(
-        "You can choose at most %(max)s place. Untick one to add %(name)s.",
-        "You can choose at most %(max)s places. Untick one to add %(name)s.",
+        "You can choose at most %(max)s target. Untick one to add %(name)s.",
+        "You can choose at most %(max)s targets. Untick one to add %(name)s.",
         max
       );
     }
@@ -495,11 +483,20 @@
     var lists = this.lists();
     var chosen = [];
     this.refused = [];
-    if (lists.length && this.addTo(lists[0], item)) {
-      chosen.push(item.display || item.label);
+    if (lists.length && "autocompleteTargets" in this.input.dataset && !item.target) {
+      // A job alone: written in the box, for the place to be typed after it.
+      this.input.value = (item.display || item.label) + ", ";
+      this.lastQuery = null;
+      this.close();
+      this.announce(
+        format(gettext("Now type where you want to work as %(role)s, or Remote."), {
+          role: item.display || item.label,
+        })
+      );
+      return;
     }
-    if (item.place && lists.length > 1 && this.addTo(lists[1], item.place)) {
-      chosen.push(item.place.display || item.place.label);
+    if (lists.length && this.addTo(lists[0], item)) {
+      chosen.push(optionText(item));
     }
     if (hidden) {
       hidden.value = String(item.value || item.id);

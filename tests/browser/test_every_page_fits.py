@@ -165,6 +165,7 @@ EXCLUDED: dict[str, str] = {
     "profiles:cv_status": "JSON polled by the CV page",
     "profiles:cv_set_current": "POST only (a button on the CV page)",
     "profiles:cv_download": "a file download",
+    "profiles:dismiss_pairs_notice": "POST only (a button on the notice that targets are pairs)",
     "taxonomy:occupations": "JSON for the autocomplete",
     "taxonomy:places": "JSON for the autocomplete",
     "recruiters:revoke": "POST only (a button on the sends page)",

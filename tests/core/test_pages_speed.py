@@ -232,22 +232,23 @@ def test_the_profile_form_shows_the_saved_targets_without_looking_them_up_again(
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/profile/").content.decode()
     profile = Profile.objects.get(user=realistic_seeker)
-    for place in profile.target_places.all():
-        assert f'value="{place.pk}" checked> {place.label}' in html
+    assert profile.targets.count() == 2
+    for target in profile.targets.all():
+        assert f'value="{target.value}" checked> {target.label}' in html
     taxonomy_queries = [q for q in queries.captured_queries if "taxonomy_" in q["sql"]]
-    assert len(taxonomy_queries) == 2  # one for the occupations, one for the places
+    assert len(taxonomy_queries) == 1  # the targets, with their occupations and places
 
 
 def test_a_form_sent_back_with_errors_keeps_the_chosen_targets(realistic_seeker):
     client = _signed_in(realistic_seeker)
     profile = Profile.objects.get(user=realistic_seeker)
-    place = profile.target_places.first()
+    target = profile.targets.first()
     response = client.post(
-        "/profile/", {"name": "", "target_places": [place.pk], "country": "<script>"}
+        "/profile/", {"name": "", "targets": [target.value], "country": "<script>"}
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'value="{place.pk}" checked> {place.label}' in html
+    assert f'value="{target.value}" checked> {target.label}' in html
     assert "<script>" not in html
     assert 'aria-invalid="true"' in html
 

@@ -32,7 +32,7 @@ from jobletters.lib.files import generate_key
 from jobletters.models import OutboxEntry
 from privacy.models import DeletionRequest, ExportRequest, LegalHold
 from privacy.services import record_consent, record_disclosure
-from profiles.models import CV, ContactDetails, Profile, TargetOccupation
+from profiles.models import CV, ContactDetails, Profile, Target
 
 PDF = b"%PDF-1.4\n% a CV\n" + b"x" * 2048 + b"\n%%EOF\n"
 
@@ -199,13 +199,13 @@ def _recruiter_rows(user, consent, disclosure) -> None:
 
 
 def _targets(profile) -> None:
-    """Solicitor (Lawyers) in London: a chosen title and a place."""
+    """Solicitor in London: a job as the title chosen, in a place."""
     from taxonomy.models import Occupation, OccupationTitle, Place
 
     lawyers = Occupation.objects.get(code="2611")
     solicitor = OccupationTitle.objects.filter(occupation=lawyers, normalised="solicitor").first()
-    TargetOccupation.objects.create(profile=profile, occupation=lawyers, title=solicitor)
-    profile.target_places.add(Place.objects.filter(name="London", country="GB").first())
+    london = Place.objects.filter(name="London", country="GB").first()
+    Target.objects.create(profile=profile, occupation=lawyers, title=solicitor, place=london)
 
 
 def _support_rows(user, staff) -> None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from privacy import aggregates
 from privacy.aggregates import K, release
 from privacy.services import record_consent, record_disclosure
-from profiles.models import Profile
+from profiles.models import Profile, Target
 from taxonomy.models import Occupation, Place
 
 from ..factories import UserFactory
@@ -35,8 +35,9 @@ def throwaway():
 def _seeker(n: int, *places: Place, occupation: Occupation) -> None:
     user = UserFactory(email=f"seeker{n}@example.com")
     profile = Profile.objects.create(user=user)
-    profile.target_occupations.add(occupation)
-    profile.target_places.add(*places)
+    Target.objects.bulk_create(
+        Target(profile=profile, occupation=occupation, place=place) for place in places
+    )
 
 
 def _csv(result: aggregates.Release) -> list[list[str]]:

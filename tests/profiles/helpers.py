@@ -33,3 +33,12 @@ def stored_files(prefix: str = "cvs") -> list[str]:
 
     walk(prefix)
     return found
+
+
+def some_targets(n: int) -> list:
+    """``n`` targets (unsaved): the first occupations, each in one of the largest places."""
+    from profiles.models import Target
+    from taxonomy.models import Occupation, Place
+
+    pairs = zip(Occupation.objects.all()[:n], Place.objects.all()[:n], strict=True)
+    return [Target(occupation=occupation, place=place) for occupation, place in pairs]

@@ -46,19 +46,20 @@ def test_seeker_fills_profile_and_uploads_a_cv(live_server, live_browser, seeker
 
     page.get_by_role("link", name="Profile", exact=True).click()
     page.get_by_label("Headline").fill("Commercial lawyer, 8 years")
-    occupations = page.get_by_role("combobox", name="Occupations you are looking for")
-    occupations.fill("attorney")
-    page.get_by_role("option", name="Lawyers").click()
-    places = page.get_by_role("combobox", name="Where you want to work")
-    places.fill("Lond")
-    page.get_by_role("option", name="London, United Kingdom").first.click()
+    targets = page.get_by_role("combobox", name="Jobs you are looking for, and where")
+    targets.fill("attorney Lond")
+    page.get_by_role("option", name="Attorney in London, United Kingdom").click()
     page.get_by_label("Open to recruiters").check()
     page.get_by_role("button", name="Save profile").click()
     page.get_by_text("Your profile was saved.").wait_for()
     profile = Profile.objects.get(user=seeker)
     assert profile.headline == "Commercial lawyer, 8 years"
-    assert [o.title for o in profile.target_occupations.all()] == ["Lawyers"]
-    assert [p.name for p in profile.target_places.all()] == ["London"]
+    target = profile.targets.get()
+    assert (target.occupation.code, target.role, target.place.name) == (
+        "2611",
+        "Attorney",
+        "London",
+    )
     assert profile.open_to_recruiters
 
     page.goto(base + "/profile/cv/")

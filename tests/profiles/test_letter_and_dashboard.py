@@ -7,9 +7,9 @@ from django.template.loader import render_to_string
 
 from profiles import services
 from profiles.models import Profile
-from taxonomy.models import Occupation, Place
 
 from . import builders
+from .helpers import some_targets
 from .test_cvs import upload
 
 LETTER_URL = "/profile/letter/"
@@ -88,8 +88,8 @@ def test_letter_length_is_limited(seeker_client):
 def test_dashboard_meter_says_what_is_missing(seeker, seeker_client):
     page = seeker_client.get("/dashboard/").content.decode()
     assert "Your profile" in page
-    assert "<strong>10%</strong> complete" in page  # only the name so far
-    for missing in ("A headline", "Your job letter", "A CV", "The occupations you are looking for"):
+    assert "<strong>11%</strong> complete" in page  # only the name so far
+    for missing in ("A headline", "Your job letter", "A CV", "The jobs you are looking for"):
         assert missing in page
     assert 'href="/profile/cv/"' in page
 
@@ -108,8 +108,7 @@ def test_dashboard_meter_reaches_100_percent(
             "skills": ["M&A"],
             "open_to_recruiters": True,
         },
-        target_occupations=Occupation.objects.all()[:1],
-        target_places=Place.objects.all()[:1],
+        targets=some_targets(1),
     )
     services.update_job_letter(user=seeker, text="Dear recruiter")
     upload(seeker_client, "cv.pdf", builders.pdf_bytes())
@@ -130,8 +129,7 @@ def test_dashboard_uses_a_fixed_number_of_queries(
         name=seeker.name,
         contact={},
         professional={"skills": [f"s{i}" for i in range(30)]},
-        target_occupations=Occupation.objects.all()[:5],
-        target_places=Place.objects.all()[:5],
+        targets=some_targets(5),
     )
     for i in range(5):
         upload(seeker_client, f"{i}.pdf", builders.pdf_bytes())
@@ -151,8 +149,7 @@ def test_preview_uses_a_fixed_number_of_queries(
         name=seeker.name,
         contact={},
         professional={},
-        target_occupations=Occupation.objects.all()[:5],
-        target_places=Place.objects.all()[:5],
+        targets=some_targets(5),
     )
     with django_assert_max_num_queries(baseline):
         seeker_client.get(PREVIEW_URL)

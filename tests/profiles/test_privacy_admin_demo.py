@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 
 from privacy.registry import coverage_problems, declaration_for
 from profiles import cvs, demo, services
-from profiles.models import CV, ContactDetails, Profile
+from profiles.models import CV, ContactDetails, Profile, Target
 from taxonomy.models import Occupation, Place
 
 from . import builders
@@ -16,9 +16,10 @@ from .helpers import stored_files, upload
 
 
 def test_every_profiles_model_is_declared_under_its_policy_section():
-    assert coverage_problems([Profile, ContactDetails, CV]) == []
+    assert coverage_problems([Profile, Target, ContactDetails, CV]) == []
     assert declaration_for(ContactDetails).section == "2.1"
     assert declaration_for(Profile).section == "2.2"
+    assert declaration_for(Target).section == "2.2"
     assert declaration_for(CV).section == "2.6"
     assert declaration_for(CV).file_fields == ("file", "normalised_file")
 
@@ -31,8 +32,12 @@ def test_export_holds_only_the_persons_own_data_and_files(
         name=seeker.name,
         contact={"city": "London", "phone": "+442079460958"},
         professional={"headline": "Lawyer", "skills": ["M&A"]},
-        target_occupations=Occupation.objects.filter(title__icontains="lawyer")[:1],
-        target_places=Place.objects.filter(name="London")[:1],
+        targets=[
+            Target(
+                occupation=Occupation.objects.get(code="2611"),
+                place=Place.objects.get(kind="city", name="London", country="GB"),
+            )
+        ],
     )
     services.update_job_letter(user=seeker, text="Dear recruiter")
     upload(seeker_client, "mine.pdf", builders.pdf_bytes())
@@ -41,9 +46,10 @@ def test_export_holds_only_the_persons_own_data_and_files(
     [profile] = declaration_for(Profile).export(seeker)
     assert profile["headline"] == "Lawyer"
     assert profile["skills"] == ["M&A"]
-    assert any("Lawyer" in t for t in profile["target_occupations"])
-    assert profile["target_places"][0].startswith("London")
     assert profile["job_letter"] == "Dear recruiter"
+    [target] = declaration_for(Target).export(seeker)
+    assert target["target"] == "Lawyers in London, United Kingdom"
+    assert (target["isco_code"], target["place"]) == ("2611", "London, United Kingdom")
     [contact] = declaration_for(ContactDetails).export(seeker)
     assert contact["phone"] == "+442079460958"
     [cv] = declaration_for(CV).export(seeker)
@@ -102,8 +108,7 @@ def test_staff_find_profiles_and_cvs_and_remove_a_cv(
         name=seeker.name,
         contact={},
         professional={"headline": "Commercial lawyer"},
-        target_occupations=[],
-        target_places=[],
+        targets=[],
     )
     services.get_profile(user=other_seeker)
     upload(seeker_client, "sam-cv.pdf", builders.pdf_bytes())
@@ -157,8 +162,10 @@ def test_demo_fills_the_seekers_profile_once(seeker, staff):
     profile = Profile.objects.get(user=seeker)
     assert profile.headline.startswith("Commercial lawyer")
     assert profile.open_to_recruiters
-    assert any("Lawyer" in o.title for o in profile.target_occupations.all())
-    assert {p.kind for p in profile.target_places.all()} == {"city", "remote"}
+    assert [t.label for t in profile.targets.all()] == [
+        "Lawyer in London, United Kingdom",
+        "Lawyer, remote",
+    ]
     assert "**What I bring:**\n- deal management" in profile.job_letter
     assert "<strong>What I bring:</strong>" in profile.letter_html
     [cv] = CV.objects.filter(owner=seeker)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from profiles.models import ContactDetails, Profile
+from profiles.models import ContactDetails, Profile, Target
 from taxonomy.models import Occupation, Place
 
 URL = "/profile/"
@@ -15,6 +15,15 @@ def suggestion(client, kind: str, q: str) -> dict:
     response = client.get(f"/taxonomy/{kind}/", {"q": q})
     assert response.status_code == 200
     return response.json()["results"][0]
+
+
+def pair(client, q: str) -> dict:
+    """The target the combobox offers first for a job and a place: its value and words."""
+    return suggestion(client, "occupations", q)["target"]
+
+
+def labels(user) -> list[str]:
+    return [t.label for t in Profile.objects.get(user=user).targets.all()]
 
 
 def form_data(**overrides) -> dict:
@@ -40,12 +49,10 @@ def form_data(**overrides) -> dict:
 
 def test_seeker_fills_in_the_whole_profile_with_targets(seeker, seeker_client):
     assert seeker_client.get(URL).status_code == 200
-    lawyer = suggestion(seeker_client, "occupations", "attorney")
-    london = suggestion(seeker_client, "places", "Lond")
-    remote = suggestion(seeker_client, "places", "Remote")
-    assert "Lawyer" in lawyer["label"]
-    assert london["label"].startswith("London, United Kingdom")
-    assert remote["label"] == "Remote"
+    in_london = pair(seeker_client, "attorney in Lond")
+    remote = pair(seeker_client, "attorney remote")
+    assert in_london["display"] == "Attorney in London, United Kingdom"
+    assert remote["display"] == "Attorney, remote"
 
     response = seeker_client.post(
         URL,
@@ -58,9 +65,9 @@ def test_seeker_fills_in_the_whole_profile_with_targets(seeker, seeker_client):
             seniority="senior",
             skills="M&A, contract drafting, m&a, GDPR",
             languages="English; French",
-            target_occupations=[lawyer["id"]],
-            target_places=[london["id"], remote["id"]],
+            targets=[in_london["value"], remote["value"]],
             linkedin_url="http://uk.linkedin.com/in/sam-seeker?trk=public_profile",
+            related_roles="on",
             open_to_recruiters="on",
         ),
     )
@@ -82,151 +89,156 @@ def test_seeker_fills_in_the_whole_profile_with_targets(seeker, seeker_client):
     assert profile.skills == ["M&A", "contract drafting", "GDPR"]
     assert profile.languages == ["English", "French"]
     assert profile.linkedin_url == "https://www.linkedin.com/in/sam-seeker/"
-    assert profile.open_to_recruiters
-    assert [o.pk for o in profile.target_occupations.all()] == [lawyer["id"]]
-    assert {p.pk for p in profile.target_places.all()} == {london["id"], remote["id"]}
+    assert profile.open_to_recruiters and profile.related_roles
+    assert [(t.occupation.code, t.title.title, t.place.name) for t in profile.targets.all()] == [
+        ("2611", "attorney", "London"),
+        ("2611", "attorney", "Remote"),
+    ]
 
     page = seeker_client.get(URL).content.decode()
     assert "Your profile was saved." in page
     assert 'value="Samantha Seeker"' in page
     assert "+44 20 7946 0958" in page
-    assert f'value="{lawyer["id"]}" checked' in page
-    assert "London, United Kingdom" in page
+    assert f'value="{in_london["value"]}" checked> Attorney in London, United Kingdom' in page
+    assert f'value="{remote["value"]}" checked> Attorney, remote' in page
     assert "M&amp;A, contract drafting, GDPR" in page
     assert 'data-autocomplete-url="/taxonomy/occupations/"' in page
     assert "js/taxonomy-autocomplete.js" in page
 
 
 def test_without_javascript_words_naming_one_target_are_added_and_said_back(seeker, seeker_client):
-    response = seeker_client.post(
-        URL,
-        form_data(target_occupations_search="solicitor", target_places_search="Munchen"),
-        follow=True,
-    )
+    response = seeker_client.post(URL, form_data(targets_search="solicitor Munchen"), follow=True)
     assert response.redirect_chain
-    profile = Profile.objects.get(user=seeker)
-    target = profile.occupation_targets.get()
+    target = Profile.objects.get(user=seeker).targets.get()
     assert (target.occupation.code, target.title.title) == ("2611", "solicitor")
-    assert target.label == "Solicitor (Lawyers)"
-    assert profile.target_places.get().label == "Munich, Germany"
+    assert target.place.label == "Munich, Germany"
+    assert target.label == "Solicitor in Munich, Germany"
     page = response.content.decode()
     # Never changed silently: what the words became is said.
-    assert "Your profile was saved. “solicitor” was added as Solicitor (Lawyers). " in page
-    assert "“Munchen” was added as Munich, Germany." in page
-    assert 'value="Solicitor (Lawyers)"' not in page  # the search box is empty again
-    assert f'value="{target.value}" checked> Solicitor (Lawyers)' in page
+    assert (
+        "Your profile was saved. “solicitor Munchen” was added as Solicitor in Munich, Germany."
+        in page
+    )
+    assert 'value="solicitor Munchen"' not in page  # the search box is empty again
+    assert f'value="{target.value}" checked> Solicitor in Munich, Germany' in page
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["attorney in Munich", "attorney at Munich", "attorney, Munich", "Attorney Munich"],
+)
+def test_a_job_and_a_place_are_understood_however_they_are_written(seeker, seeker_client, typed):
+    response = seeker_client.post(URL, form_data(targets_search=typed), follow=True)
+    assert "Your profile was saved." in response.content.decode()
+    assert labels(seeker) == ["Attorney in Munich, Germany"]
 
 
 def test_words_that_could_mean_several_places_are_not_guessed_the_form_asks(seeker, seeker_client):
-    response = seeker_client.post(URL, form_data(target_places_search="Paris"))
+    response = seeker_client.post(URL, form_data(targets_search="lawyer in Paris"))
     assert response.status_code == 200
     assert not Profile.objects.filter(user=seeker).exists()
-    errors = response.context["form"].errors["target_places"]
-    assert errors == [
-        "We did not add “Paris”: more than one place could be meant. "
+    assert response.context["form"].errors["targets"] == [
+        "We did not add “lawyer in Paris”: more than one could be meant. "
         "Tick the one you mean below, or type other words."
     ]
     page = response.content.decode()
+    lawyers = Occupation.objects.get(code="2611")
+    lawyer = lawyers.alternative_titles.get(normalised="lawyer")
     paris = Place.objects.get(kind="city", name="Paris", country="FR")
     texas = Place.objects.get(kind="city", name="Paris", admin1="Texas")
+    in_paris = f"{lawyers.pk}.{lawyer.pk}@{paris.pk}"
     assert "Did you mean one of these? Tick it to add it." in page
-    assert f'name="target_places" value="{paris.pk}"> Paris, France' in page  # unticked
-    assert f'value="{texas.pk}"> Paris, Texas, United States of America' in page
-    assert "0 of 5 chosen" in page
+    assert f'name="targets" value="{in_paris}"> Lawyer in Paris, France' in page  # unticked
+    assert f'@{texas.pk}"> Lawyer in Paris, Texas, United States of America' in page
+    assert "0 of 10 chosen" in page
 
-    response = seeker_client.post(URL, form_data(target_places=[paris.pk]))
+    response = seeker_client.post(URL, form_data(targets=[in_paris]))
     assert response.status_code == 302
-    assert Profile.objects.get(user=seeker).target_places.get() == paris
+    assert labels(seeker) == ["Lawyer in Paris, France"]
 
 
-def test_words_that_could_mean_several_occupations_are_not_guessed(seeker, seeker_client):
-    response = seeker_client.post(URL, form_data(target_occupations_search="nurse"))
+def test_words_that_could_mean_several_jobs_are_not_guessed(seeker, seeker_client):
+    response = seeker_client.post(URL, form_data(targets_search="manager in Leeds"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "We did not add “nurse”" in page
-    assert "Nurse (Nursing professionals)</label>" in page
-    assert "Nurse (Nursing associate professionals)</label>" in page
+    assert "We did not add “manager in Leeds”" in page
+    assert "HR manager in Leeds, United Kingdom</label>" in page
+    assert "IT manager in Leeds, United Kingdom</label>" in page
 
 
-def test_a_pair_typed_without_javascript(seeker, seeker_client):
-    response = seeker_client.post(
-        URL, form_data(target_occupations_search="attorney in Munich"), follow=True
-    )
-    assert "Your profile was saved." in response.content.decode()
-    profile = Profile.objects.get(user=seeker)
-    assert [t.label for t in profile.occupation_targets.all()] == ["Attorney (Lawyers)"]
-    assert [p.label for p in profile.target_places.all()] == ["Munich, Germany"]
+def test_a_job_without_a_place_asks_where(seeker, seeker_client):
+    response = seeker_client.post(URL, form_data(targets_search="attorney"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["targets"] == [
+        "Say where you want to work as Attorney, e.g. “Attorney in London” or “Attorney, remote”."
+    ]
+    assert 'value="attorney"' in response.content.decode()  # kept, to add the place to
+    assert not Profile.objects.filter(user=seeker).exists()
 
 
-def test_a_pair_whose_place_is_ambiguous_keeps_the_role_and_asks_for_the_place(
-    seeker, seeker_client
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("Qqxzzv", "We found no job matching “Qqxzzv”. Try other words."),
+        ("lawyer in Qqxzzv", "We found no place matching “Qqxzzv”. Try other words."),
+    ],
+)
+def test_words_that_match_nothing_stay_in_the_box_with_a_message(
+    seeker, seeker_client, typed, message
 ):
-    response = seeker_client.post(URL, form_data(target_occupations_search="attorney in London"))
+    response = seeker_client.post(URL, form_data(targets_search=typed))
     assert response.status_code == 200
-    form = response.context["form"]
-    assert "We did not add “London”" in form.errors["target_places"][0]
-    page = response.content.decode()
-    lawyers = Occupation.objects.get(code="2611")
-    attorney = lawyers.alternative_titles.get(normalised="attorney")
-    # The role was understood: it stays ticked while the place is asked for.
-    assert f'value="{lawyers.pk}.{attorney.pk}" checked> Attorney (Lawyers)' in page
-    assert "London, Ontario, Canada</label>" in page
-    london = Place.objects.get(kind="city", name="London", country="GB")
-    response = seeker_client.post(
-        URL,
-        form_data(target_occupations=[f"{lawyers.pk}.{attorney.pk}"], target_places=[london.pk]),
-    )
-    assert response.status_code == 302
-    profile = Profile.objects.get(user=seeker)
-    assert [t.label for t in profile.occupation_targets.all()] == ["Attorney (Lawyers)"]
-
-
-def test_words_that_match_nothing_stay_in_the_box_with_a_message(seeker, seeker_client):
-    response = seeker_client.post(URL, form_data(target_places_search="Qqxzzv"))
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "We found no place matching “Qqxzzv”. Try other words." in page
-    assert 'value="Qqxzzv"' in page  # nothing typed is lost
+    assert response.context["form"].errors["targets"] == [message]
+    assert f'value="{typed}"' in response.content.decode()  # nothing typed is lost
 
 
 def test_the_limit_is_on_screen(seeker, seeker_client):
     page = seeker_client.get(URL).content.decode()
-    assert "Up to 5." in page
-    assert "0 of 5 chosen" in page
-    lawyer = suggestion(seeker_client, "occupations", "lawyer")
-    seeker_client.post(URL, form_data(target_occupations=[lawyer["id"]]))
-    assert "1 of 5 chosen" in seeker_client.get(URL).content.decode()
+    assert "Up to 10 targets, each a job in a place" in page
+    assert "0 of 10 chosen" in page
+    seeker_client.post(URL, form_data(targets=[pair(seeker_client, "lawyer in London")["value"]]))
+    assert "1 of 10 chosen" in seeker_client.get(URL).content.decode()
 
 
-def test_the_chosen_title_is_kept_and_shown_with_its_group(seeker, seeker_client):
-    solicitor = suggestion(seeker_client, "occupations", "solicitor")
-    assert solicitor["display"] == "Solicitor (Lawyers)"
-    response = seeker_client.post(URL, form_data(target_occupations=[solicitor["value"]]))
+def test_the_chosen_title_is_kept_and_shown_without_its_group(seeker, seeker_client):
+    solicitor = pair(seeker_client, "solicitor in London")
+    assert solicitor["display"] == "Solicitor in London, United Kingdom"
+    response = seeker_client.post(URL, form_data(targets=[solicitor["value"]]))
     assert response.status_code == 302
-    target = Profile.objects.get(user=seeker).occupation_targets.get()
-    assert target.title_id == solicitor["title_id"]
+    target = Profile.objects.get(user=seeker).targets.get()
+    assert target.title.title == "solicitor"
     page = seeker_client.get(URL).content.decode()
-    assert f'value="{solicitor["value"]}" checked> Solicitor (Lawyers)' in page
+    assert f'value="{solicitor["value"]}" checked> Solicitor in London, United Kingdom' in page
     preview = seeker_client.get("/profile/letter/preview/").content.decode()
-    assert "Solicitor (Lawyers)" in preview
-    # Choosing the group itself afterwards drops the title.
-    seeker_client.post(URL, form_data(target_occupations=[solicitor["id"]]))
-    target = Profile.objects.get(user=seeker).occupation_targets.get()
+    assert "Solicitor in London, United Kingdom" in preview
+    assert "Lawyers" not in page + preview
+    # Choosing the group itself afterwards drops the title: its everyday name is shown.
+    group = f"{target.occupation_id}@{target.place_id}"
+    seeker_client.post(URL, form_data(targets=[group]))
+    target = Profile.objects.get(user=seeker).targets.get()
     assert target.title is None
-    assert target.label == "Lawyers"
+    assert target.label == "Lawyers in London, United Kingdom"
 
 
 @pytest.mark.parametrize(
-    "value", ["{lawyers}.999999999", "{lawyers}.{nurse}", "{lawyers}.x", "1.2.3"]
+    "value",
+    [
+        "{lawyers}.999999999@{london}",
+        "{lawyers}.{nurse}@{london}",
+        "{lawyers}.x@{london}",
+        "{lawyers}@999999999",
+        "{lawyers}",
+        "1.2.3@4",
+    ],
 )
-def test_a_title_that_is_not_the_occupations_is_refused(seeker, seeker_client, value):
+def test_a_target_that_is_not_one_we_know_is_refused(seeker, seeker_client, value):
     lawyers = Occupation.objects.get(code="2611")
     nurse = Occupation.objects.get(code="2221").alternative_titles.first()
-    response = seeker_client.post(
-        URL, form_data(target_occupations=[value.format(lawyers=lawyers.pk, nurse=nurse.pk)])
-    )
+    london = Place.objects.get(kind="city", name="London", country="GB")
+    value = value.format(lawyers=lawyers.pk, nurse=nurse.pk, london=london.pk)
+    response = seeker_client.post(URL, form_data(targets=[value]))
     assert response.status_code == 200
-    assert response.context["form"].errors["target_occupations"]
+    assert response.context["form"].errors["targets"]
     assert not Profile.objects.filter(user=seeker).exists()
 
 
@@ -262,11 +274,14 @@ def test_the_profile_saves_a_name_on_one_line(seeker, seeker_client):
 
 
 def test_unticking_a_target_removes_it(seeker, seeker_client):
-    lawyer = suggestion(seeker_client, "occupations", "lawyer")
-    seeker_client.post(URL, form_data(target_occupations=[lawyer["id"]]))
-    assert Profile.objects.get(user=seeker).target_occupations.count() == 1
+    in_london = pair(seeker_client, "lawyer in London")["value"]
+    in_leeds = pair(seeker_client, "lawyer in Leeds")["value"]
+    seeker_client.post(URL, form_data(targets=[in_london, in_leeds]))
+    kept = Profile.objects.get(user=seeker).targets.get(place__name="London").pk
+    seeker_client.post(URL, form_data(targets=[in_london]))
+    assert list(Profile.objects.get(user=seeker).targets.values_list("pk", flat=True)) == [kept]
     seeker_client.post(URL, form_data())
-    assert Profile.objects.get(user=seeker).target_occupations.count() == 0
+    assert Profile.objects.get(user=seeker).targets.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -300,27 +315,18 @@ def test_unticking_a_target_removes_it(seeker, seeker_client):
         ({"country": "Atlantis"}, "country", "We know no country called “Atlantis”"),
         ({"country": "GB\u202e"}, "country", "We know no country called"),
         ({"skills": ", ".join(f"skill {i}" for i in range(31))}, "skills", "at most 30"),
-        ({"target_occupations": ["abc"]}, "target_occupations", "is not a valid value"),
-        ({"target_occupations": ["99999999"]}, "target_occupations", "Select a valid choice"),
+        ({"targets": ["abc"]}, "targets", "Choose your targets from the suggestions."),
+        ({"targets": ["99999999@1"]}, "targets", "Select a valid choice"),
+        ({"targets_search": "zzzqqqxxx"}, "targets", "We found no job matching"),
         (
-            {"target_occupations_search": "zzzqqqxxx"},
-            "target_occupations",
-            "We found no occupation matching",
-        ),
-        (
-            {"target_occupations_search": "law\x00yer"},
-            "target_occupations",
+            {"targets_search": "law\x00yer"},
+            "targets",
             "Type letters, digits and punctuation only.",
         ),
         (
             {"open_to_recruiters": "on"},
-            "target_occupations",
-            "To be open to recruiters, choose at least one occupation.",
-        ),
-        (
-            {"open_to_recruiters": "on"},
-            "target_places",
-            "To be open to recruiters, choose at least one place (or Remote).",
+            "targets",
+            "To be open to recruiters, choose at least one job and where.",
         ),
     ],
 )
@@ -335,33 +341,55 @@ def test_bad_input_is_explained_next_to_the_field(seeker, seeker_client, overrid
     assert not ContactDetails.objects.filter(user=seeker, city="London").exists()
 
 
-def test_at_most_five_occupations_and_five_places(seeker, seeker_client):
-    occupations = list(Occupation.objects.values_list("pk", flat=True)[:6])
-    places = list(Place.objects.filter(kind="city").values_list("pk", flat=True)[:6])
-    response = seeker_client.post(
-        URL, form_data(target_occupations=occupations, target_places=places)
-    )
-    errors = response.context["form"].errors
-    assert errors["target_occupations"] == ["Choose at most 5 occupations."]
-    assert errors["target_places"] == ["Choose at most 5 places."]
-    response = seeker_client.post(
-        URL, form_data(target_occupations=occupations[:5], target_places=places[:5])
-    )
-    assert response.status_code == 302
-    profile = Profile.objects.get(user=seeker)
-    assert profile.target_occupations.count() == profile.target_places.count() == 5
+def _pairs(n: int) -> list[str]:
+    """n targets as the form posts them: lawyers in n different cities."""
+    lawyers = Occupation.objects.get(code="2611")
+    cities = Place.objects.filter(kind="city").values_list("pk", flat=True)[:n]
+    return [f"{lawyers.pk}@{pk}" for pk in cities]
 
 
-def test_typed_target_cannot_make_a_sixth(seeker, seeker_client):
-    occupations = list(
-        Occupation.objects.exclude(title__icontains="lawyer").values_list("pk", flat=True)[:5]
-    )
-    response = seeker_client.post(
-        URL, form_data(target_occupations=occupations, target_occupations_search="lawyer")
-    )
-    assert response.context["form"].errors["target_occupations"] == [
-        "Choose at most 5 occupations."
+def test_at_most_ten_targets(seeker, seeker_client):
+    response = seeker_client.post(URL, form_data(targets=_pairs(11)))
+    assert response.context["form"].errors["targets"] == [
+        "Choose at most 10 targets: untick one to add another."
     ]
+    assert not Profile.objects.filter(user=seeker).exists()
+    response = seeker_client.post(URL, form_data(targets=_pairs(10)))
+    assert response.status_code == 302
+    assert Profile.objects.get(user=seeker).targets.count() == 10
+    # More than a profile can ever hold is refused before it is looked up.
+    response = seeker_client.post(URL, form_data(targets=_pairs(26)))
+    assert response.context["form"].errors["targets"] == ["Choose at most 10 targets."]
+
+
+def test_a_typed_target_cannot_make_an_eleventh(seeker, seeker_client):
+    response = seeker_client.post(
+        URL, form_data(targets=_pairs(10), targets_search="nurse in Leeds")
+    )
+    assert response.context["form"].errors["targets"] == [
+        "Choose at most 10 targets: untick one to add another."
+    ]
+    # What the words named is kept, ticked, for the seeker to choose what to untick.
+    assert "Nurse in Leeds, United Kingdom" in response.content.decode()
+
+
+def test_targets_kept_above_the_limit_stay_but_none_is_added(seeker, seeker_client):
+    """Five occupations and five places kept as pairs are 25 targets, above today's limit:
+    the seeker keeps them, removes some when they like, and adds once under the limit."""
+    seeker_client.post(URL, form_data(targets=_pairs(1)))
+    profile = Profile.objects.get(user=seeker)
+    kept = _pairs(12)
+    lawyers = Occupation.objects.get(code="2611")
+    Target.objects.bulk_create(
+        Target(profile=profile, occupation=lawyers, place_id=int(v.partition("@")[2]))
+        for v in kept[1:]
+    )
+    response = seeker_client.post(URL, form_data(targets=kept, headline="Lawyer"))
+    assert response.status_code == 302
+    response = seeker_client.post(URL, form_data(targets=kept[1:], targets_search="nurse in Leeds"))
+    assert response.context["form"].errors["targets"]
+    assert seeker_client.post(URL, form_data(targets=kept[2:])).status_code == 302
+    assert profile.targets.count() == 10
 
 
 def test_the_profile_page_needs_login(client, db):
@@ -378,8 +406,12 @@ def _fill(user, n_targets: int) -> None:
         name=user.name,
         contact={"city": "London", "country": "GB"},
         professional={"headline": "Lawyer", "skills": [f"s{i}" for i in range(n_targets * 5)]},
-        target_occupations=Occupation.objects.all()[:n_targets],
-        target_places=Place.objects.all()[:n_targets],
+        targets=[
+            Target(occupation=occupation, place=place)
+            for occupation, place in zip(
+                Occupation.objects.all()[:n_targets], Place.objects.all()[:n_targets], strict=True
+            )
+        ],
     )
 
 
@@ -390,14 +422,14 @@ def test_profile_page_uses_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20) as small:
         seeker_client.get(URL)
     baseline = len(small)  # read now: every request resets the query log
-    _fill(seeker, 5)
+    _fill(seeker, 10)
     with django_assert_max_num_queries(baseline):
         page = seeker_client.get(URL)
-    assert page.content.decode().count('type="checkbox" name="target_places"') == 5
+    assert page.content.decode().count('type="checkbox" name="targets"') == 10
 
 
 def test_what_one_form_asked_never_shows_in_anothers(seeker_client, other_seeker, client):
-    seeker_client.post(URL, form_data(target_places_search="Paris"))
+    seeker_client.post(URL, form_data(targets_search="lawyer in Paris"))
     client.force_login(other_seeker)
     page = client.get(URL).content.decode()
     assert "Did you mean one of these?" not in page

@@ -15,7 +15,7 @@ from billing.ledger import grant_complimentary_sends
 from jobletters.lib.files import generate_key
 from profiles import services as profile_services
 from profiles.demo import demo_cv_pdf
-from profiles.models import CV
+from profiles.models import CV, Target
 from recruiters.directory import RecruiterData, save_recruiters
 from recruiters.models import Recruiter
 from taxonomy.models import Occupation, Place
@@ -140,6 +140,8 @@ def ready_seeker(
     *,
     occupations: list[Occupation] | None = None,
     places: list[Place] | None = None,
+    pairs: list[tuple[Occupation, Place]] | None = None,
+    related: bool = False,
     sends: int = 10,
     cv: bool = True,
     seniority: str = "senior",
@@ -147,10 +149,13 @@ def ready_seeker(
     skills: tuple[str, ...] = ("M&A", "GDPR"),
     contact: dict | None = None,
 ):
-    """A seeker with targets, a job letter, a ready CV and sends to spend."""
+    """A seeker with targets, a job letter, a ready CV and sends to spend: ``pairs``, or
+    each of ``occupations`` in each of ``places`` (by default, lawyer in London)."""
     user = user or UserFactory()
     occupations = occupations if occupations is not None else [occupation("2611")]
     places = places if places is not None else [city("London")]
+    if pairs is None:
+        pairs = [(o, p) for o in occupations for p in places]
     with transaction.atomic():
         profile_services.update_profile(
             user=user,
@@ -172,10 +177,10 @@ def ready_seeker(
                 "skills": list(skills),
                 "languages": list(languages),
                 "linkedin_url": "",
-                "open_to_recruiters": True,
+                "related_roles": related,
+                "open_to_recruiters": bool(pairs),
             },
-            target_occupations=occupations,
-            target_places=places,
+            targets=[Target(occupation=o, place=p) for o, p in pairs],
         )
         profile_services.update_job_letter(user=user, text=LETTER)
         if cv:

@@ -52,7 +52,7 @@ def test_send_a_packet_open_it_as_the_recruiter_and_follow_it(
     page.get_by_role("link", name="See your matches").click()
     page.wait_for_url("**/recruiters/matches/")
     card = page.locator("li.match", has_text="Alex Carter")
-    assert "Places Lawyers in London" in card.inner_text()
+    assert "Recruits for Lawyers in London" in card.inner_text()
     card.get_by_role("checkbox").check()
     page.get_by_role("button", name="Review and agree").click()
 

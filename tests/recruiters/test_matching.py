@@ -1,4 +1,5 @@
-"""Ranking recruiters for a seeker: tiers, reasons in words, who never appears, fixed queries."""
+"""Ranking recruiters for a seeker: pairs never crossed, tiers, reasons in words, who never
+appears, fixed queries."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from recruiters import directory, matching
 from recruiters.models import Coverage, Delivery, Recruiter
+from taxonomy.models import OccupationTitle
 
 from ..utils import run_outbox
 from . import builders as b
@@ -42,7 +44,15 @@ def test_same_unit_group_and_city_rank_first_then_weaker_fits(lawyer_in_london):
     b.recruiter(name="Nurses in London", occupations=[b.occupation("2221")], places=[london])
 
     # Recruiters who place lawyers only in Manchester or Paris cannot place this seeker in
-    # London; nurses are another field.
+    # London; judges are not lawyers, unless the seeker asks for related roles; nurses are
+    # another field.
+    assert _names(lawyer_in_london) == [
+        "Lawyers in London",
+        "Lawyers in Croydon",
+        "Lawyers across the UK",
+        "Remote lawyers",
+    ]
+    b.ready_seeker(lawyer_in_london, related=True)
     assert _names(lawyer_in_london) == [
         "Lawyers in London",
         "Lawyers in Croydon",
@@ -52,8 +62,36 @@ def test_same_unit_group_and_city_rank_first_then_weaker_fits(lawyer_in_london):
     ]
 
 
+def test_targets_are_pairs_never_crossed(seeker):
+    lawyers, developers = b.occupation("2611"), b.occupation("2512")
+    london, paris = b.city("London"), b.city("Paris")
+    b.ready_seeker(seeker, pairs=[(lawyers, london), (developers, paris)])
+    b.recruiter(name="Lawyers in London", occupations=[lawyers], places=[london])
+    b.recruiter(name="Developers in Paris", occupations=[developers], places=[paris])
+    b.recruiter(name="Lawyers in Paris", occupations=[lawyers], places=[paris])
+    b.recruiter(name="Developers in Lyon", occupations=[developers], places=[b.city("Lyon")])
+    b.recruiter(name="Developers in London", occupations=[developers], places=[london])
+    b.recruiter(name="Developers across France", occupations=[developers], places=[b.country("FR")])
+
+    targets = matching.targets_of(seeker)
+    assert targets.labels == [
+        "Lawyers in London, United Kingdom",
+        "Software developers in Paris, France",
+    ]
+    ranked = {m.recruiter.name: m for m in _ranked(seeker)}
+    # Lawyers in Paris and developers in London are the crossed pairs: no match.
+    assert set(ranked) == {"Lawyers in London", "Developers in Paris", "Developers across France"}
+    assert ranked["Lawyers in London"].summary == "Recruits for Lawyers in London"
+    assert ranked["Developers in Paris"].summary == "Recruits for Software developers in Paris"
+    assert (ranked["Developers across France"].role, ranked["Developers across France"].place) == (
+        "Software developers",
+        "Paris",
+    )
+
+
 def test_reasons_are_in_words(lawyer_in_london):
     lawyers, judges = b.occupation("2611"), b.occupation("2612")
+    b.ready_seeker(lawyer_in_london, related=True)
     b.recruiter(name="A", occupations=[lawyers], places=[b.city("London")])
     b.recruiter(name="B", occupations=[lawyers], places=[b.city("Croydon")])
     b.recruiter(name="C", occupations=[judges], places=[b.country("GB")])
@@ -61,13 +99,28 @@ def test_reasons_are_in_words(lawyer_in_london):
     b.recruiter(name="E", occupations=[lawyers], places=[b.remote()])
 
     summaries = {m.recruiter.name: (m.summary, m.role, m.place) for m in _ranked(lawyer_in_london)}
-    assert summaries["A"] == ("Places Lawyers in London", "Lawyers", "London")
+    assert summaries["A"] == ("Recruits for Lawyers in London", "Lawyers", "London")
     summary, _, place = summaries["B"]
-    assert summary.startswith("Places Lawyers in Croydon, ") and "km from London" in summary
+    assert summary.startswith("Recruits for Lawyers in Croydon, ") and "km from London" in summary
     assert place == "London"
-    assert summaries["C"][0] == "Places Judges (related to Lawyers) across the United Kingdom"
-    assert summaries["D"][0] == "Places Lawyers across the United Kingdom"
-    assert summaries["E"][0] == "Places Lawyers in remote roles"
+    # The recruiter's classification is never named: the seeker's own words are.
+    assert summaries["C"][0] == "Recruits for roles related to Lawyers across the United Kingdom"
+    assert summaries["D"][0] == "Recruits for Lawyers across the United Kingdom"
+    assert summaries["E"][0] == "Recruits for Lawyers in remote roles"
+
+
+def test_reasons_use_the_title_the_seeker_chose(seeker):
+    lawyers, london = b.occupation("2611"), b.city("London")
+    solicitor = OccupationTitle.objects.get(occupation=lawyers, normalised="solicitor")
+    b.ready_seeker(seeker, pairs=[(lawyers, london)])
+    seeker.profile.targets.update(title=solicitor)
+    b.recruiter(name="A", occupations=[lawyers], places=[london])
+    (match,) = _ranked(seeker)
+    assert (match.summary, match.role, match.target) == (
+        "Recruits for Solicitor in London",
+        "Solicitor",
+        "Solicitor in London",
+    )
 
 
 def test_remote_matches_both_ways(seeker):
@@ -89,7 +142,7 @@ def test_a_country_target_matches_the_cities_in_it(seeker):
     b.recruiter(name="London", occupations=[lawyers], places=[b.city("London")])
     ranked = _ranked(seeker)
     assert [m.recruiter.name for m in ranked] == ["France", "Lyon"]
-    assert ranked[1].summary == "Places Lawyers in Lyon, France"
+    assert ranked[1].summary == "Recruits for Lawyers in Lyon, France"
 
 
 def test_nearby_crosses_borders_and_stops_at_the_distance(seeker, settings):

@@ -55,7 +55,11 @@ def test_the_consent_screen_shows_exactly_what_each_recruiter_gets(setup, seeker
     assert page.status_code == 200
     # Plain words naming every recipient, in an unticked box.
     plan = sending.plan_send(seeker=seeker, recruiter_ids=[alex.pk, jordan.pk])
-    assert "Alex Carter, Harper Legal; Jordan Lee, Northbridge" in plan.consent_text
+    # ...each with the target it was chosen for: a job in a place.
+    assert (
+        "Alex Carter, Harper Legal (for Lawyers in London); "
+        "Jordan Lee, Northbridge (for Lawyers in London)" in plan.consent_text
+    )
     assert plan.consent_text in html.replace("&#x27;", "'")
     box = re.search(r'<input type="checkbox" name="consent"[^>]*>', html).group(0)
     assert "checked" not in box

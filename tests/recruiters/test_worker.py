@@ -91,7 +91,7 @@ def test_a_worker_delivers_the_packet_over_smtp_and_its_link_works(
     text, html = parts["text/plain"], parts["text/html"]
     for body in (text, html):
         assert "Sam Seeker" in body and "Commercial lawyer, 8 years" in body
-        assert "places Lawyers in London" in body  # why they got it
+        assert "a recruiter who recruits for Lawyers in London" in body  # why they got it
         assert unsubscribe.group(1) in body  # the visible opt-out link
     assert "I advise technology companies on M&A." in text
     assert "<strong>M&amp;A</strong>" in html

@@ -116,17 +116,38 @@ def test_alternative_titles_added_later_resolve_to_their_occupation(client):
         "title_id": title.pk,
         "title": "Rechtsbeistand",
         "value": f"{lawyers.pk}.{title.pk}",
-        "display": "Rechtsbeistand (Lawyers)",
+        "display": "Rechtsbeistand",
     }
 
 
-def test_the_chosen_title_comes_with_its_id_and_group(client):
+def test_the_chosen_title_comes_with_its_id_and_is_shown_alone(client):
     first = occupations(client, "solicitor")[0]
     title = OccupationTitle.objects.get(pk=first["title_id"])
     assert (title.title, title.occupation.code) == ("solicitor", "2611")
     assert first["title"] == "Solicitor"
-    assert first["display"] == "Solicitor (Lawyers)"
+    assert first["display"] == "Solicitor"
     assert first["value"] == f"{first['id']}.{title.pk}"
+
+
+@pytest.mark.parametrize(
+    ("q", "display"),
+    [
+        ("legal professionals", "Other legal professionals"),
+        ("receptionists", "Receptionists"),
+        ("technical and medical sales", "Technical and medical sales professionals"),
+    ],
+)
+def test_a_group_chosen_by_its_own_name_is_shown_in_everyday_words(client, q, display):
+    first = occupations(client, q)[0]
+    assert "title_id" not in first
+    assert first["display"] == display
+
+
+def test_two_groups_sharing_a_title_are_offered_once(client):
+    # "nurse" is a title of nursing professionals and of nursing associate professionals:
+    # shown alike, only the better match is offered.
+    displays = [r["display"] for r in occupations(client, "nurse", limit=20)]
+    assert displays.count("Nurse") == 1
 
 
 def test_ranking_exact_then_prefix_then_word_prefix_then_inside(client):

@@ -17,11 +17,11 @@ pytestmark = pytest.mark.browser
 
 MARKUP = """
 <form id="targets-form" action="/nowhere/" method="get">
-  <label for="occupation-search">Occupation</label>
+  <label for="occupation-search">Targets</label>
   <input type="text" id="occupation-search"
          data-autocomplete-url="{occupations}"
-         data-autocomplete-list="chosen" data-autocomplete-name="target_occupations"
-         data-autocomplete-max="2" data-autocomplete-noun="occupation">
+         data-autocomplete-list="chosen" data-autocomplete-name="targets"
+         data-autocomplete-max="2" data-autocomplete-noun="target" data-autocomplete-targets>
   <ul id="chosen"></ul>
   <label for="place-search">Place</label>
   <input type="text" id="place-search" data-autocomplete-url="{places}"
@@ -55,11 +55,11 @@ def page(live_server, live_browser, transactional_db):
     assert violations == []
 
 
-def test_keyboard_choice_adds_the_occupation_to_the_list(page):
-    search = page.get_by_role("combobox", name="Occupation")
+def test_keyboard_choice_adds_the_target_to_the_list(page):
+    search = page.get_by_role("combobox", name="Targets")
     assert search.get_attribute("aria-expanded") == "false"
-    search.press_sequentially("attor", delay=30)
-    option = page.get_by_role("option", name="Attorney (Lawyers)")
+    search.press_sequentially("attorney Lond", delay=30)
+    option = page.get_by_role("option", name="Attorney in London, United Kingdom")
     option.wait_for()
     assert search.get_attribute("aria-expanded") == "true"
     assert "suggestion" in page.locator("#occupation-search-status").text_content()
@@ -67,6 +67,8 @@ def test_keyboard_choice_adds_the_occupation_to_the_list(page):
     hidden = page.locator("#occupation-search-status span")
     assert "use up and down arrows" in hidden.text_content()
     assert hidden.evaluate("e => e.getBoundingClientRect().width") <= 1
+    # The job alone is offered too.
+    assert page.get_by_role("option", name="Attorney", exact=True).is_visible()
 
     search.press("ArrowDown")
     active = search.get_attribute("aria-activedescendant")
@@ -76,14 +78,37 @@ def test_keyboard_choice_adds_the_occupation_to_the_list(page):
 
     lawyers = Occupation.objects.get(code="2611")
     attorney = OccupationTitle.objects.get(occupation=lawyers, normalised="attorney")
-    value = f"{lawyers.pk}.{attorney.pk}"
-    box = page.locator(f'#chosen input[name="target_occupations"][value="{value}"]')
+    london = Place.objects.get(name="London", country="GB", kind="city")
+    value = f"{lawyers.pk}.{attorney.pk}@{london.pk}"
+    box = page.locator(f'#chosen input[name="targets"][value="{value}"]')
     assert box.is_checked()
-    assert page.locator("#chosen").inner_text().strip() == "Attorney (Lawyers)"
-    assert page.get_by_text("Attorney (Lawyers) chosen.").is_visible()
+    assert page.locator("#chosen").inner_text().strip() == "Attorney in London, United Kingdom"
+    assert page.get_by_text("Attorney in London, United Kingdom chosen.").is_visible()
     assert search.input_value() == ""
     assert search.get_attribute("aria-expanded") == "false"
     assert "/nowhere/" not in page.url  # Enter chose; it did not submit the form
+
+
+def test_a_job_alone_waits_for_its_place(page):
+    search = page.get_by_role("combobox", name="Targets")
+    search.press_sequentially("attor", delay=30)
+    page.get_by_role("option", name="Attorney", exact=True).click()
+    assert search.input_value() == "Attorney, "
+    assert page.locator("#chosen li").count() == 0  # not a target without a place
+    assert page.get_by_text("Now type where you want to work as Attorney, or Remote.").is_visible()
+    search.press_sequentially("Munich", delay=30)
+    page.get_by_role("option", name="Attorney in Munich, Germany").click()
+    assert page.locator("#chosen").inner_text().strip() == "Attorney in Munich, Germany"
+
+
+def test_the_same_job_and_place_under_another_title_replaces_it(page):
+    search = page.get_by_role("combobox", name="Targets")
+    search.press_sequentially("lawyer in London", delay=30)
+    page.get_by_role("option", name="Lawyer in London, United Kingdom").click()
+    search.press_sequentially("solicitor in London", delay=30)
+    page.get_by_role("option", name="Solicitor in London, United Kingdom").click()
+    assert page.locator("#chosen input").count() == 1
+    assert page.locator("#chosen").inner_text().strip() == "Solicitor in London, United Kingdom"
 
 
 def test_escape_closes_then_clears(page):
@@ -108,18 +133,21 @@ def test_click_chooses_a_single_place_into_the_hidden_field(page):
 
 
 def test_the_list_refuses_more_than_its_maximum(page):
-    search = page.get_by_role("combobox", name="Occupation")
-    for q, name in (("nurse", "Nurse (Nursing professionals)"), ("chef", "Chef (Chefs)")):
+    search = page.get_by_role("combobox", name="Targets")
+    for q, name in (
+        ("nurse in Leeds", "Nurse in Leeds, United Kingdom"),
+        ("chef in Lyon", "Chef in Lyon, France"),
+    ):
         search.fill("")
         search.press_sequentially(q, delay=30)
         page.get_by_role("option", name=name).click()
-    search.press_sequentially("lawyer", delay=30)
-    page.get_by_role("option", name="Lawyer (Lawyers)").click()
+    search.press_sequentially("lawyer in London", delay=30)
+    page.get_by_role("option", name="Lawyer in London, United Kingdom").click()
     assert page.locator("#chosen input:checked").count() == 2
     # Refused on screen, not only to screen readers.
-    refusal = page.get_by_text("You can choose at most 2 occupations.")
+    refusal = page.get_by_text("You can choose at most 2 targets.")
     assert refusal.is_visible()
-    assert "Untick one to add Lawyer (Lawyers)." in refusal.text_content()
+    assert "Untick one to add Lawyer in London, United Kingdom." in refusal.text_content()
 
 
 def test_no_suggestions_is_said_on_screen(page):

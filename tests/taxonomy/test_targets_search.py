@@ -145,30 +145,77 @@ def test_real_data_hollywood_florida_before_the_los_angeles_district(client):
     )
 
 
-# --- "attorney in London" ------------------------------------------------------------
+# --- A job and a place, however written ------------------------------------------------
 
 
 def test_attorney_in_london_offers_the_pair_first(client):
     results = occupations(client, "attorney in London")
     lawyers = Occupation.objects.get(code="2611")
     attorney = OccupationTitle.objects.get(occupation=lawyers, normalised="attorney")
+    london = city("London", "GB")
     first, second = results[0], results[1]
     assert first["id"] == lawyers.pk
     assert first["value"] == f"{lawyers.pk}.{attorney.pk}"
-    assert first["display"] == "Attorney (Lawyers)"
-    assert first["place"]["id"] == city("London", "GB").pk
+    assert first["display"] == "Attorney"
+    assert first["place"]["id"] == london.pk
     assert first["place"]["label"] == "London, United Kingdom"
-    assert second["place"]["label"] == "London, Ontario, Canada"
+    assert first["target"] == {
+        "value": f"{lawyers.pk}.{attorney.pk}@{london.pk}",
+        "display": "Attorney in London, United Kingdom",
+    }
+    assert second["target"]["display"] == "Attorney in London, Ontario, Canada"
     # Only the best-matching places (not Londonderry), then the role alone.
     pairs = [r for r in results if "place" in r]
     assert len(pairs) == 2
-    assert results[2] == {k: v for k, v in first.items() if k != "place"}
+    assert results[2] == {k: v for k, v in first.items() if k not in ("place", "target")}
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "software developer in Munich",
+        "software developer at Munich",
+        "software developer, Munich",
+        "software developer Munich",
+        "Software Developer  munich",
+    ],
+)
+def test_a_job_and_a_place_in_any_common_form_offer_the_pair_and_the_job_alone(client, q):
+    results = occupations(client, q)
+    developers = Occupation.objects.get(code="2512")
+    assert results[0]["target"]["display"] == "Software developer in Munich, Germany"
+    assert results[0]["id"] == developers.pk
+    alone = [r for r in results if "place" not in r]
+    assert alone[0]["display"] == "Software developer"
+    assert alone[0]["id"] == developers.pk
+
+
+@pytest.mark.parametrize(
+    ("q", "pair"),
+    [
+        ("nurse Rio de Janeiro", "Nurse in Rio de Janeiro, Brazil"),
+        ("registered nurse New York", "Registered nurse in New York City, New York, "),
+        ("welder, Hamburg, Germany", "Welder in Hamburg, Germany"),
+        ("translator remote", "Translator, remote"),
+        ("lawyer in France", "Lawyer in France"),
+        ("lawyer UK", "Lawyer in the United Kingdom"),
+    ],
+)
+def test_places_of_several_words_countries_and_remote(client, q, pair):
+    assert occupations(client, q)[0]["target"]["display"].startswith(pair)
+
+
+@pytest.mark.parametrize(
+    "q", ["attorney at law", "software developer", "sales man", "Cleaners and helpers in offices"]
+)
+def test_words_that_are_a_job_or_its_start_are_not_read_as_a_place(client, q):
+    results = occupations(client, q)
+    assert results and all("place" not in r for r in results)
 
 
 def test_a_pair_with_another_name_of_the_place(client):
     first = occupations(client, "Solicitor in München")[0]
-    assert first["display"] == "Solicitor (Lawyers)"
-    assert first["place"]["label"] == "Munich, Germany"
+    assert first["target"]["display"] == "Solicitor in Munich, Germany"
     assert first["place"]["matched"] == "München"
 
 
@@ -177,18 +224,18 @@ def test_a_pair_narrowed_by_country(client):
     assert first["place"]["label"] == "London, Ontario, Canada"
 
 
-@pytest.mark.parametrize("q", ["nurse in", "nurse in ", "nurse in L"])
+@pytest.mark.parametrize("q", ["nurse in", "nurse in ", "nurse in L", "nurse, ", "nurse at"])
 def test_while_the_place_is_being_typed_the_role_is_offered(client, q):
     results = occupations(client, q)
     assert results
     assert all("place" not in r for r in results)
-    assert results[0]["display"] == "Nurse (Nursing professionals)"
+    assert results[0]["display"] == "Nurse"
 
 
 def test_no_pair_when_the_words_after_in_are_no_place(client):
     results = occupations(client, "attorney in qqxzzv")
     assert results and all("place" not in r for r in results)
-    assert results[0]["display"] == "Attorney (Lawyers)"
+    assert results[0]["display"] == "Attorney"
 
 
 def test_titles_that_contain_in_are_still_found_whole(client):
@@ -197,15 +244,36 @@ def test_titles_that_contain_in_are_still_found_whole(client):
     assert all("place" not in r for r in results)
 
 
-def test_a_pair_is_three_queries(client, django_assert_num_queries):
-    with django_assert_num_queries(3):
-        client.get(OCCUPATIONS, {"q": "attorney in London"})
+@pytest.mark.parametrize(
+    ("q", "queries"),
+    [
+        ("attorney", 2),  # a job: its names, its titles
+        ("attorney in London", 5),  # ...the words whole, the place, the job
+        ("software developer Munich", 6),  # ...and a place in the last three words first
+        ("nurse qqxz qqxz London", 7),  # at most: a place found in the last word only
+    ],
+)
+def test_a_fixed_number_of_queries(client, django_assert_num_queries, q, queries):
+    with django_assert_num_queries(queries):
+        client.get(OCCUPATIONS, {"q": q})
 
 
 def test_split_pair():
     assert search.split_pair("attorney in London") == ("attorney", "London")
     assert search.split_pair("  Attorney IN  New York ") == ("Attorney", "New York")
+    assert search.split_pair("nurse at Leeds") == ("nurse", "Leeds")
+    assert search.split_pair("welder, Hamburg, Germany") == ("welder", "Hamburg, Germany")
     assert search.split_pair("nurse in") == ("nurse", "")
     assert search.split_pair("Labourers in mining in Leeds") == ("Labourers in mining", "Leeds")
     assert search.split_pair("in London") is None
+    assert search.split_pair(", London") is None
     assert search.split_pair("lawyer") is None
+    assert search.split_pair("software developer Munich") is None
+
+
+def test_read_target_finds_the_place_in_the_last_words():
+    role, place, places = search.read_target("software developer New York")
+    assert (role, place) == ("software developer", "New York")
+    assert places[0].label.startswith("New York City")
+    assert search.read_target("software developer") is None
+    assert search.read_target("nurse in") == ("nurse", "", [])

@@ -38,10 +38,15 @@ run: install
 	@echo ""
 	@echo "  Job Letters is running at $(SITE_URL)/"
 	@echo "  Demo seeker: demo@jobletters.example / demo-password-2026"
-	@echo "  (worker and beat run alongside; emails are printed here; Ctrl-C stops everything)"
+	@echo "  Demo staff:  staff@jobletters.example / staff-password-2026 (/admin/ asks for two-factor set-up)"
+	@echo "  Worker and beat run alongside. Each email is one line here with its link;"
+	@echo "  the whole message is in var/emails/. Ctrl-C stops everything."
 	@$(if $(filter true,$(LOCAL_TEST_PAYMENTS)),echo "  Payments are local test payments: no money moves (see README, 'First run').")
 	@echo ""
-	@$(RUN_ENV) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev $(if $(filter true,$(LOCAL_TEST_PAYMENTS)),,web worker beat)
+	@# Ctrl-C stops honcho (and so every process); the shell waits for it and ends quietly.
+	@trap 'true' INT; $(RUN_ENV) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start \
+	  -f Procfile.dev $(if $(filter true,$(LOCAL_TEST_PAYMENTS)),,web worker beat); \
+	  status=$$?; test $$status -eq 0 -o $$status -eq 130
 
 # The whole suite in parallel, two workers per core: many tests wait (on Chromium, worker
 # processes, SMTP) rather than compute. Tests are handed out two at a time, so that the

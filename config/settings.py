@@ -430,6 +430,10 @@ CV_CHECK_MAX_DECOMPRESSED_BYTES = 100 * 1024 * 1024
 # --- Email ----------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+if not env("EMAIL_URL", default="") and DEBUG:
+    # make run: one line per email in the terminal, the whole message under var/emails/.
+    EMAIL_BACKEND = "jobletters.lib.devmail.SummaryBackend"
+EMAIL_FILE_PATH = VAR_DIR / "emails"
 EMAIL_HOST = _email.get("EMAIL_HOST", "")
 EMAIL_PORT = _email.get("EMAIL_PORT") or 25
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")

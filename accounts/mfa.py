@@ -5,7 +5,7 @@ derived from (``data["seed"]``, or ``data["migrated_codes"]``) through its MFA
 adapter's ``encrypt``/``decrypt``. Ours encrypts them with Fernet (AES-128-CBC +
 HMAC-SHA256, from ``cryptography``) under the keys in ``MFA_ENCRYPTION_KEYS``:
 the first key encrypts, every key decrypts, so keys can be rotated without a
-moment when some secrets cannot be read (README, "Rotating the two-factor key";
+moment when some secrets cannot be read (docs/operations.md, "Rotating the two-factor key";
 ``manage.py rotate_mfa_key`` re-encrypts every stored secret with the first key).
 
 A stored value is ``fernet:<token>``. Decryption refuses anything else: a secret
@@ -36,7 +36,7 @@ class UndecryptableSecret(Exception):
 @cache
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     if not keys:
-        raise ImproperlyConfigured("MFA_ENCRYPTION_KEYS is empty (see README, 'Configuration').")
+        raise ImproperlyConfigured("MFA_ENCRYPTION_KEYS is empty (see docs/configuration.md).")
     try:
         return MultiFernet([Fernet(key.encode()) for key in keys])
     except ValueError as exc:

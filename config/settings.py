@@ -1,7 +1,7 @@
 """Job Letters settings: one module, read from the environment (12-factor).
 
 The environment gives only what a deployment must choose: secrets, addresses and
-outside services (README, "Configuration", lists every variable; a test holds the
+outside services (docs/configuration.md lists every variable; a test holds the
 list to this module). Every variable is optional. Without any, the app runs on
 embedded defaults that need no server: SQLite, a filesystem Celery broker, private
 files and console email, all under ``var/``. With ``DEBUG`` off, the secrets that
@@ -37,7 +37,7 @@ def _required_in_production(name: str, dev_default: str) -> str:
     if DEBUG:
         return dev_default
     raise ImproperlyConfigured(
-        f"{name} must be set when DEBUG is off (see README, 'Configuration')."
+        f"{name} must be set when DEBUG is off (see docs/configuration.md)."
     )
 
 
@@ -281,7 +281,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # TOTP secrets and recovery-code seeds are encrypted at rest (accounts/mfa.py) with
 # Fernet keys, comma-separated, newest first: the first encrypts, all decrypt.
-# Rotation: README, "Rotating the two-factor key".
+# Rotation: docs/operations.md, "Rotating the two-factor key".
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 _DEV_MFA_KEY = "ZGV2LW9ubHktbWZhLWtleS1ub3QtZm9yLXByb2QhISE="  # dev only, never in production
 MFA_ENCRYPTION_KEYS: list[str] = [
@@ -508,7 +508,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # How long things are kept, when deletions and copies are due and how much notice a
 # change gets: privacy/promises.py, never from the environment.
 # Tombstones are keyed by HMAC(key, person id + sign-up time). Keep the key with the
-# backups: replaying erasures after a restore needs it (README, "Backups").
+# backups: replaying erasures after a restore needs it (docs/operations.md, "Backups").
 PRIVACY_TOMBSTONE_KEY = env("PRIVACY_TOMBSTONE_KEY", default=SECRET_KEY)
 # Backups (manage.py backup / restore / replay_erasures).
 BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
@@ -613,7 +613,7 @@ COMMUNITY_RATE_LIMITS = {
 BENCH_MINIMAL_VIEW: bool = env.bool("BENCH_MINIMAL_VIEW", default=False)
 
 # --- i18n ----------------------------------------------------------------------
-# Pages and emails in English and French (see README, "Languages"). The page's
+# Pages and emails in English and French (see docs/features.md, "Languages"). The page's
 # language comes from a signed-in person's saved choice, else the chooser's cookie
 # (a visitor's, until the browser closes), else the browser's Accept-Language.
 LANGUAGE_CODE = "en"

@@ -18,7 +18,7 @@ import polib
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIP = {".venv", "node_modules", "var", "build", "tests", "bench", "locale", ".git", "docs"}
-# The same options as the README's "Updating the catalogue".
+# The same options as docs/features.md's "Updating the catalogue".
 MAKEMESSAGES = ["makemessages", "-l", "fr", "--no-obsolete", "--ignore=.venv", "--ignore=var"]
 
 
@@ -64,6 +64,6 @@ def test_every_marked_string_is_in_the_french_catalogue(tmp_path):
     extracted = _entries(copy / "locale/fr/LC_MESSAGES/django.po")
     committed = _entries(ROOT / "locale/fr/LC_MESSAGES/django.po")
     missing = sorted(msgid for _, msgid in extracted - committed)
-    assert missing == [], f"not in the French catalogue (see README, Languages): {missing[:20]}"
+    assert missing == [], f"not in the French catalogue (see docs/features.md, Languages): {missing[:20]}"
     stale = sorted(msgid for _, msgid in committed - extracted)
     assert stale == [], f"in the catalogue but no longer in the code: {stale[:20]}"

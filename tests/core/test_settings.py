@@ -100,14 +100,13 @@ def _variables_the_settings_read() -> set[str]:
 
 
 def _readme_configuration_table() -> list[str]:
-    """The first cell of each row of the README's table under "## Configuration"."""
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("\n## Configuration\n")[1].split("\n## ")[0]
-    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    """The first cell of each row of the table in docs/configuration.md."""
+    page = (ROOT / "docs" / "configuration.md").read_text()
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
     return [row.split("|")[1].strip() for row in rows]
 
 
-def test_the_readme_lists_every_environment_variable_once_and_nothing_else():
+def test_the_configuration_page_lists_every_environment_variable_once_and_nothing_else():
     read = _variables_the_settings_read()
     cells = _readme_configuration_table()
     assert all(re.fullmatch(r"`[A-Z0-9_]+`", cell) for cell in cells), "one variable per row"

@@ -44,9 +44,7 @@ run: install
 	@$(if $(filter true,$(LOCAL_TEST_PAYMENTS)),echo "  Payments are local test payments: no money moves (see README, 'First run').")
 	@echo ""
 	@# Ctrl-C stops honcho (and so every process); the shell waits for it and ends quietly.
-	@trap 'true' INT; $(RUN_ENV) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start \
-	  -f Procfile.dev $(if $(filter true,$(LOCAL_TEST_PAYMENTS)),,web worker beat); \
-	  status=$$?; test $$status -eq 0 -o $$status -eq 130
+	@trap 'true' INT; $(RUN_ENV) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev $(if $(filter true,$(LOCAL_TEST_PAYMENTS)),,web worker beat) || test $$? -eq 130
 
 # The whole suite in parallel, two workers per core: many tests wait (on Chromium, worker
 # processes, SMTP) rather than compute. Tests are handed out two at a time, so that the

@@ -111,6 +111,8 @@ def test_make_run_takes_local_test_payments_only_without_stripe_keys_and_with_de
         cwd=ROOT, env={**env, **extra}, capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
     (start,) = [line for line in dry_run.stdout.splitlines() if "honcho start" in line]
+    start, quiet_on_ctrl_c = start.split(" || ")
+    assert quiet_on_ctrl_c.strip() == "test $? -eq 130"  # Ctrl-C is no error for make
     assert "PORT=8123 SITE_URL=http://127.0.0.1:8123 " in start
     assert "LOCAL_STRIPE_PORT=8124" in start
     assert (f"LOCAL_TEST_PAYMENTS={'true' if local else 'false'}") in start

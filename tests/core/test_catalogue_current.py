@@ -64,6 +64,8 @@ def test_every_marked_string_is_in_the_french_catalogue(tmp_path):
     extracted = _entries(copy / "locale/fr/LC_MESSAGES/django.po")
     committed = _entries(ROOT / "locale/fr/LC_MESSAGES/django.po")
     missing = sorted(msgid for _, msgid in extracted - committed)
-    assert missing == [], f"not in the French catalogue (see docs/features.md, Languages): {missing[:20]}"
+    assert missing == [], (
+        f"not in the French catalogue (see docs/features.md, Languages): {missing[:20]}"
+    )
     stale = sorted(msgid for _, msgid in committed - extracted)
     assert stale == [], f"in the catalogue but no longer in the code: {stale[:20]}"

@@ -24,7 +24,16 @@ from taxonomy.models import Occupation, Place
 from taxonomy.text import normalise
 
 from . import bulk
-from .models import Coverage, Delivery, Keyword, PacketAccess, Recruiter, Suppression, seniority_bit
+from .models import (
+    Answer,
+    Coverage,
+    Delivery,
+    Keyword,
+    PacketAccess,
+    Recruiter,
+    Suppression,
+    seniority_bit,
+)
 
 MAX_OCCUPATIONS = 15
 MAX_PLACES = 15
@@ -435,6 +444,10 @@ def export_recruiter(*, email: str) -> dict[str, Any] | None:
             for d in deliveries
             if d.sent_at
         ],
+        "answers": [
+            {"answer": a.get_kind_display(), "message": a.message, "at": when(a.answered_at)}
+            for a in Answer.objects.filter(delivery__recruiter=recruiter).order_by("answered_at")
+        ],
         "packet_page_activity": [
             {"what": a.get_kind_display(), "at": when(a.at)}
             for a in PacketAccess.objects.filter(delivery__recruiter=recruiter).order_by("at")
@@ -460,6 +473,8 @@ def erase_recruiter(*, email: str) -> bool:
         ),
     )
     PacketAccess.objects.filter(delivery__recruiter=recruiter).delete()
+    # Their messages are theirs; the seeker keeps only which answer they gave.
+    Answer.objects.filter(delivery__recruiter=recruiter).exclude(message="").update(message="")
     if recruiter.opted_out_at is not None:
         # Their wish not to be contacted outlives their details.
         Suppression.objects.get_or_create(email_hash=email_hash(recruiter.email))

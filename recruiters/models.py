@@ -13,6 +13,8 @@
   machine makes each email leave exactly once (see ``recruiters.delivery``).
 * :class:`PacketLink` and :class:`PacketAccess`: the recruiter's private page
   (a hashed token) and every view and download of it.
+* :class:`Answer`: a recruiter's reply on the packet page. The newest row of a
+  delivery is its current answer; earlier rows are its history.
 """
 
 from __future__ import annotations
@@ -372,4 +374,52 @@ class PacketAccess(models.Model):
 
     def __str__(self) -> str:
         at = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return f"{self.get_kind_display()} at {at}"
+
+
+# The longest message a recruiter may leave with an answer (plain text).
+ANSWER_MESSAGE_MAX = 1000
+
+
+class AnswerQuerySet(models.QuerySet["Answer"]):
+    def current(self) -> AnswerQuerySet:
+        """Each delivery's newest answer only (the current one)."""
+        newer = Answer.objects.filter(
+            delivery=models.OuterRef("delivery"), answered_at__gt=models.OuterRef("answered_at")
+        )
+        return self.exclude(models.Exists(newer))
+
+
+class Answer(models.Model):
+    """A recruiter's reply to a packet, given on its packet page.
+
+    One answer per delivery, changeable while the link is valid: each change is a
+    new row, the newest is the current answer, the earlier ones are its history.
+    """
+
+    class Kind(models.TextChoices):
+        INTERESTED = "interested", _("Interested — contact me")
+        NOT_NOW = "not_now", _("Not now")
+        NOT_A_FIT = "not_a_fit", _("Not a fit")
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="answers")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # Plain text as the recruiter typed it (checked by recruiters.answers); shown escaped.
+    message = models.TextField(max_length=ANSWER_MESSAGE_MAX, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("answered_at", "pk")
+        indexes = [models.Index(fields=["delivery", "answered_at"], name="answer_delivery")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["interested", "not_now", "not_a_fit"]),
+                name="answer_kind_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        at = date_format(timezone.localtime(self.answered_at), "DATETIME_FORMAT")
         return f"{self.get_kind_display()} at {at}"

@@ -21,7 +21,7 @@ from recruiters.models import Delivery
 
 from ..utils import run_outbox
 from . import builders as b
-from .test_packets import send_to
+from .builders import send_to
 
 pytestmark = pytest.mark.django_db
 

@@ -95,7 +95,7 @@ def current_answer(delivery: Delivery) -> Answer | None:
 
 def _tell_seeker(delivery: Delivery, answer: Answer) -> None:
     seeker = delivery.seeker
-    report = settings.SITE_URL + reverse("recruiters:sends") + f"#delivery-{delivery.pk}"
+    report = settings.SITE_URL + reverse("recruiters:sends") + f"#packet-{delivery.pk}"
     recruiter = delivery.recruiter
     queue_email(
         template="recruiters/emails/answer",

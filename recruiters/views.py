@@ -28,7 +28,7 @@ from privacy import promises
 from . import answers, directory, matching, packets, report, sending
 from . import delivery as delivery_service
 from .forms import AnswerForm, SendForm
-from .models import Delivery, PacketAccess, Recruiter
+from .models import Answer, Delivery, PacketAccess, Recruiter
 
 MAX_PAGE = 200
 
@@ -119,6 +119,11 @@ def send(request: HttpRequest) -> HttpResponse:
             top=top if not ids else None,
             include_contact=request.GET.get("contact") == "1",
         )
+    if not plan.matches:
+        # Nobody to send to: say why where the seeker chooses, never a consent for no one.
+        for line in dict.fromkeys([*form.non_field_errors(), *plan.left_out, *plan.problems]):
+            messages.warning(request, line)
+        return redirect("recruiters:matches")
     return render(request, "recruiters/send.html", _send_context(plan, form))
 
 
@@ -149,7 +154,11 @@ SENDS_PER_PAGE = 20
 @login_required
 @require_GET
 def sends(request: HttpRequest) -> HttpResponse:
-    deliveries = Delivery.objects.order_by("created_at", "pk")
+    deliveries = (
+        Delivery.objects.select_related("recruiter", "link")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("answered_at")))
+        .order_by("created_at", "pk")
+    )
     rows = (
         sending.sends_of(request.user)
         .select_related("consent")

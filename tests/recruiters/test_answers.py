@@ -63,7 +63,7 @@ def test_each_answer_is_recorded_and_the_seeker_is_told_by_email(sent, client, k
     (email,) = _emails_to("seeker@example.com")
     assert email.subject == f"Alex Carter, Harper Legal answered: {words}"
     assert "Thanks, Sam.\nLet us talk." in email.body
-    assert f"#delivery-{delivery.pk}" in email.body
+    assert f"#packet-{delivery.pk}" in email.body
     # "Contact me" gives the recruiter's own address; the other answers do not.
     assert ("alex@harper.example" in email.body) is (kind == "interested")
     assert "List-Unsubscribe" not in email.extra_headers

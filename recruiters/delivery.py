@@ -286,7 +286,8 @@ def _render(claim: _Claim) -> Any:
             "List-Unsubscribe": f"<{opt_out}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-        reply_to=[snapshot["email"]] if snapshot.get("email") else None,
+        # A blind packet names no one, so replies have nowhere to go.
+        reply_to=[snapshot["email"]] if packets.shown(snapshot).get("email") else None,
         from_email=sender(),
         # Our words in the recruiter's first listed language if we have it, else English;
         # the seeker's letter stays as they wrote it.

@@ -550,8 +550,6 @@ def _country_name(code: str, language: str) -> str:
     return str(countries.name(code)) or code
 
 
-
-
 def _km(a: Any, b: Any) -> float:
     if None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return math.inf

@@ -25,10 +25,10 @@ from billing import ledger
 from jobletters.lib.files import StoredFileMissing, private_file_response
 from privacy import promises
 
-from . import answers, directory, matching, packets, report, sending
+from . import answers, directory, introductions, matching, packets, report, sending
 from . import delivery as delivery_service
 from .forms import AnswerForm, SendForm
-from .models import Answer, Delivery, PacketAccess, Recruiter
+from .models import Answer, Delivery, Introduction, PacketAccess, Recruiter
 
 MAX_PAGE = 200
 
@@ -83,6 +83,7 @@ def send(request: HttpRequest) -> HttpResponse:
         form = SendForm(request.POST)
         ids = sending.parse_ids(request.POST.getlist("r"))
         include_contact = request.POST.get("include_contact") == "1"
+        blind = request.POST.get("blind") == "1"
         if form.is_valid():
             try:
                 made = sending.confirm_send(
@@ -91,6 +92,7 @@ def send(request: HttpRequest) -> HttpResponse:
                     include_contact=include_contact,
                     consent_given=form.cleaned_data["consent"],
                     digest=form.cleaned_data["digest"],
+                    blind=blind,
                 )
             except sending.SendRefused as refused:
                 form.add_error(None, str(refused))
@@ -107,7 +109,7 @@ def send(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect(reverse("recruiters:sends") + f"#send-{made.pk}")
         plan = sending.plan_send(
-            seeker=request.user, recruiter_ids=ids, include_contact=include_contact
+            seeker=request.user, recruiter_ids=ids, include_contact=include_contact, blind=blind
         )
     else:
         form = SendForm()
@@ -118,6 +120,7 @@ def send(request: HttpRequest) -> HttpResponse:
             recruiter_ids=ids,
             top=top if not ids else None,
             include_contact=request.GET.get("contact") == "1",
+            blind=request.GET.get("blind") == "1",
         )
     if not plan.matches:
         # Nobody to send to: say why where the seeker chooses, never a consent for no one.
@@ -130,6 +133,8 @@ def send(request: HttpRequest) -> HttpResponse:
 def _send_context(plan: sending.SendPlan, form: SendForm) -> dict[str, Any]:
     ids = [m.recruiter.pk for m in plan.matches]
     query = "&".join(f"r={pk}" for pk in ids)
+    contact = "&contact=1" if plan.include_contact else ""
+    blind = "&blind=1" if plan.blind else ""
     previews = [
         {
             "match": m,
@@ -142,8 +147,10 @@ def _send_context(plan: sending.SendPlan, form: SendForm) -> dict[str, Any]:
         "form": form,
         "previews": previews,
         "packet": packets.packet_context(plan.snapshot),
-        "with_contact_url": f"{reverse('recruiters:send')}?{query}&contact=1",
-        "without_contact_url": f"{reverse('recruiters:send')}?{query}",
+        "with_contact_url": f"{reverse('recruiters:send')}?{query}&contact=1{blind}",
+        "without_contact_url": f"{reverse('recruiters:send')}?{query}{blind}",
+        "blind_url": f"{reverse('recruiters:send')}?{query}{contact}&blind=1",
+        "named_url": f"{reverse('recruiters:send')}?{query}{contact}",
         "valid_days": promises.PACKET_VALID_DAYS,
     }
 
@@ -155,7 +162,7 @@ SENDS_PER_PAGE = 20
 @require_GET
 def sends(request: HttpRequest) -> HttpResponse:
     deliveries = (
-        Delivery.objects.select_related("recruiter", "link")
+        Delivery.objects.select_related("recruiter", "link", "introduction")
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("answered_at")))
         .order_by("created_at", "pk")
     )
@@ -175,6 +182,33 @@ def sends(request: HttpRequest) -> HttpResponse:
         "recruiters/sends.html",
         {"page": page, "sends": [report.describe(s) for s in page.object_list]},
     )
+
+
+@login_required
+@require_POST
+def introduction(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Choose to accept or to decline the request."))
+        return redirect(reverse("recruiters:sends"))
+    try:
+        decided = introductions.decide_introduction(
+            seeker=request.user, delivery_id=pk, accept=decision == "accept"
+        )
+    except Introduction.DoesNotExist as missing:
+        raise Http404("No such request") from missing
+    except introductions.IntroductionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(reverse("recruiters:sends") + f"#packet-{pk}")
+    name = decided.delivery.recipient_name
+    if decided.accepted:
+        text = _("Introduced: %(name)s now sees your name, contact details and CV.") % {
+            "name": name
+        }
+    else:
+        text = _("Declined: %(name)s learns nothing more about you.") % {"name": name}
+    messages.success(request, text)
+    return redirect(reverse("recruiters:sends") + f"#packet-{pk}")
 
 
 @login_required
@@ -234,10 +268,12 @@ def _open(request: HttpRequest, token: str) -> Delivery | HttpResponse:
 def _packet(
     request: HttpRequest, token: str, delivery: Delivery, form: AnswerForm, status: int = 200
 ) -> HttpResponse:
-    snapshot = delivery.send.snapshot
+    revealed = packets.is_revealed(delivery)
+    shown = packets.packet_context(delivery.send.snapshot, revealed=revealed)
     context = {
-        **packets.packet_context(snapshot),
-        "cv_url": reverse("packets:cv", args=[token]) if snapshot.get("cv") else "",
+        **shown,
+        "cv_url": reverse("packets:cv", args=[token]) if shown["packet"].get("cv") else "",
+        "introduction": packets.introduction_of(delivery),
         "opt_out_url": (
             delivery_service.opt_out_url(delivery.recruiter_id) if delivery.recruiter_id else ""
         ),
@@ -302,6 +338,8 @@ def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
     delivery = _open(request, token)
     if isinstance(delivery, HttpResponse):
         return delivery
+    if not packets.is_revealed(delivery):
+        return _unknown_link(request)
     copy = packets.cv_for_packet(snapshot=delivery.send.snapshot, seeker_id=delivery.seeker_id)
     if copy is None:
         return _gone(

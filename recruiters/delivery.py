@@ -59,7 +59,7 @@ from privacy.freeze import account_frozen
 from privacy.models import Disclosure
 from privacy.services import record_disclosure
 
-from . import packets
+from . import own_data, packets
 from .mail import packet_connection
 from .models import Delivery, Recruiter
 
@@ -276,6 +276,7 @@ def _render(claim: _Claim) -> Any:
         packet_link=packet_url(claim.token),
         opt_out_link=opt_out,
     )
+    context["own_page_link"] = own_data.own_page_url(delivery.recruiter)
     return render_email(
         template=EMAIL_TEMPLATE,
         to=[delivery.recruiter.email],

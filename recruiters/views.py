@@ -25,9 +25,9 @@ from billing import ledger
 from jobletters.lib.files import StoredFileMissing, private_file_response
 from privacy import promises
 
-from . import answers, directory, introductions, matching, packets, report, sending
+from . import answers, directory, introductions, matching, own_data, packets, report, sending
 from . import delivery as delivery_service
-from .forms import AnswerForm, SendForm
+from .forms import AnswerForm, RecruiterDetailsForm, SendForm
 from .models import Answer, Delivery, Introduction, PacketAccess, Recruiter
 
 MAX_PAGE = 200
@@ -277,7 +277,11 @@ def _packet(
         "opt_out_url": (
             delivery_service.opt_out_url(delivery.recruiter_id) if delivery.recruiter_id else ""
         ),
+        "own_page_url": (
+            own_data.own_page_url(delivery.recruiter) if delivery.recruiter_id else ""
+        ),
         "delivery": delivery,
+        "why": delivery.reason[:1].lower() + delivery.reason[1:],
         "expires_at": delivery.link.expires_at,
         "answer": answers.current_answer(delivery),
         "answer_form": form,
@@ -378,6 +382,43 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
         "already": recruiter is None or recruiter.opted_out_at is not None,
     }
     return _private(render(request, "recruiters/opt_out.html", context))
+
+
+@csrf_exempt  # no cookies on recruiters' pages: the signed token in the address is the proof
+@never_cache
+@require_http_methods(["GET", "POST"])
+def own_page(request: HttpRequest, token: str) -> HttpResponse:
+    recruiter = own_data.recruiter_for(token)
+    if recruiter is None:
+        if not own_data.is_valid(token):
+            return _unknown_link(request)
+        return _gone(
+            request,
+            _(
+                "Your details are no longer in our directory. Only a one-way hash of your "
+                "address remains, so that you receive no more packets."
+            ),
+        )
+    form = RecruiterDetailsForm(instance=recruiter)
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        own_data.remove_recruiter(recruiter=recruiter)
+        return _private(render(request, "recruiters/own_page_removed.html"))
+    if request.method == "POST":
+        form = RecruiterDetailsForm(request.POST, instance=recruiter)
+        if form.is_valid():
+            own_data.correct_recruiter(recruiter=recruiter, data=form.cleaned_data)
+            return redirect(request.path + "?saved=1")
+        status = 400
+        recruiter.refresh_from_db()
+    context = {
+        "recruiter": recruiter,
+        "form": form,
+        "saved": request.GET.get("saved") == "1",
+        "received": own_data.packets_received(recruiter),
+        "opt_out_url": delivery_service.opt_out_url(recruiter.pk),
+    }
+    return _private(render(request, "recruiters/own_page.html", context, status=status))
 
 
 def _masked(email: str) -> str:

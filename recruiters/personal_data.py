@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from privacy.models import Consent
-from privacy.registry import Basis, Erasure, Retention, declare, exempt
+from privacy.registry.declarations import Basis, Erasure, declare, exempt
+from privacy.registry.retention import Retention
 
 from .models import (
     Answer,

@@ -393,6 +393,20 @@ def opt_out_recruiter(*, recruiter_id: int) -> bool:
     return True
 
 
+@transaction.atomic
+def suspend_recruiter(*, recruiter_id: int) -> bool:
+    """Staff suspend a recruiter (abusive messages): never matched again, waiting packets
+    cancelled, and the links they hold answer "gone". True if they were not suspended yet."""
+    recruiter = Recruiter.objects.select_for_update().filter(pk=recruiter_id).first()
+    if recruiter is None or recruiter.suspended_at is not None:
+        return False
+    recruiter.suspended_at = timezone.now()
+    recruiter.save(update_fields=["suspended_at", "updated_at"])
+    Coverage.objects.filter(recruiter_id=recruiter.pk).delete()
+    cancel_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
+    return True
+
+
 # --- A recruiter's own data (their access and erasure requests) -------------------------------
 
 
@@ -430,6 +444,7 @@ def export_recruiter(*, email: str) -> dict[str, Any] | None:
             "active": recruiter.active,
             "opted_out_at": when(recruiter.opted_out_at),
             "frozen_at": when(recruiter.frozen_at),
+            "suspended_at": when(recruiter.suspended_at),
             "created_at": when(recruiter.created_at),
             "updated_at": when(recruiter.updated_at),
         },

@@ -45,7 +45,12 @@ def seniority_bit(value: str) -> int:
 class RecruiterQuerySet(models.QuerySet["Recruiter"]):
     def reachable(self) -> RecruiterQuerySet:
         """Recruiters who may be matched and sent packets now."""
-        return self.filter(active=True, opted_out_at__isnull=True, frozen_at__isnull=True)
+        return self.filter(
+            active=True,
+            opted_out_at__isnull=True,
+            frozen_at__isnull=True,
+            suspended_at__isnull=True,
+        )
 
 
 class Recruiter(models.Model):
@@ -95,6 +100,15 @@ class Recruiter(models.Model):
         blank=True,
         help_text=_("Processing restricted by staff (e.g. during a complaint): never matched."),
     )
+    suspended_at = models.DateTimeField(
+        _("suspended"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Suspended by staff (e.g. for abusive messages): never matched, and the packet "
+            "links they received answer “gone”."
+        ),
+    )
     daily_cap = models.PositiveSmallIntegerField(
         _("packets per day"),
         default=20,
@@ -120,7 +134,12 @@ class Recruiter(models.Model):
 
     @property
     def is_reachable(self) -> bool:
-        return self.active and self.opted_out_at is None and self.frozen_at is None
+        return (
+            self.active
+            and self.opted_out_at is None
+            and self.frozen_at is None
+            and self.suspended_at is None
+        )
 
     @property
     def label(self) -> str:

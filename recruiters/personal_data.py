@@ -62,6 +62,7 @@ declare(
         "active",
         "opted_out_at",
         "frozen_at",
+        "suspended_at",
         "daily_cap",
         "created_at",
         "updated_at",

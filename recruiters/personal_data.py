@@ -62,6 +62,10 @@ declare(
         "opted_out_at",
         "frozen_at",
         "daily_cap",
+        "packets_received",
+        "packets_opened",
+        "packets_answered",
+        "answer_days",
         "created_at",
         "updated_at",
     ),
@@ -101,8 +105,8 @@ declare(
 exempt(
     Coverage,
     reason="A search index rebuilt from each recruiter's listed occupations and places "
-    "(vocabulary ids and the places' public coordinates); deleted with the recruiter.",
-    reviewed=("country", "latitude", "longitude"),
+    "(vocabulary ids, places and their countries); deleted with the recruiter.",
+    reviewed=("country",),
 )
 exempt(Keyword, reason="Specialisms recruiters list (e.g. “M&A”): words, not about anyone.")
 

@@ -583,6 +583,12 @@ RECRUITERS_MATCHES_PER_PAGE = 50
 RECRUITERS_PACKET_TIME_LIMIT = 30
 # Recruiters `manage.py demo` adds (spread over real occupations and cities).
 RECRUITERS_DEMO_COUNT = 3000
+# How each recruiter opens and answers packets, recounted for staff and ranking
+# (recruiters.rates).
+CELERY_BEAT_SCHEDULE["recruiters-answer-rates"] = {
+    "task": "recruiters.tasks.refresh_answer_rates",
+    "schedule": 60 * 60,
+}
 
 # --- Emails to people (policy §8) and support inquiries (§2.4) ------------------------
 # Announcements and notices of change are queued in batches of this many people (one

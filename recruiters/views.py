@@ -24,8 +24,10 @@ from django_ratelimit.core import is_ratelimited
 from billing import ledger
 from jobletters.lib.files import StoredFileMissing, private_file_response
 from privacy import promises
+from privacy.accountability import aggregates
+from taxonomy.models import in_place
 
-from . import answers, directory, matching, packets, report, sending
+from . import answers, directory, matching, packets, report, sending, statistics
 from . import delivery as delivery_service
 from .forms import AnswerForm, SendForm
 from .models import Answer, Delivery, PacketAccess, Recruiter
@@ -51,12 +53,18 @@ def matches(request: HttpRequest) -> HttpResponse:
     per_page = settings.RECRUITERS_MATCHES_PER_PAGE
     targets = matching.targets_of(request.user)
     page = matching.rank_matches(targets, seeker=request.user, offset=(number - 1) * per_page)
+    # What is known of each target's market, where enough people stand behind it.
+    pairs = [(role, place) for role in targets.roles for place in role.places]
+    found = statistics.markets((role.occupation.pk, place.pk) for role, place in pairs)
+    market = [(in_place(r.label, p), found[r.occupation.pk, p.pk]) for r, p in pairs]
     return render(
         request,
         "recruiters/matches.html",
         {
             "page": page,
             "targets": targets,
+            "market": market,
+            "k": aggregates.K,
             "number": number,
             "first_rank": (number - 1) * per_page + 1,
             "balance": ledger.balance(user=request.user),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jobletters.access import OWNER, SIGNED_IN, access
 from jobletters.lib.files import private_file_response
 
 from . import freeze, promises, services
@@ -50,6 +51,7 @@ def export(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(OWNER)
 @login_required
 @require_GET
 def export_status(request: HttpRequest, export_id: int) -> JsonResponse:
@@ -67,11 +69,17 @@ def export_status(request: HttpRequest, export_id: int) -> JsonResponse:
     )
 
 
+@access(OWNER)
 @login_required
-@reauthentication_required
 @require_GET
 def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+    # Another person's id is a 404 before any password is asked for.
     row = get_object_or_404(services.exports_of(request.user), pk=export_id)
+    return _export_file(request, row)
+
+
+@reauthentication_required
+def _export_file(request: HttpRequest, row: ExportRequest) -> HttpResponse:
     if row.state == ExportRequest.State.EXPIRED or (
         row.expires_at is not None and row.expires_at <= timezone.now()
     ):
@@ -131,6 +139,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/my_data.html", my_data_for(request.user))
 
 
+@access(SIGNED_IN)
 @login_required
 @require_GET
 def my_data_category(request: HttpRequest, slug: str) -> HttpResponse:

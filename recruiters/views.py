@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing import ledger
+from jobletters.access import BEARER, OWNER, access
 from jobletters.lib.files import StoredFileMissing, private_file_response
 from privacy import promises
 
@@ -167,6 +168,7 @@ def sends(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(OWNER)
 @login_required
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
@@ -211,6 +213,7 @@ def _gone(request: HttpRequest, reason: str, *, for_now: bool = False) -> HttpRe
     return _private(render(request, "recruiters/packet_gone.html", context, status=status))
 
 
+@access(BEARER)
 @never_cache
 @require_GET
 def packet_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -234,6 +237,7 @@ def packet_page(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "recruiters/packet.html", context))
 
 
+@access(BEARER)
 @never_cache
 @require_GET
 def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
@@ -264,6 +268,7 @@ def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@access(BEARER)
 @csrf_exempt  # RFC 8058: mail clients post here without cookies; the token is signed
 @never_cache
 @require_http_methods(["GET", "POST"])

@@ -26,6 +26,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
 
+from .access import PUBLIC, access
+
 
 def ngettext(singular: str, plural: str) -> str:
     """Marks both forms of a plural message (makemessages knows this name); the
@@ -107,6 +109,7 @@ class ScriptCatalog(JavaScriptCatalog):
 _rendered: dict[str, bytes] = {}
 
 
+@access(PUBLIC)
 @require_GET
 @cache_control(public=True, max_age=60 * 60)
 def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:

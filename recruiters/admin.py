@@ -395,8 +395,9 @@ class DeliveryAdmin(admin.ModelAdmin):
             )
             if at is not None
         ]
+        # A constant tag between escaped lines.
         return format_html_join(
-            mark_safe("<br>"),
+            mark_safe("<br>"),  # nosec B308
             "{}: {}",
             (
                 (words.capitalize(), date_format(timezone.localtime(at), "DATETIME_FORMAT"))

@@ -21,7 +21,8 @@ pages and tasks: each worker (and the processes it starts) gets the next ones al
 
 Mutation testing (`make mutation`) starts a pytest session per mutant: with
 TEST_DATABASE_TEMPLATE_DIR set, the template is made once in that folder and kept after the
-session, so each later session copies it instead of migrating again.
+session, so each later session copies it instead of migrating again (on SQLite, into a file
+of its own in that folder).
 """
 
 from __future__ import annotations
@@ -137,6 +138,10 @@ def django_db_setup(
         shared.mkdir(parents=True, exist_ok=True)
     old_name = connection.settings_dict["NAME"]
     sqlite = connection.vendor == "sqlite"
+    if kept_template and sqlite:
+        # Sessions forked from one process (mutants checked side by side) share the name
+        # the settings made from its process id: each its own file.
+        connection.settings_dict["TEST"]["NAME"] = str(shared / f"test-{os.getpid()}.sqlite3")
     with django_db_blocker.unblock():
         with (shared / "test-database.lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed

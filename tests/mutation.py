@@ -10,11 +10,13 @@ see; each survivor of the last run is listed in bench/results/mutation.md with i
     python tests/mutation.py billing/ledger.py      # the modules named
     python tests/mutation.py --changed-since REF    # those of MODULES changed since REF
     python tests/mutation.py --week                 # this ISO week's slice (one module)
+    python tests/mutation.py --again [MODULE ...]   # only the last run's survivors, again
 
 One module at a time, niced, with one mutant at a time (MUTATION_CHILDREN to change it):
 the tests of that module's app only. The whole project is copied into mutants/ (see
 [tool.mutmut] in pyproject.toml); the test database template is migrated once per run and
-kept in var/mutation/ (TEST_DATABASE_TEMPLATE_DIR, tests/database.py).
+kept in var/mutation/ (TEST_DATABASE_TEMPLATE_DIR, tests/database.py), as is each module's
+copy with its verdicts, so that --again checks only the survivors against new tests.
 """
 
 from __future__ import annotations
@@ -51,7 +53,12 @@ MODULES: dict[str, list[str]] = {
     "recruiters/sending.py": ["tests/recruiters"],
     "recruiters/delivery.py": ["tests/recruiters"],
     "recruiters/packets.py": ["tests/recruiters"],
-    "billing/stripe_events.py": ["tests/billing"],
+    "billing/stripe_events.py": [
+        "tests/billing/test_webhook.py",
+        "tests/billing/test_payment_checks.py",
+        "tests/billing/test_clawback.py",
+        "tests/billing/test_checkout.py",
+    ],
     "billing/ledger.py": ["tests/billing"],
     "privacy/erasure.py": ["tests/privacy"],
     "privacy/export.py": ["tests/privacy"],
@@ -81,12 +88,12 @@ from mutmut.configuration import config
 from mutmut.__main__ import cli
 from mutmut.mutation.diff_apply import get_diff_for_mutant
 
-module, children, pytest_args, *tests = sys.argv[1:]
+module, children, pytest_args, names, *tests = sys.argv[1:]
 settings = config()
 settings.only_mutate = [module]
 settings.pytest_add_cli_args += json.loads(pytest_args)
 settings.pytest_add_cli_args_test_selection = tests
-cli.main(["run", "--max-children", children], standalone_mode=False)
+cli.main(["run", "--max-children", children, *json.loads(names)], standalone_mode=False)
 verdicts = json.loads(Path("mutants", module + ".meta").read_text())["exit_code_by_key"]
 diffs = {name: get_diff_for_mutant(name, path=module)
          for name, code in verdicts.items() if code not in (1, 3)}
@@ -94,12 +101,21 @@ Path("mutants", "verdicts.json").write_text(json.dumps({"verdicts": verdicts, "d
 """
 
 
-def run_module(module: str) -> dict:
+def run_module(module: str, *, again: bool) -> dict:
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+    kept = WORK / "mutants" / module.replace("/", ".")
+    names: list[str] = []
+    if again and kept.exists():
+        kept.rename(ROOT / "mutants")
+        verdicts = json.loads((ROOT / "mutants" / "verdicts.json").read_text())["verdicts"]
+        names = [name for name, code in verdicts.items() if STATUS.get(code) != "killed"]
     env = {**os.environ, "TEST_DATABASE_TEMPLATE_DIR": str(WORK / "template")}
     children = os.environ.get("MUTATION_CHILDREN", "1")
     started = time.monotonic()
     with (WORK / f"{module.replace('/', '.')}.log").open("w") as log:
+        if again and not names:
+            log.write("Nothing survived the last run.\n")
+            return _result(module, started)
         subprocess.run(
             [
                 "nice",
@@ -111,6 +127,7 @@ def run_module(module: str) -> dict:
                 module,
                 children,
                 json.dumps(PYTEST_ARGS),
+                json.dumps(names),
                 *MODULES[module],
             ],
             cwd=ROOT,
@@ -119,7 +136,16 @@ def run_module(module: str) -> dict:
             stderr=subprocess.STDOUT,
             check=True,
         )
+    return _result(module, started)
+
+
+def _result(module: str, started: float) -> dict:
+    """The verdicts of mutants/ (kept in var/mutation/ for --again), counted."""
     found = json.loads((ROOT / "mutants" / "verdicts.json").read_text())
+    kept = WORK / "mutants" / module.replace("/", ".")
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(kept, ignore_errors=True)
+    (ROOT / "mutants").rename(kept)
     counts = {"killed": 0, "survived": 0, "no tests": 0, "timeout": 0, "other": 0}
     survivors = []
     for name, code in found["verdicts"].items():
@@ -201,6 +227,7 @@ def main() -> None:
     parser.add_argument("modules", nargs="*", help="modules to mutate (default: all)")
     parser.add_argument("--changed-since", metavar="REF")
     parser.add_argument("--week", action="store_true", help="this week's slice")
+    parser.add_argument("--again", action="store_true", help="only the last run's survivors")
     args = parser.parse_args()
     if args.changed_since:
         modules = changed_since(args.changed_since)
@@ -211,14 +238,14 @@ def main() -> None:
     unknown = [module for module in modules if module not in MODULES]
     if unknown:
         sys.exit(f"Not in tests/mutation.py's MODULES (add it with its tests): {unknown}")
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
+    shutil.rmtree(WORK / "template", ignore_errors=True)  # migrated again: migrations change
+    WORK.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     previous = RESULTS / "mutation.json"
     results = json.loads(previous.read_text()) if previous.exists() else {}
     for module in modules:
         print(f"== {module}", flush=True)
-        result = run_module(module)
+        result = run_module(module, again=args.again)
         result["date"] = datetime.date.today().isoformat()
         results[module] = result
         write_report(results)

@@ -60,9 +60,10 @@ MODULES: dict[str, list[str]] = {
         "tests/billing/test_checkout.py",
     ],
     "billing/ledger.py": ["tests/billing"],
-    "privacy/erasure.py": ["tests/privacy"],
-    "privacy/export.py": ["tests/privacy"],
-    "privacy/registry.py": ["tests/privacy"],
+    "privacy/consent.py": ["tests/privacy/test_ledger.py", "tests/recruiters/test_sending.py"],
+    "privacy/rights/erasure.py": ["tests/privacy"],
+    "privacy/rights/export.py": ["tests/privacy"],
+    "privacy/registry/declarations.py": ["tests/privacy"],
 }
 
 # Tests that read a module's source text, which mutmut rewrites with every mutant beside

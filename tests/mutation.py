@@ -8,6 +8,7 @@ see; each survivor of the last run is listed in bench/results/mutation.md with i
 
     python tests/mutation.py                        # every module in MODULES
     python tests/mutation.py billing/ledger.py      # the modules named
+    python tests/mutation.py recruiters/sending.py::revoke_delivery   # one function of one
     python tests/mutation.py --changed-since REF    # those of MODULES changed since REF
     python tests/mutation.py --week                 # this ISO week's slice (one module)
     python tests/mutation.py --again [MODULE ...]   # only the last run's survivors, again
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import fnmatch
 import json
 import os
 import shutil
@@ -102,21 +104,27 @@ Path("mutants", "verdicts.json").write_text(json.dumps({"verdicts": verdicts, "d
 """
 
 
-def run_module(module: str, *, again: bool) -> dict:
+def run_module(entry: str, *, again: bool) -> dict:
+    """Mutate a module (``path.py``) or one function of it (``path.py::function``)."""
+    module, _, function = entry.partition("::")
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-    kept = WORK / "mutants" / module.replace("/", ".")
-    names: list[str] = []
+    kept = WORK / "mutants" / entry.replace("/", ".")
+    names = _globs(function)
     if again and kept.exists():
         kept.rename(ROOT / "mutants")
         verdicts = json.loads((ROOT / "mutants" / "verdicts.json").read_text())["verdicts"]
-        names = [name for name, code in verdicts.items() if STATUS.get(code) != "killed"]
+        names = [
+            name
+            for name, code in verdicts.items()
+            if STATUS.get(code) != "killed" and _chosen(name, function)
+        ]
     env = {**os.environ, "TEST_DATABASE_TEMPLATE_DIR": str(WORK / "template")}
     children = os.environ.get("MUTATION_CHILDREN", "1")
     started = time.monotonic()
-    with (WORK / f"{module.replace('/', '.')}.log").open("w") as log:
+    with (WORK / f"{entry.replace('/', '.')}.log").open("w") as log:
         if again and not names:
             log.write("Nothing survived the last run.\n")
-            return _result(module, started)
+            return _result(entry, started)
         subprocess.run(
             [
                 "nice",
@@ -137,13 +145,26 @@ def run_module(module: str, *, again: bool) -> dict:
             stderr=subprocess.STDOUT,
             check=True,
         )
-    return _result(module, started)
+    return _result(entry, started)
 
 
-def _result(module: str, started: float) -> dict:
+def _globs(function: str) -> list[str]:
+    """mutmut's names for the mutants of a function or method (none: the whole module)."""
+    return [f"*.x_{function}__mutmut_*", f"*ǁ{function}__mutmut_*"] if function else []
+
+
+def _chosen(name: str, function: str) -> bool:
+    return not function or any(fnmatch.fnmatch(name, glob) for glob in _globs(function))
+
+
+def _result(entry: str, started: float) -> dict:
     """The verdicts of mutants/ (kept in var/mutation/ for --again), counted."""
+    function = entry.partition("::")[2]
     found = json.loads((ROOT / "mutants" / "verdicts.json").read_text())
-    kept = WORK / "mutants" / module.replace("/", ".")
+    found["verdicts"] = {
+        name: code for name, code in found["verdicts"].items() if _chosen(name, function)
+    }
+    kept = WORK / "mutants" / entry.replace("/", ".")
     kept.parent.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(kept, ignore_errors=True)
     (ROOT / "mutants").rename(kept)
@@ -162,7 +183,7 @@ def _result(module: str, started: float) -> dict:
                 }
             )
     return {
-        "module": module,
+        "module": entry,
         "mutants": len(found["verdicts"]),
         **counts,
         "minutes": round((time.monotonic() - started) / 60, 1),
@@ -236,7 +257,7 @@ def main() -> None:
         modules = this_weeks_slice()
     else:
         modules = args.modules or list(MODULES)
-    unknown = [module for module in modules if module not in MODULES]
+    unknown = [module for module in modules if module.partition("::")[0] not in MODULES]
     if unknown:
         sys.exit(f"Not in tests/mutation.py's MODULES (add it with its tests): {unknown}")
     shutil.rmtree(WORK / "template", ignore_errors=True)  # migrated again: migrations change

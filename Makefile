@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test faults install browser loadgen vendor lint format deploy-check bench clean
+.PHONY: run test faults mutation install browser loadgen vendor lint format deploy-check bench clean
 
 # `make run` serves http://127.0.0.1:$(PORT)/ (e.g. `make run PORT=8080`); SITE_URL follows.
 PORT ?= 8000
@@ -60,6 +60,12 @@ test: install browser
 # DATABASE_URL and REDIS_URL must name them (as .ci/run does).
 faults: install
 	$(PY) -m pytest tests/faults -n 2 -p no:cacheprovider
+
+# Mutation testing (tests/mutation.py, mutmut): the listed modules, or `make mutation
+# MODULES="billing/ledger.py ..."`, one at a time, niced; writes bench/results/mutation.md.
+MODULES ?=
+mutation: install
+	$(PY) tests/mutation.py $(MODULES)
 
 lint: install
 	$(VENV)/bin/ruff check .

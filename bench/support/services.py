@@ -100,8 +100,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=10)
 
 
-def start_worker(*, concurrency: int = 2, name: str = "bench") -> subprocess.Popen[bytes]:
-    """A real ``celery worker`` (prefork) on every queue, with the bench's no-op handler."""
+def start_worker(
+    *, concurrency: int = 2, name: str = "bench", beat: bool = False
+) -> subprocess.Popen[bytes]:
+    """A real ``celery worker`` (prefork) on every queue, with the bench's no-op handler;
+    with ``beat``, beat inside it too (the outbox sweeper and the periodic jobs)."""
     log = VAR / f"worker-{name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_bytes(b"")
@@ -112,6 +115,7 @@ def start_worker(*, concurrency: int = 2, name: str = "bench") -> subprocess.Pop
             "-Q", "default,packets,privacy", "--loglevel", "INFO",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
             "-n", f"{name}-{os.getpid()}@%h",
+            *(["--beat", "--schedule", str(VAR / f"beat-{name}")] if beat else []),
         ],
         cwd=ROOT,
         # INFO: the worker says " ready." when it consumes (the sign waited for below).

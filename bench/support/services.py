@@ -35,6 +35,8 @@ BENCH_ENV = {
 
 def configure(**extra: str) -> None:
     """The environment every process of a benchmark shares (this one and its children)."""
+    # Stopped with SIGTERM, the benchmark still stops what it started (its ``finally``).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ.update(BENCH_ENV)
     os.environ.update(extra)
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jl_bench")

@@ -62,6 +62,14 @@ MESSAGES: tuple[str, ...] = (
     gettext_noop("We could not count them right now."),
     gettext_noop("No recruiter covers %(what)s yet."),
     ngettext("%(count)s recruiter covers %(what)s.", "%(count)s recruiters cover %(what)s."),
+    gettext_noop(
+        "Of every 100 packets sent to them, %(opened)s were opened within 7 days and "
+        "%(answered)s answered."
+    ),
+    gettext_noop("Their first answer usually comes within %(time)s."),
+    gettext_noop("How they answer: not enough data yet."),
+    ngettext("%(count)s hour", "%(count)s hours"),
+    ngettext("%(count)s day", "%(count)s days"),
     # static/js/cv-status.js
     gettext_noop("“%(name)s” is ready."),
     gettext_noop("“%(name)s” was refused; the reason is in the list."),

@@ -24,7 +24,18 @@ from taxonomy.models import Occupation, Place
 from taxonomy.text import normalise
 
 from . import bulk
-from .models import Coverage, Delivery, Keyword, PacketAccess, Recruiter, Suppression, seniority_bit
+from .models import (
+    NO_RECORD,
+    Answer,
+    Coverage,
+    Delivery,
+    Keyword,
+    PacketAccess,
+    Recruiter,
+    Suppression,
+    responsiveness,
+    seniority_bit,
+)
 
 MAX_OCCUPATIONS = 15
 MAX_PLACES = 15
@@ -100,6 +111,17 @@ def _chunks(items: Sequence[T], size: int = 900) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+_LISTED = (
+    "pk",
+    "seniority_levels",
+    "languages",
+    "keywords",
+    "packets_received",
+    "packets_opened",
+    "packets_answered",
+)
+
+
 def sync_coverage(recruiter_ids: Iterable[int]) -> int:
     """Rewrite the matching index rows of these recruiters; returns how many rows now."""
     ids = sorted(set(recruiter_ids))
@@ -109,10 +131,17 @@ def sync_coverage(recruiter_ids: Iterable[int]) -> int:
     for chunk in _chunks(ids):
         Coverage.objects.filter(recruiter_id__in=chunk).delete()
         reachable: dict[int, _Listing] = {
-            pk: _Listing(levels, languages, keywords, [], [])
-            for pk, levels, languages, keywords in Recruiter.objects.reachable()
-            .filter(pk__in=chunk)
-            .values_list("pk", "seniority_levels", "languages", "keywords")
+            pk: _Listing(
+                levels,
+                languages,
+                keywords,
+                [],
+                [],
+                responsiveness(received=received, opened=opened, answered=answered),
+            )
+            for pk, levels, languages, keywords, received, opened, answered in (
+                Recruiter.objects.reachable().filter(pk__in=chunk).values_list(*_LISTED)
+            )
         }
         if not reachable:
             continue
@@ -137,6 +166,7 @@ class _Listing:
     keywords: Sequence[str]
     occupation_ids: list[int]
     place_ids: list[int]
+    responsiveness: int = NO_RECORD
 
 
 def _write_coverage(listings: dict[int, _Listing]) -> int:
@@ -146,7 +176,7 @@ def _write_coverage(listings: dict[int, _Listing]) -> int:
     places: dict[int, tuple[Any, ...]] = {}
     for chunk in _chunks(wanted):
         for pk, *attributes in Place.objects.filter(pk__in=chunk).values_list(
-            "pk", "kind", "country", "latitude", "longitude"
+            "pk", "kind", "country"
         ):
             places[pk] = tuple(attributes)
 
@@ -160,11 +190,11 @@ def _write_coverage(listings: dict[int, _Listing]) -> int:
                 for place_id in dict.fromkeys(listing.place_ids):
                     if place_id not in places:
                         continue
-                    kind, country, latitude, longitude = places[place_id]
+                    kind, country = places[place_id]
                     country = "" if kind == Place.Kind.REMOTE else str(country or "")
                     yield (
                         recruiter_id, occupation_id, code[:3], place_id, kind, country,
-                        latitude, longitude, *signals,
+                        listing.responsiveness, *signals,
                     )  # fmt: skip
 
     return bulk.insert(Coverage, COVERAGE_FIELDS, rows())
@@ -177,8 +207,7 @@ COVERAGE_FIELDS = (
     "place",
     "place_kind",
     "country",
-    "latitude",
-    "longitude",
+    "responsiveness",
     "seniority_mask",
     "languages_key",
     "keywords_key",
@@ -384,6 +413,20 @@ def opt_out_recruiter(*, recruiter_id: int) -> bool:
     return True
 
 
+@transaction.atomic
+def suspend_recruiter(*, recruiter_id: int) -> bool:
+    """Staff suspend a recruiter (abusive messages): never matched again, waiting packets
+    cancelled, and the links they hold answer "gone". True if they were not suspended yet."""
+    recruiter = Recruiter.objects.select_for_update().filter(pk=recruiter_id).first()
+    if recruiter is None or recruiter.suspended_at is not None:
+        return False
+    recruiter.suspended_at = timezone.now()
+    recruiter.save(update_fields=["suspended_at", "updated_at"])
+    Coverage.objects.filter(recruiter_id=recruiter.pk).delete()
+    cancel_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
+    return True
+
+
 # --- A recruiter's own data (their access and erasure requests) -------------------------------
 
 
@@ -421,8 +464,15 @@ def export_recruiter(*, email: str) -> dict[str, Any] | None:
             "active": recruiter.active,
             "opted_out_at": when(recruiter.opted_out_at),
             "frozen_at": when(recruiter.frozen_at),
+            "suspended_at": when(recruiter.suspended_at),
             "created_at": when(recruiter.created_at),
             "updated_at": when(recruiter.updated_at),
+            "rates": {
+                "packets_received": recruiter.packets_received,
+                "packets_opened": recruiter.packets_opened,
+                "packets_answered": recruiter.packets_answered,
+                "median_days_to_first_answer": recruiter.answer_days,
+            },
         },
         "packets_received": [
             {
@@ -434,6 +484,10 @@ def export_recruiter(*, email: str) -> dict[str, Any] | None:
             }
             for d in deliveries
             if d.sent_at
+        ],
+        "answers": [
+            {"answer": a.get_kind_display(), "message": a.message, "at": when(a.answered_at)}
+            for a in Answer.objects.filter(delivery__recruiter=recruiter).order_by("answered_at")
         ],
         "packet_page_activity": [
             {"what": a.get_kind_display(), "at": when(a.at)}
@@ -460,6 +514,8 @@ def erase_recruiter(*, email: str) -> bool:
         ),
     )
     PacketAccess.objects.filter(delivery__recruiter=recruiter).delete()
+    # Their messages are theirs; the seeker keeps only which answer they gave.
+    Answer.objects.filter(delivery__recruiter=recruiter).exclude(message="").update(message="")
     if recruiter.opted_out_at is not None:
         # Their wish not to be contacted outlives their details.
         Suppression.objects.get_or_create(email_hash=email_hash(recruiter.email))

@@ -13,6 +13,8 @@
   machine makes each email leave exactly once (see ``recruiters.delivery``).
 * :class:`PacketLink` and :class:`PacketAccess`: the recruiter's private page
   (a hashed token) and every view and download of it.
+* :class:`Answer`: a recruiter's reply on the packet page. The newest row of a
+  delivery is its current answer; earlier rows are its history.
 """
 
 from __future__ import annotations
@@ -43,7 +45,12 @@ def seniority_bit(value: str) -> int:
 class RecruiterQuerySet(models.QuerySet["Recruiter"]):
     def reachable(self) -> RecruiterQuerySet:
         """Recruiters who may be matched and sent packets now."""
-        return self.filter(active=True, opted_out_at__isnull=True, frozen_at__isnull=True)
+        return self.filter(
+            active=True,
+            opted_out_at__isnull=True,
+            frozen_at__isnull=True,
+            suspended_at__isnull=True,
+        )
 
 
 class Recruiter(models.Model):
@@ -93,11 +100,34 @@ class Recruiter(models.Model):
         blank=True,
         help_text=_("Processing restricted by staff (e.g. during a complaint): never matched."),
     )
+    suspended_at = models.DateTimeField(
+        _("suspended"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Suspended by staff (e.g. for abusive messages): never matched, and the packet "
+            "links they received answer “gone”."
+        ),
+    )
     daily_cap = models.PositiveSmallIntegerField(
         _("packets per day"),
         default=20,
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text=_("More than this in one day (UTC) wait until the next day."),
+    )
+    # How they treat the packets they receive, recounted from the deliveries and answers
+    # by recruiters.rates.refresh_rates (hourly): counts and a median, no seeker in them.
+    packets_received = models.PositiveIntegerField(
+        _("packets received"), default=0, db_default=0, editable=False
+    )
+    packets_opened = models.PositiveIntegerField(
+        _("packets opened"), default=0, db_default=0, editable=False
+    )
+    packets_answered = models.PositiveIntegerField(
+        _("packets answered"), default=0, db_default=0, editable=False
+    )
+    answer_days = models.PositiveSmallIntegerField(
+        _("median days to the first answer"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -118,12 +148,40 @@ class Recruiter(models.Model):
 
     @property
     def is_reachable(self) -> bool:
-        return self.active and self.opted_out_at is None and self.frozen_at is None
+        return (
+            self.active
+            and self.opted_out_at is None
+            and self.frozen_at is None
+            and self.suspended_at is None
+        )
 
     @property
     def label(self) -> str:
         """How seekers see them: "Alex Carter, Harper Legal"."""
         return f"{self.name}, {self.agency}" if self.agency else self.name
+
+    @property
+    def responsiveness(self) -> int:
+        return responsiveness(
+            received=self.packets_received,
+            opened=self.packets_opened,
+            answered=self.packets_answered,
+        )
+
+
+# Ranking puts recruiters who answer first, then those without a record (new ones, or
+# who open without answering), then those who received this many packets and opened none.
+ANSWERS, NO_RECORD, NEVER_OPENS = 2, 1, 0
+NEVER_OPENS_AFTER = 3
+
+
+def responsiveness(*, received: int, opened: int, answered: int) -> int:
+    """A recruiter's place in the ranking's tie-break, from their counts (see above)."""
+    if answered:
+        return ANSWERS
+    if received >= NEVER_OPENS_AFTER and not opened:
+        return NEVER_OPENS
+    return NO_RECORD
 
 
 class Keyword(models.Model):
@@ -137,9 +195,9 @@ class Keyword(models.Model):
 
 # The columns of a coverage row that ranking reads, in the order the indexes keep them.
 _SIGNALS = [
-    "longitude",
     "recruiter",
     "occupation",
+    "responsiveness",
     "seniority_mask",
     "languages_key",
     "keywords_key",
@@ -165,8 +223,9 @@ class Coverage(models.Model):
     place_kind = models.CharField(max_length=10)
     # "" for Remote.
     country = models.CharField(max_length=2, blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    # The recruiter's responsiveness (ANSWERS, NO_RECORD, NEVER_OPENS), kept in step by
+    # recruiters.rates.
+    responsiveness = models.SmallIntegerField(default=NO_RECORD)
     seniority_mask = models.IntegerField(default=0)
     # "|english|french|": searched with LIKE '%|french|%' on the few candidate rows.
     languages_key = models.CharField(max_length=500, blank=True)
@@ -177,20 +236,16 @@ class Coverage(models.Model):
         # Ranking reads this table through these indexes alone (index-only scans): every
         # column it needs is in them, after the ones it ranges over (recruiters.matching).
         indexes = [
-            # Same minor group and one of the seeker's places.
+            # Same minor group and one of the seeker's places, or a city near one of them
+            # (the cities found in the taxonomy first).
             models.Index(
-                fields=["minor_group", "place", "place_kind", "country", "latitude", *_SIGNALS],
+                fields=["minor_group", "place", "place_kind", "country", *_SIGNALS],
                 name="coverage_by_place",
             ),
             # Same minor group and a whole country, a country's cities, or Remote.
             models.Index(
-                fields=["minor_group", "place_kind", "country", "place", "latitude", *_SIGNALS],
+                fields=["minor_group", "place_kind", "country", "place", *_SIGNALS],
                 name="coverage_by_kind",
-            ),
-            # Same minor group, near one of the seeker's cities (a latitude band).
-            models.Index(
-                fields=["minor_group", "latitude", "place", "place_kind", "country", *_SIGNALS],
-                name="coverage_by_latitude",
             ),
         ]
 
@@ -372,4 +427,52 @@ class PacketAccess(models.Model):
 
     def __str__(self) -> str:
         at = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return f"{self.get_kind_display()} at {at}"
+
+
+# The longest message a recruiter may leave with an answer (plain text).
+ANSWER_MESSAGE_MAX = 1000
+
+
+class AnswerQuerySet(models.QuerySet["Answer"]):
+    def current(self) -> AnswerQuerySet:
+        """Each delivery's newest answer only (the current one)."""
+        newer = Answer.objects.filter(
+            delivery=models.OuterRef("delivery"), answered_at__gt=models.OuterRef("answered_at")
+        )
+        return self.exclude(models.Exists(newer))
+
+
+class Answer(models.Model):
+    """A recruiter's reply to a packet, given on its packet page.
+
+    One answer per delivery, changeable while the link is valid: each change is a
+    new row, the newest is the current answer, the earlier ones are its history.
+    """
+
+    class Kind(models.TextChoices):
+        INTERESTED = "interested", _("Interested — contact me")
+        NOT_NOW = "not_now", _("Not now")
+        NOT_A_FIT = "not_a_fit", _("Not a fit")
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="answers")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # Plain text as the recruiter typed it (checked by recruiters.answers); shown escaped.
+    message = models.TextField(max_length=ANSWER_MESSAGE_MAX, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("answered_at", "pk")
+        indexes = [models.Index(fields=["delivery", "answered_at"], name="answer_delivery")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["interested", "not_now", "not_a_fit"]),
+                name="answer_kind_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        at = date_format(timezone.localtime(self.answered_at), "DATETIME_FORMAT")
         return f"{self.get_kind_display()} at {at}"

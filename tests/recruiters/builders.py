@@ -6,6 +6,9 @@ table when it ends, so the vocabulary used here is fetched or created on demand.
 
 from __future__ import annotations
 
+import re
+
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -16,10 +19,12 @@ from jobletters.lib.files import generate_key
 from profiles import services as profile_services
 from profiles.demo import demo_cv_pdf
 from profiles.models import CV, Target
+from recruiters import sending
 from recruiters.directory import RecruiterData, save_recruiters
-from recruiters.models import Recruiter
+from recruiters.models import Delivery, Recruiter
 from taxonomy.models import Occupation, Place
 from tests.factories import UserFactory
+from tests.utils import run_outbox
 
 CITIES = {
     # name: (country, latitude, longitude, population)
@@ -196,3 +201,73 @@ def _granter():
     return User.objects.filter(email="granter@example.com").first() or UserFactory(
         email="granter@example.com", is_staff=True
     )
+
+
+TOKEN = re.compile(r"/p/([A-Za-z0-9_-]{43})/")
+
+
+def send_to(seeker, *recruiters, include_contact=False, deliver=True) -> Delivery:
+    ids = [r.pk for r in recruiters]
+    plan = sending.plan_send(seeker=seeker, recruiter_ids=ids, include_contact=include_contact)
+    send = sending.confirm_send(
+        seeker=seeker, recruiter_ids=ids, include_contact=include_contact,
+        consent_given=True, digest=plan.digest,
+    )  # fmt: skip
+    if deliver:
+        run_outbox()
+    return send.deliveries.order_by("pk").first()
+
+
+def token_for(recruiter) -> str:
+    message = next(m for m in reversed(mail.outbox) if m.to == [recruiter.email])
+    return TOKEN.search(message.body).group(1)
+
+
+def packet(
+    seeker,
+    to: Recruiter,
+    *,
+    sent_at,
+    opened_at=None,
+    answered_at=None,
+    role: str = "Lawyer",
+    place: str = "London",
+):
+    """A packet of ``seeker`` that reached ``to`` at ``sent_at`` (opened and answered
+    when given), with its consent and disclosure records, as a delivered send leaves them."""
+    from privacy.consent import record_consent, record_disclosure
+    from recruiters.models import Answer, Delivery, Send
+
+    n = next(_counter)
+    consent = record_consent(
+        person=seeker, purpose="share_with_recruiters", granted=True, text="Send my packet."
+    )
+    disclosure = record_disclosure(
+        person=seeker,
+        recipient_kind="recruiter",
+        recipient_name=to.label,
+        data_categories=["CV"],
+        basis="consent",
+        consent=consent,
+        reference=f"packet:{n}",
+    )
+    send = Send.objects.create(seeker=seeker, consent=consent, snapshot={"headline": role})
+    delivery = Delivery.objects.create(
+        send=send,
+        seeker=seeker,
+        recruiter=to,
+        consent=consent,
+        recipient_name=to.label,
+        reason=f"Recruits for {role} in {place}",
+        role=role,
+        place=place,
+        state="opened" if opened_at else "sent",
+        message_id=f"<packet-{n}@jobletters.example>",
+        disclosure=disclosure,
+        created_at=sent_at,
+        sent_at=sent_at,
+        opened_at=opened_at,
+    )
+    if answered_at:
+        Answer.objects.create(delivery=delivery, kind="interested", answered_at=answered_at)
+    return delivery

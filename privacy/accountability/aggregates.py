@@ -4,7 +4,7 @@ directly identify you"): the only way counts about people leave Job Letters.
 A *statistic* is declared by the app that owns the data, in its ``statistics.py``
 (found like ``personal_data.py``)::
 
-    from privacy.aggregates import statistic
+    from privacy.accountability.aggregates import statistic
 
     @statistic("seekers-by-occupation-group-and-country",
                dimensions=("occupation_group", "country"),
@@ -54,7 +54,7 @@ class Statistic:
     measures: tuple[str, ...]
     description: str
     population: str
-    compute: Callable[[], Rows] = field(repr=False)
+    compute: Callable[..., Rows] = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -141,14 +141,16 @@ def statistics() -> list[Statistic]:
     return sorted(_statistics.values(), key=lambda s: s.name)
 
 
-def release(stat: Statistic | str) -> Release:
+def release(stat: Statistic | str, **only: Any) -> Release:
     """The one way aggregated statistics leave: cells under K people suppressed, and
-    totals only as sums of the released cells."""
+    totals only as sums of the released cells. ``only`` goes to the statistic's function,
+    for the few cells a page shows (e.g. ``pairs=[(occupation id, place id)]``): each
+    cell is computed and held to K as in the whole table."""
     if isinstance(stat, str):
-            stat = _statistics[stat]
+        stat = _statistics[stat]
     released: list[ReleasedCell] = []
     suppressed = 0
-    for row in stat.compute():
+    for row in stat.compute(**only):
         cell = tuple(row["cell"])
         if len(cell) != len(stat.dimensions):
             raise StatisticError(f"{stat.name}: a cell must have {len(stat.dimensions)} values")
@@ -170,7 +172,7 @@ def write_csv(result: Release, handle: Any) -> None:
     import csv
 
     if not isinstance(result, Release):
-        raise TypeError("Only a Release (from privacy.aggregates.release) is written out.")
+        raise TypeError("Only a Release (from release()) is written out.")
     writer = csv.writer(handle)
     writer.writerow(result.header)
     writer.writerows(result.rows())
@@ -200,7 +202,7 @@ def _packets_per_month() -> Rows:
     from django.db.models import Count
     from django.db.models.functions import TruncMonth
 
-    from .models import Disclosure
+    from privacy.models import Disclosure
 
     rows = (
         Disclosure.objects.filter(recipient_kind=Disclosure.RecipientKind.RECRUITER)

@@ -42,7 +42,7 @@ def _heavy_person(run: str, label: str, *, staff, args: argparse.Namespace):
     from django.db import transaction
     from django.utils import timezone
 
-    from privacy.services import record_consent
+    from privacy.consent import record_consent
     from recruiters import packets
     from recruiters.delivery import mark_sent
     from recruiters.directory import RecruiterData, save_recruiters
@@ -165,7 +165,7 @@ def _run(args: argparse.Namespace, stripe_api) -> None:
     from accounts.models import User
     from jobletters import outbox
     from jobletters.lib.emails import EMAIL_KIND
-    from privacy.erasure import erase_person
+    from privacy.rights.erasure import erase_person
     from recruiters.models import Recruiter
     from tests.factories import UserFactory
     from tests.privacy.walk import rows_referring_to
@@ -221,9 +221,9 @@ def _run(args: argparse.Namespace, stripe_api) -> None:
 
 
 def _rows_about(user) -> int:
-    from privacy import registry
+    from privacy.registry.declarations import declarations
 
-    return sum(d.rows_for(user).count() for d in registry.declarations())
+    return sum(d.rows_for(user).count() for d in declarations())
 
 
 def _cascade_delete(user) -> None:

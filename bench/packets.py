@@ -117,7 +117,7 @@ def main() -> None:
 def _run(args: argparse.Namespace, sink: services.SmtpSink) -> None:
     from bench.support.noop import NOOP
     from jobletters.models import OutboxEntry
-    from privacy.erasure import erase_person
+    from privacy.rights.erasure import erase_person
     from recruiters.delivery import DELIVER_PACKET
     from recruiters.models import Delivery, Recruiter
     from tests.factories import UserFactory

@@ -18,7 +18,7 @@ The result is the highest step with no error (no 5xx, no lost work) and p99 unde
 500 ms, with what limited the next one (CPU of gunicorn, the worker, PostgreSQL;
 the load average). Written to ``bench/results/load.md`` and printed.
 
-    .venv/bin/python bench/load.py [--users 4,8,16,32] [--duration 30]
+    .venv/bin/python bench/load.py [--users 2,4,8,16,32] [--duration 30]
 
 Needs PostgreSQL and Redis on 127.0.0.1 (bench/support/services.py) and locust (the
 ``bench`` extra of pyproject.toml). Nothing here asserts a time.
@@ -149,7 +149,9 @@ class Kind:
     p99: float
 
 
-def _locust(base: str, users: int, seconds: int, classes: list[str], data: Path) -> list[Kind]:
+def _locust(
+    base: str, users: int, seconds: int, classes: list[str], data: Path, part: str = "0/1"
+) -> list[Kind]:
     prefix = services.VAR / f"locust-{uuid.uuid4().hex[:6]}"
     subprocess.run(
         [
@@ -158,7 +160,7 @@ def _locust(base: str, users: int, seconds: int, classes: list[str], data: Path)
             "--host", base, "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR",
             "--stop-timeout", "10", *classes,
         ],
-        cwd=services.ROOT, env={**os.environ, "BENCH_LOAD_DATA": str(data)}, check=False,
+        cwd=services.ROOT, env={**os.environ, "BENCH_LOAD_DATA": str(data), "BENCH_LOAD_PART": part}, check=False,
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
     kinds = []
@@ -269,7 +271,7 @@ def _lost_work(seekers: list[int], purchases: list[dict], sink: services.SmtpSin
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", default="4,8,16,32", help="people at each step")
+    parser.add_argument("--users", default="2,4,8,16,32", help="people at each step")
     parser.add_argument("--duration", type=int, default=30, help="seconds per step")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     args = parser.parse_args()
@@ -304,7 +306,9 @@ def main() -> None:
 def _steps(run: str, steps: list[int], worker, sink: services.SmtpSink, args) -> tuple:
     """Seed, then each step: the minimal view alone, then the mix; then look for lost work."""
     seeded = _seed(
-        run, purchases=sum(steps) * args.duration // 4 + 50, cvs=sum(steps) * args.duration // 2
+        run,
+        purchases=len(steps) * (max(steps) * args.duration // 4 + 20),
+        cvs=len(steps) * (max(steps) * args.duration // 2 + 20),
     )
     data = services.VAR / f"load-{run}.json"
     data.write_text(json.dumps(seeded))
@@ -312,7 +316,7 @@ def _steps(run: str, steps: list[int], worker, sink: services.SmtpSink, args) ->
     base = f"http://127.0.0.1:{port}"
     rows = []
     try:
-        for users in steps:
+        for step, users in enumerate(steps):
             minimal = _locust(base, users, args.duration, ["Minimal"], data)
             pids = {"gunicorn": [server.pid], "worker": [worker.pid],
                     "postgres": _postgres_pids()}  # fmt: skip
@@ -320,6 +324,7 @@ def _steps(run: str, steps: list[int], worker, sink: services.SmtpSink, args) ->
             mixed = _locust(
                 base, users, args.duration,
                 ["Visitor", "Editor", "Sender", "Exporter", "Recruiter", "Stripe"], data,
+                part=f"{step}/{len(steps)}",
             )  # fmt: skip
             elapsed = time.monotonic() - started
             cpu = {k: (v - cpu_before[k]) / elapsed for k, v in _cpu_seconds(pids).items()}

@@ -160,8 +160,8 @@ def _locust(
             "--host", base, "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR",
             "--stop-timeout", "10", *classes,
         ],
-        cwd=services.ROOT, env={**os.environ, "BENCH_LOAD_DATA": str(data), "BENCH_LOAD_PART": part}, check=False,
-        stdout=subprocess.DEVNULL,
+        cwd=services.ROOT, check=False, stdout=subprocess.DEVNULL,
+        env={**os.environ, "BENCH_LOAD_DATA": str(data), "BENCH_LOAD_PART": part},
     )  # fmt: skip
     kinds = []
     with open(f"{prefix}_stats.csv") as stats:

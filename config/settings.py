@@ -36,9 +36,7 @@ def _required_in_production(name: str, dev_default: str) -> str:
         return value
     if DEBUG:
         return dev_default
-    raise ImproperlyConfigured(
-        f"{name} must be set when DEBUG is off (see docs/configuration.md)."
-    )
+    raise ImproperlyConfigured(f"{name} must be set when DEBUG is off (see docs/configuration.md).")
 
 
 SECRET_KEY = _required_in_production(
@@ -88,10 +86,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, around everything: an outside service down → 503 page, not 500, whatever
-    # raised it (a middleware, the session, a view; jobletters.middleware).
-    "jobletters.middleware.OutsideServiceErrorMiddleware",
+    # First, around everything: the security headers, on every response whoever made it
+    # (the 503 page below, a 400 for a host not ours); none of them needs a service.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Then an outside service down → 503 page, not 500, whatever raised it (a
+    # middleware, the session, a view; jobletters.middleware).
+    "jobletters.middleware.OutsideServiceErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Who may keep a page: private, no-store when signed in; public for pages every
     # visitor shares (jobletters.lib.caching). Before the middleware that set cookies.
@@ -107,15 +109,13 @@ MIDDLEWARE = [
     # ...unless a signed-in person chose one: then theirs (accounts.languages).
     "accounts.languages.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # allauth's UserSessionsMiddleware, throttled: no write on every page view.
     "jobletters.session_activity.SessionActivityMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
     # After a sign-in: remember the browser (accounts.signin).
     "accounts.middleware.KnownDeviceMiddleware",
-    # An account waiting to be deleted sees only cancel and export (privacy.freeze).
+    # An account waiting to be deleted sees only cancel and export (privacy.rights.freeze).
     "privacy.middleware.FrozenAccountMiddleware",
 ]
 
@@ -135,7 +135,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "jobletters.context_processors.site",
                 # Rights-reducing versions of the policy or terms not acknowledged yet.
-                "privacy.documents.notice_banner",
+                "privacy.documents.versions.notice_banner",
             ],
         },
     },
@@ -526,7 +526,7 @@ PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS = 15 * 60
 # Visitors asking to subscribe (a confirmation email each; one a day per address anyway).
 PRIVACY_RATE_LIMITS = {"subscribe": "10/h/ip"}
 # Legal requests (§3.2): the transparency report shows counts in bands of this size (see
-# privacy.legal), from this day.
+# privacy.accountability.legal), from this day.
 PRIVACY_TRANSPARENCY_BAND = 250
 PRIVACY_TRANSPARENCY_SINCE = date(2026, 1, 1)
 CELERY_BEAT_SCHEDULE["privacy-legal-notices"] = {
@@ -585,6 +585,12 @@ RECRUITERS_MATCHES_PER_PAGE = 50
 RECRUITERS_PACKET_TIME_LIMIT = 30
 # Recruiters `manage.py demo` adds (spread over real occupations and cities).
 RECRUITERS_DEMO_COUNT = 3000
+# How each recruiter opens and answers packets, recounted for staff and ranking
+# (recruiters.rates).
+CELERY_BEAT_SCHEDULE["recruiters-answer-rates"] = {
+    "task": "recruiters.tasks.refresh_answer_rates",
+    "schedule": 60 * 60,
+}
 
 # --- Emails to people (policy §8) and support inquiries (§2.4) ------------------------
 # Announcements and notices of change are queued in batches of this many people (one

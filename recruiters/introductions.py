@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from jobletters.lib.emails import queue_email
 from jobletters.lib.languages import language_of_words
+from privacy.consent import record_consent, record_disclosure
 from privacy.models import Consent, Disclosure
-from privacy.services import record_consent, record_disclosure
 
 from . import packets
 from .models import Delivery, Introduction
@@ -55,8 +55,9 @@ def acceptance_text(*, delivery: Delivery) -> str:
 
 
 @transaction.atomic
-def decide_introduction(*, seeker: Any, delivery_id: int, accept: bool) -> Introduction:
-    """Accept (release the full packet to that recruiter alone) or decline (nothing more).
+def decide_introduction(*, seeker: Any, delivery_id: int, decision: str) -> Introduction:
+    """``"accept"`` (release the full packet to that recruiter alone) or ``"decline"``
+    (nothing more).
 
     Another seeker's packet, or a packet without a request: Introduction.DoesNotExist."""
     introduction = (
@@ -64,6 +65,8 @@ def decide_introduction(*, seeker: Any, delivery_id: int, accept: bool) -> Intro
         .select_related("delivery__send", "delivery__recruiter", "delivery__link")
         .get(delivery_id=delivery_id, delivery__seeker=seeker)
     )
+    if decision not in ("accept", "decline"):
+        raise IntroductionRefused(_("Choose to accept or to decline the request."))
     if introduction.decision != Introduction.Decision.PENDING:
         raise IntroductionRefused(_("You already answered this request."))
     delivery = introduction.delivery
@@ -81,7 +84,7 @@ def decide_introduction(*, seeker: Any, delivery_id: int, accept: bool) -> Intro
         )
     now = timezone.now()
     introduction.decided_at = now
-    if not accept:
+    if decision == "decline":
         introduction.decision = Introduction.Decision.DECLINED
         introduction.save(update_fields=["decision", "decided_at"])
         return introduction

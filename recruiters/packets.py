@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from privacy import promises
-from privacy.freeze import is_frozen
+from privacy.rights.freeze import is_frozen
 from profiles.cvs import CVCopy, CVNotReady, copy_for_recruiters, current_cv_of
 from profiles.letters import render_letter, render_sent_letter
 from profiles.models import CV, ContactDetails, Profile, with_targets

@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from privacy.models import Consent
-from privacy.registry import Basis, Erasure, Retention, declare, exempt
+from privacy.registry.declarations import Basis, Erasure, declare, exempt
+from privacy.registry.retention import Retention
 
 from .models import (
     Answer,
@@ -64,6 +65,10 @@ declare(
         "frozen_at",
         "suspended_at",
         "daily_cap",
+        "packets_received",
+        "packets_opened",
+        "packets_answered",
+        "answer_days",
         "created_at",
         "updated_at",
     ),
@@ -103,8 +108,8 @@ declare(
 exempt(
     Coverage,
     reason="A search index rebuilt from each recruiter's listed occupations and places "
-    "(vocabulary ids and the places' public coordinates); deleted with the recruiter.",
-    reviewed=("country", "latitude", "longitude"),
+    "(vocabulary ids, places and their countries); deleted with the recruiter.",
+    reviewed=("country",),
 )
 exempt(Keyword, reason="Specialisms recruiters list (e.g. “M&A”): words, not about anyone.")
 

@@ -22,10 +22,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from billing import ledger
+from jobletters.access import BEARER, OWNER, access
 from jobletters.lib.files import StoredFileMissing, private_file_response
 from privacy import promises
+from privacy.accountability import aggregates
+from taxonomy.models import in_place
 
-from . import answers, directory, introductions, matching, own_data, packets, report, sending
+from . import (
+    answers,
+    directory,
+    introductions,
+    matching,
+    own_data,
+    packets,
+    report,
+    sending,
+    statistics,
+)
 from . import delivery as delivery_service
 from .forms import AnswerForm, RecruiterDetailsForm, SendForm
 from .models import Answer, Delivery, Introduction, PacketAccess, Recruiter
@@ -51,12 +64,18 @@ def matches(request: HttpRequest) -> HttpResponse:
     per_page = settings.RECRUITERS_MATCHES_PER_PAGE
     targets = matching.targets_of(request.user)
     page = matching.rank_matches(targets, seeker=request.user, offset=(number - 1) * per_page)
+    # What is known of each target's market, where enough people stand behind it.
+    pairs = [(role, place) for role in targets.roles for place in role.places]
+    found = statistics.markets((role.occupation.pk, place.pk) for role, place in pairs)
+    market = [(in_place(r.label, p), found[r.occupation.pk, p.pk]) for r, p in pairs]
     return render(
         request,
         "recruiters/matches.html",
         {
             "page": page,
             "targets": targets,
+            "market": market,
+            "k": aggregates.K,
             "number": number,
             "first_rank": (number - 1) * per_page + 1,
             "balance": ledger.balance(user=request.user),
@@ -184,16 +203,13 @@ def sends(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(OWNER)
 @login_required
 @require_POST
 def introduction(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = request.POST.get("decision")
-    if decision not in ("accept", "decline"):
-        messages.error(request, _("Choose to accept or to decline the request."))
-        return redirect(reverse("recruiters:sends"))
     try:
         decided = introductions.decide_introduction(
-            seeker=request.user, delivery_id=pk, accept=decision == "accept"
+            seeker=request.user, delivery_id=pk, decision=request.POST.get("decision", "")
         )
     except Introduction.DoesNotExist as missing:
         raise Http404("No such request") from missing
@@ -211,6 +227,7 @@ def introduction(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("recruiters:sends") + f"#packet-{pk}")
 
 
+@access(OWNER)
 @login_required
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
@@ -290,6 +307,7 @@ def _packet(
     return _private(render(request, "recruiters/packet.html", context, status=status))
 
 
+@access(BEARER)
 @never_cache
 @require_GET
 def packet_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -302,6 +320,7 @@ def packet_page(request: HttpRequest, token: str) -> HttpResponse:
     return _packet(request, token, delivery, AnswerForm(initial=initial))
 
 
+@access(BEARER)
 @csrf_exempt  # no cookies on recruiters' pages: the secret token in the address is the proof
 @never_cache
 @require_POST
@@ -336,6 +355,7 @@ def packet_answer(request: HttpRequest, token: str) -> HttpResponse:
     return _packet(request, token, delivery, form, status=400)
 
 
+@access(BEARER)
 @never_cache
 @require_GET
 def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
@@ -365,6 +385,7 @@ def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@access(BEARER)
 @csrf_exempt  # RFC 8058: mail clients post here without cookies; the token is signed
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -384,6 +405,7 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "recruiters/opt_out.html", context))
 
 
+@access(BEARER)
 @csrf_exempt  # no cookies on recruiters' pages: the signed token in the address is the proof
 @never_cache
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
-from privacy.erasure import erase_person
+from privacy.rights.erasure import erase_person
 from recruiters import directory, sending
 from recruiters.models import Answer, PacketLink
 

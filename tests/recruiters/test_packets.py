@@ -148,7 +148,7 @@ def test_expired_links_are_gone(sent, client):
 
 
 def test_a_deleted_account_leaves_a_link_that_says_so(sent, client, seeker):
-    from privacy.erasure import erase_person
+    from privacy.rights.erasure import erase_person
 
     _delivery, token, _ = sent
     erase_person(seeker.pk)  # what happens when the grace period ends

@@ -1,0 +1,219 @@
+"""Aggregated statistics (§3.3: "aggregated or anonymized information that does not
+directly identify you"): the only way counts about people leave Job Letters.
+
+A *statistic* is declared by the app that owns the data, in its ``statistics.py``
+(found like ``personal_data.py``)::
+
+    from privacy.accountability.aggregates import statistic
+
+    @statistic("seekers-by-occupation-group-and-country",
+               dimensions=("occupation_group", "country"),
+               description="Job seekers per target occupation group and target country.")
+    def seekers(queryset_of_cells):
+        ...  # rows of (dimension values..., people, measures...)
+
+It returns rows of ``{"cell": (dimension values…), "people": distinct people,
+"measures": {name: number}}``, computed by the database. Those rows are raw: they
+never leave except through :func:`release`, which
+
+* **suppresses every cell with fewer than K = 10 people** (the cell, its measures,
+  even its existence: it is left out, not shown as "<10");
+* **never computes a total from the raw data**. The only totals it gives are the
+  sums of the cells it released, labelled so. A total taken from the raw data
+  would give away what was suppressed (total - released cells = the hidden ones,
+  and with one hidden cell, its exact count): with sums of released cells, every
+  published number is a function of published cells, so no subtraction can
+  recover a hidden one. We chose this over suppressing complementary cells
+  (which must be solved across rows and columns at once, and still leaks bounds)
+  and over rounding totals (which narrows a hidden cell to a range no wider than
+  the rounding base): it is simple enough to prove with a test.
+
+Each statistic is one table over one population; two statistics that are
+margins of each other (e.g. seekers per country, and per occupation and country)
+would let a reader subtract across tables, so the registry refuses a statistic
+whose dimensions are a subset of another's over the same population.
+
+``manage.py export_statistics --out DIR`` writes one CSV per statistic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+K = 10  # fewest people a released cell may describe
+
+Rows = Iterable[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Statistic:
+    name: str
+    dimensions: tuple[str, ...]
+    measures: tuple[str, ...]
+    description: str
+    population: str
+    compute: Callable[..., Rows] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ReleasedCell:
+    cell: tuple[Any, ...]
+    people: int
+    measures: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Release:
+    """What may leave: cells of at least K people, and sums of those cells only."""
+
+    statistic: Statistic
+    cells: tuple[ReleasedCell, ...]
+    suppressed: int  # how many cells were left out (a count of cells, not of people)
+    totals: dict[str, int]  # sums over the released cells only
+
+    @property
+    def header(self) -> list[str]:
+        return [*self.statistic.dimensions, "people", *self.statistic.measures]
+
+    def rows(self) -> list[list[Any]]:
+        return [
+            [*cell.cell, cell.people, *(cell.measures[m] for m in self.statistic.measures)]
+            for cell in self.cells
+        ]
+
+
+class StatisticError(Exception):
+    pass
+
+
+_statistics: dict[str, Statistic] = {}
+
+
+def statistic(
+    name: str,
+    *,
+    dimensions: Iterable[str],
+    description: str,
+    population: str,
+    measures: Iterable[str] = (),
+) -> Callable[[Callable[[], Rows]], Callable[[], Rows]]:
+    """Declare a statistic (see the module's documentation)."""
+
+    def register(compute: Callable[[], Rows]) -> Callable[[], Rows]:
+        declared = Statistic(
+            name=name,
+            dimensions=tuple(dimensions),
+            measures=tuple(measures),
+            description=description,
+            population=population,
+            compute=compute,
+        )
+        _check_not_linked(declared)
+        _statistics[name] = declared
+        return compute
+
+    return register
+
+
+def _check_not_linked(new: Statistic) -> None:
+    if new.name in _statistics:
+        raise StatisticError(f"The statistic {new.name!r} is declared twice.")
+    for other in _statistics.values():
+        if other.population != new.population:
+            continue
+        a, b = set(other.dimensions), set(new.dimensions)
+        if a <= b or b <= a:
+            raise StatisticError(
+                f"{new.name!r} and {other.name!r} count the same people with nested "
+                "dimensions: one is a margin of the other, so subtracting across them "
+                "would reveal suppressed cells. Publish one table."
+            )
+
+
+def forget(name: str) -> None:
+    """Remove a statistic (tests that declare throw-away ones)."""
+    _statistics.pop(name, None)
+
+
+def statistics() -> list[Statistic]:
+    return sorted(_statistics.values(), key=lambda s: s.name)
+
+
+def release(stat: Statistic | str, **only: Any) -> Release:
+    """The one way aggregated statistics leave: cells under K people suppressed, and
+    totals only as sums of the released cells. ``only`` goes to the statistic's function,
+    for the few cells a page shows (e.g. ``pairs=[(occupation id, place id)]``): each
+    cell is computed and held to K as in the whole table."""
+    if isinstance(stat, str):
+        stat = _statistics[stat]
+    released: list[ReleasedCell] = []
+    suppressed = 0
+    for row in stat.compute(**only):
+        cell = tuple(row["cell"])
+        if len(cell) != len(stat.dimensions):
+            raise StatisticError(f"{stat.name}: a cell must have {len(stat.dimensions)} values")
+        people = int(row["people"])
+        if people < K:
+            suppressed += 1
+            continue
+        measures = {m: int(row.get("measures", {}).get(m, 0)) for m in stat.measures}
+        released.append(ReleasedCell(cell=cell, people=people, measures=measures))
+    released.sort(key=lambda c: tuple(str(v) for v in c.cell))
+    totals = {"people": sum(c.people for c in released)}
+    for measure in stat.measures:
+        totals[measure] = sum(c.measures[measure] for c in released)
+    return Release(statistic=stat, cells=tuple(released), suppressed=suppressed, totals=totals)
+
+
+def write_csv(result: Release, handle: Any) -> None:
+    """Write a release as CSV: the cells, then the sums of the cells shown."""
+    import csv
+
+    if not isinstance(result, Release):
+        raise TypeError("Only a Release (from release()) is written out.")
+    writer = csv.writer(handle)
+    writer.writerow(result.header)
+    writer.writerows(result.rows())
+    blanks = [""] * (len(result.statistic.dimensions) - 1)
+    writer.writerow(
+        [
+            f"total of the cells shown (cells under {K} people left out)",
+            *blanks,
+            result.totals["people"],
+            *(result.totals[m] for m in result.statistic.measures),
+        ]
+    )
+
+
+# --- Statistics of privacy's own records ---------------------------------------------------
+
+
+@statistic(
+    "packets-per-month",
+    dimensions=("month",),
+    measures=("packets",),
+    population="disclosures-to-recruiters",
+    description="Packets sent to recruiters per month (from the disclosure log): the job "
+    "seekers who sent, and the packets.",
+)
+def _packets_per_month() -> Rows:
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    from privacy.models import Disclosure
+
+    rows = (
+        Disclosure.objects.filter(recipient_kind=Disclosure.RecipientKind.RECRUITER)
+        .annotate(month=TruncMonth("disclosed_at"))
+        .values("month")
+        .annotate(people=Count("person", distinct=True), packets=Count("pk"))
+        .order_by("month")
+    )
+    for row in rows:
+        yield {
+            "cell": (row["month"].strftime("%Y-%m"),),
+            "people": row["people"],
+            "measures": {"packets": row["packets"]},
+        }

@@ -1,0 +1,58 @@
+"""Translations of the privacy policy and the terms, to read: the English text applies.
+
+A published version is the English text people accept (``PolicyVersion.text``). A
+translation of one version is a file ``privacy/policy/<language>/<name>.txt``, named
+like the English seed of that version (``v1.txt`` for the policy, ``terms-v1.txt``
+for the terms) and written in the same numbered format, section for section
+(``privacy.policy_text``). A page in that language shows the translation with a note
+that the English text is the one that applies and a link to it; a version without a
+translation in the reader's language is shown in English, with a note saying so. A
+new version therefore never shows an older version's translation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.utils.translation import get_language
+
+from privacy.models import PolicyVersion
+from privacy.policy_text import PolicyBlock, parse_policy
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "policy"
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A version's text in another language, shaped like the version for the templates."""
+
+    language: str
+    text: str
+    blocks: list[PolicyBlock] = field(compare=False)
+
+
+def file_name(document: str, number: int) -> str:
+    return (
+        f"v{number}.txt"
+        if document == PolicyVersion.Document.PRIVACY
+        else f"{document}-v{number}.txt"
+    )
+
+
+@cache
+def _read(language: str, name: str) -> Translation | None:
+    path = TRANSLATIONS / language / name
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    return Translation(language=language, text=text, blocks=parse_policy(text))
+
+
+def translation_of(version: PolicyVersion, language: str | None = None) -> Translation | None:
+    """``version`` in ``language`` (the active one by default), or None: read it in English."""
+    code = (language or get_language() or "en").lower().split("-")[0]
+    if code == "en" or not code.isalpha():
+        return None
+    return _read(code, file_name(version.document, version.version))

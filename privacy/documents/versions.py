@@ -1,0 +1,508 @@
+"""Versions of the privacy policy and the terms of service (§9).
+
+Staff write a version as a draft in the admin (text, a changelog, the date it takes
+effect, and whether it reduces people's rights), then publish it:
+
+* a version never takes effect in the past, and one that **reduces people's
+  rights** is refused unless it is published at least ``promises.POLICY_NOTICE_DAYS`` (30)
+  days before it takes effect;
+* publishing such a version emails every active person (frozen accounts too: it
+  is a legal notice), in resumable batches (``privacy.documents.notices``), and shows a
+  banner to signed-in people who joined before it takes effect until they
+  acknowledge it; each acknowledgement is a consent-ledger row
+  (``policy_acknowledged``, referenced ``<document>:v<n>``).
+
+``/privacy/versions/`` lists every published version of both documents with a
+diff between consecutive versions (:func:`diff_html`: escaped, inline, readable on
+a phone). The banner costs signed-in pages nothing while no such version is
+active (the list is kept on the shared cache, and for a few seconds in each process),
+and at most one query while one is (none once the person acknowledged in this session).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.db.models import Max
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from jobletters.lib import mailing
+from privacy import promises
+from privacy.models import ChangeNotice, Consent, PolicyVersion
+from privacy.policy_text import parse_policy, with_contact_address
+
+Document = PolicyVersion.Document
+
+NOTICES_CACHE_KEY = "privacy:version-notices:v1"
+NOTICES_CACHE_SECONDS = 300
+# Each process also keeps the list this long, so a page costs no cache round trip
+# either; publishing clears it at once in the publishing process, within this delay
+# in the others.
+NOTICES_LOCAL_SECONDS = 5.0
+# References of the versions the person acknowledged, kept in the session (set at
+# sign-in and when they acknowledge) so the banner needs no query for them.
+SESSION_ACKNOWLEDGED = "privacy_acknowledged"
+
+
+class VersionError(Exception):
+    """Why staff cannot do that, in words shown in the admin."""
+
+
+# --- Writing and publishing ------------------------------------------------------------
+
+
+def next_version_number(document: str) -> int:
+    highest = PolicyVersion.objects.of(document).aggregate(n=Max("version"))["n"]
+    return (highest or 0) + 1
+
+
+def earliest_effective_at(*, reduces_rights: bool, now: datetime | None = None) -> datetime:
+    """The soonest a version may take effect if it were published now."""
+    now = now or timezone.now()
+    if reduces_rights:
+        return now + timedelta(days=promises.POLICY_NOTICE_DAYS)
+    return now
+
+
+def check_draft(
+    *, text: str, changelog: str, effective_at: datetime | None, now: datetime | None = None
+) -> dict[str, str]:
+    """Problems with a draft, by field (empty: none). The admin form shows them."""
+    now = now or timezone.now()
+    problems = {}
+    if not (text or "").strip():
+        problems["text"] = _("Write the text of the new version.")
+    if not (changelog or "").strip():
+        problems["changelog"] = _("Say what changes and why: people read this first.")
+    # A minute's grace: the form was filled in a moment ago.
+    if effective_at is not None and effective_at < now - timedelta(minutes=1):
+        problems["effective_at"] = _("A version cannot take effect in the past.")
+    return problems
+
+
+def save_draft(*, version: PolicyVersion, now: datetime | None = None) -> PolicyVersion:
+    """Create or change a draft (a published version never changes)."""
+    if version.pk and PolicyVersion.objects.published().filter(pk=version.pk).exists():
+        raise VersionError(_("A published version cannot change; write a new one."))
+    problems = check_draft(
+        text=version.text, changelog=version.changelog, effective_at=version.effective_at, now=now
+    )
+    if problems:
+        raise VersionError(" ".join(problems.values()))
+    with transaction.atomic():
+        if not version.pk:
+            version.version = next_version_number(version.document)
+            version.published_at = None
+        version.save()
+    return version
+
+
+def publish_version(*, version: PolicyVersion, now: datetime | None = None) -> PolicyVersion:
+    """Publish a draft; a rights-reducing one starts its notice (emails and banner)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+        if current.published_at is not None:
+            raise VersionError(_("This version is already published."))
+        problems = check_draft(
+            text=current.text, changelog=current.changelog, effective_at=None, now=now
+        )
+        if problems:
+            raise VersionError(" ".join(problems.values()))
+        if current.effective_at < now:
+            raise VersionError(
+                _("It would take effect in the past: choose a new date, then publish.")
+            )
+        soonest = earliest_effective_at(reduces_rights=current.reduces_rights, now=now)
+        if current.reduces_rights and current.effective_at < soonest:
+            raise VersionError(
+                _(
+                    "A version that reduces people's rights must be published at least "
+                    "%(days)d days before it takes effect, so everyone can read it first: "
+                    "choose %(date)s or later."
+                )
+                % {
+                    "days": promises.POLICY_NOTICE_DAYS,
+                    "date": date_format(timezone.localtime(soonest), "j F Y, H:i"),
+                }
+            )
+        latest = (
+            PolicyVersion.objects.published()
+            .of(current.document)
+            .order_by("-version")
+            .only("text")
+            .first()
+        )
+        if latest is not None and latest.text.strip() == current.text.strip():
+            raise VersionError(_("The text is the same as the latest published version."))
+        current.published_at = now
+        current.save(update_fields=["published_at"])
+        if current.reduces_rights:
+            notice = ChangeNotice.objects.create(
+                kind=ChangeNotice.Kind.VERSION, version=current, send_after=now
+            )
+            mailing.start(notice)
+        # Now for this process, and again after the commit: a page read meanwhile elsewhere
+        # may have kept the old list.
+        forget_active_notices()
+        transaction.on_commit(forget_active_notices)
+    return current
+
+
+# --- The banner: rights-reducing versions people have not acknowledged ---------------------
+
+
+@dataclass(frozen=True)
+class ActiveNotice:
+    pk: int
+    document: str
+    version: int
+    effective_at: datetime
+    published_at: datetime
+
+    @property
+    def reference(self) -> str:
+        return f"{self.document}:v{self.version}"
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.document}-v{self.version}"
+
+    @property
+    def document_label(self) -> str:
+        return str(Document(self.document).label)
+
+    @property
+    def upcoming(self) -> bool:
+        return self.effective_at > timezone.now()
+
+
+# (monotonic time until which it holds, the list): one tuple, replaced whole.
+_local_notices: tuple[float, list[ActiveNotice]] = (0.0, [])
+
+
+def _read_notices() -> list[ActiveNotice]:
+    return [
+        ActiveNotice(*row)
+        for row in PolicyVersion.objects.published()
+        .filter(reduces_rights=True)
+        .order_by("effective_at")
+        .values_list("pk", "document", "version", "effective_at", "published_at")
+    ]
+
+
+def active_notices() -> list[ActiveNotice]:
+    """Every published version that reduces rights (from memory or the shared cache)."""
+    global _local_notices
+    now = time.monotonic()
+    until, kept = _local_notices
+    if now < until:
+        return kept
+    notices = cache.get(NOTICES_CACHE_KEY)
+    if notices is None:
+        notices = _read_notices()
+        cache.set(NOTICES_CACHE_KEY, notices, NOTICES_CACHE_SECONDS)
+    _local_notices = (now + NOTICES_LOCAL_SECONDS, notices)
+    return notices
+
+
+def forget_active_notices() -> None:
+    forget_local_notices()
+    cache.delete(NOTICES_CACHE_KEY)
+
+
+@receiver(setting_changed)
+def forget_local_notices(**kwargs: object) -> None:
+    """This process's copy dropped (also when settings change, as between tests)."""
+    global _local_notices
+    _local_notices = (0.0, [])
+
+
+def _concerned(user: Any, notices: list[ActiveNotice]) -> list[ActiveNotice]:
+    # People who joined once it was in force agreed to it when they signed up.
+    return [n for n in notices if user.date_joined < n.effective_at]
+
+
+def pending_notices(request: HttpRequest) -> list[ActiveNotice]:
+    """The rights-reducing versions the signed-in person has not acknowledged yet."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    concerned = _concerned(user, active_notices())
+    if not concerned:
+        return []
+    session = getattr(request, "session", None)
+    known = set(session.get(SESSION_ACKNOWLEDGED, ())) if session is not None else set()
+    unknown = [n for n in concerned if n.reference not in known]
+    if not unknown:
+        return []
+    acknowledged = acknowledged_references(user, [n.reference for n in unknown])
+    return [n for n in unknown if n.reference not in acknowledged]
+
+
+def notice_banner(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: ``policy_notices``, worked out only when a template uses it."""
+    return {"policy_notices": SimpleLazyObject(lambda: pending_notices(request))}
+
+
+def acknowledged_references(person: Any, references: list[str] | None = None) -> set[str]:
+    rows = Consent.objects.filter(
+        person=person, purpose=Consent.Purpose.POLICY_ACKNOWLEDGED, granted=True
+    )
+    if references is not None:
+        rows = rows.filter(reference__in=references)
+    return set(rows.values_list("reference", flat=True))
+
+
+def remember_acknowledgements(request: HttpRequest, user: Any) -> None:
+    """At sign-in: keep in the session which versions the person acknowledged."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    concerned = _concerned(user, active_notices())
+    if concerned:
+        references = [n.reference for n in concerned]
+        session[SESSION_ACKNOWLEDGED] = sorted(acknowledged_references(user, references))
+    else:
+        session.pop(SESSION_ACKNOWLEDGED, None)
+
+
+def acknowledgement_words(version: PolicyVersion) -> str:
+    """What the person confirms by pressing the banner's button (kept in the ledger)."""
+    return _(
+        "I have read the changes to the %(document)s, version %(version)d, which take effect "
+        "on %(date)s and reduce my rights. What changes: %(changelog)s"
+    ) % {
+        "document": version.get_document_display(),
+        "version": version.version,
+        "date": date_format(timezone.localtime(version.effective_at), "j F Y"),
+        "changelog": " ".join(version.changelog.split()),
+    }
+
+
+def acknowledge_version(*, person: Any, version: PolicyVersion) -> Consent:
+    """Record that the person read a rights-reducing version (once)."""
+    from privacy.consent import record_consent
+
+    if not (version.is_published and version.reduces_rights):
+        raise VersionError(_("Only published versions that reduce rights are acknowledged."))
+    with transaction.atomic():
+        # One at a time per person (a double click, two tabs).
+        get_user_model()._default_manager.select_for_update().filter(pk=person.pk).first()
+        existing = Consent.objects.filter(
+            person=person,
+            purpose=Consent.Purpose.POLICY_ACKNOWLEDGED,
+            granted=True,
+            reference=version.reference,
+        ).first()
+        if existing is not None:
+            return existing
+        return record_consent(
+            person=person,
+            purpose=Consent.Purpose.POLICY_ACKNOWLEDGED,
+            granted=True,
+            text=acknowledgement_words(version),
+            reference=version.reference,
+        )
+
+
+# --- The notice emails (privacy.documents.notices sends them in batches) -------------------
+
+
+def notice_audience() -> Any:
+    """Everyone who receives a rights-reducing version's email: active accounts with a
+    confirmed address, frozen ones included (a legal notice, like any transactional
+    email)."""
+    from allauth.account.models import EmailAddress
+    from django.db.models import Exists, OuterRef
+
+    confirmed = EmailAddress.objects.filter(
+        user=OuterRef("pk"), verified=True, email__iexact=OuterRef("email")
+    )
+    return get_user_model()._default_manager.filter(is_active=True).filter(Exists(confirmed))
+
+
+def version_url(version: PolicyVersion | ActiveNotice) -> str:
+    return f"{settings.SITE_URL}/privacy/versions/#{version.anchor}"
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ShownVersion:
+    version: PolicyVersion
+    previous: PolicyVersion | None
+    ends_at: datetime | None  # when the next version took (or takes) effect
+    state: str  # "upcoming", "current", "earlier"
+
+    @property
+    def diff(self) -> SafeString | None:
+        if self.previous is None:
+            return None
+        return version_diff(self.previous, self.version)
+
+
+def versions_by_document(now: datetime | None = None) -> list[tuple[str, str, list[ShownVersion]]]:
+    """(document, label, published versions newest first) for both documents, in one query."""
+    now = now or timezone.now()
+    rows = list(PolicyVersion.objects.published().order_by("document", "version"))
+    shown: dict[str, list[ShownVersion]] = {d.value: [] for d in Document}
+    for document in shown:
+        versions = [v for v in rows if v.document == document]
+        in_force = [v for v in versions if v.effective_at <= now]
+        current = in_force[-1] if in_force else None
+        for index, version in enumerate(versions):
+            following = versions[index + 1] if index + 1 < len(versions) else None
+            if version.effective_at > now:
+                state = "upcoming"
+            elif version is current:
+                state = "current"
+            else:
+                state = "earlier"
+            shown[document].append(
+                ShownVersion(
+                    version=version,
+                    previous=versions[index - 1] if index else None,
+                    ends_at=following.effective_at if following else None,
+                    state=state,
+                )
+            )
+        shown[document].reverse()
+    return [(d.value, str(d.label), shown[d.value]) for d in Document]
+
+
+def current_and_upcoming(
+    document: str, now: datetime | None = None
+) -> tuple[PolicyVersion | None, list[PolicyVersion]]:
+    """The version in force and those published to take effect later (one query)."""
+    now = now or timezone.now()
+    versions = list(PolicyVersion.objects.published().of(document).order_by("-version")[:5])
+    upcoming = [v for v in versions if v.effective_at > now]
+    current = next((v for v in versions if v.effective_at <= now), None)
+    if current is None and len(versions) == 5:  # five versions waiting: look further
+        current = PolicyVersion.objects.current(document)
+    upcoming.reverse()
+    return current, upcoming
+
+
+# --- The diff ------------------------------------------------------------------------------
+
+_WORDS = re.compile(r"\S+\s*")
+
+
+@dataclass(frozen=True)
+class _Unit:
+    kind: str  # "heading" or "paragraph"
+    text: str
+    section: str  # the heading of the section it is in
+
+
+def _units(text: str) -> list[_Unit]:
+    units = []
+    for block in parse_policy(text):
+        heading = f"{block.number}. {block.title}" if block.number else ""
+        if heading:
+            units.append(_Unit("heading", heading, heading))
+        for paragraph in block.paragraphs:
+            units.append(_Unit("paragraph", paragraph, heading))
+    return units
+
+
+def _words_diff(old: str, new: str) -> str:
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(a[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+    return "".join(parts)
+
+
+def _unit_html(unit: _Unit, body: str, css: str = "") -> str:
+    tag = "h4" if unit.kind == "heading" else "p"
+    attribute = f' class="{css}"' if css else ""
+    return f"<{tag}{attribute}>{body}</{tag}>"
+
+
+def _skipped(count: int) -> str:
+    words = ngettext("%(n)d unchanged paragraph", "%(n)d unchanged paragraphs", count) % {
+        "n": count
+    }
+    return f'<p class="diff-skip">… {escape(words)} …</p>'
+
+
+def diff_html(old_text: str, new_text: str) -> SafeString:
+    """What changed from one text to the next: changed paragraphs with words struck out
+    (``<del>``) and added (``<ins>``), the section they are in, unchanged ones counted.
+
+    Every piece of text is escaped; only the markup written here is kept.
+    """
+    old, new = _units(old_text), _units(new_text)
+    matcher = difflib.SequenceMatcher(
+        None, [(u.kind, u.text) for u in old], [(u.kind, u.text) for u in new], autojunk=False
+    )
+    out: list[str] = []
+    shown_section = None
+
+    def context(unit: _Unit) -> None:
+        nonlocal shown_section
+        if unit.kind == "heading":
+            shown_section = unit.section
+        elif unit.section and unit.section != shown_section:
+            out.append(f'<p class="diff-context">{escape(unit.section)}</p>')
+            shown_section = unit.section
+
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(_skipped(i2 - i1))
+            continue
+        olds, news = old[i1:i2], new[j1:j2]
+        if op == "replace":
+            paired = min(len(olds), len(news))
+            for before, after in zip(olds[:paired], news[:paired], strict=True):
+                context(after)
+                if before.kind == after.kind:
+                    out.append(_unit_html(after, _words_diff(before.text, after.text)))
+                else:
+                    out.append(_unit_html(before, f"<del>{escape(before.text)}</del>", "removed"))
+                    out.append(_unit_html(after, f"<ins>{escape(after.text)}</ins>", "added"))
+            olds, news = olds[paired:], news[paired:]
+        for unit in olds:
+            context(unit)
+            out.append(_unit_html(unit, f"<del>{escape(unit.text)}</del>", "removed"))
+        for unit in news:
+            context(unit)
+            out.append(_unit_html(unit, f"<ins>{escape(unit.text)}</ins>", "added"))
+    if all(part.startswith('<p class="diff-skip"') for part in out):
+        # Our own tags around escaped words.
+        return mark_safe('<p class="diff-skip">' + escape(_("No change in the text.")) + "</p>")  # noqa: S308  # nosec B308 B703
+    # Every piece of text above went through escape(); the tags are our own.
+    return mark_safe("\n".join(out))  # noqa: S308  # nosec B308 B703
+
+
+def version_diff(previous: PolicyVersion, version: PolicyVersion) -> SafeString:
+    """The diff between two published versions."""
+    return diff_html(with_contact_address(previous.text), with_contact_address(version.text))

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from billing.models import Plan
 from communications.categories import Category, unsubscribe_token
-from privacy import processors
+from privacy.consent import record_consent, record_disclosure
+from privacy.documents import processors
 from privacy.models import ExportRequest, LegalRequest, LegalRequestSubject
-from privacy.services import record_consent, record_disclosure
 from recruiters import packets, sending
 from recruiters.delivery import opt_out_token
 from recruiters.models import Delivery, Send
@@ -182,6 +182,7 @@ FACTORIES: dict[str, Callable[[World], dict]] = {
     "recruiters:opt_out": lambda w: {"token": opt_out_token(_sent_packet(w)[0].recruiter_id)},
     "packets:page": lambda w: {"token": _sent_packet(w)[1]},
     "packets:cv": lambda w: {"token": _sent_packet(w)[1]},
+    "packets:answer": lambda w: {"token": _sent_packet(w)[1]},
     "communications:unsubscribe": lambda w: {
         "token": unsubscribe_token(w.seeker, Category.ANNOUNCEMENTS)
     },
@@ -245,6 +246,7 @@ def _tokens_of(person: Any) -> dict[str, str]:
 TOKEN_KIND = {
     "packets:page": "packet",
     "packets:cv": "packet",
+    "packets:answer": "packet",
     "recruiters:opt_out": "opt-out",
     "communications:unsubscribe": "unsubscribe",
     "privacy:subprocessors_confirm": "processors-confirm",

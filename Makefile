@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test faults mutation install browser loadgen vendor lint format deploy-check bench load clean
+.PHONY: run test faults mutation install browser loadgen vendor lint format deploy-check security bench load clean
 
 # `make run` serves http://127.0.0.1:$(PORT)/ (e.g. `make run PORT=8080`); SITE_URL follows.
 PORT ?= 8000
@@ -80,6 +80,12 @@ deploy-check: install
 	  ALLOWED_HOSTS=jobletters.example SITE_URL=https://jobletters.example \
 	  MFA_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# bandit over the project's code (no medium or high finding; each `# nosec` has its reason
+# beside it) and pip-audit over the pinned dependencies; the summary goes to
+# bench/results/security.md (.ci/security.py).
+security: install
+	$(PY) .ci/security.py
 
 # wrk, the HTTP load generator bench/pages.py drives, from Debian.
 loadgen:

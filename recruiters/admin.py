@@ -35,6 +35,14 @@ def _terms(value: str) -> list[str]:
 
 class RecruiterForm(forms.ModelForm):
     website = forms.URLField(required=False, max_length=300, assume_scheme="https")
+    # One box with one label: the admin's default splits the moment into a date box and a
+    # time box that no label names.
+    frozen_at = forms.DateTimeField(
+        label=Recruiter._meta.get_field("frozen_at").verbose_name,
+        help_text=Recruiter._meta.get_field("frozen_at").help_text,
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     seniority_levels = forms.MultipleChoiceField(
         choices=Profile.Seniority.choices,
         widget=forms.CheckboxSelectMultiple,

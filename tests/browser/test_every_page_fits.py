@@ -177,6 +177,7 @@ EXCLUDED: dict[str, str] = {
     "recruiters:revoke": "POST only (a button on the sends page)",
     "recruiters:coverage": "JSON for the landing page's count",
     "packets:cv": "a file download",
+    "packets:answer": "POST only (the answer form on the packet page)",
     "community:add_comment": "POST only (the form on the thread page)",
     "bench_minimal": "a benchmark baseline, never on outside bench/pages.py",
 }

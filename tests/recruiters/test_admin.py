@@ -192,7 +192,9 @@ def test_editing_a_recruiter_in_the_admin_updates_the_matching_index(admin_clien
 def test_staff_freeze_a_recruiter_in_one_labelled_box(admin_client, vocabulary):
     alex = b.recruiter(occupations=[vocabulary["lawyers"]], places=[vocabulary["london"]])
     page = admin_client.get(f"/admin/recruiters/recruiter/{alex.pk}/change/").content.decode()
-    assert '<label for="id_frozen_at"' in page and 'type="datetime-local"' in page
+    for name in ("frozen_at", "suspended_at"):  # one box each, with its label
+        assert f'<label for="id_{name}"' in page
+        assert re.search(rf'<input type="datetime-local" name="{name}"', page)
     response = admin_client.post(
         f"/admin/recruiters/recruiter/{alex.pk}/change/",
         {

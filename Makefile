@@ -105,11 +105,14 @@ load: install
 	$(VENV)/bin/pip install --quiet ".[bench]"
 	$(PY) bench/load.py
 
-# Re-vendor the CSS library into static/ (committed, so running the app needs no npm).
+# Re-vendor the CSS library into static/ and axe-core (the accessibility rules the browser
+# tests run) into tests/browser/vendor/: committed, so neither running nor testing needs npm.
 vendor:
 	npm ci --no-audit --no-fund
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico.min.css
 	cp node_modules/@picocss/pico/LICENSE.md static/vendor/pico.LICENSE.md
+	cp node_modules/axe-core/axe.min.js tests/browser/vendor/axe.min.js
+	cp node_modules/axe-core/LICENSE tests/browser/vendor/axe.LICENSE
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
@@ -145,6 +146,16 @@ class RecruiterAdmin(admin.ModelAdmin):
     search_fields = ("email", "name", "agency")
     show_full_result_count = False
     autocomplete_fields = ("occupations", "places")
+    # "Frozen" and "suspended" are each one box with one label: the admin's default splits
+    # a moment into a date box and a time box that no label names.
+    formfield_overrides = {
+        models.DateTimeField: {
+            "form_class": forms.DateTimeField,
+            "widget": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+    }
     readonly_fields = ("opted_out_at", *RATES, "created_at", "updated_at")
     actions = ("export_csv", "opt_out", "suspend")
 

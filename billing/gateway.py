@@ -34,13 +34,15 @@ def is_live() -> bool:
 
 @lru_cache(maxsize=4)
 def _client(api_key: str, api_base: str) -> stripe.StripeClient:
-    base_addresses: dict[str, Any] = {"api": api_base} if api_base else {}
     # Bounded: connect and read timeouts (the library's default read timeout is 80 s)
     # and one retry, so a checkout request never waits on Stripe past what it can
     # afford; webhook-driven work retries through the outbox instead.
     http_client = stripe.RequestsClient(timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
     return stripe.StripeClient(
-        api_key, base_addresses=base_addresses, max_network_retries=1, http_client=http_client
+        api_key,
+        base_addresses={"api": api_base} if api_base else {},
+        max_network_retries=1,
+        http_client=http_client,
     )
 
 

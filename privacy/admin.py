@@ -230,7 +230,8 @@ class PolicyVersionForm(forms.ModelForm):
         fields = ("document", "text", "changelog", "effective_at", "reduces_rights")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         problems = documents.check_draft(
             text=cleaned.get("text", ""),
             changelog=cleaned.get("changelog", ""),
@@ -601,7 +602,8 @@ class SubprocessorForm(forms.ModelForm):
         fields = processors.PUBLIC_FIELDS
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
             self.add_error("until", _("It cannot end before it starts."))

@@ -62,6 +62,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
@@ -183,12 +184,12 @@ class Reduce:
     days: float
     after: str
     fields: tuple[str, ...]
-    words: str
+    words: str | Promise
     to: Callable[[Any], Any] | None = None
     pending: Q | None = None
     mark: Mapping[str, Any] = field(default_factory=dict)
 
-    def due(self, model: type[models.Model], now: datetime) -> models.QuerySet:
+    def due(self, model: type[models.Model], now: datetime) -> models.QuerySet[Any]:
         rows = model._default_manager.filter(
             **{f"{self.after}__lt": now - timedelta(days=self.days)}
         )
@@ -227,15 +228,15 @@ class Retention:
 
     period: timedelta | None = None
     after: str = ""
-    event: str = ""
+    event: str | Promise = ""
     where: Q | None = None
     enforce: Callable[[datetime], int] | None = None
-    note: str = ""
+    note: str | Promise = ""
     legal: bool = False
     reduce: tuple[Reduce, ...] = ()
 
     @classmethod
-    def account(cls, note: str = "") -> Retention:
+    def account(cls, note: str | Promise = "") -> Retention:
         """Kept as long as the account, erased with it."""
         return cls(note=note)
 
@@ -245,10 +246,10 @@ class Retention:
         *,
         days: float = 0,
         field: str = "",
-        event: str,
+        event: str | Promise,
         where: Q | None = None,
         enforce: Callable[[datetime], int] | None = None,
-        note: str = "",
+        note: str | Promise = "",
         legal: bool = False,
         reduce: Iterable[Reduce] = (),
     ) -> Retention:
@@ -297,7 +298,7 @@ class Retention:
     def __contains__(self, text: str) -> bool:
         return text in self.words()
 
-    def expired(self, model: type[models.Model], now: datetime) -> models.QuerySet:
+    def expired(self, model: type[models.Model], now: datetime) -> models.QuerySet[Any]:
         """Rows past their period (for rules enforced by field, not by ``enforce``)."""
         assert self.period is not None and self.after
         rows = model._default_manager.filter(**{f"{self.after}__lt": now - self.period})
@@ -308,7 +309,7 @@ class Retention:
 
 Exporter = Callable[[Any], Iterable[dict[str, Any]]]
 Eraser = Callable[[Any], None]
-RowsFor = Callable[[Any], models.QuerySet]
+RowsFor = Callable[[Any], models.QuerySet[Any]]
 
 
 @dataclass(frozen=True)
@@ -323,7 +324,7 @@ class Actor:
     description: str = ""
     exporter: Exporter | None = None
 
-    def rows_for(self, model: type[models.Model], user: Any) -> models.QuerySet:
+    def rows_for(self, model: type[models.Model], user: Any) -> models.QuerySet[Any]:
         return model._default_manager.filter(**{self.path: user})
 
 
@@ -409,12 +410,15 @@ class Declaration:
         if name in FIELD_WORDS:
             return str(FIELD_WORDS[name])
         try:
-            return str(self.model._meta.get_field(name).verbose_name)
+            field = self.model._meta.get_field(name)
         except Exception:
             return name.replace("_", " ")
+        if isinstance(field, models.Field):
+            return str(field.verbose_name)
+        return name.replace("_", " ")
 
     # -- rows --
-    def rows_for(self, user: Any) -> models.QuerySet:
+    def rows_for(self, user: Any) -> models.QuerySet[Any]:
         manager = self.model._default_manager
         if self.about is None:
             return manager.none()
@@ -454,7 +458,7 @@ class Declaration:
         # A related row's name is read once per export, for a whole chunk of rows at a
         # time (many rows name the same few: a send's consent), never joined to each row.
         labels: dict[str, dict[Any, Any]] = {name: {} for name in related}
-        attnames = {name: meta.get_field(name).attname for name in related}
+        attnames = {name: _relation(self.model, name).attname for name in related}
         plain = [n for n in self.fields if n not in related]
         chunk: list[Any] = []
         for row in rows.iterator(chunk_size=2000):
@@ -471,11 +475,10 @@ class Declaration:
         labels: dict[str, dict[Any, Any]],
         attnames: dict[str, str],
     ) -> Iterator[dict[str, Any]]:
-        meta = self.model._meta
         for name, known in labels.items():
             wanted = {getattr(row, attnames[name]) for row in chunk} - known.keys() - {None}
             if wanted:
-                target = meta.get_field(name).target_field
+                target = _relation(self.model, name).target_field
                 related_model = target.model
                 found = related_model._base_manager.filter(**{f"{target.name}__in": wanted})
                 for obj in found:
@@ -622,7 +625,7 @@ def generic_about(
     declared model that is about them (e.g. the admin log's entries on their profile).
     """
 
-    def rows(user: Any) -> models.QuerySet:
+    def rows(user: Any) -> models.QuerySet[Any]:
         from django.contrib.contenttypes.models import ContentType
         from django.db.models import CharField
         from django.db.models.functions import Cast
@@ -642,9 +645,16 @@ def generic_about(
     return rows
 
 
+def _relation(model: type[models.Model], name: str) -> models.ForeignKey[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.ForeignKey):
+        raise TypeError(f"{model.__name__}.{name} is not a foreign key")
+    return field
+
+
 # --- Coverage check --------------------------------------------------------------
 
-PERSONAL_FIELD_TYPES: tuple[type[models.Field], ...] = (
+PERSONAL_FIELD_TYPES: tuple[type[models.Field[Any, Any]], ...] = (
     models.EmailField,
     models.GenericIPAddressField,
     models.FileField,
@@ -661,7 +671,9 @@ USER_ID_NAME = re.compile(r"(^|_)(user|person|owner|seeker|staff|author|actor|me
 JSON_DETAIL_NAME = re.compile(r"(^|_)(detail|details|data|extra|meta|metadata|payload|context)$")
 
 
-def points_to_user(model: type[models.Model], _seen: frozenset = frozenset()) -> bool:
+def points_to_user(
+    model: type[models.Model], _seen: frozenset[type[models.Model]] = frozenset()
+) -> bool:
     """True when the model has a forward relation to the user, directly or via a chain."""
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     if model is user_model:

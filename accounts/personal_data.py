@@ -17,14 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy import promises
-from privacy.registry import Actor, Basis, Erasure, Retention, declare, exempt, generic_about
+from privacy.registry.declarations import Actor, Basis, Erasure, declare, exempt, generic_about
+from privacy.registry.retention import Retention
 
 from .models import User
 
 
 def delete_unverified_accounts(now: datetime) -> int:
     """Accounts whose email address was never confirmed are erased after a while."""
-    from privacy.erasure import erase_person
+    from privacy.rights.erasure import erase_person
 
     cutoff = now - timedelta(days=promises.UNVERIFIED_ACCOUNT_DAYS)
     stale = (

@@ -30,6 +30,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from privacy.registry.declarations import declarations
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -176,11 +178,9 @@ def _raw_read(user) -> tuple[float, int]:
     from django.core.exceptions import EmptyResultSet
     from django.db import connection
 
-    from privacy import registry
-
     started = time.perf_counter()
     total = 0
-    for declaration in registry.declarations():
+    for declaration in declarations():
         try:
             sql, params = declaration.rows_for(user).query.sql_with_params()
         except EmptyResultSet:  # nothing to read (e.g. nobody's rows)
@@ -201,7 +201,7 @@ def _child(user_id: int, mode: str) -> None:
     from django.core.files.storage import default_storage
 
     from accounts.models import User
-    from privacy.export import plan_for, write_archive
+    from privacy.rights.export import plan_for, write_archive
 
     user = User.objects.get(pk=user_id)
     if mode == "raw":
@@ -249,7 +249,7 @@ def main() -> None:
 
     media = tempfile.mkdtemp(prefix="jl-bench-export-")
     _setup(media)
-    from privacy.erasure import erase_person
+    from privacy.rights.erasure import erase_person
 
     results = {}
     for scale in (int(s) for s in args.scales.split(",")):

@@ -20,7 +20,7 @@ For other apps (the sends to recruiters), and nothing else::
     ledger.balance(user=user)          # what the person can spend now
 
 ``reserve`` asks :func:`check_may_spend` first: only an active account that is not
-waiting to be deleted (``privacy.freeze``) may spend, and the refusal says why in
+waiting to be deleted (``privacy.rights.freeze``) may spend, and the refusal says why in
 words the person can read.
 
 The rest of this module (crediting purchases, taking sends back after refunds and
@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from privacy.freeze import refuse_frozen_account
+from privacy.rights.freeze import refuse_frozen_account
 
 from .models import BillingAccount, Dispute, LedgerEntry, Purchase, Reservation
 

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jobletters.outbox import TransientError
 from privacy import promises
-from privacy.registry import Actor, AutoHold, Basis, Erasure, Retention, declare, exempt
+from privacy.registry.declarations import Actor, AutoHold, Basis, Erasure, declare, exempt
+from privacy.registry.retention import Retention
 
 from . import gateway
 from .models import (

@@ -15,7 +15,7 @@ Three categories:
 
 The person's choice is their newest row in the consent ledger for the category's
 purpose (``privacy.models.Consent.Purpose``); without a row the category's default
-applies. A frozen account (deletion pending, ``privacy.freeze``), an inactive one,
+applies. A frozen account (deletion pending, ``privacy.rights.freeze``), an inactive one,
 or one whose address was never confirmed receives neither.
 
 Account and transaction emails go through ``jobletters.lib.emails.queue_email``.
@@ -188,7 +188,7 @@ def recipients_for(category: Category | str) -> QuerySet[Any]:
     """
     from allauth.account.models import EmailAddress
 
-    from privacy.freeze import frozen_people
+    from privacy.rights.freeze import frozen_people
 
     category = Category(category)
     people = (

@@ -9,7 +9,8 @@ consent-ledger rows (``privacy``).
 
 from django.utils.translation import gettext_lazy as _
 
-from privacy.registry import Actor, Basis, Erasure, Retention, declare
+from privacy.registry.declarations import Actor, Basis, Erasure, declare
+from privacy.registry.retention import Retention
 
 from .models import Announcement
 

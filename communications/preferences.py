@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from privacy.services import record_consent
+from privacy.consent import record_consent
 
 from .categories import OPTIONAL, Category, choices_of
 

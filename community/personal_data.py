@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from privacy.registry import Actor, Basis, Erasure, Retention, declare
+from privacy.registry.declarations import Actor, Basis, Erasure, declare
+from privacy.registry.retention import Retention
 
 from .models import Comment, Report, Thread
 

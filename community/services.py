@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from privacy import freeze
+from privacy.rights import freeze
 from taxonomy.models import Place
 
 from . import markup

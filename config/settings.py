@@ -37,9 +37,7 @@ def _required_in_production(name: str, dev_default: str) -> str:
         return value
     if DEBUG:
         return dev_default
-    raise ImproperlyConfigured(
-        f"{name} must be set when DEBUG is off (see docs/configuration.md)."
-    )
+    raise ImproperlyConfigured(f"{name} must be set when DEBUG is off (see docs/configuration.md).")
 
 
 SECRET_KEY = _required_in_production(
@@ -116,7 +114,7 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMFARequiredMiddleware",
     # After a sign-in: remember the browser (accounts.signin).
     "accounts.middleware.KnownDeviceMiddleware",
-    # An account waiting to be deleted sees only cancel and export (privacy.freeze).
+    # An account waiting to be deleted sees only cancel and export (privacy.rights.freeze).
     "privacy.middleware.FrozenAccountMiddleware",
 ]
 
@@ -136,7 +134,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "jobletters.context_processors.site",
                 # Rights-reducing versions of the policy or terms not acknowledged yet.
-                "privacy.documents.notice_banner",
+                "privacy.documents.versions.notice_banner",
             ],
         },
     },
@@ -527,7 +525,7 @@ PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS = 15 * 60
 # Visitors asking to subscribe (a confirmation email each; one a day per address anyway).
 PRIVACY_RATE_LIMITS = {"subscribe": "10/h/ip"}
 # Legal requests (§3.2): the transparency report shows counts in bands of this size (see
-# privacy.legal), from this day.
+# privacy.accountability.legal), from this day.
 PRIVACY_TRANSPARENCY_BAND = 250
 PRIVACY_TRANSPARENCY_SINCE = date(2026, 1, 1)
 CELERY_BEAT_SCHEDULE["privacy-legal-notices"] = {

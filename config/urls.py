@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jobletters import script_messages, views
-from privacy import document_views as privacy_documents
+from privacy.documents import views as privacy_documents
 
 # admin.site is jobletters.admin_site.StaffAdminSite: it signs staff in through allauth
 # (rate-limited, with two-factor) and groups the models for them.

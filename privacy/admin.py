@@ -13,8 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobletters.lib.files import private_file_response
+from privacy import promises
+from privacy.accountability import legal
+from privacy.documents import notices, processors, versions
+from privacy.rights import holds
 
-from . import documents, holds, legal, notices, processors, promises
 from .models import (
     ChangeNotice,
     Consent,
@@ -232,14 +235,14 @@ class PolicyVersionForm(forms.ModelForm):
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
-        problems = documents.check_draft(
+        problems = versions.check_draft(
             text=cleaned.get("text", ""),
             changelog=cleaned.get("changelog", ""),
             effective_at=cleaned.get("effective_at"),
         )
         effective_at = cleaned.get("effective_at")
         if cleaned.get("reduces_rights") and effective_at and "effective_at" not in problems:
-            soonest = documents.earliest_effective_at(reduces_rights=True)
+            soonest = versions.earliest_effective_at(reduces_rights=True)
             if effective_at < soonest:
                 problems["effective_at"] = _(
                     "A version that reduces people's rights takes effect at least %(days)d days "
@@ -306,8 +309,8 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         try:
-            documents.save_draft(version=obj)
-        except documents.VersionError as error:  # the form checked; the rules changed since
+            versions.save_draft(version=obj)
+        except versions.VersionError as error:  # the form checked; the rules changed since
             self.message_user(request, str(error), messages.ERROR)
 
     def get_urls(self):
@@ -324,8 +327,8 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         change_url = reverse("admin:privacy_policyversion_change", args=[pk])
         if request.method == "POST":
             try:
-                documents.publish_version(version=version)
-            except documents.VersionError as error:
+                versions.publish_version(version=version)
+            except versions.VersionError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
                 self.log_change(request, version, "Published.")
@@ -342,9 +345,9 @@ class PolicyVersionAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "original": version,
             "title": _("Publish %(version)s") % {"version": version},
-            "audience": documents.notice_audience().count() if version.reduces_rights else 0,
+            "audience": versions.notice_audience().count() if version.reduces_rights else 0,
             "notice_days": promises.POLICY_NOTICE_DAYS,
-            "soonest": documents.earliest_effective_at(reduces_rights=version.reduces_rights),
+            "soonest": versions.earliest_effective_at(reduces_rights=version.reduces_rights),
         }
         return TemplateResponse(request, "admin/privacy/policyversion/publish.html", context)
 
@@ -612,7 +615,7 @@ class SubprocessorForm(forms.ModelForm):
 
 @admin.register(Subprocessor)
 class SubprocessorAdmin(admin.ModelAdmin):
-    """Every change people see is emailed once to the subscribers (privacy.processors)."""
+    """Every change people see is emailed once to the subscribers (privacy.documents.processors)."""
 
     form = SubprocessorForm
     list_display = ("name", "country", "since", "until")

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from .freeze import SESSION_FLAG
+from privacy.rights.freeze import SESSION_FLAG
 
 # What a frozen account may still open (allow-list): cancel, export, the policy pages,
 # signing out and re-authenticating; everything else leads to the deletion page.

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -10,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from jobletters.models import Mailing
-
-from .policy_text import PolicyBlock, parse_policy
+from privacy.policy_text import PolicyBlock, parse_policy
 
 
 class PolicyVersionQuerySet(models.QuerySet["PolicyVersion"]):
@@ -32,7 +33,7 @@ class PolicyVersion(models.Model):
     """One version of the privacy policy or the terms of service, stored as data.
 
     Staff write a version as a draft (``published_at`` empty) and publish it
-    (``privacy.documents.publish_version``); a published version is never edited.
+    (``privacy.documents.versions.publish_version``); a published version is never edited.
     Rows written by code (the migrations that load version 1, tests) are published
     as they are written.
     """
@@ -225,7 +226,7 @@ class DeletionRequest(models.Model):
     """A person's request to delete their account, from request to tombstone.
 
     While it waits out the grace period the account is frozen; then the purge job
-    erases the person (privacy.erasure). The row stays, detached, as the record
+    erases the person (privacy.rights.erasure). The row stays, detached, as the record
     that the request was honoured on time.
     """
 
@@ -335,12 +336,12 @@ class Tombstone(models.Model):
     """What remains of an erased person: that it happened and when, nothing personal.
 
     Keyed by a keyed one-way hash of the person's id and sign-up time
-    (``privacy.erasure.subject_hash``), so a restored backup can be checked
+    (``privacy.rights.erasure.subject_hash``), so a restored backup can be checked
     against it ("replay") without the tombstone saying who it was.
     """
 
     subject_hash = models.CharField(max_length=64, unique=True)
-    # The last erasure phase done (privacy.registry.Phase); 0 before the first.
+    # The last erasure phase done (privacy.registry.declarations.Phase); 0 before the first.
     phase = models.PositiveSmallIntegerField(default=0)
     requested_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
@@ -415,7 +416,7 @@ class LegalRequest(models.Model):
     People in scope are :class:`LegalRequestSubject` rows; the data categories are
     registry categories (slugs). Nothing about the request reaches a person, by
     email, on "my data" or in their export, before notice is allowed
-    (``privacy.legal``).
+    (``privacy.accountability.legal``).
     """
 
     class Status(models.TextChoices):
@@ -432,7 +433,7 @@ class LegalRequest(models.Model):
         _("legal basis"), help_text=_("The law or order the request relies on.")
     )
     received_on = models.DateField(_("received"))
-    # Registry category slugs (privacy.registry.Declaration.slug) in scope.
+    # Registry category slugs (privacy.registry.declarations.Declaration.slug) in scope.
     data_categories = models.JSONField(_("data categories"), default=list, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     notice_prohibited_until = models.DateField(
@@ -467,6 +468,12 @@ class LegalRequest(models.Model):
         return f"Legal request #{self.pk}: {self.agency}{reference}"
 
 
+class LegalRequestSubjectQuerySet(models.QuerySet["LegalRequestSubject"]):
+    def visible_to(self, person: Any) -> LegalRequestSubjectQuerySet:
+        """The legal requests a person may see: those they have been told about."""
+        return self.filter(person=person, notified_at__isnull=False)
+
+
 class LegalRequestSubject(models.Model):
     """One person in a legal request's scope: notice, disclosure and the copy handed over."""
 
@@ -487,6 +494,8 @@ class LegalRequestSubject(models.Model):
     package = models.FileField(max_length=255, blank=True)
     package_ready_at = models.DateTimeField(null=True, blank=True)
 
+    objects = LegalRequestSubjectQuerySet.as_manager()
+
     class Meta:
         ordering = ("request", "pk")
         constraints = [
@@ -506,7 +515,7 @@ class Subprocessor(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     purpose = models.TextField(_("purpose"))
-    # Policy sections (privacy.registry.POLICY_SECTIONS) of the data they process.
+    # Policy sections (privacy.registry.declarations.POLICY_SECTIONS) of the data they process.
     data_categories = models.JSONField(_("data categories"), default=list)
     country = CountryField(_("country where the data is processed"))
     safeguards = models.TextField(
@@ -531,7 +540,7 @@ class Subprocessor(models.Model):
         """ "§2.1 Account information", … for each kind of data they process."""
         from django.utils.translation import gettext
 
-        from .registry import POLICY_SECTIONS
+        from privacy.registry.declarations import POLICY_SECTIONS
 
         return [
             f"§{s} {gettext(POLICY_SECTIONS[s]) if s in POLICY_SECTIONS else ''}".strip()

@@ -7,9 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jobletters import outbox
 from jobletters.models import OutboxEntry
+from privacy import promises
+from privacy.accountability.legal import detach_subjects, export_subjects
+from privacy.documents.processors import subscriptions_about
+from privacy.registry.declarations import Actor, Basis, Erasure, declare, exempt
+from privacy.registry.retention import Retention
+from privacy.rights.export import expire_exports
 
-from . import promises
-from .legal import detach_subjects, export_subjects, visible_subjects
 from .models import (
     ChangeNotice,
     Consent,
@@ -25,9 +29,6 @@ from .models import (
     Subprocessor,
     Tombstone,
 )
-from .processors import subscriptions_about
-from .registry import Actor, Basis, Erasure, Retention, declare, exempt
-from .retention import expire_exports
 
 declare(
     Consent,
@@ -196,7 +197,7 @@ declare(
         "disclosure_logged_at": _("Internal: when the disclosure was added to your log."),
     },
     # Only requests the person has been told about (a prohibition on notice stands until then).
-    about=visible_subjects,
+    about=LegalRequestSubject.objects.visible_to,
     exporter=export_subjects,
     eraser=detach_subjects,
     erasure=Erasure.RETAIN,

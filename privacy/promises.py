@@ -35,7 +35,10 @@ DELETION_GRACE_DAYS = Promise(
     "change your mind, as our Privacy Policy describes.” The deletion page: “Your account is "
     "frozen at once for {value} days […] You can still get a copy of your data, or change your "
     "mind and cancel.”",
-    code=("privacy.services:request_deletion", "privacy.services:purge_due_deletions"),
+    code=(
+        "privacy.rights.deletion:request_deletion",
+        "privacy.rights.deletion:purge_due_deletions",
+    ),
     tests=(
         "tests/privacy/test_s5_deletion.py::test_s5_the_account_is_frozen_during_the_grace_period",
         "tests/privacy/test_s5_deletion.py::test_s5_the_purge_erases_after_the_grace_period",
@@ -47,7 +50,7 @@ DELETION_DEADLINE_DAYS = Promise(
     words="Policy §5: “You can ask for your personal information to be deleted at any time by "
     "deleting your Account […]” The deletion page: “we erase your data within {value} days of "
     "your request at the latest” (the law allows one month at most).",
-    code=("privacy.services:request_deletion", "privacy.admin:DeletionRequestAdmin.due"),
+    code=("privacy.rights.deletion:request_deletion", "privacy.admin:DeletionRequestAdmin.due"),
     tests=(
         "tests/privacy/test_s5_deletion.py::test_s5_the_account_is_frozen_during_the_grace_period",
         "tests/privacy/test_s5_deletion.py::test_s5_staff_see_every_request_with_its_due_date",
@@ -60,7 +63,7 @@ EXPORT_INTERVAL_HOURS = Promise(
     24,
     words="Policy §7: “On request, we'll provide you with a copy of your personal information "
     "that we maintain.” The export page: “one copy every {value} hours”.",
-    code=("privacy.services:next_export_at", "privacy.services:request_export"),
+    code=("privacy.rights.export:next_export_at", "privacy.rights.export:request_export"),
     tests=(
         "tests/privacy/test_s7_export.py::test_s7_one_copy_a_day_and_the_page_says_when",
         "tests/privacy/test_s7_export.py::test_s7_a_failed_copy_does_not_count_towards_the_limit",
@@ -71,7 +74,7 @@ EXPORT_EXPIRY_DAYS = Promise(
     words="Terms §7: “You can see what we hold about you, download a copy of it, and delete "
     "your Account at any time from your account pages.” The export page: “A copy can be "
     "downloaded for {value} days, then the file is deleted.”",
-    code=("privacy.export:_build", "privacy.retention:expire_exports"),
+    code=("privacy.rights.export:_build", "privacy.rights.export:expire_exports"),
     tests=(
         "tests/privacy/test_s7_export.py::"
         "test_s7_a_copy_expires_after_seven_days_and_its_file_is_deleted",
@@ -84,7 +87,10 @@ POLICY_NOTICE_DAYS = Promise(
     30,
     words="Terms §10.2: “If a change meaningfully reduces your rights, we email you at least "
     "30 days before it takes effect […]”",
-    code=("privacy.documents:earliest_effective_at", "privacy.documents:publish_version"),
+    code=(
+        "privacy.documents.versions:earliest_effective_at",
+        "privacy.documents.versions:publish_version",
+    ),
     tests=(
         "tests/privacy/test_s9_versions.py::"
         "test_s9_publishing_a_rights_reducing_version_is_refused_inside_30_days",
@@ -153,7 +159,7 @@ BACKUP_RETENTION_DAYS = Promise(
     words="Policy §5: “there may be latency in deleting your personal information from our "
     "servers and backup storage […]” The deletion page: “Backups are overwritten within weeks; "
     "restoring one never brings your data back.”",
-    code=("privacy.backups:prune_backups",),
+    code=("privacy.rights.backups:prune_backups",),
     tests=(
         "tests/privacy/test_s5_backups.py::test_s5_old_backups_are_deleted",
         "tests/privacy/test_s5_backups.py::"
@@ -165,7 +171,7 @@ LEGAL_PACKAGE_DAYS = Promise(
     words="Policy §3.2: “We may disclose your information to third parties if we determine that "
     "such disclosure is reasonably necessary to comply with the law […]” The copy handed over "
     "is kept for our staff {value} days, then deleted.",
-    code=("privacy.legal:expire_packages",),
+    code=("privacy.accountability.legal:expire_packages",),
     tests=(
         "tests/privacy/test_s3_2_legal_requests.py::"
         "test_s3_2_the_copy_handed_over_is_deleted_after_its_period",

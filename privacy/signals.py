@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from .freeze import SESSION_FLAG, is_frozen
+from privacy.rights.freeze import SESSION_FLAG, is_frozen
 
 
 @receiver(user_logged_in, dispatch_uid="privacy_frozen_sign_in")
@@ -24,7 +24,7 @@ def _mark_frozen_session(sender: Any, request: Any, user: Any, **kwargs: Any) ->
 @receiver(user_logged_in, dispatch_uid="privacy_acknowledged_versions")
 def _remember_acknowledgements(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     # The versions the person acknowledged, so the banner needs no query for them.
-    from .documents import remember_acknowledgements
+    from privacy.documents.versions import remember_acknowledgements
 
     if request is not None:
         remember_acknowledgements(request, user)

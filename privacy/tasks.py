@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from jobletters import outbox
 from jobletters.lib.emails import queue_email
 from jobletters.lib.languages import person_language
-
-from . import (
-    legal,
-    notices,  # noqa: F401  (registers the notices mailing)
-    retention,
-    services,
-)
-from .export import ExportIncomplete, build_export
-from .models import ExportRequest
+from privacy.accountability import legal
+from privacy.documents import notices  # noqa: F401  (registers the notices mailing)
+from privacy.models import ExportRequest
+from privacy.registry.declarations import declarations
+from privacy.rights import deletion, holds
+from privacy.rights.export import BUILD_EXPORT, ExportIncomplete, build_export
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +30,7 @@ _EXPORT_FAILED = gettext_noop(
 )
 
 
-@outbox.handler(services.BUILD_EXPORT, queue="privacy", max_attempts=3, time_limit=60 * 60)
+@outbox.handler(BUILD_EXPORT, queue="privacy", max_attempts=3, time_limit=60 * 60)
 def build_export_job(payload: dict) -> None:
     try:
         export = build_export(export_id=payload["export_id"], file_key=payload["file_key"])
@@ -72,26 +70,57 @@ def _export_gave_up(payload: dict, error: str) -> None:
 
 # Erasure is retried with backoff until it is done (e.g. Stripe down for a day), and
 # waits hourly while a legal hold stands; 500 tries cover well over the 30 days.
-@outbox.handler(services.ERASE_PERSON, queue="privacy", max_attempts=500, time_limit=30 * 60)
+@outbox.handler(deletion.ERASE_PERSON, queue="privacy", max_attempts=500, time_limit=30 * 60)
 def erase_person_job(payload: dict) -> None:
-    services.run_deletion(deletion_id=payload["deletion_id"])
+    deletion.run_deletion(deletion_id=payload["deletion_id"])
 
 
 @erase_person_job.on_give_up
 def _erasure_gave_up(payload: dict, error: str) -> None:
-    services.erasure_failed(deletion_id=payload["deletion_id"], error=error)
+    deletion.erasure_failed(deletion_id=payload["deletion_id"], error=error)
 
 
 @shared_task(name="privacy.tasks.purge_due_deletions")
 def purge_due_deletions() -> int:
-    return services.purge_due_deletions()
+    return deletion.purge_due_deletions()
+
+
+def apply_retention(*, now: datetime | None = None) -> dict[str, int]:
+    """The retention job (§5): every declared rule applied once; counts logged, never people.
+
+    Returns {category: rows removed}, and {"<category> (reduced)": rows} for rules that
+    keep less of a row (``Reduce``)."""
+    now = now or timezone.now()
+    holds.sync_automatic_holds()
+    held = holds.held_sections()
+    counts: dict[str, int] = {}
+    enforced: set[int] = set()
+    for declaration in declarations():
+        rule = declaration.retention
+        if declaration.section in held and rule.legal:
+            logger.info("retention: %s waits for a legal hold", declaration.model._meta.label)
+            continue
+        if rule.enforceable and not (rule.enforce is not None and id(rule.enforce) in enforced):
+            if rule.enforce is not None:
+                enforced.add(id(rule.enforce))
+                removed = rule.enforce(now)
+            else:
+                removed, _ = rule.expired(declaration.model, now).delete()
+            counts[declaration.label] = removed
+            logger.info("retention: %s removed=%d", declaration.model._meta.label, removed)
+        # What stays keeps less once it is old enough (after deleting: less to reduce).
+        for reduction in rule.reduce:
+            reduced = reduction.apply(declaration.model, now)
+            counts[f"{declaration.label} (reduced)"] = reduced
+            logger.info("retention: %s reduced=%d", declaration.model._meta.label, reduced)
+    return counts
 
 
 @shared_task(name="privacy.tasks.run_retention")
 def run_retention() -> dict:
-    from .erasure import journal_missing_tombstones
+    from privacy.rights.erasure import journal_missing_tombstones
 
-    counts = retention.run_retention()
+    counts = apply_retention()
     journal_missing_tombstones()
     return counts
 

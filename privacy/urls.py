@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import accountability_views, document_views, request_views, views
+from privacy import views
+from privacy.accountability import views as accountability_views
+from privacy.documents import views as document_views
+from privacy.rights import views as request_views
 
 app_name = "privacy"
 urlpatterns = [

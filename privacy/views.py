@@ -4,12 +4,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jobletters.lib.caching import same_for_every_visitor
+from privacy.documents.translations import translation_of
+from privacy.documents.versions import current_and_upcoming
+from privacy.registry.declarations import by_section
 
-from . import registry
 from .cookies import COOKIES
-from .documents import current_and_upcoming
 from .models import PolicyVersion
-from .translations import translation_of
 
 
 @same_for_every_visitor
@@ -32,7 +32,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 @same_for_every_visitor
 def data_inventory(request: HttpRequest) -> HttpResponse:
     """The public list of every kind of personal data we hold, from the registry."""
-    return render(request, "privacy/data.html", {"sections": registry.by_section()})
+    return render(request, "privacy/data.html", {"sections": by_section()})
 
 
 @same_for_every_visitor

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from privacy.registry import Basis, Erasure, Retention, declare
+from privacy.registry.declarations import Basis, Erasure, declare
+from privacy.registry.retention import Retention
 
 from .models import CV, ContactDetails, Profile, Target
 

@@ -1,5 +1,5 @@
 """Aggregated statistics about job seekers' targets (released only through
-``privacy.aggregates.release``, which suppresses cells under 10 people)."""
+``privacy.accountability.aggregates.release``, which suppresses cells under 10 people)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import cache
 from django.db.models import Case, CharField, Count, F, Value, When
 from django.db.models.functions import Substr
 
-from privacy.aggregates import Rows, statistic
+from privacy.accountability.aggregates import Rows, statistic
 
 from .models import Profile
 

@@ -55,9 +55,9 @@ from jobletters import outbox
 from jobletters.lib.emails import deliver, render_email
 from jobletters.lib.languages import language_of_words
 from privacy import promises
-from privacy.freeze import account_frozen
+from privacy.consent import record_disclosure
 from privacy.models import Disclosure
-from privacy.services import record_disclosure
+from privacy.rights.freeze import account_frozen
 
 from . import packets
 from .mail import packet_connection
@@ -479,7 +479,7 @@ def fail_waiting_deliveries(*, recruiter_id: int, reason: str) -> int:
 
 @receiver(account_frozen)
 def on_account_frozen(sender: Any, *, user: Any, frozen: bool, **kwargs: Any) -> None:
-    """A seeker asked to delete their account (``privacy.freeze.account_frozen``).
+    """A seeker asked to delete their account (``privacy.rights.freeze.account_frozen``).
 
     Their packets still waiting never leave (their sends come back); their packet
     pages answer "gone" while the account is frozen (``packets.open_link`` asks) and

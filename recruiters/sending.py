@@ -31,8 +31,8 @@ from accounts.models import User
 from billing import ledger
 from jobletters import outbox
 from privacy import promises
+from privacy.consent import record_consent
 from privacy.models import Consent
-from privacy.services import record_consent
 
 from . import matching, packets
 from .delivery import DELIVER_PACKET, _release

@@ -17,7 +17,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from privacy import promises
-from privacy.registry import Actor, Basis, Erasure, Retention, declare
+from privacy.registry.declarations import Actor, Basis, Erasure, declare
+from privacy.registry.retention import Retention
 
 from .models import Inquiry, InquiryMessage
 from .services import apply_retention, inquiries_about

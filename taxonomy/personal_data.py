@@ -1,6 +1,6 @@
 """The taxonomy holds no personal data: it is the shared vocabulary of targets."""
 
-from privacy.registry import exempt
+from privacy.registry.declarations import exempt
 
 from .models import Occupation, OccupationTitle, Place
 

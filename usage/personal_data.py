@@ -14,8 +14,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from privacy import promises
-from privacy.minimise import truncate_ip
-from privacy.registry import Basis, Erasure, Reduce, Retention, declare
+from privacy.registry.declarations import Basis, Erasure, declare
+from privacy.registry.minimise import truncate_ip
+from privacy.registry.retention import Reduce, Retention
 
 from .models import SignIn, SignUpSource
 

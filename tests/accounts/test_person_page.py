@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from billing.models import LedgerEntry, Purchase
 from jobletters.admin_site import PERSON_PAGE
+from privacy.consent import record_consent, record_disclosure
 from privacy.models import DeletionRequest, LegalHold
-from privacy.services import record_consent, record_disclosure
 from tests.community.builders import comment_by, thread_by
 from tests.factories import UserFactory
 from tests.privacy.builders import person_with_everything

@@ -23,7 +23,8 @@ from billing.models import (
 )
 from billing.retention import purge_expired_billing_records
 from billing.tasks import purge_expired_billing_records as purge_task
-from privacy.registry import Erasure, coverage_problems, declaration_for
+from privacy.registry.coverage import coverage_problems
+from privacy.registry.declarations import Erasure, declaration_for
 
 # Every field of every billing model, reviewed. A new field fails this test until
 # someone checks it against the policy and adds it here.

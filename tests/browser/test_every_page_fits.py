@@ -45,7 +45,7 @@ from communications import categories
 from jobletters.admin_site import GROUPS, group_of
 from privacy.cookies import COOKIES
 from privacy.models import ExportRequest, ProcessorSubscription
-from privacy.registry import declarations
+from privacy.registry.declarations import declarations
 from profiles.models import CV
 from tests.community.builders import comment_by, thread_by
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -325,7 +325,7 @@ def _build_world(seeker, staff) -> World:
         "communications:unsubscribe",
         categories.unsubscribe_token(seeker, categories.Category.ANNOUNCEMENTS),
     )
-    from privacy import processors
+    from privacy.documents import processors
     from privacy.models import PolicyVersion
     from recruiters.delivery import opt_out_token
 
@@ -350,7 +350,7 @@ def _build_world(seeker, staff) -> World:
     RecoveryCodes.activate(staff)
 
     # Someone staff look up: every kind of record, and their deletion request waiting.
-    from privacy.services import request_deletion
+    from privacy.rights.deletion import request_deletion
 
     lena = UserFactory(email="lena.lindqvist@example.org", name="Lena Lindqvist")
     person_with_everything(lena, staff=staff)

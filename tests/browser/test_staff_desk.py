@@ -13,7 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from jobletters.admin_site import PERSON_PAGE
-from privacy.services import request_deletion
+from privacy.rights.deletion import request_deletion
 from recruiters import sending
 from tests.factories import UserFactory
 from tests.privacy.builders import person_with_everything

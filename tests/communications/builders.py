@@ -10,8 +10,8 @@ from django.utils import timezone
 from communications.categories import EMAIL_KIND, Category
 from communications.models import Announcement
 from jobletters.models import OutboxEntry
+from privacy.consent import record_consent
 from privacy.models import DeletionRequest
-from privacy.services import record_consent
 
 from ..factories import UserFactory
 

@@ -17,7 +17,7 @@ from communications.models import Announcement
 from jobletters import outbox
 from jobletters.lib import emails, mailing
 from jobletters.models import OutboxEntry
-from privacy.services import request_deletion
+from privacy.rights.deletion import request_deletion
 
 from . import builders as b
 
@@ -185,7 +185,7 @@ def test_someone_who_unsubscribes_mid_send_is_skipped_and_counted(staff, setting
 
 
 def test_someone_erased_before_their_email_left_is_counted_as_skipped(staff, settings):
-    from privacy.erasure import erase_person
+    from privacy.rights.erasure import erase_person
 
     settings.MAILING_BATCH_SIZE = 100
     readers = _everyone(2)

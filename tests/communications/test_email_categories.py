@@ -13,7 +13,7 @@ from django.core import mail
 from communications import categories
 from communications.categories import Category
 from jobletters.lib.emails import queue_email
-from privacy.services import request_deletion
+from privacy.rights.deletion import request_deletion
 
 from ..utils import run_outbox
 from . import builders as b

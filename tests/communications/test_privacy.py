@@ -16,8 +16,8 @@ from communications.models import Announcement
 from jobletters import outbox
 from jobletters.lib import mailing
 from jobletters.models import OutboxEntry
-from privacy.erasure import erase_person
 from privacy.models import Consent, ExportRequest
+from privacy.rights.erasure import erase_person
 
 from ..privacy.walk import rows_referring_to
 from . import builders as b

@@ -10,7 +10,7 @@ from django.test import Client
 
 from community import services
 from community.models import Comment, Thread
-from privacy.services import request_deletion
+from privacy.rights.deletion import request_deletion
 
 from .builders import city, comment_by, thread_by
 

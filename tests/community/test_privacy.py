@@ -7,8 +7,8 @@ import pytest
 from community import services
 from community.models import Comment, Report, Thread
 from jobletters import outbox
-from privacy import registry
-from privacy.erasure import erase_person
+from privacy.registry.declarations import Erasure, declaration_for
+from privacy.rights.erasure import erase_person
 from tests.utils import remains_of
 
 from .builders import city, comment_by, thread_by
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _export(model, user) -> list[dict]:
-    return registry.declaration_for(model).export(user)
+    return declaration_for(model).export(user)
 
 
 def test_the_export_holds_the_persons_posts_and_reports_only(seeker, other_seeker, staff):
@@ -37,7 +37,7 @@ def test_the_export_holds_the_persons_posts_and_reports_only(seeker, other_seeke
     assert (report["reason"], report["note"]) == ("spam", "An advert")
     assert [t["title"] for t in _export(Thread, other_seeker)] == ["Their thread"]
     # The moderator's own export says what they hid, not whose it was.
-    [acted] = list(registry.declaration_for(Thread).export_acted(staff))
+    [acted] = list(declaration_for(Thread).export_acted(staff))
     assert set(acted) == {"hidden_at"}
 
 
@@ -69,6 +69,6 @@ def test_the_public_inventory_says_what_happens_to_posts(client):
     page = client.get("/privacy/data/").content.decode()
     assert "Your community threads" in page and "Your community comments" in page
     assert "deleted user" in page
-    declaration = registry.declaration_for(Thread)
-    assert declaration.erasure is registry.Erasure.ANONYMISE
+    declaration = declaration_for(Thread)
+    assert declaration.erasure is Erasure.ANONYMISE
     assert declaration.section == "2.5"

@@ -19,6 +19,7 @@ from django.test import Client
 
 from accounts.models import User
 from jobletters.lib.languages import email_language, language_of_words
+from privacy.registry.declarations import declaration_for, declarations
 from support import services as support
 
 from ..utils import run_outbox
@@ -181,9 +182,8 @@ def test_only_a_post_changes_the_language():
 
 
 def test_the_saved_language_is_in_the_persons_export(seeker):
-    from privacy import registry
 
-    declaration = registry.declaration_for(User)
+    declaration = declaration_for(User)
     assert "language" in declaration.fields
 
 
@@ -348,12 +348,10 @@ def test_no_location_is_derived_from_ip_addresses():
 def test_the_data_inventorys_file_names_and_stored_keys_do_not_depend_on_the_language():
     from django.utils import translation
 
-    from privacy import registry
-
-    english = {d.model: d.slug for d in registry.declarations()}
+    english = {d.model: d.slug for d in declarations()}
     with translation.override("fr"):
-        french = {d.model: d.slug for d in registry.declarations()}
-        assert str(registry.declaration_for(User).model._meta.verbose_name) == "utilisateur"
+        french = {d.model: d.slug for d in declarations()}
+        assert str(declaration_for(User).model._meta.verbose_name) == "utilisateur"
     assert french == english
     assert len(set(english.values())) == len(english)
 
@@ -383,7 +381,7 @@ def test_a_requests_language_ends_with_the_request():
 def test_a_visitors_processor_notices_are_in_the_language_they_subscribed_in():
     from django.utils import translation
 
-    from privacy import processors
+    from privacy.documents import processors
 
     with translation.override("fr"):
         subscription = processors.confirm_visitor_subscription(email="abonne@example.com")

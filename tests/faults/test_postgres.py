@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from privacy.documents import forget_active_notices
+from privacy.documents.versions import forget_active_notices
 
 from ..factories import UserFactory
 from ..utils import wait_until

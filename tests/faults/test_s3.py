@@ -11,8 +11,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from jobletters import outbox
-from privacy import services
 from privacy.models import ExportRequest
+from privacy.rights.deletion import purge_due_deletions, request_deletion
 from profiles.models import CV
 from recruiters import report
 from recruiters.models import Delivery, PacketAccess
@@ -138,11 +138,11 @@ def test_s3_down_during_an_erasure(fault, s3, seeker, other_seeker):
     mine = {cv.file.name for cv in CV.objects.filter(owner=seeker)}
     mine |= {cv.normalised_file.name for cv in CV.objects.filter(owner=seeker)}
     theirs = _keys(s3) - mine
-    services.request_deletion(user=seeker)
+    request_deletion(user=seeker)
 
     getattr(s3, fault)()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        assert services.purge_due_deletions(now=_later(40)) == 1
+        assert purge_due_deletions(now=_later(40)) == 1
     assert type(seeker).objects.filter(pk=seeker.pk).exists()  # waiting, not half-erased
     assert mine <= _keys(s3)
 

@@ -30,8 +30,8 @@ from billing.models import (
 )
 from jobletters.lib.files import generate_key
 from jobletters.models import OutboxEntry
+from privacy.consent import record_consent, record_disclosure
 from privacy.models import DeletionRequest, ExportRequest, LegalHold
-from privacy.services import record_consent, record_disclosure
 from profiles.models import CV, ContactDetails, Profile, Target
 
 PDF = b"%PDF-1.4\n% a CV\n" + b"x" * 2048 + b"\n%%EOF\n"
@@ -164,10 +164,10 @@ def words_of(user) -> list[str]:
 
 
 def _recruiter_rows(user, consent, disclosure) -> None:
-    """A send to one recruiter, its delivery, the packet link and one view of it."""
+    """A send to one recruiter, its delivery, the packet link, one view and one answer."""
     import hashlib
 
-    from recruiters.models import Delivery, PacketAccess, PacketLink, Recruiter, Send
+    from recruiters.models import Answer, Delivery, PacketAccess, PacketLink, Recruiter, Send
 
     recruiter, _ = Recruiter.objects.get_or_create(
         email="rita@acme.example", defaults={"name": "Rita Recruiter", "agency": "Acme Agency"}
@@ -196,6 +196,7 @@ def _recruiter_rows(user, consent, disclosure) -> None:
         token_hash=token_hash, delivery=delivery, expires_at=timezone.now() + timedelta(days=30)
     )
     PacketAccess.objects.create(delivery=delivery, kind="view")
+    Answer.objects.create(delivery=delivery, kind="interested", message="Let us talk on Monday.")
 
 
 def _targets(profile) -> None:
@@ -257,7 +258,7 @@ def _legal_and_processor_rows(user, staff) -> None:
     """A legal request the person was told about (disclosed, in their disclosure log), a
     subscription to processor changes from their account and one they confirmed as a
     visitor before signing up, and a processor change made by staff."""
-    from privacy import legal
+    from privacy.accountability import legal
     from privacy.models import (
         LegalRequest,
         LegalRequestSubject,
@@ -308,7 +309,7 @@ def draft_version(
     changelog: str = "Refunds within 7 days, not 14.",
 ):
     """A draft that takes effect ``days`` from now (saved through the service)."""
-    from privacy import documents
+    from privacy.documents import versions
     from privacy.models import PolicyVersion
 
     version = PolicyVersion(
@@ -318,10 +319,10 @@ def draft_version(
         effective_at=timezone.now() + timedelta(days=days),
         reduces_rights=reduces_rights,
     )
-    return documents.save_draft(version=version)
+    return versions.save_draft(version=version)
 
 
 def published_version(**kwargs):
-    from privacy import documents
+    from privacy.documents import versions
 
-    return documents.publish_version(version=draft_version(**kwargs))
+    return versions.publish_version(version=draft_version(**kwargs))

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.html import escape
 
+from privacy.consent import record_consent
 from privacy.cookies import COOKIES
 from privacy.models import Consent
-from privacy.services import record_consent
 from taxonomy.models import Place
 from tests.factories import DEFAULT_PASSWORD
 

@@ -13,9 +13,9 @@ from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 
 from accounts.models import User
-from privacy import registry
-from privacy.export import build_export
 from privacy.models import ExportRequest
+from privacy.registry.declarations import declaration_for, declarations
+from privacy.rights.export import BUILD_EXPORT, build_export, request_export
 
 from .builders import person_with_everything
 
@@ -52,7 +52,7 @@ def test_a_french_persons_copy_is_in_french_with_the_same_files_and_keys(seeker,
 
     assert sorted(french.namelist()) == sorted(english.namelist())  # the same file names
     in_english, in_french = _documents(english), _documents(french)
-    account = registry.declaration_for(User)
+    account = declaration_for(User)
     path = f"data/{account.slug}.json"
     assert path == "data/2-1-your-account.json"
     assert in_english[path]["purpose"].startswith("To set up your account")
@@ -74,7 +74,7 @@ def test_a_french_persons_copy_is_in_french_with_the_same_files_and_keys(seeker,
         "Sam Seeker",
         "fr",
     )
-    held = {d.slug: d for d in registry.declarations() if d.held}
+    held = {d.slug: d for d in declarations() if d.held}
     for slug, declaration in held.items():
         if declaration.about is None:
             continue  # staff records: not in a seeker's copy
@@ -113,7 +113,7 @@ def _legal_request():
 def test_a_disclosure_is_logged_in_the_persons_language_not_the_staff_members(
     seeker, other_seeker, staff
 ):
-    from privacy import legal
+    from privacy.accountability import legal
     from privacy.models import Disclosure, LegalRequestSubject
 
     User.objects.filter(pk=seeker.pk).update(language="fr")
@@ -134,7 +134,7 @@ def test_the_notice_of_a_legal_request_names_the_data_in_the_persons_language(se
     from django.core import mail
 
     from jobletters import outbox
-    from privacy import legal
+    from privacy.accountability import legal
     from privacy.models import LegalRequestSubject
 
     User.objects.filter(pk=seeker.pk).update(language="fr")
@@ -170,8 +170,7 @@ def test_your_data_pages_are_in_the_persons_language_with_english_links(seeker, 
 def test_a_copy_that_could_not_be_made_says_so_in_the_persons_language(seeker, monkeypatch):
     from jobletters import outbox
     from jobletters.models import OutboxEntry
-    from privacy import export as export_module
-    from privacy import services
+    from privacy.rights import export as export_module
 
     def broken(plan):
         raise OSError("disk full")
@@ -180,10 +179,10 @@ def test_a_copy_that_could_not_be_made_says_so_in_the_persons_language(seeker, m
     monkeypatch.setattr(export_module, "build_archive", broken)
     User.objects.filter(pk=seeker.pk).update(language="fr")
     seeker.refresh_from_db()
-    export = services.request_export(user=seeker)
+    export = request_export(user=seeker)
     with translation.override("en"):  # the worker's own language
         for _ in range(5):  # each try fails and is retried with backoff, then given up
-            OutboxEntry.objects.filter(kind=services.BUILD_EXPORT, state="pending").update(
+            OutboxEntry.objects.filter(kind=BUILD_EXPORT, state="pending").update(
                 due_at=timezone.now()
             )
             outbox.run_due()

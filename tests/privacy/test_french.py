@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from privacy.documents.translations import TRANSLATIONS, translation_of
 from privacy.models import PolicyVersion
 from privacy.policy_text import parse_policy
-from privacy.translations import TRANSLATIONS, translation_of
 
 from .builders import published_version
 

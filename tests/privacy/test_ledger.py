@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError
 
+from privacy.consent import record_consent, record_disclosure
 from privacy.models import Consent, Disclosure, PolicyVersion
-from privacy.services import record_consent, record_disclosure
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,27 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from accounts.models import User
-from privacy import registry
 from privacy.models import PolicyVersion
-from privacy.registry import Erasure, Retention
+from privacy.registry.coverage import (
+    coverage_problems,
+    coverage_warnings,
+    personal_looking_fields,
+    points_to_user,
+)
+from privacy.registry.declarations import (
+    Basis,
+    DuplicateDeclaration,
+    Erasure,
+    _declarations,
+    _exemptions,
+    declaration_for,
+    declarations,
+    declare,
+    exempt,
+    exemption_for,
+    forget,
+)
+from privacy.registry.retention import Retention
 
 
 @pytest.fixture
@@ -19,51 +37,47 @@ def throwaway():
     declared = []
     yield declared
     for model in declared:
-        registry.forget(model)
+        forget(model)
 
 
 def test_every_installed_model_is_declared_or_exempt():
-    assert registry.coverage_problems() == []
+    assert coverage_problems() == []
 
 
 def test_the_project_has_no_registry_warnings():
-    assert registry.coverage_warnings() == []
+    assert coverage_warnings() == []
 
 
 def test_every_model_pointing_to_a_user_is_declared():
     for model in apps.get_models():
-        if registry.points_to_user(model):
-            assert registry.declaration_for(model) is not None, model._meta.label
+        if points_to_user(model):
+            assert declaration_for(model) is not None, model._meta.label
 
 
 def test_policy_versions_are_in_the_registry_too():
-    assert registry.exemption_for(PolicyVersion) is not None
-    exemption = registry._exemptions.pop(PolicyVersion)
+    assert exemption_for(PolicyVersion) is not None
+    exemption = _exemptions.pop(PolicyVersion)
     try:
-        assert registry.coverage_problems([PolicyVersion]) == [
+        assert coverage_problems([PolicyVersion]) == [
             "privacy.PolicyVersion is neither declared nor exempt"
         ]
     finally:
-        registry._exemptions[PolicyVersion] = exemption
+        _exemptions[PolicyVersion] = exemption
 
 
 def test_the_session_table_is_caught_when_its_declaration_is_removed():
-    declaration = registry._declarations.pop(Session)
+    declaration = _declarations.pop(Session)
     try:
-        assert registry.coverage_problems([Session]) == [
-            "sessions.Session is neither declared nor exempt"
-        ]
+        assert coverage_problems([Session]) == ["sessions.Session is neither declared nor exempt"]
     finally:
-        registry._declarations[Session] = declaration
+        _declarations[Session] = declaration
 
 
 def test_declaring_a_model_twice_is_an_error():
-    with pytest.raises(registry.DuplicateDeclaration):
-        registry.declare(
-            User, section="2.1", purpose="", fields=(), about="", erasure=Erasure.DELETE
-        )
-    with pytest.raises(registry.DuplicateDeclaration):
-        registry.exempt(User, reason="no")
+    with pytest.raises(DuplicateDeclaration):
+        declare(User, section="2.1", purpose="", fields=(), about="", erasure=Erasure.DELETE)
+    with pytest.raises(DuplicateDeclaration):
+        exempt(User, reason="no")
 
 
 @isolate_apps("tests")
@@ -74,9 +88,7 @@ def test_an_undeclared_model_pointing_to_the_user_is_caught():
         class Meta:
             app_label = "tests"
 
-    assert registry.coverage_problems([Note]) == [
-        "tests.Note points to a user but is not in the registry"
-    ]
+    assert coverage_problems([Note]) == ["tests.Note points to a user but is not in the registry"]
 
 
 @isolate_apps("tests")
@@ -93,9 +105,9 @@ def test_a_model_reaching_the_user_through_a_chain_is_caught():
         class Meta:
             app_label = "tests"
 
-    assert registry.points_to_user(Page)
+    assert points_to_user(Page)
     assert "tests.Page points to a user but is not in the registry" in (
-        registry.coverage_problems([Folder, Page])
+        coverage_problems([Folder, Page])
     )
 
 
@@ -110,7 +122,7 @@ def test_every_field_is_exported_or_held_with_a_reason(throwaway):
         class Meta:
             app_label = "tests"
 
-    registry.declare(
+    declare(
         Contact,
         section="2.1",
         purpose="test",
@@ -120,7 +132,7 @@ def test_every_field_is_exported_or_held_with_a_reason(throwaway):
         erasure=Erasure.DELETE,
     )
     throwaway.append(Contact)
-    assert registry.coverage_problems([Contact]) == [
+    assert coverage_problems([Contact]) == [
         "tests.Contact holds 'token_hash' without saying why it is not exported",
         "tests.Contact has fields neither exported nor held: ['notes']",
     ]
@@ -147,7 +159,7 @@ def test_personal_looking_names_in_an_exempt_model_are_warnings(throwaway):
         class Meta:
             app_label = "tests"
 
-    assert registry.personal_looking_fields(Loose) == [
+    assert personal_looking_fields(Loose) == [
         "telephone",
         "mobile",
         "surname",
@@ -162,11 +174,11 @@ def test_personal_looking_names_in_an_exempt_model_are_warnings(throwaway):
         "object_id",
     ]
     # Undeclared, it is an error; exempt, the names remain a warning to look at.
-    assert "but is not in the registry" in registry.coverage_problems([Loose])[0]
-    registry.exempt(Loose, reason="test", reviewed=("surname",))
+    assert "but is not in the registry" in coverage_problems([Loose])[0]
+    exempt(Loose, reason="test", reviewed=("surname",))
     throwaway.append(Loose)
-    assert registry.coverage_problems([Loose]) == []
-    [warning] = registry.coverage_warnings([Loose])
+    assert coverage_problems([Loose]) == []
+    [warning] = coverage_warnings([Loose])
     assert "telephone" in warning and "surname" not in warning
 
 
@@ -178,7 +190,7 @@ def test_anonymised_or_retained_rows_need_a_nullable_link_to_the_person(throwawa
         class Meta:
             app_label = "tests"
 
-    registry.declare(
+    declare(
         Comment,
         section="2.5",
         purpose="test",
@@ -187,16 +199,14 @@ def test_anonymised_or_retained_rows_need_a_nullable_link_to_the_person(throwawa
         erasure=Erasure.ANONYMISE,
     )
     throwaway.append(Comment)
-    assert registry.coverage_problems([Comment]) == [
+    assert coverage_problems([Comment]) == [
         "tests.Comment is anonymised but author is not nullable"
     ]
 
 
 def test_unknown_policy_section_is_refused():
     with pytest.raises(ValueError, match="unknown policy section"):
-        registry.declare(
-            ContentType, section="9.9", purpose="", fields=(), about="", erasure=Erasure.DELETE
-        )
+        declare(ContentType, section="9.9", purpose="", fields=(), about="", erasure=Erasure.DELETE)
 
 
 def test_retention_rules_read_as_words():
@@ -211,7 +221,7 @@ def test_retention_rules_read_as_words():
 
 @pytest.mark.django_db
 def test_export_holds_only_the_requesters_data(seeker, other_seeker):
-    exported = {d.label: d.export(seeker) for d in registry.declarations()}
+    exported = {d.label: d.export(seeker) for d in declarations()}
     [account] = exported["Your account"]
     assert account["email"] == "seeker@example.com" and account["name"] == "Sam Seeker"
     assert "password" not in account
@@ -222,7 +232,7 @@ def test_export_holds_only_the_requesters_data(seeker, other_seeker):
 
 
 def test_the_inventory_names_basis_recipients_and_retention():
-    declaration = registry.declaration_for(apps.get_model("billing", "BillingAccount"))
-    assert declaration.legal_basis is registry.Basis.LEGAL_OBLIGATION
+    declaration = declaration_for(apps.get_model("billing", "BillingAccount"))
+    assert declaration.legal_basis is Basis.LEGAL_OBLIGATION
     assert declaration.recipients == ("Stripe, our payment processor",)
     assert declaration.retention.legal and declaration.retention.enforceable

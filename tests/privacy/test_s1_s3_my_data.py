@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from privacy import registry, services
+from privacy.consent import record_consent
+from privacy.registry.declarations import declarations
+from privacy.rights.export import request_export
 
 from .builders import person_with_everything
 
@@ -17,7 +19,7 @@ def test_s1_my_data_shows_categories_reasons_consents_disclosures_and_requests(
     seeker, seeker_client, staff
 ):
     person_with_everything(seeker, staff=staff)
-    services.request_export(user=seeker)
+    request_export(user=seeker)
 
     page = seeker_client.get("/privacy/my-data/")
 
@@ -54,7 +56,7 @@ def test_s1_my_data_costs_a_fixed_number_of_queries(seeker, seeker_client, staff
     _queries(seeker_client)  # the first visit warms caches (content types, session activity)
     few = _queries(seeker_client)
     for n in range(5):
-        services.record_consent(
+        record_consent(
             person=seeker, purpose="email_marketing", granted=bool(n % 2), text="Marketing?"
         )
     from profiles.models import CV
@@ -66,7 +68,7 @@ def test_s1_my_data_costs_a_fixed_number_of_queries(seeker, seeker_client, staff
         cv.save()
     assert _queries(seeker_client) == few
     # Bounded by the registry, not by the person's data.
-    assert few <= len(registry.declarations()) + 15
+    assert few <= len(declarations()) + 15
 
 
 def test_s1_my_data_needs_a_sign_in(client):

@@ -21,9 +21,11 @@ from django.utils import timezone
 from jobletters import outbox
 from jobletters.lib.emails import EMAIL_KIND
 from jobletters.models import OutboxEntry
-from privacy import legal, registry, services
-from privacy.erasure import erase_person
+from privacy.accountability import legal
 from privacy.models import Disclosure, ExportRequest, LegalRequest, LegalRequestSubject
+from privacy.registry.declarations import declarations
+from privacy.rights.erasure import erase_person
+from privacy.rights.export import request_export
 from privacy.tasks import legal_request_jobs
 
 from ..factories import UserFactory
@@ -297,8 +299,8 @@ def test_s3_2_never_while_notice_is_prohibited(seeker, seeker_client, staff):
     page = seeker_client.get("/privacy/my-data/").content.decode()
     assert "Metropolitan Police" not in page
     assert 'href="/privacy/my-data/3-2-legal-requests-about-you/"' not in page
-    assert legal.visible_subjects(seeker).count() == 0
-    exported = [d.export(seeker) for d in registry.declarations()]
+    assert LegalRequestSubject.objects.visible_to(seeker).count() == 0
+    exported = [d.export(seeker) for d in declarations()]
     assert "Metropolitan" not in json.dumps(exported, default=str)
 
     # The day after: told, once, and the disclosure appears.
@@ -341,7 +343,7 @@ def test_s3_2_legal_disclosures_show_on_my_data_and_in_the_export(seeker, seeker
     category = seeker_client.get("/privacy/my-data/3-2-legal-requests-about-you/")
     assert category.status_code == 200 and b"Metropolitan Police" in category.content
 
-    services.request_export(user=seeker)
+    request_export(user=seeker)
     outbox.run_due()
     export = ExportRequest.objects.get()
     assert export.state == "ready"

@@ -1,6 +1,7 @@
 """§3.3 (last sentence): "aggregated or anonymized information that does not directly
-identify you". Counts about people leave only through privacy.aggregates.release: no cell
-describes fewer than 10 people, and no total lets a reader work one out by subtraction."""
+identify you". Counts about people leave only through
+privacy.accountability.aggregates.release: no cell describes fewer than 10 people, and no
+total lets a reader work one out by subtraction."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from privacy import aggregates
-from privacy.aggregates import K, release
-from privacy.services import record_consent, record_disclosure
+from privacy.accountability import aggregates
+from privacy.accountability.aggregates import K, release
+from privacy.consent import record_consent, record_disclosure
 from profiles.models import Profile, Target
 from taxonomy.models import Occupation, Place
 

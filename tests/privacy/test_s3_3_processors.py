@@ -17,9 +17,9 @@ from jobletters import outbox
 from jobletters.lib import mailing
 from jobletters.lib.emails import EMAIL_KIND
 from jobletters.models import OutboxEntry
-from privacy import processors
-from privacy.erasure import erase_person
+from privacy.documents import processors
 from privacy.models import ChangeNotice, ProcessorChange, ProcessorSubscription, Subprocessor
+from privacy.rights.erasure import erase_person
 
 from ..factories import UserFactory
 

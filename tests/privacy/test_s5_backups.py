@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
-from privacy.backups import make_backup, prune_backups
-from privacy.erasure import erase_person
 from privacy.models import Tombstone
+from privacy.rights.backups import make_backup, prune_backups
+from privacy.rights.erasure import erase_person
 
 from .builders import person_with_everything
 from .walk import rows_referring_to

@@ -15,10 +15,11 @@ from django.utils import timezone
 from billing import ledger
 from billing.models import BillingAccount, LedgerEntry, Purchase
 from jobletters import outbox
-from privacy import erasure, freeze, services
-from privacy.erasure import PersonHeld, erase_person
 from privacy.models import DeletionRequest, LegalHold, Tombstone
-from privacy.registry import Phase
+from privacy.registry.declarations import Phase
+from privacy.rights import erasure, freeze
+from privacy.rights.deletion import cancel_deletion, purge_due_deletions, request_deletion
+from privacy.rights.erasure import PersonHeld, erase_person
 
 from .builders import person_with_everything, words_of
 from .walk import rows_referring_to
@@ -174,7 +175,7 @@ def test_s5_an_open_dispute_holds_billing_records_only(seeker, staff, stripe_dou
     hold = LegalHold.objects.get(reference="auto:dispute:dp_open")
     assert hold.sections == ["2.3"] and hold.released_at is None
     # Billing records wait past their legal period while the dispute is open.
-    from privacy.retention import held_sections
+    from privacy.rights.holds import held_sections
 
     assert "2.3" in held_sections()
 
@@ -268,7 +269,7 @@ def test_s5_cancel_restores_everything(
 def test_s5_signing_in_during_the_grace_period_shows_only_cancel_and_export(
     client, seeker, password
 ):
-    services.request_deletion(user=seeker)
+    request_deletion(user=seeker)
     response = client.post(
         "/accounts/login/", {"login": seeker.email, "password": password}, follow=True
     )
@@ -282,7 +283,7 @@ def test_s5_requesting_signs_out_other_browsers(seeker, seeker_client, other_see
     elsewhere = Client()
     elsewhere.force_login(seeker)
     assert elsewhere.get("/dashboard/").status_code == 200
-    services.request_deletion(user=seeker, keep_session=seeker_client.session.session_key)
+    request_deletion(user=seeker, keep_session=seeker_client.session.session_key)
     assert elsewhere.get("/dashboard/").status_code == 302
     assert "/accounts/login/" in elsewhere.get("/dashboard/")["Location"]
     assert other_seeker_client.get("/dashboard/").status_code == 200
@@ -292,12 +293,12 @@ def test_s5_the_purge_erases_after_the_grace_period(
     seeker, staff, stripe_double, django_capture_on_commit_callbacks
 ):
     person_with_everything(seeker, staff=staff)
-    deletion = services.request_deletion(user=seeker)
-    assert services.purge_due_deletions() == 0  # still in the grace period
+    deletion = request_deletion(user=seeker)
+    assert purge_due_deletions() == 0  # still in the grace period
 
     later = timezone.now() + timedelta(days=14, minutes=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.purge_due_deletions(now=later) == 1
+        assert purge_due_deletions(now=later) == 1
     outbox.run_due()
 
     deletion.refresh_from_db()
@@ -311,13 +312,13 @@ def test_s5_the_purge_erases_after_the_grace_period(
 def test_s5_a_held_deletion_waits_and_goes_once_released(
     seeker, staff, stripe_double, django_capture_on_commit_callbacks
 ):
-    from privacy import holds
+    from privacy.rights import holds
 
     hold = holds.place_hold(person=seeker, reason="Police request 7", staff=staff)
-    deletion = services.request_deletion(user=seeker)
+    deletion = request_deletion(user=seeker)
     later = timezone.now() + timedelta(days=15)
     with django_capture_on_commit_callbacks(execute=True):
-        services.purge_due_deletions(now=later)
+        purge_due_deletions(now=later)
     outbox.run_due(now=later)
     deletion.refresh_from_db()
     assert deletion.state == "held"
@@ -333,9 +334,9 @@ def test_s5_a_held_deletion_waits_and_goes_once_released(
 def test_s5_staff_see_every_request_with_its_due_date(staff_with_mfa, seeker, other_seeker):
     from django.test import Client
 
-    soon = services.request_deletion(user=seeker)
+    soon = request_deletion(user=seeker)
     DeletionRequest.objects.filter(pk=soon.pk).update(due_at=timezone.now() + timedelta(days=2))
-    services.request_deletion(user=other_seeker)
+    request_deletion(user=other_seeker)
     client = Client()
     client.force_login(staff_with_mfa)
     page = client.get("/admin/privacy/deletionrequest/")
@@ -392,9 +393,9 @@ def test_s5_packet_links_close_while_frozen_and_reopen_on_cancel(seeker, staff, 
     person_with_everything(seeker, staff=staff)
     token = issue_link(delivery=Delivery.objects.get(seeker=seeker))
 
-    services.request_deletion(user=seeker)
+    request_deletion(user=seeker)
     assert client.get(f"/p/{token}/").status_code == 404  # not available for now
-    services.cancel_deletion(user=seeker)
+    cancel_deletion(user=seeker)
     assert client.get(f"/p/{token}/").status_code == 200
 
 

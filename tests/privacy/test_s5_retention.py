@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from jobletters.models import OutboxEntry
-from privacy import registry
 from privacy.models import Tombstone
-from privacy.retention import run_retention
+from privacy.registry.declarations import Erasure, declarations
+from privacy.tasks import apply_retention
 from privacy.tasks import run_retention as retention_task
 
 from ..factories import UserFactory
@@ -25,10 +25,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_s5_every_retention_rule_reads_as_words_and_periods_are_enforced():
-    for declaration in registry.declarations():
+    for declaration in declarations():
         words = declaration.retention.words()
         assert words and words[0].isupper(), declaration.label
-        if declaration.erasure is registry.Erasure.RETAIN:
+        if declaration.erasure is Erasure.RETAIN:
             assert declaration.retention.enforceable, declaration.label
 
 
@@ -38,7 +38,7 @@ def test_s5_unconfirmed_accounts_are_erased_after_a_week(settings, seeker):
     User.objects.filter(pk=stale.pk).update(date_joined=timezone.now() - timedelta(days=8))
     User.objects.filter(pk=seeker.pk).update(date_joined=timezone.now() - timedelta(days=80))
 
-    counts = run_retention()
+    counts = apply_retention()
 
     assert counts["Your account"] == 1
     assert not User.objects.filter(pk=stale.pk).exists()
@@ -59,7 +59,7 @@ def test_s5_ended_sign_in_sessions_leave_no_ip_or_browser_behind(seeker):
     )
     UserSession.objects.create(user=seeker, session_key="gone", ip="198.51.100.2", user_agent="Y")
 
-    counts = run_retention()
+    counts = apply_retention()
 
     assert counts["Session cookies"] == 1
     assert counts["Sign-in sessions"] == 2
@@ -73,7 +73,7 @@ def test_s5_finished_outbox_work_goes_after_thirty_days(seeker):
     waiting = OutboxEntry.objects.create(kind="x", person=seeker, state="pending", created_at=old)
     recent = OutboxEntry.objects.create(kind="x", person=seeker, state="done")
 
-    run_retention()
+    apply_retention()
 
     assert set(OutboxEntry.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
 

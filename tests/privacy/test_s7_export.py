@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from jobletters import outbox
 from jobletters.models import OutboxEntry
-from privacy import registry, services
-from privacy.export import ExportIncomplete
 from privacy.models import ExportRequest
-from privacy.retention import run_retention
+from privacy.registry import coverage
+from privacy.registry.declarations import declarations
+from privacy.rights.export import BUILD_EXPORT, ExportIncomplete, next_export_at, request_export
+from privacy.tasks import apply_retention
 
 from .builders import PDF, person_with_everything
 
@@ -64,7 +65,7 @@ def test_s7_export_is_complete_valid_and_only_the_requesters(
 
     readme = archive.read("README.txt").decode()
     empty = []
-    for declaration in registry.declarations():
+    for declaration in declarations():
         path = f"data/{declaration.slug}.json"
         if declaration.about is None and declaration.exporter is None:
             # Nothing in it can be about a seeker (the recruiter directory, staff records).
@@ -114,11 +115,11 @@ def test_s7_one_copy_a_day_and_the_page_says_when(seeker, seeker_client):
 
 def test_s7_a_failed_copy_does_not_count_towards_the_limit(seeker):
     ExportRequest.objects.create(person=seeker, state="failed")
-    assert services.next_export_at(user=seeker) is None
+    assert next_export_at(user=seeker) is None
 
 
 def test_s7_progress_is_shown_while_it_builds(seeker, seeker_client, other_seeker_client):
-    services.request_export(user=seeker)  # not run yet
+    request_export(user=seeker)  # not run yet
     export = ExportRequest.objects.get()
     page = seeker_client.get("/privacy/export/")
     assert b'data-status-url="/privacy/export/' in page.content
@@ -174,7 +175,7 @@ def test_s7_a_copy_expires_after_seven_days_and_its_file_is_deleted(
     assert export.expires_at - export.finished_at == timedelta(days=7)
     assert default_storage.exists(name)
 
-    run_retention(now=timezone.now() + timedelta(days=7, minutes=1))
+    apply_retention(now=timezone.now() + timedelta(days=7, minutes=1))
 
     export.refresh_from_db()
     assert export.state == "expired" and not export.file
@@ -186,7 +187,7 @@ def test_s7_a_copy_expires_after_seven_days_and_its_file_is_deleted(
 def test_s7_a_job_that_keeps_failing_is_marked_failed_never_preparing(
     seeker, seeker_client, monkeypatch
 ):
-    from privacy import export as export_module
+    from privacy.rights import export as export_module
 
     def broken(plan):
         raise OSError("disk full")
@@ -196,9 +197,7 @@ def test_s7_a_job_that_keeps_failing_is_marked_failed_never_preparing(
     seeker_client.post("/privacy/export/")
     export = ExportRequest.objects.get()
     for _ in range(5):  # each try fails and is retried with backoff, then given up
-        OutboxEntry.objects.filter(kind=services.BUILD_EXPORT, state="pending").update(
-            due_at=timezone.now()
-        )
+        OutboxEntry.objects.filter(kind=BUILD_EXPORT, state="pending").update(due_at=timezone.now())
         outbox.run_due()
     export.refresh_from_db()
     assert export.state == "failed"
@@ -209,12 +208,12 @@ def test_s7_a_job_that_keeps_failing_is_marked_failed_never_preparing(
 
 
 def test_s7_an_incomplete_registry_fails_the_export(seeker, monkeypatch):
-    monkeypatch.setattr(registry, "export_gaps", lambda: ["profiles.CV: ['secret']"])
-    services.request_export(user=seeker)
+    monkeypatch.setattr(coverage, "export_gaps", lambda: ["profiles.CV: ['secret']"])
+    request_export(user=seeker)
     outbox.run_due()
     export = ExportRequest.objects.get()
     assert export.state == "failed"
-    assert OutboxEntry.objects.get(kind=services.BUILD_EXPORT).last_error.startswith(
+    assert OutboxEntry.objects.get(kind=BUILD_EXPORT).last_error.startswith(
         "GiveUp: Fields neither exported nor held"
     )
     assert ExportIncomplete
@@ -222,8 +221,8 @@ def test_s7_an_incomplete_registry_fails_the_export(seeker, monkeypatch):
 
 def test_s7_a_dying_worker_gets_the_job_again(seeker):
     """A worker killed mid-build leaves the entry running; its lease expires and it runs again."""
-    services.request_export(user=seeker)
-    entry = OutboxEntry.objects.get(kind=services.BUILD_EXPORT)
+    request_export(user=seeker)
+    entry = OutboxEntry.objects.get(kind=BUILD_EXPORT)
     later = timezone.now() + timedelta(hours=2)
     OutboxEntry.objects.filter(pk=entry.pk).update(
         state="running", attempts=1, lease_until=timezone.now()

@@ -16,9 +16,9 @@ from jobletters import outbox
 from jobletters.lib import mailing
 from jobletters.lib.emails import EMAIL_KIND
 from jobletters.models import OutboxEntry
-from privacy import documents
+from privacy.documents import versions
 from privacy.models import ChangeNotice, Consent, PolicyVersion
-from privacy.services import request_deletion
+from privacy.rights.deletion import request_deletion
 
 from ..factories import UserFactory
 from .builders import TERMS_V2, draft_version, published_version
@@ -123,8 +123,8 @@ def test_s9_staff_write_a_draft_then_publish_it(admin_client, seeker, client):
 
 def test_s9_publishing_a_rights_reducing_version_is_refused_inside_30_days(admin_client, seeker):
     version = draft_version(days=29)
-    with pytest.raises(documents.VersionError, match="at least 30 days before it takes effect"):
-        documents.publish_version(version=version)
+    with pytest.raises(versions.VersionError, match="at least 30 days before it takes effect"):
+        versions.publish_version(version=version)
 
     response = admin_client.post(f"{ADMIN}{version.pk}/publish/", follow=True)
     assert "at least 30 days before it takes effect" in response.content.decode()
@@ -137,7 +137,7 @@ def test_s9_publishing_a_rights_reducing_version_is_refused_inside_30_days(admin
         effective_at=timezone.now() + timedelta(days=30, minutes=1)
     )
     version.refresh_from_db()
-    assert documents.publish_version(version=version).published_at is not None
+    assert versions.publish_version(version=version).published_at is not None
 
 
 def test_s9_the_admin_form_says_when_a_rights_reducing_version_may_take_effect(admin_client):
@@ -160,10 +160,10 @@ def test_s9_the_admin_form_says_when_a_rights_reducing_version_may_take_effect(a
 def test_s9_a_published_version_never_changes():
     version = published_version(reduces_rights=False, days=1)
     version.text = "Something else"
-    with pytest.raises(documents.VersionError):
-        documents.save_draft(version=version)
-    with pytest.raises(documents.VersionError, match="already published"):
-        documents.publish_version(version=version)
+    with pytest.raises(versions.VersionError):
+        versions.save_draft(version=version)
+    with pytest.raises(versions.VersionError, match="already published"):
+        versions.publish_version(version=version)
 
 
 # --- Emails to every active person, in batches, once each ---------------------------------------
@@ -282,10 +282,10 @@ def test_s9_the_banner_costs_no_query_once_acknowledged(seeker, seeker_client, s
 
 def test_s9_signing_in_remembers_what_the_person_acknowledged(seeker, client, password):
     version = published_version()
-    documents.acknowledge_version(person=seeker, version=version)
+    versions.acknowledge_version(person=seeker, version=version)
     client.post("/accounts/login/", {"login": seeker.email, "password": password})
-    assert documents.SESSION_ACKNOWLEDGED in client.session
-    assert client.session[documents.SESSION_ACKNOWLEDGED] == ["terms:v2"]
+    assert versions.SESSION_ACKNOWLEDGED in client.session
+    assert client.session[versions.SESSION_ACKNOWLEDGED] == ["terms:v2"]
 
 
 # --- /privacy/versions/ ------------------------------------------------------------------------
@@ -314,11 +314,11 @@ def test_s9_every_version_is_listed_with_its_changelog_and_a_diff(client):
 def test_s9_the_diff_is_escaped():
     old = "1. Intro\nWe keep <b>little</b>."
     new = "1. Intro\nWe keep <script>alert(1)</script> & more."
-    html = documents.diff_html(old, new)
+    html = versions.diff_html(old, new)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "&amp;" in html and "<b>" not in html
     assert "<del>" in html and "<ins>" in html
-    assert str(documents.diff_html(old, old)).count("No change") == 1
+    assert str(versions.diff_html(old, old)).count("No change") == 1
 
 
 def test_s9_the_versions_page_is_cacheable_for_visitors_and_costs_fixed_queries(

@@ -6,7 +6,8 @@ import io
 
 from django.core.files.storage import default_storage
 
-from privacy.registry import coverage_problems, declaration_for
+from privacy.registry.coverage import coverage_problems
+from privacy.registry.declarations import declaration_for
 from profiles import cvs, demo, services
 from profiles.models import CV, ContactDetails, Profile, Target
 from taxonomy.models import Occupation, Place

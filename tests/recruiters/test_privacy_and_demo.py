@@ -9,14 +9,15 @@ from django.core import mail
 from django.test import Client
 
 from billing import ledger
-from privacy import registry
-from privacy.services import cancel_deletion, request_deletion
+from privacy.registry.coverage import coverage_problems
+from privacy.registry.declarations import declaration_for
+from privacy.rights.deletion import cancel_deletion, request_deletion
 from recruiters import demo, matching
 from recruiters.models import Coverage, Delivery, PacketLink, Recruiter, Send
 
 from ..utils import run_outbox
 from . import builders as b
-from .test_packets import send_to, token_for
+from .builders import send_to, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -60,20 +61,20 @@ def test_the_seekers_export_shows_what_was_sent_to_whom_under_which_consent(
     seeker, other_seeker, sent_and_waiting
 ):
     b.ready_seeker(other_seeker)
-    sends = registry.declaration_for(Send).export(seeker)
-    deliveries = registry.declaration_for(Delivery).export(seeker)
+    sends = declaration_for(Send).export(seeker)
+    deliveries = declaration_for(Delivery).export(seeker)
     assert len(sends) == 2 and "Alex Carter" in sends[0]["consent"]
     assert sends[0]["what_was_shared"]["name"] == "Sam Seeker"
     by_name = {d["recruiter"].split(",")[0]: d for d in deliveries}
     assert by_name["Alex Carter"]["status"] == "Sent" and by_name["Alex Carter"]["sent_at"]
     assert by_name["Jordan Lee"]["status"] == "Queued"
-    assert registry.declaration_for(Delivery).export(other_seeker) == []
-    assert registry.coverage_problems([Recruiter, Coverage, Send, Delivery, PacketLink]) == []
+    assert declaration_for(Delivery).export(other_seeker) == []
+    assert coverage_problems([Recruiter, Coverage, Send, Delivery, PacketLink]) == []
 
 
 def test_the_registry_finds_no_person_in_the_directory_by_seeker(seeker, sent_and_waiting):
     # Recruiters are found by email (staff), never through a seeker's account.
-    assert list(registry.declaration_for(Recruiter).rows_for(seeker)) == []
+    assert list(declaration_for(Recruiter).rows_for(seeker)) == []
 
 
 def test_the_demo_directory_is_realistic_and_loads_once(settings, seeker, staff):

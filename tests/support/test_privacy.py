@@ -13,9 +13,9 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from jobletters import outbox
-from privacy.erasure import erase_person
 from privacy.models import ExportRequest
-from privacy.retention import run_retention
+from privacy.rights.erasure import erase_person
+from privacy.tasks import apply_retention
 from support import services
 from support.models import Inquiry, InquiryMessage
 
@@ -90,7 +90,7 @@ def test_s5_closed_inquiries_are_deleted_after_the_retention_period(seeker):
     open_one = b.inquiry_for(seeker, subject="open")
     Inquiry.objects.filter(pk=open_one.pk).update(last_message_at=now - timedelta(days=900))
 
-    counts = run_retention(now=now)
+    counts = apply_retention(now=now)
 
     assert set(Inquiry.objects.values_list("subject", flat=True)) == {"recent", "open"}
     assert not InquiryMessage.objects.filter(inquiry_id=old.pk).exists()
@@ -103,10 +103,10 @@ def test_s5_answered_inquiries_left_quiet_close_then_go(seeker, staff):
     inquiry = b.inquiry_for(seeker)
     services.answer_inquiry(inquiry=inquiry, staff=staff, body="Done")
     later = timezone.now() + timedelta(days=31)
-    run_retention(now=later)
+    apply_retention(now=later)
     inquiry.refresh_from_db()
     assert inquiry.state == "closed" and inquiry.closed_at == later
-    run_retention(now=later + timedelta(days=366))
+    apply_retention(now=later + timedelta(days=366))
     assert not Inquiry.objects.filter(pk=inquiry.pk).exists()
 
 

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django_countries import countries
 
-from privacy.registry import coverage_problems, exemption_for
+from privacy.registry.coverage import coverage_problems
+from privacy.registry.declarations import exemption_for
 from taxonomy import normalise
 from taxonomy.loading import OCCUPATIONS_FILE, load_taxonomy
 from taxonomy.models import Occupation, OccupationTitle, Place

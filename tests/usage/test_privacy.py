@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jobletters import outbox
-from privacy import registry
-from privacy.erasure import erase_person
+from privacy.registry.declarations import declaration_for
+from privacy.rights.erasure import erase_person
 from tests.utils import remains_of
 from usage.models import SignIn, SignUpSource
 
@@ -19,10 +19,10 @@ def test_the_export_holds_the_persons_sign_ins_and_referrer_only(seeker, other_s
     SignIn.objects.create(person=other_seeker, ip="198.51.100.1", user_agent="Safari")
     SignUpSource.objects.create(person=seeker, referrer_host="news.example.org")
 
-    [sign_in] = registry.declaration_for(SignIn).export(seeker)
+    [sign_in] = declaration_for(SignIn).export(seeker)
     assert sign_in["ip"] == "203.0.113.7" and sign_in["user_agent"] == "Firefox/125.0"
     assert "session_hash" not in sign_in  # held, with the reason in the export's README
-    [source] = registry.declaration_for(SignUpSource).export(seeker)
+    [source] = declaration_for(SignUpSource).export(seeker)
     assert source["referrer_host"] == "news.example.org"
 
 

@@ -9,9 +9,10 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from privacy import registry
-from privacy.minimise import truncate_ip
-from privacy.retention import run_retention
+from privacy.registry.declarations import declaration_for
+from privacy.registry.minimise import truncate_ip
+from privacy.registry.retention import Reduce
+from privacy.tasks import apply_retention
 from usage.models import SignIn, SignUpSource
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_ip_addresses_are_truncated_after_30_days_and_rows_deleted_after_90(seek
     old = _sign_in(seeker, days_ago=89, ip="198.51.100.23")
     gone = _sign_in(seeker, days_ago=91, ip="198.51.100.24")
 
-    counts = run_retention()
+    counts = apply_retention()
 
     assert counts["Sign-ins to your account"] == 1
     assert counts["Sign-ins to your account (reduced)"] == 3
@@ -52,8 +53,8 @@ def test_ip_addresses_are_truncated_after_30_days_and_rows_deleted_after_90(seek
 
 def test_the_job_runs_again_without_changing_anything(seeker):
     _sign_in(seeker, days_ago=40, ip="203.0.113.77")
-    run_retention()
-    again = run_retention()
+    apply_retention()
+    again = apply_retention()
     assert again["Sign-ins to your account (reduced)"] == 0
     assert SignIn.objects.get().ip == "203.0.113.0"
 
@@ -63,12 +64,12 @@ def test_the_referrer_host_goes_after_90_days(seeker, other_seeker):
         person=seeker, referrer_host="old.example", created_at=timezone.now() - timedelta(days=91)
     )
     SignUpSource.objects.create(person=other_seeker, referrer_host="new.example")
-    run_retention()
+    apply_retention()
     assert list(SignUpSource.objects.values_list("referrer_host", flat=True)) == ["new.example"]
 
 
 def test_the_rules_read_as_words_in_the_inventory(client):
-    words = registry.declaration_for(SignIn).retention.words()
+    words = declaration_for(SignIn).retention.words()
     assert "Deleted 90 days after the sign-in." in words
     assert "shortened to its network" in words and "after 30 days" in words
     page = client.get("/privacy/data/").content.decode()
@@ -97,7 +98,7 @@ def test_a_reduce_rule_works_for_any_model_in_batches(seeker):
     """The engine's rule is general: fields rewritten, a mark set, rows done skipped."""
     for n in range(7):
         _sign_in(seeker, days_ago=40 + n, ip=f"203.0.113.{n + 1}")
-    rule = registry.Reduce(
+    rule = Reduce(
         days=30,
         after="signed_in_at",
         fields=("ip", "user_agent"),

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from privacy.backups import make_backup
+from privacy.rights.backups import make_backup
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Write aggregated statistics as CSV, through privacy.aggregates.release only (§3.3)."""
+"""Write aggregated statistics as CSV, through ``aggregates.release`` only (§3.3)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from privacy import aggregates
+from privacy.accountability import aggregates
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from privacy.backups import replay_erasures
+from privacy.rights.backups import replay_erasures
 
 
 class Command(BaseCommand):

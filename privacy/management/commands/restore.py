@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from privacy.backups import restore_backup
+from privacy.rights.backups import restore_backup
 
 
 class Command(BaseCommand):

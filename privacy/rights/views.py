@@ -12,11 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jobletters.lib.files import private_file_response
+from privacy import promises
+from privacy.forms import ConfirmDeletionForm
+from privacy.models import ExportRequest
+from privacy.rights import freeze
+from privacy.rights.my_data import category_records, my_data_for
 
-from . import freeze, promises, services
-from .forms import ConfirmDeletionForm
-from .models import ExportRequest
-from .my_data import category_records, my_data_for
+from . import deletion as deletions
+from . import export as copies
 
 
 @login_required
@@ -24,8 +27,8 @@ from .my_data import category_records, my_data_for
 def export(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
-            services.request_export(user=request.user)
-        except services.ExportTooSoon as too_soon:
+            copies.request_export(user=request.user)
+        except copies.ExportTooSoon as too_soon:
             messages.error(
                 request,
                 "You asked for a copy less than "
@@ -37,13 +40,13 @@ def export(request: HttpRequest) -> HttpResponse:
                 request, "We are preparing your copy. This page shows progress; we email you."
             )
         return redirect("privacy:export")
-    exports = list(services.exports_of(request.user)[:10])
+    exports = list(copies.exports_of(request.user)[:10])
     return render(
         request,
         "privacy/export.html",
         {
             "exports": exports,
-            "next_export_at": services.next_export_at(user=request.user),
+            "next_export_at": copies.next_export_at(user=request.user),
             "expiry_days": promises.EXPORT_EXPIRY_DAYS,
             "interval_hours": promises.EXPORT_INTERVAL_HOURS,
         },
@@ -54,7 +57,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_status(request: HttpRequest, export_id: int) -> JsonResponse:
     """What the progress bar polls (static/js/export-progress.js)."""
-    row = get_object_or_404(services.exports_of(request.user), pk=export_id)
+    row = get_object_or_404(copies.exports_of(request.user), pk=export_id)
     return JsonResponse(
         {
             "state": row.state,
@@ -71,14 +74,14 @@ def export_status(request: HttpRequest, export_id: int) -> JsonResponse:
 @reauthentication_required
 @require_GET
 def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
-    row = get_object_or_404(services.exports_of(request.user), pk=export_id)
+    row = get_object_or_404(copies.exports_of(request.user), pk=export_id)
     if row.state == ExportRequest.State.EXPIRED or (
         row.expires_at is not None and row.expires_at <= timezone.now()
     ):
         return render(request, "privacy/export_gone.html", status=410)
     if row.state != ExportRequest.State.READY or not row.file:
         raise Http404("This copy is not ready.")
-    services.mark_export_downloaded(export=row)
+    copies.mark_export_downloaded(export=row)
     return private_file_response(
         name=row.file.name,
         download_name=f"job-letters-data-{row.requested_at:%Y-%m-%d}.zip",
@@ -90,10 +93,10 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest) -> HttpResponse:
-    deletion = services.open_deletion_of(request.user)
+    deletion = deletions.open_deletion_of(request.user)
     form = ConfirmDeletionForm(request.POST or None, user=request.user)
     if request.method == "POST" and deletion is None and form.is_valid():
-        deletion = services.request_deletion(
+        deletion = deletions.request_deletion(
             user=request.user, keep_session=request.session.session_key
         )
         request.session[freeze.SESSION_FLAG] = True
@@ -109,7 +112,7 @@ def delete(request: HttpRequest) -> HttpResponse:
         {
             "deletion": deletion,
             "form": form,
-            "kept": services.kept_after_deletion(request.user) if deletion is None else [],
+            "kept": deletions.kept_after_deletion(request.user) if deletion is None else [],
             "grace_days": promises.DELETION_GRACE_DAYS,
             "deadline_days": promises.DELETION_DEADLINE_DAYS,
         },
@@ -119,7 +122,7 @@ def delete(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def cancel_deletion(request: HttpRequest) -> HttpResponse:
-    if services.cancel_deletion(user=request.user) is not None:
+    if deletions.cancel_deletion(user=request.user) is not None:
         messages.success(request, _("Deletion cancelled. Your account works again as before."))
     request.session.pop(freeze.SESSION_FLAG, None)
     return redirect("privacy:delete")

@@ -33,9 +33,9 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, connections
 from django.utils import timezone
 
-from . import promises
-from .erasure import erase_person, journaled_hashes, subject_hash
-from .models import Tombstone
+from privacy import promises
+from privacy.models import Tombstone
+from privacy.rights.erasure import erase_person, journaled_hashes, subject_hash
 
 STAMP = "%Y%m%dT%H%M%SZ"
 _TIMEOUT = 60 * 60

@@ -35,21 +35,24 @@ import textwrap
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from zipstream import ZipStream
 
-from . import promises, registry
-from .models import ExportRequest
-from .registry import Declaration
+from privacy import promises
+from privacy.models import ExportRequest
+from privacy.registry import coverage
+from privacy.registry.declarations import Declaration, declarations, jsonable
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +86,7 @@ class ExportPlan:
     total_steps: int = 1
     done_steps: int = 0
     # The README's opening lines, when the archive is not the person's own copy (e.g.
-    # the data handed over for a legal request, privacy.legal).
+    # the data handed over for a legal request, privacy.accountability.legal).
     readme_intro: list[str] | None = None
 
     def step(self, words: str) -> None:
@@ -179,7 +182,7 @@ def _category_json(
 
 
 # Plain values go straight through; only dates, files, models… are converted.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=registry.jsonable)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=jsonable)
 
 
 def _dumps(record: dict[str, Any]) -> str:
@@ -287,7 +290,7 @@ def _readme_of(plan: ExportPlan, lines: list[str]) -> Iterator[bytes]:
 
 def build_archive(plan: ExportPlan) -> Iterator[bytes]:
     """The whole ZIP as a stream of bytes."""
-    if gaps := registry.export_gaps():
+    if gaps := coverage.export_gaps():
         raise ExportIncomplete("Fields neither exported nor held: " + "; ".join(gaps))
     # Stored files (PDF, DOCX) are compressed already and are stored as they are; JSON
     # compresses well even at the fastest level.
@@ -354,10 +357,10 @@ def _may_hold_something_of(declaration: Declaration, user: Any) -> bool:
 
 
 def plan_for(user: Any, progress: Callable[[int, str], None]) -> ExportPlan:
-    declarations = [d for d in registry.declarations() if _may_hold_something_of(d, user)]
-    plan = ExportPlan(user=user, declarations=declarations, progress=progress)
-    files = sum(1 for d in declarations if d.file_fields for _ in d.stored_files_with_rows(user))
-    plan.total_steps = len(declarations) + files
+    held = [d for d in declarations() if _may_hold_something_of(d, user)]
+    plan = ExportPlan(user=user, declarations=held, progress=progress)
+    files = sum(1 for d in held if d.file_fields for _ in d.stored_files_with_rows(user))
+    plan.total_steps = len(held) + files
     return plan
 
 
@@ -440,3 +443,83 @@ def _build(export: ExportRequest, *, export_id: int, file_key: str) -> ExportReq
     export.refresh_from_db()
     logger.info("export: ready (%d files)", len(plan.files))
     return export
+
+
+# --- Requests and expiry ---------------------------------------------------------------
+
+
+class ExportTooSoon(Exception):
+    """One copy per interval; ``available_at`` says when the next can be asked for."""
+
+    def __init__(self, available_at: datetime) -> None:
+        super().__init__(f"The next copy can be requested from {available_at:%Y-%m-%d %H:%M}.")
+        self.available_at = available_at
+
+
+BUILD_EXPORT = "privacy.build_export"
+
+
+def next_export_at(*, user: Any) -> datetime | None:
+    """When the person may ask for another copy (None: now). Failed ones do not count."""
+    last = (
+        ExportRequest.objects.filter(person=user)
+        .exclude(state=ExportRequest.State.FAILED)
+        .order_by("-requested_at")
+        .values_list("requested_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return None
+    available = last + timedelta(hours=promises.EXPORT_INTERVAL_HOURS)
+    return available if available > timezone.now() else None
+
+
+def request_export(*, user: Any) -> ExportRequest:
+    """Ask for a copy of everything: a worker builds it (privacy.tasks)."""
+    from jobletters import outbox
+    from jobletters.lib.files import generate_key
+
+    with transaction.atomic():
+        # One request at a time per person, even from two tabs.
+        get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
+        if available_at := next_export_at(user=user):
+            raise ExportTooSoon(available_at)
+        export = ExportRequest.objects.create(person=user)
+        outbox.defer(
+            BUILD_EXPORT,
+            {"export_id": export.pk, "file_key": generate_key("exports", "zip")},
+            key=f"export:{export.pk}",
+            person=user,
+        )
+    return export
+
+
+def exports_of(user: Any) -> QuerySet[ExportRequest]:
+    """A person's export requests: the only way views reach one (another's is a 404)."""
+    return ExportRequest.objects.filter(person=user)
+
+
+def mark_export_downloaded(*, export: ExportRequest) -> None:
+    if export.downloaded_at is None:
+        export.downloaded_at = timezone.now()
+        export.save(update_fields=["downloaded_at"])
+
+
+def expire_exports(now: datetime) -> int:
+    """Copies of data are deleted when they expire (the request row stays)."""
+    expired = 0
+    due = ExportRequest.objects.filter(
+        state=ExportRequest.State.READY, expires_at__lte=now
+    ).values_list("pk", flat=True)
+    for pk in list(due[:1000]):
+        with transaction.atomic():
+            export = ExportRequest.objects.select_for_update().filter(pk=pk).first()
+            if export is None or export.state != ExportRequest.State.READY:
+                continue
+            if export.file:
+                export.file.storage.delete(export.file.name)
+            export.file = ""
+            export.state = ExportRequest.State.EXPIRED
+            export.save(update_fields=["file", "state"])
+            expired += 1
+    return expired

@@ -8,10 +8,15 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from . import registry
-from .legal import visible_subjects
-from .models import Consent, DeletionRequest, Disclosure, ExportRequest, LegalHold
-from .registry import Declaration
+from privacy.models import (
+    Consent,
+    DeletionRequest,
+    Disclosure,
+    ExportRequest,
+    LegalHold,
+    LegalRequestSubject,
+)
+from privacy.registry.declarations import Declaration, declarations
 
 SHOWN_RECORDS = 200
 
@@ -27,7 +32,7 @@ class Category:
 
 
 def my_data_for(user: Any) -> dict[str, Any]:
-    categories = [Category(d, d.rows_for(user).count()) for d in registry.declarations()]
+    categories = [Category(d, d.rows_for(user).count()) for d in declarations()]
     return {
         "categories": [c for c in categories if c.count],
         "empty_categories": [c for c in categories if not c.count],
@@ -42,16 +47,18 @@ def my_data_for(user: Any) -> dict[str, Any]:
         "exports": list(ExportRequest.objects.filter(person=user).order_by("-requested_at")),
         "deletions": list(DeletionRequest.objects.filter(person=user).order_by("-requested_at")),
         "holds": list(LegalHold.objects.filter(person=user).order_by("-placed_at")),
-        # Requests from authorities, once the person may be told (privacy.legal).
+        # Requests from authorities, once the person may be told (privacy.accountability.legal).
         "legal_requests": list(
-            visible_subjects(user).select_related("request").order_by("-request__received_on")
+            LegalRequestSubject.objects.visible_to(user)
+            .select_related("request")
+            .order_by("-request__received_on")
         ),
     }
 
 
 def category_records(user: Any, slug: str) -> tuple[Declaration, list[dict[str, Any]], bool]:
     """A category's records as the export shows them (the first few hundred)."""
-    for declaration in registry.declarations():
+    for declaration in declarations():
         if declaration.slug == slug:
             rows = list(islice(declaration.export_rows(user), SHOWN_RECORDS + 1))
             return declaration, rows[:SHOWN_RECORDS], len(rows) > SHOWN_RECORDS

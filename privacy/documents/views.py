@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jobletters.lib.caching import same_for_every_visitor
-
-from . import documents
-from .models import PolicyVersion
-from .translations import translation_of
+from privacy.documents import versions as documents
+from privacy.documents.translations import translation_of
+from privacy.models import PolicyVersion
 
 Document = PolicyVersion.Document
 

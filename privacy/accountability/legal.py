@@ -40,8 +40,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import promises, registry
-from .models import LegalRequest, LegalRequestSubject
+from privacy import promises
+from privacy.models import LegalRequest, LegalRequestSubject
+from privacy.registry.declarations import Declaration, declarations
 
 logger = logging.getLogger(__name__)
 
@@ -95,24 +96,21 @@ STAFF_WORDS = {
 
 def category_choices() -> list[tuple[str, str]]:
     """Every registry category, by slug, in staff's words: what a request's scope can name."""
-    return [
-        (d.slug, f"§{d.section} {STAFF_WORDS.get(d.slug, d.label)}")
-        for d in registry.declarations()
-    ]
+    return [(d.slug, f"§{d.section} {STAFF_WORDS.get(d.slug, d.label)}") for d in declarations()]
 
 
 def category_labels(slugs: list[str], *, for_staff: bool = False) -> list[str]:
     """The categories' names as the person reads them, or as staff do."""
     labels = {
         d.slug: str(STAFF_WORDS.get(d.slug, d.label)) if for_staff else d.label
-        for d in registry.declarations()
+        for d in declarations()
     }
     return [labels.get(slug, slug) for slug in slugs]
 
 
-def scoped_declarations(request: LegalRequest) -> list[registry.Declaration]:
+def scoped_declarations(request: LegalRequest) -> list[Declaration]:
     wanted = set(request.data_categories)
-    return [d for d in registry.declarations() if d.slug in wanted]
+    return [d for d in declarations() if d.slug in wanted]
 
 
 # --- Status ---------------------------------------------------------------------------------
@@ -206,7 +204,7 @@ def _person_category_labels(person: Any, slugs: list[str]) -> list[str]:
 
 
 def _log_disclosure(subject: LegalRequestSubject, request: LegalRequest) -> None:
-    from .services import record_disclosure
+    from privacy.consent import record_disclosure
 
     # The log is the person's to read ("Who received your information"): the categories
     # are stored in their language, whatever the language of the staff member's admin.
@@ -228,7 +226,7 @@ def _log_disclosure(subject: LegalRequestSubject, request: LegalRequest) -> None
 
 def build_package(*, subject_id: int, file_key: str) -> LegalRequestSubject | None:
     """The worker's job: the data handed over, from the export machinery (scope only)."""
-    from .export import ExportPlan, write_archive
+    from privacy.rights.export import ExportPlan, write_archive
 
     subject = (
         LegalRequestSubject.objects.select_related("request", "person")
@@ -345,14 +343,13 @@ def send_due_notices(*, now: datetime | None = None) -> int:
     return sent
 
 
-def visible_subjects(user: Any) -> QuerySet[LegalRequestSubject]:
-    """The legal requests a person may see: those they have been told about."""
-    return LegalRequestSubject.objects.filter(person=user, notified_at__isnull=False)
-
-
 def export_subjects(user: Any) -> Any:
     """The person's export of the requests about them (never the other people in scope)."""
-    rows = visible_subjects(user).select_related("request").order_by("request__received_on")
+    rows = (
+        LegalRequestSubject.objects.visible_to(user)
+        .select_related("request")
+        .order_by("request__received_on")
+    )
     for subject in rows.iterator(chunk_size=500):
         request = subject.request
         yield {

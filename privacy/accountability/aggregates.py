@@ -4,7 +4,7 @@ directly identify you"): the only way counts about people leave Job Letters.
 A *statistic* is declared by the app that owns the data, in its ``statistics.py``
 (found like ``personal_data.py``)::
 
-    from privacy.aggregates import statistic
+    from privacy.accountability.aggregates import statistic
 
     @statistic("seekers-by-occupation-group-and-country",
                dimensions=("occupation_group", "country"),
@@ -145,7 +145,7 @@ def release(stat: Statistic | str) -> Release:
     """The one way aggregated statistics leave: cells under K people suppressed, and
     totals only as sums of the released cells."""
     if isinstance(stat, str):
-            stat = _statistics[stat]
+        stat = _statistics[stat]
     released: list[ReleasedCell] = []
     suppressed = 0
     for row in stat.compute():
@@ -170,7 +170,7 @@ def write_csv(result: Release, handle: Any) -> None:
     import csv
 
     if not isinstance(result, Release):
-        raise TypeError("Only a Release (from privacy.aggregates.release) is written out.")
+        raise TypeError("Only a Release (from release()) is written out.")
     writer = csv.writer(handle)
     writer.writerow(result.header)
     writer.writerows(result.rows())
@@ -200,7 +200,7 @@ def _packets_per_month() -> Rows:
     from django.db.models import Count
     from django.db.models.functions import TruncMonth
 
-    from .models import Disclosure
+    from privacy.models import Disclosure
 
     rows = (
         Disclosure.objects.filter(recipient_kind=Disclosure.RecipientKind.RECRUITER)

@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from .models import DeletionRequest
+from privacy.models import DeletionRequest
 
 SESSION_FLAG = "privacy_frozen"
 FROZEN_STATES = (

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jobletters.lib.caching import same_for_every_visitor
-
-from . import legal, processors
-from .forms import SubscribeForm
+from privacy.accountability import legal
+from privacy.documents import processors
+from privacy.forms import SubscribeForm
 
 
 @same_for_every_visitor

@@ -7,7 +7,7 @@ effect, and whether it reduces people's rights), then publish it:
   rights** is refused unless it is published at least ``promises.POLICY_NOTICE_DAYS`` (30)
   days before it takes effect;
 * publishing such a version emails every active person (frozen accounts too: it
-  is a legal notice), in resumable batches (``privacy.notices``), and shows a
+  is a legal notice), in resumable batches (``privacy.documents.notices``), and shows a
   banner to signed-in people who joined before it takes effect until they
   acknowledge it; each acknowledgement is a consent-ledger row
   (``policy_acknowledged``, referenced ``<document>:v<n>``).
@@ -45,10 +45,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jobletters.lib import mailing
-
-from . import promises
-from .models import ChangeNotice, Consent, PolicyVersion
-from .policy_text import parse_policy, with_contact_address
+from privacy import promises
+from privacy.models import ChangeNotice, Consent, PolicyVersion
+from privacy.policy_text import parse_policy, with_contact_address
 
 Document = PolicyVersion.Document
 
@@ -301,7 +300,7 @@ def acknowledgement_words(version: PolicyVersion) -> str:
 
 def acknowledge_version(*, person: Any, version: PolicyVersion) -> Consent:
     """Record that the person read a rights-reducing version (once)."""
-    from .services import record_consent
+    from privacy.consent import record_consent
 
     if not (version.is_published and version.reduces_rights):
         raise VersionError(_("Only published versions that reduce rights are acknowledged."))
@@ -325,7 +324,7 @@ def acknowledge_version(*, person: Any, version: PolicyVersion) -> Consent:
         )
 
 
-# --- The notice emails (privacy.notices sends them in batches) --------------------------------
+# --- The notice emails (privacy.documents.notices sends them in batches) -------------------
 
 
 def notice_audience() -> Any:

@@ -1,150 +1,22 @@
-"""Privacy services: the consent ledger, the disclosure log, export and deletion requests.
-
-Domain apps call these (``privacy`` imports only Django, never them):
-
-* :func:`record_consent` before anything that needs a consent (a send to
-  recruiters, marketing email), and for withdrawals;
-* :func:`record_disclosure` every time personal data leaves the system. It is
-  idempotent on ``reference``: a redelivered task records one disclosure.
-"""
+"""Deletion (§5, §7): request → grace period → erasure, holds respected, within the deadline."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import transaction
 from django.utils import timezone
 
-from . import freeze, promises
-from .models import Consent, DeletionRequest, Disclosure, ExportRequest, PolicyVersion
+from privacy import promises
+from privacy.models import DeletionRequest
 
+from . import freeze
 
-def record_consent(
-    *,
-    person: Any,
-    purpose: str,
-    granted: bool,
-    text: str,
-    recipients: Iterable[Mapping[str, Any]] = (),
-    data_categories: Iterable[str] = (),
-    reference: str = "",
-) -> Consent:
-    """Add a consent (or withdrawal) with the words shown and the policy in force."""
-    if not text.strip():
-        raise ValueError("A consent records the exact words the person was shown.")
-    return Consent.objects.create(
-        person=person,
-        purpose=Consent.Purpose(purpose),
-        granted=granted,
-        text=text,
-        policy_version=PolicyVersion.objects.current(),
-        recipients=[dict(r) for r in recipients],
-        data_categories=list(data_categories),
-        reference=reference[:100],
-    )
-
-
-def record_disclosure(
-    *,
-    person: Any,
-    recipient_kind: str,
-    recipient_name: str,
-    data_categories: Iterable[str],
-    basis: str,
-    reference: str,
-    recipient_reference: str = "",
-    consent: Consent | None = None,
-    legal_reference: str = "",
-) -> Disclosure:
-    """Record that personal data left the system; once per ``reference``."""
-    if basis == Disclosure.Basis.CONSENT and consent is None:
-        raise ValueError("A disclosure based on consent must name the consent.")
-    values = {
-        "person": person,
-        "recipient_kind": Disclosure.RecipientKind(recipient_kind),
-        "recipient_name": recipient_name[:300],
-        "recipient_reference": recipient_reference[:100],
-        "data_categories": list(data_categories),
-        "basis": Disclosure.Basis(basis),
-        "consent": consent,
-        "legal_reference": legal_reference[:200],
-    }
-    try:
-        with transaction.atomic():
-            disclosure, _ = Disclosure.objects.get_or_create(reference=reference, defaults=values)
-    except IntegrityError:  # a concurrent writer recorded it first
-        disclosure = Disclosure.objects.get(reference=reference)
-    return disclosure
-
-
-# --- Export requests (§7) ------------------------------------------------------------------
-
-
-class ExportTooSoon(Exception):
-    """One copy per interval; ``available_at`` says when the next can be asked for."""
-
-    def __init__(self, available_at: datetime) -> None:
-        super().__init__(f"The next copy can be requested from {available_at:%Y-%m-%d %H:%M}.")
-        self.available_at = available_at
-
-
-BUILD_EXPORT = "privacy.build_export"
 ERASE_PERSON = "privacy.erase_person"
-
-
-def next_export_at(*, user: Any) -> datetime | None:
-    """When the person may ask for another copy (None: now). Failed ones do not count."""
-    last = (
-        ExportRequest.objects.filter(person=user)
-        .exclude(state=ExportRequest.State.FAILED)
-        .order_by("-requested_at")
-        .values_list("requested_at", flat=True)
-        .first()
-    )
-    if last is None:
-        return None
-    available = last + timedelta(hours=promises.EXPORT_INTERVAL_HOURS)
-    return available if available > timezone.now() else None
-
-
-def request_export(*, user: Any) -> ExportRequest:
-    """Ask for a copy of everything: a worker builds it (privacy.tasks)."""
-    from jobletters import outbox
-    from jobletters.lib.files import generate_key
-
-    with transaction.atomic():
-        # One request at a time per person, even from two tabs.
-        get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
-        if available_at := next_export_at(user=user):
-            raise ExportTooSoon(available_at)
-        export = ExportRequest.objects.create(person=user)
-        outbox.defer(
-            BUILD_EXPORT,
-            {"export_id": export.pk, "file_key": generate_key("exports", "zip")},
-            key=f"export:{export.pk}",
-            person=user,
-        )
-    return export
-
-
-def exports_of(user: Any) -> QuerySet[ExportRequest]:
-    """A person's export requests: the only way views reach one (another's is a 404)."""
-    return ExportRequest.objects.filter(person=user)
-
-
-def mark_export_downloaded(*, export: ExportRequest) -> None:
-    if export.downloaded_at is None:
-        export.downloaded_at = timezone.now()
-        export.save(update_fields=["downloaded_at"])
-
-
-# --- Deletion requests (§5, §7) ----------------------------------------------------------------
 
 
 def open_deletion_of(user: Any) -> DeletionRequest | None:
@@ -216,10 +88,10 @@ def cancel_deletion(*, user: Any) -> DeletionRequest | None:
 
 
 def _end_other_sessions(user: Any, keep_session: str | None) -> None:
-    from . import registry
+    from privacy.registry.declarations import declaration_for
 
     session_model = apps.get_model("sessions", "Session")
-    declaration = registry.declaration_for(session_model)
+    declaration = declaration_for(session_model)
     if declaration is None:
         return
     rows = declaration.rows_for(user)
@@ -285,12 +157,11 @@ def kept_after_deletion(user: Any) -> list[tuple[str, str]]:
     deleted: only records they have, and each rule once with all it covers
     ("Billing account, purchases, send credits")."""
     from jobletters.lib.languages import mid_sentence
-
-    from . import registry
+    from privacy.registry.declarations import Erasure, declarations
 
     kept: dict[str, list[str]] = {}
-    for d in registry.declarations():
-        if d.erasure is registry.Erasure.RETAIN and d.rows_for(user).exists():
+    for d in declarations():
+        if d.erasure is Erasure.RETAIN and d.rows_for(user).exists():
             kept.setdefault(d.retention.words(), []).append(d.label)
     return [
         (", ".join([labels[0], *map(mid_sentence, labels[1:])]), words)

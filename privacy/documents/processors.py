@@ -4,7 +4,7 @@ Staff keep the list in the admin (name, purpose, the kinds of data, the country,
 the safeguards, since and until); ``/privacy/subprocessors/`` shows it. Every
 change staff save is a :class:`~privacy.models.ProcessorChange` with what changed
 in words; changes are gathered for ``PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS`` and
-then emailed once to every subscriber (``privacy.notices``).
+then emailed once to every subscriber (``privacy.documents.notices``).
 
 Anyone can subscribe: a signed-in person with one click (their account's address);
 a visitor by confirming their address through a signed link that expires
@@ -29,9 +29,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jobletters.lib import mailing
-
-from . import registry
-from .models import ChangeNotice, ProcessorChange, ProcessorSubscription, Subprocessor
+from privacy.models import ChangeNotice, ProcessorChange, ProcessorSubscription, Subprocessor
+from privacy.registry.declarations import POLICY_SECTIONS
 
 CONFIRM_SALT = "privacy.processors.subscribe"
 UNSUBSCRIBE_SALT = "privacy.processors.unsubscribe"
@@ -54,7 +53,7 @@ def category_choices() -> list[tuple[str, str]]:
     """The kinds of data a processor can handle: the policy's sections on what we collect."""
     return [
         (number, f"§{number} {title}")
-        for number, title in registry.POLICY_SECTIONS.items()
+        for number, title in POLICY_SECTIONS.items()
         if number.startswith("2.")
     ]
 
@@ -196,7 +195,7 @@ def _collecting_notice(now: datetime) -> ChangeNotice:
         return collecting.get()
 
 
-# --- Notices to subscribers (sent by privacy.notices) ----------------------------------------
+# --- Notices to subscribers (sent by privacy.documents.notices) ---------------------------
 
 
 def notice_audience() -> QuerySet[ProcessorSubscription]:

@@ -1,6 +1,7 @@
 """Erasure (§5, §7): one function forgets a person, driven by the registry.
 
-``erase_person(user_id)`` runs the declared phases in order (:class:`~privacy.registry.Phase`):
+``erase_person(user_id)`` runs the declared phases in order
+(:class:`~privacy.registry.declarations.Phase`):
 
 1. **Outside systems and files**: each declaration's ``outside`` callable (e.g. the
    Stripe customer is deleted through Stripe's API) and every stored file of every
@@ -37,9 +38,8 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import registry
-from .models import DeletionRequest, LegalHold, Tombstone
-from .registry import Erasure, Phase
+from privacy.models import DeletionRequest, LegalHold, Tombstone
+from privacy.registry.declarations import Declaration, Erasure, Phase, declaration_for, declarations
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def is_held(user: Any) -> bool:
 
 def erase_person(user_id: int, *, final_email: bool = True) -> ErasureResult:
     """Forget the person: see the module's documentation. Idempotent and resumable."""
-    from . import holds
+    from privacy.rights import holds
 
     user = get_user_model()._default_manager.filter(pk=user_id).first()
     if user is None:
@@ -140,10 +140,10 @@ def _count(counts: dict[str, int], model: type[models.Model], n: int) -> None:
 
 
 def _outside_systems(user: Any, counts: dict[str, int]) -> None:
-    for declaration in registry.declarations():
+    for declaration in declarations():
         if declaration.outside is not None:
             declaration.outside(user)
-    for declaration in registry.declarations():
+    for declaration in declarations():
         file_fields = _all_file_fields(declaration.model)
         if not file_fields:
             continue
@@ -164,7 +164,7 @@ def _all_file_fields(model: type[models.Model]) -> list[str]:
 
 
 def _detach(user: Any, counts: dict[str, int]) -> None:
-    for declaration in registry.declarations():
+    for declaration in declarations():
         for actor in declaration.acted:
             rows = actor.rows_for(declaration.model, user)
             if actor.erasure is Erasure.DELETE:
@@ -189,12 +189,12 @@ def _detach(user: Any, counts: dict[str, int]) -> None:
 # --- Phase 3: delete ----------------------------------------------------------------------
 
 
-def _deletion_order(declarations: list[registry.Declaration]) -> list[registry.Declaration]:
+def _deletion_order(declarations: list[Declaration]) -> list[Declaration]:
     """Rows that point at other rows go first (a PROTECT or RESTRICT link would refuse),
     rows found through other rows and custom erasers before defaults, the account last."""
     user_model = get_user_model()
     by_model = {d.model: d for d in declarations}
-    ordered: list[registry.Declaration] = []
+    ordered: list[Declaration] = []
     visiting: set[type[models.Model]] = set()
 
     def visit(model: type[models.Model]) -> None:
@@ -223,7 +223,7 @@ def _deletion_order(declarations: list[registry.Declaration]) -> list[registry.D
 
 def _delete(user: Any, counts: dict[str, int]) -> None:
     user_model = get_user_model()
-    ordered = _deletion_order([d for d in registry.declarations() if d.erasure is Erasure.DELETE])
+    ordered = _deletion_order([d for d in declarations() if d.erasure is Erasure.DELETE])
     for declaration in ordered:
         if declaration.eraser is not None:
             declaration.eraser(user)
@@ -238,7 +238,7 @@ def _delete(user: Any, counts: dict[str, int]) -> None:
 def _end_sessions(user: Any) -> None:
     """Signed-in browsers stop being signed in (the session rows go with the account)."""
     session_model = apps.get_model("sessions", "Session")
-    declaration = registry.declaration_for(session_model)
+    declaration = declaration_for(session_model)
     if declaration is not None:
         declaration.rows_for(user).delete()
 

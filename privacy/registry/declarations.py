@@ -3,14 +3,15 @@
 Every installed model is either *declared* (it holds personal data) or *exempt*
 (with a reason), from its own app's ``personal_data.py`` (imported at start-up,
 ``jobletters.apps``). ``privacy`` imports only Django: it drives the export
-(``privacy.export``), the erasure (``privacy.erasure``), the retention job
-(``privacy.retention``) and ``/privacy/data/`` from these declarations, and calls
+(``privacy.rights.export``), the erasure (``privacy.rights.erasure``), the retention job
+(``privacy.registry.retention``) and ``/privacy/data/`` from these declarations, and calls
 back into each app through the functions the app declares.
 
 A declaration, in the app's ``personal_data.py``::
 
     from django.utils.translation import gettext_lazy as _
-    from privacy.registry import Actor, Basis, Erasure, Retention, declare
+    from privacy.registry.declarations import Actor, Basis, Erasure, declare
+    from privacy.registry.retention import Retention
 
     declare(
         Send,
@@ -51,21 +52,20 @@ file names (``Declaration.slug``) stay English in every language.
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from .retention import Retention
 
 # Field names of Django's and allauth's own models, which say what a programmer reads
 # ("action flag", "object repr"): in words a person reads instead.
@@ -151,160 +151,6 @@ class Phase(enum.IntEnum):
         }[self.value]
 
 
-# --- Retention rules ------------------------------------------------------------------
-
-
-def duration_words(period: timedelta) -> str:
-    days = period.days
-    if days == 0:
-        hours = period.seconds // 3600
-        if hours:
-            return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
-        return _("at once")
-    if days >= 365 and days % 365 == 0:
-        years = days // 365
-        return ngettext(
-            "%(years)d year (%(days)d days)", "%(years)d years (%(days)d days)", years
-        ) % {"years": years, "days": days}
-    if days >= 365:
-        return _("%(days)d days (about %(years)d years)") % {"days": days, "years": days // 365}
-    return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-
-
-@dataclass(frozen=True)
-class Reduce:
-    """Keep less of a row once it is old enough (data minimisation before deletion).
-
-    Rows whose ``after`` time is more than ``days`` old and that match ``pending``
-    (rows not reduced yet) get each of ``fields`` replaced by ``to(value)`` (``None``:
-    emptied), plus the values in ``mark`` (e.g. a flag saying it was done). ``to``
-    must give the same answer when applied twice. ``words`` say it to people.
-    """
-
-    days: float
-    after: str
-    fields: tuple[str, ...]
-    words: str | Promise
-    to: Callable[[Any], Any] | None = None
-    pending: Q | None = None
-    mark: Mapping[str, Any] = field(default_factory=dict)
-
-    def due(self, model: type[models.Model], now: datetime) -> models.QuerySet[Any]:
-        rows = model._default_manager.filter(
-            **{f"{self.after}__lt": now - timedelta(days=self.days)}
-        )
-        return rows.filter(self.pending) if self.pending is not None else rows
-
-    def apply(self, model: type[models.Model], now: datetime, *, batch: int = 1000) -> int:
-        """Reduce every due row, in batches (bounded memory); returns how many."""
-        done, last = 0, None
-        names = [*self.fields, *self.mark]
-        due = self.due(model, now).only("pk", *self.fields).order_by("pk")
-        while True:
-            page = due.filter(pk__gt=last) if last is not None else due
-            rows = list(page[:batch])
-            if not rows:
-                return done
-            for row in rows:
-                for name in self.fields:
-                    value = getattr(row, name)
-                    setattr(row, name, self.to(value) if self.to is not None else None)
-                for name, value in self.mark.items():
-                    setattr(row, name, value)
-            model._default_manager.bulk_update(rows, names)
-            done += len(rows)
-            last = rows[-1].pk
-
-
-@dataclass(frozen=True)
-class Retention:
-    """How long rows are kept: while the account exists, or a period after an event.
-
-    ``period`` after the time held in ``after`` (a field name), for the rows that
-    match ``where``; or ``enforce(now) -> int`` when an app's own service deletes
-    what expired (and returns how many). ``event`` and ``note`` are the words.
-    ``reduce`` rules keep less of each row before then (:class:`Reduce`).
-    """
-
-    period: timedelta | None = None
-    after: str = ""
-    event: str | Promise = ""
-    where: Q | None = None
-    enforce: Callable[[datetime], int] | None = None
-    note: str | Promise = ""
-    legal: bool = False
-    reduce: tuple[Reduce, ...] = ()
-
-    @classmethod
-    def account(cls, note: str | Promise = "") -> Retention:
-        """Kept as long as the account, erased with it."""
-        return cls(note=note)
-
-    @classmethod
-    def after_event(
-        cls,
-        *,
-        days: float = 0,
-        field: str = "",
-        event: str | Promise,
-        where: Q | None = None,
-        enforce: Callable[[datetime], int] | None = None,
-        note: str | Promise = "",
-        legal: bool = False,
-        reduce: Iterable[Reduce] = (),
-    ) -> Retention:
-        return cls(
-            period=timedelta(days=days),
-            after=field,
-            event=event,
-            where=where,
-            enforce=enforce,
-            note=note,
-            legal=legal,
-            reduce=tuple(reduce),
-        )
-
-    @property
-    def enforceable(self) -> bool:
-        return self.period is not None and bool(self.after or self.enforce)
-
-    def words(self) -> str:
-        """In the active language."""
-        if self.period is None:
-            text = _("As long as you keep your account; erased when you delete it.")
-        else:
-            event = str(self.event)
-            when = _("after %(event)s") % {"event": event} if event else _("after it was recorded")
-            if self.period == timedelta(0):
-                text = _("Deleted as soon as %(event)s.") % {
-                    "event": event or _("it is no longer needed")
-                }
-            elif self.legal:
-                text = _("Kept for %(duration)s %(when)s, as the law requires.") % {
-                    "duration": duration_words(self.period),
-                    "when": when,
-                }
-            else:
-                text = _("Deleted %(duration)s %(when)s.") % {
-                    "duration": duration_words(self.period),
-                    "when": when,
-                }
-        text = " ".join([text, *(str(rule.words) for rule in self.reduce if rule.words)])
-        return f"{text} {self.note}".strip()
-
-    def __str__(self) -> str:
-        return self.words()
-
-    def __contains__(self, text: str) -> bool:
-        return text in self.words()
-
-    def expired(self, model: type[models.Model], now: datetime) -> models.QuerySet[Any]:
-        """Rows past their period (for rules enforced by field, not by ``enforce``)."""
-        assert self.period is not None and self.after
-        rows = model._default_manager.filter(**{f"{self.after}__lt": now - self.period})
-        return rows.filter(self.where) if self.where is not None else rows
-
-
 # --- Declarations -----------------------------------------------------------------------
 
 Exporter = Callable[[Any], Iterable[dict[str, Any]]]
@@ -365,7 +211,7 @@ class Declaration:
     file_name: Callable[[Any, str], str] | None = None
     export_format: str = "json"
     # Holds placed automatically (e.g. by an open payment dispute): f() -> iterable of
-    # AutoHold for everyone; privacy.holds keeps LegalHold rows in step with it.
+    # AutoHold for everyone; privacy.rights.holds keeps LegalHold rows in step with it.
     holds: Callable[[], Iterable[AutoHold]] | None = None
 
     # -- words --
@@ -482,9 +328,9 @@ class Declaration:
                 related_model = target.model
                 found = related_model._base_manager.filter(**{f"{target.name}__in": wanted})
                 for obj in found:
-                    known[getattr(obj, target.attname)] = _jsonable(obj)
+                    known[getattr(obj, target.attname)] = jsonable(obj)
         for row in chunk:
-            data = {name: _jsonable(getattr(row, name)) for name in plain}
+            data = {name: jsonable(getattr(row, name)) for name in plain}
             for name, known in labels.items():
                 value = getattr(row, attnames[name])
                 data[name] = None if value is None else known.get(value)
@@ -506,7 +352,7 @@ class Declaration:
                 yield from actor.exporter(user)
                 continue
             for row in actor.rows_for(self.model, user).iterator(chunk_size=2000):
-                yield {name: _jsonable(getattr(row, name)) for name in actor.fields}
+                yield {name: jsonable(getattr(row, name)) for name in actor.fields}
 
     def stored_files(self, user: Any) -> Iterator[Any]:
         """The user's stored files of this model (FieldFile objects)."""
@@ -652,172 +498,13 @@ def _relation(model: type[models.Model], name: str) -> models.ForeignKey[Any, An
     return field
 
 
-# --- Coverage check --------------------------------------------------------------
-
-PERSONAL_FIELD_TYPES: tuple[type[models.Field[Any, Any]], ...] = (
-    models.EmailField,
-    models.GenericIPAddressField,
-    models.FileField,
-)
-PERSONAL_FIELD_NAMES = {"PhoneNumberField", "CountryField"}
-PERSONAL_NAME = re.compile(
-    r"(^|_)(name|surname|username|email|phone|telephone|mobile|address|postal|postcode|zip|"
-    r"ip|ipaddr|remote_addr|user_agent|useragent|city|linkedin|birth|dob|passport|passport_no|"
-    r"cv|resume|letter|country|location|latitude|longitude)($|_)"
-)
-# An integer column that stores a person's id without a foreign key.
-USER_ID_NAME = re.compile(r"(^|_)(user|person|owner|seeker|staff|author|actor|member)(_id|id)$")
-# Free-form JSON that can swallow anything.
-JSON_DETAIL_NAME = re.compile(r"(^|_)(detail|details|data|extra|meta|metadata|payload|context)$")
-
-
-def points_to_user(
-    model: type[models.Model], _seen: frozenset[type[models.Model]] = frozenset()
-) -> bool:
-    """True when the model has a forward relation to the user, directly or via a chain."""
-    user_model = apps.get_model(settings.AUTH_USER_MODEL)
-    if model is user_model:
-        return True
-    if model in _seen:
-        return False
-    seen = _seen | {model}
-    for f in model._meta.get_fields():
-        if not f.is_relation or (f.auto_created and not f.concrete):
-            continue
-        related = f.related_model
-        if related is None or related == "self" or isinstance(related, str):
-            # A GenericForeignKey can point anywhere, including a user.
-            if f.__class__.__name__ == "GenericForeignKey":
-                return True
-            continue
-        if related is user_model or points_to_user(related, seen):
-            return True
-    return False
-
-
-def personal_looking_fields(model: type[models.Model]) -> list[str]:
-    """Field names that look like personal data (a warning, on top of total coverage)."""
-    names = []
-    field_names = {f.name for f in model._meta.concrete_fields}
-    for f in model._meta.concrete_fields:
-        if f.is_relation:
-            continue
-        by_type = isinstance(f, PERSONAL_FIELD_TYPES) or type(f).__name__ in PERSONAL_FIELD_NAMES
-        integer_id = isinstance(f, models.IntegerField) and bool(USER_ID_NAME.search(f.name))
-        json_detail = isinstance(f, models.JSONField) and bool(JSON_DETAIL_NAME.search(f.name))
-        generic_id = f.name.endswith("object_id") and (
-            f.name.replace("object_id", "content_type") in field_names
-            or "content_type_id" in {g.attname for g in model._meta.concrete_fields}
-        )
-        if by_type or PERSONAL_NAME.search(f.name) or integer_id or json_detail or generic_id:
-            names.append(f.name)
-    return names
-
-
-def model_field_names(model: type[models.Model]) -> list[str]:
-    """Every field a declaration must account for (concrete ones and many-to-many)."""
-    names = [f.name for f in model._meta.concrete_fields]
-    names += [f.name for f in model._meta.many_to_many]
-    return names
-
-
-def unaccounted_fields(declaration: Declaration) -> list[str]:
-    """Fields neither exported nor held-but-not-exported (nor a link to the person)."""
-    covered = set(declaration.fields) | set(declaration.held) | declaration.structural_fields()
-    covered |= set(declaration.file_fields)
-    return [name for name in model_field_names(declaration.model) if name not in covered]
-
-
-def coverage_problems(models_to_check: Iterable[type[models.Model]] | None = None) -> list[str]:
-    """Every gap that makes the registry wrong: the check that tests and exports run.
-
-    Every model is declared or exempt with a reason; a declaration names each of its
-    fields as exported or held (with a reason); an anonymised or retained row can be
-    detached from the person.
-    """
-    problems = []
-    for model in models_to_check if models_to_check is not None else apps.get_models():
-        label = model._meta.label
-        declaration = _declarations.get(model)
-        exemption = _exemptions.get(model)
-        if exemption is not None:
-            if not exemption.reason.strip():
-                problems.append(f"{label} is exempt without a reason")
-            continue
-        if declaration is None:
-            if points_to_user(model):
-                problems.append(f"{label} points to a user but is not in the registry")
-            elif looks := personal_looking_fields(model):
-                problems.append(
-                    f"{label} has personal-looking fields {looks} but is not in the registry"
-                )
-            else:
-                problems.append(f"{label} is neither declared nor exempt")
-            continue
-        problems.extend(_declaration_problems(declaration))
-    return problems
-
-
-def _declaration_problems(declaration: Declaration) -> list[str]:
-    model = declaration.model
-    label = model._meta.label
-    problems = []
-    field_names = {f.name for f in model._meta.get_fields()}
-    custom = declaration.exporter is not None
-    for name in (*declaration.fields, *declaration.file_fields, *declaration.held):
-        if name not in field_names and not custom:
-            problems.append(f"{label} declares unknown field {name!r}")
-    for name, reason in declaration.held.items():
-        if not str(reason).strip():
-            problems.append(f"{label} holds {name!r} without saying why it is not exported")
-    if missing := unaccounted_fields(declaration):
-        problems.append(f"{label} has fields neither exported nor held: {missing}")
-    link = declaration.link_field()
-    needs_detach = declaration.erasure in (Erasure.ANONYMISE, Erasure.RETAIN)
-    nullable_link = link is not None and getattr(model._meta.get_field(link), "null", False)
-    if needs_detach and link and declaration.eraser is None and not nullable_link:
-        kind = "anonymised" if declaration.erasure is Erasure.ANONYMISE else "retained"
-        problems.append(f"{label} is {kind} but {link} is not nullable")
-    for actor in declaration.acted:
-        first = actor.path.split("__")[0]
-        direct = actor.erasure is Erasure.ANONYMISE and "__" not in actor.path
-        if direct and not getattr(model._meta.get_field(first), "null", False):
-            problems.append(f"{label}: the actor link {first} is not nullable")
-    if declaration.erasure is Erasure.RETAIN and not declaration.retention.enforceable:
-        problems.append(f"{label} is retained without a legal period the retention job enforces")
-    return problems
-
-
-def coverage_warnings(models_to_check: Iterable[type[models.Model]] | None = None) -> list[str]:
-    """Things a person should look at: personal-looking names in exempt models."""
-    warnings = []
-    for model in models_to_check if models_to_check is not None else apps.get_models():
-        label = model._meta.label
-        if (exemption := _exemptions.get(model)) is not None:
-            looks = [n for n in personal_looking_fields(model) if n not in exemption.reviewed]
-            if looks:
-                warnings.append(f"{label} is exempt but has personal-looking fields {looks}")
-            if points_to_user(model):
-                warnings.append(f"{label} is exempt but points to a user")
-    return warnings
-
-
-def export_gaps() -> list[str]:
-    """What an export could not prove it covers (checked before each export)."""
-    gaps = []
-    for declaration in declarations():
-        if missing := unaccounted_fields(declaration):
-            gaps.append(f"{declaration.model._meta.label}: {missing}")
-    return gaps
-
-
 def _safe_name(name: str) -> str:
     """A file name safe inside a ZIP: no folders, no control characters."""
     cleaned = "".join(ch for ch in name.replace("\\", "/").split("/")[-1] if ch.isprintable())
     return cleaned.strip().lstrip(".") or "file"
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, models.Model):
@@ -829,12 +516,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, models.Manager):
         return [str(v) for v in value.all()]
     if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, timedelta):
         return value.total_seconds()
     return str(value)
-
-
-jsonable = _jsonable

@@ -6,8 +6,8 @@ on the notice).
 Two audiences:
 
 * a published version that reduces people's rights: every active account with a
-  confirmed address, frozen ones included (``privacy.documents.notice_audience``);
-* changes to processors: the subscribers (``privacy.processors.notice_audience``).
+  confirmed address, frozen ones included (``privacy.documents.versions.notice_audience``);
+* changes to processors: the subscribers (``privacy.documents.processors.notice_audience``).
   Changes are gathered for ``PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS`` first, so
   several edits in a row make one email.
 """
@@ -22,14 +22,14 @@ from django.utils.translation import gettext as _
 
 from jobletters.lib import mailing
 from jobletters.lib.emails import queue_email
-
-from . import documents, processors, promises
-from .models import ChangeNotice
+from privacy import promises
+from privacy.documents import processors, versions
+from privacy.models import ChangeNotice
 
 
 def _audience(notice: ChangeNotice) -> Any:
     if notice.kind == ChangeNotice.Kind.VERSION:
-        return documents.notice_audience()
+        return versions.notice_audience()
     return processors.notice_audience()
 
 
@@ -37,7 +37,7 @@ def _shared_context(notice: ChangeNotice) -> dict[str, Any]:
     if notice.kind == ChangeNotice.Kind.VERSION:
         return {
             "version": notice.version,
-            "url": documents.version_url(notice.version),
+            "url": versions.version_url(notice.version),
             "notice_days": promises.POLICY_NOTICE_DAYS,
             "support_email": settings.SUPPORT_EMAIL,
         }

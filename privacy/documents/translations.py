@@ -18,10 +18,10 @@ from pathlib import Path
 
 from django.utils.translation import get_language
 
-from .models import PolicyVersion
-from .policy_text import PolicyBlock, parse_policy
+from privacy.models import PolicyVersion
+from privacy.policy_text import PolicyBlock, parse_policy
 
-TRANSLATIONS = Path(__file__).resolve().parent / "policy"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "policy"
 
 
 @dataclass(frozen=True)

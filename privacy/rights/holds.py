@@ -13,8 +13,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import registry
-from .models import LegalHold
+from privacy.models import LegalHold
+from privacy.registry.declarations import POLICY_SECTIONS, AutoHold, declarations
 
 # References of holds placed by apps (e.g. "auto:dispute:dp_123"); staff holds have none.
 AUTOMATIC = "auto:"
@@ -25,7 +25,7 @@ def place_hold(
 ) -> LegalHold:
     if not reason.strip():
         raise ValueError("Say why the hold is placed.")
-    unknown = [s for s in sections or [] if s not in registry.POLICY_SECTIONS]
+    unknown = [s for s in sections or [] if s not in POLICY_SECTIONS]
     if unknown:
         raise ValueError(f"Unknown policy sections: {', '.join(unknown)}")
     return LegalHold.objects.create(
@@ -46,8 +46,8 @@ def release_hold(*, hold: LegalHold, reason: str, staff: Any) -> LegalHold:
 
 def sync_automatic_holds() -> None:
     """Open a hold for each one an app needs now; release those no longer needed."""
-    wanted: dict[str, tuple[registry.AutoHold, str]] = {}
-    for declaration in registry.declarations():
+    wanted: dict[str, tuple[AutoHold, str]] = {}
+    for declaration in declarations():
         if declaration.holds is None:
             continue
         for auto in declaration.holds():
@@ -76,3 +76,13 @@ def sync_automatic_holds() -> None:
             hold.released_at = timezone.now()
             hold.release_reason = "Released automatically: no longer needed."
             hold.save(update_fields=["released_at", "release_reason"])
+
+
+def held_sections() -> set[str]:
+    """Policy sections under an open hold: their rows wait, whatever their period."""
+    sections: set[str] = set()
+    for row in LegalHold.objects.filter(released_at__isnull=True).values_list(
+        "sections", flat=True
+    ):
+        sections.update(row or ["*"])
+    return sections

@@ -1,4 +1,4 @@
-"""Coarser versions of personal data, for :class:`privacy.registry.Reduce` rules."""
+"""Coarser versions of personal data, for :class:`privacy.registry.retention.Reduce` rules."""
 
 from __future__ import annotations
 

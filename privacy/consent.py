@@ -1,0 +1,76 @@
+"""The consent ledger and the disclosure log (§3.1).
+
+Domain apps call these:
+
+* :func:`record_consent` before anything that needs a consent (a send to
+  recruiters, marketing email), and for withdrawals;
+* :func:`record_disclosure` every time personal data leaves the system. It is
+  idempotent on ``reference``: a redelivered task records one disclosure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from .models import Consent, Disclosure, PolicyVersion
+
+
+def record_consent(
+    *,
+    person: Any,
+    purpose: str,
+    granted: bool,
+    text: str,
+    recipients: Iterable[Mapping[str, Any]] = (),
+    data_categories: Iterable[str] = (),
+    reference: str = "",
+) -> Consent:
+    """Add a consent (or withdrawal) with the words shown and the policy in force."""
+    if not text.strip():
+        raise ValueError("A consent records the exact words the person was shown.")
+    return Consent.objects.create(
+        person=person,
+        purpose=Consent.Purpose(purpose),
+        granted=granted,
+        text=text,
+        policy_version=PolicyVersion.objects.current(),
+        recipients=[dict(r) for r in recipients],
+        data_categories=list(data_categories),
+        reference=reference[:100],
+    )
+
+
+def record_disclosure(
+    *,
+    person: Any,
+    recipient_kind: str,
+    recipient_name: str,
+    data_categories: Iterable[str],
+    basis: str,
+    reference: str,
+    recipient_reference: str = "",
+    consent: Consent | None = None,
+    legal_reference: str = "",
+) -> Disclosure:
+    """Record that personal data left the system; once per ``reference``."""
+    if basis == Disclosure.Basis.CONSENT and consent is None:
+        raise ValueError("A disclosure based on consent must name the consent.")
+    values = {
+        "person": person,
+        "recipient_kind": Disclosure.RecipientKind(recipient_kind),
+        "recipient_name": recipient_name[:300],
+        "recipient_reference": recipient_reference[:100],
+        "data_categories": list(data_categories),
+        "basis": Disclosure.Basis(basis),
+        "consent": consent,
+        "legal_reference": legal_reference[:200],
+    }
+    try:
+        with transaction.atomic():
+            disclosure, _ = Disclosure.objects.get_or_create(reference=reference, defaults=values)
+    except IntegrityError:  # a concurrent writer recorded it first
+        disclosure = Disclosure.objects.get(reference=reference)
+    return disclosure

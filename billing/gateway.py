@@ -63,7 +63,7 @@ def create_customer(*, account_id: int, email: str) -> str:
 def create_checkout_session(*, params: dict[str, Any], idempotency_key: str) -> tuple[str, str]:
     """Create a Checkout Session; returns (session id, url to redirect to)."""
     session = client().v1.checkout.sessions.create(
-        params=params,  # type: ignore[arg-type]
+        params=params,  # type: ignore[arg-type]  # a plain dict, not Stripe's TypedDict
         options={"idempotency_key": idempotency_key},
     )
     return session.id, session.url or ""

@@ -122,7 +122,7 @@ def checkout(request: AuthenticatedHttpRequest, plan: str) -> HttpResponse:
         # stripe-mock or a test double serves its checkout page from its own
         # origin (real Checkout is allowed in the site-wide form-action).
         parts = urlsplit(settings.STRIPE_API_BASE)
-        response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}  # type: ignore[attr-defined]
+        response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}  # type: ignore[attr-defined]  # django-csp's per-response hook
     return response
 
 

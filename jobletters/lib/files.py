@@ -73,7 +73,7 @@ def private_file_response(
         # browser would be sent to S3's own error page.
         if not storage.exists(name):
             raise _missing(name)
-        url = storage.url(  # type: ignore[call-arg]
+        url = storage.url(  # type: ignore[call-arg]  # S3Storage.url takes these
             name,
             parameters={
                 "ResponseContentDisposition": disposition,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +73,7 @@ def export_status(request: HttpRequest, export_id: int) -> JsonResponse:
 @login_required
 @reauthentication_required
 @require_GET
-def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_download(request: HttpRequest, export_id: int) -> HttpResponseBase:
     row = get_object_or_404(copies.exports_of(request.user), pk=export_id)
     if row.state == ExportRequest.State.EXPIRED or (
         row.expires_at is not None and row.expires_at <= timezone.now()

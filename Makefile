@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test faults mutation install browser loadgen vendor lint format deploy-check security bench load clean
+.PHONY: run test faults mutation install browser loadgen vendor lint types format deploy-check security bench load clean
 
 # `make run` serves http://127.0.0.1:$(PORT)/ (e.g. `make run PORT=8080`); SITE_URL follows.
 PORT ?= 8000
@@ -70,6 +70,11 @@ mutation: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Static types: mypy with django-stubs over every app ([tool.mypy] in pyproject.toml), strict
+# on the modules that hold the rules. The cache (.mypy_cache) makes a second run fast.
+types: install
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -234,7 +234,8 @@ class PolicyVersionForm(forms.ModelForm):
         fields = ("document", "text", "changelog", "effective_at", "reduces_rights")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         problems = versions.check_draft(
             text=cleaned.get("text", ""),
             changelog=cleaned.get("changelog", ""),
@@ -289,6 +290,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         return notices.progress_words(notice)
 
     def get_fields(self, request, obj=None):
+        fields: tuple[str, ...]
         fields = ("document", "text", "changelog", "effective_at", "reduces_rights")
         if obj is not None:
             fields = ("version", *fields, "published_at", "notice_progress")
@@ -400,19 +402,18 @@ class LegalRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "status" in self.fields:
+        status = self.fields.get("status")
+        if isinstance(status, forms.ChoiceField):
             if self.instance.pk:
                 allowed = legal.allowed_statuses(self.instance)
-                self.fields["status"].choices = [
+                status.choices = [
                     (value, label)
                     for value, label in LegalRequest.Status.choices
                     if value in allowed
                 ]
-                self.fields["status"].help_text = _(
-                    "Disclosing has its own step: “Disclose…” above."
-                )
+                status.help_text = _("Disclosing has its own step: “Disclose…” above.")
             else:
-                self.fields["status"].choices = [
+                status.choices = [
                     (LegalRequest.Status.RECEIVED, LegalRequest.Status.RECEIVED.label)
                 ]
 
@@ -434,7 +435,8 @@ class LegalRequestSubjectInline(admin.TabularInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "person":  # chosen here; accounts are made and removed elsewhere
+        # The person is chosen here; accounts are made and removed elsewhere.
+        if db_field.name == "person" and field is not None:
             field.widget.can_add_related = field.widget.can_delete_related = False
             field.widget.can_change_related = False
         return field
@@ -446,7 +448,7 @@ class LegalRequestSubjectInline(admin.TabularInline):
 
     @admin.display(description=_("data handed over"))
     def package_link(self, obj: LegalRequestSubject) -> str:
-        if obj.pk is None or obj.disclosed_at is None:
+        if not obj.pk or obj.disclosed_at is None:
             return "-"
         if not obj.package:
             if obj.package_ready_at:
@@ -577,7 +579,7 @@ class LegalRequestAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/privacy/legalrequest/disclose.html", context)
 
     @access(STAFF, "privacy.view_legalrequest")
-    def package_view(self, request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
+    def package_view(self, request: HttpRequest, pk: int, subject_pk: int) -> HttpResponseBase:
         obj = _permitted_object(self, request, pk, change=False)
         subject = LegalRequestSubject.objects.filter(pk=subject_pk, request=obj).first()
         if subject is None or not subject.package:
@@ -608,7 +610,8 @@ class SubprocessorForm(forms.ModelForm):
         fields = processors.PUBLIC_FIELDS
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
             self.add_error("until", _("It cannot end before it starts."))

@@ -76,7 +76,7 @@ def promises_kept(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMe
             "overwritten within weeks.",
         ),
     ]
-    errors = [
+    errors: list[checks.CheckMessage] = [
         checks.Error(message, id=check_id, hint="Change it in privacy/promises.py.")
         for check_id, kept, message in rules
         if not kept

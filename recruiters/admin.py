@@ -90,7 +90,8 @@ class RecruiterForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if "occupations" in cleaned and "places" in cleaned:
             try:
                 directory.check_coverage(
@@ -159,8 +160,8 @@ class RecruiterAdmin(admin.ModelAdmin):
     readonly_fields = ("opted_out_at", *RATES, "created_at", "updated_at")
     actions = ("export_csv", "opt_out", "suspend")
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [*RecruiterForm.Meta.fields, "opted_out_at", *RATES, "created_at", "updated_at"]
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return (*RecruiterForm.Meta.fields, "opted_out_at", *RATES, "created_at", "updated_at")
 
     # Recounted hourly (recruiters.rates): the share of the packets they received.
     @admin.display(description=_("open rate"))
@@ -195,7 +196,7 @@ class RecruiterAdmin(admin.ModelAdmin):
             directory.erase_recruiter(email=email)
 
     @admin.action(description="Export selected recruiters as CSV")
-    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:
         return _csv_response(queryset)
 
     @admin.action(description="Opt selected recruiters out (no more packets)")
@@ -285,7 +286,7 @@ class RecruiterAdmin(admin.ModelAdmin):
         )
         return TemplateResponse(request, "admin/recruiters/recruiter/import.html", context)
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
+    def export_view(self, request: HttpRequest) -> StreamingHttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
         return _csv_response(Recruiter.objects.all())

@@ -5,8 +5,10 @@ showing its output as it comes, and writes ``docs/benchmarks.md``: the machine (
 CPU model, Python, PostgreSQL), the commit, each benchmark's output verbatim (every
 ratio against the baseline it measured in the same run), then the last results of the
 slower targets kept in ``bench/results/*.md`` (``make load``, and any other target
-that writes there), verbatim. The README's figures are taken from that file, and
-tests/core/test_readme_figures.py fails on a figure the README quotes that it lacks.
+that writes there), verbatim. What a person found reading a benchmark (a profiled
+cause) is kept in ``bench/notes/<name>.md`` and shown under its output. The README's
+figures are taken from that file, and tests/core/test_readme_figures.py fails on a
+figure the README quotes that it lacks.
 
     .venv/bin/python bench/report.py [--only packets.py,erasure.py]
 
@@ -30,6 +32,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "bench" / "results"
+# What a person found reading a benchmark's figures (a profile, a cause): bench/notes/<name>.md,
+# shown under that benchmark's output.
+NOTES = ROOT / "bench" / "notes"
 
 # (script, arguments, database suffix): the directory benchmarks empty and rebuild the
 # recruiter directory, so they get a database of their own.
@@ -136,7 +141,9 @@ def main() -> None:
             failed.append(script)
         title = f"## bench/{script} {' '.join(arguments)}".rstrip()
         verdict = f"\n\nFailed (exit status {status})." if status else ""
-        sections.append(f"{title}\n\n```text\n{output.rstrip()}\n```{verdict}\n")
+        note = NOTES / f"{Path(script).stem}.md"
+        notes = f"\n\n{note.read_text().rstrip()}" if note.exists() else ""
+        sections.append(f"{title}\n\n```text\n{output.rstrip()}\n```{verdict}{notes}\n")
     slower = []
     for path in sorted(RESULTS.glob("*.md")):
         # Verbatim, each heading one level down so it sits under this page's heading.

@@ -328,12 +328,25 @@ def _steps(run: str, steps: list[int], worker, sink: services.SmtpSink, args) ->
             )  # fmt: skip
             elapsed = time.monotonic() - started
             cpu = {k: (v - cpu_before[k]) / elapsed for k, v in _cpu_seconds(pids).items()}
-            rows.append((users, minimal, mixed, cpu, os.getloadavg()[0]))
+            rows.append((users, minimal, mixed, cpu, os.getloadavg()[0], _backlog(seeded)))
             print(_step_line(rows[-1]), flush=True)
     finally:
         services.stop(server)
         data.unlink()
     return rows, _lost_work(seeded["seekers"], seeded["purchases"], sink)
+
+
+def _backlog(seeded: dict) -> int:
+    """Deferred work due and not done when a step ends: what the worker has not caught up."""
+    from django.utils import timezone
+
+    from jobletters.models import OutboxEntry
+
+    return (
+        OutboxEntry.objects.filter(person_id__in=seeded["seekers"], due_at__lte=timezone.now())
+        .exclude(state__in=[OutboxEntry.State.DONE, OutboxEntry.State.FAILED])
+        .count()
+    )
 
 
 def _start_gunicorn(workers: int) -> tuple[subprocess.Popen[bytes], int]:
@@ -369,13 +382,41 @@ def _holds(mixed: list[Kind]) -> bool:
 
 
 def _step_line(row) -> str:
-    users, minimal, mixed, cpu, load = row
+    users, minimal, mixed, cpu, load, backlog = row
     total, base = _total(mixed), _total(minimal)
     return (
         f"{users} people: {total.rps:.1f} requests/s, p99 {total.p99:.0f} ms, "
         f"{total.failures} errors; minimal view alone {base.rps:.0f}/s; "
         f"CPU cores used: gunicorn {cpu['gunicorn']:.2f}, worker {cpu['worker']:.2f}, "
-        f"PostgreSQL {cpu['postgres']:.2f}; load average {load:.1f}"
+        f"PostgreSQL {cpu['postgres']:.2f}; load average {load:.1f}; worker backlog {backlog}"
+    )
+
+
+def _limit(rows) -> str:
+    """What held the first step that missed the goal back, from what was measured."""
+    missed = next((row for row in rows if not _holds(row[2])), None)
+    if missed is None:
+        return "Every step held: the limit is above the last step."
+    users, _, mixed, cpu, load, backlog = missed
+    cores = os.cpu_count() or 1
+    used = cpu["gunicorn"] + cpu["worker"] + cpu["postgres"]
+    timeouts = (services.VAR / "gunicorn-load.log").read_text(errors="replace").count("PoolTimeout")
+    causes = []
+    if timeouts:
+        causes.append(f"the database pool ({timeouts} PoolTimeout in gunicorn's log)")
+    if backlog > users:
+        causes.append(f"the worker ({backlog} entries due and not done when the step ended)")
+    if load > cores and used < cores * 0.75:
+        causes.append(
+            f"CPU taken by other work on the machine: load average {load:.1f} on {cores} cores, "
+            f"while the service used {used:.2f} cores (gunicorn {cpu['gunicorn']:.2f}, worker "
+            f"{cpu['worker']:.2f}, PostgreSQL {cpu['postgres']:.2f}), so requests waited to be run"
+        )
+    elif used >= cores * 0.75:
+        causes.append(f"CPU: the service used {used:.2f} of {cores} cores")
+    return (
+        f"What limited the step of {users} people (p99 {_total(mixed).p99:.0f} ms, "
+        f"{_total(mixed).failures} errors): " + ("; ".join(causes) or "nothing measured here") + "."
     )
 
 
@@ -392,15 +433,16 @@ def _report(rows, lost: list[str], args: argparse.Namespace) -> str:
         "alone, right before each step, with as many people and no think time.",
         "",
         "| people | requests/s | p50 ms | p95 ms | p99 ms | errors | minimal view requests/s "
-        "| ratio | CPU cores: gunicorn / worker / PostgreSQL | load average |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| ratio | CPU cores: gunicorn / worker / PostgreSQL | load average | worker backlog |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for users, minimal, mixed, cpu, load in rows:
+    for users, minimal, mixed, cpu, load, backlog in rows:
         total, base = _total(mixed), _total(minimal)
         lines.append(
             f"| {users} | {total.rps:.1f} | {total.p50:.0f} | {total.p95:.0f} | {total.p99:.0f} "
             f"| {total.failures} | {base.rps:.0f} | {total.rps / base.rps:.2f} | "
-            f"{cpu['gunicorn']:.2f} / {cpu['worker']:.2f} / {cpu['postgres']:.2f} | {load:.1f} |"
+            f"{cpu['gunicorn']:.2f} / {cpu['worker']:.2f} / {cpu['postgres']:.2f} | {load:.1f} "
+            f"| {backlog} |"
         )
     last = rows[-1]
     lines += [
@@ -426,6 +468,7 @@ def _report(rows, lost: list[str], args: argparse.Namespace) -> str:
         )
     else:
         lines.append(f"No step held with 0 errors and p99 under {P99_GOAL_MS} ms.")
+    lines += ["", _limit(rows)]
     return "\n".join(lines) + "\n"
 
 

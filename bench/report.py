@@ -39,15 +39,15 @@ NOTES = ROOT / "bench" / "notes"
 # (script, arguments, database suffix): the directory benchmarks empty and rebuild the
 # recruiter directory, so they get a database of their own.
 BENCHES = [
-    ("pages.py", ["--in-process", "--rounds", "3", "--requests", "30"], ""),
     ("db_pool.py", [], ""),
     ("autocomplete.py", ["--rounds", "10"], ""),
     ("cv_check.py", ["--repeat", "2"], ""),
     ("export.py", ["--scales", "1,4"], ""),
-    ("packets.py", ["--packets", "1000"], ""),
-    ("erasure.py", ["--sends", "300", "--cvs", "5", "--days", "730"], ""),
     ("directory_import.py", ["--recruiters", "20000", "--rounds", "1"], "_directory"),
     ("matching.py", ["--recruiters", "20000", "--seekers", "20", "--rounds", "5"], "_directory"),
+    ("pages.py", ["--in-process", "--rounds", "3", "--requests", "30"], ""),
+    ("packets.py", ["--packets", "1000"], ""),
+    ("erasure.py", ["--sends", "300", "--cvs", "5", "--days", "730"], ""),
 ]
 
 

@@ -179,29 +179,28 @@ def _locust(
 
 
 def _cpu_seconds(pids: dict[str, list[int]]) -> dict[str, float]:
-    """CPU seconds so far of each group of processes and their children."""
+    """CPU seconds so far of each group: its roots with their reaped children (processes
+    that exited, e.g. database backends of closed connections), and live descendants."""
     tick = os.sysconf("SC_CLK_TCK")
+
+    def times(pid: int, *, reaped: bool) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return sum(int(f) for f in fields[11 : 15 if reaped else 13]) / tick
+
     totals = {}
     for name, roots in pids.items():
-        total = 0.0
-        for pid in _tree(roots):
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += sum(int(f) for f in fields[11:13]) / tick
-        totals[name] = total
+        descendants = _tree(roots) - set(roots)
+        totals[name] = sum(times(pid, reaped=True) for pid in roots) + sum(
+            times(pid, reaped=False) for pid in descendants
+        )
     return totals
 
 
 def _tree(roots: list[int]) -> set[int]:
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-    found, changed = set(roots), True
+    found, changed, parents = set(roots), True, _parents()
     while changed:
         changed = False
         for pid, ppid in parents.items():
@@ -211,15 +210,30 @@ def _tree(roots: list[int]) -> set[int]:
     return found
 
 
-def _postgres_pids() -> list[int]:
-    pids = []
+def _parents() -> dict[int, int]:
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return parents
+
+
+def _postmaster() -> list[int]:
+    """PostgreSQL's main process (serving every database on the machine, not only ours)."""
+    names = {}
     for comm in Path("/proc").glob("[0-9]*/comm"):
         try:
-            if comm.read_text().strip() == "postgres":
-                pids.append(int(comm.parent.name))
+            names[int(comm.parent.name)] = comm.read_text().strip()
         except OSError:
             continue
-    return pids
+    parents = _parents()
+    return [
+        pid
+        for pid, name in names.items()
+        if name == "postgres" and names.get(parents.get(pid, 0)) != "postgres"
+    ]
 
 
 # --- Checking nothing was lost ---------------------------------------------------------------
@@ -319,7 +333,7 @@ def _steps(run: str, steps: list[int], worker, sink: services.SmtpSink, args) ->
         for step, users in enumerate(steps):
             minimal = _locust(base, users, args.duration, ["Minimal"], data)
             pids = {"gunicorn": [server.pid], "worker": [worker.pid],
-                    "postgres": _postgres_pids()}  # fmt: skip
+                    "postgres": _postmaster()}  # fmt: skip
             cpu_before, started = _cpu_seconds(pids), time.monotonic()
             mixed = _locust(
                 base, users, args.duration,
@@ -433,7 +447,8 @@ def _report(rows, lost: list[str], args: argparse.Namespace) -> str:
         "alone, right before each step, with as many people and no think time.",
         "",
         "| people | requests/s | p50 ms | p95 ms | p99 ms | errors | minimal view requests/s "
-        "| ratio | CPU cores: gunicorn / worker / PostgreSQL | load average | worker backlog |",
+        "| ratio | CPU cores: gunicorn / worker / PostgreSQL (all databases) | load average "
+        "| worker backlog |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for users, minimal, mixed, cpu, load, backlog in rows:

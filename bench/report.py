@@ -12,6 +12,8 @@ figure the README quotes that it lacks.
 
     .venv/bin/python bench/report.py [--only packets.py,erasure.py]
 
+With ``--only``, the other benchmarks' sections of the existing report are kept.
+
 Defaults: PostgreSQL database ``jl_bench`` (``jl_bench_directory`` for the two that
 rebuild the recruiter directory), Redis DBs 14 and 15; ``DATABASE_URL``, ``REDIS_URL``
 and ``CACHE_URL`` override them. A benchmark that fails is reported as failed, the
@@ -24,6 +26,7 @@ import argparse
 import datetime
 import os
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -125,6 +128,16 @@ def _machine(env: dict[str, str]) -> list[str]:
     ]
 
 
+def _sections(doc: str) -> dict[str, str]:
+    """Each benchmark's section of a report, by script name."""
+    parts = re.split(r"^(?=## bench/|# )", doc, flags=re.M)
+    return {
+        part.split()[1].removeprefix("bench/"): part.rstrip() + "\n"
+        for part in parts
+        if part.startswith("## bench/")
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="", help="comma-separated scripts to run")
@@ -133,8 +146,11 @@ def main() -> None:
     env = _environment()
     started = datetime.datetime.now(datetime.UTC)
     sections, failed = [], []
+    kept = _sections(DOC.read_text()) if wanted and DOC.exists() else {}
     for script, arguments, suffix in BENCHES:
         if wanted and script not in wanted:
+            if script in kept:
+                sections.append(kept[script])
             continue
         status, output = _run(script, arguments, _with_database(env, suffix))
         if status:

@@ -16,7 +16,7 @@ from jobletters.lib.files import private_file_response
 from privacy import promises
 from privacy.accountability import legal
 from privacy.documents import notices, processors, versions
-from privacy.rights import holds
+from privacy.rights import deletion, holds
 
 from .models import (
     ChangeNotice,
@@ -103,12 +103,25 @@ class _Media:
 DELETION_WARNING_DAYS = 5
 
 
+class LateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("deadline")
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Late"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(pk__in=deletion.late_deletions().values("pk"))
+        return queryset
+
+
 @admin.register(DeletionRequest)
 class DeletionRequestAdmin(admin.ModelAdmin):
     """Every deletion request with its due date; red before it is late, held ones waiting."""
 
     list_display = ("who", "state", "requested_at", "grace_ends_at", "due", "erased_at")
-    list_filter = ("state",)
+    list_filter = (LateFilter, "state")
     list_select_related = ("person",)
     search_fields = ("person__email", "person__name")
     ordering = ("due_at",)
@@ -126,12 +139,13 @@ class DeletionRequestAdmin(admin.ModelAdmin):
     def due(self, obj: DeletionRequest) -> str:
         now = timezone.now()
         due = date_format(timezone.localtime(obj.due_at))  # the admin's one date format
-        if not obj.is_open:
-            return due
-        warning = timedelta(days=DELETION_WARNING_DAYS)
-        if obj.due_at <= now:
+        if obj.is_late(now):
             css, words = "privacy-late", _("late")
-        elif obj.due_at - now <= warning:
+        elif obj.state == DeletionRequest.State.HELD:
+            css, words = "privacy-held", _("waiting for a legal hold")
+        elif not obj.is_open:
+            return due
+        elif obj.due_at - now <= timedelta(days=DELETION_WARNING_DAYS):
             css, words = "privacy-due-soon", _("due soon")
         else:
             css, words = "privacy-on-time", _("on time")

@@ -50,9 +50,16 @@ DELETION_DEADLINE_DAYS = Promise(
     words="Policy §5: “You can ask for your personal information to be deleted at any time by "
     "deleting your Account […]” The deletion page: “we erase your data within {value} days of "
     "your request at the latest” (the law allows one month at most).",
-    code=("privacy.rights.deletion:request_deletion", "privacy.admin:DeletionRequestAdmin.due"),
+    code=(
+        "privacy.rights.deletion:request_deletion",
+        "privacy.rights.deletion:erasure_attempts",
+        "privacy.rights.deletion:late_deletions",
+        "privacy.checks:deletions_on_time",
+    ),
     tests=(
         "tests/privacy/test_s5_deletion.py::test_s5_the_account_is_frozen_during_the_grace_period",
+        "tests/privacy/test_s5_deletion.py::test_s5_the_erasure_job_tries_until_the_deadline_then_staff_act",
+        "tests/privacy/test_s5_deletion.py::test_s5_a_late_deletion_is_logged_shown_and_reported",
         "tests/privacy/test_s5_deletion.py::test_s5_staff_see_every_request_with_its_due_date",
     ),
 )

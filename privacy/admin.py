@@ -53,8 +53,22 @@ def _permitted_object(
     return obj
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Rows that are evidence (consents, disclosures, requests and how they were honoured):
+    staff read them; only the services write them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(RecordAdmin):
     """The consent ledger, read-only: rows are evidence, never edited."""
 
     list_display = ("person", "purpose", "granted", "policy_version", "reference", "created_at")
@@ -63,33 +77,15 @@ class ConsentAdmin(admin.ModelAdmin):
     raw_id_fields = ("person",)
     list_select_related = ("person", "policy_version")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Disclosure)
-class DisclosureAdmin(admin.ModelAdmin):
+class DisclosureAdmin(RecordAdmin):
     """The disclosure log, read-only."""
 
     list_display = ("person", "recipient_name", "basis", "disclosed_at")
     list_filter = ("recipient_kind", "basis")
     search_fields = ("person__email", "person__name", "recipient_name", "reference")
     list_select_related = ("person",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Privacy requests: the staff queue --------------------------------------------------------
@@ -117,7 +113,7 @@ class LateFilter(admin.SimpleListFilter):
 
 
 @admin.register(DeletionRequest)
-class DeletionRequestAdmin(admin.ModelAdmin):
+class DeletionRequestAdmin(RecordAdmin):
     """Every deletion request with its due date; red before it is late, held ones waiting."""
 
     list_display = ("who", "state", "requested_at", "grace_ends_at", "due", "erased_at")
@@ -151,34 +147,14 @@ class DeletionRequestAdmin(admin.ModelAdmin):
             css, words = "privacy-on-time", _("on time")
         return format_html('<span class="{}">{} ({})</span>', css, due, words)
 
-    # The record of a request and how it was honoured: written by the services only.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ExportRequest)
-class ExportRequestAdmin(admin.ModelAdmin):
+class ExportRequestAdmin(RecordAdmin):
     list_display = ("__str__", "state", "requested_at", "finished_at", "expires_at")
     list_filter = ("state",)
     search_fields = ("person__email", "person__name")
     raw_id_fields = ("person",)
     readonly_fields = [f.name for f in ExportRequest._meta.fields]
-
-    # Written by the services only (the file is deleted when the copy expires).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LegalHold)
@@ -670,19 +646,10 @@ class SubprocessorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProcessorChange)
-class ProcessorChangeAdmin(admin.ModelAdmin):
+class ProcessorChangeAdmin(RecordAdmin):
     list_display = ("created_at", "kind", "processor", "summary", "changed_by", "notice")
     list_filter = ("kind",)
     list_select_related = ("processor", "changed_by", "notice")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProcessorSubscription)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from profiles.models import Profile
 
 from . import csv_io, directory
-from .models import Delivery, Recruiter
+from .models import Answer, Delivery, Recruiter
 
 IMPORT_SALT = "recruiters.csv-import"
 IMPORT_MAX_AGE = 60 * 60
@@ -63,6 +63,7 @@ class RecruiterForm(forms.ModelForm):
             "daily_cap",
             "active",
             "frozen_at",
+            "suspended_at",
         )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -136,7 +137,7 @@ class RecruiterAdmin(admin.ModelAdmin):
     show_full_result_count = False
     autocomplete_fields = ("occupations", "places")
     readonly_fields = ("opted_out_at", "created_at", "updated_at")
-    actions = ("export_csv", "opt_out")
+    actions = ("export_csv", "opt_out", "suspend")
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [*RecruiterForm.Meta.fields, "opted_out_at", "created_at", "updated_at"]
@@ -146,6 +147,8 @@ class RecruiterAdmin(admin.ModelAdmin):
         # One column for "active", "opted out" and "frozen": a laptop's list stays a table.
         if recruiter.opted_out_at:
             return _("Opted out")
+        if recruiter.suspended_at:
+            return _("Suspended")
         if recruiter.frozen_at:
             return _("Frozen")
         return _("Receives them") if recruiter.active else _("Off (never matched)")
@@ -173,6 +176,14 @@ class RecruiterAdmin(admin.ModelAdmin):
             for pk in queryset.values_list("pk", flat=True)
         )
         self.message_user(request, f"{done} recruiter(s) opted out.", messages.SUCCESS)
+
+    @admin.action(description="Suspend selected recruiters (never matched; their links close)")
+    def suspend(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = sum(
+            directory.suspend_recruiter(recruiter_id=pk)
+            for pk in queryset.values_list("pk", flat=True)
+        )
+        self.message_user(request, f"{done} recruiter(s) suspended.", messages.SUCCESS)
 
     # --- Extra pages ---------------------------------------------------------------
 
@@ -298,9 +309,24 @@ def _csv_response(queryset: QuerySet) -> StreamingHttpResponse:
     return response
 
 
+class AnswerInline(admin.TabularInline):
+    """The recruiter's answers, newest last: what a complaint about a message is about."""
+
+    model = Answer
+    fields = ("answered_at", "kind", "message")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
     """Packets, for support: what happened to each; written by the services only."""
+
+    inlines = (AnswerInline,)
 
     list_display = ("pk", "recipient_name", "seeker", "state", "created_at", "sent_at", "failure")
     list_filter = ("state",)

@@ -24,7 +24,16 @@ from taxonomy.models import Occupation, Place
 from taxonomy.text import normalise
 
 from . import bulk
-from .models import Coverage, Delivery, Keyword, PacketAccess, Recruiter, Suppression, seniority_bit
+from .models import (
+    Answer,
+    Coverage,
+    Delivery,
+    Keyword,
+    PacketAccess,
+    Recruiter,
+    Suppression,
+    seniority_bit,
+)
 
 MAX_OCCUPATIONS = 15
 MAX_PLACES = 15
@@ -384,6 +393,20 @@ def opt_out_recruiter(*, recruiter_id: int) -> bool:
     return True
 
 
+@transaction.atomic
+def suspend_recruiter(*, recruiter_id: int) -> bool:
+    """Staff suspend a recruiter (abusive messages): never matched again, waiting packets
+    cancelled, and the links they hold answer "gone". True if they were not suspended yet."""
+    recruiter = Recruiter.objects.select_for_update().filter(pk=recruiter_id).first()
+    if recruiter is None or recruiter.suspended_at is not None:
+        return False
+    recruiter.suspended_at = timezone.now()
+    recruiter.save(update_fields=["suspended_at", "updated_at"])
+    Coverage.objects.filter(recruiter_id=recruiter.pk).delete()
+    cancel_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
+    return True
+
+
 # --- A recruiter's own data (their access and erasure requests) -------------------------------
 
 
@@ -421,6 +444,7 @@ def export_recruiter(*, email: str) -> dict[str, Any] | None:
             "active": recruiter.active,
             "opted_out_at": when(recruiter.opted_out_at),
             "frozen_at": when(recruiter.frozen_at),
+            "suspended_at": when(recruiter.suspended_at),
             "created_at": when(recruiter.created_at),
             "updated_at": when(recruiter.updated_at),
         },
@@ -434,6 +458,10 @@ def export_recruiter(*, email: str) -> dict[str, Any] | None:
             }
             for d in deliveries
             if d.sent_at
+        ],
+        "answers": [
+            {"answer": a.get_kind_display(), "message": a.message, "at": when(a.answered_at)}
+            for a in Answer.objects.filter(delivery__recruiter=recruiter).order_by("answered_at")
         ],
         "packet_page_activity": [
             {"what": a.get_kind_display(), "at": when(a.at)}
@@ -460,6 +488,8 @@ def erase_recruiter(*, email: str) -> bool:
         ),
     )
     PacketAccess.objects.filter(delivery__recruiter=recruiter).delete()
+    # Their messages are theirs; the seeker keeps only which answer they gave.
+    Answer.objects.filter(delivery__recruiter=recruiter).exclude(message="").update(message="")
     if recruiter.opted_out_at is not None:
         # Their wish not to be contacted outlives their details.
         Suppression.objects.get_or_create(email_hash=email_hash(recruiter.email))

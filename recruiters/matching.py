@@ -403,7 +403,10 @@ def ranking_statement(
     statement.add("LIMIT %s OFFSET %s) AS ranked", limit, offset)
     statement.add("JOIN recruiters_recruiter r ON r.id = ranked.recruiter_id")
     statement.add(f"JOIN taxonomy_place p ON p.id = (ranked.best %% {_BEST}) / {_PLACE}")
-    statement.add("WHERE r.active AND r.opted_out_at IS NULL AND r.frozen_at IS NULL")
+    statement.add(
+        "WHERE r.active AND r.opted_out_at IS NULL AND r.frozen_at IS NULL"
+        " AND r.suspended_at IS NULL"
+    )
     statement.add("ORDER BY ranked.fit DESC, ranked.points DESC, ranked.recruiter_id")
     return statement.sql(), statement.params
 

@@ -13,6 +13,8 @@
   machine makes each email leave exactly once (see ``recruiters.delivery``).
 * :class:`PacketLink` and :class:`PacketAccess`: the recruiter's private page
   (a hashed token) and every view and download of it.
+* :class:`Answer`: a recruiter's reply on the packet page. The newest row of a
+  delivery is its current answer; earlier rows are its history.
 """
 
 from __future__ import annotations
@@ -43,7 +45,12 @@ def seniority_bit(value: str) -> int:
 class RecruiterQuerySet(models.QuerySet["Recruiter"]):
     def reachable(self) -> RecruiterQuerySet:
         """Recruiters who may be matched and sent packets now."""
-        return self.filter(active=True, opted_out_at__isnull=True, frozen_at__isnull=True)
+        return self.filter(
+            active=True,
+            opted_out_at__isnull=True,
+            frozen_at__isnull=True,
+            suspended_at__isnull=True,
+        )
 
 
 class Recruiter(models.Model):
@@ -93,6 +100,15 @@ class Recruiter(models.Model):
         blank=True,
         help_text=_("Processing restricted by staff (e.g. during a complaint): never matched."),
     )
+    suspended_at = models.DateTimeField(
+        _("suspended"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Suspended by staff (e.g. for abusive messages): never matched, and the packet "
+            "links they received answer “gone”."
+        ),
+    )
     daily_cap = models.PositiveSmallIntegerField(
         _("packets per day"),
         default=20,
@@ -118,7 +134,12 @@ class Recruiter(models.Model):
 
     @property
     def is_reachable(self) -> bool:
-        return self.active and self.opted_out_at is None and self.frozen_at is None
+        return (
+            self.active
+            and self.opted_out_at is None
+            and self.frozen_at is None
+            and self.suspended_at is None
+        )
 
     @property
     def label(self) -> str:
@@ -372,4 +393,52 @@ class PacketAccess(models.Model):
 
     def __str__(self) -> str:
         at = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return f"{self.get_kind_display()} at {at}"
+
+
+# The longest message a recruiter may leave with an answer (plain text).
+ANSWER_MESSAGE_MAX = 1000
+
+
+class AnswerQuerySet(models.QuerySet["Answer"]):
+    def current(self) -> AnswerQuerySet:
+        """Each delivery's newest answer only (the current one)."""
+        newer = Answer.objects.filter(
+            delivery=models.OuterRef("delivery"), answered_at__gt=models.OuterRef("answered_at")
+        )
+        return self.exclude(models.Exists(newer))
+
+
+class Answer(models.Model):
+    """A recruiter's reply to a packet, given on its packet page.
+
+    One answer per delivery, changeable while the link is valid: each change is a
+    new row, the newest is the current answer, the earlier ones are its history.
+    """
+
+    class Kind(models.TextChoices):
+        INTERESTED = "interested", _("Interested — contact me")
+        NOT_NOW = "not_now", _("Not now")
+        NOT_A_FIT = "not_a_fit", _("Not a fit")
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="answers")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # Plain text as the recruiter typed it (checked by recruiters.answers); shown escaped.
+    message = models.TextField(max_length=ANSWER_MESSAGE_MAX, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("answered_at", "pk")
+        indexes = [models.Index(fields=["delivery", "answered_at"], name="answer_delivery")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["interested", "not_now", "not_a_fit"]),
+                name="answer_kind_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        at = date_format(timezone.localtime(self.answered_at), "DATETIME_FORMAT")
         return f"{self.get_kind_display()} at {at}"

@@ -8,4 +8,5 @@ app_name = "packets"
 urlpatterns = [
     path("<str:token>/", views.packet_page, name="page"),
     path("<str:token>/cv/", views.packet_cv, name="cv"),
+    path("<str:token>/answer/", views.packet_answer, name="answer"),
 ]

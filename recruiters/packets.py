@@ -267,7 +267,9 @@ def open_link(token: str) -> OpenedLink | None:
     if not _TOKEN.fullmatch(token or ""):
         return None
     link = (
-        PacketLink.objects.select_related("delivery__send", "delivery__seeker")
+        PacketLink.objects.select_related(
+            "delivery__send", "delivery__seeker", "delivery__recruiter"
+        )
         .filter(token_hash=hash_token(token))
         .first()
     )
@@ -282,6 +284,14 @@ def open_link(token: str) -> OpenedLink | None:
         return OpenedLink(delivery, _("The candidate has withdrawn this packet."))
     if delivery.state == Delivery.State.FAILED:
         return OpenedLink(delivery, _("This packet was never delivered."))
+    recruiter = delivery.recruiter
+    if recruiter is not None and recruiter.suspended_at is not None:
+        return OpenedLink(delivery, _("This link no longer works."))
+    if recruiter is not None and recruiter.opted_out_at is not None:
+        return OpenedLink(
+            delivery,
+            _("You stopped receiving candidates' packets, so this one is closed too."),
+        )
     if is_frozen(delivery.seeker):
         # Deletion asked for, grace period running: the seeker may still cancel, so the
         # page says nothing about the account and nothing final.

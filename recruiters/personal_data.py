@@ -6,6 +6,8 @@ through a seeker. A seeker's sends, deliveries and their packet activity are
 about the seeker, exported with their data and erased with their account; the
 packet link survives without its delivery so the recruiter is told the packet is
 gone.
+A recruiter's answers to a packet are about that packet: the seeker reads them
+in their report and export, and erasing either person removes the messages.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from privacy.registry.declarations import Basis, Erasure, declare, exempt
 from privacy.registry.retention import Retention
 
 from .models import (
+    Answer,
     Coverage,
     Delivery,
     Keyword,
@@ -59,6 +62,7 @@ declare(
         "active",
         "opted_out_at",
         "frozen_at",
+        "suspended_at",
         "daily_cap",
         "created_at",
         "updated_at",
@@ -258,4 +262,31 @@ declare(
     about="delivery__seeker",
     erasure=Erasure.DELETE,
     retention=Retention.account(),
+)
+
+# Days a recruiter's answer is kept (the seeker's report, and answer rates in matching).
+ANSWER_KEPT_DAYS = 365
+
+declare(
+    Answer,
+    section="3.1",
+    category=_("Recruiters' answers to your packets"),
+    purpose=_(
+        "To tell you what each recruiter answered (interested, not now, not a fit) with "
+        "their message, and when; each change of answer is kept with its time."
+    ),
+    legal_basis=Basis.CONSENT,
+    recipients=(_("Nobody outside Job Letters"),),
+    fields=("delivery", "kind", "message", "answered_at"),
+    about="delivery__seeker",
+    erasure=Erasure.DELETE,
+    retention=Retention.after_event(
+        days=ANSWER_KEPT_DAYS,
+        field="answered_at",
+        event=_("the recruiter answered"),
+        note=_(
+            "Deleted with your account before then. When a recruiter asks us to erase "
+            "their details, their messages are removed and only the answer stays."
+        ),
+    ),
 )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from jobletters.lib.languages import mid_sentence
 
-from .models import Delivery, Send
+from .models import Answer, Delivery, Send
 
 State = Delivery.State
 
@@ -19,6 +20,11 @@ State = Delivery.State
 STATUS_LABELS = {
     "Revoked": gettext_lazy("Revoked"),
     "Failed": gettext_lazy("Failed"),
+    "Opted out": gettext_lazy("Opted out"),
+    "Interested": gettext_lazy("Interested"),
+    "Not now": gettext_lazy("Not now"),
+    "Not a fit": gettext_lazy("Not a fit"),
+    "Expired": gettext_lazy("Expired"),
     "CV link opened": gettext_lazy("CV link opened"),
     "Opened": gettext_lazy("Opened"),
     "Sent": gettext_lazy("Sent"),
@@ -48,7 +54,8 @@ class PacketLine:
 
     @property
     def can_revoke(self) -> bool:
-        return self.delivery.is_revocable
+        # An opted-out recruiter's page is closed already, an expired one too.
+        return self.delivery.is_revocable and self.status not in ("Opted out", "Expired")
 
 
 @dataclass
@@ -67,12 +74,45 @@ class SendLine:
         )
 
 
+# The current answer's kind, as its status word.
+ANSWER_STATUS = {
+    Answer.Kind.INTERESTED: "Interested",
+    Answer.Kind.NOT_NOW: "Not now",
+    Answer.Kind.NOT_A_FIT: "Not a fit",
+}
+
+
+def _answers(delivery: Delivery) -> list[Answer]:
+    """Oldest first (the view prefetches them in that order)."""
+    return list(delivery.answers.all())
+
+
+def _opted_out_at(delivery: Delivery) -> datetime | None:
+    recruiter = delivery.recruiter
+    if recruiter is None or recruiter.opted_out_at is None or not delivery.sent_at:
+        return None
+    return recruiter.opted_out_at
+
+
+def _expired_at(delivery: Delivery) -> datetime | None:
+    link = getattr(delivery, "link", None)
+    if link is None or delivery.state not in Delivery.DELIVERED:
+        return None
+    return link.expires_at if link.expires_at <= timezone.now() else None
+
+
 def status_of(delivery: Delivery) -> str:
     """One word or two for where the packet is now."""
     if delivery.state == State.REVOKED:
         return "Revoked"
     if delivery.state == State.FAILED:
         return "Failed"
+    if _opted_out_at(delivery):
+        return "Opted out"
+    if answers := _answers(delivery):
+        return ANSWER_STATUS[answers[-1].kind]
+    if _expired_at(delivery):
+        return "Expired"
     if delivery.downloaded_at:
         return "CV link opened"
     if delivery.opened_at:
@@ -129,6 +169,24 @@ def timeline(delivery: Delivery) -> list[Event]:
             delivery.download_count,
         ) % {"count": delivery.download_count}
         events.append(Event(_("CV link opened"), delivery.downloaded_at, opened))
+    for answer in _answers(delivery):
+        events.append(
+            Event(
+                _("Answered: %(answer)s") % {"answer": answer.get_kind_display()},
+                answer.answered_at,
+                answer.message,
+            )
+        )
+    if opted_out := _opted_out_at(delivery):
+        events.append(
+            Event(
+                _("Opted out"),
+                opted_out,
+                _("The recruiter asked to receive no more packets; their page is closed."),
+            )
+        )
+    if expired := _expired_at(delivery):
+        events.append(Event(_("Expired"), expired, _("The recruiter's link no longer works.")))
     if delivery.failed_at:
         # Stored in English (gettext_noop where it is written): said in the reader's language.
         failure = _(delivery.failure) if delivery.failure else ""

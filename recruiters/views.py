@@ -19,15 +19,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from billing import ledger
 from jobletters.lib.files import StoredFileMissing, private_file_response
 from privacy import promises
 
+from . import answers, directory, matching, packets, report, sending
 from . import delivery as delivery_service
-from . import directory, matching, packets, report, sending
-from .forms import SendForm
-from .models import Delivery, PacketAccess, Recruiter
+from .forms import AnswerForm, SendForm
+from .models import Answer, Delivery, PacketAccess, Recruiter
 
 MAX_PAGE = 200
 
@@ -118,6 +119,11 @@ def send(request: HttpRequest) -> HttpResponse:
             top=top if not ids else None,
             include_contact=request.GET.get("contact") == "1",
         )
+    if not plan.matches:
+        # Nobody to send to: say why where the seeker chooses, never a consent for no one.
+        for line in dict.fromkeys([*form.non_field_errors(), *plan.left_out, *plan.problems]):
+            messages.warning(request, line)
+        return redirect("recruiters:matches")
     return render(request, "recruiters/send.html", _send_context(plan, form))
 
 
@@ -148,7 +154,11 @@ SENDS_PER_PAGE = 20
 @login_required
 @require_GET
 def sends(request: HttpRequest) -> HttpResponse:
-    deliveries = Delivery.objects.order_by("created_at", "pk")
+    deliveries = (
+        Delivery.objects.select_related("recruiter", "link")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("answered_at")))
+        .order_by("created_at", "pk")
+    )
     rows = (
         sending.sends_of(request.user)
         .select_related("consent")
@@ -211,16 +221,19 @@ def _gone(request: HttpRequest, reason: str, *, for_now: bool = False) -> HttpRe
     return _private(render(request, "recruiters/packet_gone.html", context, status=status))
 
 
-@never_cache
-@require_GET
-def packet_page(request: HttpRequest, token: str) -> HttpResponse:
+def _open(request: HttpRequest, token: str) -> Delivery | HttpResponse:
+    """The packet behind the token, or the page saying it is unknown or gone."""
     opened = packets.open_link(token)
     if opened is None:
         return _unknown_link(request)
     if opened.gone:
         return _gone(request, opened.gone, for_now=opened.for_now)
-    delivery = opened.delivery
-    packets.record_view(delivery=delivery, token=token)
+    return opened.delivery
+
+
+def _packet(
+    request: HttpRequest, token: str, delivery: Delivery, form: AnswerForm, status: int = 200
+) -> HttpResponse:
     snapshot = delivery.send.snapshot
     context = {
         **packets.packet_context(snapshot),
@@ -230,19 +243,65 @@ def packet_page(request: HttpRequest, token: str) -> HttpResponse:
         ),
         "delivery": delivery,
         "expires_at": delivery.link.expires_at,
+        "answer": answers.current_answer(delivery),
+        "answer_form": form,
+        "answer_url": reverse("packets:answer", args=[token]),
     }
-    return _private(render(request, "recruiters/packet.html", context))
+    return _private(render(request, "recruiters/packet.html", context, status=status))
+
+
+@never_cache
+@require_GET
+def packet_page(request: HttpRequest, token: str) -> HttpResponse:
+    delivery = _open(request, token)
+    if isinstance(delivery, HttpResponse):
+        return delivery
+    packets.record_view(delivery=delivery, token=token)
+    current = answers.current_answer(delivery)
+    initial = {"kind": current.kind, "message": current.message} if current else None
+    return _packet(request, token, delivery, AnswerForm(initial=initial))
+
+
+@csrf_exempt  # no cookies on recruiters' pages: the secret token in the address is the proof
+@never_cache
+@require_POST
+def packet_answer(request: HttpRequest, token: str) -> HttpResponse:
+    delivery = _open(request, token)
+    if isinstance(delivery, HttpResponse):
+        return delivery
+    form = AnswerForm(request.POST)
+    if is_ratelimited(
+        request,
+        group="packet-answer",
+        key=lambda _group, _request: packets.hash_token(token),
+        rate=answers.ANSWER_RATE,
+        increment=True,
+    ):
+        form.is_valid()
+        form.add_error(None, _("Too many answers from this page: please try again in an hour."))
+        response = _packet(request, token, delivery, form, status=429)
+        response["Retry-After"] = "3600"
+        return response
+    if form.is_valid():
+        try:
+            answers.answer_packet(
+                delivery_id=delivery.pk,
+                kind=form.cleaned_data["kind"],
+                message=form.cleaned_data["message"],
+            )
+        except answers.AnswerRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            return redirect(reverse("packets:page", args=[token]) + "#answer")
+    return _packet(request, token, delivery, form, status=400)
 
 
 @never_cache
 @require_GET
 def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
-    opened = packets.open_link(token)
-    if opened is None:
-        return _unknown_link(request)
-    if opened.gone:
-        return _gone(request, opened.gone, for_now=opened.for_now)
-    delivery = opened.delivery
+    delivery = _open(request, token)
+    if isinstance(delivery, HttpResponse):
+        return delivery
     copy = packets.cv_for_packet(snapshot=delivery.send.snapshot, seeker_id=delivery.seeker_id)
     if copy is None:
         return _gone(

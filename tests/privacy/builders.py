@@ -164,10 +164,10 @@ def words_of(user) -> list[str]:
 
 
 def _recruiter_rows(user, consent, disclosure) -> None:
-    """A send to one recruiter, its delivery, the packet link and one view of it."""
+    """A send to one recruiter, its delivery, the packet link, one view and one answer."""
     import hashlib
 
-    from recruiters.models import Delivery, PacketAccess, PacketLink, Recruiter, Send
+    from recruiters.models import Answer, Delivery, PacketAccess, PacketLink, Recruiter, Send
 
     recruiter, _ = Recruiter.objects.get_or_create(
         email="rita@acme.example", defaults={"name": "Rita Recruiter", "agency": "Acme Agency"}
@@ -196,6 +196,7 @@ def _recruiter_rows(user, consent, disclosure) -> None:
         token_hash=token_hash, delivery=delivery, expires_at=timezone.now() + timedelta(days=30)
     )
     PacketAccess.objects.create(delivery=delivery, kind="view")
+    Answer.objects.create(delivery=delivery, kind="interested", message="Let us talk on Monday.")
 
 
 def _targets(profile) -> None:

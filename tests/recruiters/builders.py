@@ -6,6 +6,9 @@ table when it ends, so the vocabulary used here is fetched or created on demand.
 
 from __future__ import annotations
 
+import re
+
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -16,10 +19,12 @@ from jobletters.lib.files import generate_key
 from profiles import services as profile_services
 from profiles.demo import demo_cv_pdf
 from profiles.models import CV, Target
+from recruiters import sending
 from recruiters.directory import RecruiterData, save_recruiters
-from recruiters.models import Recruiter
+from recruiters.models import Delivery, Recruiter
 from taxonomy.models import Occupation, Place
 from tests.factories import UserFactory
+from tests.utils import run_outbox
 
 CITIES = {
     # name: (country, latitude, longitude, population)
@@ -196,3 +201,23 @@ def _granter():
     return User.objects.filter(email="granter@example.com").first() or UserFactory(
         email="granter@example.com", is_staff=True
     )
+
+
+TOKEN = re.compile(r"/p/([A-Za-z0-9_-]{43})/")
+
+
+def send_to(seeker, *recruiters, include_contact=False, deliver=True) -> Delivery:
+    ids = [r.pk for r in recruiters]
+    plan = sending.plan_send(seeker=seeker, recruiter_ids=ids, include_contact=include_contact)
+    send = sending.confirm_send(
+        seeker=seeker, recruiter_ids=ids, include_contact=include_contact,
+        consent_given=True, digest=plan.digest,
+    )  # fmt: skip
+    if deliver:
+        run_outbox()
+    return send.deliveries.order_by("pk").first()
+
+
+def token_for(recruiter) -> str:
+    message = next(m for m in reversed(mail.outbox) if m.to == [recruiter.email])
+    return TOKEN.search(message.body).group(1)

@@ -241,7 +241,7 @@ def test_the_admin_refuses_a_recruiter_without_places(admin_client, vocabulary):
 
 
 def test_staff_export_and_erase_one_recruiter_by_email(admin_client, seeker, vocabulary):
-    from .test_packets import send_to
+    from .builders import send_to
 
     b.ready_seeker(seeker)
     alex = b.recruiter(

@@ -17,11 +17,11 @@ from jobletters.models import OutboxEntry
 from privacy.models import Disclosure
 from recruiters import delivery as delivery_service
 from recruiters import directory
-from recruiters.models import Delivery
+from recruiters.models import Delivery, Recruiter
 
 from ..utils import run_outbox
 from . import builders as b
-from .test_packets import send_to
+from .builders import send_to
 
 pytestmark = pytest.mark.django_db
 
@@ -302,3 +302,22 @@ def test_two_workers_racing_on_one_delivery_send_one_email(seeker, monkeypatch):
     )
     assert len(mail.outbox) == 1
     assert Delivery.objects.get(pk=queued.pk).state == "sent"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"active": False},
+        {"opted_out_at": timezone.now()},
+        {"frozen_at": timezone.now()},
+        {"suspended_at": timezone.now()},
+    ],
+)
+def test_the_worker_sends_nothing_to_a_recruiter_who_became_unreachable(queued, seeker, change):
+    # Changed behind the services' back (no waiting packet cancelled): the worker checks
+    # again under the recruiter's lock, just before it would send.
+    Recruiter.objects.filter(pk=queued.recruiter_id).update(**change)
+    assert delivery_service.deliver_packet(delivery_id=queued.pk) == "failed"
+    assert _state(queued) == Delivery.State.FAILED
+    assert mail.outbox == [] and not Disclosure.objects.exists()
+    assert ledger.balance(user=seeker) == 5

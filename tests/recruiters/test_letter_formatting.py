@@ -10,7 +10,7 @@ from django.test import Client
 from profiles import services as profile_services
 
 from . import builders as b
-from .test_packets import send_to, token_for
+from .builders import send_to, token_for
 
 pytestmark = pytest.mark.django_db
 

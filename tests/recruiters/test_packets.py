@@ -18,27 +18,9 @@ from recruiters.models import Coverage, Delivery, PacketAccess, PacketLink, Recr
 
 from ..utils import run_outbox
 from . import builders as b
+from .builders import send_to, token_for
 
 pytestmark = pytest.mark.django_db
-
-TOKEN = re.compile(r"/p/([A-Za-z0-9_-]{43})/")
-
-
-def send_to(seeker, *recruiters, include_contact=False, deliver=True) -> Delivery:
-    ids = [r.pk for r in recruiters]
-    plan = sending.plan_send(seeker=seeker, recruiter_ids=ids, include_contact=include_contact)
-    send = sending.confirm_send(
-        seeker=seeker, recruiter_ids=ids, include_contact=include_contact,
-        consent_given=True, digest=plan.digest,
-    )  # fmt: skip
-    if deliver:
-        run_outbox()
-    return send.deliveries.order_by("pk").first()
-
-
-def token_for(recruiter) -> str:
-    message = next(m for m in reversed(mail.outbox) if m.to == [recruiter.email])
-    return TOKEN.search(message.body).group(1)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from recruiters.models import Coverage, Delivery, PacketLink, Recruiter, Send
 
 from ..utils import run_outbox
 from . import builders as b
-from .test_packets import send_to, token_for
+from .builders import send_to, token_for
 
 pytestmark = pytest.mark.django_db
 

@@ -188,7 +188,7 @@ def test_a_recruiter_cannot_be_sent_the_same_packet_twice_within_180_days(setup,
     assert [m.recruiter.pk for m in plan.matches] == [jordan.pk]
     # Posting the old choice again (a second tab, a replay) changes nothing.
     response = _confirm(seeker_client, [alex.pk], plan.digest)
-    assert response.status_code == 200
+    assert response.status_code == 302 and response["Location"] == "/recruiters/matches/"
     assert Delivery.objects.filter(recruiter=alex).count() == 1
 
 
@@ -196,8 +196,11 @@ def test_the_top_n_are_chosen_for_the_seeker(setup, seeker_client):
     _, alex, jordan = setup
     page = seeker_client.get("/recruiters/send/?top=1").content.decode()
     assert f'name="r" value="{alex.pk}"' in page and f'name="r" value="{jordan.pk}"' not in page
-    for junk in ("?top=abc", "?top=-5", "?r=x&r=99999999999999999999", "?top=100000"):
+    for junk in ("?top=abc", "?top=-5", "?top=100000"):
         assert seeker_client.get("/recruiters/send/" + junk).status_code == 200
+    # Nobody chosen: no consent screen, back to the matches.
+    response = seeker_client.get("/recruiters/send/?r=x&r=99999999999999999999")
+    assert response.status_code == 302 and response["Location"] == "/recruiters/matches/"
 
 
 def test_contact_details_go_only_when_ticked(setup, seeker_client):

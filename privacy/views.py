@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from jobletters.lib.caching import same_for_every_visitor
 from privacy.documents.translations import translation_of
@@ -11,7 +10,7 @@ from privacy.registry.declarations import by_section
 
 from .cookies import COOKIES
 from .models import PolicyVersion
-from .promises import CLAUSES, PRIVACY, TERMS
+from .promises import CLAUSES
 
 
 @same_for_every_visitor
@@ -40,17 +39,7 @@ def data_inventory(request: HttpRequest) -> HttpResponse:
 @same_for_every_visitor
 def promises_page(request: HttpRequest) -> HttpResponse:
     """Each promise of the policy and the terms, with the names of the checks that keep it."""
-    documents = {PRIVACY: _("Privacy policy"), TERMS: _("Terms of service")}
-    clauses = [
-        {
-            "document": documents[clause.document],
-            "section": clause.section,
-            "words": clause.words,
-            "checks": [reference.partition("::")[2] for reference in clause.tests],
-        }
-        for clause in CLAUSES
-    ]
-    return render(request, "privacy/promises.html", {"clauses": clauses})
+    return render(request, "privacy/promises.html", {"clauses": CLAUSES})
 
 
 @same_for_every_visitor

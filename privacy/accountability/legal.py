@@ -85,6 +85,7 @@ STAFF_WORDS = {
     ),
     "3-1-consents-you-gave-or-withdrew": gettext_lazy("Consents they gave or withdrew"),
     "3-1-links-to-your-packets": gettext_lazy("Links to their packets"),
+    "3-1-recruiters-answers-to-your-packets": gettext_lazy("Recruiters' answers to their packets"),
     "3-1-when-recruiters-opened-your-packets": gettext_lazy("When recruiters opened their packets"),
     "3-1-who-received-your-information": gettext_lazy("Who received their information"),
     "3-1-your-sends-to-recruiters": gettext_lazy("Their sends to recruiters"),

@@ -145,8 +145,9 @@ def erasure_attempts(due_at: datetime, now: datetime) -> int:
 
 def _start_erasure(pk: int, from_state: str, now: datetime) -> bool:
     with transaction.atomic():
-        deletion = DeletionRequest.objects.select_for_update().filter(pk=pk, state=from_state)
-        deletion = deletion.first()
+        deletion = (
+            DeletionRequest.objects.select_for_update().filter(pk=pk, state=from_state).first()
+        )
         if deletion is None:
             return False
         deletion.state = State.ERASING
@@ -167,8 +168,12 @@ def purge_due_deletions(*, now: datetime | None = None) -> int:
     was released, and log each late request at ERROR. Returns how many it started."""
     now = now or timezone.now()
     due = DeletionRequest.objects.filter(state=State.PENDING, grace_ends_at__lte=now)
-    open_hold = LegalHold.objects.filter(person=OuterRef("person"), released_at__isnull=True)
-    released = DeletionRequest.objects.filter(state=State.HELD).exclude(Exists(open_hold))
+    # A hold on some sections lets the rest be erased (erasure.is_held): only one on
+    # everything keeps the request waiting.
+    whole_hold = LegalHold.objects.filter(
+        person=OuterRef("person"), released_at__isnull=True, sections=[]
+    )
+    released = DeletionRequest.objects.filter(state=State.HELD).exclude(Exists(whole_hold))
     started = sum(
         _start_erasure(pk, State.PENDING, now) for pk in due.values_list("pk", flat=True)[:500]
     )

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test faults install browser loadgen vendor lint format deploy-check bench clean
+.PHONY: run test faults mutation install browser loadgen vendor lint format deploy-check bench load clean
 
 # `make run` serves http://127.0.0.1:$(PORT)/ (e.g. `make run PORT=8080`); SITE_URL follows.
 PORT ?= 8000
@@ -61,6 +61,12 @@ test: install browser
 faults: install
 	$(PY) -m pytest tests/faults -n 2 -p no:cacheprovider
 
+# Mutation testing (tests/mutation.py, mutmut): the listed modules, or `make mutation
+# MODULES="billing/ledger.py ..."`, one at a time, niced; writes bench/results/mutation.md.
+MODULES ?=
+mutation: install
+	$(PY) tests/mutation.py $(MODULES)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -79,11 +85,19 @@ deploy-check: install
 loadgen:
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 
-# Each benchmark prints ratios against a baseline measured in the same run.
-# Uses DATABASE_URL when set (the figures in notes are from PostgreSQL).
+# Each benchmark prints ratios against a baseline measured in the same run. `make bench`
+# runs every one of bench/ on PostgreSQL and Redis (DATABASE_URL, REDIS_URL, CACHE_URL;
+# defaults: database jl_bench, Redis DBs 14 and 15) and writes docs/benchmarks.md with
+# the last results of the slower targets (`make load`) kept in bench/results/.
 bench: install loadgen
-	$(PY) manage.py migrate --noinput
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	$(VENV)/bin/pip install --quiet ".[bench]"
+	$(PY) bench/report.py
+
+# The whole service under a mixed population stepped up (locust, gunicorn, a worker):
+# writes bench/results/load.md, which `make bench` copies into docs/benchmarks.md.
+load: install
+	$(VENV)/bin/pip install --quiet ".[bench]"
+	$(PY) bench/load.py
 
 # Re-vendor the CSS library into static/ (committed, so running the app needs no npm).
 vendor:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from jobletters.access import OWNER, access
 from privacy import promises
 from usage.models import SignIn
 from usage.services import sign_ins_of
@@ -63,6 +64,7 @@ def security(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/security.html", context)
 
 
+@access(OWNER)
 @login_required
 @require_POST
 def end_session(request: HttpRequest, pk: int) -> HttpResponse:
@@ -93,6 +95,7 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
     return redirect("account_security")
 
 
+@access(OWNER)
 @login_required
 def not_me_session(request: HttpRequest, pk: int) -> HttpResponse:
     user_session = sessions_service.session_of(request.user, pk)
@@ -102,6 +105,7 @@ def not_me_session(request: HttpRequest, pk: int) -> HttpResponse:
                    ip=user_session.ip, when=user_session.created_at)  # fmt: skip
 
 
+@access(OWNER)
 @login_required
 def not_me_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
     sign_in = sign_ins_of(request.user).filter(pk=pk).first()

@@ -16,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jobletters.access import SIGNED_IN, access
+
 from . import gateway, ledger
 from .checkout import CheckoutUnavailable, TooManyCheckouts, start_checkout
 from .models import LedgerEntry, Plan, Purchase
@@ -64,6 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(SIGNED_IN)
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest, plan: str) -> HttpResponse:

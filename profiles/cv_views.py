@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jobletters.access import OWNER, access
 from jobletters.lib.files import StoredFileMissing, private_file_response, size_words
 
 from . import cvs
@@ -120,6 +121,7 @@ def _row_key(cv: CV) -> str:
     return f"{cv.state}:{int(cv.is_current)}"
 
 
+@access(OWNER)
 @login_required
 @require_POST
 def cv_set_current(request: HttpRequest, pk: int) -> HttpResponse:
@@ -129,6 +131,7 @@ def cv_set_current(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("profiles:cv_list")
 
 
+@access(OWNER)
 @login_required
 @require_http_methods(["GET", "POST"])
 def cv_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -150,6 +153,7 @@ def cv_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(OWNER)
 @login_required
 @require_GET
 def cv_download(request: HttpRequest, pk: int) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jobletters.access import OWNER, access
 from privacy import promises
 
 from . import services, spam
@@ -73,6 +74,7 @@ def inquiries(request: HttpRequest) -> HttpResponse:
     return render(request, "support/inquiries.html", {"inquiries": rows})
 
 
+@access(OWNER)
 @login_required
 @require_http_methods(["GET", "POST"])
 def inquiry(request: HttpRequest, pk: int) -> HttpResponse:

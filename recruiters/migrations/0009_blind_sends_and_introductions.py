@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('privacy', '0010_changenotice_mailing'),
-        ('recruiters', '0007_rates_and_nearby_by_place'),
+        ('recruiters', '0008_coverage_ranges_by_occupation'),
     ]
 
     operations = [

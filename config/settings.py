@@ -16,6 +16,7 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -351,7 +352,7 @@ AWS_S3_READ_TIMEOUT = 5
 AWS_S3_MAX_ATTEMPTS = 2
 
 
-def s3_client_config(addressing_style: str = "path"):
+def s3_client_config(addressing_style: Literal["auto", "virtual", "path"] = "path"):
     from botocore.config import Config
 
     return Config(
@@ -585,6 +586,12 @@ RECRUITERS_MATCHES_PER_PAGE = 50
 RECRUITERS_PACKET_TIME_LIMIT = 30
 # Recruiters `manage.py demo` adds (spread over real occupations and cities).
 RECRUITERS_DEMO_COUNT = 3000
+# How each recruiter opens and answers packets, recounted for staff and ranking
+# (recruiters.rates).
+CELERY_BEAT_SCHEDULE["recruiters-answer-rates"] = {
+    "task": "recruiters.tasks.refresh_answer_rates",
+    "schedule": 60 * 60,
+}
 
 # --- Emails to people (policy §8) and support inquiries (§2.4) ------------------------
 # Announcements and notices of change are queued in batches of this many people (one

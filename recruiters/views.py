@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,8 +25,10 @@ from billing import ledger
 from jobletters.access import BEARER, OWNER, access
 from jobletters.lib.files import StoredFileMissing, private_file_response
 from privacy import promises
+from privacy.accountability import aggregates
+from taxonomy.models import in_place
 
-from . import answers, directory, matching, packets, report, sending
+from . import answers, directory, matching, packets, report, sending, statistics
 from . import delivery as delivery_service
 from .forms import AnswerForm, SendForm
 from .models import Answer, Delivery, PacketAccess, Recruiter
@@ -52,12 +54,18 @@ def matches(request: HttpRequest) -> HttpResponse:
     per_page = settings.RECRUITERS_MATCHES_PER_PAGE
     targets = matching.targets_of(request.user)
     page = matching.rank_matches(targets, seeker=request.user, offset=(number - 1) * per_page)
+    # What is known of each target's market, where enough people stand behind it.
+    pairs = [(role, place) for role in targets.roles for place in role.places]
+    found = statistics.markets((role.occupation.pk, place.pk) for role, place in pairs)
+    market = [(in_place(r.label, p), found[r.occupation.pk, p.pk]) for r, p in pairs]
     return render(
         request,
         "recruiters/matches.html",
         {
             "page": page,
             "targets": targets,
+            "market": market,
+            "k": aggregates.K,
             "number": number,
             "first_rank": (number - 1) * per_page + 1,
             "balance": ledger.balance(user=request.user),
@@ -228,7 +236,7 @@ def _open(request: HttpRequest, token: str) -> Delivery | HttpResponse:
     opened = packets.open_link(token)
     if opened is None:
         return _unknown_link(request)
-    if opened.gone:
+    if opened.gone or opened.delivery is None:
         return _gone(request, opened.gone, for_now=opened.for_now)
     return opened.delivery
 
@@ -303,12 +311,12 @@ def packet_answer(request: HttpRequest, token: str) -> HttpResponse:
 @access(BEARER)
 @never_cache
 @require_GET
-def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
+def packet_cv(request: HttpRequest, token: str) -> HttpResponseBase:
     delivery = _open(request, token)
     if isinstance(delivery, HttpResponse):
         return delivery
     copy = packets.cv_for_packet(snapshot=delivery.send.snapshot, seeker_id=delivery.seeker_id)
-    if copy is None:
+    if copy is None or not copy.file.name:
         return _gone(
             request, _("The candidate deleted this CV, so it can no longer be downloaded.")
         )

@@ -137,7 +137,7 @@ def test_a_form_answers_any_input_and_keeps_only_clean_text(form_class, data, db
     posted = MultiValueDict(
         {name: data.draw(VALUES, label=name) for name in [*form.fields, "unexpected"]}
     )
-    bound = form_class(posted, {}, **FORMS[form_class](user))
+    bound = form_class(posted, files={}, **FORMS[form_class](user))
     if not bound.is_valid():
         assert bound.errors  # said, next to a field
         return

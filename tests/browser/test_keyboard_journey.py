@@ -164,6 +164,7 @@ def test_the_main_journey_with_the_keyboard_alone(live_server, live_browser, set
     cv = tmp_path / "Kim CV.pdf"
     cv.write_bytes(demo_cv_pdf(["Kim Keys - Commercial lawyer", "Contracts, GDPR"]))
     keys.tab_to("CV file")
+    assert keys.focused()["id"] == "id_file", (page.url, keys.focused())
     with page.expect_file_chooser() as chooser:
         keys.press("Space")
     chooser.value.set_files(cv)

@@ -18,6 +18,8 @@ so browsers and shared caches may keep it (one URL per language).
 
 from __future__ import annotations
 
+from gettext import NullTranslations
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
@@ -25,6 +27,8 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
+
+from .access import PUBLIC, access
 
 
 def ngettext(singular: str, plural: str) -> str:
@@ -62,6 +66,14 @@ MESSAGES: tuple[str, ...] = (
     gettext_noop("We could not count them right now."),
     gettext_noop("No recruiter covers %(what)s yet."),
     ngettext("%(count)s recruiter covers %(what)s.", "%(count)s recruiters cover %(what)s."),
+    gettext_noop(
+        "Of every 100 packets sent to them, %(opened)s were opened within 7 days and "
+        "%(answered)s answered."
+    ),
+    gettext_noop("Their first answer usually comes within %(time)s."),
+    gettext_noop("How they answer: not enough data yet."),
+    ngettext("%(count)s hour", "%(count)s hours"),
+    ngettext("%(count)s day", "%(count)s days"),
     # static/js/cv-status.js
     gettext_noop("“%(name)s” is ready."),
     gettext_noop("“%(name)s” was refused; the reason is in the list."),
@@ -82,7 +94,7 @@ class ScriptCatalog(JavaScriptCatalog):
         wanted = set(MESSAGES)
         catalog: dict = {}
         plurals: dict[str, dict[int, str]] = {}
-        translation = self.translation
+        translation: NullTranslations | None = self.translation
         while translation is not None:
             for key, value in getattr(translation, "_catalog", {}).items():
                 if isinstance(key, str):
@@ -92,13 +104,15 @@ class ScriptCatalog(JavaScriptCatalog):
                     plurals.setdefault(key[0], {}).setdefault(key[1], value)
             translation = getattr(translation, "_fallback", None)
         for msgid, forms in plurals.items():
-            catalog[msgid] = [forms.get(i, "") for i in range(self._num_plurals)]
+            plurals_count = self._num_plurals  # type: ignore[attr-defined]  # Django's, not in the stubs
+            catalog[msgid] = [forms.get(i, "") for i in range(plurals_count)]
         return catalog
 
 
 _rendered: dict[str, bytes] = {}
 
 
+@access(PUBLIC)
 @require_GET
 @cache_control(public=True, max_age=60 * 60)
 def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:
@@ -108,7 +122,9 @@ def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:
     content = _rendered.get(language)
     if content is None:
         with translation.override(language):
-            content = ScriptCatalog.as_view()(request).content
+            response = ScriptCatalog.as_view()(request)
+            assert isinstance(response, HttpResponse), "the catalogue is one whole response"
+            content = response.content
         if not settings.DEBUG:
             _rendered[language] = content
     return HttpResponse(content, content_type='text/javascript; charset="utf-8"')

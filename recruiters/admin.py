@@ -90,7 +90,8 @@ class RecruiterForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if "occupations" in cleaned and "places" in cleaned:
             try:
                 directory.check_coverage(
@@ -128,11 +129,20 @@ class RecruiterDataForm(forms.Form):
     )
 
 
+RATES = ("packets_received", "packets_opened", "packets_answered", "answer_days")
+
+
+def _share(part: int, whole: int) -> str:
+    if not whole:
+        return "—"
+    return f"{round(100 * part / whole)}% ({part}/{whole})"
+
+
 @admin.register(Recruiter)
 class RecruiterAdmin(admin.ModelAdmin):
     form = RecruiterForm
     change_list_template = "admin/recruiters/recruiter/change_list.html"
-    list_display = ("name", "agency", "email", "packets", "daily_cap")
+    list_display = ("name", "agency", "email", "packets", "opened", "answered", "daily_cap")
     list_filter = ("active", OptedOutFilter)
     search_fields = ("email", "name", "agency")
     show_full_result_count = False
@@ -147,11 +157,20 @@ class RecruiterAdmin(admin.ModelAdmin):
             ),
         }
     }
-    readonly_fields = ("opted_out_at", "created_at", "updated_at")
+    readonly_fields = ("opted_out_at", *RATES, "created_at", "updated_at")
     actions = ("export_csv", "opt_out", "suspend")
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [*RecruiterForm.Meta.fields, "opted_out_at", "created_at", "updated_at"]
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return (*RecruiterForm.Meta.fields, "opted_out_at", *RATES, "created_at", "updated_at")
+
+    # Recounted hourly (recruiters.rates): the share of the packets they received.
+    @admin.display(description=_("open rate"))
+    def opened(self, recruiter: Recruiter) -> str:
+        return _share(recruiter.packets_opened, recruiter.packets_received)
+
+    @admin.display(description=_("answer rate"))
+    def answered(self, recruiter: Recruiter) -> str:
+        return _share(recruiter.packets_answered, recruiter.packets_received)
 
     @admin.display(description=_("packets"))
     def packets(self, recruiter: Recruiter) -> str:
@@ -177,7 +196,7 @@ class RecruiterAdmin(admin.ModelAdmin):
             directory.erase_recruiter(email=email)
 
     @admin.action(description="Export selected recruiters as CSV")
-    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:
         return _csv_response(queryset)
 
     @admin.action(description="Opt selected recruiters out (no more packets)")
@@ -267,7 +286,7 @@ class RecruiterAdmin(admin.ModelAdmin):
         )
         return TemplateResponse(request, "admin/recruiters/recruiter/import.html", context)
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
+    def export_view(self, request: HttpRequest) -> StreamingHttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
         return _csv_response(Recruiter.objects.all())
@@ -388,8 +407,9 @@ class DeliveryAdmin(admin.ModelAdmin):
             )
             if at is not None
         ]
+        # A constant tag between escaped lines.
         return format_html_join(
-            mark_safe("<br>"),
+            mark_safe("<br>"),  # nosec B308
             "{}: {}",
             (
                 (words.capitalize(), date_format(timezone.localtime(at), "DATETIME_FORMAT"))

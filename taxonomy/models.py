@@ -11,6 +11,7 @@ import functools
 import json
 import re
 from pathlib import Path
+from typing import Protocol
 
 from django.db import models
 from django.utils.translation import get_language, gettext
@@ -190,6 +191,15 @@ class Place(models.Model):
                 name="taxonomy_place_single_remote",
             )
         ]
+        indexes = [
+            # Cities near a point (recruiters.matching): a latitude range, the rest read
+            # from the index alone.
+            models.Index(
+                fields=["latitude", "longitude", "id"],
+                condition=models.Q(kind="city"),
+                name="place_city_position",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -228,7 +238,16 @@ def with_article(name: str) -> str:
     return name
 
 
-def in_place(role: str, place: Place) -> str:
+class Where(Protocol):
+    """A place as words need it: a :class:`Place`, or a search result for one."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+def in_place(role: str, place: Where) -> str:
     """A target in words: "Software developer in Munich, Germany", "Lawyer in the United
     Kingdom", "Translator, remote"."""
     if place.kind == Place.Kind.REMOTE:

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test faults install browser loadgen vendor lint types format deploy-check bench clean
+.PHONY: run test faults mutation install browser loadgen vendor lint types format deploy-check security bench load clean
 
 # `make run` serves http://127.0.0.1:$(PORT)/ (e.g. `make run PORT=8080`); SITE_URL follows.
 PORT ?= 8000
@@ -61,6 +61,12 @@ test: install browser
 faults: install
 	$(PY) -m pytest tests/faults -n 2 -p no:cacheprovider
 
+# Mutation testing (tests/mutation.py, mutmut): the listed modules, or `make mutation
+# MODULES="billing/ledger.py ..."`, one at a time, niced; writes bench/results/mutation.md.
+MODULES ?=
+mutation: install
+	$(PY) tests/mutation.py $(MODULES)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -80,21 +86,38 @@ deploy-check: install
 	  MFA_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+# bandit over the project's code (no medium or high finding; each `# nosec` has its reason
+# beside it) and pip-audit over the pinned dependencies; the summary goes to
+# bench/results/security.md (.ci/security.py).
+security: install
+	$(PY) .ci/security.py
+
 # wrk, the HTTP load generator bench/pages.py drives, from Debian.
 loadgen:
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 
-# Each benchmark prints ratios against a baseline measured in the same run.
-# Uses DATABASE_URL when set (the figures in notes are from PostgreSQL).
+# Each benchmark prints ratios against a baseline measured in the same run. `make bench`
+# runs every one of bench/ on PostgreSQL and Redis (DATABASE_URL, REDIS_URL, CACHE_URL;
+# defaults: database jl_bench, Redis DBs 14 and 15) and writes docs/benchmarks.md with
+# the last results of the slower targets (`make load`) kept in bench/results/.
 bench: install loadgen
-	$(PY) manage.py migrate --noinput
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	$(VENV)/bin/pip install --quiet ".[bench]"
+	$(PY) bench/report.py
 
-# Re-vendor the CSS library into static/ (committed, so running the app needs no npm).
+# The whole service under a mixed population stepped up (locust, gunicorn, a worker):
+# writes bench/results/load.md, which `make bench` copies into docs/benchmarks.md.
+load: install
+	$(VENV)/bin/pip install --quiet ".[bench]"
+	$(PY) bench/load.py
+
+# Re-vendor the CSS library into static/ and axe-core (the accessibility rules the browser
+# tests run) into tests/browser/vendor/: committed, so neither running nor testing needs npm.
 vendor:
 	npm ci --no-audit --no-fund
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico.min.css
 	cp node_modules/@picocss/pico/LICENSE.md static/vendor/pico.LICENSE.md
+	cp node_modules/axe-core/axe.min.js tests/browser/vendor/axe.min.js
+	cp node_modules/axe-core/LICENSE tests/browser/vendor/axe.LICENSE
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -29,6 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from billing.ledger import balance
+from jobletters.access import STAFF, access
 from jobletters.admin_site import PERSON_PAGE, PersonSection
 
 from .models import User
@@ -84,6 +85,7 @@ class UserAdmin(BaseUserAdmin):
 
     # --- The person page: everything that concerns one person -------------------------
 
+    @access(STAFF, "accounts.view_user")
     def person_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         # Permission first: without it, an existing and a missing id get the same 403.
         if not self.has_view_permission(request):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from jobletters.access import OWNER, access
 from privacy import promises
 from usage.models import SignIn
 from usage.services import sign_ins_of
@@ -64,6 +65,7 @@ def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/security.html", context)
 
 
+@access(OWNER)
 @login_required
 @require_POST
 def end_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -94,6 +96,7 @@ def end_other_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("account_security")
 
 
+@access(OWNER)
 @login_required
 def not_me_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user_session = sessions_service.session_of(request.user, pk)
@@ -103,6 +106,7 @@ def not_me_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                    ip=user_session.ip, when=user_session.created_at)  # fmt: skip
 
 
+@access(OWNER)
 @login_required
 def not_me_sign_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sign_in = sign_ins_of(request.user).filter(pk=pk).first()

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from jobletters.access import SIGNED_IN, access
 
 from . import gateway, ledger
 from .checkout import CheckoutUnavailable, TooManyCheckouts, start_checkout
@@ -66,6 +67,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@access(SIGNED_IN)
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkout(request: AuthenticatedHttpRequest, plan: str) -> HttpResponse:

@@ -87,10 +87,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, around everything: an outside service down → 503 page, not 500, whatever
-    # raised it (a middleware, the session, a view; jobletters.middleware).
-    "jobletters.middleware.OutsideServiceErrorMiddleware",
+    # First, around everything: the security headers, on every response whoever made it
+    # (the 503 page below, a 400 for a host not ours); none of them needs a service.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Then an outside service down → 503 page, not 500, whatever raised it (a
+    # middleware, the session, a view; jobletters.middleware).
+    "jobletters.middleware.OutsideServiceErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Who may keep a page: private, no-store when signed in; public for pages every
     # visitor shares (jobletters.lib.caching). Before the middleware that set cookies.
@@ -106,8 +110,6 @@ MIDDLEWARE = [
     # ...unless a signed-in person chose one: then theirs (accounts.languages).
     "accounts.languages.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # allauth's UserSessionsMiddleware, throttled: no write on every page view.
     "jobletters.session_activity.SessionActivityMiddleware",
@@ -584,6 +586,12 @@ RECRUITERS_MATCHES_PER_PAGE = 50
 RECRUITERS_PACKET_TIME_LIMIT = 30
 # Recruiters `manage.py demo` adds (spread over real occupations and cities).
 RECRUITERS_DEMO_COUNT = 3000
+# How each recruiter opens and answers packets, recounted for staff and ranking
+# (recruiters.rates).
+CELERY_BEAT_SCHEDULE["recruiters-answer-rates"] = {
+    "task": "recruiters.tasks.refresh_answer_rates",
+    "schedule": 60 * 60,
+}
 
 # --- Emails to people (policy §8) and support inquiries (§2.4) ------------------------
 # Announcements and notices of change are queued in batches of this many people (one

@@ -28,6 +28,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
 
+from .access import PUBLIC, access
+
 
 def ngettext(singular: str, plural: str) -> str:
     """Marks both forms of a plural message (makemessages knows this name); the
@@ -64,6 +66,14 @@ MESSAGES: tuple[str, ...] = (
     gettext_noop("We could not count them right now."),
     gettext_noop("No recruiter covers %(what)s yet."),
     ngettext("%(count)s recruiter covers %(what)s.", "%(count)s recruiters cover %(what)s."),
+    gettext_noop(
+        "Of every 100 packets sent to them, %(opened)s were opened within 7 days and "
+        "%(answered)s answered."
+    ),
+    gettext_noop("Their first answer usually comes within %(time)s."),
+    gettext_noop("How they answer: not enough data yet."),
+    ngettext("%(count)s hour", "%(count)s hours"),
+    ngettext("%(count)s day", "%(count)s days"),
     # static/js/cv-status.js
     gettext_noop("“%(name)s” is ready."),
     gettext_noop("“%(name)s” was refused; the reason is in the list."),
@@ -102,6 +112,7 @@ class ScriptCatalog(JavaScriptCatalog):
 _rendered: dict[str, bytes] = {}
 
 
+@access(PUBLIC)
 @require_GET
 @cache_control(public=True, max_age=60 * 60)
 def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jobletters.access import STAFF, access
 from jobletters.lib.files import private_file_response
 from privacy import promises
 from privacy.accountability import legal
@@ -323,6 +324,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @access(STAFF, "privacy.change_policyversion")
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         version = _permitted_object(self, request, pk, change=True)
         change_url = reverse("admin:privacy_policyversion_change", args=[pk])
@@ -541,6 +543,7 @@ class LegalRequestAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return super().history_view(request, object_id, extra_context)
 
+    @access(STAFF, "privacy.change_legalrequest")
     def disclose_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = _permitted_object(self, request, pk, change=True)
         change_url = reverse("admin:privacy_legalrequest_change", args=[pk])
@@ -575,6 +578,7 @@ class LegalRequestAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/privacy/legalrequest/disclose.html", context)
 
+    @access(STAFF, "privacy.view_legalrequest")
     def package_view(self, request: HttpRequest, pk: int, subject_pk: int) -> HttpResponseBase:
         obj = _permitted_object(self, request, pk, change=False)
         subject = LegalRequestSubject.objects.filter(pk=subject_pk, request=obj).first()

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from jobletters.access import OWNER, access
 from jobletters.lib.files import StoredFileMissing, private_file_response, size_words
 
 from . import cvs
@@ -121,6 +122,7 @@ def _row_key(cv: CV) -> str:
     return f"{cv.state}:{int(cv.is_current)}"
 
 
+@access(OWNER)
 @login_required
 @require_POST
 def cv_set_current(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -130,6 +132,7 @@ def cv_set_current(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("profiles:cv_list")
 
 
+@access(OWNER)
 @login_required
 @require_http_methods(["GET", "POST"])
 def cv_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -151,6 +154,7 @@ def cv_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(OWNER)
 @login_required
 @require_GET
 def cv_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:

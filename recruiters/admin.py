@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
@@ -128,20 +129,48 @@ class RecruiterDataForm(forms.Form):
     )
 
 
+RATES = ("packets_received", "packets_opened", "packets_answered", "answer_days")
+
+
+def _share(part: int, whole: int) -> str:
+    if not whole:
+        return "—"
+    return f"{round(100 * part / whole)}% ({part}/{whole})"
+
+
 @admin.register(Recruiter)
 class RecruiterAdmin(admin.ModelAdmin):
     form = RecruiterForm
     change_list_template = "admin/recruiters/recruiter/change_list.html"
-    list_display = ("name", "agency", "email", "packets", "daily_cap")
+    list_display = ("name", "agency", "email", "packets", "opened", "answered", "daily_cap")
     list_filter = ("active", OptedOutFilter)
     search_fields = ("email", "name", "agency")
     show_full_result_count = False
     autocomplete_fields = ("occupations", "places")
-    readonly_fields = ("opted_out_at", "created_at", "updated_at")
+    # "Frozen" and "suspended" are each one box with one label: the admin's default splits
+    # a moment into a date box and a time box that no label names.
+    formfield_overrides = {
+        models.DateTimeField: {
+            "form_class": forms.DateTimeField,
+            "widget": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+    }
+    readonly_fields = ("opted_out_at", *RATES, "created_at", "updated_at")
     actions = ("export_csv", "opt_out", "suspend")
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return (*RecruiterForm.Meta.fields, "opted_out_at", "created_at", "updated_at")
+        return (*RecruiterForm.Meta.fields, "opted_out_at", *RATES, "created_at", "updated_at")
+
+    # Recounted hourly (recruiters.rates): the share of the packets they received.
+    @admin.display(description=_("open rate"))
+    def opened(self, recruiter: Recruiter) -> str:
+        return _share(recruiter.packets_opened, recruiter.packets_received)
+
+    @admin.display(description=_("answer rate"))
+    def answered(self, recruiter: Recruiter) -> str:
+        return _share(recruiter.packets_answered, recruiter.packets_received)
 
     @admin.display(description=_("packets"))
     def packets(self, recruiter: Recruiter) -> str:
@@ -378,8 +407,9 @@ class DeliveryAdmin(admin.ModelAdmin):
             )
             if at is not None
         ]
+        # A constant tag between escaped lines.
         return format_html_join(
-            mark_safe("<br>"),
+            mark_safe("<br>"),  # nosec B308
             "{}: {}",
             (
                 (words.capitalize(), date_format(timezone.localtime(at), "DATETIME_FORMAT"))

@@ -1,7 +1,9 @@
 """How many recruiters cover a role and a place: the landing page's count, for anyone.
 
 A number, never names: ``GET /recruiters/coverage/?occupation=<id>&place=<id>``
-answers ``{"count": 12}``. The landing page stays the same for every visitor (it
+answers ``{"count": 12, "market": {...}}``, the market's figures as
+``recruiters.statistics`` releases them (null where fewer than 10 people stand
+behind one). The landing page stays the same for every visitor (it
 is kept per process and publicly cacheable); its script asks this endpoint. The
 answer is the same for everyone, so browsers and shared caches may keep it for
 a few minutes and the count itself is kept in the cache as long; each address is
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_GET
 from taxonomy.models import Occupation, Place, parse_target_value
 
 from .matching import count_covering
+from .statistics import markets
 
 MAX_AGE = 5 * 60
 DEFAULT_RATE_LIMIT = "30/m/ip,300/h/ip"
@@ -57,8 +60,12 @@ def count(request: HttpRequest) -> JsonResponse:
     key = f"recruiters:coverage:{occupation.pk}:{place.pk}"
     found = cache.get(key)
     if found is None:
-        found = count_covering(occupation=occupation, place=place)
+        pair = (occupation.pk, place.pk)
+        found = {
+            "count": count_covering(occupation=occupation, place=place),
+            "market": markets([pair])[pair].as_json(),
+        }
         cache.set(key, found, MAX_AGE)
-    response = JsonResponse({"count": found})
+    response = JsonResponse(found)
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response

@@ -25,6 +25,7 @@ from taxonomy.text import normalise
 
 from . import bulk
 from .models import (
+    NO_RECORD,
     Answer,
     Coverage,
     Delivery,
@@ -32,6 +33,7 @@ from .models import (
     PacketAccess,
     Recruiter,
     Suppression,
+    responsiveness,
     seniority_bit,
 )
 
@@ -109,6 +111,17 @@ def _chunks(items: Sequence[T], size: int = 900) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+_LISTED = (
+    "pk",
+    "seniority_levels",
+    "languages",
+    "keywords",
+    "packets_received",
+    "packets_opened",
+    "packets_answered",
+)
+
+
 def sync_coverage(recruiter_ids: Iterable[int]) -> int:
     """Rewrite the matching index rows of these recruiters; returns how many rows now."""
     ids = sorted(set(recruiter_ids))
@@ -118,10 +131,17 @@ def sync_coverage(recruiter_ids: Iterable[int]) -> int:
     for chunk in _chunks(ids):
         Coverage.objects.filter(recruiter_id__in=chunk).delete()
         reachable: dict[int, _Listing] = {
-            pk: _Listing(levels, languages, keywords, [], [])
-            for pk, levels, languages, keywords in Recruiter.objects.reachable()
-            .filter(pk__in=chunk)
-            .values_list("pk", "seniority_levels", "languages", "keywords")
+            pk: _Listing(
+                levels,
+                languages,
+                keywords,
+                [],
+                [],
+                responsiveness(received=received, opened=opened, answered=answered),
+            )
+            for pk, levels, languages, keywords, received, opened, answered in (
+                Recruiter.objects.reachable().filter(pk__in=chunk).values_list(*_LISTED)
+            )
         }
         if not reachable:
             continue
@@ -146,6 +166,7 @@ class _Listing:
     keywords: Sequence[str]
     occupation_ids: list[int]
     place_ids: list[int]
+    responsiveness: int = NO_RECORD
 
 
 def _write_coverage(listings: dict[int, _Listing]) -> int:
@@ -155,7 +176,7 @@ def _write_coverage(listings: dict[int, _Listing]) -> int:
     places: dict[int, tuple[Any, ...]] = {}
     for chunk in _chunks(wanted):
         for pk, *attributes in Place.objects.filter(pk__in=chunk).values_list(
-            "pk", "kind", "country", "latitude", "longitude"
+            "pk", "kind", "country"
         ):
             places[pk] = tuple(attributes)
 
@@ -169,11 +190,11 @@ def _write_coverage(listings: dict[int, _Listing]) -> int:
                 for place_id in dict.fromkeys(listing.place_ids):
                     if place_id not in places:
                         continue
-                    kind, country, latitude, longitude = places[place_id]
+                    kind, country = places[place_id]
                     country = "" if kind == Place.Kind.REMOTE else str(country or "")
                     yield (
                         recruiter_id, occupation_id, code[:3], place_id, kind, country,
-                        latitude, longitude, *signals,
+                        listing.responsiveness, *signals,
                     )  # fmt: skip
 
     return bulk.insert(Coverage, COVERAGE_FIELDS, rows())
@@ -186,8 +207,7 @@ COVERAGE_FIELDS = (
     "place",
     "place_kind",
     "country",
-    "latitude",
-    "longitude",
+    "responsiveness",
     "seniority_mask",
     "languages_key",
     "keywords_key",
@@ -447,6 +467,12 @@ def export_recruiter(*, email: str) -> dict[str, Any] | None:
             "suspended_at": when(recruiter.suspended_at),
             "created_at": when(recruiter.created_at),
             "updated_at": when(recruiter.updated_at),
+            "rates": {
+                "packets_received": recruiter.packets_received,
+                "packets_opened": recruiter.packets_opened,
+                "packets_answered": recruiter.packets_answered,
+                "median_days_to_first_answer": recruiter.answer_days,
+            },
         },
         "packets_received": [
             {

@@ -14,17 +14,20 @@ same target's places. Candidates are ranked by, in this order:
    a seeker who wants on-site work (1). A recruiter who places people only in
    another city of the same country is not a match: they cannot place the
    seeker where the seeker wants to work;
-3. secondary signals: the seeker's seniority among the levels they place (3),
+3. how the recruiter treats packets (``recruiters.rates``): those who answer, then
+   those without a record, then those who received packets and opened none;
+4. secondary signals: the seeker's seniority among the levels they place (3),
    each shared language (2) and each of their specialisms found in the seeker's
    skills or CV (1).
 
 All of it is computed in one SQL statement on :class:`~recruiters.models.Coverage`
 alone (index-only ranges, per target: its places, whole countries and Remote in
-its minor group, and a latitude band per city for nearby ones, across borders too;
-distances by the equirectangular approximation, exact enough within a hundred
-kilometres), grouped per recruiter, sorted and cut to one page, then joined
-with the page's recruiters, their best-fitting target, occupation and place (for
-the reasons in words) and the seeker's packets to them in the last
+its minor group, and the cities near each of its cities, across borders too, found
+in the taxonomy's own index first, by the equirectangular approximation, exact
+enough within a hundred kilometres), grouped per recruiter, sorted and cut to one
+page, then joined with the page's recruiters, their best-fitting target, occupation
+and place, how fast they usually answer (for the reasons in words) and the seeker's
+packets to them in the last
 ``promises.RESEND_AFTER_DAYS`` days. One query, whatever the directory size.
 """
 
@@ -46,7 +49,7 @@ from django.db import connection
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -70,6 +73,8 @@ SENIORITY_POINTS = 3
 LANGUAGE_POINTS = 2
 KEYWORD_POINTS = 1
 MAX_KEYWORDS = 10
+# "Usually answers within 3 days" only once a recruiter has answered this many packets.
+ANSWERS_BEFORE_WORDS = 3
 # How much of a CV's text is read for keywords: a CV's first pages say what matters.
 CV_KEYWORD_CHARS = 20_000
 _WORD = re.compile(r"\S+")
@@ -241,16 +246,18 @@ def _marks(values: Iterable[Any]) -> tuple[str, list[Any]]:
 
 
 def _near(city: Place) -> tuple[str, list[Any]]:
-    """A city row within RECRUITERS_NEARBY_KM of ``city``: a latitude band the index can
-    range over, a longitude band, then the circle (equirectangular)."""
+    """Rows of the cities within RECRUITERS_NEARBY_KM of ``city``: the cities are found in
+    the taxonomy (a latitude range of its index, a longitude band, then the circle,
+    equirectangular), and their rows by place, one range of the index each."""
     lat, lon = city.latitude, city.longitude
     assert lat is not None and lon is not None, "Role.cities are the cities with coordinates"
     radius = settings.RECRUITERS_NEARBY_KM / KM_PER_DEGREE
     squeeze = max(math.cos(math.radians(lat)), 0.01)
     sql = (
-        "place_kind = 'city' AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s "
+        "place_id IN (SELECT id FROM taxonomy_place WHERE kind = 'city' "
+        "AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s "
         "AND (latitude - %s) * (latitude - %s) "
-        "+ (longitude - %s) * %s * (longitude - %s) * %s <= %s"
+        "+ (longitude - %s) * %s * (longitude - %s) * %s <= %s)"
     )
     params = [
         lat - radius, lat + radius, lon - radius / squeeze, lon + radius / squeeze,
@@ -259,7 +266,10 @@ def _near(city: Place) -> tuple[str, list[Any]]:
     return sql, params
 
 
-_ROW = "recruiter_id, occupation_id, place_id, seniority_mask, languages_key, keywords_key"
+_ROW = (
+    "recruiter_id, occupation_id, place_id, responsiveness, seniority_mask, languages_key, "
+    "keywords_key"
+)
 
 
 def _candidates(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
@@ -284,7 +294,8 @@ def _candidates(targets: Targets, recruiter_ids: list[int] | None) -> _Statement
         for tier, where, params in _place_parts(roles[0][1]):
             statement.add("UNION ALL" if statement.parts else "")
             statement.add(
-                f"SELECT {_ROW}, {fit} + {tier * MAX_ROLES} AS fit "  # noqa: S608
+                # Our own SQL text and placeholders: every value goes as a parameter.
+                f"SELECT {_ROW}, {fit} + {tier * MAX_ROLES} AS fit "  # noqa: S608  # nosec B608
                 "FROM recruiters_coverage",
                 *fit_params,
             )
@@ -344,7 +355,7 @@ def _scored(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
     rows = _candidates(targets, recruiter_ids)
     statement = _Statement()
     statement.add(
-        f"SELECT recruiter_id, fit, {points} AS points, occupation_id, place_id",
+        f"SELECT recruiter_id, fit, responsiveness, {points} AS points, occupation_id, place_id",
         *point_params,
     )
     return statement.add("FROM (").add(rows.sql(), *rows.params).add(") AS candidate")
@@ -387,9 +398,11 @@ def ranking_statement(
     since = timezone.now() - timedelta(days=promises.RESEND_AFTER_DAYS)
     in_flight, in_flight_params = _marks(Delivery.IN_FLIGHT)
     statement = _Statement()
+    # Our own SQL text and placeholders: every value goes as a parameter.
     statement.add(
-        "SELECT ranked.recruiter_id, ranked.best, ranked.points, "  # noqa: S608
+        "SELECT ranked.recruiter_id, ranked.best, ranked.points, "  # noqa: S608  # nosec B608
         "r.name, r.agency, r.website, r.seniority_levels, r.languages, r.keywords, "
+        "r.packets_answered, r.answer_days, "
         "p.name, p.kind, p.country, p.latitude, p.longitude, "
         "(SELECT MAX(d.created_at) FROM recruiters_delivery d WHERE d.seeker_id = %s "
         f"AND d.recruiter_id = ranked.recruiter_id AND (d.state IN ({in_flight}) "
@@ -399,11 +412,14 @@ def ranking_statement(
         since,
     )
     statement.add(
-        f"FROM (SELECT recruiter_id, MAX(fit) / {MAX_ROLES} AS fit, MAX(points) AS points, "
+        f"FROM (SELECT recruiter_id, MAX(fit) / {MAX_ROLES} AS fit, "
+        "MAX(responsiveness) AS responsiveness, MAX(points) AS points, "
         f"MAX(fit * {_BEST} + place_id * {_PLACE} + occupation_id) AS best"
     )
     statement.add("FROM (").add(rows.sql(), *rows.params).add(") AS scored")
-    statement.add("GROUP BY recruiter_id ORDER BY fit DESC, points DESC, recruiter_id")
+    statement.add(
+        "GROUP BY recruiter_id ORDER BY fit DESC, responsiveness DESC, points DESC, recruiter_id"
+    )
     statement.add("LIMIT %s OFFSET %s) AS ranked", limit, offset)
     statement.add("JOIN recruiters_recruiter r ON r.id = ranked.recruiter_id")
     statement.add(f"JOIN taxonomy_place p ON p.id = (ranked.best %% {_BEST}) / {_PLACE}")
@@ -411,7 +427,10 @@ def ranking_statement(
         "WHERE r.active AND r.opted_out_at IS NULL AND r.frozen_at IS NULL"
         " AND r.suspended_at IS NULL"
     )
-    statement.add("ORDER BY ranked.fit DESC, ranked.points DESC, ranked.recruiter_id")
+    statement.add(
+        "ORDER BY ranked.fit DESC, ranked.responsiveness DESC, ranked.points DESC, "
+        "ranked.recruiter_id"
+    )
     return statement.sql(), statement.params
 
 
@@ -522,7 +541,8 @@ def _when(value: Any) -> datetime | None:
 
 def _match(row: Sequence[Any], targets: Targets, language: str) -> Match:
     (recruiter_id, best, points, name, agency, website, levels, languages, keywords,
-     place_name, kind, country, latitude, longitude, last_sent) = row  # fmt: skip
+     answered, answer_days, place_name, kind, country, latitude, longitude,
+     last_sent) = row  # fmt: skip
     fit, rank = divmod(best // _BEST, MAX_ROLES)
     match = Match(
         recruiter=RecruiterCard(
@@ -543,6 +563,16 @@ def _match(row: Sequence[Any], targets: Targets, language: str) -> Match:
     role = targets.roles[_rank(rank)]
     _explain(match, fitting, role, language)
     match.details = _secondary_words(match.recruiter, targets)
+    if answered >= ANSWERS_BEFORE_WORDS and answer_days is not None:
+        match.details.insert(
+            0,
+            ngettext(
+                "Usually answers within %(days)d day",
+                "Usually answers within %(days)d days",
+                answer_days,
+            )
+            % {"days": answer_days},
+        )
     return match
 
 
@@ -552,8 +582,6 @@ def _match(row: Sequence[Any], targets: Targets, language: str) -> Match:
 @lru_cache(maxsize=512)
 def _country_name(code: str, language: str) -> str:
     return str(countries.name(code)) or code
-
-
 
 
 def _km(a: Any, b: Any) -> float:
@@ -647,7 +675,8 @@ def count_candidates(targets: Targets) -> int:
         return 0
     rows = _candidates(targets, None)
     with connection.cursor() as cursor:
-        sql = f"SELECT COUNT(DISTINCT recruiter_id) FROM ({rows.sql()}) AS c"  # noqa: S608
+        # Our own SQL text and placeholders: every value goes as a parameter.
+        sql = f"SELECT COUNT(DISTINCT recruiter_id) FROM ({rows.sql()}) AS c"  # noqa: S608  # nosec B608
         cursor.execute(sql, rows.params)
         return int(cursor.fetchone()[0])
 

@@ -115,6 +115,20 @@ class Recruiter(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text=_("More than this in one day (UTC) wait until the next day."),
     )
+    # How they treat the packets they receive, recounted from the deliveries and answers
+    # by recruiters.rates.refresh_rates (hourly): counts and a median, no seeker in them.
+    packets_received = models.PositiveIntegerField(
+        _("packets received"), default=0, db_default=0, editable=False
+    )
+    packets_opened = models.PositiveIntegerField(
+        _("packets opened"), default=0, db_default=0, editable=False
+    )
+    packets_answered = models.PositiveIntegerField(
+        _("packets answered"), default=0, db_default=0, editable=False
+    )
+    answer_days = models.PositiveSmallIntegerField(
+        _("median days to the first answer"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -146,6 +160,29 @@ class Recruiter(models.Model):
         """How seekers see them: "Alex Carter, Harper Legal"."""
         return f"{self.name}, {self.agency}" if self.agency else self.name
 
+    @property
+    def responsiveness(self) -> int:
+        return responsiveness(
+            received=self.packets_received,
+            opened=self.packets_opened,
+            answered=self.packets_answered,
+        )
+
+
+# Ranking puts recruiters who answer first, then those without a record (new ones, or
+# who open without answering), then those who received this many packets and opened none.
+ANSWERS, NO_RECORD, NEVER_OPENS = 2, 1, 0
+NEVER_OPENS_AFTER = 3
+
+
+def responsiveness(*, received: int, opened: int, answered: int) -> int:
+    """A recruiter's place in the ranking's tie-break, from their counts (see above)."""
+    if answered:
+        return ANSWERS
+    if received >= NEVER_OPENS_AFTER and not opened:
+        return NEVER_OPENS
+    return NO_RECORD
+
 
 class Keyword(models.Model):
     """A specialism some recruiter lists, normalised: the words CVs are matched against."""
@@ -157,14 +194,7 @@ class Keyword(models.Model):
 
 
 # The columns of a coverage row that ranking reads, in the order the indexes keep them.
-_SIGNALS = [
-    "longitude",
-    "recruiter",
-    "occupation",
-    "seniority_mask",
-    "languages_key",
-    "keywords_key",
-]
+_SIGNALS = ["recruiter", "responsiveness", "seniority_mask", "languages_key", "keywords_key"]
 
 
 class Coverage(models.Model):
@@ -186,8 +216,9 @@ class Coverage(models.Model):
     place_kind = models.CharField(max_length=10)
     # "" for Remote.
     country = models.CharField(max_length=2, blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    # The recruiter's responsiveness (ANSWERS, NO_RECORD, NEVER_OPENS), kept in step by
+    # recruiters.rates.
+    responsiveness = models.SmallIntegerField(default=NO_RECORD)
     seniority_mask = models.IntegerField(default=0)
     # "|english|french|": searched with LIKE '%|french|%' on the few candidate rows.
     languages_key = models.CharField(max_length=500, blank=True)
@@ -198,20 +229,19 @@ class Coverage(models.Model):
         # Ranking reads this table through these indexes alone (index-only scans): every
         # column it needs is in them, after the ones it ranges over (recruiters.matching).
         indexes = [
-            # Same minor group and one of the seeker's places.
+            # Same minor group and one of the seeker's places, or a city near one of them
+            # (the cities found in the taxonomy first).
+            # The occupation follows the range's own columns: seekers who did not ask for
+            # related roles (most) range over it too, instead of reading their minor
+            # group's other occupations and leaving them out.
             models.Index(
-                fields=["minor_group", "place", "place_kind", "country", "latitude", *_SIGNALS],
+                fields=["minor_group", "place", "occupation", *_SIGNALS],
                 name="coverage_by_place",
             ),
             # Same minor group and a whole country, a country's cities, or Remote.
             models.Index(
-                fields=["minor_group", "place_kind", "country", "place", "latitude", *_SIGNALS],
+                fields=["minor_group", "place_kind", "country", "occupation", "place", *_SIGNALS],
                 name="coverage_by_kind",
-            ),
-            # Same minor group, near one of the seeker's cities (a latitude band).
-            models.Index(
-                fields=["minor_group", "latitude", "place", "place_kind", "country", *_SIGNALS],
-                name="coverage_by_latitude",
             ),
         ]
 

@@ -64,6 +64,10 @@ declare(
         "frozen_at",
         "suspended_at",
         "daily_cap",
+        "packets_received",
+        "packets_opened",
+        "packets_answered",
+        "answer_days",
         "created_at",
         "updated_at",
     ),
@@ -103,8 +107,8 @@ declare(
 exempt(
     Coverage,
     reason="A search index rebuilt from each recruiter's listed occupations and places "
-    "(vocabulary ids and the places' public coordinates); deleted with the recruiter.",
-    reviewed=("country", "latitude", "longitude"),
+    "(vocabulary ids, places and their countries); deleted with the recruiter.",
+    reviewed=("country",),
 )
 exempt(Keyword, reason="Specialisms recruiters list (e.g. “M&A”): words, not about anyone.")
 

@@ -1,12 +1,14 @@
-"""Background work for recruiters, run from the outbox (see jobletters.outbox)."""
+"""Background work for recruiters: packets from the outbox (see jobletters.outbox), and
+the hourly recount of answer rates."""
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.conf import settings
 
 from jobletters import outbox
 
-from . import delivery
+from . import delivery, rates
 
 
 @outbox.handler(
@@ -24,3 +26,9 @@ def deliver_packet(payload: dict) -> None:
 def _deliver_packet_gave_up(payload: dict, error: str) -> None:
     # Never "queued" forever: a packet that cannot leave fails and its send comes back.
     delivery.gave_up(delivery_id=payload["delivery_id"], error=error)
+
+
+@shared_task
+def refresh_answer_rates() -> None:
+    """Recount how each recruiter treats packets (run hourly by beat)."""
+    rates.refresh_rates()

@@ -22,10 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from billing import ledger
+from jobletters.access import BEARER, OWNER, access
 from jobletters.lib.files import StoredFileMissing, private_file_response
 from privacy import promises
+from privacy.accountability import aggregates
+from taxonomy.models import in_place
 
-from . import answers, directory, matching, packets, report, sending
+from . import answers, directory, matching, packets, report, sending, statistics
 from . import delivery as delivery_service
 from .forms import AnswerForm, SendForm
 from .models import Answer, Delivery, PacketAccess, Recruiter
@@ -51,12 +54,18 @@ def matches(request: HttpRequest) -> HttpResponse:
     per_page = settings.RECRUITERS_MATCHES_PER_PAGE
     targets = matching.targets_of(request.user)
     page = matching.rank_matches(targets, seeker=request.user, offset=(number - 1) * per_page)
+    # What is known of each target's market, where enough people stand behind it.
+    pairs = [(role, place) for role in targets.roles for place in role.places]
+    found = statistics.markets((role.occupation.pk, place.pk) for role, place in pairs)
+    market = [(in_place(r.label, p), found[r.occupation.pk, p.pk]) for r, p in pairs]
     return render(
         request,
         "recruiters/matches.html",
         {
             "page": page,
             "targets": targets,
+            "market": market,
+            "k": aggregates.K,
             "number": number,
             "first_rank": (number - 1) * per_page + 1,
             "balance": ledger.balance(user=request.user),
@@ -177,6 +186,7 @@ def sends(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(OWNER)
 @login_required
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
@@ -250,6 +260,7 @@ def _packet(
     return _private(render(request, "recruiters/packet.html", context, status=status))
 
 
+@access(BEARER)
 @never_cache
 @require_GET
 def packet_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -262,6 +273,7 @@ def packet_page(request: HttpRequest, token: str) -> HttpResponse:
     return _packet(request, token, delivery, AnswerForm(initial=initial))
 
 
+@access(BEARER)
 @csrf_exempt  # no cookies on recruiters' pages: the secret token in the address is the proof
 @never_cache
 @require_POST
@@ -296,6 +308,7 @@ def packet_answer(request: HttpRequest, token: str) -> HttpResponse:
     return _packet(request, token, delivery, form, status=400)
 
 
+@access(BEARER)
 @never_cache
 @require_GET
 def packet_cv(request: HttpRequest, token: str) -> HttpResponseBase:
@@ -323,6 +336,7 @@ def packet_cv(request: HttpRequest, token: str) -> HttpResponseBase:
     return response
 
 
+@access(BEARER)
 @csrf_exempt  # RFC 8058: mail clients post here without cookies; the token is signed
 @never_cache
 @require_http_methods(["GET", "POST"])

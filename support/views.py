@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
+from jobletters.access import OWNER, access
 from privacy import promises
 
 from . import services, spam
@@ -74,6 +75,7 @@ def inquiries(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "support/inquiries.html", {"inquiries": rows})
 
 
+@access(OWNER)
 @login_required
 @require_http_methods(["GET", "POST"])
 def inquiry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:

@@ -191,6 +191,15 @@ class Place(models.Model):
                 name="taxonomy_place_single_remote",
             )
         ]
+        indexes = [
+            # Cities near a point (recruiters.matching): a latitude range, the rest read
+            # from the index alone.
+            models.Index(
+                fields=["latitude", "longitude", "id"],
+                condition=models.Q(kind="city"),
+                name="place_city_position",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label

@@ -54,7 +54,7 @@ class Statistic:
     measures: tuple[str, ...]
     description: str
     population: str
-    compute: Callable[[], Rows] = field(repr=False)
+    compute: Callable[..., Rows] = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -141,14 +141,16 @@ def statistics() -> list[Statistic]:
     return sorted(_statistics.values(), key=lambda s: s.name)
 
 
-def release(stat: Statistic | str) -> Release:
+def release(stat: Statistic | str, **only: Any) -> Release:
     """The one way aggregated statistics leave: cells under K people suppressed, and
-    totals only as sums of the released cells."""
+    totals only as sums of the released cells. ``only`` goes to the statistic's function,
+    for the few cells a page shows (e.g. ``pairs=[(occupation id, place id)]``): each
+    cell is computed and held to K as in the whole table."""
     if isinstance(stat, str):
         stat = _statistics[stat]
     released: list[ReleasedCell] = []
     suppressed = 0
-    for row in stat.compute():
+    for row in stat.compute(**only):
         cell = tuple(row["cell"])
         if len(cell) != len(stat.dimensions):
             raise StatisticError(f"{stat.name}: a cell must have {len(stat.dimensions)} values")

@@ -1,6 +1,6 @@
 /*
  * The landing page's count: how many recruiters cover a role and a place, a number
- * and never names. The two boxes are taxonomy-autocomplete.js comboboxes filling
+ * and never names, and how their packets fare where enough people stand behind it. The two boxes are taxonomy-autocomplete.js comboboxes filling
  * hidden fields; once both hold a choice, the count is asked from
  * /recruiters/coverage/ (data-coverage-url) and said in the #coverage-result live
  * region. A role typed with its place ("attorney in London") fills both boxes.
@@ -27,6 +27,42 @@
     return text.replace(/%\((\w+)\)s/g, function (whole, name) {
       return String(values[name]);
     });
+  }
+
+  function known(value) {
+    return value !== null && value !== undefined;
+  }
+
+  function duration(hours) {
+    if (hours < 48) {
+      return format(ngettext("%(count)s hour", "%(count)s hours", hours), { count: hours });
+    }
+    var days = Math.round(hours / 24);
+    return format(ngettext("%(count)s day", "%(count)s days", days), { count: days });
+  }
+
+  // How their packets fare, from the figures the endpoint released (each null unless at
+  // least 10 people stand behind it).
+  function market(figures) {
+    var words = [];
+    if (known(figures.opened_share) && known(figures.answered_share)) {
+      words.push(
+        format(
+          gettext(
+            "Of every 100 packets sent to them, %(opened)s were opened within 7 days and %(answered)s answered."
+          ),
+          { opened: figures.opened_share, answered: figures.answered_share }
+        )
+      );
+    }
+    if (known(figures.median_hours)) {
+      words.push(
+        format(gettext("Their first answer usually comes within %(time)s."), {
+          time: duration(figures.median_hours),
+        })
+      );
+    }
+    return words.length ? words.join(" ") : gettext("How they answer: not enough data yet.");
   }
 
   function start() {
@@ -86,7 +122,7 @@
                   count
                 ),
                 { count: count, what: what }
-              )
+              ) + " " + market(answer.data.market || {})
             );
           }
         })

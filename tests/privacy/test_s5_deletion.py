@@ -22,7 +22,7 @@ from privacy.rights.deletion import cancel_deletion, purge_due_deletions, reques
 from privacy.rights.erasure import PersonHeld, erase_person
 
 from .builders import person_with_everything, words_of
-from .walk import rows_referring_to
+from .walk import cache_entries, rows_referring_to
 
 pytestmark = pytest.mark.django_db
 
@@ -52,24 +52,6 @@ def test_s5_erasure_leaves_no_row_about_the_person(seeker, other_seeker, staff, 
     assert rows_referring_to(other_seeker.pk, _words(other_seeker)) != []
 
 
-def _cached() -> dict[str, object]:
-    """Every entry of the cache, read back: process memory (embedded) or Redis (CI)."""
-    import pickle
-
-    import redis
-    from django.conf import settings
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
-
-    cache = caches["default"]
-    if isinstance(cache, LocMemCache):
-        return {key: pickle.loads(value) for key, value in cache._cache.items()}  # noqa: S301
-    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
-    # Keys are stored as "prefix:version:key"; read each back through the cache.
-    keys = [raw.decode().split(":", 2)[2] for raw in client.scan_iter()]
-    return {key: cache.get(key) for key in keys}
-
-
 def test_s5_nothing_read_from_the_cv_for_matching_stays_in_the_cache(seeker, stripe_double):
     from recruiters import matching
     from tests.recruiters import builders as rb
@@ -84,7 +66,7 @@ def test_s5_nothing_read_from_the_cv_for_matching_stays_in_the_cache(seeker, str
 
     erase_person(seeker.pk)
 
-    left = _cached()
+    left = cache_entries()
     assert not [key for key in left if "seeker-keywords" in key]
     assert not [key for key, value in left.items() if value in (keywords, list(keywords))]
     assert not [key for key, value in left.items() if seeker.email in repr(value)]

@@ -221,3 +221,53 @@ def send_to(seeker, *recruiters, include_contact=False, deliver=True) -> Deliver
 def token_for(recruiter) -> str:
     message = next(m for m in reversed(mail.outbox) if m.to == [recruiter.email])
     return TOKEN.search(message.body).group(1)
+
+
+def packet(
+    seeker,
+    to: Recruiter,
+    *,
+    sent_at,
+    opened_at=None,
+    answered_at=None,
+    role: str = "Lawyer",
+    place: str = "London",
+):
+    """A packet of ``seeker`` that reached ``to`` at ``sent_at`` (opened and answered
+    when given), with its consent and disclosure records, as a delivered send leaves them."""
+    from privacy.consent import record_consent, record_disclosure
+    from recruiters.models import Answer, Delivery, Send
+
+    n = next(_counter)
+    consent = record_consent(
+        person=seeker, purpose="share_with_recruiters", granted=True, text="Send my packet."
+    )
+    disclosure = record_disclosure(
+        person=seeker,
+        recipient_kind="recruiter",
+        recipient_name=to.label,
+        data_categories=["CV"],
+        basis="consent",
+        consent=consent,
+        reference=f"packet:{n}",
+    )
+    send = Send.objects.create(seeker=seeker, consent=consent, snapshot={"headline": role})
+    delivery = Delivery.objects.create(
+        send=send,
+        seeker=seeker,
+        recruiter=to,
+        consent=consent,
+        recipient_name=to.label,
+        reason=f"Recruits for {role} in {place}",
+        role=role,
+        place=place,
+        state="opened" if opened_at else "sent",
+        message_id=f"<packet-{n}@jobletters.example>",
+        disclosure=disclosure,
+        created_at=sent_at,
+        sent_at=sent_at,
+        opened_at=opened_at,
+    )
+    if answered_at:
+        Answer.objects.create(delivery=delivery, kind="interested", answered_at=answered_at)
+    return delivery

@@ -27,7 +27,10 @@ def test_a_visitor_sees_how_many_recruiters_cover_attorney_in_london(live_server
     role.press_sequentially("attorney in London", delay=20)
     page.get_by_role("option", name="Attorney in London, United Kingdom").click()
     result = page.locator("#coverage-result")
-    page.get_by_text("2 recruiters cover Attorney in London, United Kingdom.").wait_for()
+    page.get_by_text(
+        "2 recruiters cover Attorney in London, United Kingdom. "
+        "How they answer: not enough data yet."
+    ).wait_for()
     assert page.get_by_role("combobox", name="Place").input_value() == "London, United Kingdom"
     assert "Ada" not in page.content() and "Bea" not in page.content()
 

@@ -82,7 +82,7 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponseBase:
 
 
 @reauthentication_required
-def _export_file(request: HttpRequest, row: ExportRequest) -> HttpResponse:
+def _export_file(request: HttpRequest, row: ExportRequest) -> HttpResponseBase:
     if row.state == ExportRequest.State.EXPIRED or (
         row.expires_at is not None and row.expires_at <= timezone.now()
     ):

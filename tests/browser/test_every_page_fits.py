@@ -106,6 +106,7 @@ PAGES: dict[str, Page] = {
     "privacy:policy": Page((VISITOR,), main=True),
     "privacy:data": Page((VISITOR,), main=True),
     "privacy:cookies": Page((VISITOR,)),
+    "privacy:promises": Page((VISITOR,)),
     "privacy:my_data": Page((SEEKER,), main=True),
     "privacy:my_data_category": Page((SEEKER,)),
     "privacy:export": Page((SEEKER,), main=True),

@@ -145,7 +145,7 @@ def run_module(entry: str, *, again: bool) -> dict:
         names = [
             name
             for name, code in verdicts.items()
-            if STATUS.get(code) != "killed" and _chosen(name, function)
+            if STATUS.get(code) not in ("killed", "timeout") and _chosen(name, function)
         ]
     env = {**os.environ, "TEST_DATABASE_TEMPLATE_DIR": str(WORK / "template")}
     children = os.environ.get("MUTATION_CHILDREN", "1")

@@ -179,29 +179,28 @@ def _locust(
 
 
 def _cpu_seconds(pids: dict[str, list[int]]) -> dict[str, float]:
-    """CPU seconds so far of each group of processes and their children."""
+    """CPU seconds so far of each group: its roots with their reaped children (processes
+    that exited, e.g. database backends of closed connections), and live descendants."""
     tick = os.sysconf("SC_CLK_TCK")
+
+    def times(pid: int, *, reaped: bool) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return sum(int(f) for f in fields[11 : 15 if reaped else 13]) / tick
+
     totals = {}
     for name, roots in pids.items():
-        total = 0.0
-        for pid in _tree(roots):
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += sum(int(f) for f in fields[11:13]) / tick
-        totals[name] = total
+        descendants = _tree(roots) - set(roots)
+        totals[name] = sum(times(pid, reaped=True) for pid in roots) + sum(
+            times(pid, reaped=False) for pid in descendants
+        )
     return totals
 
 
 def _tree(roots: list[int]) -> set[int]:
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-    found, changed = set(roots), True
+    found, changed, parents = set(roots), True, _parents()
     while changed:
         changed = False
         for pid, ppid in parents.items():
@@ -211,15 +210,30 @@ def _tree(roots: list[int]) -> set[int]:
     return found
 
 
-def _postgres_pids() -> list[int]:
-    pids = []
+def _parents() -> dict[int, int]:
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return parents
+
+
+def _postmaster() -> list[int]:
+    """PostgreSQL's main process (serving every database on the machine, not only ours)."""
+    names = {}
     for comm in Path("/proc").glob("[0-9]*/comm"):
         try:
-            if comm.read_text().strip() == "postgres":
-                pids.append(int(comm.parent.name))
+            names[int(comm.parent.name)] = comm.read_text().strip()
         except OSError:
             continue
-    return pids
+    parents = _parents()
+    return [
+        pid
+        for pid, name in names.items()
+        if name == "postgres" and names.get(parents.get(pid, 0)) != "postgres"
+    ]
 
 
 # --- Checking nothing was lost ---------------------------------------------------------------
@@ -319,7 +333,7 @@ def _steps(run: str, steps: list[int], worker, sink: services.SmtpSink, args) ->
         for step, users in enumerate(steps):
             minimal = _locust(base, users, args.duration, ["Minimal"], data)
             pids = {"gunicorn": [server.pid], "worker": [worker.pid],
-                    "postgres": _postgres_pids()}  # fmt: skip
+                    "postgres": _postmaster()}  # fmt: skip
             cpu_before, started = _cpu_seconds(pids), time.monotonic()
             mixed = _locust(
                 base, users, args.duration,
@@ -328,12 +342,25 @@ def _steps(run: str, steps: list[int], worker, sink: services.SmtpSink, args) ->
             )  # fmt: skip
             elapsed = time.monotonic() - started
             cpu = {k: (v - cpu_before[k]) / elapsed for k, v in _cpu_seconds(pids).items()}
-            rows.append((users, minimal, mixed, cpu, os.getloadavg()[0]))
+            rows.append((users, minimal, mixed, cpu, os.getloadavg()[0], _backlog(seeded)))
             print(_step_line(rows[-1]), flush=True)
     finally:
         services.stop(server)
         data.unlink()
     return rows, _lost_work(seeded["seekers"], seeded["purchases"], sink)
+
+
+def _backlog(seeded: dict) -> int:
+    """Deferred work due and not done when a step ends: what the worker has not caught up."""
+    from django.utils import timezone
+
+    from jobletters.models import OutboxEntry
+
+    return (
+        OutboxEntry.objects.filter(person_id__in=seeded["seekers"], due_at__lte=timezone.now())
+        .exclude(state__in=[OutboxEntry.State.DONE, OutboxEntry.State.FAILED])
+        .count()
+    )
 
 
 def _start_gunicorn(workers: int) -> tuple[subprocess.Popen[bytes], int]:
@@ -369,13 +396,41 @@ def _holds(mixed: list[Kind]) -> bool:
 
 
 def _step_line(row) -> str:
-    users, minimal, mixed, cpu, load = row
+    users, minimal, mixed, cpu, load, backlog = row
     total, base = _total(mixed), _total(minimal)
     return (
         f"{users} people: {total.rps:.1f} requests/s, p99 {total.p99:.0f} ms, "
         f"{total.failures} errors; minimal view alone {base.rps:.0f}/s; "
         f"CPU cores used: gunicorn {cpu['gunicorn']:.2f}, worker {cpu['worker']:.2f}, "
-        f"PostgreSQL {cpu['postgres']:.2f}; load average {load:.1f}"
+        f"PostgreSQL {cpu['postgres']:.2f}; load average {load:.1f}; worker backlog {backlog}"
+    )
+
+
+def _limit(rows) -> str:
+    """What held the first step that missed the goal back, from what was measured."""
+    missed = next((row for row in rows if not _holds(row[2])), None)
+    if missed is None:
+        return "Every step held: the limit is above the last step."
+    users, _, mixed, cpu, load, backlog = missed
+    cores = os.cpu_count() or 1
+    used = cpu["gunicorn"] + cpu["worker"] + cpu["postgres"]
+    timeouts = (services.VAR / "gunicorn-load.log").read_text(errors="replace").count("PoolTimeout")
+    causes = []
+    if timeouts:
+        causes.append(f"the database pool ({timeouts} PoolTimeout in gunicorn's log)")
+    if backlog > users:
+        causes.append(f"the worker ({backlog} entries due and not done when the step ended)")
+    if load > cores and used < cores * 0.75:
+        causes.append(
+            f"CPU taken by other work on the machine: load average {load:.1f} on {cores} cores, "
+            f"while the service used {used:.2f} cores (gunicorn {cpu['gunicorn']:.2f}, worker "
+            f"{cpu['worker']:.2f}, PostgreSQL {cpu['postgres']:.2f}), so requests waited to be run"
+        )
+    elif used >= cores * 0.75:
+        causes.append(f"CPU: the service used {used:.2f} of {cores} cores")
+    return (
+        f"What limited the step of {users} people (p99 {_total(mixed).p99:.0f} ms, "
+        f"{_total(mixed).failures} errors): " + ("; ".join(causes) or "nothing measured here") + "."
     )
 
 
@@ -392,15 +447,17 @@ def _report(rows, lost: list[str], args: argparse.Namespace) -> str:
         "alone, right before each step, with as many people and no think time.",
         "",
         "| people | requests/s | p50 ms | p95 ms | p99 ms | errors | minimal view requests/s "
-        "| ratio | CPU cores: gunicorn / worker / PostgreSQL | load average |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| ratio | CPU cores: gunicorn / worker / PostgreSQL (all databases) | load average "
+        "| worker backlog |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for users, minimal, mixed, cpu, load in rows:
+    for users, minimal, mixed, cpu, load, backlog in rows:
         total, base = _total(mixed), _total(minimal)
         lines.append(
             f"| {users} | {total.rps:.1f} | {total.p50:.0f} | {total.p95:.0f} | {total.p99:.0f} "
             f"| {total.failures} | {base.rps:.0f} | {total.rps / base.rps:.2f} | "
-            f"{cpu['gunicorn']:.2f} / {cpu['worker']:.2f} / {cpu['postgres']:.2f} | {load:.1f} |"
+            f"{cpu['gunicorn']:.2f} / {cpu['worker']:.2f} / {cpu['postgres']:.2f} | {load:.1f} "
+            f"| {backlog} |"
         )
     last = rows[-1]
     lines += [
@@ -426,6 +483,7 @@ def _report(rows, lost: list[str], args: argparse.Namespace) -> str:
         )
     else:
         lines.append(f"No step held with 0 errors and p99 under {P99_GOAL_MS} ms.")
+    lines += ["", _limit(rows)]
     return "\n".join(lines) + "\n"
 
 

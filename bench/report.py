@@ -5,10 +5,14 @@ showing its output as it comes, and writes ``docs/benchmarks.md``: the machine (
 CPU model, Python, PostgreSQL), the commit, each benchmark's output verbatim (every
 ratio against the baseline it measured in the same run), then the last results of the
 slower targets kept in ``bench/results/*.md`` (``make load``, and any other target
-that writes there), verbatim. The README's figures are taken from that file, and
-tests/core/test_readme_figures.py fails on a figure the README quotes that it lacks.
+that writes there), verbatim. What a person found reading a benchmark (a profiled
+cause) is kept in ``bench/notes/<name>.md`` and shown under its output. The README's
+figures are taken from that file, and tests/core/test_readme_figures.py fails on a
+figure the README quotes that it lacks.
 
     .venv/bin/python bench/report.py [--only packets.py,erasure.py]
+
+With ``--only``, the other benchmarks' sections of the existing report are kept.
 
 Defaults: PostgreSQL database ``jl_bench`` (``jl_bench_directory`` for the two that
 rebuild the recruiter directory), Redis DBs 14 and 15; ``DATABASE_URL``, ``REDIS_URL``
@@ -22,6 +26,7 @@ import argparse
 import datetime
 import os
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,19 +35,22 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "bench" / "results"
+# What a person found reading a benchmark's figures (a profile, a cause): bench/notes/<name>.md,
+# shown under that benchmark's output.
+NOTES = ROOT / "bench" / "notes"
 
 # (script, arguments, database suffix): the directory benchmarks empty and rebuild the
 # recruiter directory, so they get a database of their own.
 BENCHES = [
-    ("pages.py", ["--in-process", "--rounds", "3", "--requests", "30"], ""),
     ("db_pool.py", [], ""),
     ("autocomplete.py", ["--rounds", "10"], ""),
     ("cv_check.py", ["--repeat", "2"], ""),
     ("export.py", ["--scales", "1,4"], ""),
-    ("packets.py", ["--packets", "1000"], ""),
-    ("erasure.py", ["--sends", "300", "--cvs", "5", "--days", "730"], ""),
     ("directory_import.py", ["--recruiters", "20000", "--rounds", "1"], "_directory"),
     ("matching.py", ["--recruiters", "20000", "--seekers", "20", "--rounds", "5"], "_directory"),
+    ("pages.py", ["--in-process", "--rounds", "3", "--requests", "30"], ""),
+    ("packets.py", ["--packets", "1000"], ""),
+    ("erasure.py", ["--sends", "300", "--cvs", "5", "--days", "730"], ""),
 ]
 
 
@@ -120,6 +128,16 @@ def _machine(env: dict[str, str]) -> list[str]:
     ]
 
 
+def _sections(doc: str) -> dict[str, str]:
+    """Each benchmark's section of a report, by script name."""
+    parts = re.split(r"^(?=## bench/|# )", doc, flags=re.M)
+    return {
+        part.split()[1].removeprefix("bench/"): part.rstrip() + "\n"
+        for part in parts
+        if part.startswith("## bench/")
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="", help="comma-separated scripts to run")
@@ -128,15 +146,20 @@ def main() -> None:
     env = _environment()
     started = datetime.datetime.now(datetime.UTC)
     sections, failed = [], []
+    kept = _sections(DOC.read_text()) if wanted and DOC.exists() else {}
     for script, arguments, suffix in BENCHES:
         if wanted and script not in wanted:
+            if script in kept:
+                sections.append(kept[script])
             continue
         status, output = _run(script, arguments, _with_database(env, suffix))
         if status:
             failed.append(script)
         title = f"## bench/{script} {' '.join(arguments)}".rstrip()
         verdict = f"\n\nFailed (exit status {status})." if status else ""
-        sections.append(f"{title}\n\n```text\n{output.rstrip()}\n```{verdict}\n")
+        note = NOTES / f"{Path(script).stem}.md"
+        notes = f"\n\n{note.read_text().rstrip()}" if note.exists() else ""
+        sections.append(f"{title}\n\n```text\n{output.rstrip()}\n```{verdict}{notes}\n")
     slower = []
     for path in sorted(RESULTS.glob("*.md")):
         # Verbatim, each heading one level down so it sits under this page's heading.

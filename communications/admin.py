@@ -124,7 +124,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
             self.message_user(request, str(error), messages.ERROR)
         else:
             self.message_user(
-                request, f"A test is on its way to {request.user.email}.", messages.SUCCESS
+                request, f"A test is on its way to {request.user.get_username()}.", messages.SUCCESS
             )
         return HttpResponseRedirect(self._change_url(announcement))
 

@@ -16,6 +16,7 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -351,7 +352,7 @@ AWS_S3_READ_TIMEOUT = 5
 AWS_S3_MAX_ATTEMPTS = 2
 
 
-def s3_client_config(addressing_style: str = "path"):
+def s3_client_config(addressing_style: Literal["auto", "virtual", "path"] = "path"):
     from botocore.config import Config
 
     return Config(

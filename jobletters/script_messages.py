@@ -18,6 +18,8 @@ so browsers and shared caches may keep it (one URL per language).
 
 from __future__ import annotations
 
+from gettext import NullTranslations
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
@@ -92,7 +94,7 @@ class ScriptCatalog(JavaScriptCatalog):
         wanted = set(MESSAGES)
         catalog: dict = {}
         plurals: dict[str, dict[int, str]] = {}
-        translation = self.translation
+        translation: NullTranslations | None = self.translation
         while translation is not None:
             for key, value in getattr(translation, "_catalog", {}).items():
                 if isinstance(key, str):
@@ -102,7 +104,8 @@ class ScriptCatalog(JavaScriptCatalog):
                     plurals.setdefault(key[0], {}).setdefault(key[1], value)
             translation = getattr(translation, "_fallback", None)
         for msgid, forms in plurals.items():
-            catalog[msgid] = [forms.get(i, "") for i in range(self._num_plurals)]
+            plurals_count = self._num_plurals  # type: ignore[attr-defined]  # Django's, not in the stubs
+            catalog[msgid] = [forms.get(i, "") for i in range(plurals_count)]
         return catalog
 
 
@@ -119,7 +122,9 @@ def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:
     content = _rendered.get(language)
     if content is None:
         with translation.override(language):
-            content = ScriptCatalog.as_view()(request).content
+            response = ScriptCatalog.as_view()(request)
+            assert isinstance(response, HttpResponse), "the catalogue is one whole response"
+            content = response.content
         if not settings.DEBUG:
             _rendered[language] = content
     return HttpResponse(content, content_type='text/javascript; charset="utf-8"')

@@ -190,7 +190,7 @@ def seeker_keywords(*, user: Any, skills: Sequence[str]) -> list[str]:
 
 def _vocabulary(version: int) -> frozenset[str]:
     key = f"recruiters:keyword-vocabulary:{version}"
-    terms = cache.get(key)
+    terms: frozenset[str] | None = cache.get(key)
     if terms is None:
         terms = frozenset(Keyword.objects.values_list("term", flat=True))
         cache.set(key, terms, 60 * 60)
@@ -249,9 +249,10 @@ def _near(city: Place) -> tuple[str, list[Any]]:
     """Rows of the cities within RECRUITERS_NEARBY_KM of ``city``: the cities are found in
     the taxonomy (a latitude range of its index, a longitude band, then the circle,
     equirectangular), and their rows by place, one range of the index each."""
-    radius = settings.RECRUITERS_NEARBY_KM / KM_PER_DEGREE
-    squeeze = max(math.cos(math.radians(city.latitude)), 0.01)
     lat, lon = city.latitude, city.longitude
+    assert lat is not None and lon is not None, "Role.cities are the cities with coordinates"
+    radius = settings.RECRUITERS_NEARBY_KM / KM_PER_DEGREE
+    squeeze = max(math.cos(math.radians(lat)), 0.01)
     sql = (
         "place_id IN (SELECT id FROM taxonomy_place WHERE kind = 'city' "
         "AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s "
@@ -312,7 +313,9 @@ def _occupation_fit(
     groups, group_params = _marks(dict.fromkeys(role.minor_group for _, role in roles))
     ids, id_params = _marks(role.occupation.pk for _, role in roles)
     unit, minor = OCCUPATION_UNIT * FIT_SCALE * MAX_ROLES, OCCUPATION_MINOR * FIT_SCALE * MAX_ROLES
-    cases = [("occupation_id = %s", role.occupation.pk, unit + _rank(n)) for n, role in roles]
+    cases: list[tuple[str, Any, int]] = [
+        ("occupation_id = %s", role.occupation.pk, unit + _rank(n)) for n, role in roles
+    ]
     job = f"minor_group IN ({groups}) AND occupation_id IN ({ids})"
     params = [*group_params, *id_params]
     if related:
@@ -361,7 +364,8 @@ def _scored(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
 def _points(targets: Targets) -> tuple[str, list[Any]]:
     """Secondary points of a row (the same on all of a recruiter's rows). Computed per
     row: cheaper than carrying the text columns through the aggregate."""
-    sql, params = ["0"], []
+    sql: list[str] = ["0"]
+    params: list[Any] = []
     bit = seniority_bit(targets.seniority)
     if bit:
         sql.append(f"+ CASE WHEN (seniority_mask & %s) > 0 THEN {SENIORITY_POINTS} ELSE 0 END")
@@ -620,8 +624,8 @@ def _explain(match: Match, fitting: _Fitting, role: Role, language: str) -> None
             "city": city.name,
         }
     elif tier == PLACE_COUNTRY and fitting.kind == Place.Kind.COUNTRY:
-        city = next((c for c in role.places if str(c.country) == code), None)
-        match.place = city.name if city else country
+        in_country = next((c for c in role.places if str(c.country) == code), None)
+        match.place = in_country.name if in_country else country
         where = _("across %(country)s") % {"country": country}
     elif tier == PLACE_COUNTRY:
         match.place = country
@@ -674,7 +678,7 @@ def count_candidates(targets: Targets) -> int:
         # Our own SQL text and placeholders: every value goes as a parameter.
         sql = f"SELECT COUNT(DISTINCT recruiter_id) FROM ({rows.sql()}) AS c"  # noqa: S608  # nosec B608
         cursor.execute(sql, rows.params)
-        return cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
 
 
 def count_covering(*, occupation: Occupation, place: Place) -> int:

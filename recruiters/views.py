@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -236,7 +236,7 @@ def _open(request: HttpRequest, token: str) -> Delivery | HttpResponse:
     opened = packets.open_link(token)
     if opened is None:
         return _unknown_link(request)
-    if opened.gone:
+    if opened.gone or opened.delivery is None:
         return _gone(request, opened.gone, for_now=opened.for_now)
     return opened.delivery
 
@@ -311,12 +311,12 @@ def packet_answer(request: HttpRequest, token: str) -> HttpResponse:
 @access(BEARER)
 @never_cache
 @require_GET
-def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
+def packet_cv(request: HttpRequest, token: str) -> HttpResponseBase:
     delivery = _open(request, token)
     if isinstance(delivery, HttpResponse):
         return delivery
     copy = packets.cv_for_packet(snapshot=delivery.send.snapshot, seeker_id=delivery.seeker_id)
-    if copy is None:
+    if copy is None or not copy.file.name:
         return _gone(
             request, _("The candidate deleted this CV, so it can no longer be downloaded.")
         )

@@ -179,8 +179,9 @@ class Exporter(_Person):
             self.get("/privacy/data/", "anonymous: privacy pages")
             return
         html = self.get("/privacy/export/", "seeker: /privacy/export/")
-        if not self.asked:
-            token = dict(form_fields(html, "/privacy/export/")).get("csrfmiddlewaretoken", "")
+        # The form is there only when a copy may be asked for (once per interval).
+        token = dict(form_fields(html, "/privacy/export/")).get("csrfmiddlewaretoken")
+        if token and not self.asked:
             self.post(
                 "/privacy/export/", "seeker: POST export", data={"csrfmiddlewaretoken": token}
             )

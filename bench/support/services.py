@@ -7,6 +7,7 @@ override them. Settings are the production ones (``DEBUG=false``).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import socket
@@ -20,6 +21,8 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 VAR = ROOT / "var" / "bench"
+
+_held: list = []  # the worker lock's file, open for the life of the process
 
 BENCH_ENV = {
     "DEBUG": "false",
@@ -106,7 +109,15 @@ def start_worker(
     *, concurrency: int = 2, name: str = "bench", beat: bool = False
 ) -> subprocess.Popen[bytes]:
     """A real ``celery worker`` (prefork) on every queue, with the bench's no-op handler;
-    with ``beat``, beat inside it too (the outbox sweeper and the periodic jobs)."""
+    with ``beat``, beat inside it too (the outbox sweeper and the periodic jobs).
+
+    One benchmark's worker at a time: two would take each other's work from the shared
+    broker. The lock is held until this process ends.
+    """
+    VAR.mkdir(parents=True, exist_ok=True)
+    lock = (VAR / "worker.lock").open("w")
+    fcntl.flock(lock, fcntl.LOCK_EX)  # waits for another benchmark's worker to be gone
+    _held.append(lock)
     log = VAR / f"worker-{name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_bytes(b"")

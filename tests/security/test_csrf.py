@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from billing.models import WebhookEvent
 from communications.categories import Category, choices_of, unsubscribe_token
 from recruiters.delivery import opt_out_token
-from recruiters.models import Recruiter
+from recruiters.models import Answer, Recruiter
 
 from ..recruiters import builders as rb
 from .urlmap import patterns
@@ -27,7 +27,7 @@ OWN_PROOF = {
     "billing:webhook": "Stripe's signature",
     "communications:unsubscribe": "RFC 8058 one-click: the signed token",
     "recruiters:opt_out": "RFC 8058 one-click: the signed token",
-    "packets:answer": "the packet link's secret token (recruiters' pages set no cookie)",
+    "packets:answer": "recruiters have no session: the packet's secret token in the address",
     "choose_language": "the CSRF token when signed in, the browser's Origin otherwise",
 }
 
@@ -98,6 +98,18 @@ def test_one_click_opt_out_refuses_a_changed_token():
     assert Recruiter.objects.get(pk=recruiter.pk).opted_out_at is not None
 
 
+def test_a_packet_answer_needs_the_packets_token(world):
+    from .builders import FACTORIES
+
+    token = FACTORIES["packets:answer"](world)["token"]
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(f"/p/{token[:-3]}abc/answer/", {"kind": "interested"})
+    assert response.status_code == 404
+    assert not Answer.objects.exists()
+    assert client.post(f"/p/{token}/answer/", {"kind": "interested"}).status_code < 400
+    assert Answer.objects.count() == 1
+
+
 def test_the_language_chooser_refuses_another_site_and_a_missing_token(seeker):
     client = Client(enforce_csrf_checks=True)
     other_site = client.post(
@@ -112,12 +124,3 @@ def test_the_language_chooser_refuses_another_site_and_a_missing_token(seeker):
     assert without_token.status_code == 403
     seeker.refresh_from_db()
     assert seeker.language != "fr"
-
-
-def test_a_packet_answer_needs_the_links_token(seeker):
-    from recruiters.models import Answer
-
-    client = Client(enforce_csrf_checks=True)
-    response = client.post("/p/" + "x" * 43 + "/answer/", {"kind": "interested"})
-    assert response.status_code == 404
-    assert not Answer.objects.exists()

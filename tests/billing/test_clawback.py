@@ -267,3 +267,104 @@ def test_two_disputes_on_one_payment_are_two_disputes(client, seeker, paid):
         ("dp_test_2", 5),
     ]
     assert ledger.balance(user=seeker) == 10
+
+
+def test_a_dispute_keeps_its_own_amount_currency_status_and_reason_within_their_sizes(client, paid):
+    _dispute(client, paid, amount=0, dispute_id="dp_" + "9" * 300)
+    body = dispute(paid, dispute_id="dp_test_2", status="s" * 60)
+    body.update(currency="EURO", reason="r" * 60)
+    deliver(client, event("charge.dispute.created", body))
+
+    first, second = Dispute.objects.order_by("pk")
+    assert (len(first.stripe_dispute_id), first.amount, first.currency) == (255, 0, "gbp")
+    assert (second.currency, second.stripe_status, second.reason) == ("eur", "s" * 40, "r" * 40)
+    assert first.held_sends == 0
+
+
+@pytest.mark.parametrize("amount", [-5, "lots", None])
+def test_a_dispute_with_a_nonsense_amount_holds_the_whole_purchase(client, paid, amount):
+    body = dispute(paid)
+    body["amount"] = amount
+    deliver(client, event("charge.dispute.created", body))
+
+    assert (Dispute.objects.get().amount, Dispute.objects.get().held_sends) == (2500, 25)
+
+
+def test_a_dispute_without_status_or_reason_stores_them_empty(client, paid):
+    body = dispute(paid)
+    del body["status"], body["reason"]
+    deliver(client, event("charge.dispute.created", body))
+
+    assert (Dispute.objects.get().stripe_status, Dispute.objects.get().reason) == ("", "")
+
+
+def test_a_dispute_without_a_payment_is_never_matched_to_one_not_yet_paid(
+    client, seeker, paid, plan
+):
+    Purchase.objects.create(
+        account=paid.account, plan=plan, plan_name=plan.name, sends=25, amount=2500
+    )  # its payment intent is still empty
+    body = dispute(paid)
+    del body["payment_intent"]
+
+    assert deliver(client, event("charge.dispute.created", body)).json() == {"status": "rejected"}
+    assert not Dispute.objects.exists()
+    assert PaymentProblem.objects.get().note == (
+        "A dispute on a payment we cannot match to a purchase."
+    )
+
+
+def test_a_dispute_that_moves_to_another_payment_is_recorded_for_staff(client, seeker, paid, plan):
+    other = Purchase.objects.create(
+        account=paid.account,
+        plan=plan,
+        plan_name=plan.name,
+        sends=25,
+        amount=2500,
+        stripe_payment_intent_id="pi_test_2",
+    )
+    _dispute(client, paid)
+
+    response = _dispute(client, paid, payment_intent="pi_test_2")
+
+    assert response.json() == {"status": "rejected"}
+    problem = PaymentProblem.objects.get()
+    assert (problem.problem, problem.note, problem.purchase_id) == (
+        PaymentProblem.Problem.UNKNOWN_PAYMENT,
+        "Dispute dp_test_1 moved to another payment.",
+        other.pk,
+    )
+    assert Dispute.objects.get().purchase == paid
+
+
+# --- Refunds found by either reference ------------------------------------------------------
+
+
+def test_a_refund_naming_only_the_payment_is_applied(client, seeker, paid):
+    body = charge(paid, amount_refunded=2500)
+    body["metadata"] = {"purchase_id": "not-a-number"}
+    deliver(client, event("charge.refunded", body))
+
+    assert ledger.balance(user=seeker) == 0
+
+
+def test_a_refund_naming_only_the_purchase_is_applied(client, seeker, paid):
+    body = charge(paid, amount_refunded=2500)
+    del body["payment_intent"]
+    deliver(client, event("charge.refunded", body))
+
+    assert ledger.balance(user=seeker) == 0
+    paid.refresh_from_db()
+    assert paid.stripe_payment_intent_id == "pi_test_1"
+
+
+def test_a_refund_naming_nothing_we_know_changes_nothing_and_is_logged(
+    client, seeker, paid, caplog
+):
+    body = charge(paid, amount_refunded=2500)
+    del body["payment_intent"], body["metadata"]
+
+    assert deliver(client, event("charge.refunded", body)).status_code == 200
+
+    assert ledger.balance(user=seeker) == 25
+    assert "stripe refund for an unknown purchase; ignored" in caplog.messages

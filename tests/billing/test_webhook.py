@@ -330,7 +330,7 @@ def test_concurrent_duplicate_deliveries_grant_exactly_once(live_server, seeker,
 
 
 def test_the_person_gets_one_email_when_the_sends_are_added(
-    client, seeker, purchase, mailoutbox, django_capture_on_commit_callbacks
+    client, seeker, purchase, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
     body = _completed(purchase)
     with django_capture_on_commit_callbacks(execute=True):
@@ -342,6 +342,9 @@ def test_the_person_gets_one_email_when_the_sends_are_added(
     assert message.to == ["seeker@example.com"]
     assert message.subject == "25 recruiter sends added to your Job Letters account"
     assert "£25.00" in message.body and "you now have 25 available" in message.body
+    assert message.body.startswith(f"Hello {seeker.get_short_name()},")
+    assert "payment of £25.00 for Starter." in message.body
+    assert f"Your purchases and receipts: {settings.SITE_URL}/billing/\n" in message.body
     assert "SW1A" not in message.body and "Privacy Street" not in message.body
 
 
@@ -355,3 +358,45 @@ def test_the_database_refuses_a_second_grant_for_one_purchase(seeker, purchase):
         LedgerEntry.objects.create(
             account=purchase.account, kind="purchase", sends=25, purchase=purchase
         )
+
+
+@pytest.mark.parametrize(
+    ("address", "kept"),
+    [
+        ({"postal_code": "SW1A 1AA", "country": "gb"}, ("SW1A 1AA", "GB")),
+        ({"country": "gbr"}, ("", "GB")),
+        ({"postal_code": "9" * 30}, ("9" * 20, "")),
+    ],
+)
+def test_the_billing_location_is_kept_in_its_shape_whatever_stripe_sends(
+    client, seeker, purchase, address, kept
+):
+    session = checkout_session(purchase)
+    session["customer_details"]["address"] = address
+    deliver(client, event("checkout.session.completed", session))
+
+    account = BillingAccount.objects.get(user=seeker)
+    assert (account.billing_postal_code, account.billing_country) == kept
+
+
+def test_a_refund_event_without_an_amount_changes_nothing(client, seeker, purchase):
+    deliver(client, _completed(purchase))
+    body = charge(purchase, amount_refunded=0)
+    del body["amount_refunded"]
+
+    assert deliver(client, event("charge.refunded", body)).status_code == 200
+
+    assert balance(user=seeker) == 25
+
+
+def test_the_refund_time_is_when_the_refund_grew(client, seeker, purchase):
+    deliver(client, _completed(purchase))
+    deliver(client, event("charge.refunded", charge(purchase, amount_refunded=2500)))
+    purchase.refresh_from_db()
+    refunded_at = purchase.refunded_at
+    assert refunded_at is not None
+
+    deliver(client, event("charge.refunded", charge(purchase, amount_refunded=2500)))
+
+    purchase.refresh_from_db()
+    assert purchase.refunded_at == refunded_at

@@ -9,6 +9,7 @@ from allauth.core.internal import ratelimit
 from django import forms
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
@@ -37,6 +38,8 @@ class AccountAdapter(DefaultAccountAdapter):
         person = user if getattr(user, "pk", None) else None
         with translation.override(email_language([email], person)):
             message = self.render_mail(template_prefix, email, self.email_context(email, context))
+        if not isinstance(message, EmailMultiAlternatives):
+            raise TypeError(f"{template_prefix}: account emails have a text part and an HTML one")
         queue_message(message, kind=template_prefix, person=person)
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:

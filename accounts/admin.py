@@ -29,6 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from billing.ledger import balance
+from jobletters.access import STAFF, access
 from jobletters.admin_site import PERSON_PAGE, PersonSection
 
 from .models import User
@@ -84,6 +85,7 @@ class UserAdmin(BaseUserAdmin):
 
     # --- The person page: everything that concerns one person -------------------------
 
+    @access(STAFF, "accounts.view_user")
     def person_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         # Permission first: without it, an existing and a missing id get the same 403.
         if not self.has_view_permission(request):
@@ -91,7 +93,9 @@ class UserAdmin(BaseUserAdmin):
         person = get_object_or_404(User, pk=pk)
         sections = {s.model: s for s in PERSON_PAGE if self._section_admin(request, s)}
         if request.method == "POST":
-            return self._person_action(request, person, sections.get(request.POST.get("section")))
+            return self._person_action(
+                request, person, sections.get(request.POST.get("section", ""))
+            )
         show_all = request.GET.get("all", "")
         shown = [
             self._shown(request, person, section, limit=None if model == show_all else PERSON_ROWS)
@@ -136,7 +140,9 @@ class UserAdmin(BaseUserAdmin):
             section=section,
             title=capfirst(opts.verbose_name_plural),
             list_url=reverse(f"{name}_changelist"),
-            headers=[label_for_field(c, model_admin.model, model_admin) for c in section.columns],
+            headers=[
+                str(label_for_field(c, model_admin.model, model_admin)) for c in section.columns
+            ],
         )
         found = list(rows[: limit + 1] if limit is not None else rows)
         shown.more = limit is not None and len(found) > limit
@@ -147,7 +153,9 @@ class UserAdmin(BaseUserAdmin):
         choices = [c for c in model_admin.get_action_choices(request) if c[0] != "delete_selected"]
         if len(choices) > 1:  # more than the blank one
             shown.action_form = model_admin.action_form(auto_id=None)
-            shown.action_form.fields["action"].choices = choices
+            action = shown.action_form.fields["action"]
+            assert isinstance(action, forms.ChoiceField), "admin action forms choose from a list"
+            action.choices = choices
         if section.add and model_admin.has_add_permission(request):
             shown.add_url = f"{reverse(f'{name}_add')}?{section.person}={person.pk}"
             shown.add_label = gettext("Add %(name)s") % {"name": opts.verbose_name}
@@ -210,4 +218,4 @@ admin.site.unregister(UserSession)
 
 @admin.register(UserSession)
 class UserSessionAdmin(_AllauthUserSessionAdmin):
-    search_fields = ("user__email", "user__name", "ip")
+    search_fields = ["user__email", "user__name", "ip"]

@@ -17,8 +17,11 @@ class LoginForm(allauth_forms.LoginForm):
 
 
 def _new_password_labels(form: Any) -> None:
-    form.fields["password1"].label = _("New password")
-    form.fields["password2"].label = _("New password (again)")
+    # The placeholders say the same as the labels (allauth's own are longer in French
+    # and were cut on a phone).
+    for name, label in (("password1", _("New password")), ("password2", _("New password (again)"))):
+        form.fields[name].label = label
+        form.fields[name].widget.attrs["placeholder"] = label
 
 
 class ChangePasswordForm(allauth_forms.ChangePasswordForm):

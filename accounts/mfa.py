@@ -54,7 +54,8 @@ def encrypt(text: str) -> str:
     return PREFIX + fernet().encrypt(text.encode()).decode("ascii")
 
 
-def decrypt(stored: str) -> str:
+def decrypt(stored: object) -> str:
+    """The secret in ``stored``, a value read from JSON: anything without our prefix is refused."""
     if not isinstance(stored, str) or not stored.startswith(PREFIX):
         raise UndecryptableSecret("A two-factor secret is stored unencrypted.")
     try:

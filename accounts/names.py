@@ -56,5 +56,12 @@ class NameField(models.CharField):
         value = super().to_python(value)
         return normalise_name(value) if value else value
 
-    def formfield(self, **kwargs: Any) -> Any:
-        return super().formfield(**{"form_class": NameFormField, **kwargs})
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = NameFormField,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field | None:
+        return super().formfield(
+            form_class=form_class, choices_form_class=choices_form_class, **kwargs
+        )

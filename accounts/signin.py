@@ -185,4 +185,4 @@ def _in_words(seconds: int) -> str:
 def on_user_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     """Remember, for the response, that this browser signed in to ``user``."""
     if request is not None:
-        request._known_device_user_id = user.pk  # type: ignore[attr-defined]
+        request._known_device_user_id = user.pk  # type: ignore[attr-defined]  # our mark on the request

@@ -8,23 +8,25 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from jobletters.access import OWNER, access
 from privacy import promises
 from usage.models import SignIn
 from usage.services import sign_ins_of
 
 from . import sessions as sessions_service
 from .forms import NameForm, NotMeForm
+from .http import AuthenticatedHttpRequest
 from .services import update_user_name
 
 
 @login_required
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One page for everything about the account; each part links to its own form."""
     form = NameForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -47,7 +49,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where you are signed in and your recent sign-ins, browser and device in words."""
     current = request.session.session_key
     sessions = list(sessions_service.live_sessions_of(request.user))
@@ -63,9 +65,10 @@ def security(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/security.html", context)
 
 
+@access(OWNER)
 @login_required
 @require_POST
-def end_session(request: HttpRequest, pk: int) -> HttpResponse:
+def end_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user_session = sessions_service.session_of(request.user, pk)
     if user_session is None:
         raise Http404
@@ -79,7 +82,7 @@ def end_session(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def end_other_sessions(request: HttpRequest) -> HttpResponse:
+def end_other_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     ended = sessions_service.end_other_sessions(
         user=request.user, keep_session_key=request.session.session_key or ""
     )
@@ -93,8 +96,9 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
     return redirect("account_security")
 
 
+@access(OWNER)
 @login_required
-def not_me_session(request: HttpRequest, pk: int) -> HttpResponse:
+def not_me_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user_session = sessions_service.session_of(request.user, pk)
     if user_session is None or user_session.session_key == request.session.session_key:
         raise Http404
@@ -102,8 +106,9 @@ def not_me_session(request: HttpRequest, pk: int) -> HttpResponse:
                    ip=user_session.ip, when=user_session.created_at)  # fmt: skip
 
 
+@access(OWNER)
 @login_required
-def not_me_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
+def not_me_sign_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sign_in = sign_ins_of(request.user).filter(pk=pk).first()
     if sign_in is None:
         raise Http404
@@ -111,7 +116,7 @@ def not_me_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
                    when=sign_in.signed_in_at)  # fmt: skip
 
 
-def _not_me(request: HttpRequest, *, device: str, ip: str | None, when: object,
+def _not_me(request: AuthenticatedHttpRequest, *, device: str, ip: str | None, when: object,
             user_session: UserSession | None = None, sign_in: SignIn | None = None,
             ) -> HttpResponse:  # fmt: skip
     """Confirm, then end that session (and the others if asked) and ask for a new password."""

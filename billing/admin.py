@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import ledger
 from .models import (
@@ -216,6 +217,14 @@ class WebhookEventAdmin(_ReadOnlyAdmin):
     search_fields = ("stripe_event_id",)
 
 
+class _ReasonFilter(admin.AllValuesFieldListFilter):
+    """Stripe's reason codes; a dispute without one is "(none)", never a link without words."""
+
+    def choices(self, changelist: Any) -> Any:
+        for choice in super().choices(changelist):
+            yield {**choice, "display": choice["display"] or _("(none)")}
+
+
 @admin.register(Dispute)
 class DisputeAdmin(_ReadOnlyAdmin):
     """Payment disputes (chargebacks): open ones first; sends are held back meanwhile."""
@@ -230,7 +239,7 @@ class DisputeAdmin(_ReadOnlyAdmin):
         "held_sends",
         "opened_at",
     )
-    list_filter = ("status", "reason")
+    list_filter = ("status", ("reason", _ReasonFilter))
     list_select_related = ("purchase__account__user",)
     search_fields = (
         "stripe_dispute_id",

@@ -34,13 +34,15 @@ def is_live() -> bool:
 
 @lru_cache(maxsize=4)
 def _client(api_key: str, api_base: str) -> stripe.StripeClient:
-    base_addresses: dict[str, Any] = {"api": api_base} if api_base else {}
     # Bounded: connect and read timeouts (the library's default read timeout is 80 s)
     # and one retry, so a checkout request never waits on Stripe past what it can
     # afford; webhook-driven work retries through the outbox instead.
     http_client = stripe.RequestsClient(timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
     return stripe.StripeClient(
-        api_key, base_addresses=base_addresses, max_network_retries=1, http_client=http_client
+        api_key,
+        base_addresses={"api": api_base} if api_base else {},
+        max_network_retries=1,
+        http_client=http_client,
     )
 
 
@@ -61,7 +63,7 @@ def create_customer(*, account_id: int, email: str) -> str:
 def create_checkout_session(*, params: dict[str, Any], idempotency_key: str) -> tuple[str, str]:
     """Create a Checkout Session; returns (session id, url to redirect to)."""
     session = client().v1.checkout.sessions.create(
-        params=params,  # type: ignore[arg-type]
+        params=params,  # type: ignore[arg-type]  # a plain dict, not Stripe's TypedDict
         options={"idempotency_key": idempotency_key},
     )
     return session.id, session.url or ""

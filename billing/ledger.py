@@ -29,7 +29,7 @@ disputes) is for billing's own Stripe handlers and staff operations.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import transaction
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
@@ -41,6 +41,13 @@ from django.utils.translation import ngettext
 from privacy.rights.freeze import refuse_frozen_account
 
 from .models import BillingAccount, Dispute, LedgerEntry, Purchase, Reservation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Spendable(TypedDict):
+    spendable: int
 
 __all__ = [
     "InsufficientSends",
@@ -111,7 +118,9 @@ def _sum_of_sends(rows: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
 
 
-def with_balance(accounts: QuerySet[BillingAccount]) -> QuerySet[BillingAccount]:
+def with_balance(
+    accounts: QuerySet[BillingAccount],
+) -> QuerySet[WithAnnotations[BillingAccount, _Spendable]]:
     """The balance rule as a query: annotates ``spendable`` (what :func:`balance` returns).
 
     ``spendable`` is the ledger minus the sends held by open reservations, never

@@ -9,6 +9,7 @@ business (``billing.ledger``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -258,7 +259,7 @@ def _keep_billing_location(account: BillingAccount, session: dict[str, Any]) -> 
         account.save(update_fields=["billing_postal_code", "billing_country"])
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "checkout.session.completed": _on_session_paid_or_completed,
     "checkout.session.async_payment_succeeded": _on_session_paid_or_completed,
     "checkout.session.async_payment_failed": _on_async_payment_failed,

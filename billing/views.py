@@ -16,6 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
+from jobletters.access import SIGNED_IN, access
+
 from . import gateway, ledger
 from .checkout import CheckoutUnavailable, TooManyCheckouts, start_checkout
 from .models import LedgerEntry, Plan, Purchase
@@ -41,7 +44,7 @@ _HISTORY_STATUSES = (
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.GET.get("cancelled"):
         messages.info(request, _("Payment cancelled. Nothing was charged."))
         return redirect("billing:index")
@@ -64,9 +67,10 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(SIGNED_IN)
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkout(request: HttpRequest, plan: str) -> HttpResponse:
+def checkout(request: AuthenticatedHttpRequest, plan: str) -> HttpResponse:
     chosen = get_object_or_404(Plan, slug=plan, active=True)
     if not gateway.is_configured():
         messages.error(
@@ -108,9 +112,9 @@ def checkout(request: HttpRequest, plan: str) -> HttpResponse:
         if not url:
             return redirect("billing:index")
         # 303: the browser follows with a GET to Stripe's page.
-        response = HttpResponseRedirect(url)
-        response.status_code = 303
-        return response
+        redirect_to = HttpResponseRedirect(url)
+        redirect_to.status_code = 303
+        return redirect_to
     response = render(
         request,
         "billing/checkout.html",
@@ -120,13 +124,13 @@ def checkout(request: HttpRequest, plan: str) -> HttpResponse:
         # stripe-mock or a test double serves its checkout page from its own
         # origin (real Checkout is allowed in the site-wide form-action).
         parts = urlsplit(settings.STRIPE_API_BASE)
-        response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}  # type: ignore[attr-defined]
+        response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}  # type: ignore[attr-defined]  # django-csp's per-response hook
     return response
 
 
 @never_cache
 @login_required
-def success(request: HttpRequest) -> HttpResponse:
+def success(request: AuthenticatedHttpRequest) -> HttpResponse:
     session_id = request.GET.get("session_id", "")
     if not session_id:
         raise Http404("No checkout given.")

@@ -11,6 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from jobletters.access import STAFF, access
+
 from . import announcements
 from .announcements import AnnouncementError
 from .models import Announcement
@@ -100,6 +102,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
             "title": title,
         }
 
+    @access(STAFF, "communications.view_announcement")
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         announcement = self._get(request, pk, change=False)
         context = {
@@ -110,6 +113,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/communications/announcement/preview.html", context)
 
+    @access(STAFF, "communications.change_announcement")
     def test_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         announcement = self._get(request, pk, change=True)
         if request.method != "POST":
@@ -120,10 +124,11 @@ class AnnouncementAdmin(admin.ModelAdmin):
             self.message_user(request, str(error), messages.ERROR)
         else:
             self.message_user(
-                request, f"A test is on its way to {request.user.email}.", messages.SUCCESS
+                request, f"A test is on its way to {request.user.get_username()}.", messages.SUCCESS
             )
         return HttpResponseRedirect(self._change_url(announcement))
 
+    @access(STAFF, "communications.change_announcement")
     def send_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         announcement = self._get(request, pk, change=True)
         if request.method == "POST":

@@ -48,6 +48,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subque
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jobletters import outbox
@@ -85,11 +86,18 @@ class Category(enum.StrEnum):
     def is_transactional(self) -> bool:
         return self is Category.TRANSACTIONAL
 
+    @property
+    def purpose(self) -> str:
+        """The consent-ledger purpose that holds people's choice (optional categories)."""
+        if self.spec.purpose is None:
+            raise ValueError(f"{self.value} emails are always sent: there is no choice to record")
+        return self.spec.purpose
+
 
 @dataclass(frozen=True)
 class CategorySpec:
-    label: str
-    description: str
+    label: str | Promise
+    description: str | Promise
     # The consent-ledger purpose that holds the person's choice (None: always sent).
     purpose: str | None
     # The choice of someone who never said anything.
@@ -167,12 +175,12 @@ def choices_of(person: Any) -> dict[Category, bool]:
         or {}
     )
     return {
-        category: (row.get(name) if row.get(name) is not None else category.spec.default)
+        category: (choice if (choice := row.get(name)) is not None else category.spec.default)
         for category, name in names.items()
     }
 
 
-def recipients_for(category: Category | str) -> QuerySet:
+def recipients_for(category: Category | str) -> QuerySet[Any]:
     """Everyone who may receive an email of this category now (announcements' audience).
 
     Active accounts with a confirmed address, not waiting to be deleted, whose
@@ -311,7 +319,7 @@ def queue_email(
         language=language,
     )
     # The visible link: the HTML layout shows it (emails/base.html); the text gets it here.
-    if unsubscribe not in next((c for c, t in message.alternatives if t == "text/html"), ""):
+    if unsubscribe not in next((str(c) for c, t in message.alternatives if t == "text/html"), ""):
         raise ValueError(f"{template}.html must extend emails/base.html (the unsubscribe link).")
     with translation.override(language):
         footer = render_to_string(

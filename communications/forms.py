@@ -10,8 +10,8 @@ from .categories import OPTIONAL, Category
 class PreferencesForm(forms.Form):
     """One checkbox per category a person may turn on or off."""
 
-    def __init__(self, *args: Any, current: dict[Category, bool], **kwargs: Any) -> None:
-        super().__init__(*args, initial={c.value: current[c] for c in OPTIONAL}, **kwargs)
+    def __init__(self, data: Any = None, *, current: dict[Category, bool], **kwargs: Any) -> None:
+        super().__init__(data, initial={c.value: current[c] for c in OPTIONAL}, **kwargs)
         for category in OPTIONAL:
             self.fields[category.value] = forms.BooleanField(
                 label=category.label, help_text=category.description, required=False

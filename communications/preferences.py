@@ -50,7 +50,7 @@ def set_email_preferences(*, person: Any, wanted: Mapping[Category, bool]) -> li
                 continue
             record_consent(
                 person=person,
-                purpose=category.spec.purpose,
+                purpose=category.purpose,
                 granted=bool(wanted[category]),
                 text=preference_words(category, bool(wanted[category])),
                 reference=PAGE_REFERENCE,
@@ -69,7 +69,7 @@ def unsubscribe(*, person: Any, category: Category) -> bool:
             return False
         record_consent(
             person=person,
-            purpose=category.spec.purpose,
+            purpose=category.purpose,
             granted=False,
             text=unsubscribe_words(category),
             reference=LINK_REFERENCE,

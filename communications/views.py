@@ -11,6 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from jobletters.access import BEARER, access
+
 from . import categories
 from . import preferences as service
 from .categories import Category
@@ -33,6 +35,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "communications/preferences.html", context)
 
 
+@access(BEARER)
 @csrf_exempt  # RFC 8058: mail clients post here without cookies; the signed token decides
 @never_cache
 @require_http_methods(["GET", "POST"])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -15,12 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from . import markup, services
 from .models import Comment, Report, Thread
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class OpenReportsFilter(admin.SimpleListFilter):
     title = _("reports")
     parameter_name = "reported"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [("open", _("Open reports")), ("none", _("No open reports"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -35,7 +39,7 @@ class HiddenFilter(admin.SimpleListFilter):
     title = _("hidden")
     parameter_name = "hidden"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [("yes", _("Hidden")), ("no", _("Visible"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -46,7 +50,7 @@ class HiddenFilter(admin.SimpleListFilter):
         return queryset
 
 
-class HideForm(admin.helpers.ActionForm):
+class HideForm(ActionForm):
     reason = forms.CharField(label=_("Reason shown to the author"), required=False, max_length=300)
 
 
@@ -57,8 +61,10 @@ class _PostAdmin(admin.ModelAdmin):
     actions = ("hide", "show_again")
     list_filter = (HiddenFilter, OpenReportsFilter)
     show_full_result_count = False
-    readonly_fields = ("author_email", "shown_text", "created_at", "edited_at", "hidden_at",
-                       "hidden_by", "open_report_count")  # fmt: skip
+    readonly_fields: ClassVar[tuple[str, ...]] = (
+        "author_email", "shown_text", "created_at", "edited_at", "hidden_at", "hidden_by",
+        "open_report_count",
+    )  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
@@ -73,7 +79,7 @@ class _PostAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("author"))
     def author_email(self, post: Thread | Comment) -> str:
-        return post.author.email if post.author_id else str(_("deleted user"))
+        return post.author.email if post.author else str(_("deleted user"))
 
     @admin.display(description=_("text as shown"))
     def shown_text(self, post: Thread | Comment) -> str:

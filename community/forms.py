@@ -66,7 +66,8 @@ class PlaceFields(forms.Form):
             self.initial["place_search"] = initial_place.label
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         try:
             cleaned["place_obj"] = resolve_place(
                 cleaned.get("place") or "", cleaned.get("place_search") or ""

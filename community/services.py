@@ -130,7 +130,7 @@ def report_post(*, reporter: Any, post: Post, reason: str, note: str = "") -> Re
     """Tell staff about a post; one open report per person and post (a repeat is the same)."""
     if reason not in Report.Reason.values:
         raise Refused(_("Choose a reason."))
-    target = {"thread": post} if isinstance(post, Thread) else {"comment": post}
+    target: dict[str, Post] = {"thread": post} if isinstance(post, Thread) else {"comment": post}
     with transaction.atomic():
         existing = Report.objects.filter(
             reporter=reporter, resolved_at__isnull=True, **target
@@ -177,7 +177,7 @@ def resolve_reports(*, reports: QuerySet[Report], staff: Any) -> int:
 
 
 def _resolve_reports_on(post: Post, staff: Any) -> None:
-    target = {"thread": post} if isinstance(post, Thread) else {"comment": post}
+    target: dict[str, Post] = {"thread": post} if isinstance(post, Thread) else {"comment": post}
     resolve_reports(reports=Report.objects.filter(**target), staff=staff)
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jobletters.access import OWNER, PUBLIC, SIGNED_IN, access
 from taxonomy.models import Place
 
 from . import markup, services
@@ -73,6 +74,7 @@ def thread_list(request: HttpRequest) -> HttpResponse:
     return render(request, "community/list.html", context)
 
 
+@access(PUBLIC)
 @require_GET
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = services.thread_for_reader(request.user, pk)
@@ -111,6 +113,7 @@ def new_thread(request: HttpRequest) -> HttpResponse:
     return render(request, "community/thread_form.html", {"form": form, "thread": None})
 
 
+@access(OWNER)
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_thread(request: HttpRequest, pk: int) -> HttpResponse:
@@ -136,6 +139,7 @@ def edit_thread(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "community/thread_form.html", {"form": form, "thread": thread})
 
 
+@access(OWNER)
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_thread(request: HttpRequest, pk: int) -> HttpResponse:
@@ -147,6 +151,7 @@ def delete_thread(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "community/confirm_delete.html", {"post": thread, "thread": thread})
 
 
+@access(SIGNED_IN)
 @login_required
 @require_http_methods(["POST"])
 def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
@@ -169,6 +174,7 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "community/thread.html", context, status=400)
 
 
+@access(OWNER)
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
@@ -185,6 +191,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "community/comment_form.html", {"form": form, "comment": comment})
 
 
+@access(OWNER)
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
@@ -201,6 +208,7 @@ def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Reporting ------------------------------------------------------------------------------
 
 
+@access(SIGNED_IN)
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_thread(request: HttpRequest, pk: int) -> HttpResponse:
@@ -208,6 +216,7 @@ def report_thread(request: HttpRequest, pk: int) -> HttpResponse:
     return _report(request, thread, thread)
 
 
+@access(SIGNED_IN)
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_comment(request: HttpRequest, pk: int) -> HttpResponse:

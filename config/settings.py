@@ -16,6 +16,7 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -86,10 +87,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, around everything: an outside service down → 503 page, not 500, whatever
-    # raised it (a middleware, the session, a view; jobletters.middleware).
-    "jobletters.middleware.OutsideServiceErrorMiddleware",
+    # First, around everything: the security headers, on every response whoever made it
+    # (the 503 page below, a 400 for a host not ours); none of them needs a service.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Then an outside service down → 503 page, not 500, whatever raised it (a
+    # middleware, the session, a view; jobletters.middleware).
+    "jobletters.middleware.OutsideServiceErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Who may keep a page: private, no-store when signed in; public for pages every
     # visitor shares (jobletters.lib.caching). Before the middleware that set cookies.
@@ -105,8 +110,6 @@ MIDDLEWARE = [
     # ...unless a signed-in person chose one: then theirs (accounts.languages).
     "accounts.languages.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # allauth's UserSessionsMiddleware, throttled: no write on every page view.
     "jobletters.session_activity.SessionActivityMiddleware",
@@ -349,7 +352,7 @@ AWS_S3_READ_TIMEOUT = 5
 AWS_S3_MAX_ATTEMPTS = 2
 
 
-def s3_client_config(addressing_style: str = "path"):
+def s3_client_config(addressing_style: Literal["auto", "virtual", "path"] = "path"):
     from botocore.config import Config
 
     return Config(

@@ -21,8 +21,8 @@ _FAILED = "_outside_service_error"
 
 
 class OutsideServiceErrorMiddleware:
-    """Outermost: an error of an outside service (PostgreSQL, Redis, S3, SMTP, Stripe)
-    becomes a 503 page with ``Retry-After``, whatever raised it.
+    """Around all but the security headers: an error of an outside service (PostgreSQL,
+    Redis, S3, SMTP, Stripe) becomes a 503 page with ``Retry-After``, whatever raised it.
 
     Django turns an exception raised in any middleware (the session, authentication,
     a person's language) or in a template's context processors into a 500 response

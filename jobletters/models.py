@@ -69,6 +69,7 @@ class Mailing(models.Model):
     SENDING = "sending"
     SENT = "sent"
     mailing_name: str  # begins the outbox key of each of its emails
+    state: str  # each concrete mailing's own field
 
     started_at = models.DateTimeField(null=True, blank=True)
     # When the last batch was queued, and when the last email was finished.

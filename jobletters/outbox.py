@@ -230,7 +230,7 @@ def _hand_over(entries: list[tuple[int, str, str]]) -> list[int]:
             limit = spec.time_limit if spec else settings.CELERY_TASK_TIME_LIMIT
             try:
                 run_outbox_entry.apply_async(
-                    args=[pk],
+                    args=(pk,),
                     queue=queue,
                     time_limit=limit,
                     soft_time_limit=soft_time_limit(limit),
@@ -363,7 +363,7 @@ def _give_up(entry: OutboxEntry, spec: Handler, mine: Any, error: str) -> None:
 def backoff(attempts: int) -> float:
     """Seconds before the next try: exponential, capped, with jitter."""
     base = settings.OUTBOX_RETRY_BASE_SECONDS
-    capped = min(settings.OUTBOX_RETRY_MAX_SECONDS, base * 2 ** max(attempts - 1, 0))
+    capped: float = min(settings.OUTBOX_RETRY_MAX_SECONDS, base * 2 ** max(attempts - 1, 0))
     return capped * random.uniform(0.8, 1.0)
 
 

@@ -18,6 +18,8 @@ so browsers and shared caches may keep it (one URL per language).
 
 from __future__ import annotations
 
+from gettext import NullTranslations
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
@@ -25,6 +27,8 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
+
+from .access import PUBLIC, access
 
 
 def ngettext(singular: str, plural: str) -> str:
@@ -90,7 +94,7 @@ class ScriptCatalog(JavaScriptCatalog):
         wanted = set(MESSAGES)
         catalog: dict = {}
         plurals: dict[str, dict[int, str]] = {}
-        translation = self.translation
+        translation: NullTranslations | None = self.translation
         while translation is not None:
             for key, value in getattr(translation, "_catalog", {}).items():
                 if isinstance(key, str):
@@ -100,13 +104,15 @@ class ScriptCatalog(JavaScriptCatalog):
                     plurals.setdefault(key[0], {}).setdefault(key[1], value)
             translation = getattr(translation, "_fallback", None)
         for msgid, forms in plurals.items():
-            catalog[msgid] = [forms.get(i, "") for i in range(self._num_plurals)]
+            plurals_count = self._num_plurals  # type: ignore[attr-defined]  # Django's, not in the stubs
+            catalog[msgid] = [forms.get(i, "") for i in range(plurals_count)]
         return catalog
 
 
 _rendered: dict[str, bytes] = {}
 
 
+@access(PUBLIC)
 @require_GET
 @cache_control(public=True, max_age=60 * 60)
 def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:
@@ -116,7 +122,9 @@ def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:
     content = _rendered.get(language)
     if content is None:
         with translation.override(language):
-            content = ScriptCatalog.as_view()(request).content
+            response = ScriptCatalog.as_view()(request)
+            assert isinstance(response, HttpResponse), "the catalogue is one whole response"
+            content = response.content
         if not settings.DEBUG:
             _rendered[language] = content
     return HttpResponse(content, content_type='text/javascript; charset="utf-8"')

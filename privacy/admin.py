@@ -3,7 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,11 +12,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jobletters.access import STAFF, access
 from jobletters.lib.files import private_file_response
 from privacy import promises
 from privacy.accountability import legal
 from privacy.documents import notices, processors, versions
-from privacy.rights import holds
+from privacy.rights import deletion, holds
 
 from .models import (
     ChangeNotice,
@@ -53,8 +54,22 @@ def _permitted_object(
     return obj
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Rows that are evidence (consents, disclosures, requests and how they were honoured):
+    staff read them; only the services write them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(RecordAdmin):
     """The consent ledger, read-only: rows are evidence, never edited."""
 
     list_display = ("person", "purpose", "granted", "policy_version", "reference", "created_at")
@@ -63,33 +78,15 @@ class ConsentAdmin(admin.ModelAdmin):
     raw_id_fields = ("person",)
     list_select_related = ("person", "policy_version")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Disclosure)
-class DisclosureAdmin(admin.ModelAdmin):
+class DisclosureAdmin(RecordAdmin):
     """The disclosure log, read-only."""
 
     list_display = ("person", "recipient_name", "basis", "disclosed_at")
     list_filter = ("recipient_kind", "basis")
     search_fields = ("person__email", "person__name", "recipient_name", "reference")
     list_select_related = ("person",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Privacy requests: the staff queue --------------------------------------------------------
@@ -103,12 +100,25 @@ class _Media:
 DELETION_WARNING_DAYS = 5
 
 
+class LateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("deadline")
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Late"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(pk__in=deletion.late_deletions().values("pk"))
+        return queryset
+
+
 @admin.register(DeletionRequest)
-class DeletionRequestAdmin(admin.ModelAdmin):
+class DeletionRequestAdmin(RecordAdmin):
     """Every deletion request with its due date; red before it is late, held ones waiting."""
 
     list_display = ("who", "state", "requested_at", "grace_ends_at", "due", "erased_at")
-    list_filter = ("state",)
+    list_filter = (LateFilter, "state")
     list_select_related = ("person",)
     search_fields = ("person__email", "person__name")
     ordering = ("due_at",)
@@ -126,45 +136,26 @@ class DeletionRequestAdmin(admin.ModelAdmin):
     def due(self, obj: DeletionRequest) -> str:
         now = timezone.now()
         due = date_format(timezone.localtime(obj.due_at))  # the admin's one date format
-        if not obj.is_open:
-            return due
-        warning = timedelta(days=DELETION_WARNING_DAYS)
-        if obj.due_at <= now:
+        if obj.is_late(now):
             css, words = "privacy-late", _("late")
-        elif obj.due_at - now <= warning:
+        elif obj.state == DeletionRequest.State.HELD:
+            css, words = "privacy-held", _("waiting for a legal hold")
+        elif not obj.is_open:
+            return due
+        elif obj.due_at - now <= timedelta(days=DELETION_WARNING_DAYS):
             css, words = "privacy-due-soon", _("due soon")
         else:
             css, words = "privacy-on-time", _("on time")
         return format_html('<span class="{}">{} ({})</span>', css, due, words)
 
-    # The record of a request and how it was honoured: written by the services only.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ExportRequest)
-class ExportRequestAdmin(admin.ModelAdmin):
+class ExportRequestAdmin(RecordAdmin):
     list_display = ("__str__", "state", "requested_at", "finished_at", "expires_at")
     list_filter = ("state",)
     search_fields = ("person__email", "person__name")
     raw_id_fields = ("person",)
     readonly_fields = [f.name for f in ExportRequest._meta.fields]
-
-    # Written by the services only (the file is deleted when the copy expires).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LegalHold)
@@ -233,7 +224,8 @@ class PolicyVersionForm(forms.ModelForm):
         fields = ("document", "text", "changelog", "effective_at", "reduces_rights")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         problems = versions.check_draft(
             text=cleaned.get("text", ""),
             changelog=cleaned.get("changelog", ""),
@@ -288,6 +280,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         return notices.progress_words(notice)
 
     def get_fields(self, request, obj=None):
+        fields: tuple[str, ...]
         fields = ("document", "text", "changelog", "effective_at", "reduces_rights")
         if obj is not None:
             fields = ("version", *fields, "published_at", "notice_progress")
@@ -321,6 +314,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @access(STAFF, "privacy.change_policyversion")
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         version = _permitted_object(self, request, pk, change=True)
         change_url = reverse("admin:privacy_policyversion_change", args=[pk])
@@ -398,19 +392,18 @@ class LegalRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "status" in self.fields:
+        status = self.fields.get("status")
+        if isinstance(status, forms.ChoiceField):
             if self.instance.pk:
                 allowed = legal.allowed_statuses(self.instance)
-                self.fields["status"].choices = [
+                status.choices = [
                     (value, label)
                     for value, label in LegalRequest.Status.choices
                     if value in allowed
                 ]
-                self.fields["status"].help_text = _(
-                    "Disclosing has its own step: “Disclose…” above."
-                )
+                status.help_text = _("Disclosing has its own step: “Disclose…” above.")
             else:
-                self.fields["status"].choices = [
+                status.choices = [
                     (LegalRequest.Status.RECEIVED, LegalRequest.Status.RECEIVED.label)
                 ]
 
@@ -432,7 +425,8 @@ class LegalRequestSubjectInline(admin.TabularInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "person":  # chosen here; accounts are made and removed elsewhere
+        # The person is chosen here; accounts are made and removed elsewhere.
+        if db_field.name == "person" and field is not None:
             field.widget.can_add_related = field.widget.can_delete_related = False
             field.widget.can_change_related = False
         return field
@@ -444,7 +438,7 @@ class LegalRequestSubjectInline(admin.TabularInline):
 
     @admin.display(description=_("data handed over"))
     def package_link(self, obj: LegalRequestSubject) -> str:
-        if obj.pk is None or obj.disclosed_at is None:
+        if not obj.pk or obj.disclosed_at is None:
             return "-"
         if not obj.package:
             if obj.package_ready_at:
@@ -539,6 +533,7 @@ class LegalRequestAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return super().history_view(request, object_id, extra_context)
 
+    @access(STAFF, "privacy.change_legalrequest")
     def disclose_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = _permitted_object(self, request, pk, change=True)
         change_url = reverse("admin:privacy_legalrequest_change", args=[pk])
@@ -573,7 +568,8 @@ class LegalRequestAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/privacy/legalrequest/disclose.html", context)
 
-    def package_view(self, request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
+    @access(STAFF, "privacy.view_legalrequest")
+    def package_view(self, request: HttpRequest, pk: int, subject_pk: int) -> HttpResponseBase:
         obj = _permitted_object(self, request, pk, change=False)
         subject = LegalRequestSubject.objects.filter(pk=subject_pk, request=obj).first()
         if subject is None or not subject.package:
@@ -604,7 +600,8 @@ class SubprocessorForm(forms.ModelForm):
         fields = processors.PUBLIC_FIELDS
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
             self.add_error("until", _("It cannot end before it starts."))
@@ -656,19 +653,10 @@ class SubprocessorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProcessorChange)
-class ProcessorChangeAdmin(admin.ModelAdmin):
+class ProcessorChangeAdmin(RecordAdmin):
     list_display = ("created_at", "kind", "processor", "summary", "changed_by", "notice")
     list_filter = ("kind",)
     list_select_related = ("processor", "changed_by", "notice")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProcessorSubscription)

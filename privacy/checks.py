@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core import checks
 
+from privacy import promises
 from privacy.registry.coverage import coverage_problems, coverage_warnings
 
 
@@ -76,7 +77,7 @@ def promises_kept(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMe
             "overwritten within weeks.",
         ),
     ]
-    errors = [
+    errors: list[checks.CheckMessage] = [
         checks.Error(message, id=check_id, hint="Change it in privacy/promises.py.")
         for check_id, kept, message in rules
         if not kept
@@ -91,3 +92,35 @@ def promises_kept(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMe
         if getattr(p, name) < 1
     ]
     return errors
+
+
+@checks.register("privacy", checks.Tags.database)
+def deletions_on_time(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """``manage.py check --database default``: deletion requests past their deadline.
+
+    A warning, not an error: ``migrate`` runs database checks too, and a late erasure
+    must not stop the deploy that may fix it.
+    """
+    from django.db import connections
+
+    from privacy.models import DeletionRequest
+    from privacy.rights.deletion import late_deletions
+
+    table = DeletionRequest._meta.db_table
+    late = sum(
+        late_deletions().using(alias).count()
+        for alias in databases or ()
+        if table in connections[alias].introspection.table_names()  # before the first migrate
+    )
+    if not late:
+        return []
+    return [
+        checks.Warning(
+            f"{late} deletion request(s) are past their deadline (policy §5: erased within "
+            f"{promises.DELETION_DEADLINE_DAYS} days of the request).",
+            id="privacy.W002",
+            hint="See the deletion queue in the admin, filtered by 'Late'.",
+        )
+    ]

@@ -27,7 +27,7 @@ class Cookie:
     purpose: Promise
     # The longest the browser keeps it, in seconds; None: until the browser is closed.
     max_age: int | None
-    lifetime: Promise | None = None  # words, when seconds say too little
+    lifetime: str | Promise | None = None  # words, when seconds say too little
 
     @property
     def lifetime_words(self) -> str | Promise:

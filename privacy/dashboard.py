@@ -23,6 +23,8 @@ def latest_export(person_id: int) -> ExportRequest | None:
 def panel(request: HttpRequest) -> Panel:
     return Panel(
         template="privacy/_panel.html",
-        context={"export": latest_export(request.user.pk)},
+        context={
+            "export": latest_export(request.user.pk) if request.user.is_authenticated else None
+        },
         order=900,
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -253,6 +254,10 @@ class DeletionRequest(models.Model):
     erased_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
+    # Past due_at in one of these states a request is late (privacy.rights.deletion);
+    # HELD waits for a legal hold, which the law lets outlast the deadline.
+    UNFINISHED = (State.PENDING, State.ERASING, State.FAILED)
+
     class Meta:
         ordering = ("-requested_at", "-pk")
         constraints = [
@@ -270,6 +275,9 @@ class DeletionRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in (self.State.PENDING, self.State.HELD, self.State.ERASING)
+
+    def is_late(self, now: datetime | None = None) -> bool:
+        return self.state in self.UNFINISHED and self.due_at <= (now or timezone.now())
 
 
 class LegalHold(models.Model):

@@ -68,9 +68,9 @@ def _export_gave_up(payload: dict, error: str) -> None:
             logger.warning("export: could not remove a partial copy")
 
 
-# Erasure is retried with backoff until it is done (e.g. Stripe down for a day), and
-# waits hourly while a legal hold stands; 500 tries cover well over the 30 days.
-@outbox.handler(deletion.ERASE_PERSON, queue="privacy", max_attempts=500, time_limit=30 * 60)
+# Erasure is retried with backoff until the request's deadline (each entry's tries:
+# privacy.rights.deletion.erasure_attempts), e.g. while Stripe is down for a day.
+@outbox.handler(deletion.ERASE_PERSON, queue="privacy", time_limit=30 * 60)
 def erase_person_job(payload: dict) -> None:
     deletion.run_deletion(deletion_id=payload["deletion_id"])
 

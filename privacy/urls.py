@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.policy, name="policy"),
     path("data/", views.data_inventory, name="data"),
     path("cookies/", views.cookies_page, name="cookies"),
+    path("promises/", views.promises_page, name="promises"),
     path("my-data/", request_views.my_data, name="my_data"),
     path("my-data/<slug:slug>/", request_views.my_data_category, name="my_data_category"),
     path("export/", request_views.export, name="export"),

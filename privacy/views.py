@@ -10,6 +10,7 @@ from privacy.registry.declarations import by_section
 
 from .cookies import COOKIES
 from .models import PolicyVersion
+from .promises import CLAUSES
 
 
 @same_for_every_visitor
@@ -33,6 +34,12 @@ def policy(request: HttpRequest) -> HttpResponse:
 def data_inventory(request: HttpRequest) -> HttpResponse:
     """The public list of every kind of personal data we hold, from the registry."""
     return render(request, "privacy/data.html", {"sections": by_section()})
+
+
+@same_for_every_visitor
+def promises_page(request: HttpRequest) -> HttpResponse:
+    """Each promise of the policy and the terms, with the names of the checks that keep it."""
+    return render(request, "privacy/promises.html", {"clauses": CLAUSES})
 
 
 @same_for_every_visitor

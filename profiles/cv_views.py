@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
+from jobletters.access import OWNER, access
 from jobletters.lib.files import StoredFileMissing, private_file_response, size_words
 
 from . import cvs
@@ -34,13 +36,13 @@ TOO_MANY_UPLOADS = gettext_lazy(
 @csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
-def cv_list(request: HttpRequest) -> HttpResponse:
+def cv_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     limit_cv_upload(request)
     return _cv_list(request)
 
 
 @csrf_protect
-def _cv_list(request: HttpRequest) -> HttpResponse:
+def _cv_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     owner = request.user
     status = 200
     if request.method == "POST":
@@ -97,7 +99,7 @@ def duplicate_message(existing: CV) -> str:
 @never_cache
 @login_required
 @require_GET
-def cv_status(request: HttpRequest) -> JsonResponse:
+def cv_status(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Each CV's state and its rendered row, for the list to update itself."""
     rows = list(cvs.cvs_of(request.user))
     return JsonResponse(
@@ -120,18 +122,20 @@ def _row_key(cv: CV) -> str:
     return f"{cv.state}:{int(cv.is_current)}"
 
 
+@access(OWNER)
 @login_required
 @require_POST
-def cv_set_current(request: HttpRequest, pk: int) -> HttpResponse:
+def cv_set_current(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cv = get_object_or_404(cvs.cvs_of(request.user).ready(), pk=pk)
     cvs.set_current_cv(cv=cv, chosen=True)
     messages.success(request, _("“%(name)s” is now your current CV.") % {"name": cv.original_name})
     return redirect("profiles:cv_list")
 
 
+@access(OWNER)
 @login_required
 @require_http_methods(["GET", "POST"])
-def cv_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def cv_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cv = get_object_or_404(cvs.cvs_of(request.user), pk=pk)
     if request.method == "POST":
         cvs.delete_cv(cv=cv)
@@ -150,9 +154,10 @@ def cv_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(OWNER)
 @login_required
 @require_GET
-def cv_download(request: HttpRequest, pk: int) -> HttpResponse:
+def cv_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The person's own file, as they uploaded it: only once it passed the check."""
     cv: CV = get_object_or_404(cvs.cvs_of(request.user).ready(), pk=pk)
     try:

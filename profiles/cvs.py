@@ -24,7 +24,6 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import transaction
-from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -36,7 +35,7 @@ from jobletters.outbox import TransientError
 from .cv_checks.deep import READY
 from .cv_checks.quick import Upload
 from .cv_checks.runner import run_deep_check
-from .models import CV
+from .models import CV, CVQuerySet
 
 logger = logging.getLogger(__name__)
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -67,7 +66,7 @@ class CVNotReady(Exception):
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def cvs_of(user: User) -> QuerySet[CV]:
+def cvs_of(user: User) -> CVQuerySet:
     """A person's CVs: the only way views reach a CV, so another person's is a 404."""
     return CV.objects.filter(owner=user)
 

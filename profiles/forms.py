@@ -401,7 +401,8 @@ class ProfileForm(forms.Form):
         return normalise_linkedin_url(value) if value else ""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         raw_phone = cleaned.get("phone")
         if raw_phone:
             cleaned["phone"] = self._clean_phone(raw_phone, cleaned.get("country") or None)

@@ -161,7 +161,7 @@ def with_targets() -> models.Prefetch:
     )
 
 
-class CVQuerySet(models.QuerySet):
+class CVQuerySet(models.QuerySet["CV"]):
     def ready(self) -> CVQuerySet:
         """CVs that passed the deep check: the only ones that may be downloaded,
         previewed, made current or sent (recruiters receive ``normalised_file``)."""

@@ -37,7 +37,7 @@ class CVUploadLimitHandler(FileUploadHandler):
 
 def limit_cv_upload(request: HttpRequest) -> None:
     """Put the size limit in front of Django's own handlers (before POST is read)."""
-    request.upload_handlers.insert(0, CVUploadLimitHandler(request))
+    request.upload_handlers = [CVUploadLimitHandler(request), *request.upload_handlers]
 
 
 def upload_was_too_large(request: HttpRequest) -> bool:

@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.http import AuthenticatedHttpRequest
 
 from . import services
 from .cvs import current_cv_of
@@ -16,7 +18,7 @@ from .models import Profile, with_targets
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = ProfileForm(request.POST, user=user)
@@ -46,14 +48,14 @@ def edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def dismiss_pairs_notice(request: HttpRequest) -> HttpResponse:
+def dismiss_pairs_notice(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.dismiss_pairs_notice(user=request.user)
     return redirect("profiles:edit")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def job_letter(request: HttpRequest) -> HttpResponse:
+def job_letter(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = services.profile_of(request.user)
     if request.method == "POST":
         form = JobLetterForm(request.POST)
@@ -88,7 +90,7 @@ def job_letter(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_letter_preview(request: HttpRequest) -> HttpResponse:
+def job_letter_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = (
         Profile.objects.filter(user=request.user).prefetch_related(with_targets()).first()
     ) or Profile(user=request.user)  # nothing saved yet

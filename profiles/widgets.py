@@ -55,7 +55,7 @@ class TargetsWidget(forms.Widget):
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return False  # no checkbox ticked means "none", not "unchanged"
 
-    def format_value(self, value: Any) -> list[str]:
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]  # list, as ChoiceWidget's
         if value is None:
             return []
         if not isinstance(value, list | tuple):

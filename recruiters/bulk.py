@@ -26,10 +26,17 @@ def _value(field: models.Field, value: Any) -> Any:
     return value
 
 
+def _column_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
 def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert ``rows`` (values in the order of ``fields``); returns how many."""
     meta = model._meta
-    concrete = [meta.get_field(name) for name in fields]
+    concrete = [_column_field(model, name) for name in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in concrete)
     table = connection.ops.quote_name(meta.db_table)
     count = 0
@@ -41,7 +48,8 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
                     count += 1
             return count
         placeholders = ", ".join(["%s"] * len(concrete))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        # Table and column names come from the model's _meta; values go as parameters.
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608  # nosec B608
         batch: list[list[Any]] = []
         for row in rows:
             batch.append([_value(f, v) for f, v in zip(concrete, row, strict=True)])
@@ -56,7 +64,7 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
 
 
 def create(
-    model: type[models.Model], objects: list[models.Model], fields: Sequence[str], *, key: str
+    model: type[models.Model], objects: Sequence[models.Model], fields: Sequence[str], *, key: str
 ) -> None:
     """Insert new model instances and set their primary keys (``key``: a unique field,
     used to find the new ids where the database cannot hand them out first)."""

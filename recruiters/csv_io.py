@@ -63,7 +63,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = {"", "1", "true", "yes", "y", "active"}
 _FALSE = {"0", "false", "no", "n", "inactive"}
 _LEVELS = {key: key for key, _ in Profile.Seniority.choices} | {
-    normalise(label): key for key, label in Profile.Seniority.choices
+    normalise(str(label)): key for key, label in Profile.Seniority.choices
 }
 
 
@@ -313,13 +313,14 @@ class _Resolver:
         self.labels: dict[int, str] = {}
         for chunk in directory._chunks(sorted(ids)):
             for place in Place.objects.filter(geonames_id__in=chunk):
-                self.by_geonames[place.geonames_id] = place.pk
+                if place.geonames_id is not None:
+                    self.by_geonames[place.geonames_id] = place.pk
                 self.labels[place.pk] = place.label
         self.by_name: dict[tuple[str, str], int] = {}
         names = sorted({n for n, _ in pairs})
-        for chunk in directory._chunks(names):
+        for name_chunk in directory._chunks(names):
             rows_found = (
-                Place.objects.filter(kind=Place.Kind.CITY, normalised__in=chunk)
+                Place.objects.filter(kind=Place.Kind.CITY, normalised__in=name_chunk)
                 .filter(country__in=sorted({c for _, c in pairs}))
                 .order_by("-population", "pk")
             )

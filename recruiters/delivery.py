@@ -112,6 +112,9 @@ def deliver_packet(*, delivery_id: int) -> str:
     if isinstance(claim, str):
         return claim
     message = _render(claim)
+    if message is None:
+        fail_delivery(delivery_id=delivery_id, reason=_LEFT_DIRECTORY)
+        return "failed"
     handover = _Handover(claim)
     try:
         deliver(
@@ -182,17 +185,25 @@ def _claim(delivery_id: int) -> _Claim | str:
         return "sent (unconfirmed)"
     if delivery.state in (State.FAILED, State.REVOKED, *Delivery.DELIVERED):
         return "nothing to do"
-    if delivery.state == State.SENDING and delivery.claim_expires_at > now:
+    if (
+        delivery.state == State.SENDING
+        and delivery.claim_expires_at is not None
+        and delivery.claim_expires_at > now
+    ):
         raise outbox.Retry("another worker is sending it", delay=_seconds(delivery, now))
 
-    refusal = _refusal(delivery)
-    if refusal:
+    recruiter_id = delivery.recruiter_id
+    refusal = _LEFT_DIRECTORY if recruiter_id is None else _refusal(delivery)
+    if recruiter_id is None or refusal:
         fail_delivery(delivery_id=delivery_id, reason=refusal)
         return "failed"
 
     with transaction.atomic():
         # One worker at a time per recruiter, so the daily cap is counted once.
-        recruiter = Recruiter.objects.select_for_update().get(pk=delivery.recruiter_id)
+        recruiter = Recruiter.objects.select_for_update().filter(pk=recruiter_id).first()
+        if recruiter is None:
+            fail_delivery(delivery_id=delivery_id, reason=_LEFT_DIRECTORY)
+            return "failed"
         if not recruiter.is_reachable:
             fail_delivery(delivery_id=delivery_id, reason=_NOT_REACHABLE)
             return "failed"
@@ -221,11 +232,13 @@ def _claim(delivery_id: int) -> _Claim | str:
 
 
 def _seconds(delivery: Delivery, now: datetime) -> float:
-    return max((delivery.claim_expires_at - now).total_seconds(), 0) + 1
+    expires = delivery.claim_expires_at or now
+    return max((expires - now).total_seconds(), 0) + 1
 
 
 # Reasons are stored in English (marked for the catalogue) and shown in the reader's
 # language by recruiters.report.
+_LEFT_DIRECTORY = gettext_noop("The recruiter left our directory; your send was returned to you.")
 _NOT_REACHABLE = gettext_noop(
     "The recruiter no longer receives packets; your send was returned to you."
 )
@@ -233,8 +246,6 @@ _NOT_REACHABLE = gettext_noop(
 
 def _refusal(delivery: Delivery) -> str:
     """Why this packet must not leave now ("" if it may)."""
-    if delivery.recruiter_id is None:
-        return gettext_noop("The recruiter left our directory; your send was returned to you.")
     try:
         ledger.check_may_spend(delivery.seeker)
     except ledger.SpendingRefused as refused:
@@ -263,22 +274,26 @@ def _defer_to_tomorrow(delivery: Delivery, *, tomorrow: datetime) -> str:
     return "deferred"
 
 
-def _render(claim: _Claim) -> Any:
+def _render(claim: _Claim) -> Any | None:
+    """The packet's email; None when the recruiter left the directory since the claim."""
     delivery = Delivery.objects.select_related("send", "recruiter").get(pk=claim.delivery_id)
-    opt_out = opt_out_url(delivery.recruiter_id)
+    recruiter = delivery.recruiter
+    if recruiter is None:
+        return None
+    opt_out = opt_out_url(recruiter.pk)
     snapshot = delivery.send.snapshot
     context = email_context(
         snapshot=snapshot,
         reason=delivery.reason,
         role=delivery.role,
         place=delivery.place,
-        recruiter=delivery.recruiter,
+        recruiter=recruiter,
         packet_link=packet_url(claim.token),
         opt_out_link=opt_out,
     )
     return render_email(
         template=EMAIL_TEMPLATE,
-        to=[delivery.recruiter.email],
+        to=[recruiter.email],
         context=context,
         headers={
             "Message-ID": delivery.message_id,
@@ -290,7 +305,7 @@ def _render(claim: _Claim) -> Any:
         from_email=sender(),
         # Our words in the recruiter's first listed language if we have it, else English;
         # the seeker's letter stays as they wrote it.
-        language=language_of_words(delivery.recruiter.languages),
+        language=language_of_words(recruiter.languages),
     )
 
 
@@ -346,8 +361,9 @@ def preview_email(*, snapshot: dict[str, Any], match: Any) -> dict[str, Any]:
     subject = " ".join(render_to_string(f"{EMAIL_TEMPLATE}_subject.txt", context).split())
     body = render_to_string("recruiters/emails/_packet_body.html", context)
     # Mail clients need inline styles; the site's CSP allows none (its stylesheet has
-    # the same looks under the classes the template also carries).
-    return {"subject": subject, "body": mark_safe(_INLINE_STYLE.sub("", body))}  # noqa: S308
+    # the same looks under the classes the template also carries). The template is
+    # autoescaped; removing style attributes keeps it safe.
+    return {"subject": subject, "body": mark_safe(_INLINE_STYLE.sub("", body))}  # noqa: S308  # nosec B308 B703
 
 
 _INLINE_STYLE = re.compile(r' style="[^"]*"')

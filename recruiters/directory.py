@@ -301,9 +301,9 @@ def save_recruiters(records: Sequence[RecruiterData]) -> tuple[list[int], list[i
     occupation_through = Recruiter.occupations.through
     place_through = Recruiter.places.through
     ids = [r.pk for r in everyone.values()]
-    for chunk in _chunks(ids):
-        occupation_through.objects.filter(recruiter_id__in=chunk).delete()
-        place_through.objects.filter(recruiter_id__in=chunk).delete()
+    for id_chunk in _chunks(ids):
+        occupation_through.objects.filter(recruiter_id__in=id_chunk).delete()
+        place_through.objects.filter(recruiter_id__in=id_chunk).delete()
     bulk.insert(
         occupation_through,
         ["recruiter", "occupation"],

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TypeVar
 
 from profiles.models import Profile
 from taxonomy.models import Occupation, Place
@@ -116,6 +117,7 @@ Okafor Okonkwo Olsen Park Patel Perez Petrov Quinn Rahman Reid Reyes Ricci Rossi
 Schmidt Schneider Shah Silva Singh Smith Sullivan Tanaka Taylor Thompson Turner Wagner Walsh Wang
 Weber Williams Wilson Wright Yamamoto Young Zhang Zielinski""".split()  # noqa: SIM905
 _SLUG = re.compile(r"[^a-z0-9]+")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ class _City:
     population: int
 
 
-def _weighted(rng: random.Random, items: list, cumulative: list[float]):
+def _weighted(rng: random.Random, items: Sequence[T], cumulative: Sequence[float]) -> T:
     return rng.choices(items, cum_weights=cumulative, k=1)[0]
 
 
@@ -221,8 +223,8 @@ class Generator:
             extra_language = rng.choice(EXTRA_LANGUAGES)
             if extra_language not in languages:
                 languages.append(extra_language)
-        pool = SPECIALISMS.get(code[:2], ["communication", "Excel", "project management"])
-        keywords = rng.sample(pool, k=min(len(pool), rng.randint(2, 5)))
+        specialisms = SPECIALISMS.get(code[:2], ["communication", "Excel", "project management"])
+        keywords = rng.sample(specialisms, k=min(len(specialisms), rng.randint(2, 5)))
         slug = _SLUG.sub("-", agency.lower()).strip("-")
         return RecruiterData(
             name=f"{first} {last}",

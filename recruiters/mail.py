@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import smtplib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -25,17 +25,21 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.utils.module_loading import import_string
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
 FinalDotHook = Callable[[], None]
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
-class _FinalDotMixin:
+class _FinalDotMixin(smtplib.SMTP):
     """smtplib's ``data()``, with ``before_final_dot`` called between the body and the dot."""
 
     before_final_dot: FinalDotHook | None = None
 
-    def data(self, msg: bytes) -> tuple[int, bytes]:
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
         # smtplib.SMTP.sendmail passes bytes with CRLF line ends (Django builds them so).
+        msg = msg.encode("ascii") if isinstance(msg, str) else bytes(msg)
         self.putcmd("data")
         code, reply = self.getreply()
         if code != 354:
@@ -54,7 +58,7 @@ class _FinalDotMixin:
         return self.getreply()
 
 
-class _SMTP(_FinalDotMixin, smtplib.SMTP):
+class _SMTP(_FinalDotMixin):
     pass
 
 
@@ -75,7 +79,7 @@ class PacketSMTPBackend(SMTPBackend):
 
     def open(self) -> bool | None:
         opened = super().open()
-        if self.connection is not None:
+        if isinstance(self.connection, _FinalDotMixin):
             self.connection.before_final_dot = self.before_final_dot
         return opened
 

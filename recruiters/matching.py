@@ -190,7 +190,7 @@ def seeker_keywords(*, user: Any, skills: Sequence[str]) -> list[str]:
 
 def _vocabulary(version: int) -> frozenset[str]:
     key = f"recruiters:keyword-vocabulary:{version}"
-    terms = cache.get(key)
+    terms: frozenset[str] | None = cache.get(key)
     if terms is None:
         terms = frozenset(Keyword.objects.values_list("term", flat=True))
         cache.set(key, terms, 60 * 60)
@@ -249,9 +249,10 @@ def _near(city: Place) -> tuple[str, list[Any]]:
     """Rows of the cities within RECRUITERS_NEARBY_KM of ``city``: the cities are found in
     the taxonomy (a latitude range of its index, a longitude band, then the circle,
     equirectangular), and their rows by place, one range of the index each."""
-    radius = settings.RECRUITERS_NEARBY_KM / KM_PER_DEGREE
-    squeeze = max(math.cos(math.radians(city.latitude)), 0.01)
     lat, lon = city.latitude, city.longitude
+    assert lat is not None and lon is not None, "Role.cities are the cities with coordinates"
+    radius = settings.RECRUITERS_NEARBY_KM / KM_PER_DEGREE
+    squeeze = max(math.cos(math.radians(lat)), 0.01)
     sql = (
         "place_id IN (SELECT id FROM taxonomy_place WHERE kind = 'city' "
         "AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s "
@@ -293,7 +294,8 @@ def _candidates(targets: Targets, recruiter_ids: list[int] | None) -> _Statement
         for tier, where, params in _place_parts(roles[0][1]):
             statement.add("UNION ALL" if statement.parts else "")
             statement.add(
-                f"SELECT {_ROW}, {fit} + {tier * MAX_ROLES} AS fit "  # noqa: S608
+                # Our own SQL text and placeholders: every value goes as a parameter.
+                f"SELECT {_ROW}, {fit} + {tier * MAX_ROLES} AS fit "  # noqa: S608  # nosec B608
                 "FROM recruiters_coverage",
                 *fit_params,
             )
@@ -311,7 +313,9 @@ def _occupation_fit(
     groups, group_params = _marks(dict.fromkeys(role.minor_group for _, role in roles))
     ids, id_params = _marks(role.occupation.pk for _, role in roles)
     unit, minor = OCCUPATION_UNIT * FIT_SCALE * MAX_ROLES, OCCUPATION_MINOR * FIT_SCALE * MAX_ROLES
-    cases = [("occupation_id = %s", role.occupation.pk, unit + _rank(n)) for n, role in roles]
+    cases: list[tuple[str, Any, int]] = [
+        ("occupation_id = %s", role.occupation.pk, unit + _rank(n)) for n, role in roles
+    ]
     job = f"minor_group IN ({groups}) AND occupation_id IN ({ids})"
     params = [*group_params, *id_params]
     if related:
@@ -360,7 +364,8 @@ def _scored(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
 def _points(targets: Targets) -> tuple[str, list[Any]]:
     """Secondary points of a row (the same on all of a recruiter's rows). Computed per
     row: cheaper than carrying the text columns through the aggregate."""
-    sql, params = ["0"], []
+    sql: list[str] = ["0"]
+    params: list[Any] = []
     bit = seniority_bit(targets.seniority)
     if bit:
         sql.append(f"+ CASE WHEN (seniority_mask & %s) > 0 THEN {SENIORITY_POINTS} ELSE 0 END")
@@ -393,8 +398,9 @@ def ranking_statement(
     since = timezone.now() - timedelta(days=promises.RESEND_AFTER_DAYS)
     in_flight, in_flight_params = _marks(Delivery.IN_FLIGHT)
     statement = _Statement()
+    # Our own SQL text and placeholders: every value goes as a parameter.
     statement.add(
-        "SELECT ranked.recruiter_id, ranked.best, ranked.points, "  # noqa: S608
+        "SELECT ranked.recruiter_id, ranked.best, ranked.points, "  # noqa: S608  # nosec B608
         "r.name, r.agency, r.website, r.seniority_levels, r.languages, r.keywords, "
         "r.packets_answered, r.answer_days, "
         "p.name, p.kind, p.country, p.latitude, p.longitude, "
@@ -618,8 +624,8 @@ def _explain(match: Match, fitting: _Fitting, role: Role, language: str) -> None
             "city": city.name,
         }
     elif tier == PLACE_COUNTRY and fitting.kind == Place.Kind.COUNTRY:
-        city = next((c for c in role.places if str(c.country) == code), None)
-        match.place = city.name if city else country
+        in_country = next((c for c in role.places if str(c.country) == code), None)
+        match.place = in_country.name if in_country else country
         where = _("across %(country)s") % {"country": country}
     elif tier == PLACE_COUNTRY:
         match.place = country
@@ -669,9 +675,10 @@ def count_candidates(targets: Targets) -> int:
         return 0
     rows = _candidates(targets, None)
     with connection.cursor() as cursor:
-        sql = f"SELECT COUNT(DISTINCT recruiter_id) FROM ({rows.sql()}) AS c"  # noqa: S608
+        # Our own SQL text and placeholders: every value goes as a parameter.
+        sql = f"SELECT COUNT(DISTINCT recruiter_id) FROM ({rows.sql()}) AS c"  # noqa: S608  # nosec B608
         cursor.execute(sql, rows.params)
-        return cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
 
 
 def count_covering(*, occupation: Occupation, place: Place) -> int:

@@ -194,14 +194,7 @@ class Keyword(models.Model):
 
 
 # The columns of a coverage row that ranking reads, in the order the indexes keep them.
-_SIGNALS = [
-    "recruiter",
-    "occupation",
-    "responsiveness",
-    "seniority_mask",
-    "languages_key",
-    "keywords_key",
-]
+_SIGNALS = ["recruiter", "responsiveness", "seniority_mask", "languages_key", "keywords_key"]
 
 
 class Coverage(models.Model):
@@ -238,13 +231,16 @@ class Coverage(models.Model):
         indexes = [
             # Same minor group and one of the seeker's places, or a city near one of them
             # (the cities found in the taxonomy first).
+            # The occupation follows the range's own columns: seekers who did not ask for
+            # related roles (most) range over it too, instead of reading their minor
+            # group's other occupations and leaving them out.
             models.Index(
-                fields=["minor_group", "place", "place_kind", "country", *_SIGNALS],
+                fields=["minor_group", "place", "occupation", *_SIGNALS],
                 name="coverage_by_place",
             ),
             # Same minor group and a whole country, a country's cities, or Remote.
             models.Index(
-                fields=["minor_group", "place_kind", "country", "place", *_SIGNALS],
+                fields=["minor_group", "place_kind", "country", "occupation", "place", *_SIGNALS],
                 name="coverage_by_kind",
             ),
         ]

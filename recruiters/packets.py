@@ -178,7 +178,7 @@ class PacketProfile:
         self.summary = snapshot.get("summary", "")
         self.years_of_experience = snapshot.get("years_of_experience")
         self.seniority = snapshot.get("seniority", "")
-        self._seniority_label = snapshot.get("seniority_label", "")
+        self._seniority_label: str = snapshot.get("seniority_label", "")
         self.skills = snapshot.get("skills", [])
         self.languages = snapshot.get("languages", [])
         self.linkedin_url = snapshot.get("linkedin_url", "")
@@ -194,8 +194,10 @@ def _targets_of(snapshot: dict[str, Any]) -> list[str]:
     """The snapshot's targets; a packet sent before targets were pairs had two lists,
     shown as they were agreed to: "Lawyers, Judges in London; Paris"."""
     if "targets" in snapshot:
-        return snapshot["targets"]
-    occupations, places = snapshot.get("occupations") or [], snapshot.get("places") or []
+        targets: list[str] = snapshot["targets"]
+        return targets
+    occupations: list[str] = snapshot.get("occupations") or []
+    places: list[str] = snapshot.get("places") or []
     if not occupations or not places:
         return occupations or places
     return [target_words(", ".join(occupations), "; ".join(places))]

@@ -75,7 +75,7 @@ class SendLine:
 
 
 # The current answer's kind, as its status word.
-ANSWER_STATUS = {
+ANSWER_STATUS: dict[str, str] = {
     Answer.Kind.INTERESTED: "Interested",
     Answer.Kind.NOT_NOW: "Not now",
     Answer.Kind.NOT_A_FIT: "Not a fit",

@@ -197,13 +197,15 @@ def _readiness_problems(targets: Targets, snapshot: dict[str, Any]) -> list[str]
 
 
 def _sent_recently(match: Match) -> str:
-    again = match.last_sent_at + timedelta(days=promises.RESEND_AFTER_DAYS)
+    sent = match.last_sent_at
+    assert sent is not None, "a match that cannot be sent to was sent to"
+    again = sent + timedelta(days=promises.RESEND_AFTER_DAYS)
     return _(
         "%(recruiter)s already has your packet (sent %(sent)s); you can send to them "
         "again after %(again)s."
     ) % {
         "recruiter": match.recruiter.label,
-        "sent": date_format(match.last_sent_at, "j F Y"),
+        "sent": date_format(sent, "j F Y"),
         "again": date_format(again, "j F Y"),
     }
 

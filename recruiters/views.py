@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from billing import ledger
+from jobletters.access import BEARER, OWNER, access
 from jobletters.lib.files import StoredFileMissing, private_file_response
 from privacy import promises
 from privacy.accountability import aggregates
@@ -185,6 +186,7 @@ def sends(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(OWNER)
 @login_required
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
@@ -234,7 +236,7 @@ def _open(request: HttpRequest, token: str) -> Delivery | HttpResponse:
     opened = packets.open_link(token)
     if opened is None:
         return _unknown_link(request)
-    if opened.gone:
+    if opened.gone or opened.delivery is None:
         return _gone(request, opened.gone, for_now=opened.for_now)
     return opened.delivery
 
@@ -258,6 +260,7 @@ def _packet(
     return _private(render(request, "recruiters/packet.html", context, status=status))
 
 
+@access(BEARER)
 @never_cache
 @require_GET
 def packet_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -270,6 +273,7 @@ def packet_page(request: HttpRequest, token: str) -> HttpResponse:
     return _packet(request, token, delivery, AnswerForm(initial=initial))
 
 
+@access(BEARER)
 @csrf_exempt  # no cookies on recruiters' pages: the secret token in the address is the proof
 @never_cache
 @require_POST
@@ -304,14 +308,15 @@ def packet_answer(request: HttpRequest, token: str) -> HttpResponse:
     return _packet(request, token, delivery, form, status=400)
 
 
+@access(BEARER)
 @never_cache
 @require_GET
-def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
+def packet_cv(request: HttpRequest, token: str) -> HttpResponseBase:
     delivery = _open(request, token)
     if isinstance(delivery, HttpResponse):
         return delivery
     copy = packets.cv_for_packet(snapshot=delivery.send.snapshot, seeker_id=delivery.seeker_id)
-    if copy is None:
+    if copy is None or not copy.file.name:
         return _gone(
             request, _("The candidate deleted this CV, so it can no longer be downloaded.")
         )
@@ -331,6 +336,7 @@ def packet_cv(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@access(BEARER)
 @csrf_exempt  # RFC 8058: mail clients post here without cookies; the token is signed
 @never_cache
 @require_http_methods(["GET", "POST"])

@@ -18,7 +18,7 @@ from .models import Inquiry, InquiryMessage
 
 def _author(message: InquiryMessage) -> str:
     if message.from_staff:
-        return f"Staff ({message.staff.email})" if message.staff_id else "Staff"
+        return f"Staff ({message.staff.email})" if message.staff else "Staff"
     return "The person"
 
 
@@ -77,7 +77,7 @@ class InquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description="account")
     def account(self, inquiry: Inquiry) -> str:
-        if inquiry.person_id is None:
+        if inquiry.person is None:
             return "None: written by a visitor (answers go to the address above)"
         return inquiry.person.email
 

@@ -43,7 +43,8 @@ class InquiryForm(forms.ModelForm):
         self.fields["subject"].label = _("Subject")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # The signed token the page carried (support/contact.html: a fresh one each time
         # the form is shown, with or without errors).
         try:

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
+from jobletters.access import OWNER, access
 from privacy import promises
 
 from . import services, spam
@@ -30,7 +32,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     form = InquiryForm(request.POST or None, visitor=not signed_in)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        email = request.user.email if signed_in else data["email"]
+        email = request.user.email if request.user.is_authenticated else data["email"]
         if not spam.consume_allowance(request, action="inquiry", key=email):
             return _too_many(request)
         if form.is_bot:
@@ -66,16 +68,17 @@ def sent(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def inquiries(request: HttpRequest) -> HttpResponse:
+def inquiries(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = services.with_counts(services.inquiries_of(request.user)).order_by(
         "-last_message_at", "-pk"
     )
     return render(request, "support/inquiries.html", {"inquiries": rows})
 
 
+@access(OWNER)
 @login_required
 @require_http_methods(["GET", "POST"])
-def inquiry(request: HttpRequest, pk: int) -> HttpResponse:
+def inquiry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     thread = services.inquiries_of(request.user).filter(pk=pk).first()
     if thread is None:
         raise Http404("No such inquiry")

@@ -44,7 +44,7 @@ class OccupationAdmin(admin.ModelAdmin):
 
     @admin.display(description="alternative titles", ordering="_title_count")
     def title_count(self, occupation: Occupation) -> int:
-        return occupation._title_count  # type: ignore[attr-defined]
+        return occupation._title_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
 
 @admin.register(Place)

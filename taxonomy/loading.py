@@ -229,7 +229,7 @@ def _mark_districts(cities: list[Any], features: dict[str, set[int]]) -> None:
         else:
             lat, lon = _cell(city)
             city.is_district = any(
-                _inside(city, cells.get((*city.region, lat + dlat, lon + dlon), ()))
+                _inside(city, cells.get((*city.region, lat + dlat, lon + dlon), []))
                 for dlat in (-1, 0, 1)
                 for dlon in (-1, 0, 1)
             )

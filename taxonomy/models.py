@@ -11,6 +11,7 @@ import functools
 import json
 import re
 from pathlib import Path
+from typing import Protocol
 
 from django.db import models
 from django.utils.translation import get_language, gettext
@@ -237,7 +238,16 @@ def with_article(name: str) -> str:
     return name
 
 
-def in_place(role: str, place: Place) -> str:
+class Where(Protocol):
+    """A place as words need it: a :class:`Place`, or a search result for one."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+def in_place(role: str, place: Where) -> str:
     """A target in words: "Software developer in Munich, Germany", "Lawyer in the United
     Kingdom", "Translator, remote"."""
     if place.kind == Place.Kind.REMOTE:

@@ -46,6 +46,7 @@ from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
+    Expression,
     F,
     FloatField,
     IntegerField,
@@ -238,6 +239,7 @@ def _ranked(
         default=Value(SIMILAR),
         output_field=IntegerField(),
     )
+    similarity: Expression
     if _trigrams():
         similarity = Greatest(
             TrigramSimilarity("normalised", text),

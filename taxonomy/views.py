@@ -42,7 +42,7 @@ def _answer(request: HttpRequest, find: Callable[[int], list[search.Result]]) ->
         return _bad_request(str(error))
     response = JsonResponse({"results": [result.as_json() for result in results]})
     set_response_etag(response)
-    return get_conditional_response(request, etag=response["ETag"], response=response)
+    return get_conditional_response(request, etag=response["ETag"], response=response) or response
 
 
 @require_GET

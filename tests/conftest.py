@@ -15,12 +15,31 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from config.celery import app as celery_app
 
 from .factories import DEFAULT_PASSWORD, UserFactory
 
 pytest_plugins = ["tests.database"]
+
+# Property tests (hypothesis): repeatable (the same examples every run, none remembered
+# between runs) and quick, so the whole suite keeps its time. A test may ask for more
+# examples; HYPOTHESIS_PROFILE=thorough looks harder, by hand.
+hypothesis_settings.register_profile(
+    "suite",
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "thorough", parent=hypothesis_settings.get_profile("suite"), max_examples=500,
+    derandomize=False,
+)  # fmt: skip
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,11 @@ database as `migrate` left it, so tests can run in any order: the long ones firs
 On Redis (CI), `cache.clear()` empties a whole Redis database and the broker fixture
 purges every queue, so workers sharing one would wipe each other's rate limits, kept
 pages and tasks: each worker (and the processes it starts) gets the next ones along.
+
+Mutation testing (`make mutation`) starts a pytest session per mutant: with
+TEST_DATABASE_TEMPLATE_DIR set, the template is made once in that folder and kept after the
+session, so each later session copies it instead of migrating again (on SQLite, into a file
+of its own in that folder).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import fcntl
 import functools
 import os
 import shutil
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -127,8 +133,15 @@ def django_db_setup(
     # Workers' temporary folders are inside the controller's, which they share.
     worker = hasattr(request.config, "workerinput")
     shared = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.getbasetemp()
+    if kept_template := os.environ.get("TEST_DATABASE_TEMPLATE_DIR"):
+        shared = Path(kept_template)
+        shared.mkdir(parents=True, exist_ok=True)
     old_name = connection.settings_dict["NAME"]
     sqlite = connection.vendor == "sqlite"
+    if kept_template and sqlite:
+        # Sessions forked from one process (mutants checked side by side) share the name
+        # the settings made from its process id: each its own file.
+        connection.settings_dict["TEST"]["NAME"] = str(shared / f"test-{os.getpid()}.sqlite3")
     with django_db_blocker.unblock():
         with (shared / "test-database.lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
@@ -172,7 +185,7 @@ def live_server(django_db_setup, live_server):
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session):
     """The controller (or the only process) drops the template once every worker is done."""
-    if hasattr(session.config, "workerinput"):
+    if hasattr(session.config, "workerinput") or os.environ.get("TEST_DATABASE_TEMPLATE_DIR"):
         return
     made = session.config._tmp_path_factory.getbasetemp() / TEMPLATE_NAME_FILE
     if not made.exists():

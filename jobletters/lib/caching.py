@@ -28,7 +28,7 @@ PUBLIC_MAX_AGE = 5 * 60  # seconds: how stale a shared page may be after staff c
 def same_for_every_visitor(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Mark a page that is the same for every visitor without a session."""
     wrapped = conditional_page(view)
-    wrapped.same_for_every_visitor = True  # type: ignore[attr-defined]
+    wrapped.same_for_every_visitor = True  # type: ignore[attr-defined]  # a mark on the view
     return wrapped
 
 
@@ -55,7 +55,7 @@ class CachingRulesMiddleware:
         return response
 
     def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> None:
-        request.same_for_every_visitor = getattr(view, "same_for_every_visitor", False)  # type: ignore[attr-defined]
+        request.same_for_every_visitor = getattr(view, "same_for_every_visitor", False)  # type: ignore[attr-defined]  # our mark
 
 
 def _signed_in(request: HttpRequest) -> bool:

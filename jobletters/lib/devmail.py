@@ -35,7 +35,7 @@ class SummaryBackend(BaseEmailBackend):
                 stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
                 path = folder / f"{stamp}.eml"
                 path.write_bytes(message.message().as_bytes())
-            links = [u for u in _LINK.findall(message.body) if u.startswith(settings.SITE_URL)]
+            links = [u for u in _LINK.findall(str(message.body)) if u.startswith(settings.SITE_URL)]
             line = f"email to {', '.join(message.to)}: {message.subject!r}"
             if links:
                 line += f" {links[0]}"

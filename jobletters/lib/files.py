@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import Storage, default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseBase, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -65,7 +65,7 @@ def private_file_response(
     download_name: str,
     content_type: str,
     storage: Storage | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     storage = storage or default_storage
     disposition = content_disposition_header(as_attachment=True, filename=download_name)
     if is_remote(storage):
@@ -73,7 +73,7 @@ def private_file_response(
         # browser would be sent to S3's own error page.
         if not storage.exists(name):
             raise _missing(name)
-        url = storage.url(  # type: ignore[call-arg]
+        url = storage.url(  # type: ignore[call-arg]  # S3Storage.url takes these
             name,
             parameters={
                 "ResponseContentDisposition": disposition,
@@ -81,7 +81,7 @@ def private_file_response(
             },
             expire=settings.PRIVATE_URL_EXPIRY_SECONDS,
         )
-        response: HttpResponse = HttpResponseRedirect(url)
+        response: HttpResponseBase = HttpResponseRedirect(url)
     else:
         try:
             handle = storage.open(name, "rb")

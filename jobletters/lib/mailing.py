@@ -36,7 +36,7 @@ SKIPPED = "skipped"
 @dataclass(frozen=True)
 class Kind:
     model: type[Mailing]
-    audience: Callable[[Any], QuerySet]  # mailing -> its recipients (rows with a pk)
+    audience: Callable[[Any], QuerySet[Any]]  # mailing -> its recipients (rows with a pk)
     context: Callable[[Any], dict[str, Any]]  # mailing -> what a batch's emails share
     email: Callable[..., OutboxEntry | None]  # (mailing, recipient, context, *, key)
 
@@ -62,7 +62,7 @@ def queue_batch(*, name: str, mailing_id: int, after: int) -> int:
     """Queue the emails of the next batch; returns how many were queued."""
     kind = _kinds[name]
     with transaction.atomic():
-        mailing = kind.model.objects.select_for_update().filter(pk=mailing_id).first()
+        mailing = kind.model._default_manager.select_for_update().filter(pk=mailing_id).first()
         if (
             mailing is None
             or mailing.state == Mailing.SENT
@@ -108,7 +108,7 @@ def _count(entry: OutboxEntry, state: str) -> None:
     kind = _kinds.get(name)
     if kind is None:
         return  # not an email of a mailing
-    rows = kind.model.objects.filter(pk=int(rest.partition(":")[0]))
+    rows = kind.model._default_manager.filter(pk=int(rest.partition(":")[0]))
     if state == OutboxEntry.State.PENDING:
         rows.update(failed_count=F("failed_count") - 1)
         return
@@ -118,6 +118,7 @@ def _count(entry: OutboxEntry, state: str) -> None:
         field = "skipped_count" if entry.payload.get("outcome") == SKIPPED else "sent_count"
     rows.update(**{field: F(field) + 1})
     ended = F("sent_count") + F("skipped_count") + F("failed_count")
-    rows.filter(state=Mailing.SENDING, queued_at__isnull=False, queued_count__lte=ended).update(
-        state=Mailing.SENT, finished_at=timezone.now()
+    sending = rows.filter(  # type: ignore[misc]  # `state` is each concrete mailing's field
+        state=Mailing.SENDING, queued_at__isnull=False, queued_count__lte=ended
     )
+    sending.update(state=Mailing.SENT, finished_at=timezone.now())

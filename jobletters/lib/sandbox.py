@@ -32,6 +32,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypedDict
 
 # Exit codes the child uses to say which limit it hit before the kernel did.
 _EXIT_MEMORY = 86
@@ -66,10 +67,15 @@ class SandboxError(Exception):
         self.wall_seconds = wall_seconds
 
 
+class _Facts(TypedDict):
+    peak_memory_bytes: int
+    wall_seconds: float
+
+
 class LimitExceeded(SandboxError):
     """The child went past one of its limits: ``limit`` is memory, cpu, wall or output."""
 
-    def __init__(self, limit: str, **kwargs) -> None:
+    def __init__(self, limit: str, **kwargs: Any) -> None:
         super().__init__(f"child exceeded its {limit} limit", **kwargs)
         self.limit = limit
 
@@ -125,7 +131,7 @@ def run(target: str, data: bytes, *, limits: Limits, args: dict | None = None) -
             status, peak, cpu, timed_out = _wait(process, limits.wall_seconds)
             wall = time.monotonic() - started
         peak = _reported_peak(folder) or peak
-        facts = {"peak_memory_bytes": peak, "wall_seconds": wall}
+        facts: _Facts = {"peak_memory_bytes": peak, "wall_seconds": wall}
         if timed_out:
             raise LimitExceeded("wall", **facts)
         if os.WIFSIGNALED(status):

@@ -322,6 +322,7 @@ def send_due_notices(*, now: datetime | None = None) -> int:
             if subject is None or not notice_allowed(subject.request, today):
                 continue
             request, person = subject.request, subject.person
+            assert person is not None, "the query asked for subjects with an account"
             subject.notified_at = now
             subject.save(update_fields=["notified_at"])
             queue_email(

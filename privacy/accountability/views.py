@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jobletters.access import BEARER, access
 from jobletters.lib.caching import same_for_every_visitor
 from privacy.accountability import legal
 from privacy.documents import processors
@@ -89,6 +90,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/subprocessors_subscribe.html", {"form": form})
 
 
+@access(BEARER)
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the confirmation email: GET asks (mail scanners open links), POST confirms."""
@@ -108,6 +110,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "privacy/subprocessors_link.html", {"confirm": True, "email": email})
 
 
+@access(BEARER)
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The link in every notice: GET asks, POST unsubscribes at once."""

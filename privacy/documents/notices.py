@@ -35,9 +35,11 @@ def _audience(notice: ChangeNotice) -> Any:
 
 def _shared_context(notice: ChangeNotice) -> dict[str, Any]:
     if notice.kind == ChangeNotice.Kind.VERSION:
+        version = notice.version
+        assert version is not None, "a notice of a version names it"
         return {
-            "version": notice.version,
-            "url": versions.version_url(notice.version),
+            "version": version,
+            "url": versions.version_url(version),
             "notice_days": promises.POLICY_NOTICE_DAYS,
             "support_email": settings.SUPPORT_EMAIL,
         }

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -100,7 +100,9 @@ def _value_words(name: str, value: Any) -> str:
 
 
 def _label(name: str) -> str:
-    return str(Subprocessor._meta.get_field(name).verbose_name).capitalize()
+    field = Subprocessor._meta.get_field(name)
+    words = field.verbose_name if isinstance(field, models.Field) else name
+    return str(words).capitalize()
 
 
 def describe_change(before: Subprocessor | None, after: Subprocessor) -> tuple[str, str] | None:
@@ -211,7 +213,7 @@ def notice_context(notice: ChangeNotice) -> dict[str, Any]:
 
 
 def address_of(subscription: ProcessorSubscription) -> str:
-    return subscription.person.email if subscription.person_id else subscription.email
+    return subscription.person.email if subscription.person else subscription.email
 
 
 def notice_email(subscription: ProcessorSubscription, shared: dict[str, Any], *, key: str) -> Any:

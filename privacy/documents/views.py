@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jobletters.access import PUBLIC, SIGNED_IN, access
 from jobletters.lib.caching import same_for_every_visitor
 from privacy.documents import versions as documents
 from privacy.documents.translations import translation_of
@@ -45,6 +46,7 @@ def versions(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/versions.html", {"documents": documents.versions_by_document()})
 
 
+@access(PUBLIC)
 @same_for_every_visitor
 @require_GET
 def version_text(request: HttpRequest, document: str, number: int) -> HttpResponse:
@@ -64,6 +66,7 @@ def version_text(request: HttpRequest, document: str, number: int) -> HttpRespon
     )
 
 
+@access(SIGNED_IN)
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, document: str, number: int) -> HttpResponse:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.db import models
 
 from .declarations import Declaration, Erasure, _declarations, _exemptions, declarations
 
-PERSONAL_FIELD_TYPES: tuple[type[models.Field], ...] = (
+PERSONAL_FIELD_TYPES: tuple[type[models.Field[Any, Any]], ...] = (
     models.EmailField,
     models.GenericIPAddressField,
     models.FileField,
@@ -31,7 +32,9 @@ USER_ID_NAME = re.compile(r"(^|_)(user|person|owner|seeker|staff|author|actor|me
 JSON_DETAIL_NAME = re.compile(r"(^|_)(detail|details|data|extra|meta|metadata|payload|context)$")
 
 
-def points_to_user(model: type[models.Model], _seen: frozenset = frozenset()) -> bool:
+def points_to_user(
+    model: type[models.Model], _seen: frozenset[type[models.Model]] = frozenset()
+) -> bool:
     """True when the model has a forward relation to the user, directly or via a chain."""
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     if model is user_model:

@@ -155,7 +155,7 @@ class Phase(enum.IntEnum):
 
 Exporter = Callable[[Any], Iterable[dict[str, Any]]]
 Eraser = Callable[[Any], None]
-RowsFor = Callable[[Any], models.QuerySet]
+RowsFor = Callable[[Any], models.QuerySet[Any]]
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ class Actor:
     description: str = ""
     exporter: Exporter | None = None
 
-    def rows_for(self, model: type[models.Model], user: Any) -> models.QuerySet:
+    def rows_for(self, model: type[models.Model], user: Any) -> models.QuerySet[Any]:
         return model._default_manager.filter(**{self.path: user})
 
 
@@ -256,12 +256,15 @@ class Declaration:
         if name in FIELD_WORDS:
             return str(FIELD_WORDS[name])
         try:
-            return str(self.model._meta.get_field(name).verbose_name)
+            field = self.model._meta.get_field(name)
         except Exception:
             return name.replace("_", " ")
+        if isinstance(field, models.Field):
+            return str(field.verbose_name)
+        return name.replace("_", " ")
 
     # -- rows --
-    def rows_for(self, user: Any) -> models.QuerySet:
+    def rows_for(self, user: Any) -> models.QuerySet[Any]:
         manager = self.model._default_manager
         if self.about is None:
             return manager.none()
@@ -301,7 +304,7 @@ class Declaration:
         # A related row's name is read once per export, for a whole chunk of rows at a
         # time (many rows name the same few: a send's consent), never joined to each row.
         labels: dict[str, dict[Any, Any]] = {name: {} for name in related}
-        attnames = {name: meta.get_field(name).attname for name in related}
+        attnames = {name: _relation(self.model, name).attname for name in related}
         plain = [n for n in self.fields if n not in related]
         chunk: list[Any] = []
         for row in rows.iterator(chunk_size=2000):
@@ -318,11 +321,10 @@ class Declaration:
         labels: dict[str, dict[Any, Any]],
         attnames: dict[str, str],
     ) -> Iterator[dict[str, Any]]:
-        meta = self.model._meta
         for name, known in labels.items():
             wanted = {getattr(row, attnames[name]) for row in chunk} - known.keys() - {None}
             if wanted:
-                target = meta.get_field(name).target_field
+                target = _relation(self.model, name).target_field
                 related_model = target.model
                 found = related_model._base_manager.filter(**{f"{target.name}__in": wanted})
                 for obj in found:
@@ -469,7 +471,7 @@ def generic_about(
     declared model that is about them (e.g. the admin log's entries on their profile).
     """
 
-    def rows(user: Any) -> models.QuerySet:
+    def rows(user: Any) -> models.QuerySet[Any]:
         from django.contrib.contenttypes.models import ContentType
         from django.db.models import CharField
         from django.db.models.functions import Cast
@@ -487,6 +489,13 @@ def generic_about(
         return model._default_manager.filter(condition)
 
     return rows
+
+
+def _relation(model: type[models.Model], name: str) -> models.ForeignKey[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.ForeignKey):
+        raise TypeError(f"{model.__name__}.{name} is not a foreign key")
+    return field
 
 
 def _safe_name(name: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -47,12 +48,12 @@ class Reduce:
     days: float
     after: str
     fields: tuple[str, ...]
-    words: str
+    words: str | Promise
     to: Callable[[Any], Any] | None = None
     pending: Q | None = None
     mark: Mapping[str, Any] = field(default_factory=dict)
 
-    def due(self, model: type[models.Model], now: datetime) -> models.QuerySet:
+    def due(self, model: type[models.Model], now: datetime) -> models.QuerySet[Any]:
         rows = model._default_manager.filter(
             **{f"{self.after}__lt": now - timedelta(days=self.days)}
         )
@@ -91,15 +92,15 @@ class Retention:
 
     period: timedelta | None = None
     after: str = ""
-    event: str = ""
+    event: str | Promise = ""
     where: Q | None = None
     enforce: Callable[[datetime], int] | None = None
-    note: str = ""
+    note: str | Promise = ""
     legal: bool = False
     reduce: tuple[Reduce, ...] = ()
 
     @classmethod
-    def account(cls, note: str = "") -> Retention:
+    def account(cls, note: str | Promise = "") -> Retention:
         """Kept as long as the account, erased with it."""
         return cls(note=note)
 
@@ -109,10 +110,10 @@ class Retention:
         *,
         days: float = 0,
         field: str = "",
-        event: str,
+        event: str | Promise,
         where: Q | None = None,
         enforce: Callable[[datetime], int] | None = None,
-        note: str = "",
+        note: str | Promise = "",
         legal: bool = False,
         reduce: Iterable[Reduce] = (),
     ) -> Retention:
@@ -161,7 +162,7 @@ class Retention:
     def __contains__(self, text: str) -> bool:
         return text in self.words()
 
-    def expired(self, model: type[models.Model], now: datetime) -> models.QuerySet:
+    def expired(self, model: type[models.Model], now: datetime) -> models.QuerySet[Any]:
         """Rows past their period (for rules enforced by field, not by ``enforce``)."""
         assert self.period is not None and self.after
         rows = model._default_manager.filter(**{f"{self.after}__lt": now - self.period})

@@ -1,22 +1,46 @@
-"""Deletion (§5, §7): request → grace period → erasure, holds respected, within the deadline."""
+"""Deletion (§5, §7): the one home of "erased within 30 days of the request".
+
+The lifecycle of a :class:`~privacy.models.DeletionRequest`:
+
+* :func:`request_deletion`: PENDING, the account frozen for ``DELETION_GRACE_DAYS``;
+  ``due_at`` is ``DELETION_DEADLINE_DAYS`` after the request. :func:`cancel_deletion`
+  ends it while it waits.
+* :func:`purge_due_deletions` (beat, every 15 minutes): a request whose grace period
+  ended becomes ERASING and the erasure job is queued, its tries spread until
+  ``due_at`` (:func:`erasure_attempts`); a HELD request whose hold was released
+  starts again the same way; every late request is logged at ERROR.
+* :func:`run_deletion` (the erasure job): DONE once ``erase_person`` finished, or
+  HELD while a legal hold on everything about the person stands (the law lets the
+  hold outlast the deadline); after the last try, FAILED for staff to act on.
+
+A request still open after ``due_at`` and not held is late (:func:`late_deletions`):
+the staff queue shows it in red and ``manage.py check --database default`` reports it.
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from jobletters import outbox
 from privacy import promises
-from privacy.models import DeletionRequest
+from privacy.models import DeletionRequest, LegalHold
 
 from . import freeze
 
+logger = logging.getLogger(__name__)
+
 ERASE_PERSON = "privacy.erase_person"
+State = DeletionRequest.State
 
 
 def open_deletion_of(user: Any) -> DeletionRequest | None:
@@ -100,56 +124,101 @@ def _end_other_sessions(user: Any, keep_session: str | None) -> None:
     rows.delete()
 
 
-def purge_due_deletions(*, now: datetime | None = None) -> int:
-    """Hand every deletion whose grace period ended to the erasure job (beat, every 15 min)."""
-    from jobletters import outbox
+def late_deletions(now: datetime | None = None) -> QuerySet[DeletionRequest]:
+    """Requests past their deadline and not waiting for a legal hold."""
+    return DeletionRequest.objects.filter(
+        state__in=DeletionRequest.UNFINISHED, due_at__lte=now or timezone.now()
+    )
 
+
+def erasure_attempts(due_at: datetime, now: datetime) -> int:
+    """Tries of the erasure job, so that its retries (outbox backoff, shortest jitter) last
+    until ``due_at``, and at least a day for a request resumed after its deadline."""
+    remaining = max((due_at - now).total_seconds(), 24 * 60 * 60)
+    base, cap = settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_RETRY_MAX_SECONDS
+    attempts, waited = 1, 0.0
+    while waited < remaining:
+        waited += 0.8 * min(cap, base * 2 ** (attempts - 1))
+        attempts += 1
+    return attempts
+
+
+def _start_erasure(pk: int, from_state: str, now: datetime) -> bool:
+    with transaction.atomic():
+        deletion = (
+            DeletionRequest.objects.select_for_update().filter(pk=pk, state=from_state).first()
+        )
+        if deletion is None:
+            return False
+        deletion.state = State.ERASING
+        deletion.save(update_fields=["state"])
+        # One erasure job per start: a held request that resumes gets a new one.
+        resumed = "" if from_state == State.PENDING else f":resumed:{now.isoformat()}"
+        outbox.defer(
+            ERASE_PERSON,
+            {"deletion_id": pk},
+            key=f"erase:{pk}{resumed}",
+            max_attempts=erasure_attempts(deletion.due_at, now),
+        )
+    return True
+
+
+def purge_due_deletions(*, now: datetime | None = None) -> int:
+    """The beat job (every 15 min): start every erasure that is due, resume those whose hold
+    was released, and log each late request at ERROR. Returns how many it started."""
     now = now or timezone.now()
-    due = DeletionRequest.objects.filter(
-        state=DeletionRequest.State.PENDING, grace_ends_at__lte=now
-    ).values_list("pk", flat=True)
-    started = 0
-    for pk in list(due[:500]):
-        with transaction.atomic():
-            updated = DeletionRequest.objects.filter(
-                pk=pk, state=DeletionRequest.State.PENDING
-            ).update(state=DeletionRequest.State.ERASING)
-            if updated:
-                outbox.defer(ERASE_PERSON, {"deletion_id": pk}, key=f"erase:{pk}")
-                started += 1
+    due = DeletionRequest.objects.filter(state=State.PENDING, grace_ends_at__lte=now)
+    # A hold on some sections lets the rest be erased (erasure.is_held): only one on
+    # everything keeps the request waiting.
+    whole_hold = LegalHold.objects.filter(
+        person=OuterRef("person"), released_at__isnull=True, sections=[]
+    )
+    released = DeletionRequest.objects.filter(state=State.HELD).exclude(Exists(whole_hold))
+    started = sum(
+        _start_erasure(pk, State.PENDING, now) for pk in due.values_list("pk", flat=True)[:500]
+    )
+    started += sum(
+        _start_erasure(pk, State.HELD, now) for pk in released.values_list("pk", flat=True)[:500]
+    )
+    for late in late_deletions(now).order_by("due_at")[:100]:
+        logger.error(
+            "deletion: request %s is late: due %s, %s",
+            late.pk,
+            late.due_at.isoformat(),
+            late.get_state_display().lower(),
+        )
     return started
 
 
 def run_deletion(*, deletion_id: int) -> DeletionRequest | None:
     """The erasure job for one request: erase, or wait while a hold stands."""
-    from jobletters import outbox
-
     from .erasure import PersonHeld, erase_person
 
     deletion = DeletionRequest.objects.filter(pk=deletion_id).first()
-    if deletion is None or deletion.state in (
-        DeletionRequest.State.CANCELLED,
-        DeletionRequest.State.DONE,
-    ):
+    if deletion is None or deletion.state in (State.CANCELLED, State.DONE):
         return deletion
     if deletion.person_id is not None:
         try:
             erase_person(deletion.person_id)
         except PersonHeld:
-            DeletionRequest.objects.filter(pk=deletion_id).update(state=DeletionRequest.State.HELD)
-            # Looked at again every hour until the hold is released.
-            raise outbox.Retry("A legal hold stands", delay=60 * 60) from None
+            # The purge job starts it again once the hold is released.
+            DeletionRequest.objects.filter(pk=deletion_id).update(state=State.HELD)
+            logger.info("deletion: request %s waits for a legal hold", deletion_id)
+            deletion.refresh_from_db()
+            return deletion
     DeletionRequest.objects.filter(pk=deletion_id).update(
-        state=DeletionRequest.State.DONE, erased_at=timezone.now(), last_error="", person=None
+        state=State.DONE, erased_at=timezone.now(), last_error="", person=None
     )
     deletion.refresh_from_db()
     return deletion
 
 
 def erasure_failed(*, deletion_id: int, error: str) -> None:
-    DeletionRequest.objects.filter(pk=deletion_id).exclude(state=DeletionRequest.State.DONE).update(
-        state=DeletionRequest.State.FAILED, last_error=error[:2000]
+    """The erasure job's last try failed: staff must act (the queue shows it)."""
+    DeletionRequest.objects.filter(pk=deletion_id).exclude(state=State.DONE).update(
+        state=State.FAILED, last_error=error[:2000]
     )
+    logger.error("deletion: the erasure of request %s failed: %s", deletion_id, error[:200])
 
 
 def kept_after_deletion(user: Any) -> list[tuple[str, str]]:

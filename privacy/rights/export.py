@@ -130,7 +130,7 @@ def _category_json(
 ) -> Iterator[bytes]:
     """The category's JSON document, streamed record by record, checked as it goes."""
     # Keys in English (machine-readable), words in the active language, all plain str.
-    header = {
+    header: dict[str, Any] = {
         "category": str(declaration.label),
         "policy_section": _section_words(declaration),
         "purpose": str(declaration.purpose_words),

@@ -37,7 +37,7 @@ def is_frozen(user: Any) -> bool:
     return DeletionRequest.objects.filter(person_id=user.pk, state__in=FROZEN_STATES).exists()
 
 
-def frozen_people() -> QuerySet:
+def frozen_people() -> QuerySet[Any]:
     """Ids of every frozen person, for ``.exclude(user__in=frozen_people())``."""
     return (
         get_user_model()

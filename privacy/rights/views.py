@@ -5,12 +5,13 @@ from __future__ import annotations
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jobletters.access import OWNER, SIGNED_IN, access
 from jobletters.lib.files import private_file_response
 from privacy import promises
 from privacy.forms import ConfirmDeletionForm
@@ -53,6 +54,7 @@ def export(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(OWNER)
 @login_required
 @require_GET
 def export_status(request: HttpRequest, export_id: int) -> JsonResponse:
@@ -70,11 +72,17 @@ def export_status(request: HttpRequest, export_id: int) -> JsonResponse:
     )
 
 
+@access(OWNER)
 @login_required
-@reauthentication_required
 @require_GET
-def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_download(request: HttpRequest, export_id: int) -> HttpResponseBase:
+    # Another person's id is a 404 before any password is asked for.
     row = get_object_or_404(copies.exports_of(request.user), pk=export_id)
+    return _export_file(request, row)
+
+
+@reauthentication_required
+def _export_file(request: HttpRequest, row: ExportRequest) -> HttpResponseBase:
     if row.state == ExportRequest.State.EXPIRED or (
         row.expires_at is not None and row.expires_at <= timezone.now()
     ):
@@ -134,6 +142,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/my_data.html", my_data_for(request.user))
 
 
+@access(SIGNED_IN)
 @login_required
 @require_GET
 def my_data_category(request: HttpRequest, slug: str) -> HttpResponse:

@@ -349,7 +349,7 @@ def _xml(data: bytes):
         root = etree.fromstring(data, parser=parser)
     except (etree.XMLSyntaxError, ValueError):
         raise unreadable(DOCX) from None
-    if root is None or root.getroottree().docinfo.doctype:
+    if root.getroottree().docinfo.doctype:
         raise docx_refused("contains XML declarations that Word does not write")
     return root
 
@@ -680,7 +680,7 @@ def _relationships_xml(rels: list[_Relationship]) -> bytes:
                 if not source_folder
                 else posixpath.relpath(rel.target, source_folder)
             )
-        etree.SubElement(root, f"{{{REL}}}Relationship", **attributes)
+        etree.SubElement(root, f"{{{REL}}}Relationship", attrib=attributes)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

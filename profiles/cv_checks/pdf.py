@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from .common import PDF, Caps, Refused, encrypted, pdf_refused, too_much_data, unreadable
@@ -355,18 +355,18 @@ def _unpack(method: str, data: bytes, budget: _Budget, *, keep: bool) -> bytes:
     from pypdf.errors import LimitReachedError, PdfReadError
     from pypdf.filters import ASCII85Decode, ASCIIHexDecode, LZWDecode, RunLengthDecode
 
-    decoder = {
-        "lzw": LZWDecode,
-        "hex": ASCIIHexDecode,
-        "a85": ASCII85Decode,
-        "rl": RunLengthDecode,
+    decode: Callable[[bytes], bytes] = {
+        "lzw": LZWDecode.decode,
+        "hex": ASCIIHexDecode.decode,
+        "a85": ASCII85Decode.decode,
+        "rl": RunLengthDecode.decode,
     }[method]
     limit = max(budget.left, 0) + 1
     try:
         with apply_configuration(
             lzw_maximum_output_length=limit, run_length_maximum_output_length=limit
         ):
-            out = decoder.decode(data)
+            out = decode(data)
     except LimitReachedError:
         raise too_much_data(PDF) from None
     except (PdfReadError, ValueError):
@@ -445,7 +445,9 @@ def _check_objects(pdf) -> None:
     if isinstance(names, pikepdf.Dictionary):
         for key in names:
             if key not in _NAME_TREES:
-                raise pdf_refused(_EXPLAINED_KEYS.get(key, "contains features a CV does not need"))
+                raise pdf_refused(
+                    _EXPLAINED_KEYS.get(str(key), "contains features a CV does not need")
+                )
     if "/OpenAction" in pdf.Root:
         _check_open_action(pdf.Root.OpenAction)
 
@@ -489,7 +491,7 @@ def _check_node(node) -> None:
     entries = node.stream_dict if isinstance(node, pikepdf.Stream) else node
     for key in entries:
         if key in _EXPLAINED_KEYS:
-            raise pdf_refused(_EXPLAINED_KEYS[key])
+            raise pdf_refused(_EXPLAINED_KEYS[str(key)])
     kind = _name(entries.get("/Type"))
     subtype = _name(entries.get("/Subtype"))
     if kind == "/Filespec" or (isinstance(node, pikepdf.Stream) and "/F" in entries):
@@ -498,8 +500,8 @@ def _check_node(node) -> None:
         raise pdf_refused(_EXPLAINED_TYPES[kind])
     if isinstance(node, pikepdf.Stream) and subtype is not None and subtype not in _STREAM_SUBTYPES:
         raise pdf_refused("contains embedded content a CV does not need")
-    is_annotation = subtype is not None and (subtype in _ANNOTATION_SUBTYPES or kind == "/Annot")
-    if is_annotation and subtype not in ALLOWED_ANNOTATIONS:
+    is_annotation = subtype in _ANNOTATION_SUBTYPES or kind == "/Annot"
+    if subtype is not None and is_annotation and subtype not in ALLOWED_ANNOTATIONS:
         raise pdf_refused(
             _EXPLAINED_ANNOTATIONS.get(subtype, "contains comments or other annotations")
         )
@@ -688,8 +690,8 @@ def _named_destinations(pdf) -> dict[str, object]:
     if isinstance(names, pikepdf.Dictionary) and "/Dests" in names:
         try:
             tree = pikepdf.NameTree(names.Dests)
-            for key in tree:
-                found[str(key)] = tree[key]
+            for name in tree:
+                found[str(name)] = tree[name]
                 if len(found) > 10_000:
                     break
         except (pikepdf.PdfError, ValueError, TypeError):

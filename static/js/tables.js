@@ -29,6 +29,17 @@
           if (names[column] && !cell.hasAttribute("data-label")) {
             cell.setAttribute("data-label", names[column]);
           }
+          // A field in a cell (the admin's rows of inline forms and editable lists) is
+          // named by its column's heading when it has no label of its own.
+          var field = cell.querySelector("input:not([type=hidden]), select, textarea");
+          if (names[column] && field && !field.labels.length && !field.hasAttribute("aria-label")) {
+            field.setAttribute("aria-label", names[column]);
+          }
+          // ...and not described by help text the row does not show (Django points at it).
+          var described = field && field.getAttribute("aria-describedby");
+          if (described && !document.getElementById(described)) {
+            field.removeAttribute("aria-describedby");
+          }
           column += cell.colSpan || 1;
         }
       }

@@ -247,3 +247,23 @@ def test_disputes_store_none_of_the_evidence(client, paid):
 
     stored = str(list(Dispute.objects.values())) + str(list(WebhookEvent.objects.values()))
     assert "Privacy Street" not in stored and "Sam Seeker" not in stored
+
+
+def test_a_dispute_without_an_id_is_recorded_for_staff_and_holds_nothing(client, seeker, paid):
+    response = _dispute(client, paid, dispute_id="")
+
+    assert response.json() == {"status": "rejected"}
+    assert not Dispute.objects.exists()
+    assert PaymentProblem.objects.get().problem == PaymentProblem.Problem.UNKNOWN_PAYMENT
+    assert ledger.balance(user=seeker) == 25
+
+
+def test_two_disputes_on_one_payment_are_two_disputes(client, seeker, paid):
+    _dispute(client, paid, amount=1000, dispute_id="dp_test_1")
+    _dispute(client, paid, amount=500, dispute_id="dp_test_2")
+
+    assert sorted(Dispute.objects.values_list("stripe_dispute_id", "held_sends")) == [
+        ("dp_test_1", 10),
+        ("dp_test_2", 5),
+    ]
+    assert ledger.balance(user=seeker) == 10

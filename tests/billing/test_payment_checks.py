@@ -138,3 +138,26 @@ def test_a_redelivered_email_task_sends_nothing_more(
     outbox.run_entry(entry.pk)  # what a worker does with a redelivered message
 
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("reference", "metadata", "names_it"),
+    [
+        ("{pk}", {}, True),
+        (None, {"purchase_id": "{pk}"}, True),
+        ("", None, False),
+        ("cs_{pk}", {"purchase_id": "-{pk}"}, False),
+        ("999999", {}, False),
+    ],
+)
+def test_a_rejected_event_names_our_purchase_only_when_it_names_one_that_exists(
+    client, seeker, purchase, reference, metadata, names_it
+):
+    session = checkout_session(purchase)
+    session["client_reference_id"] = reference and reference.format(pk=purchase.pk)
+    session["metadata"] = metadata and {k: v.format(pk=purchase.pk) for k, v in metadata.items()}
+    body = event("checkout.session.completed", session, livemode=True)
+
+    row = _refused(deliver(client, body), seeker, "livemode")
+
+    assert row.purchase_id == (purchase.pk if names_it else None)

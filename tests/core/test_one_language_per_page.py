@@ -40,6 +40,7 @@ VISITOR_PAGES = [
     "/privacy/",
     "/privacy/data/",
     "/privacy/cookies/",
+    "/privacy/promises/",
     "/privacy/subprocessors/",
     "/privacy/transparency/",
     "/terms/",

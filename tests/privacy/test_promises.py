@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.utils import translation
+from django.utils.html import escape
 
 from privacy import promises
 from privacy.checks import promises_kept
@@ -168,3 +170,60 @@ def test_each_promise_names_tests_that_exist(name):
         path, _, function = reference.partition("::")
         assert (ROOT / path).is_file(), reference
         assert function in _test_functions(ROOT / path), reference
+
+
+# --- Every section of the policy and the terms, mapped to the checks that keep it -------------
+
+
+def _sections(name: str) -> set[str]:
+    from privacy.policy_text import parse_policy
+
+    blocks = parse_policy((ROOT / "privacy/policy" / name).read_text())
+    return {block.number for block in blocks if block.paragraphs}
+
+
+def test_every_section_of_the_policy_and_the_terms_is_a_clause_or_says_why_not():
+    documents = {promises.PRIVACY: _sections("v1.txt"), promises.TERMS: _sections("terms-v1.txt")}
+    mapped = {(clause.document, clause.section) for clause in promises.CLAUSES}
+    excused = set(promises.NO_PROMISE)
+    every = {(document, number) for document, numbers in documents.items() for number in numbers}
+    assert every - mapped - excused == set(), "sections with no clause and no reason"
+    assert (mapped | excused) - every == set(), "clauses or reasons for sections that do not exist"
+    assert mapped & excused == set(), "a section cannot both promise and promise nothing"
+    assert all(reason.strip() for reason in promises.NO_PROMISE.values())
+
+
+def test_each_clause_names_tests_that_exist_once():
+    defined: dict[str, int] = {}
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        for name in _test_functions(path):
+            defined[name] = defined.get(name, 0) + 1
+    for clause in promises.CLAUSES:
+        assert clause.tests, clause
+        for name in clause.tests:
+            assert defined.get(name) == 1, f"{clause.document} §{clause.section}: {name}"
+
+
+def test_the_promises_page_shows_each_promise_with_its_checks(client, db):
+    response = client.get("/privacy/promises/")
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"]  # the same for every visitor
+    html = response.content.decode()
+    for clause in promises.CLAUSES:
+        assert escape(str(clause.words)) in html
+        for name in clause.tests:
+            assert f"<code>{name}</code>" in html
+    assert "Terms of service §3.2" in html
+    for page in ("/privacy/", "/privacy/data/"):  # the policy page and the footer link to it
+        assert 'href="/privacy/promises/"' in client.get(page).content.decode()
+
+
+def test_the_promises_page_is_in_french_for_french_readers(client, db):
+    html = client.get("/privacy/promises/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Comment nous tenons nos promesses" in html
+    for clause in promises.CLAUSES:
+        with translation.override("fr"):
+            french = str(clause.words)
+        with translation.override("en"):
+            assert french != str(clause.words), f"{clause.words} has no French"
+        assert escape(french) in html

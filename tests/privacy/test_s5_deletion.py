@@ -18,11 +18,17 @@ from jobletters import outbox
 from privacy.models import DeletionRequest, LegalHold, Tombstone
 from privacy.registry.declarations import Phase
 from privacy.rights import erasure, freeze
-from privacy.rights.deletion import cancel_deletion, purge_due_deletions, request_deletion
+from privacy.rights.deletion import (
+    cancel_deletion,
+    erasure_attempts,
+    late_deletions,
+    purge_due_deletions,
+    request_deletion,
+)
 from privacy.rights.erasure import PersonHeld, erase_person
 
 from .builders import person_with_everything, words_of
-from .walk import rows_referring_to
+from .walk import cache_entries, rows_referring_to
 
 pytestmark = pytest.mark.django_db
 
@@ -52,24 +58,6 @@ def test_s5_erasure_leaves_no_row_about_the_person(seeker, other_seeker, staff, 
     assert rows_referring_to(other_seeker.pk, _words(other_seeker)) != []
 
 
-def _cached() -> dict[str, object]:
-    """Every entry of the cache, read back: process memory (embedded) or Redis (CI)."""
-    import pickle
-
-    import redis
-    from django.conf import settings
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
-
-    cache = caches["default"]
-    if isinstance(cache, LocMemCache):
-        return {key: pickle.loads(value) for key, value in cache._cache.items()}  # noqa: S301
-    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
-    # Keys are stored as "prefix:version:key"; read each back through the cache.
-    keys = [raw.decode().split(":", 2)[2] for raw in client.scan_iter()]
-    return {key: cache.get(key) for key in keys}
-
-
 def test_s5_nothing_read_from_the_cv_for_matching_stays_in_the_cache(seeker, stripe_double):
     from recruiters import matching
     from tests.recruiters import builders as rb
@@ -84,7 +72,7 @@ def test_s5_nothing_read_from_the_cv_for_matching_stays_in_the_cache(seeker, str
 
     erase_person(seeker.pk)
 
-    left = _cached()
+    left = cache_entries()
     assert not [key for key in left if "seeker-keywords" in key]
     assert not [key for key, value in left.items() if value in (keywords, list(keywords))]
     assert not [key for key, value in left.items() if seeker.email in repr(value)]
@@ -315,6 +303,8 @@ def test_s5_a_held_deletion_waits_and_goes_once_released(
     from privacy.rights import holds
 
     hold = holds.place_hold(person=seeker, reason="Police request 7", staff=staff)
+    # A hold on some sections stays: it keeps those records, not the whole person.
+    holds.place_hold(person=seeker, reason="Tax audit", staff=staff, sections=["2.3"])
     deletion = request_deletion(user=seeker)
     later = timezone.now() + timedelta(days=15)
     with django_capture_on_commit_callbacks(execute=True):
@@ -324,11 +314,85 @@ def test_s5_a_held_deletion_waits_and_goes_once_released(
     assert deletion.state == "held"
     assert seeker.__class__.objects.filter(pk=seeker.pk).exists()
 
+    # Held past the deadline is not late: the law lets the hold outlast it.
+    assert not late_deletions(now=later + timedelta(days=60)).exists()
+
     holds.release_hold(hold=hold, reason="Closed", staff=staff)
-    outbox.run_due(now=later + timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_due_deletions(now=later + timedelta(hours=1)) == 1  # resumed
+    outbox.run_due(now=later + timedelta(hours=1))
     deletion.refresh_from_db()
     assert deletion.state == "done"
     assert not seeker.__class__.objects.filter(pk=seeker.pk).exists()
+
+
+def test_s5_a_late_deletion_is_logged_shown_and_reported(
+    seeker, other_seeker, staff_with_mfa, caplog
+):
+    from django.core import checks
+    from django.test import Client
+
+    late = request_deletion(user=seeker)
+    on_time = request_deletion(user=other_seeker)
+    DeletionRequest.objects.filter(pk=late.pk).update(
+        state="failed", due_at=timezone.now() - timedelta(days=1)
+    )
+    assert list(late_deletions()) == [DeletionRequest.objects.get(pk=late.pk)]
+
+    with caplog.at_level("ERROR", logger="privacy.rights.deletion"):
+        purge_due_deletions()
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    due = DeletionRequest.objects.get(pk=late.pk).due_at.isoformat()
+    assert errors == [
+        f"deletion: request {late.pk} is late: due {due}, erasure failed (staff must act)"
+    ]
+
+    client = Client()
+    client.force_login(staff_with_mfa)
+    queue = client.get("/admin/privacy/deletionrequest/").content.decode()
+    assert queue.count('class="privacy-late"') == 1
+    filtered = client.get("/admin/privacy/deletionrequest/?late=1").content.decode()
+    assert seeker.email in filtered and other_seeker.email not in filtered
+
+    warnings = checks.run_checks(databases=["default"], tags=["privacy"])
+    assert [w.id for w in warnings] == ["privacy.W002"] and "1 deletion" in warnings[0].msg
+    DeletionRequest.objects.filter(pk=late.pk).update(state="held")
+    assert checks.run_checks(databases=["default"], tags=["privacy"]) == []
+    assert on_time.due_at > timezone.now()
+
+
+def test_s5_the_erasure_job_tries_until_the_deadline_then_staff_act(seeker, caplog, monkeypatch):
+    from django.conf import settings
+
+    from jobletters.models import OutboxEntry
+    from privacy.rights import deletion as deletions
+
+    deletion = request_deletion(user=seeker)
+    start = deletion.grace_ends_at
+    purge_due_deletions(now=start)
+    entry = OutboxEntry.objects.get(key=f"erase:{deletion.pk}")
+    # Its retries, at the shortest backoff, last from the end of the grace period to due_at.
+    waits = [
+        0.8 * min(settings.OUTBOX_RETRY_MAX_SECONDS, settings.OUTBOX_RETRY_BASE_SECONDS * 2**n)
+        for n in range(entry.max_attempts - 1)
+    ]
+    assert sum(waits) >= (deletion.due_at - start).total_seconds()
+    assert sum(waits[:-1]) < (deletion.due_at - start).total_seconds()
+    # A request resumed after its deadline (a hold released) still gets a day of tries.
+    assert erasure_attempts(deletion.due_at, deletion.due_at + timedelta(days=9)) == (
+        erasure_attempts(start, start - timedelta(days=1))
+    )
+
+    def down(**kwargs):
+        raise outbox.TransientError("Stripe is down")
+
+    monkeypatch.setattr(deletions, "run_deletion", down)
+    OutboxEntry.objects.filter(pk=entry.pk).update(attempts=entry.max_attempts - 1)
+    with caplog.at_level("ERROR", logger="privacy.rights.deletion"):
+        outbox.run_due(now=deletion.due_at)
+    deletion.refresh_from_db()
+    assert deletion.state == "failed" and "Stripe is down" in deletion.last_error
+    assert any("failed" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
 
 
 def test_s5_staff_see_every_request_with_its_due_date(staff_with_mfa, seeker, other_seeker):

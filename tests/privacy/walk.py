@@ -1,12 +1,15 @@
-"""Look everywhere for a person: every row of every model, sessions, the admin log, files."""
+"""Look everywhere for a person: every row of every model, sessions, the admin log, the cache."""
 
 from __future__ import annotations
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import models
 
 
@@ -45,3 +48,18 @@ def rows_referring_to(user_id: int, words: list[str]) -> list[str]:
     if LogEntry.objects.filter(content_type=user_type, object_id=str(user_id)).exists():
         found.append("admin log entries about them")
     return found
+
+
+def cache_entries() -> dict[str, object]:
+    """Every entry of the cache, read back: process memory (embedded) or Redis (CI)."""
+    import pickle
+
+    import redis
+
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):
+        return {key: pickle.loads(value) for key, value in cache._cache.items()}  # noqa: S301
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    # Keys are stored as "prefix:version:key"; read each back through the cache.
+    keys = [raw.decode().split(":", 2)[2] for raw in client.scan_iter()]
+    return {key: cache.get(key) for key in keys}

@@ -189,6 +189,31 @@ def test_editing_a_recruiter_in_the_admin_updates_the_matching_index(admin_clien
     assert rows.first().seniority_mask != 0 and "|gdpr|" in rows.first().keywords_key
 
 
+def test_staff_freeze_a_recruiter_in_one_labelled_box(admin_client, vocabulary):
+    alex = b.recruiter(occupations=[vocabulary["lawyers"]], places=[vocabulary["london"]])
+    page = admin_client.get(f"/admin/recruiters/recruiter/{alex.pk}/change/").content.decode()
+    for name in ("frozen_at", "suspended_at"):  # one box each, with its label
+        assert f'<label for="id_{name}"' in page
+        assert re.search(rf'<input type="datetime-local" name="{name}"', page)
+    response = admin_client.post(
+        f"/admin/recruiters/recruiter/{alex.pk}/change/",
+        {
+            "name": alex.name,
+            "email": alex.email,
+            "occupations": [vocabulary["lawyers"].pk],
+            "places": [vocabulary["london"].pk],
+            "languages": "",
+            "keywords": "",
+            "daily_cap": "30",
+            "active": "on",
+            "frozen_at": "2026-03-02T09:30",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    alex.refresh_from_db()
+    assert alex.frozen_at.isoformat() == "2026-03-02T09:30:00+00:00"
+
+
 NOT_WEB = ["ftp://harper.example/", "javascript:alert(1)//https://harper.example"]
 
 

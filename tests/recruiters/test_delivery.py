@@ -250,6 +250,23 @@ def test_a_recruiter_deactivated_before_sending_gets_nothing(queued, seeker):
     assert mail.outbox == [] and ledger.balance(user=seeker) == 5
 
 
+def test_a_recruiter_erased_after_their_packet_was_claimed_gets_nothing(
+    queued, seeker, monkeypatch
+):
+    email, claim = queued.recruiter.email, delivery_service._claim
+
+    def erased_after_the_claim(delivery_id):
+        claimed = claim(delivery_id)
+        directory.erase_recruiter(email=email)
+        return claimed
+
+    monkeypatch.setattr(delivery_service, "_claim", erased_after_the_claim)
+    assert delivery_service.deliver_packet(delivery_id=queued.pk) == "failed"
+    assert mail.outbox == []
+    assert _state(queued) == "failed" and "left our directory" in queued.failure
+    assert ledger.balance(user=seeker) == 5
+
+
 def test_a_cv_deleted_before_sending_stops_the_packet(queued, seeker):
     from profiles import cvs
     from profiles.models import CV

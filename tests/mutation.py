@@ -1,0 +1,285 @@
+"""Mutation testing of the modules that keep the policy's promises (`make mutation`).
+
+mutmut changes one thing at a time in a module (a comparison, a constant, a condition, an
+argument) and runs the tests that reach the changed function. A change no test notices
+"survives": either a test is missing, or the change makes no difference a person could
+see; each survivor of the last run is listed in bench/results/mutation.md with its reason
+(SURVIVORS below), or marked as waiting for its test.
+
+    python tests/mutation.py                        # every module in MODULES
+    python tests/mutation.py billing/ledger.py      # the modules named
+    python tests/mutation.py recruiters/sending.py::revoke_delivery   # one function of one
+    python tests/mutation.py --changed-since REF    # those of MODULES changed since REF
+    python tests/mutation.py --week                 # this ISO week's slice (one module)
+    python tests/mutation.py --again [MODULE ...]   # only the last run's survivors, again
+
+One module at a time, niced, with one mutant at a time (MUTATION_CHILDREN to change it):
+the tests of that module's app only. The whole project is copied into mutants/ (see
+[tool.mutmut] in pyproject.toml); the test database template is migrated once per run and
+kept in var/mutation/ (TEST_DATABASE_TEMPLATE_DIR, tests/database.py), as is each module's
+copy with its verdicts, so that --again checks only the survivors against new tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+WORK = ROOT / "var" / "mutation"
+
+# Each module and the tests that cover it (the narrowest selection that does).
+MODULES: dict[str, list[str]] = {
+    "profiles/cv_checks/common.py": [
+        "tests/profiles/test_cv_attacks.py",
+        "tests/profiles/test_cv_bounded.py",
+        "tests/profiles/test_cv_normalised.py",
+        "tests/profiles/test_cv_refusals_translated.py",
+        "tests/profiles/test_cvs.py",
+    ],
+    "profiles/cv_checks/quick.py": [
+        "tests/profiles/test_cv_attacks.py",
+        "tests/profiles/test_cv_bounded.py",
+        "tests/profiles/test_cv_normalised.py",
+        "tests/profiles/test_cvs.py",
+    ],
+    "recruiters/sending.py": ["tests/recruiters"],
+    "recruiters/delivery.py": ["tests/recruiters"],
+    "recruiters/packets.py": ["tests/recruiters"],
+    "billing/stripe_events.py": [
+        "tests/billing/test_webhook.py",
+        "tests/billing/test_payment_checks.py",
+        "tests/billing/test_clawback.py",
+        "tests/billing/test_checkout.py",
+    ],
+    "billing/ledger.py": ["tests/billing"],
+    "privacy/consent.py": ["tests/privacy/test_ledger.py", "tests/recruiters/test_sending.py"],
+    "privacy/rights/erasure.py": ["tests/privacy"],
+    "privacy/rights/export.py": ["tests/privacy"],
+    "privacy/registry/declarations.py": ["tests/privacy"],
+}
+
+# Tests that read a module's source text, which mutmut rewrites with every mutant beside
+# the original: they cannot run on the copy (they run in `make test`).
+DESELECT = [
+    "tests/profiles/test_cv_refusals_translated.py::"
+    "test_every_fixed_refusal_of_the_checks_is_listed_for_the_catalogue",
+]
+# Browser tests: minutes each, and they reach the modules through the same views.
+PYTEST_ARGS = ["-m", "not browser", *[f"--deselect={test}" for test in DESELECT]]
+
+# Survivors that make no difference a person could see, each with why (mutant name: reason).
+SURVIVORS: dict[str, str] = {}
+
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 36: "timeout"}
+STATUS.update({-24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout"})
+
+# Run inside the child: mutmut with this module and these tests, then the verdicts.
+CHILD = """
+import json, sys
+from pathlib import Path
+from mutmut.configuration import config
+from mutmut.__main__ import cli
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+module, children, pytest_args, names, *tests = sys.argv[1:]
+settings = config()
+settings.only_mutate = [module]
+settings.pytest_add_cli_args += json.loads(pytest_args)
+settings.pytest_add_cli_args_test_selection = tests
+cli.main(["run", "--max-children", children, *json.loads(names)], standalone_mode=False)
+verdicts = json.loads(Path("mutants", module + ".meta").read_text())["exit_code_by_key"]
+diffs = {name: get_diff_for_mutant(name, path=module)
+         for name, code in verdicts.items() if code not in (1, 3)}
+Path("mutants", "verdicts.json").write_text(json.dumps({"verdicts": verdicts, "diffs": diffs}))
+"""
+
+
+def run_module(entry: str, *, again: bool) -> dict:
+    """Mutate a module (``path.py``) or one function of it (``path.py::function``)."""
+    module, _, function = entry.partition("::")
+    shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+    kept = WORK / "mutants" / entry.replace("/", ".")
+    names = _globs(function)
+    if again and kept.exists():
+        kept.rename(ROOT / "mutants")
+        verdicts = json.loads((ROOT / "mutants" / "verdicts.json").read_text())["verdicts"]
+        names = [
+            name
+            for name, code in verdicts.items()
+            if STATUS.get(code) != "killed" and _chosen(name, function)
+        ]
+    env = {**os.environ, "TEST_DATABASE_TEMPLATE_DIR": str(WORK / "template")}
+    children = os.environ.get("MUTATION_CHILDREN", "1")
+    started = time.monotonic()
+    with (WORK / f"{entry.replace('/', '.')}.log").open("w") as log:
+        if again and not names:
+            log.write("Nothing survived the last run.\n")
+            return _result(entry, started)
+        subprocess.run(
+            [
+                "nice",
+                "-n",
+                "10",
+                sys.executable,
+                "-c",
+                CHILD,
+                module,
+                children,
+                json.dumps(PYTEST_ARGS),
+                json.dumps(names),
+                *MODULES[module],
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
+    return _result(entry, started)
+
+
+def _globs(function: str) -> list[str]:
+    """mutmut's names for the mutants of a function or method (none: the whole module)."""
+    return [f"*.x_{function}__mutmut_*", f"*ǁ{function}__mutmut_*"] if function else []
+
+
+def _chosen(name: str, function: str) -> bool:
+    return not function or any(fnmatch.fnmatch(name, glob) for glob in _globs(function))
+
+
+def _result(entry: str, started: float) -> dict:
+    """The verdicts of mutants/ (kept in var/mutation/ for --again), counted."""
+    function = entry.partition("::")[2]
+    found = json.loads((ROOT / "mutants" / "verdicts.json").read_text())
+    found["verdicts"] = {
+        name: code for name, code in found["verdicts"].items() if _chosen(name, function)
+    }
+    kept = WORK / "mutants" / entry.replace("/", ".")
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(kept, ignore_errors=True)
+    (ROOT / "mutants").rename(kept)
+    counts = {"killed": 0, "survived": 0, "no tests": 0, "timeout": 0, "other": 0}
+    survivors = []
+    for name, code in found["verdicts"].items():
+        status = STATUS.get(code, "other")
+        counts[status] += 1
+        if status != "killed":
+            survivors.append(
+                {
+                    "name": name,
+                    "status": status,
+                    "diff": _changed_lines(found["diffs"].get(name, "")),
+                    "reason": SURVIVORS.get(name, "no test yet: write the test that kills it"),
+                }
+            )
+    return {
+        "module": entry,
+        "mutants": len(found["verdicts"]),
+        **counts,
+        "minutes": round((time.monotonic() - started) / 60, 1),
+        "survivors": survivors,
+    }
+
+
+def _changed_lines(diff: str) -> str:
+    lines = diff.splitlines()[2:]  # the two file headers
+    return "\n".join(line for line in lines if line[:1] in "+-" and line[1:].strip())
+
+
+def write_report(results: dict[str, dict]) -> None:
+    (RESULTS / "mutation.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    rows = [
+        "# Mutation testing",
+        "",
+        "`make mutation` (tests/mutation.py, mutmut): each module is mutated and the tests of its",
+        "app run against each mutant. Detected = killed or timed out; a survivor is either a",
+        "missing test or a change no one could see, listed below with the reason.",
+        "",
+        "| Module | Mutants | Killed | Timeouts | Survived | No tests | Detected | Minutes | Run |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for module in sorted(results):
+        r = results[module]
+        detected = r["killed"] + r["timeout"]
+        score = f"{100 * detected / r['mutants']:.1f} %" if r["mutants"] else "none"
+        rows.append(
+            f"| `{module}` | {r['mutants']} | {r['killed']} | {r['timeout']} | {r['survived']}"
+            f" | {r['no tests']} | {score} | {r['minutes']} | {r['date']} |"
+        )
+    for module in sorted(results):
+        if not results[module]["survivors"]:
+            continue
+        rows += ["", f"## Survivors in `{module}`", ""]
+        for survivor in results[module]["survivors"]:
+            rows.append(f"- `{survivor['name']}` ({survivor['status']}): {survivor['reason']}")
+            if survivor["diff"]:
+                rows += ["", "  ```diff", *[f"  {line}" for line in survivor["diff"].splitlines()]]
+                rows.append("  ```")
+    (RESULTS / "mutation.md").write_text("\n".join(rows) + "\n")
+
+
+def changed_since(ref: str) -> list[str]:
+    names = subprocess.run(
+        ["git", "diff", "--name-only", f"{ref}...HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return [module for module in MODULES if module in names]
+
+
+def this_weeks_slice() -> list[str]:
+    week = datetime.date.today().isocalendar().week
+    return [list(MODULES)[week % len(MODULES)]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="modules to mutate (default: all)")
+    parser.add_argument("--changed-since", metavar="REF")
+    parser.add_argument("--week", action="store_true", help="this week's slice")
+    parser.add_argument("--again", action="store_true", help="only the last run's survivors")
+    args = parser.parse_args()
+    if args.changed_since:
+        modules = changed_since(args.changed_since)
+    elif args.week:
+        modules = this_weeks_slice()
+    else:
+        modules = args.modules or list(MODULES)
+    unknown = [module for module in modules if module.partition("::")[0] not in MODULES]
+    if unknown:
+        sys.exit(f"Not in tests/mutation.py's MODULES (add it with its tests): {unknown}")
+    shutil.rmtree(WORK / "template", ignore_errors=True)  # migrated again: migrations change
+    WORK.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    previous = RESULTS / "mutation.json"
+    results = json.loads(previous.read_text()) if previous.exists() else {}
+    for module in modules:
+        print(f"== {module}", flush=True)
+        result = run_module(module, again=args.again)
+        result["date"] = datetime.date.today().isoformat()
+        results[module] = result
+        write_report(results)
+        print(
+            f"   {result['mutants']} mutants: {result['killed']} killed, "
+            f"{result['timeout']} timeouts, {result['survived']} survived, "
+            f"{result['no tests']} without tests ({result['minutes']} min)",
+            flush=True,
+        )
+    if not modules:
+        print("No module of tests/mutation.py's MODULES to mutate.")
+
+
+if __name__ == "__main__":
+    main()

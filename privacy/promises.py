@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise as LazyWords
 from django.utils.translation import gettext_lazy as _
 
 
@@ -259,7 +260,7 @@ PRIVACY, TERMS = "policy", "terms"
 class Clause:
     document: str  # PRIVACY or TERMS
     section: str  # its number there; "" for the opening
-    words: str  # the promise in plain words
+    words: LazyWords  # the promise in plain words, translated when shown
     tests: tuple[str, ...]  # names of test functions, each unique in tests/
 
 

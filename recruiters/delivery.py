@@ -291,7 +291,7 @@ def _render(claim: _Claim) -> Any | None:
         packet_link=packet_url(claim.token),
         opt_out_link=opt_out,
     )
-    context["own_page_link"] = own_data.own_page_url(delivery.recruiter)
+    context["own_page_link"] = own_data.own_page_url(recruiter)
     return render_email(
         template=EMAIL_TEMPLATE,
         to=[recruiter.email],

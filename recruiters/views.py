@@ -295,7 +295,7 @@ def _packet(
             delivery_service.opt_out_url(delivery.recruiter_id) if delivery.recruiter_id else ""
         ),
         "own_page_url": (
-            own_data.own_page_url(delivery.recruiter) if delivery.recruiter_id else ""
+            own_data.own_page_url(delivery.recruiter) if delivery.recruiter is not None else ""
         ),
         "delivery": delivery,
         "why": delivery.reason[:1].lower() + delivery.reason[1:],

@@ -29,7 +29,7 @@ from community.forms import CommentForm, PlaceFields, PlaceFilterForm, ReportFor
 from privacy.forms import ConfirmDeletionForm, SubscribeForm
 from profiles.cv_forms import CVUploadForm
 from profiles.forms import JobLetterForm, ProfileForm
-from recruiters.forms import AnswerForm, SendForm
+from recruiters.forms import AnswerForm, RecruiterDetailsForm, SendForm
 from support.forms import InquiryForm, ReplyForm
 from usage.forms import SignupSourceForm
 
@@ -59,6 +59,7 @@ FORMS: dict[type[forms.BaseForm], Any] = {
     JobLetterForm: lambda user: {},
     SendForm: lambda user: {},
     AnswerForm: lambda user: {},
+    RecruiterDetailsForm: lambda user: {},
     InquiryForm: lambda user: {"visitor": True},
     ReplyForm: lambda user: {},
     SignupSourceForm: lambda user: {},

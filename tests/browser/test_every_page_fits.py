@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.forms import default_token_generator
@@ -131,6 +132,7 @@ PAGES: dict[str, Page] = {
     "recruiters:send": Page((SEEKER,), main=True),
     "recruiters:sends": Page((SEEKER,), main=True),
     "recruiters:opt_out": Page((VISITOR,)),
+    "recruiters:own_page": Page((VISITOR,)),
     "packets:page": Page((VISITOR,), main=True),
     "communications:preferences": Page((SEEKER,)),
     "communications:unsubscribe": Page((VISITOR,)),
@@ -176,6 +178,7 @@ EXCLUDED: dict[str, str] = {
     "taxonomy:occupations": "JSON for the autocomplete",
     "taxonomy:places": "JSON for the autocomplete",
     "recruiters:revoke": "POST only (a button on the sends page)",
+    "recruiters:introduction": "POST only (a button on the sends page)",
     "recruiters:coverage": "JSON for the landing page's count",
     "packets:cv": "a file download",
     "packets:answer": "POST only (the answer form on the packet page)",
@@ -338,6 +341,9 @@ def _build_world(seeker, staff) -> World:
     from recruiters.delivery import opt_out_token
 
     world.add("recruiters:opt_out", opt_out_token(chosen[2].pk))
+    from recruiters import own_data
+
+    world.urls["recruiters:own_page"] = [urlsplit(own_data.own_page_url(chosen[0])).path]
     subscription = ProcessorSubscription.objects.create(email="visitor@example.org")
     world.add("privacy:subprocessors_unsubscribe", processors.unsubscribe_token(subscription))
     from django.core import signing

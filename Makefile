@@ -99,7 +99,8 @@ loadgen:
 # Each benchmark prints ratios against a baseline measured in the same run. `make bench`
 # runs every one of bench/ on PostgreSQL and Redis (DATABASE_URL, REDIS_URL, CACHE_URL;
 # defaults: database jl_bench, Redis DBs 14 and 15) and writes docs/benchmarks.md with
-# the last results of the slower targets (`make load`) kept in bench/results/.
+# the last results of the slower targets (`make load`, `make mutation`, `make security`)
+# kept in bench/results/.
 bench: install loadgen
 	$(VENV)/bin/pip install --quiet ".[bench]"
 	$(PY) bench/report.py

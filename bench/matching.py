@@ -1,7 +1,9 @@
-"""Ranking 100,000 recruiters for one seeker, on PostgreSQL, against two baselines.
+"""Ranking 100,000 (or a million) recruiters for one seeker, on PostgreSQL, against two
+baselines.
 
 Builds a directory of realistic recruiters (``recruiters.generator``: clustered
-around the big job markets, a few related occupations each) unless it is there
+around the big job markets, a few related occupations each; three in ten with a
+record of answering, one in ten who never open) unless one of that size is there
 already, then ranks it for a set of seekers with realistic targets, through the
 function the matches page calls (``recruiters.matching.rank_matches``: one
 statement that ranks, fills the page and checks recent packets, then the

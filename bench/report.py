@@ -129,13 +129,15 @@ def _machine(env: dict[str, str]) -> list[str]:
 
 
 def _sections(doc: str) -> dict[str, str]:
-    """Each benchmark's section of a report, by script name."""
-    parts = re.split(r"^(?=## bench/|# )", doc, flags=re.M)
-    return {
-        part.split()[1].removeprefix("bench/"): part.rstrip() + "\n"
-        for part in parts
-        if part.startswith("## bench/")
-    }
+    """Each benchmark's section of a report (its output, without its notes), by script."""
+    found = {}
+    for part in re.split(r"^(?=## bench/|# )", doc, flags=re.M):
+        output = re.match(
+            r"## bench/[^\n]*\n\n```text\n.*?\n```(?:\n\nFailed \(exit status \d+\)\.)?", part, re.S
+        )
+        if output:
+            found[part.split()[1].removeprefix("bench/")] = output.group(0)
+    return found
 
 
 def main() -> None:
@@ -148,17 +150,17 @@ def main() -> None:
     sections, failed = [], []
     kept = _sections(DOC.read_text()) if wanted and DOC.exists() else {}
     for script, arguments, suffix in BENCHES:
+        note = NOTES / f"{Path(script).stem}.md"
+        notes = f"\n\n{note.read_text().rstrip()}" if note.exists() else ""
         if wanted and script not in wanted:
             if script in kept:
-                sections.append(kept[script])
+                sections.append(kept[script] + notes + "\n")
             continue
         status, output = _run(script, arguments, _with_database(env, suffix))
         if status:
             failed.append(script)
         title = f"## bench/{script} {' '.join(arguments)}".rstrip()
         verdict = f"\n\nFailed (exit status {status})." if status else ""
-        note = NOTES / f"{Path(script).stem}.md"
-        notes = f"\n\n{note.read_text().rstrip()}" if note.exists() else ""
         sections.append(f"{title}\n\n```text\n{output.rstrip()}\n```{verdict}{notes}\n")
     slower = []
     for path in sorted(RESULTS.glob("*.md")):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from jobletters.lib.text import TextField
 from taxonomy import search
 from taxonomy.models import Place
 
@@ -78,8 +79,8 @@ class PlaceFields(forms.Form):
 
 
 class ThreadForm(PlaceFields):
-    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
-    body = forms.CharField(
+    title = TextField(label=_("Title"), max_length=MAX_TITLE_CHARS)
+    body = TextField(
         label=_("What would you like to discuss?"),
         max_length=MAX_THREAD_CHARS * 2,  # markup counts towards this, not the shown limit
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -90,7 +91,7 @@ class ThreadForm(PlaceFields):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = TextField(
         label=_("Your comment"),
         max_length=MAX_COMMENT_CHARS * 2,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -102,7 +103,7 @@ class ReportForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("What is wrong with it?"), choices=Report.Reason.choices, widget=forms.RadioSelect
     )
-    note = forms.CharField(
+    note = TextField(
         label=_("Anything to add (optional)"),
         required=False,
         max_length=500,

@@ -14,8 +14,12 @@ kept by that declaration: /privacy/data/ and the retention job both read it ther
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Promise(int):
@@ -259,7 +263,7 @@ PRIVACY, TERMS = "policy", "terms"
 class Clause:
     document: str  # PRIVACY or TERMS
     section: str  # its number there; "" for the opening
-    words: str  # the promise in plain words
+    words: StrOrPromise  # the promise in plain words
     tests: tuple[str, ...]  # names of test functions, each unique in tests/
 
 

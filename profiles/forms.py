@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from accounts.models import User
+from jobletters.lib.text import TextField
 from taxonomy import search
 from taxonomy.models import (
     Occupation,
@@ -64,8 +65,8 @@ def normalise_linkedin_url(value: str) -> str:
         # "linkedin.com/in/jane" or "www.linkedin.com/in/jane": what people copy from the
         # address bar or their profile's contact info, without the scheme.
         value = "https://" + value
-    parts = urlsplit(value)
     try:
+        parts = urlsplit(value)  # "[]" or "[x]" as the host is a ValueError here
         port = parts.port
     except ValueError:
         raise error from None
@@ -221,14 +222,10 @@ class ProfileForm(forms.Form):
         help_text=gettext_lazy("As recruiters will see it on your letter."),
     )
 
-    address_line1 = forms.CharField(
-        label=gettext_lazy("Address line 1"), max_length=200, required=False
-    )
-    address_line2 = forms.CharField(
-        label=gettext_lazy("Address line 2"), max_length=200, required=False
-    )
-    city = forms.CharField(label=gettext_lazy("Town or city"), max_length=100, required=False)
-    postal_code = forms.CharField(label=gettext_lazy("Postal code"), max_length=20, required=False)
+    address_line1 = TextField(label=gettext_lazy("Address line 1"), max_length=200, required=False)
+    address_line2 = TextField(label=gettext_lazy("Address line 2"), max_length=200, required=False)
+    city = TextField(label=gettext_lazy("Town or city"), max_length=100, required=False)
+    postal_code = TextField(label=gettext_lazy("Postal code"), max_length=20, required=False)
     country = CountryNameField(label=gettext_lazy("Country"), required=False)
     phone = forms.CharField(
         label=gettext_lazy("Phone number"),
@@ -241,7 +238,7 @@ class ProfileForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
-    headline = forms.CharField(
+    headline = TextField(
         label=gettext_lazy("Headline"),
         max_length=120,
         required=False,
@@ -249,7 +246,7 @@ class ProfileForm(forms.Form):
             'One line recruiters read first, e.g. "Commercial lawyer, 8 years in M&A".'
         ),
     )
-    summary = forms.CharField(
+    summary = TextField(
         label=gettext_lazy("Summary"),
         max_length=2000,
         required=False,
@@ -264,13 +261,13 @@ class ProfileForm(forms.Form):
         choices=[("", "—"), *Profile.Seniority.choices],
         required=False,
     )
-    skills = forms.CharField(
+    skills = TextField(
         label=gettext_lazy("Skills"),
         max_length=2000,
         required=False,
         help_text=gettext_lazy("Separated by commas, e.g. contract law, GDPR."),
     )
-    languages = forms.CharField(
+    languages = TextField(
         label=gettext_lazy("Languages"),
         max_length=500,
         required=False,
@@ -471,7 +468,7 @@ def profile_initial(*, user: User, profile: Profile, contact: Any) -> dict[str, 
 
 
 class JobLetterForm(forms.Form):
-    text = forms.CharField(
+    text = TextField(
         label=gettext_lazy("Your job letter"),
         max_length=MAX_LETTER_CHARS,
         required=False,

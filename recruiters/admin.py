@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from profiles.models import Profile
 
 from . import csv_io, directory
-from .models import Answer, Delivery, Recruiter
+from .models import Answer, Delivery, Introduction, Recruiter
 
 IMPORT_SALT = "recruiters.csv-import"
 IMPORT_MAX_AGE = 60 * 60
@@ -352,11 +352,24 @@ class AnswerInline(admin.TabularInline):
         return False
 
 
+class IntroductionInline(admin.StackedInline):
+    """On a blind send: the recruiter's request to learn who the seeker is, and the answer."""
+
+    model = Introduction
+    fields = ("requested_at", "decision", "decided_at", "consent", "disclosure")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
     """Packets, for support: what happened to each; written by the services only."""
 
-    inlines = (AnswerInline,)
+    inlines = (AnswerInline, IntroductionInline)
 
     list_display = ("pk", "recipient_name", "seeker", "state", "created_at", "sent_at", "failure")
     list_filter = ("state",)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from jobletters.lib.emails import queue_email
 
+from .introductions import request_introduction
 from .models import ANSWER_MESSAGE_MAX, Answer, Delivery
 
 # Answers per packet link per hour: enough to change one's mind, not to flood the seeker.
@@ -72,7 +73,7 @@ def answer_packet(*, delivery_id: int, kind: str, message: str = "") -> Answer:
     """Record the recruiter's answer and tell the seeker; the same answer twice is one."""
     delivery = (
         Delivery.objects.select_for_update()
-        .select_related("seeker", "recruiter")
+        .select_related("seeker", "recruiter", "send")
         .filter(pk=delivery_id)
         .first()
     )
@@ -85,6 +86,9 @@ def answer_packet(*, delivery_id: int, kind: str, message: str = "") -> Answer:
     if current is not None and (current.kind, current.message) == (kind, message):
         return current
     answer = Answer.objects.create(delivery=delivery, kind=kind, message=message)
+    if kind == Answer.Kind.INTERESTED:
+        # On a blind packet, "contact me" can only be a request to learn who they are.
+        request_introduction(delivery=delivery)
     _tell_seeker(delivery, answer)
     return answer
 
@@ -109,10 +113,13 @@ def _tell_seeker(delivery: Delivery, answer: Answer) -> None:
             # "Contact me": the recruiter's address, which they asked the seeker to use.
             "recruiter_email": (
                 recruiter.email
-                if recruiter is not None and answer.kind == Answer.Kind.INTERESTED
+                if recruiter is not None
+                and answer.kind == Answer.Kind.INTERESTED
+                and not delivery.send.blind
                 else ""
             ),
             "report_url": report,
+            "blind": delivery.send.blind,
         },
         key=f"recruiter-answer:{answer.pk}",
     )

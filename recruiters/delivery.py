@@ -59,7 +59,7 @@ from privacy.consent import record_disclosure
 from privacy.models import Disclosure
 from privacy.rights.freeze import account_frozen
 
-from . import packets
+from . import own_data, packets
 from .mail import packet_connection
 from .models import Delivery, Recruiter
 
@@ -291,6 +291,7 @@ def _render(claim: _Claim) -> Any | None:
         packet_link=packet_url(claim.token),
         opt_out_link=opt_out,
     )
+    context["own_page_link"] = own_data.own_page_url(delivery.recruiter)
     return render_email(
         template=EMAIL_TEMPLATE,
         to=[recruiter.email],
@@ -301,7 +302,8 @@ def _render(claim: _Claim) -> Any | None:
             "List-Unsubscribe": f"<{opt_out}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-        reply_to=[snapshot["email"]] if snapshot.get("email") else None,
+        # A blind packet names no one, so replies have nowhere to go.
+        reply_to=[snapshot["email"]] if packets.shown(snapshot).get("email") else None,
         from_email=sender(),
         # Our words in the recruiter's first listed language if we have it, else English;
         # the seeker's letter stays as they wrote it.

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import answers
-from .models import ANSWER_MESSAGE_MAX, Answer
+from .models import ANSWER_MESSAGE_MAX, Answer, Recruiter
 
 
 class SendForm(forms.Form):
@@ -47,3 +49,34 @@ class AnswerForm(forms.Form):
             return answers.clean_message(self.cleaned_data["message"])
         except answers.AnswerRefused as refused:
             raise forms.ValidationError(str(refused)) from refused
+
+
+def _one_line(value: str) -> str:
+    """Letters, marks, digits, punctuation, symbols and spaces only (no line breaks,
+    control or invisible characters)."""
+    for char in value:
+        if char != " " and unicodedata.category(char)[0] not in "LMNPS":
+            raise forms.ValidationError(
+                _("This contains a character that cannot be shown (U+%(code)04X).")
+                % {"code": ord(char)}
+            )
+    return value.strip()
+
+
+class RecruiterDetailsForm(forms.ModelForm):
+    """What a recruiter may correct about themselves on their own page."""
+
+    website = forms.URLField(
+        label=gettext_lazy("Website"), required=False, max_length=300, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Recruiter
+        fields = ("name", "agency", "website")
+        labels = {"name": gettext_lazy("Your name"), "agency": gettext_lazy("Agency")}
+
+    def clean_name(self) -> str:
+        return _one_line(self.cleaned_data["name"])
+
+    def clean_agency(self) -> str:
+        return _one_line(self.cleaned_data["agency"])

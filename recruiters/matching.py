@@ -272,7 +272,9 @@ _ROW = (
 )
 
 
-def _candidates(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
+def _candidates(
+    targets: Targets, recruiter_ids: list[int] | None, *, needed: int | None = None
+) -> _Statement:
     """Rows that fit one of the seeker's roles (its occupation, or its minor group for
     related roles) and one of that role's places, each with its fit: the occupation's
     tier, and the place's: the place itself (5), a city near one of the role's, across
@@ -280,7 +282,14 @@ def _candidates(targets: Targets, recruiter_ids: list[int] | None) -> _Statement
     names (3), Remote (1). Roles wanted in the same places share their parts (profiles
     from before targets were pairs have nothing else). Each part is one range of a
     covering index. A row found by two parts is found by the better one too, so the best
-    fit is its MAX."""
+    fit is its MAX.
+
+    With ``needed`` (the rows a page needs, from the first), place tiers are read best
+    first and a tier is read only while the better ones found fewer recruiters than
+    that: a recruiter's fit is the best tier they are found in, so when the better tiers
+    fill the page, the worse ones cannot change it (in a big market, a seeker in London
+    never reads the recruiters of the whole country or of remote roles). Not for related
+    roles, whose parts mix two occupation tiers."""
     only: tuple[str, list[Any]] = ("", [])
     if recruiter_ids is not None:
         marks, ids = _marks(recruiter_ids or [0])
@@ -288,20 +297,43 @@ def _candidates(targets: Targets, recruiter_ids: list[int] | None) -> _Statement
     same_places: dict[tuple[int, ...], list[tuple[int, Role]]] = {}
     for number, role in enumerate(targets.roles[:MAX_ROLES]):
         same_places.setdefault(tuple(p.pk for p in role.places), []).append((number, role))
-    statement = _Statement()
+    tiers: dict[int, _Statement] = {}
     for roles in same_places.values():
         job, job_params, fit, fit_params = _occupation_fit(roles, related=targets.related)
         for tier, where, params in _place_parts(roles[0][1]):
-            statement.add("UNION ALL" if statement.parts else "")
-            statement.add(
+            part = tiers.setdefault(tier, _Statement())
+            part.add("UNION ALL" if part.parts else "")
+            part.add(
                 # Our own SQL text and placeholders: every value goes as a parameter.
                 f"SELECT {_ROW}, {fit} + {tier * MAX_ROLES} AS fit "  # noqa: S608  # nosec B608
                 "FROM recruiters_coverage",
                 *fit_params,
             )
-            statement.add(f"WHERE {job} AND {where}", *job_params, *params)
-            statement.add(only[0], *only[1])
-    return statement
+            part.add(f"WHERE {job} AND {where}", *job_params, *params)
+            part.add(only[0], *only[1])
+    ordered = [tiers[tier] for tier in sorted(tiers, reverse=True)]
+    statement = _Statement()
+    if needed is None or targets.related or len(ordered) == 1:
+        for part in ordered:
+            statement.add("UNION ALL" if statement.parts else "").add(part.sql(), *part.params)
+        return statement
+    names = [f"tier{n}" for n in range(len(ordered))]
+    for n, part in enumerate(ordered):
+        statement.add(("WITH " if n == 0 else ", ") + f"{names[n]} AS (")
+        if n == 0:
+            statement.add(part.sql(), *part.params).add(")")
+            continue
+        better = " UNION ALL ".join(
+            f"SELECT recruiter_id FROM {name}"  # noqa: S608  # nosec B608
+            for name in names[:n]
+        )
+        statement.add(f"SELECT * FROM ({part.sql()}) AS part", *part.params)  # noqa: S608  # nosec B608
+        statement.add(
+            "WHERE (SELECT COUNT(DISTINCT recruiter_id) "  # noqa: S608  # nosec B608
+            f"FROM ({better}) AS better) < %s)",
+            needed,
+        )
+    return statement.add(" UNION ALL ".join(f"SELECT * FROM {name}" for name in names))  # noqa: S608  # nosec B608
 
 
 def _occupation_fit(
@@ -336,7 +368,7 @@ def _place_parts(role: Role) -> list[tuple[int, str, list[Any]]]:
     places, place_ids = _marks(p.pk for p in role.places)
     parts: list[tuple[int, str, list[Any]]] = [
         (PLACE_SAME, f"place_id IN ({places})", place_ids),
-        (PLACE_REMOTE, "place_kind = 'remote'", []),
+        (PLACE_REMOTE, "place_kind = 'remote' AND country = ''", []),
     ]
     if role.city_countries:
         marks, codes = _marks(role.city_countries)
@@ -349,10 +381,10 @@ def _place_parts(role: Role) -> list[tuple[int, str, list[Any]]]:
     return parts
 
 
-def _scored(targets: Targets, recruiter_ids: list[int] | None) -> _Statement:
+def _scored(targets: Targets, recruiter_ids: list[int] | None, needed: int) -> _Statement:
     """The candidate rows with their fit (with the role) and points."""
     points, point_params = _points(targets)
-    rows = _candidates(targets, recruiter_ids)
+    rows = _candidates(targets, recruiter_ids, needed=needed)
     statement = _Statement()
     statement.add(
         f"SELECT recruiter_id, fit, responsiveness, {points} AS points, occupation_id, place_id",
@@ -394,7 +426,7 @@ def ranking_statement(
 ) -> tuple[str, list[Any]]:
     """The page's statement: ranked recruiters with their best-fitting role, occupation
     and place, and when this seeker last sent them a packet that still counts."""
-    rows = _scored(targets, recruiter_ids)
+    rows = _scored(targets, recruiter_ids, needed=offset + limit)
     since = timezone.now() - timedelta(days=promises.RESEND_AFTER_DAYS)
     in_flight, in_flight_params = _marks(Delivery.IN_FLIGHT)
     statement = _Statement()

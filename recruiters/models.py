@@ -15,6 +15,8 @@
   (a hashed token) and every view and download of it.
 * :class:`Answer`: a recruiter's reply on the packet page. The newest row of a
   delivery is its current answer; earlier rows are its history.
+* :class:`Introduction`: a recruiter's request, on a blind packet, to learn who the
+  seeker is, and the seeker's decision.
 """
 
 from __future__ import annotations
@@ -279,6 +281,9 @@ class Send(models.Model):
     include_contact = models.BooleanField(
         _("postal address and phone included"), default=False, editable=False
     )
+    # Recruiters see the letter and a summary only, until the seeker accepts an
+    # introduction (recruiters.introductions).
+    blind = models.BooleanField(_("blind"), default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = SendQuerySet.as_manager()
@@ -472,3 +477,44 @@ class Answer(models.Model):
     def __str__(self) -> str:
         at = date_format(timezone.localtime(self.answered_at), "DATETIME_FORMAT")
         return f"{self.get_kind_display()} at {at}"
+
+
+class Introduction(models.Model):
+    """On a blind send: a recruiter asked to learn who the seeker is, and what they decided.
+
+    Only an accepted request releases the full packet (name, contact details, CV) to
+    that recruiter, with its own consent and disclosure record.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Waiting for your decision")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    delivery = models.OneToOneField(Delivery, on_delete=models.CASCADE, related_name="introduction")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    consent = models.ForeignKey(
+        Consent, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
+    )
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            # Nothing released without the seeker's yes and its disclosure record.
+            models.CheckConstraint(
+                condition=~Q(decision="accepted")
+                | (Q(consent__isnull=False) & Q(disclosure__isnull=False)),
+                name="introduction_accepted_is_recorded",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Introduction #{self.pk} ({self.get_decision_display().lower()})"
+
+    @property
+    def accepted(self) -> bool:
+        return self.decision == self.Decision.ACCEPTED

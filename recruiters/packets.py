@@ -40,7 +40,7 @@ from profiles.letters import render_letter, render_sent_letter
 from profiles.models import CV, ContactDetails, Profile, with_targets
 from taxonomy.models import target_words
 
-from .models import Delivery, PacketAccess, PacketLink
+from .models import Delivery, Introduction, PacketAccess, PacketLink
 
 # 2: targets are pairs ("targets"); 1 had two lists ("occupations" and "places").
 SNAPSHOT_VERSION = 2
@@ -56,7 +56,7 @@ def packet_profile(seeker: Any) -> Profile | None:
 
 
 def build_snapshot(
-    *, seeker: Any, include_contact: bool, profile: Profile | None = None
+    *, seeker: Any, include_contact: bool, blind: bool = False, profile: Profile | None = None
 ) -> dict[str, Any]:
     """The packet as it stands now: what the seeker is asked to consent to share.
 
@@ -86,6 +86,8 @@ def build_snapshot(
             else None
         ),
         "contact": None,
+        # Recruiters see shown(snapshot): without who the seeker is, until they accept.
+        "blind": blind,
     }
     if include_contact:
         snapshot["contact"] = contact_for_packet(seeker)
@@ -120,8 +122,34 @@ CATEGORY_WORDS = {
 }
 
 
-def data_categories(snapshot: dict[str, Any]) -> list[str]:
-    """What a packet shares, in the words of the consent and the disclosure log."""
+# What a blind packet leaves out until the seeker accepts an introduction: who they are
+# (name, addresses, phone, CV, LinkedIn) and the free-text lines that could say it.
+_IDENTIFYING = {
+    "name": "",
+    "email": "",
+    "contact": None,
+    "cv": None,
+    "linkedin_url": "",
+    "headline": "",
+    "summary": "",
+}
+# What a blind packet shares at once.
+BLIND_CATEGORIES = ["professional profile", "job letter"]
+
+
+def shown(snapshot: dict[str, Any], *, revealed: bool = False) -> dict[str, Any]:
+    """The snapshot as its recruiter may see it: all of it, or for a blind send whose
+    introduction was not accepted, the letter and the summary only."""
+    if not snapshot.get("blind") or revealed:
+        return snapshot
+    return {**snapshot, **_IDENTIFYING}
+
+
+def data_categories(snapshot: dict[str, Any], *, revealed: bool = False) -> list[str]:
+    """What a packet shares, in the words of the consent and the disclosure log (a blind
+    one: what it shares at once; ``revealed``: everything, as an introduction does)."""
+    if snapshot.get("blind") and not revealed:
+        return [c for c in BLIND_CATEGORIES if c != "job letter" or snapshot.get("job_letter")]
     categories = ["name", "email address", "professional profile"]
     if snapshot.get("job_letter"):
         categories.append("job letter")
@@ -203,12 +231,29 @@ def _targets_of(snapshot: dict[str, Any]) -> list[str]:
     return [target_words(", ".join(occupations), "; ".join(places))]
 
 
-def packet_context(snapshot: dict[str, Any]) -> dict[str, Any]:
+def introduction_of(delivery: Delivery) -> Introduction | None:
+    try:
+        return delivery.introduction
+    except Introduction.DoesNotExist:
+        return None
+
+
+def is_revealed(delivery: Delivery) -> bool:
+    """Whether this packet's recruiter may see who the seeker is (not blind, or accepted)."""
+    if not delivery.send.snapshot.get("blind"):
+        return True
+    introduction = introduction_of(delivery)
+    return introduction is not None and introduction.accepted
+
+
+def packet_context(snapshot: dict[str, Any], *, revealed: bool = False) -> dict[str, Any]:
     """What templates/recruiters/_packet.html and the packet email need."""
+    anonymous = bool(snapshot.get("blind")) and not revealed
+    snapshot = shown(snapshot, revealed=revealed)
     return {
         "packet": snapshot,
         "profile": PacketProfile(snapshot),
-        "candidate": SimpleNamespace(name=snapshot.get("name", "")),
+        "candidate": SimpleNamespace(name=snapshot.get("name", ""), anonymous=anonymous),
     }
 
 
@@ -270,7 +315,7 @@ def open_link(token: str) -> OpenedLink | None:
         return None
     link = (
         PacketLink.objects.select_related(
-            "delivery__send", "delivery__seeker", "delivery__recruiter"
+            "delivery__send", "delivery__seeker", "delivery__recruiter", "delivery__introduction"
         )
         .filter(token_hash=hash_token(token))
         .first()

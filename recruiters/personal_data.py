@@ -26,6 +26,7 @@ from .models import (
     Answer,
     Coverage,
     Delivery,
+    Introduction,
     Keyword,
     PacketAccess,
     PacketLink,
@@ -123,6 +124,7 @@ def _export_sends(user: Any) -> Iterator[dict[str, Any]]:
             "created_at": _when(send.created_at),
             "consent": send.consent.text,
             "postal_address_and_phone_included": send.include_contact,
+            "blind": send.blind,
             "what_was_shared": send.snapshot,
         }
 
@@ -137,7 +139,7 @@ declare(
     ),
     legal_basis=Basis.CONSENT,
     recipients=_CHOSEN,
-    fields=("created_at", "consent", "include_contact", "snapshot"),
+    fields=("created_at", "consent", "include_contact", "blind", "snapshot"),
     exported_as={
         "include_contact": "postal_address_and_phone_included",
         "snapshot": "what_was_shared",
@@ -293,4 +295,20 @@ declare(
             "their details, their messages are removed and only the answer stays."
         ),
     ),
+)
+
+declare(
+    Introduction,
+    section="3.1",
+    category=_("Introductions you accepted or declined"),
+    purpose=_(
+        "On a blind send, to record which recruiter asked to learn who you are, what you "
+        "decided and when, and what was then shared with them."
+    ),
+    legal_basis=Basis.CONSENT,
+    recipients=(_("Only the recruiter whose request you accepted"),),
+    fields=("delivery", "requested_at", "decision", "decided_at", "consent", "disclosure"),
+    about="delivery__seeker",
+    erasure=Erasure.DELETE,
+    retention=Retention.account(),
 )

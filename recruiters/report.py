@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from jobletters.lib.languages import mid_sentence
 
-from .models import Answer, Delivery, Send
+from . import packets
+from .introductions import acceptance_text
+from .models import Answer, Delivery, Introduction, Send
 
 State = Delivery.State
 
@@ -21,6 +23,8 @@ STATUS_LABELS = {
     "Revoked": gettext_lazy("Revoked"),
     "Failed": gettext_lazy("Failed"),
     "Opted out": gettext_lazy("Opted out"),
+    "Introduction requested": gettext_lazy("Introduction requested"),
+    "Introduced": gettext_lazy("Introduced"),
     "Interested": gettext_lazy("Interested"),
     "Not now": gettext_lazy("Not now"),
     "Not a fit": gettext_lazy("Not a fit"),
@@ -51,6 +55,24 @@ class PacketLine:
     @property
     def status_label(self) -> str:
         return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def introduction(self) -> Introduction | None:
+        return packets.introduction_of(self.delivery)
+
+    @property
+    def can_decide(self) -> bool:
+        """A request for an introduction waits for the seeker, and the packet is open."""
+        introduction = self.introduction
+        return (
+            introduction is not None
+            and introduction.decision == Introduction.Decision.PENDING
+            and self.status not in ("Revoked", "Failed", "Opted out", "Expired")
+        )
+
+    @property
+    def acceptance_text(self) -> str:
+        return acceptance_text(delivery=self.delivery)
 
     @property
     def can_revoke(self) -> bool:
@@ -109,6 +131,11 @@ def status_of(delivery: Delivery) -> str:
         return "Failed"
     if _opted_out_at(delivery):
         return "Opted out"
+    introduction = packets.introduction_of(delivery)
+    if introduction is not None and introduction.accepted:
+        return "Introduced"
+    if introduction is not None and introduction.decision == Introduction.Decision.PENDING:
+        return "Introduction requested"
     if answers := _answers(delivery):
         return ANSWER_STATUS[answers[-1].kind]
     if _expired_at(delivery):
@@ -177,6 +204,30 @@ def timeline(delivery: Delivery) -> list[Event]:
                 answer.message,
             )
         )
+    if introduction := packets.introduction_of(delivery):
+        events.append(
+            Event(
+                _("Introduction requested"),
+                introduction.requested_at,
+                _("They ask to learn who you are; nothing more is shared unless you accept."),
+            )
+        )
+        if introduction.decided_at and introduction.accepted:
+            events.append(
+                Event(
+                    _("Introduction accepted"),
+                    introduction.decided_at,
+                    _("They now see your name, contact details and CV."),
+                )
+            )
+        elif introduction.decided_at:
+            events.append(
+                Event(
+                    _("Introduction declined"),
+                    introduction.decided_at,
+                    _("Nothing more was shared."),
+                )
+            )
     if opted_out := _opted_out_at(delivery):
         events.append(
             Event(

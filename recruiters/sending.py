@@ -56,6 +56,7 @@ class SendPlan:
     matches: list[Match]
     snapshot: dict[str, Any]
     include_contact: bool
+    blind: bool
     contact_available: bool
     consent_text: str
     data_categories: list[str]
@@ -106,13 +107,14 @@ def plan_send(
     recruiter_ids: list[int] | None = None,
     top: int | None = None,
     include_contact: bool = False,
+    blind: bool = False,
 ) -> SendPlan:
     """The send the seeker is looking at: chosen recruiters (or the best ``top``)."""
     # The profile and its targets, read once for the matching and the packet.
     profile = packets.packet_profile(seeker)
     targets = matching.targets_of(seeker, profile=profile)
     snapshot = packets.build_snapshot(
-        seeker=seeker, include_contact=include_contact, profile=profile
+        seeker=seeker, include_contact=include_contact, blind=blind, profile=profile
     )
     problems = _readiness_problems(targets, snapshot)
     limit = settings.RECRUITERS_MAX_PER_SEND
@@ -171,6 +173,7 @@ def plan_send(
         matches=matches,
         snapshot=snapshot,
         include_contact=include_contact,
+        blind=blind,
         contact_available=contact is not None,
         consent_text=consent_text(matches=matches, snapshot=snapshot, categories=categories),
         data_categories=categories,
@@ -214,10 +217,7 @@ def consent_text(*, matches: list[Match], snapshot: dict[str, Any], categories: 
     """The consent, in plain words naming every recipient: stored exactly as shown."""
     if not matches:
         return ""
-    # In the words of the page the seeker reads (the stored categories stay in English).
-    what = [str(packets.CATEGORY_WORDS.get(c, c)) for c in categories]
-    if snapshot.get("cv"):
-        what[categories.index("CV")] = _("CV (“%(name)s”)") % {"name": snapshot["cv"]["name"]}
+    what = category_words(categories, snapshot)
     names = "; ".join(
         _("%(recruiter)s (for %(target)s)") % {"recruiter": m.recruiter.label, "target": m.target}
         for m in matches
@@ -227,17 +227,34 @@ def consent_text(*, matches: list[Match], snapshot: dict[str, Any], categories: 
         "I agree that Job Letters sends my %(what)s to this recruiter: %(names)s.",
         "I agree that Job Letters sends my %(what)s to these %(count)d recruiters: %(names)s.",
         count,
-    ) % {"what": _and(what), "count": count, "names": names}
+    ) % {"what": words_and(what), "count": count, "names": names}
     terms = _(
         "Each receives one email and a private link to my packet, valid for %(days)d days. "
         "They may contact me about jobs; their use of my information is governed by their "
         "own terms and privacy policies. I can revoke a packet at any time, which closes "
         "its link."
     ) % {"days": promises.PACKET_VALID_DAYS}
-    return f"{agree} {terms}"
+    if not snapshot.get("blind"):
+        return f"{agree} {terms}"
+    later = [c for c in packets.data_categories(snapshot, revealed=True) if c not in categories]
+    blind = _(
+        "Blind send: they see my job letter and a summary (what I am looking for, my "
+        "experience, skills and languages), not who I am. Each may ask for an introduction; "
+        "only if I accept it is my %(later)s shared with that recruiter alone, and a "
+        "declined or unanswered request shares nothing more."
+    ) % {"later": words_and(category_words(later, snapshot))}
+    return f"{agree} {blind} {terms}"
 
 
-def _and(items: list[str]) -> str:
+def category_words(categories: list[str], snapshot: dict[str, Any]) -> list[str]:
+    """In the words of the page the seeker reads (the stored categories stay in English)."""
+    what = [str(packets.CATEGORY_WORDS.get(c, c)) for c in categories]
+    if "CV" in categories and snapshot.get("cv"):
+        what[categories.index("CV")] = _("CV (“%(name)s”)") % {"name": snapshot["cv"]["name"]}
+    return what
+
+
+def words_and(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
@@ -253,6 +270,7 @@ def confirm_send(
     include_contact: bool,
     consent_given: bool,
     digest: str,
+    blind: bool = False,
 ) -> Send:
     """Record the consent and queue one delivery per recruiter, or change nothing."""
     if not consent_given:
@@ -262,7 +280,10 @@ def confirm_send(
             # One send at a time per seeker: the recent-packet rule and the balance hold.
             User.objects.select_for_update().filter(pk=seeker.pk).first()
             plan = plan_send(
-                seeker=seeker, recruiter_ids=recruiter_ids, include_contact=include_contact
+                seeker=seeker,
+                recruiter_ids=recruiter_ids,
+                include_contact=include_contact,
+                blind=blind,
             )
             if plan.problems:
                 raise SendRefused(" ".join(str(p) for p in plan.problems))
@@ -301,6 +322,7 @@ def _record_send(*, seeker: Any, plan: SendPlan) -> Send:
         consent=consent,
         snapshot=plan.snapshot,
         include_contact=plan.include_contact,
+        blind=plan.blind,
     )
     domain = urlsplit(settings.SITE_URL).hostname or "jobletters.example"
     for match in plan.matches:

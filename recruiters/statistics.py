@@ -42,9 +42,15 @@ Pairs = Iterable[tuple[int, int]] | None
 def _coverage(pairs: Pairs):
     rows = Coverage.objects.all()
     if pairs is not None:
+        pairs = list(pairs)
+        codes = dict(
+            Occupation.objects.filter(pk__in={o for o, _ in pairs}).values_list("pk", "code")
+        )
         wanted = Q(pk__in=[])
         for occupation_id, place_id in pairs:
-            wanted |= Q(occupation_id=occupation_id, place_id=place_id)
+            # The minor group first: one range of the matching index per cell.
+            group = codes.get(occupation_id, "")[:3]
+            wanted |= Q(minor_group=group, place_id=place_id, occupation_id=occupation_id)
         rows = rows.filter(wanted)
     return rows
 

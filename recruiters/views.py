@@ -28,10 +28,20 @@ from privacy import promises
 from privacy.accountability import aggregates
 from taxonomy.models import in_place
 
-from . import answers, directory, matching, packets, report, sending, statistics
+from . import (
+    answers,
+    directory,
+    introductions,
+    matching,
+    own_data,
+    packets,
+    report,
+    sending,
+    statistics,
+)
 from . import delivery as delivery_service
-from .forms import AnswerForm, SendForm
-from .models import Answer, Delivery, PacketAccess, Recruiter
+from .forms import AnswerForm, RecruiterDetailsForm, SendForm
+from .models import Answer, Delivery, Introduction, PacketAccess, Recruiter
 
 MAX_PAGE = 200
 
@@ -92,6 +102,7 @@ def send(request: HttpRequest) -> HttpResponse:
         form = SendForm(request.POST)
         ids = sending.parse_ids(request.POST.getlist("r"))
         include_contact = request.POST.get("include_contact") == "1"
+        blind = request.POST.get("blind") == "1"
         if form.is_valid():
             try:
                 made = sending.confirm_send(
@@ -100,6 +111,7 @@ def send(request: HttpRequest) -> HttpResponse:
                     include_contact=include_contact,
                     consent_given=form.cleaned_data["consent"],
                     digest=form.cleaned_data["digest"],
+                    blind=blind,
                 )
             except sending.SendRefused as refused:
                 form.add_error(None, str(refused))
@@ -116,7 +128,7 @@ def send(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect(reverse("recruiters:sends") + f"#send-{made.pk}")
         plan = sending.plan_send(
-            seeker=request.user, recruiter_ids=ids, include_contact=include_contact
+            seeker=request.user, recruiter_ids=ids, include_contact=include_contact, blind=blind
         )
     else:
         form = SendForm()
@@ -127,6 +139,7 @@ def send(request: HttpRequest) -> HttpResponse:
             recruiter_ids=ids,
             top=top if not ids else None,
             include_contact=request.GET.get("contact") == "1",
+            blind=request.GET.get("blind") == "1",
         )
     if not plan.matches:
         # Nobody to send to: say why where the seeker chooses, never a consent for no one.
@@ -139,6 +152,8 @@ def send(request: HttpRequest) -> HttpResponse:
 def _send_context(plan: sending.SendPlan, form: SendForm) -> dict[str, Any]:
     ids = [m.recruiter.pk for m in plan.matches]
     query = "&".join(f"r={pk}" for pk in ids)
+    contact = "&contact=1" if plan.include_contact else ""
+    blind = "&blind=1" if plan.blind else ""
     previews = [
         {
             "match": m,
@@ -151,8 +166,10 @@ def _send_context(plan: sending.SendPlan, form: SendForm) -> dict[str, Any]:
         "form": form,
         "previews": previews,
         "packet": packets.packet_context(plan.snapshot),
-        "with_contact_url": f"{reverse('recruiters:send')}?{query}&contact=1",
-        "without_contact_url": f"{reverse('recruiters:send')}?{query}",
+        "with_contact_url": f"{reverse('recruiters:send')}?{query}&contact=1{blind}",
+        "without_contact_url": f"{reverse('recruiters:send')}?{query}{blind}",
+        "blind_url": f"{reverse('recruiters:send')}?{query}{contact}&blind=1",
+        "named_url": f"{reverse('recruiters:send')}?{query}{contact}",
         "valid_days": promises.PACKET_VALID_DAYS,
     }
 
@@ -164,7 +181,7 @@ SENDS_PER_PAGE = 20
 @require_GET
 def sends(request: HttpRequest) -> HttpResponse:
     deliveries = (
-        Delivery.objects.select_related("recruiter", "link")
+        Delivery.objects.select_related("recruiter", "link", "introduction")
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("answered_at")))
         .order_by("created_at", "pk")
     )
@@ -184,6 +201,30 @@ def sends(request: HttpRequest) -> HttpResponse:
         "recruiters/sends.html",
         {"page": page, "sends": [report.describe(s) for s in page.object_list]},
     )
+
+
+@access(OWNER)
+@login_required
+@require_POST
+def introduction(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        decided = introductions.decide_introduction(
+            seeker=request.user, delivery_id=pk, decision=request.POST.get("decision", "")
+        )
+    except Introduction.DoesNotExist as missing:
+        raise Http404("No such request") from missing
+    except introductions.IntroductionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(reverse("recruiters:sends") + f"#packet-{pk}")
+    name = decided.delivery.recipient_name
+    if decided.accepted:
+        text = _("Introduced: %(name)s now sees your name, contact details and CV.") % {
+            "name": name
+        }
+    else:
+        text = _("Declined: %(name)s learns nothing more about you.") % {"name": name}
+    messages.success(request, text)
+    return redirect(reverse("recruiters:sends") + f"#packet-{pk}")
 
 
 @access(OWNER)
@@ -244,14 +285,20 @@ def _open(request: HttpRequest, token: str) -> Delivery | HttpResponse:
 def _packet(
     request: HttpRequest, token: str, delivery: Delivery, form: AnswerForm, status: int = 200
 ) -> HttpResponse:
-    snapshot = delivery.send.snapshot
+    revealed = packets.is_revealed(delivery)
+    shown = packets.packet_context(delivery.send.snapshot, revealed=revealed)
     context = {
-        **packets.packet_context(snapshot),
-        "cv_url": reverse("packets:cv", args=[token]) if snapshot.get("cv") else "",
+        **shown,
+        "cv_url": reverse("packets:cv", args=[token]) if shown["packet"].get("cv") else "",
+        "introduction": packets.introduction_of(delivery),
         "opt_out_url": (
             delivery_service.opt_out_url(delivery.recruiter_id) if delivery.recruiter_id else ""
         ),
+        "own_page_url": (
+            own_data.own_page_url(delivery.recruiter) if delivery.recruiter_id else ""
+        ),
         "delivery": delivery,
+        "why": delivery.reason[:1].lower() + delivery.reason[1:],
         "expires_at": delivery.link.expires_at,
         "answer": answers.current_answer(delivery),
         "answer_form": form,
@@ -315,6 +362,8 @@ def packet_cv(request: HttpRequest, token: str) -> HttpResponseBase:
     delivery = _open(request, token)
     if isinstance(delivery, HttpResponse):
         return delivery
+    if not packets.is_revealed(delivery):
+        return _unknown_link(request)
     copy = packets.cv_for_packet(snapshot=delivery.send.snapshot, seeker_id=delivery.seeker_id)
     if copy is None or not copy.file.name:
         return _gone(
@@ -354,6 +403,44 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
         "already": recruiter is None or recruiter.opted_out_at is not None,
     }
     return _private(render(request, "recruiters/opt_out.html", context))
+
+
+@access(BEARER)
+@csrf_exempt  # no cookies on recruiters' pages: the signed token in the address is the proof
+@never_cache
+@require_http_methods(["GET", "POST"])
+def own_page(request: HttpRequest, token: str) -> HttpResponse:
+    recruiter = own_data.recruiter_for(token)
+    if recruiter is None:
+        if not own_data.is_valid(token):
+            return _unknown_link(request)
+        return _gone(
+            request,
+            _(
+                "Your details are no longer in our directory. Only a one-way hash of your "
+                "address remains, so that you receive no more packets."
+            ),
+        )
+    form = RecruiterDetailsForm(instance=recruiter)
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        own_data.remove_recruiter(recruiter=recruiter)
+        return _private(render(request, "recruiters/own_page_removed.html"))
+    if request.method == "POST":
+        form = RecruiterDetailsForm(request.POST, instance=recruiter)
+        if form.is_valid():
+            own_data.correct_recruiter(recruiter=recruiter, data=form.cleaned_data)
+            return redirect(request.path + "?saved=1")
+        status = 400
+        recruiter.refresh_from_db()
+    context = {
+        "recruiter": recruiter,
+        "form": form,
+        "saved": request.GET.get("saved") == "1",
+        "received": own_data.packets_received(recruiter),
+        "opt_out_url": delivery_service.opt_out_url(recruiter.pk),
+    }
+    return _private(render(request, "recruiters/own_page.html", context, status=status))
 
 
 def _masked(email: str) -> str:

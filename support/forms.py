@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jobletters.lib.text import TextField
+
 from . import spam
 from .models import Inquiry, InquiryMessage
 
@@ -15,7 +17,7 @@ _EXPIRED = _("This form was open for too long, or was changed. Please send your 
 class InquiryForm(forms.ModelForm):
     """The contact form. Visitors give an email address to answer; people signed in don't."""
 
-    body = forms.CharField(
+    body = TextField(
         label=_("Your message"),
         max_length=InquiryMessage._meta.get_field("body").max_length,
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -32,6 +34,7 @@ class InquiryForm(forms.ModelForm):
         fields = ("name", "email", "subject")
         labels = {"name": _("Your name (optional)"), "email": _("Your email address")}
         help_texts = {"email": _("We answer to this address.")}
+        field_classes = {"subject": TextField}
 
     def __init__(self, *args: Any, visitor: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,7 +64,7 @@ class InquiryForm(forms.ModelForm):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
+    body = TextField(
         label=_("Your reply"),
         max_length=InquiryMessage._meta.get_field("body").max_length,
         widget=forms.Textarea(attrs={"rows": 5}),

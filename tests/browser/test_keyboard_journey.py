@@ -2,7 +2,8 @@
 matches, consent and send, by Tab, Shift+Tab, Enter, Space and the arrow keys (no mouse,
 no clicks, no filling fields from the test). Every control on the way is reached and
 works; each element that takes the focus shows it (an outline or a ring, read from its
-computed style); a form sent back with problems puts the focus on its summary of them.
+computed style); a form sent back with problems puts the focus on its summary of them, and
+passes axe as it stands.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from recruiters.models import Delivery
 from tests.factories import UserFactory
 from tests.recruiters.builders import city, occupation, recruiter
 from tests.utils import wait_until
+
+from . import axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,6 +86,7 @@ def test_the_main_journey_with_the_keyboard_alone(live_server, live_browser, set
     lawyers, london = occupation("2611"), city("London")
     rita = recruiter(occupations=[lawyers], places=[london], name="Rita Recruiter")
     page = live_browser
+    axe.install(page.context)  # the pages with problems shown pass axe too
     keys = Keyboard(page)
 
     # Sign up, from the home page. Two passwords that differ: the summary takes the focus.
@@ -98,6 +102,7 @@ def test_the_main_journey_with_the_keyboard_alone(live_server, live_browser, set
     keys.type(PASSWORD + "-not-the-same")
     keys.press("Enter")
     expect(page.locator(".error-summary")).to_be_focused()
+    assert axe.audit(page) == ([], [])
     # The summary links to the field, and the link takes the focus there.
     keys.tab_to("Password (again)")
     keys.press("Enter")
@@ -164,6 +169,7 @@ def test_the_main_journey_with_the_keyboard_alone(live_server, live_browser, set
     cv = tmp_path / "Kim CV.pdf"
     cv.write_bytes(demo_cv_pdf(["Kim Keys - Commercial lawyer", "Contracts, GDPR"]))
     keys.tab_to("CV file")
+    assert keys.focused()["id"] == "id_file", (page.url, keys.focused())
     with page.expect_file_chooser() as chooser:
         keys.press("Space")
     chooser.value.set_files(cv)
@@ -185,6 +191,7 @@ def test_the_main_journey_with_the_keyboard_alone(live_server, live_browser, set
     keys.tab_to("Agree and send to 1 recruiter")
     keys.press("Enter")
     expect(page.locator(".error-summary")).to_be_focused()
+    assert axe.audit(page) == ([], [])
     keys.tab_to("#id_consent")
     keys.press("Space")
     keys.tab_to("Agree and send to 1 recruiter")

@@ -90,6 +90,9 @@ def _project_samples(seeker):
         packet_link=f"{SITE_URL}/p/token/",
         opt_out_link=f"{SITE_URL}/r/opt-out/token/",
     )
+    answered = SimpleNamespace(
+        recipient_name="Alex Carter, Harper Legal", role="Lawyers", place="London"
+    )
     version = SimpleNamespace(
         get_document_display="privacy policy",
         version=2,
@@ -157,6 +160,23 @@ def _project_samples(seeker):
             "support_email": SUPPORT_EMAIL,
         },
         "recruiters/emails/packet": packet,
+        "recruiters/emails/answer": {
+            "seeker": seeker,
+            "delivery": answered,
+            "answer": SimpleNamespace(
+                get_kind_display="Interested — contact me", message="Let us talk.\nMonday?"
+            ),
+            "kind": "interested",
+            "recruiter_email": "alex@harper.example",
+            "report_url": f"{SITE_URL}/recruiters/sends/#packet-1",
+            "blind": False,
+        },
+        "recruiters/emails/introduction": {
+            "recruiter": SimpleNamespace(name="Alex Carter"),
+            "delivery": answered,
+            "name": "Sam Seeker",
+            "email": "sam@example.com",
+        },
         "support/emails/answer": {
             "inquiry": _inquiry(),
             "answer": SimpleNamespace(body="It is on its way."),

@@ -167,7 +167,15 @@ def _recruiter_rows(user, consent, disclosure) -> None:
     """A send to one recruiter, its delivery, the packet link, one view and one answer."""
     import hashlib
 
-    from recruiters.models import Answer, Delivery, PacketAccess, PacketLink, Recruiter, Send
+    from recruiters.models import (
+        Answer,
+        Delivery,
+        Introduction,
+        PacketAccess,
+        PacketLink,
+        Recruiter,
+        Send,
+    )
 
     recruiter, _ = Recruiter.objects.get_or_create(
         email="rita@acme.example", defaults={"name": "Rita Recruiter", "agency": "Acme Agency"}
@@ -197,6 +205,7 @@ def _recruiter_rows(user, consent, disclosure) -> None:
     )
     PacketAccess.objects.create(delivery=delivery, kind="view")
     Answer.objects.create(delivery=delivery, kind="interested", message="Let us talk on Monday.")
+    Introduction.objects.create(delivery=delivery)
 
 
 def _targets(profile) -> None:

@@ -107,7 +107,13 @@ def test_a_linkedin_address_without_https_is_accepted_and_normalised(seeker, see
 
 @pytest.mark.parametrize(
     "typed",
-    ["example.com/in/jane", "linkedin.com.evil.example/in/jane", "linkedin.com/company/acme"],
+    [
+        "example.com/in/jane",
+        "linkedin.com.evil.example/in/jane",
+        "linkedin.com/company/acme",
+        "[]",  # a bracketed host that is no IP address: urlsplit raised (a 500)
+        "https://[::1/in/jane",
+    ],
 )
 def test_other_hosts_and_pages_are_still_refused(seeker_client, typed):
     response = seeker_client.post(PROFILE_URL, form_data(linkedin_url=typed))

@@ -44,13 +44,15 @@ def test_no_recruiter_url_answers_500(client, seeker, path, who, method):
 def test_a_garbage_send_changes_nothing(seeker, seeker_client):
     b.ready_seeker(seeker, sends=1)
     alex = b.recruiter(occupations=[b.occupation("2611")], places=[b.city("London")])
-    for data in (
-        {"r": str(alex.pk), "digest": "z" * 64, "consent": "on"},
-        {"r": str(alex.pk), "digest": "0" * 64, "consent": "on"},
-        {"r": "", "digest": "0" * 64, "consent": "on"},
-        {"r": str(alex.pk)},
+    for data, status in (
+        ({"r": str(alex.pk), "digest": "z" * 64, "consent": "on"}, 200),
+        ({"r": str(alex.pk), "digest": "0" * 64, "consent": "on"}, 200),
+        # Nobody to send to: back to the matches, saying why.
+        ({"r": "", "digest": "0" * 64, "consent": "on"}, 302),
+        ({"r": str(alex.pk), "blind": "yes please"}, 200),
+        ({"r": str(alex.pk)}, 200),
     ):
-        assert seeker_client.post("/recruiters/send/", data).status_code == 200
+        assert seeker_client.post("/recruiters/send/", data).status_code == status
     from recruiters.models import Send
 
     assert not Send.objects.exists()

@@ -99,7 +99,9 @@ def test_send_a_packet_open_it_as_the_recruiter_and_follow_it(
     timeline = packet.locator(".timeline").inner_text()
     for event in ("Queued", "Sent", "Opened", "CV link opened"):
         assert event in timeline
-    assert "CV link opened" in packet.locator(".status").inner_text()
+    # Alex opted out: the row says so, and there is nothing left to revoke.
+    assert "Opted out" in packet.locator(".status").inner_text() and "Opted out" in timeline
+    assert packet.get_by_role("button", name="Revoke").count() == 0
     # Alex no longer appears among the matches; Jordan does.
     page.goto(live_server.url + "/recruiters/matches/")
     assert "Alex Carter" not in page.locator("main").inner_text()

@@ -274,3 +274,23 @@ def test_count_covering_counts_reachable_recruiters(db):
     gone = b.recruiter(occupations=[lawyers], places=[london])
     directory.opt_out_recruiter(recruiter_id=gone.pk)
     assert matching.count_covering(occupation=lawyers, place=london) == 2
+
+
+def test_pages_read_worse_places_only_when_better_ones_do_not_fill_them(lawyer_in_london):
+    lawyers, london = b.occupation("2611"), b.city("London")
+    for place in [london] * 3 + [b.city("Croydon")] * 2 + [b.country("GB")] * 2 + [b.remote()]:
+        b.recruiter(occupations=[lawyers], places=[place])
+    targets = matching.targets_of(lawyer_in_london)
+    everyone = [m.recruiter.pk for m in _ranked(lawyer_in_london)]
+    assert len(everyone) == 8
+
+    pages = [
+        matching.rank_matches(targets, seeker=lawyer_in_london, limit=2, offset=offset)
+        for offset in range(0, 8, 2)
+    ]
+    assert [m.recruiter.pk for page in pages for m in page.matches] == everyone
+    assert [page.has_more for page in pages] == [True, True, True, False]
+    # Nearby cities, the whole country and Remote are each read only while the better
+    # places found fewer recruiters than the page needs (in London, the first page's three).
+    sql, _ = matching.ranking_statement(targets, seeker_id=lawyer_in_london.pk, limit=3)
+    assert sql.count("WHERE (SELECT COUNT(DISTINCT recruiter_id)") == 3

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from recruiters import directory
-from recruiters.models import Delivery, PacketLink, Recruiter
+from recruiters.models import Delivery, Introduction, PacketLink, Recruiter
 
 from . import builders as b
 
@@ -107,8 +107,10 @@ def test_the_consent_screen_never_opens_for_nobody(sent, seeker_client):
 def test_staff_see_answers_per_delivery_and_suspend_a_recruiter(sent, client, admin_client):
     delivery, token, alex = sent
     client.post(f"/p/{token}/answer/", {"kind": "not_a_fit", "message": "Rude words here"})
+    Introduction.objects.create(delivery=delivery)
     page = admin_client.get(f"/admin/recruiters/delivery/{delivery.pk}/change/")
     assert page.status_code == 200 and "Rude words here" in page.content.decode()
+    assert "Waiting for your decision" in page.content.decode()
 
     response = admin_client.post(
         "/admin/recruiters/recruiter/",

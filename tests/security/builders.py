@@ -23,9 +23,9 @@ from communications.categories import Category, unsubscribe_token
 from privacy.consent import record_consent, record_disclosure
 from privacy.documents import processors
 from privacy.models import ExportRequest, LegalRequest, LegalRequestSubject
-from recruiters import packets, sending
+from recruiters import own_data, packets, sending
 from recruiters.delivery import opt_out_token
-from recruiters.models import Delivery, Send
+from recruiters.models import Delivery, Introduction, Send
 from usage.models import SignIn
 
 from ..communications.builders import announcement
@@ -130,6 +130,15 @@ def _sent_packet(w: World) -> tuple[Delivery, str]:
     return w.once("packet", build)
 
 
+def _asked_introduction(w: World) -> Introduction:
+    """The recruiter of the owner's packet asked to be introduced."""
+    return Introduction.objects.get_or_create(delivery=_sent_packet(w)[0])[0]
+
+
+def _own_page_token(recruiter: Any) -> str:
+    return own_data.own_page_url(recruiter).rstrip("/").rsplit("/", 1)[1]
+
+
 def _legal_request(w: World) -> LegalRequestSubject:
     request = LegalRequest.objects.create(
         agency="Metropolitan Police", reference="CO/1", legal_basis="Production order",
@@ -180,6 +189,8 @@ FACTORIES: dict[str, Callable[[World], dict]] = {
     "profiles:cv_download": lambda w: {"pk": rb.ready_cv(w.seeker).pk},
     "recruiters:revoke": lambda w: {"pk": _sent_packet(w)[0].pk},
     "recruiters:opt_out": lambda w: {"token": opt_out_token(_sent_packet(w)[0].recruiter_id)},
+    "recruiters:introduction": lambda w: {"pk": _asked_introduction(w).delivery_id},
+    "recruiters:own_page": lambda w: {"token": _own_page_token(_sent_packet(w)[0].recruiter)},
     "packets:page": lambda w: {"token": _sent_packet(w)[1]},
     "packets:cv": lambda w: {"token": _sent_packet(w)[1]},
     "packets:answer": lambda w: {"token": _sent_packet(w)[1]},
@@ -231,6 +242,7 @@ def _tokens_of(person: Any) -> dict[str, str]:
     return {
         "packet": packets.issue_link(delivery=delivery),
         "opt-out": opt_out_token(rb.recruiter(occupations=[], places=[]).pk),
+        "own-page": _own_page_token(rb.recruiter(occupations=[], places=[])),
         "unsubscribe": unsubscribe_token(person, Category.ANNOUNCEMENTS),
         "processors-confirm": signing.dumps({"email": person.email}, salt=processors.CONFIRM_SALT),
         "processors-unsubscribe": processors.unsubscribe_token(
@@ -248,6 +260,7 @@ TOKEN_KIND = {
     "packets:cv": "packet",
     "packets:answer": "packet",
     "recruiters:opt_out": "opt-out",
+    "recruiters:own_page": "own-page",
     "communications:unsubscribe": "unsubscribe",
     "privacy:subprocessors_confirm": "processors-confirm",
     "privacy:subprocessors_unsubscribe": "processors-unsubscribe",

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.generic import RedirectView
 
 from billing.models import WebhookEvent
-from jobletters.access import BEARER, OWNER, PUBLIC, SIGNED_IN, STAFF, Access, access_of
+from jobletters.access import BEARER, OWNER, PUBLIC, SIGNED_IN, STAFF, Access, access, access_of
 
 from ..communications.builders import announcement
 from ..privacy.builders import person_with_everything, published_version
@@ -245,8 +245,6 @@ def test_admin_object_views_need_the_models_permission(world):
 
 
 def test_a_rule_is_one_the_matrix_knows():
-    from jobletters.access import access
-
     with pytest.raises(ValueError):
         access("friends")
     with pytest.raises(ValueError):

@@ -18,6 +18,7 @@ from recruiters.delivery import opt_out_token
 from recruiters.models import Answer, Recruiter
 
 from ..recruiters import builders as rb
+from .builders import FACTORIES
 from .urlmap import patterns
 
 pytestmark = pytest.mark.django_db
@@ -99,8 +100,6 @@ def test_one_click_opt_out_refuses_a_changed_token():
 
 
 def test_a_packet_answer_needs_the_packets_token(world):
-    from .builders import FACTORIES
-
     token = FACTORIES["packets:answer"](world)["token"]
     client = Client(enforce_csrf_checks=True)
     response = client.post(f"/p/{token[:-3]}abc/answer/", {"kind": "interested"})

@@ -88,32 +88,75 @@ _FIRST_FIELD = (
     "key, which is the field named"
 )
 _LATER_TEST = (
-    "its test came after this run: tests/billing/test_webhook.py ({}); "
+    "its test came after this run: tests/billing/ ({}); "
     "`tests/mutation.py --again billing/stripe_events.py` confirms it"
 )
+_LOG = "log line only: no test reads the log, and nothing a person sees changes"
+_NOTE = "wording of a note only staff read (PaymentProblem.note); its problem code is tested"
+_SIZE = (
+    "column size: SQLite, the test database here, does not enforce max_length; on "
+    "PostgreSQL the longer value is refused, so this is caught only by the suite on PostgreSQL"
+)
+_EVENTS = "billing.stripe_events.x_"
 SURVIVORS: dict[str, str] = {
+    **{f"{_EVENTS}handle_stripe_event__mutmut_{n}": _LOG for n in range(38, 54)},
+    **{f"{_EVENTS}handle_stripe_event__mutmut_{n}": _SIZE for n in (13, 36, 37)},
+    f"{_EVENTS}handle_stripe_event__mutmut_23": _SAME_ROW,
+    **{f"{_EVENTS}_check_mode__mutmut_{n}": _NOTE for n in (16, 19, 20, 23, 24)},
+    **{f"{_EVENTS}_on_session_paid_or_completed__mutmut_{n}": _NOTE for n in (13, 14, 15, 17, 18)},
+    **{f"{_EVENTS}_on_session_paid_or_completed__mutmut_{n}": _NOTE for n in range(39, 44)},
+    f"{_EVENTS}_on_session_paid_or_completed__mutmut_59": _SIZE,
+    f"{_EVENTS}_on_session_paid_or_completed__mutmut_31": (
+        "equivalent: a missing currency ('' or 'XXXX') differs from the purchase's either way; "
+        "only the staff note's wording changes"
+    ),
+    f"{_EVENTS}_purchase_for_session__mutmut_7": (
+        "equivalent: a session without an id then looks for the id 'XXXX', which no purchase "
+        "has (Stripe's start with cs_)"
+    ),
+    f"{_EVENTS}_purchase_for_session__mutmut_11": _FIRST_FIELD,
     **{
         f"billing.stripe_events.x__keep_billing_location__mutmut_{n}": _LATER_TEST.format(
-            "test_the_billing_location_is_kept_in_its_shape_whatever_stripe_sends"
+            "test_webhook.py::test_the_billing_location_is_kept_in_its_shape_whatever_stripe_sends"
         )
         for n in (16, 17, 19, 25, 26, 27)
     },
     **{
         f"billing.stripe_events.x__queue_confirmation__mutmut_{n}": _LATER_TEST.format(
-            "test_the_person_gets_one_email_when_the_sends_are_added"
+            "test_webhook.py::test_the_person_gets_one_email_when_the_sends_are_added"
         )
         for n in (15, 16, 17, 18, 28, 29)
     },
     "billing.stripe_events.x__on_charge_refunded__mutmut_49": _LATER_TEST.format(
-        "test_a_refund_event_without_an_amount_changes_nothing"
+        "test_webhook.py::test_a_refund_event_without_an_amount_changes_nothing"
     ),
     "billing.stripe_events.x__on_charge_refunded__mutmut_50": _LATER_TEST.format(
-        "test_the_refund_time_is_when_the_refund_grew"
+        "test_webhook.py::test_the_refund_time_is_when_the_refund_grew"
     ),
     "billing.stripe_events.x__on_charge_refunded__mutmut_52": _LATER_TEST.format(
-        "test_the_refund_time_is_when_the_refund_grew"
+        "test_webhook.py::test_the_refund_time_is_when_the_refund_grew"
     ),
     "billing.stripe_events.x__keep_billing_location__mutmut_30": _SAME_ROW,
+    **{
+        f"{_EVENTS}_check_mode__mutmut_{n}": _LATER_TEST.format(
+            "test_payment_checks.py::test_a_live_mode_payment_inside_a_test_mode_event_grants_nothing"
+        )
+        for n in (2, 3, 4)
+    },
+    **{
+        f"{_EVENTS}{name}": _LATER_TEST.format(
+            "test_payment_checks.py: the record names the event and the purchase"
+        )
+        for name in (
+            "handle_stripe_event__mutmut_31",
+            "handle_stripe_event__mutmut_32",
+            "_on_session_paid_or_completed__mutmut_35",
+            "_on_session_paid_or_completed__mutmut_37",
+            "_on_session_paid_or_completed__mutmut_38",
+            "_on_session_paid_or_completed__mutmut_47",
+            "_on_session_paid_or_completed__mutmut_50",
+        )
+    },
     "billing.stripe_events.xǁRejectedǁ__init____mutmut_1": (
         "equivalent: every Rejected is raised with a note, so the default is never used"
     ),
@@ -277,6 +320,8 @@ def write_report(results: dict[str, dict]) -> None:
         rows += ["", f"## Survivors in `{module}`", ""]
         for survivor in results[module]["survivors"]:
             reason = SURVIVORS.get(survivor["name"], survivor["reason"])
+            if survivor["status"] == "timeout":
+                reason = "ran past its time limit (a hang the tests caught): counted as detected"
             rows.append(f"- `{survivor['name']}` ({survivor['status']}): {reason}")
             if survivor["diff"]:
                 rows += ["", "  ```diff", *[f"  {line}" for line in survivor["diff"].splitlines()]]

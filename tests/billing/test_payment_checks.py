@@ -32,6 +32,8 @@ def _refused(response, seeker, problem: str) -> PaymentProblem:
     assert WebhookEvent.objects.get().status == WebhookEvent.Status.REJECTED
     row = PaymentProblem.objects.get()
     assert row.problem == problem
+    event = WebhookEvent.objects.get()
+    assert (row.stripe_event_id, row.event_type) == (event.stripe_event_id, event.type)
     return row
 
 
@@ -64,12 +66,22 @@ def test_an_amount_that_differs_from_the_purchase_grants_nothing(client, seeker,
     row = _refused(deliver(client, _completed(purchase, amount_total=100)), seeker, "amount")
 
     assert row.note == "Paid 100 GBP, the purchase costs 2500."
+    assert row.purchase == purchase
     purchase.refresh_from_db()
     assert purchase.amount == 2500  # never overwritten by what Stripe says
 
 
 def test_a_currency_that_differs_grants_nothing(client, seeker, purchase):
-    _refused(deliver(client, _completed(purchase, currency="jpy")), seeker, "currency")
+    row = _refused(deliver(client, _completed(purchase, currency="jpy")), seeker, "currency")
+
+    assert (row.note, row.purchase) == ("Paid in JPY, the purchase is in GBP.", purchase)
+
+
+def test_a_live_mode_payment_inside_a_test_mode_event_grants_nothing(client, seeker, purchase):
+    body = _completed(purchase)
+    body["data"]["object"]["livemode"] = True
+
+    _refused(deliver(client, body), seeker, "livemode")
 
 
 def test_a_session_id_that_is_not_the_purchase_s_grants_nothing(client, seeker, purchase):

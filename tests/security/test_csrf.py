@@ -29,6 +29,7 @@ OWN_PROOF = {
     "communications:unsubscribe": "RFC 8058 one-click: the signed token",
     "recruiters:opt_out": "RFC 8058 one-click: the signed token",
     "packets:answer": "recruiters have no session: the packet's secret token in the address",
+    "recruiters:own_page": "recruiters have no session: the signed token in the address",
     "choose_language": "the CSRF token when signed in, the browser's Origin otherwise",
 }
 
@@ -107,6 +108,13 @@ def test_a_packet_answer_needs_the_packets_token(world):
     assert not Answer.objects.exists()
     assert client.post(f"/p/{token}/answer/", {"kind": "interested"}).status_code < 400
     assert Answer.objects.count() == 1
+
+
+def test_a_recruiters_own_page_refuses_a_changed_token(world):
+    token = FACTORIES["recruiters:own_page"](world)["token"]
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(f"/recruiters/me/{token[:-3]}abc/").status_code == 404
+    assert client.get(f"/recruiters/me/{token}/").status_code == 200
 
 
 def test_the_language_chooser_refuses_another_site_and_a_missing_token(seeker):

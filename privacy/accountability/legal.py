@@ -88,6 +88,9 @@ STAFF_WORDS = {
     "3-1-when-recruiters-opened-your-packets": gettext_lazy("When recruiters opened their packets"),
     "3-1-who-received-your-information": gettext_lazy("Who received their information"),
     "3-1-recruiters-answers-to-your-packets": gettext_lazy("Recruiters' answers to their packets"),
+    "3-1-introductions-you-accepted-or-declined": gettext_lazy(
+        "Introductions they accepted or declined"
+    ),
     "3-1-your-sends-to-recruiters": gettext_lazy("Their sends to recruiters"),
     "3-2-legal-requests-about-you": gettext_lazy("Legal requests about them"),
     "5-requests-to-delete-your-account": gettext_lazy("Requests to delete their account"),

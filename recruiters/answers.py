@@ -72,7 +72,7 @@ def is_answerable(delivery: Delivery) -> bool:
 def answer_packet(*, delivery_id: int, kind: str, message: str = "") -> Answer:
     """Record the recruiter's answer and tell the seeker; the same answer twice is one."""
     delivery = (
-        Delivery.objects.select_for_update()
+        Delivery.objects.select_for_update(of=("self",))
         .select_related("seeker", "recruiter", "send")
         .filter(pk=delivery_id)
         .first()

@@ -213,15 +213,34 @@ def pytest_xdist_setupnodes(config, specs):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """The long tests first, so that a parallel run does not end on one: those without a
-    database (make run's processes, the sandbox's limits), then transactional ones
-    (browsers, worker processes), then the rest (pytest-django puts transactional tests
-    after the others, and those without a database last)."""
+    """The long tests first, so that a parallel run does not end on one: the longest by
+    name (each over ten seconds), then those without a database (make run's processes, the
+    sandbox's limits), then transactional ones (browsers, worker processes), then the rest
+    (pytest-django puts transactional tests after the others, and those without a database
+    last)."""
     items.sort(key=_order)
+
+
+# Test files whose tests take ten seconds or more each (`pytest --durations=30` shows them).
+LONGEST = (
+    "tests/browser/test_every_page_fits.py",
+    "tests/browser/test_whole_life.py",
+    "tests/browser/test_keyboard_journey.py",
+    "tests/core/test_make_run.py",
+    "tests/communications/test_announcements_worker.py",
+    "tests/security/test_properties.py",
+    "tests/security/test_access_matrix.py",
+    "tests/taxonomy/test_loading.py",
+    "tests/core/test_worker_process.py",
+    "tests/recruiters/test_worker.py",
+)
 
 
 def _order(item) -> int:
     from pytest_django.fixtures import validate_django_db
+
+    if item.nodeid.startswith(LONGEST):
+        return -1
 
     marker = item.get_closest_marker("django_db")
     fixtures = set(getattr(item, "fixturenames", ()))

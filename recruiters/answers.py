@@ -11,7 +11,6 @@ must not look like markup; it is always shown escaped. The seeker is told by ema
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jobletters.lib.emails import queue_email
+from jobletters.lib.text import unreadable
 
 from .introductions import request_introduction
 from .models import ANSWER_MESSAGE_MAX, Answer, Delivery
@@ -26,9 +26,6 @@ from .models import ANSWER_MESSAGE_MAX, Answer, Delivery
 # Answers per packet link per hour: enough to change one's mind, not to flood the seeker.
 ANSWER_RATE = "10/h"
 
-# Unicode categories a message may use (besides "\n" and "\t"): no control, format,
-# private-use, unassigned or line/paragraph separator characters.
-_ALLOWED = {"L", "M", "N", "P", "S"}
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]|&#?\w+;")
 
 
@@ -45,17 +42,15 @@ def clean_message(text: str) -> str:
             _("Keep the message to %(max)d characters (it has %(count)d).")
             % {"max": ANSWER_MESSAGE_MAX, "count": len(text)}
         )
-    for char in text:
-        if char in "\n\t" or char == " ":
-            continue
-        if unicodedata.category(char)[0] not in _ALLOWED:
-            raise AnswerRefused(
-                _(
-                    "The message contains a character that cannot be shown (U+%(code)04X). "
-                    "Write it as plain text."
-                )
-                % {"code": ord(char)}
+    # The allow-list every form of the site uses (jobletters.lib.text).
+    if (char := unreadable(text, lines=True)) is not None:
+        raise AnswerRefused(
+            _(
+                "The message contains a character that cannot be shown (U+%(code)04X). "
+                "Write it as plain text."
             )
+            % {"code": ord(char)}
+        )
     if _MARKUP.search(text):
         raise AnswerRefused(
             _("Write the message as plain text: it cannot contain HTML tags or entities.")

@@ -92,10 +92,6 @@ class DisclosureAdmin(RecordAdmin):
 # --- Privacy requests: the staff queue --------------------------------------------------------
 
 
-class _Media:
-    css = {"all": ("privacy/admin.css",)}
-
-
 # An open request turns red in the queue this many days before it is due.
 DELETION_WARNING_DAYS = 5
 
@@ -123,8 +119,9 @@ class DeletionRequestAdmin(RecordAdmin):
     search_fields = ("person__email", "person__name")
     ordering = ("due_at",)
     raw_id_fields = ("person",)
-    readonly_fields = [f.name for f in DeletionRequest._meta.fields]
-    Media = _Media
+
+    class Media:
+        css = {"all": ("privacy/admin.css",)}
 
     @admin.display(description=gettext_lazy("person"), ordering="person__email")
     def who(self, obj: DeletionRequest) -> str:
@@ -155,7 +152,6 @@ class ExportRequestAdmin(RecordAdmin):
     list_filter = ("state",)
     search_fields = ("person__email", "person__name")
     raw_id_fields = ("person",)
-    readonly_fields = [f.name for f in ExportRequest._meta.fields]
 
 
 @admin.register(LegalHold)
@@ -346,24 +342,16 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeNotice)
-class ChangeNoticeAdmin(admin.ModelAdmin):
-    """Emails about a change, sent in batches: their progress (read-only)."""
+class ChangeNoticeAdmin(RecordAdmin):
+    """Emails about a change, sent in batches: their progress."""
 
     list_display = ("__str__", "kind", "state", "progress", "created_at", "finished_at")
     list_filter = ("kind", "state")
+    readonly_fields = ("progress",)
 
     @admin.display(description=_("progress"))
     def progress(self, obj: ChangeNotice) -> str:
         return notices.progress_words(obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in ChangeNotice._meta.fields] + ["progress"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Legal requests (§3.2) -----------------------------------------------------------------------

@@ -17,9 +17,6 @@ from privacy.policy_text import PolicyBlock, parse_policy
 
 
 class PolicyVersionQuerySet(models.QuerySet["PolicyVersion"]):
-    def of(self, document: str) -> PolicyVersionQuerySet:
-        return self.filter(document=document)
-
     def published(self) -> PolicyVersionQuerySet:
         return self.filter(published_at__isnull=False)
 
@@ -85,8 +82,8 @@ class PolicyVersion(models.Model):
         return parse_policy(self.text)
 
     @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
+    def upcoming(self) -> bool:
+        return self.effective_at > timezone.now()
 
     @property
     def anchor(self) -> str:
@@ -330,14 +327,6 @@ class LegalHold(models.Model):
 
     def __str__(self) -> str:
         return f"Legal hold #{self.pk}" + (" (released)" if self.released_at else "")
-
-    @property
-    def is_open(self) -> bool:
-        return self.released_at is None
-
-    @property
-    def covers_everything(self) -> bool:
-        return not self.sections
 
 
 class Tombstone(models.Model):

@@ -28,14 +28,14 @@ half-year and outcome, in bands of ``PRIVACY_TRANSPARENCY_BAND`` (see there).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -284,13 +284,6 @@ def expire_packages(now: datetime | None = None) -> int:
 # --- Notice ---------------------------------------------------------------------------------
 
 
-def notice_allowed_q(today: date) -> Q:
-    """Requests whose people may be told: looked at by staff, no prohibition standing."""
-    return ~Q(status=Status.RECEIVED) & (
-        Q(notice_prohibited_until__isnull=True) | Q(notice_prohibited_until__lt=today)
-    )
-
-
 def notice_allowed(request: LegalRequest, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     if request.status == Status.RECEIVED:
@@ -299,9 +292,11 @@ def notice_allowed(request: LegalRequest, today: date | None = None) -> bool:
     return until is None or until < today
 
 
-def due_notices(today: date | None = None) -> QuerySet[LegalRequestSubject]:
-    today = today or timezone.localdate()
-    allowed = LegalRequest.objects.filter(notice_allowed_q(today))
+def due_notices(today: date) -> QuerySet[LegalRequestSubject]:
+    """People not told yet of a request looked at by staff, with no prohibition standing."""
+    allowed = LegalRequest.objects.exclude(status=Status.RECEIVED).filter(
+        Q(notice_prohibited_until__isnull=True) | Q(notice_prohibited_until__lt=today)
+    )
     return LegalRequestSubject.objects.filter(
         notified_at__isnull=True, person__isnull=False, request__in=allowed
     )
@@ -314,15 +309,13 @@ def send_due_notices(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0
-    for pk in list(due_notices(today).values_list("pk", flat=True)[:500]):
+    due = due_notices(today)
+    for pk in list(due.values_list("pk", flat=True)[:500]):
         with transaction.atomic():
             subject = (
-                LegalRequestSubject.objects.select_for_update()
-                .select_related("request", "person")
-                .filter(pk=pk, notified_at__isnull=True, person__isnull=False)
-                .first()
+                due.select_for_update().select_related("request", "person").filter(pk=pk).first()
             )
-            if subject is None or not notice_allowed(subject.request, today):
+            if subject is None:  # told, or no longer allowed, since
                 continue
             request, person = subject.request, subject.person
             assert person is not None, "the query asked for subjects with an account"
@@ -405,10 +398,9 @@ def band(count: int, size: int) -> str:
 class HalfYear:
     year: int
     half: int
-    counts: dict[str, int] = field(default_factory=dict)
-    banded: bool = False
-    shown: dict[str, str] = field(default_factory=dict)
-    total: str = ""
+    banded: bool
+    values: list[str]  # the shown counts, in the order of OUTCOMES
+    total: str
 
     @property
     def label(self) -> str:
@@ -418,11 +410,6 @@ class HalfYear:
     @property
     def anchor(self) -> str:
         return f"h{self.year}-{self.half}"
-
-    @property
-    def values(self) -> list[str]:
-        """The shown counts, in the order of OUTCOMES."""
-        return [self.shown[outcome.key] for outcome in OUTCOMES]
 
 
 def _half_of(day: date) -> tuple[int, int]:
@@ -437,47 +424,29 @@ def transparency_report(*, today: date | None = None, since: date | None = None)
     (``PRIVACY_TRANSPARENCY_BAND``, 250) shows *every* count of that half-year,
     its total included, as a band ("0-249"). Banding only the small cells would
     let a reader subtract the exact cells from an exact total; banding the whole
-    half-year leaves no exact number to subtract from. Half-years with every
-    count at or above the band size are shown exactly.
+    half-year leaves no exact number to subtract from.
     """
     today = today or timezone.localdate()
     size = settings.PRIVACY_TRANSPARENCY_BAND
     status_to_outcome = {s: o.key for o in OUTCOMES for s in o.statuses}
     rows = (
         LegalRequest.objects.annotate(
-            year=ExtractYear("received_on"),
-            half=Case(
-                When(received_on__month__lte=6, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            ),
+            year=ExtractYear("received_on"), q=ExtractQuarter("received_on")
         )
-        .values("year", "half", "status")
+        .values("year", "q", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    found: dict[tuple[int, int], dict[str, int]] = {}
+    found: dict[tuple[int, int, str], int] = {}
     for row in rows:
-        counts = found.setdefault((row["year"], row["half"]), {})
-        outcome = status_to_outcome[row["status"]]
-        counts[outcome] = counts.get(outcome, 0) + row["n"]
-    start = _half_of(since) if since else min([*found, _half_of(today)])
+        key = (row["year"], (row["q"] + 1) // 2, status_to_outcome[row["status"]])
+        found[key] = found.get(key, 0) + row["n"]
+    year, half = _half_of(since) if since else min([k[:2] for k in found] + [_half_of(today)])
     periods: list[HalfYear] = []
-    year, half = start
     while (year, half) <= _half_of(today):
-        counts = found.get((year, half), {})
-        period = HalfYear(
-            year=year, half=half, counts={o.key: counts.get(o.key, 0) for o in OUTCOMES}
-        )
-        total = sum(period.counts.values())
-        period.banded = any(n < size for n in period.counts.values())
-        if period.banded:
-            period.shown = {key: band(n, size) for key, n in period.counts.items()}
-            period.total = band(total, size)
-        else:
-            period.shown = {key: str(n) for key, n in period.counts.items()}
-            period.total = str(total)
-        periods.append(period)
+        counts = [found.get((year, half, o.key), 0) for o in OUTCOMES]
+        banded = any(n < size for n in counts)
+        shown = (lambda n: band(n, size)) if banded else str
+        periods.append(HalfYear(year, half, banded, [shown(n) for n in counts], shown(sum(counts))))
         year, half = (year, 2) if half == 1 else (year + 1, 1)
-    periods.reverse()
-    return periods
+    return periods[::-1]

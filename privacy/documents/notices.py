@@ -39,7 +39,7 @@ def _shared_context(notice: ChangeNotice) -> dict[str, Any]:
         assert version is not None, "a notice of a version names it"
         return {
             "version": version,
-            "url": versions.version_url(version),
+            "url": f"{settings.SITE_URL}/privacy/versions/#{version.anchor}",
             "notice_days": promises.POLICY_NOTICE_DAYS,
             "support_email": settings.SUPPORT_EMAIL,
         }

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.signals import setting_changed
@@ -51,7 +50,7 @@ from privacy.policy_text import parse_policy, with_contact_address
 
 Document = PolicyVersion.Document
 
-NOTICES_CACHE_KEY = "privacy:version-notices:v1"
+NOTICES_CACHE_KEY = "privacy:version-notices:v2"
 NOTICES_CACHE_SECONDS = 300
 # Each process also keeps the list this long, so a page costs no cache round trip
 # either; publishing clears it at once in the publishing process, within this delay
@@ -70,7 +69,7 @@ class VersionError(Exception):
 
 
 def next_version_number(document: str) -> int:
-    highest = PolicyVersion.objects.of(document).aggregate(n=Max("version"))["n"]
+    highest = PolicyVersion.objects.filter(document=document).aggregate(n=Max("version"))["n"]
     return (highest or 0) + 1
 
 
@@ -146,7 +145,7 @@ def publish_version(*, version: PolicyVersion, now: datetime | None = None) -> P
             )
         latest = (
             PolicyVersion.objects.published()
-            .of(current.document)
+            .filter(document=current.document)
             .order_by("-version")
             .only("text")
             .first()
@@ -170,59 +169,21 @@ def publish_version(*, version: PolicyVersion, now: datetime | None = None) -> P
 # --- The banner: rights-reducing versions people have not acknowledged ---------------------
 
 
-@dataclass(frozen=True)
-class ActiveNotice:
-    pk: int
-    document: str
-    version: int
-    effective_at: datetime
-    published_at: datetime
-
-    @property
-    def reference(self) -> str:
-        return f"{self.document}:v{self.version}"
-
-    @property
-    def anchor(self) -> str:
-        return f"{self.document}-v{self.version}"
-
-    @property
-    def document_label(self) -> str:
-        return str(Document(self.document).label)
-
-    @property
-    def upcoming(self) -> bool:
-        return self.effective_at > timezone.now()
-
-
 # (monotonic time until which it holds, the list): one tuple, replaced whole.
-_local_notices: tuple[float, list[ActiveNotice]] = (0.0, [])
+_local_notices: tuple[float, list[PolicyVersion]] = (0.0, [])
 
 
-def _read_notices() -> list[ActiveNotice]:
-    rows = (
-        PolicyVersion.objects.published()
-        .filter(reduces_rights=True)
-        .order_by("effective_at")
-        .values_list("pk", "document", "version", "effective_at", "published_at")
-    )
-    return [
-        ActiveNotice(pk, document, version, effective_at, published_at)
-        for pk, document, version, effective_at, published_at in rows
-        if published_at is not None  # published() holds only these
-    ]
-
-
-def active_notices() -> list[ActiveNotice]:
+def active_notices() -> list[PolicyVersion]:
     """Every published version that reduces rights (from memory or the shared cache)."""
     global _local_notices
     now = time.monotonic()
     until, kept = _local_notices
     if now < until:
         return kept
-    notices: list[ActiveNotice] | None = cache.get(NOTICES_CACHE_KEY)
+    notices: list[PolicyVersion] | None = cache.get(NOTICES_CACHE_KEY)
     if notices is None:
-        notices = _read_notices()
+        rows = PolicyVersion.objects.published().filter(reduces_rights=True)
+        notices = list(rows.order_by("effective_at").only("document", "version", "effective_at"))
         cache.set(NOTICES_CACHE_KEY, notices, NOTICES_CACHE_SECONDS)
     _local_notices = (now + NOTICES_LOCAL_SECONDS, notices)
     return notices
@@ -240,12 +201,12 @@ def forget_local_notices(**kwargs: object) -> None:
     _local_notices = (0.0, [])
 
 
-def _concerned(user: Any, notices: list[ActiveNotice]) -> list[ActiveNotice]:
+def _concerned(user: Any, notices: list[PolicyVersion]) -> list[PolicyVersion]:
     # People who joined once it was in force agreed to it when they signed up.
     return [n for n in notices if user.date_joined < n.effective_at]
 
 
-def pending_notices(request: HttpRequest) -> list[ActiveNotice]:
+def pending_notices(request: HttpRequest) -> list[PolicyVersion]:
     """The rights-reducing versions the signed-in person has not acknowledged yet."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -306,7 +267,7 @@ def acknowledge_version(*, person: Any, version: PolicyVersion) -> Consent:
     """Record that the person read a rights-reducing version (once)."""
     from privacy.consent import record_consent
 
-    if not (version.is_published and version.reduces_rights):
+    if version.published_at is None or not version.reduces_rights:
         raise VersionError(_("Only published versions that reduce rights are acknowledged."))
     with transaction.atomic():
         # One at a time per person (a double click, two tabs).
@@ -344,10 +305,6 @@ def notice_audience() -> Any:
     return get_user_model()._default_manager.filter(is_active=True).filter(Exists(confirmed))
 
 
-def version_url(version: PolicyVersion | ActiveNotice) -> str:
-    return f"{settings.SITE_URL}/privacy/versions/#{version.anchor}"
-
-
 # --- Pages ---------------------------------------------------------------------------------
 
 
@@ -369,29 +326,25 @@ def versions_by_document(now: datetime | None = None) -> list[tuple[str, str, li
     """(document, label, published versions newest first) for both documents, in one query."""
     now = now or timezone.now()
     rows = list(PolicyVersion.objects.published().order_by("document", "version"))
-    shown: dict[str, list[ShownVersion]] = {d.value: [] for d in Document}
-    for document in shown:
+    shown = []
+    for document in Document:
         versions = [v for v in rows if v.document == document]
-        in_force = [v for v in versions if v.effective_at <= now]
-        current = in_force[-1] if in_force else None
-        for index, version in enumerate(versions):
-            following = versions[index + 1] if index + 1 < len(versions) else None
-            if version.effective_at > now:
-                state = "upcoming"
-            elif version is current:
-                state = "current"
-            else:
-                state = "earlier"
-            shown[document].append(
-                ShownVersion(
-                    version=version,
-                    previous=versions[index - 1] if index else None,
-                    ends_at=following.effective_at if following else None,
-                    state=state,
-                )
+        current = next((v for v in reversed(versions) if v.effective_at <= now), None)
+        entries = [
+            ShownVersion(
+                version=version,
+                previous=versions[index - 1] if index else None,
+                ends_at=versions[index + 1].effective_at if index + 1 < len(versions) else None,
+                state="upcoming"
+                if version.effective_at > now
+                else "current"
+                if version is current
+                else "earlier",
             )
-        shown[document].reverse()
-    return [(d.value, str(d.label), shown[d.value]) for d in Document]
+            for index, version in enumerate(versions)
+        ]
+        shown.append((document.value, str(document.label), entries[::-1]))
+    return shown
 
 
 def current_and_upcoming(
@@ -399,7 +352,7 @@ def current_and_upcoming(
 ) -> tuple[PolicyVersion | None, list[PolicyVersion]]:
     """The version in force and those published to take effect later (one query)."""
     now = now or timezone.now()
-    versions = list(PolicyVersion.objects.published().of(document).order_by("-version")[:5])
+    versions = list(PolicyVersion.objects.published().filter(document=document)[:5])
     upcoming = [v for v in versions if v.effective_at > now]
     current = next((v for v in versions if v.effective_at <= now), None)
     if current is None and len(versions) == 5:  # five versions waiting: look further

@@ -101,36 +101,22 @@ POLICY_SECTIONS: dict[str, str] = {
 }
 
 
-class Erasure(enum.StrEnum):
-    DELETE = "delete"
-    ANONYMISE = "anonymise"
-    RETAIN = "retain"
-
-    @property
-    def label(self) -> str:
-        return {
-            "delete": _("Deleted"),
-            "anonymise": _("Anonymised: kept without anything that identifies you"),
-            "retain": _("Kept for a legal reason, detached from you, then deleted"),
-        }[self.value]
+class Erasure(models.TextChoices):
+    DELETE = "delete", gettext_lazy("Deleted")
+    ANONYMISE = "anonymise", gettext_lazy("Anonymised: kept without anything that identifies you")
+    RETAIN = "retain", gettext_lazy("Kept for a legal reason, detached from you, then deleted")
 
 
-class Basis(enum.StrEnum):
+class Basis(models.TextChoices):
     """The legal basis for holding the data (shown on /privacy/data/ and in exports)."""
 
-    CONTRACT = "contract"
-    CONSENT = "consent"
-    LEGAL_OBLIGATION = "legal_obligation"
-    LEGITIMATE_INTERESTS = "legitimate_interests"
-
-    @property
-    def label(self) -> str:
-        return {
-            "contract": _("To provide the service you signed up for"),
-            "consent": _("Your consent, which you can withdraw"),
-            "legal_obligation": _("A legal obligation"),
-            "legitimate_interests": _("Our legitimate interest in a safe, working service"),
-        }[self.value]
+    CONTRACT = "contract", gettext_lazy("To provide the service you signed up for")
+    CONSENT = "consent", gettext_lazy("Your consent, which you can withdraw")
+    LEGAL_OBLIGATION = "legal_obligation", gettext_lazy("A legal obligation")
+    LEGITIMATE_INTERESTS = (
+        "legitimate_interests",
+        gettext_lazy("Our legitimate interest in a safe, working service"),
+    )
 
 
 class Phase(enum.IntEnum):
@@ -140,15 +126,6 @@ class Phase(enum.IntEnum):
     DETACH = 2  # rows kept (retained, anonymised) lose their link to the person
     DELETE = 3  # rows deleted, the account last
     TOMBSTONE = 4  # what remains: that it happened and when, without personal data
-
-    @property
-    def label(self) -> str:
-        return {
-            1: "Outside systems and stored files",
-            2: "Records kept by law detached, others anonymised",
-            3: "Records deleted",
-            4: "Tombstone written",
-        }[self.value]
 
 
 # --- Declarations -----------------------------------------------------------------------
@@ -221,14 +198,6 @@ class Declaration:
         if self.category:
             return str(self.category)
         return str(self.model._meta.verbose_name_plural).capitalize()
-
-    @property
-    def purpose_words(self) -> str:
-        return str(self.purpose)
-
-    @property
-    def recipient_words(self) -> list[str]:
-        return [str(r) for r in self.recipients]
 
     @property
     def slug(self) -> str:
@@ -354,12 +323,8 @@ class Declaration:
             for row in actor.rows_for(self.model, user).iterator(chunk_size=2000):
                 yield {name: jsonable(getattr(row, name)) for name in actor.fields}
 
-    def stored_files(self, user: Any) -> Iterator[Any]:
-        """The user's stored files of this model (FieldFile objects)."""
-        for _row, _name, fieldfile in self.stored_files_with_rows(user):
-            yield fieldfile
-
-    def stored_files_with_rows(self, user: Any) -> Iterator[tuple[Any, str, Any]]:
+    def stored_files(self, user: Any) -> Iterator[tuple[Any, str, Any]]:
+        """(row, field name, FieldFile) for each of the user's stored files of this model."""
         if not self.file_fields:
             return
         for row in self.rows_for(user).iterator(chunk_size=500):

@@ -24,7 +24,6 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -223,7 +222,3 @@ def replay_erasures() -> int:
 
 class ReplayIncomplete(Exception):
     """Some people could not be erased again (e.g. Stripe unreachable): run the replay again."""
-
-
-def describe(result: BackupResult) -> dict[str, Any]:
-    return {"path": str(result.path), "files": result.files, "pruned": result.pruned}

@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -36,6 +35,7 @@ from privacy import promises
 from privacy.models import DeletionRequest, LegalHold
 
 from . import freeze
+from .erasure import PersonHeld, end_sessions, erase_person
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def request_deletion(*, user: Any, keep_session: str | None = None) -> DeletionR
             grace_ends_at=now + timedelta(days=promises.DELETION_GRACE_DAYS),
             due_at=now + timedelta(days=promises.DELETION_DEADLINE_DAYS),
         )
-        _end_other_sessions(user, keep_session)
+        end_sessions(user, keep=keep_session)
         queue_email(
             template="privacy/emails/deletion_requested",
             to=[user.email],
@@ -109,19 +109,6 @@ def cancel_deletion(*, user: Any) -> DeletionRequest | None:
         )
         transaction.on_commit(partial(freeze.account_frozen.send, None, user=user, frozen=False))
     return deletion
-
-
-def _end_other_sessions(user: Any, keep_session: str | None) -> None:
-    from privacy.registry.declarations import declaration_for
-
-    session_model = apps.get_model("sessions", "Session")
-    declaration = declaration_for(session_model)
-    if declaration is None:
-        return
-    rows = declaration.rows_for(user)
-    if keep_session:
-        rows = rows.exclude(session_key=keep_session)
-    rows.delete()
 
 
 def late_deletions(now: datetime | None = None) -> QuerySet[DeletionRequest]:
@@ -192,8 +179,6 @@ def purge_due_deletions(*, now: datetime | None = None) -> int:
 
 def run_deletion(*, deletion_id: int) -> DeletionRequest | None:
     """The erasure job for one request: erase, or wait while a hold stands."""
-    from .erasure import PersonHeld, erase_person
-
     deletion = DeletionRequest.objects.filter(pk=deletion_id).first()
     if deletion is None or deletion.state in (State.CANCELLED, State.DONE):
         return deletion

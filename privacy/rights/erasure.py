@@ -72,13 +72,9 @@ def hash_of(user: Any) -> str:
     return subject_hash(user.pk, user.date_joined)
 
 
-def open_holds(user: Any) -> models.QuerySet[LegalHold]:
-    return LegalHold.objects.filter(person=user, released_at__isnull=True)
-
-
 def is_held(user: Any) -> bool:
     """A hold on everything about the person (a scoped hold lets the rest go)."""
-    return any(hold.covers_everything for hold in open_holds(user))
+    return LegalHold.objects.filter(person=user, released_at__isnull=True, sections=[]).exists()
 
 
 def erase_person(user_id: int, *, final_email: bool = True) -> ErasureResult:
@@ -228,19 +224,17 @@ def _delete(user: Any, counts: dict[str, int]) -> None:
         if declaration.eraser is not None:
             declaration.eraser(user)
             continue
-        rows = declaration.rows_for(user)
         if declaration.model is user_model:
-            _end_sessions(user)
-        n, _ = rows.delete()
+            end_sessions(user)  # signed-in browsers stop being signed in
+        n, _ = declaration.rows_for(user).delete()
         _count(counts, declaration.model, n)
 
 
-def _end_sessions(user: Any) -> None:
-    """Signed-in browsers stop being signed in (the session rows go with the account)."""
-    session_model = apps.get_model("sessions", "Session")
-    declaration = declaration_for(session_model)
+def end_sessions(user: Any, keep: str | None = None) -> None:
+    """Delete the person's sessions (all, or all but the session key ``keep``)."""
+    declaration = declaration_for(apps.get_model("sessions", "Session"))
     if declaration is not None:
-        declaration.rows_for(user).delete()
+        declaration.rows_for(user).exclude(session_key=keep).delete()
 
 
 # --- Phase 4: the tombstone, the final email, the journal ------------------------------------

@@ -133,9 +133,9 @@ def _category_json(
     header: dict[str, Any] = {
         "category": str(declaration.label),
         "policy_section": _section_words(declaration),
-        "purpose": str(declaration.purpose_words),
+        "purpose": str(declaration.purpose),
         "legal_basis": str(declaration.legal_basis.label),
-        "recipients": [str(r) for r in declaration.recipient_words],
+        "recipients": [str(r) for r in declaration.recipients],
         "retention": str(declaration.retention.words()),
         "when_you_delete_your_account": str(declaration.erasure.label),
         "fields": {
@@ -308,7 +308,7 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
             % {
                 "category": declaration.label,
                 "section": _section_words(declaration),
-                "purpose": declaration.purpose_words,
+                "purpose": declaration.purpose,
                 "basis": declaration.legal_basis.label,
                 "retention": declaration.retention.words(),
             },
@@ -320,7 +320,7 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
             compress_type=zipfile.ZIP_DEFLATED,
             compress_level=1,
         )
-        for row, name, fieldfile in declaration.stored_files_with_rows(plan.user):
+        for row, name, fieldfile in declaration.stored_files(plan.user):
             path = declaration.archive_path(row, name, fieldfile)
             file_entry = ArchivedFile(
                 path=path,
@@ -359,7 +359,7 @@ def _may_hold_something_of(declaration: Declaration, user: Any) -> bool:
 def plan_for(user: Any, progress: Callable[[int, str], None]) -> ExportPlan:
     held = [d for d in declarations() if _may_hold_something_of(d, user)]
     plan = ExportPlan(user=user, declarations=held, progress=progress)
-    files = sum(1 for d in held if d.file_fields for _ in d.stored_files_with_rows(user))
+    files = sum(1 for d in held if d.file_fields for _ in d.stored_files(user))
     plan.total_steps = len(held) + files
     return plan
 

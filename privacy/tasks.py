@@ -62,8 +62,7 @@ def _export_gave_up(payload: dict, error: str) -> None:
         from django.core.files.storage import default_storage
 
         try:
-            if default_storage.exists(payload["file_key"]):
-                default_storage.delete(payload["file_key"])
+            default_storage.delete(payload["file_key"])
         except Exception:
             logger.warning("export: could not remove a partial copy")
 

@@ -153,12 +153,6 @@ def record_request(*, request: LegalRequest, staff: Any) -> LegalRequest:
 # --- Disclosure -----------------------------------------------------------------------------
 
 
-def legal_reference(request: LegalRequest) -> str:
-    """How the disclosure log names the request."""
-    basis = " ".join(request.legal_basis.split())
-    return f"{request}: {basis}"[:200]
-
-
 def disclose_request(
     *, request: LegalRequest, staff: Any, in_part: bool, now: datetime | None = None
 ) -> LegalRequest:
@@ -220,7 +214,7 @@ def _log_disclosure(subject: LegalRequestSubject, request: LegalRequest) -> None
         recipient_reference=request.reference,
         data_categories=categories,
         basis="legal_obligation",
-        legal_reference=legal_reference(request),
+        legal_reference=f"{request}: {' '.join(request.legal_basis.split())}",
         reference=f"legal-request:{request.pk}:{subject.pk}",
     )
     LegalRequestSubject.objects.filter(pk=subject.pk).update(

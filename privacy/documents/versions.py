@@ -45,6 +45,7 @@ from django.utils.translation import ngettext
 
 from jobletters.lib import mailing
 from privacy import promises
+from privacy.consent import record_consent
 from privacy.models import ChangeNotice, Consent, PolicyVersion
 from privacy.policy_text import parse_policy, with_contact_address
 
@@ -228,12 +229,13 @@ def notice_banner(request: HttpRequest) -> dict[str, Any]:
     return {"policy_notices": SimpleLazyObject(lambda: pending_notices(request))}
 
 
-def acknowledged_references(person: Any, references: list[str] | None = None) -> set[str]:
+def acknowledged_references(person: Any, references: list[str]) -> set[str]:
     rows = Consent.objects.filter(
-        person=person, purpose=Consent.Purpose.POLICY_ACKNOWLEDGED, granted=True
+        person=person,
+        purpose=Consent.Purpose.POLICY_ACKNOWLEDGED,
+        granted=True,
+        reference__in=references,
     )
-    if references is not None:
-        rows = rows.filter(reference__in=references)
     return set(rows.values_list("reference", flat=True))
 
 
@@ -265,8 +267,6 @@ def acknowledgement_words(version: PolicyVersion) -> str:
 
 def acknowledge_version(*, person: Any, version: PolicyVersion) -> Consent:
     """Record that the person read a rights-reducing version (once)."""
-    from privacy.consent import record_consent
-
     if version.published_at is None or not version.reduces_rights:
         raise VersionError(_("Only published versions that reduce rights are acknowledged."))
     with transaction.atomic():

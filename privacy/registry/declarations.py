@@ -400,11 +400,10 @@ def forget(model: type[models.Model]) -> None:
 
 
 def declarations() -> list[Declaration]:
-    return sorted(_declarations.values(), key=lambda d: (_section_key(d.section), d.label))
-
-
-def _section_key(section: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in section.split("."))
+    return sorted(
+        _declarations.values(),
+        key=lambda d: ([int(part) for part in d.section.split(".")], d.label),
+    )
 
 
 def declaration_for(model: type[models.Model]) -> Declaration | None:

@@ -34,7 +34,7 @@ import logging
 import textwrap
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -68,13 +68,13 @@ class ExportIncomplete(Exception):
 @dataclass
 class ArchivedFile:
     path: str
-    kind: str  # "data", "file", "manifest", "readme"
+    kind: str  # "data" or "file"
     category: str = ""
-    section: str = ""
+    policy_section: str = ""
     records: int | None = None
     bytes: int = 0
     sha256: str = ""
-    description: str = ""
+    description: str = ""  # for the README, not the manifest
 
 
 @dataclass
@@ -142,12 +142,7 @@ def _category_json(
             declaration.exported_as.get(name, name): str(label)
             for name, label in zip(declaration.fields, declaration.field_labels(), strict=True)
         },
-        "held_but_not_exported": {
-            name: str(reason)
-            for name, (_label, reason) in zip(
-                declaration.held, declaration.held_labels(), strict=True
-            )
-        },
+        "held_but_not_exported": {name: str(reason) for name, reason in declaration.held.items()},
     }
     for name in declaration.file_fields:
         header["fields"][name] = _("%(field)s (the file, in this archive)") % {
@@ -166,7 +161,7 @@ def _category_json(
                 raise ExportIncomplete(
                     f"{declaration.model._meta.label}: exported without {sorted(missing)}"
                 )
-            yield (("\n  " if count == 0 else ",\n  ") + _dumps(record)).encode()
+            yield (("\n  " if count == 0 else ",\n  ") + _ENCODER.encode(record)).encode()
             count += 1
     if count == 0 and declaration.exporter is not None and declaration.rows_for(plan.user).exists():
         raise ExportIncomplete(f"{declaration.model._meta.label}: rows exist but none exported")
@@ -174,7 +169,7 @@ def _category_json(
     if declaration.acted:
         yield b',\n "your_actions_as_staff": ['
         for n, record in enumerate(declaration.export_acted(plan.user)):
-            yield (("\n  " if n == 0 else ",\n  ") + _dumps(record)).encode()
+            yield (("\n  " if n == 0 else ",\n  ") + _ENCODER.encode(record)).encode()
         yield b"\n ]"
     yield b"\n}\n"
     entry.records = count
@@ -183,10 +178,6 @@ def _category_json(
 
 # Plain values go straight through; only dates, files, models… are converted.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=jsonable)
-
-
-def _dumps(record: dict[str, Any]) -> str:
-    return _ENCODER.encode(record)
 
 
 def _file_chunks(plan: ExportPlan, fieldfile: Any, words: str) -> Iterator[bytes]:
@@ -203,29 +194,18 @@ def _manifest(plan: ExportPlan) -> Iterator[bytes]:
         # The language of the words (descriptions, README); keys and names are English.
         "language": _language(),
         "site": settings.SITE_URL,
-        "files": [
-            {
-                "path": f.path,
-                "kind": f.kind,
-                "category": f.category,
-                "policy_section": f.section,
-                "records": f.records,
-                "bytes": f.bytes,
-                "sha256": f.sha256,
-            }
-            for f in plan.files
-            if f.kind in ("data", "file")
-        ],
+        "files": [{k: v for k, v in asdict(f).items() if k != "description"} for f in plan.files],
     }
     yield json.dumps(document, ensure_ascii=False, indent=1).encode()
 
 
+def _wrapped(paragraph: str) -> list[str]:
+    return textwrap.wrap(paragraph, width=88, break_on_hyphens=False)
+
+
 def _readme(plan: ExportPlan) -> Iterator[bytes]:
-    if plan.readme_intro is not None:
-        yield from _readme_of(plan, list(plan.readme_intro))
-        return
     now = timezone.now()
-    lines = [
+    lines = plan.readme_intro or [
         _("Your data from %(site)s") % {"site": settings.SITE_NAME},
         "=" * 40,
         "",
@@ -264,18 +244,8 @@ def _readme(plan: ExportPlan) -> Iterator[bytes]:
         ),
         "",
     ]
-    yield from _readme_of(plan, lines)
-
-
-def _wrapped(paragraph: str) -> list[str]:
-    return textwrap.wrap(paragraph, width=88, break_on_hyphens=False)
-
-
-def _readme_of(plan: ExportPlan, lines: list[str]) -> Iterator[bytes]:
     for f in plan.files:
-        if f.kind not in ("data", "file"):
-            continue
-        lines.append(f"{f.path}")
+        lines.append(f.path)
         lines.append(f"    {f.description}")
         if f.records is not None:
             lines.append("    " + _("Records: %(count)d") % {"count": f.records})
@@ -300,7 +270,7 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
             path=f"data/{declaration.slug}.json",
             kind="data",
             category=declaration.label,
-            section=_section_words(declaration),
+            policy_section=_section_words(declaration),
             description=_(
                 "%(category)s (%(section)s). %(purpose)s Legal basis: %(basis)s. "
                 "Kept: %(retention)s"
@@ -326,7 +296,7 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
                 path=path,
                 kind="file",
                 category=declaration.label,
-                section=_section_words(declaration),
+                policy_section=_section_words(declaration),
                 description=_("%(file)s: %(category)s (%(section)s).")
                 % {
                     "file": capfirst(declaration._field_label(name)),

@@ -1,11 +1,5 @@
-"""The consent ledger and the disclosure log (§3.1).
-
-Domain apps call these:
-
-* :func:`record_consent` before anything that needs a consent (a send to
-  recruiters, marketing email), and for withdrawals;
-* :func:`record_disclosure` every time personal data leaves the system. It is
-  idempotent on ``reference``: a redelivered task records one disclosure.
+"""The consent ledger and the disclosure log (§3.1): what domain apps call before using a
+consent (and for withdrawals), and each time personal data leaves the system.
 """
 
 from __future__ import annotations

@@ -1,10 +1,7 @@
 """Cookies (policy §2.9): every cookie the site sets, why, and for how long.
 
-We set only cookies the site cannot work without, so there is nothing to choose and no
-banner. ``COOKIES`` is the one list: ``/privacy/cookies/`` renders its table from it, and
-tests/privacy/test_cookies.py drives the site's pages and fails when a response sets a
-cookie missing here, or when one listed here is never set. A new cookie needs a line
-here, with its reason.
+Only cookies the site cannot work without, so no banner. tests/privacy/test_cookies.py fails
+when a response sets a cookie missing here, or one listed here is never set.
 """
 
 from __future__ import annotations

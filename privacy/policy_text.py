@@ -1,9 +1,5 @@
-"""Turns the policy's plain text into headed sections for display.
-
-The stored text keeps the line breaks it was written with; sections start with a
-number ("2." or "2.1.") at the beginning of a line, and a subsection's title is
-the first sentence after its number ("Account Information."). The contact address
-is shown as configured (``with_contact_address``).
+"""Turns the policy's plain text into headed sections for display: a section starts with
+its number ("2." or "2.1.") at the beginning of a line; a subsection's title is its first sentence.
 """
 
 from __future__ import annotations

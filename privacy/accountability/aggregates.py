@@ -1,39 +1,18 @@
 """Aggregated statistics (§3.3: "aggregated or anonymized information that does not
 directly identify you"): the only way counts about people leave Job Letters.
 
-A *statistic* is declared by the app that owns the data, in its ``statistics.py``
-(found like ``personal_data.py``)::
+An app declares each statistic in its ``statistics.py`` with :func:`statistic`: a function
+giving rows of ``{"cell": (dimension values…), "people": n, "measures": {name: n}}``. Rows
+leave only through :func:`release`, which
 
-    from privacy.accountability.aggregates import statistic
+* **suppresses every cell with fewer than K = 10 people** (left out, not shown as "<10");
+* **never computes a total from the raw data**: its totals are sums of the released cells,
+  so no subtraction can recover a hidden one. We chose this over complementary suppression
+  (solved across rows and columns, and still leaking bounds) and over rounded totals (which
+  narrow a hidden cell to the rounding base): it is simple enough to prove with a test.
 
-    @statistic("seekers-by-occupation-group-and-country",
-               dimensions=("occupation_group", "country"),
-               description="Job seekers per target occupation group and target country.")
-    def seekers(queryset_of_cells):
-        ...  # rows of (dimension values..., people, measures...)
-
-It returns rows of ``{"cell": (dimension values…), "people": distinct people,
-"measures": {name: number}}``, computed by the database. Those rows are raw: they
-never leave except through :func:`release`, which
-
-* **suppresses every cell with fewer than K = 10 people** (the cell, its measures,
-  even its existence: it is left out, not shown as "<10");
-* **never computes a total from the raw data**. The only totals it gives are the
-  sums of the cells it released, labelled so. A total taken from the raw data
-  would give away what was suppressed (total - released cells = the hidden ones,
-  and with one hidden cell, its exact count): with sums of released cells, every
-  published number is a function of published cells, so no subtraction can
-  recover a hidden one. We chose this over suppressing complementary cells
-  (which must be solved across rows and columns at once, and still leaks bounds)
-  and over rounding totals (which narrows a hidden cell to a range no wider than
-  the rounding base): it is simple enough to prove with a test.
-
-Each statistic is one table over one population; two statistics that are
-margins of each other (e.g. seekers per country, and per occupation and country)
-would let a reader subtract across tables, so the registry refuses a statistic
-whose dimensions are a subset of another's over the same population.
-
-``manage.py export_statistics --out DIR`` writes one CSV per statistic.
+Two statistics that are margins of each other over one population would let a reader
+subtract across tables, so :func:`statistic` refuses nested dimensions.
 """
 
 from __future__ import annotations

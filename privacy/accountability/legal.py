@@ -1,28 +1,13 @@
 """Legal requests (§3.2): authorities asking for information about people.
 
-Staff record each request in the admin (agency, their reference, the legal basis,
-when it arrived, the people and the kinds of data in scope, and until when the
-law forbids telling the people concerned) and move it through its statuses:
+Staff record each request in the admin and move it through its statuses (``MOVES``);
+disclosing (:func:`disclose_request`) logs a disclosure per person and has a worker build the
+data handed over with the export machinery, in scope only, deleted
+``promises.LEGAL_PACKAGE_DAYS`` later.
 
-    received → under review → challenged → disclosed in part / disclosed
-                           ↘ rejected (from any open status)
-
-**Disclosing** (:func:`disclose_request`) records, for each person in scope, that
-their data left us under a legal obligation (the disclosure log, with the request
-as the legal reference) and has a worker build the data handed over with the
-export machinery, holding only the categories in scope; staff download it from
-the request's page, and it is deleted ``promises.LEGAL_PACKAGE_DAYS`` later.
-
-**Notice**: nothing about a request reaches the person (no email, nothing on "my
-data", nothing in their export) until notice is allowed: once staff have looked
-at it (past "received") and the day after "notice prohibited until" (or at once
-without a prohibition). Then the periodic job (:func:`send_due_notices`, beat)
-emails them once (outbox key ``legal-notice:<subject id>``) and writes any
-disclosure already made to their disclosure log; from then on the request and
-its disclosure show on their "my data" page and in their export.
-
-The public transparency report (:func:`transparency_report`) counts requests per
-half-year and outcome, in bands of ``PRIVACY_TRANSPARENCY_BAND`` (see there).
+Nothing about a request reaches the person (email, "my data", their export) until notice is
+allowed: past "received" and after "notice prohibited until". Then :func:`send_due_notices`
+emails them once and logs any disclosure already made.
 """
 
 from __future__ import annotations

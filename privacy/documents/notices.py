@@ -1,15 +1,6 @@
-"""Emails about a change to many people (§3.3, §6, §9): a mailing per
-:class:`~privacy.models.ChangeNotice` (``jobletters.lib.mailing``: resumable batches,
-one email per recipient keyed ``privacy-notice:<notice id>:<recipient id>``, counts
-on the notice).
-
-Two audiences:
-
-* a published version that reduces people's rights: every active account with a
-  confirmed address, frozen ones included (``privacy.documents.versions.notice_audience``);
-* changes to processors: the subscribers (``privacy.documents.processors.notice_audience``).
-  Changes are gathered for ``PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS`` first, so
-  several edits in a row make one email.
+"""Emails about a change to many people (§3.3, §6, §9), one mailing per
+:class:`~privacy.models.ChangeNotice` (``jobletters.lib.mailing``): a rights-reducing version
+to every active person, or processor changes to their subscribers.
 """
 
 from __future__ import annotations

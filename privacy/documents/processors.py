@@ -1,16 +1,9 @@
 """Our processors (§3.3, §6): the companies that process personal data for us.
 
-Staff keep the list in the admin (name, purpose, the kinds of data, the country,
-the safeguards, since and until); ``/privacy/subprocessors/`` shows it. Every
-change staff save is a :class:`~privacy.models.ProcessorChange` with what changed
-in words; changes are gathered for ``PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS`` and
-then emailed once to every subscriber (``privacy.documents.notices``).
-
-Anyone can subscribe: a signed-in person with one click (their account's address);
-a visitor by confirming their address through a signed link that expires
-(double opt-in: nothing is stored until they confirm, and at most one
-confirmation email a day goes to an address). Every notice carries a link that
-unsubscribes at once.
+Every change people see is a :class:`~privacy.models.ProcessorChange` in words; changes are
+gathered for ``PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS`` and emailed once to the subscribers.
+A visitor subscribes through a signed link that expires (nothing is stored until they
+confirm, one confirmation email a day per address); every notice unsubscribes in one click.
 """
 
 from __future__ import annotations

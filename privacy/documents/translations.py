@@ -1,13 +1,8 @@
 """Translations of the privacy policy and the terms, to read: the English text applies.
 
-A published version is the English text people accept (``PolicyVersion.text``). A
-translation of one version is a file ``privacy/policy/<language>/<name>.txt``, named
-like the English seed of that version (``v1.txt`` for the policy, ``terms-v1.txt``
-for the terms) and written in the same numbered format, section for section
-(``privacy.policy_text``). A page in that language shows the translation with a note
-that the English text is the one that applies and a link to it; a version without a
-translation in the reader's language is shown in English, with a note saying so. A
-new version therefore never shows an older version's translation.
+A version's translation is ``privacy/policy/<language>/<name>.txt``, named like that
+version's English seed and in the same numbered format. Without one in the reader's language
+the English text is shown, so a new version never shows an older version's translation.
 """
 
 from __future__ import annotations

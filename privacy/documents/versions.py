@@ -1,22 +1,12 @@
 """Versions of the privacy policy and the terms of service (§9).
 
-Staff write a version as a draft in the admin (text, a changelog, the date it takes
-effect, and whether it reduces people's rights), then publish it:
+Staff write a draft in the admin, then publish it. One that reduces people's rights takes
+effect at least ``promises.POLICY_NOTICE_DAYS`` after it is published, is emailed to every
+active person (frozen accounts too: it is a legal notice) and shows a banner to people who
+joined before it until they acknowledge it (a ``policy_acknowledged`` consent).
 
-* a version never takes effect in the past, and one that **reduces people's
-  rights** is refused unless it is published at least ``promises.POLICY_NOTICE_DAYS`` (30)
-  days before it takes effect;
-* publishing such a version emails every active person (frozen accounts too: it
-  is a legal notice), in resumable batches (``privacy.documents.notices``), and shows a
-  banner to signed-in people who joined before it takes effect until they
-  acknowledge it; each acknowledgement is a consent-ledger row
-  (``policy_acknowledged``, referenced ``<document>:v<n>``).
-
-``/privacy/versions/`` lists every published version of both documents with a
-diff between consecutive versions (:func:`diff_html`: escaped, inline, readable on
-a phone). The banner costs signed-in pages nothing while no such version is
-active (the list is kept on the shared cache, and for a few seconds in each process),
-and at most one query while one is (none once the person acknowledged in this session).
+The banner costs signed-in pages no query while no such version is active (the list is kept
+on the shared cache and for a few seconds in each process), and at most one while one is.
 """
 
 from __future__ import annotations

@@ -1,17 +1,8 @@
 """The personal-data registry: the engine behind export, erasure, retention and the inventory.
 
-Every installed model is either *declared* (it holds personal data) or *exempt*
-(with a reason), from its own app's ``personal_data.py`` (imported at start-up,
-``jobletters.apps``). ``privacy`` imports only Django: it drives the export
-(``privacy.rights.export``), the erasure (``privacy.rights.erasure``), the retention job
-(``privacy.registry.retention``) and ``/privacy/data/`` from these declarations, and calls
-back into each app through the functions the app declares.
-
-A declaration, in the app's ``personal_data.py``::
-
-    from django.utils.translation import gettext_lazy as _
-    from privacy.registry.declarations import Actor, Basis, Erasure, declare
-    from privacy.registry.retention import Retention
+Every installed model is either *declared* (it holds personal data) or *exempt* (with a
+reason), in its own app's ``personal_data.py``. ``privacy`` imports only Django and calls back
+into each app through the functions the app declares::
 
     declare(
         Send,
@@ -28,25 +19,11 @@ A declaration, in the app's ``personal_data.py``::
         retention=Retention.after_event(days=365, field="created_at", event=_("the send")),
     )
 
-The words people read (category, purpose, recipients, ``held`` reasons, retention
-events and notes, ``Reduce`` words) are marked with ``gettext_lazy`` where they are
-written, so that ``makemessages`` finds them and each page shows them in its language;
-file names (``Declaration.slug``) stay English in every language.
-
-* ``fields`` + ``held`` must name every field of the model (apart from the link
-  to the person): the export proves it covers everything, and a test fails on a
-  field nobody thought about. ``held`` fields are kept but never exported, with
-  the reason shown in the export's README.
-* ``about`` is who the row is about (``""`` when the model is the user; a callable
-  ``f(user) -> QuerySet`` for anything else, e.g. :func:`generic_about`); ``acted``
-  names people who acted on someone else's row, exported and erased separately.
-* Erasure runs in phases (:class:`Phase`): ``outside`` callables and stored files
-  first, then rows kept (RETAIN, detached) or anonymised, then rows deleted, then
-  the tombstone. ``eraser=f(user)`` replaces the default for a model; it should
-  call the app's own services.
-* ``retention`` is a :class:`Retention` rule the retention job enforces; the
-  inventory renders it in words. ``Retention(reduce=(Reduce(...),))`` keeps less of
-  a row before it goes (e.g. an IP address shortened to its network after 30 days).
+Words people read are ``gettext_lazy``; file names (``Declaration.slug``) stay English.
+``fields`` + ``held`` must name every field of the model but the link to the person, so a
+field nobody thought about fails a test. ``about`` may also be ``""`` (the user) or a callable
+``f(user) -> QuerySet`` (e.g. :func:`generic_about`); ``eraser``, ``exporter`` and
+``outside`` replace the defaults for a model.
 """
 
 from __future__ import annotations

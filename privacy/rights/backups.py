@@ -1,15 +1,9 @@
 """Backups that stay forgotten (§5: "latency in deleting … from our servers and backup storage").
 
-``manage.py backup`` writes one folder per run under ``BACKUP_DIR``: the database
-(``pg_dump --format=custom`` on PostgreSQL, SQLite's online backup otherwise), the
-file store as a tar (local folder or S3 bucket) and a manifest; folders older than
-``promises.BACKUP_RETENTION_DAYS`` are deleted, so a deleted person is gone from backups too
-after that many days.
-
-``manage.py restore <folder>`` puts a backup back, then replays every erasure
-recorded since (the tombstones, read from the live database before it is replaced
-and from the journal kept in the file store), so restoring an old backup never
-brings a deleted person back. ``manage.py replay_erasures`` does the replay alone.
+A backup is a folder of the database, the file store (tar) and a manifest; backups older than
+``promises.BACKUP_RETENTION_DAYS`` are deleted. Restoring one replays every erasure recorded
+since (tombstones from the live database and the file-store journal), so a deleted person
+never comes back.
 """
 
 from __future__ import annotations

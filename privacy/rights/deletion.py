@@ -1,20 +1,9 @@
 """Deletion (§5, §7): the one home of "erased within 30 days of the request".
 
-The lifecycle of a :class:`~privacy.models.DeletionRequest`:
-
-* :func:`request_deletion`: PENDING, the account frozen for ``DELETION_GRACE_DAYS``;
-  ``due_at`` is ``DELETION_DEADLINE_DAYS`` after the request. :func:`cancel_deletion`
-  ends it while it waits.
-* :func:`purge_due_deletions` (beat, every 15 minutes): a request whose grace period
-  ended becomes ERASING and the erasure job is queued, its tries spread until
-  ``due_at`` (:func:`erasure_attempts`); a HELD request whose hold was released
-  starts again the same way; every late request is logged at ERROR.
-* :func:`run_deletion` (the erasure job): DONE once ``erase_person`` finished, or
-  HELD while a legal hold on everything about the person stands (the law lets the
-  hold outlast the deadline); after the last try, FAILED for staff to act on.
-
-A request still open after ``due_at`` and not held is late (:func:`late_deletions`):
-the staff queue shows it in red and ``manage.py check --database default`` reports it.
+A request waits out the grace period with the account frozen (PENDING), then the erasure
+job erases the person (ERASING, DONE), waits while a legal hold on everything stands (HELD,
+which the law lets outlast the deadline), or after its last try is FAILED for staff. Open
+past ``due_at`` and not held, it is late: red in the staff queue, reported by ``manage.py check``.
 """
 
 from __future__ import annotations

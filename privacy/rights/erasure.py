@@ -1,24 +1,10 @@
 """Erasure (§5, §7): one function forgets a person, driven by the registry.
 
-``erase_person(user_id)`` runs the declared phases in order
-(:class:`~privacy.registry.declarations.Phase`):
-
-1. **Outside systems and files**: each declaration's ``outside`` callable (e.g. the
-   Stripe customer is deleted through Stripe's API) and every stored file of every
-   row about the person, local or S3. An error here propagates, so the caller (the
-   outbox) retries later; nothing inside the database has changed yet.
-2. **Detach**: rows kept for a legal reason (RETAIN) lose their link to the person;
-   ANONYMISE rows are blanked and unlinked; rows where the person only *acted* (a
-   staff member's grants) are unlinked or deleted as declared.
-3. **Delete**: every other row about the person, the account last; their sessions end.
-4. **Tombstone**: the person's :class:`~privacy.models.Tombstone` (a keyed hash,
-   counts, dates) is completed and journaled to the file store, so a restored
-   backup can be made to forget them again (``manage.py replay_erasures``).
-
-The tombstone is written first and records the last phase done, so a run that
-stops half-way resumes where it stopped; every phase is idempotent, so running
-the whole thing again is harmless. An open legal hold on everything about the
-person stops it before anything changes (:class:`PersonHeld`).
+``erase_person`` runs the phases of :class:`~privacy.registry.declarations.Phase` in order.
+The tombstone is written first and records the last phase done, so a run that stops half-way
+resumes where it stopped; every phase is idempotent. An open legal hold on everything about
+the person stops it before anything changes (:class:`PersonHeld`). The tombstone is also
+journaled to the file store, so a restored backup can be made to forget the person again.
 """
 
 from __future__ import annotations

@@ -1,28 +1,13 @@
 """The copy of a person's data (§7): one ZIP, built by a worker with constant memory.
 
-The archive holds, for a person and only for them:
+``data/<section>-<category>.json`` per registry category (what it is, then the records),
+``files/…`` the files they gave us, ``manifest.json`` every file with its size and SHA-256,
+``README.txt`` every file in words. Words are in the person's language; JSON keys, values,
+file names and the manifest's keys are the same in every language.
 
-* ``data/<section>-<category>.json``: one JSON file per registry category, with the
-  policy section, purpose, legal basis, recipients, retention in words, what each
-  field means, the fields held but never exported (and why), and the records;
-* ``files/<section>-<category>/…``: the original files they gave us (their CVs);
-* ``manifest.json``: every file with its category, section, record count, size and
-  SHA-256, machine-readable;
-* ``README.txt``: every file explained, in words.
-
-The copy is written in the person's saved language (the worker builds it inside
-``translation.override``, as emails are rendered): the README, the categories,
-purposes, legal bases, recipients, retention and field descriptions. What programs
-read stays the same in every language: the JSON keys, the records' values, the
-file names (``Declaration.slug``, always English) and ``manifest.json``'s keys;
-the manifest says which language the words are in.
-
-Everything is streamed: records are read from the database in chunks and written
-as they come, stored files are copied in 1 MB pieces, and the ZIP (zipstream-ng)
-is written to the file store as it is produced, so memory stays flat whatever
-the person's data weighs. A completeness check runs first (every declared field
-is exported or held with a reason) and on every record (it has every declared
-field): a gap fails the export instead of handing over an incomplete copy.
+Records are read in chunks, files copied in pieces and the ZIP (zipstream-ng) streamed to the
+file store, so memory stays flat. A declared field left out fails the export instead of
+handing over an incomplete copy.
 """
 
 from __future__ import annotations

@@ -1,9 +1,5 @@
-"""Legal holds (§5): placed and released by staff with a reason, or automatically by an app.
-
-Apps declare the holds they need on their own records (``declare(..., holds=f)``,
-e.g. billing for an open payment dispute); :func:`sync_automatic_holds` keeps a
-:class:`~privacy.models.LegalHold` row open for each, and releases it when the app
-no longer needs it.
+"""Legal holds (§5): placed and released by staff with a reason, or automatically for the
+holds an app declares (``declare(..., holds=f)``, e.g. billing for an open payment dispute).
 """
 
 from __future__ import annotations

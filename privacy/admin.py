@@ -226,18 +226,8 @@ class PolicyVersionForm(forms.ModelForm):
             text=cleaned.get("text", ""),
             changelog=cleaned.get("changelog", ""),
             effective_at=cleaned.get("effective_at"),
+            reduces_rights=cleaned.get("reduces_rights", False),
         )
-        effective_at = cleaned.get("effective_at")
-        if cleaned.get("reduces_rights") and effective_at and "effective_at" not in problems:
-            soonest = versions.earliest_effective_at(reduces_rights=True)
-            if effective_at < soonest:
-                problems["effective_at"] = _(
-                    "A version that reduces people's rights takes effect at least %(days)d days "
-                    "after it is published: %(date)s or later if you publish now."
-                ) % {
-                    "days": promises.POLICY_NOTICE_DAYS,
-                    "date": date_format(timezone.localtime(soonest), "DATETIME_FORMAT"),
-                }
         for name, problem in problems.items():
             self.add_error(name, problem)
         return cleaned
@@ -257,7 +247,6 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         "notice_progress",
     )
     list_filter = ("document", "reduces_rights")
-    ordering = ("document", "-version")
     change_form_template = "admin/privacy/policyversion/change_form.html"
 
     @admin.display(description=_("state"))
@@ -380,20 +369,11 @@ class LegalRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        status = self.fields.get("status")
-        if isinstance(status, forms.ChoiceField):
+        if isinstance(status := self.fields.get("status"), forms.ChoiceField):
+            allowed = legal.allowed_statuses(self.instance)
+            status.choices = [c for c in LegalRequest.Status.choices if c[0] in allowed]
             if self.instance.pk:
-                allowed = legal.allowed_statuses(self.instance)
-                status.choices = [
-                    (value, label)
-                    for value, label in LegalRequest.Status.choices
-                    if value in allowed
-                ]
                 status.help_text = _("Disclosing has its own step: “Disclose…” above.")
-            else:
-                status.choices = [
-                    (LegalRequest.Status.RECEIVED, LegalRequest.Status.RECEIVED.label)
-                ]
 
     def clean_received_on(self):
         received = self.cleaned_data["received_on"]
@@ -448,6 +428,17 @@ class LegalRequestSubjectInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and self._scope_open(obj)
 
 
+# What staff see of a recorded request and never edit.
+_RECORDED = (
+    "notice",
+    "created_by",
+    "created_at",
+    "status_changed_at",
+    "disclosed_at",
+    "disclosed_by",
+)
+
+
 @admin.register(LegalRequest)
 class LegalRequestAdmin(admin.ModelAdmin):
     """The workflow: record, review, challenge or reject, disclose; notice when allowed."""
@@ -470,20 +461,14 @@ class LegalRequestAdmin(admin.ModelAdmin):
         return _("Allowed: emailed by the next run of the notice job")
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["notice", "created_by", "created_at", "status_changed_at"]
-        readonly += ["disclosed_at", "disclosed_by"]
         if obj is not None and obj.status in legal.FINAL:
             # What was asked and handed over is a record; a new gag order may still come.
-            readonly += ["agency", "reference", "legal_basis", "received_on", "data_categories"]
-            readonly += ["status"]
-        return readonly
+            editable = ("notice_prohibited_until", "notes")
+            return (*_RECORDED, *(f for f in LegalRequestForm.Meta.fields if f not in editable))
+        return _RECORDED
 
     def get_fields(self, request, obj=None):
-        fields = list(LegalRequestForm.Meta.fields)
-        if obj is not None:
-            fields += ["notice", "created_by", "created_at", "status_changed_at"]
-            fields += ["disclosed_at", "disclosed_by"]
-        return fields
+        return LegalRequestForm.Meta.fields + (_RECORDED if obj else ())
 
     def save_model(self, request, obj, form, change):
         if not change:

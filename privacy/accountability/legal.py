@@ -106,7 +106,9 @@ def scoped_declarations(request: LegalRequest) -> list[Declaration]:
 
 
 def allowed_statuses(request: LegalRequest) -> tuple[str, ...]:
-    """The request's status and those staff may move it to by hand."""
+    """The request's status and those staff may move it to by hand (a new one: received)."""
+    if not request.pk:
+        return (Status.RECEIVED,)
     return (request.status, *MOVES.get(request.status, ()))
 
 

@@ -73,18 +73,34 @@ def earliest_effective_at(*, reduces_rights: bool, now: datetime | None = None) 
 
 
 def check_draft(
-    *, text: str, changelog: str, effective_at: datetime | None, now: datetime | None = None
+    *,
+    text: str,
+    changelog: str,
+    effective_at: datetime | None,
+    reduces_rights: bool = False,
+    now: datetime | None = None,
 ) -> dict[str, str]:
-    """Problems with a draft, by field (empty: none). The admin form shows them."""
+    """Problems with a draft, by field (empty: none), were it published now."""
     now = now or timezone.now()
+    soonest = earliest_effective_at(reduces_rights=reduces_rights, now=now)
     problems = {}
     if not (text or "").strip():
         problems["text"] = _("Write the text of the new version.")
     if not (changelog or "").strip():
         problems["changelog"] = _("Say what changes and why: people read this first.")
-    # A minute's grace: the form was filled in a moment ago.
-    if effective_at is not None and effective_at < now - timedelta(minutes=1):
+    if effective_at is None:
+        return problems
+    if effective_at < now - timedelta(minutes=1):  # the form was filled in a moment ago
         problems["effective_at"] = _("A version cannot take effect in the past.")
+    elif reduces_rights and effective_at < soonest:
+        problems["effective_at"] = _(
+            "A version that reduces people's rights must be published at least "
+            "%(days)d days before it takes effect, so everyone can read it first: "
+            "choose %(date)s or later."
+        ) % {
+            "days": promises.POLICY_NOTICE_DAYS,
+            "date": date_format(timezone.localtime(soonest), "j F Y, H:i"),
+        }
     return problems
 
 
@@ -112,28 +128,18 @@ def publish_version(*, version: PolicyVersion, now: datetime | None = None) -> P
         current = PolicyVersion.objects.select_for_update().get(pk=version.pk)
         if current.published_at is not None:
             raise VersionError(_("This version is already published."))
-        problems = check_draft(
-            text=current.text, changelog=current.changelog, effective_at=None, now=now
-        )
-        if problems:
-            raise VersionError(" ".join(problems.values()))
         if current.effective_at < now:
             raise VersionError(
                 _("It would take effect in the past: choose a new date, then publish.")
             )
-        soonest = earliest_effective_at(reduces_rights=current.reduces_rights, now=now)
-        if current.reduces_rights and current.effective_at < soonest:
-            raise VersionError(
-                _(
-                    "A version that reduces people's rights must be published at least "
-                    "%(days)d days before it takes effect, so everyone can read it first: "
-                    "choose %(date)s or later."
-                )
-                % {
-                    "days": promises.POLICY_NOTICE_DAYS,
-                    "date": date_format(timezone.localtime(soonest), "j F Y, H:i"),
-                }
-            )
+        if problems := check_draft(
+            text=current.text,
+            changelog=current.changelog,
+            effective_at=current.effective_at,
+            reduces_rights=current.reduces_rights,
+            now=now,
+        ):
+            raise VersionError(" ".join(problems.values()))
         latest = (
             PolicyVersion.objects.published()
             .filter(document=current.document)

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
-
 from .models import Consent, Disclosure, PolicyVersion
 
 
@@ -62,9 +60,5 @@ def record_disclosure(
         "consent": consent,
         "legal_reference": legal_reference[:200],
     }
-    try:
-        with transaction.atomic():
-            disclosure, _ = Disclosure.objects.get_or_create(reference=reference, defaults=values)
-    except IntegrityError:  # a concurrent writer recorded it first
-        disclosure = Disclosure.objects.get(reference=reference)
-    return disclosure
+    # get_or_create also answers a concurrent writer's row when its own insert fails.
+    return Disclosure.objects.get_or_create(reference=reference, defaults=values)[0]

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -171,23 +171,12 @@ def save_processor(
 
 def _collecting_notice(now: datetime) -> ChangeNotice:
     """The notice changes are gathered in until it is sent (one at a time)."""
-    kind = ChangeNotice.Kind.PROCESSORS
-    collecting = ChangeNotice.objects.select_for_update().filter(
-        kind=kind, state=ChangeNotice.State.COLLECTING
-    )
-    if (notice := collecting.first()) is not None:
-        return notice
     delay = timedelta(seconds=settings.PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS)
-    try:
-        with transaction.atomic():
-            return ChangeNotice.objects.create(
-                kind=kind,
-                state=ChangeNotice.State.COLLECTING,
-                send_after=now + delay,
-                created_at=now,
-            )
-    except IntegrityError:  # another member of staff started one a moment ago
-        return collecting.get()
+    return ChangeNotice.objects.select_for_update().get_or_create(
+        kind=ChangeNotice.Kind.PROCESSORS,
+        state=ChangeNotice.State.COLLECTING,
+        defaults={"send_after": now + delay, "created_at": now},
+    )[0]
 
 
 # --- Notices to subscribers (sent by privacy.documents.notices) ---------------------------
@@ -241,13 +230,8 @@ def is_subscribed(user: Any) -> bool:
 
 
 def subscribe_person(*, person: Any) -> ProcessorSubscription:
-    """A signed-in person subscribes with their account (idempotent)."""
-    try:
-        with transaction.atomic():
-            subscription, _created = ProcessorSubscription.objects.get_or_create(person=person)
-    except IntegrityError:  # a double click
-        subscription = ProcessorSubscription.objects.get(person=person)
-    return subscription
+    """A signed-in person subscribes with their account (idempotent, double clicks too)."""
+    return ProcessorSubscription.objects.get_or_create(person=person)[0]
 
 
 def unsubscribe_person(*, person: Any) -> int:
@@ -297,16 +281,12 @@ def read_confirm_token(token: str) -> str | None:
 
 
 def confirm_visitor_subscription(*, email: str) -> ProcessorSubscription:
-    """The visitor confirmed their address: subscribe it (idempotent)."""
-    existing = ProcessorSubscription.objects.filter(person__isnull=True, email__iexact=email)
-    if (found := existing.first()) is not None:
-        return found
-    try:
-        with transaction.atomic():
-            language = translation.get_language() or ""
-            return ProcessorSubscription.objects.create(email=email, language=language)
-    except IntegrityError:  # confirmed twice at the same moment
-        return existing.get()
+    """The visitor confirmed their address: subscribe it (idempotent, twice at once too)."""
+    return ProcessorSubscription.objects.get_or_create(
+        person=None,
+        email__iexact=email,
+        defaults={"email": email, "language": translation.get_language() or ""},
+    )[0]
 
 
 def unsubscribe_token(subscription: ProcessorSubscription) -> str:

@@ -146,14 +146,8 @@ def _known_tombstones() -> list[Tombstone]:
     rows: dict[str, Tombstone] = {}
     try:
         for row in Tombstone.objects.filter(erased_at__isnull=False):
-            rows[row.subject_hash] = Tombstone(
-                subject_hash=row.subject_hash,
-                phase=row.phase,
-                requested_at=row.requested_at,
-                started_at=row.started_at,
-                erased_at=row.erased_at,
-                journaled=row.journaled,
-            )
+            row.pk = None  # written again into the restored database, under a new id
+            rows[row.subject_hash] = row
     except DatabaseError:  # the live database is lost: the journal is what remains
         pass
     for digest in journaled_hashes():

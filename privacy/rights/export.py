@@ -344,21 +344,12 @@ class _StreamReader(io.RawIOBase):
 def write_archive(plan: ExportPlan, *, name: str, storage: Storage | None = None) -> int:
     """Stream the ZIP into the file store under ``name``; returns its size in bytes."""
     storage = storage or default_storage
-    if storage.exists(name):  # left by an earlier attempt that died
-        storage.delete(name)
-    size = 0
-
-    def counted() -> Iterator[bytes]:
-        nonlocal size
-        for chunk in build_archive(plan):
-            size += len(chunk)
-            yield chunk
-
-    reader = io.BufferedReader(_StreamReader(counted()), buffer_size=_CHUNK)
+    storage.delete(name)  # left by an earlier attempt that died
+    reader = io.BufferedReader(_StreamReader(build_archive(plan)), buffer_size=_CHUNK)
     saved = storage.save(name, File(reader, name=name))
     if saved != name:
         raise ExportIncomplete(f"The store saved the copy as {saved!r}, not {name!r}")
-    return size
+    return storage.size(name)
 
 
 def build_export(*, export_id: int, file_key: str) -> ExportRequest | None:

@@ -15,13 +15,13 @@ from jobletters.lib import mailing
 from jobletters.lib.emails import queue_email
 from privacy import promises
 from privacy.documents import processors, versions
-from privacy.models import ChangeNotice
+from privacy.models import ChangeNotice, ProcessorSubscription
 
 
 def _audience(notice: ChangeNotice) -> Any:
     if notice.kind == ChangeNotice.Kind.VERSION:
         return versions.notice_audience()
-    return processors.notice_audience()
+    return ProcessorSubscription.objects.select_related("person")
 
 
 def _shared_context(notice: ChangeNotice) -> dict[str, Any]:

@@ -182,10 +182,6 @@ def _collecting_notice(now: datetime) -> ChangeNotice:
 # --- Notices to subscribers (sent by privacy.documents.notices) ---------------------------
 
 
-def notice_audience() -> QuerySet[ProcessorSubscription]:
-    return ProcessorSubscription.objects.select_related("person")
-
-
 def notice_context(notice: ChangeNotice) -> dict[str, Any]:
     changes = list(notice.changes.select_related("processor").order_by("created_at", "pk"))
     return {

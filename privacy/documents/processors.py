@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -93,9 +93,7 @@ def _value_words(name: str, value: Any) -> str:
 
 
 def _label(name: str) -> str:
-    field = Subprocessor._meta.get_field(name)
-    words = field.verbose_name if isinstance(field, models.Field) else name
-    return str(words).capitalize()
+    return str(getattr(Subprocessor._meta.get_field(name), "verbose_name", name)).capitalize()
 
 
 def describe_change(before: Subprocessor | None, after: Subprocessor) -> tuple[str, str] | None:
@@ -269,11 +267,9 @@ def request_visitor_subscription(*, email: str, now: datetime | None = None) -> 
 def read_confirm_token(token: str) -> str | None:
     """The address a confirmation link stands for, or None (changed, or too old)."""
     try:
-        value = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        return str(signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)["email"])
     except signing.BadSignature:
         return None
-    email = value.get("email") if isinstance(value, dict) else None
-    return email if isinstance(email, str) and email else None
 
 
 def confirm_visitor_subscription(*, email: str) -> ProcessorSubscription:
@@ -300,13 +296,11 @@ def unsubscribe_url(subscription: ProcessorSubscription) -> str:
 
 def subscription_for_token(token: str) -> ProcessorSubscription | None:
     try:
-        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
+        pk, confirmed = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
     except (signing.BadSignature, ValueError):
         return None
-    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
-        return None
-    subscription = ProcessorSubscription.objects.filter(pk=value[0]).first()
-    if subscription is None or int(subscription.confirmed_at.timestamp()) != value[1]:
+    subscription = ProcessorSubscription.objects.filter(pk=pk).first()
+    if subscription is None or int(subscription.confirmed_at.timestamp()) != confirmed:
         return None
     return subscription
 

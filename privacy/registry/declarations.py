@@ -35,6 +35,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
@@ -203,11 +204,9 @@ class Declaration:
             return str(FIELD_WORDS[name])
         try:
             field = self.model._meta.get_field(name)
-        except Exception:
+        except FieldDoesNotExist:
             return name.replace("_", " ")
-        if isinstance(field, models.Field):
-            return str(field.verbose_name)
-        return name.replace("_", " ")
+        return str(getattr(field, "verbose_name", name.replace("_", " ")))  # reverse: none
 
     # -- rows --
     def rows_for(self, user: Any) -> models.QuerySet[Any]:

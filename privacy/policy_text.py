@@ -16,10 +16,6 @@ _TOP = re.compile(r"^(\d+)\.\s+(\S.*)$")
 _CONTACT = re.compile(r"\{support_email\}|support@jobnexus\.com")
 
 
-def with_contact_address(text: str) -> str:
-    return _CONTACT.sub(lambda _match: settings.SUPPORT_EMAIL, text)
-
-
 _SUB = re.compile(r"^(\d+\.\d+)\.\s*(.*)$")
 
 
@@ -55,7 +51,7 @@ def parse_policy(text: str) -> list[PolicyBlock]:
         if body:
             block.paragraphs.append(body)
 
-    for raw in with_contact_address(text).splitlines():
+    for raw in _CONTACT.sub(lambda _match: settings.SUPPORT_EMAIL, text).splitlines():
         line = raw.strip()
         if sub := _SUB.match(line):
             flush()

@@ -219,10 +219,6 @@ def subscriptions_about(user: Any) -> QuerySet[ProcessorSubscription]:
     )
 
 
-def is_subscribed(user: Any) -> bool:
-    return subscriptions_about(user).exists()
-
-
 def subscribe_person(*, person: Any) -> ProcessorSubscription:
     """A signed-in person subscribes with their account (idempotent, double clicks too)."""
     return ProcessorSubscription.objects.get_or_create(person=person)[0]
@@ -232,10 +228,6 @@ def unsubscribe_person(*, person: Any) -> int:
     """Stop the emails for a signed-in person (and a visitor subscription of their address)."""
     deleted, _ = subscriptions_about(person).delete()
     return deleted
-
-
-def _address_digest(email: str) -> str:
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:24]
 
 
 def request_visitor_subscription(*, email: str, now: datetime | None = None) -> None:
@@ -260,7 +252,7 @@ def request_visitor_subscription(*, email: str, now: datetime | None = None) -> 
             "list_url": settings.SITE_URL + reverse("privacy:subprocessors"),
             "days": CONFIRM_MAX_AGE // 86400,
         },
-        key=f"processor-subscribe:{now:%Y-%m-%d}:{_address_digest(email)}",
+        key=f"processor-subscribe:{now:%Y-%m-%d}:{hashlib.sha256(email.lower().encode()).hexdigest()[:24]}",
     )
 
 

@@ -37,7 +37,7 @@ from jobletters.lib import mailing
 from privacy import promises
 from privacy.consent import record_consent
 from privacy.models import ChangeNotice, Consent, PolicyVersion
-from privacy.policy_text import parse_policy, with_contact_address
+from privacy.policy_text import parse_policy
 
 Document = PolicyVersion.Document
 
@@ -57,11 +57,6 @@ class VersionError(Exception):
 
 
 # --- Writing and publishing ------------------------------------------------------------
-
-
-def next_version_number(document: str) -> int:
-    highest = PolicyVersion.objects.filter(document=document).aggregate(n=Max("version"))["n"]
-    return (highest or 0) + 1
 
 
 def earliest_effective_at(*, reduces_rights: bool, now: datetime | None = None) -> datetime:
@@ -115,7 +110,8 @@ def save_draft(*, version: PolicyVersion, now: datetime | None = None) -> Policy
         raise VersionError(" ".join(problems.values()))
     with transaction.atomic():
         if not version.pk:
-            version.version = next_version_number(version.document)
+            versions = PolicyVersion.objects.filter(document=version.document)
+            version.version = (versions.aggregate(n=Max("version"))["n"] or 0) + 1
             version.published_at = None
         version.save()
     return version
@@ -315,7 +311,7 @@ class ShownVersion:
     def diff(self) -> SafeString | None:
         if self.previous is None:
             return None
-        return version_diff(self.previous, self.version)
+        return diff_html(self.previous.text, self.version.text)
 
 
 def versions_by_document(now: datetime | None = None) -> list[tuple[str, str, list[ShownVersion]]]:
@@ -454,8 +450,3 @@ def diff_html(old_text: str, new_text: str) -> SafeString:
         return mark_safe('<p class="diff-skip">' + escape(_("No change in the text.")) + "</p>")  # noqa: S308  # nosec B308 B703
     # Every piece of text above went through escape(); the tags are our own.
     return mark_safe("\n".join(out))  # noqa: S308  # nosec B308 B703
-
-
-def version_diff(previous: PolicyVersion, version: PolicyVersion) -> SafeString:
-    """The diff between two published versions."""
-    return diff_html(with_contact_address(previous.text), with_contact_address(version.text))

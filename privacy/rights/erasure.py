@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from privacy.models import DeletionRequest, LegalHold, Tombstone
@@ -74,9 +75,10 @@ def erase_person(user_id: int, *, final_email: bool = True) -> ErasureResult:
     if is_held(user):
         raise PersonHeld(f"A legal hold keeps person {user_id}'s data.")
     digest = hash_of(user)
+    requests = DeletionRequest.objects.filter(person=user)
+    requested_at = requests.aggregate(at=Max("requested_at"))["at"] or timezone.now()
     tombstone, _ = Tombstone.objects.get_or_create(
-        subject_hash=digest,
-        defaults={"requested_at": _requested_at(user)},
+        subject_hash=digest, defaults={"requested_at": requested_at}
     )
     counts: dict[str, int] = dict(tombstone.summary or {})
 
@@ -102,11 +104,6 @@ def erase_person(user_id: int, *, final_email: bool = True) -> ErasureResult:
     return ErasureResult(erased=True, subject_hash=digest, counts=counts)
 
 
-def _requested_at(user: Any) -> Any:
-    request = DeletionRequest.objects.filter(person=user).order_by("-requested_at").first()
-    return request.requested_at if request else timezone.now()
-
-
 def _advance(tombstone: Tombstone, phase: Phase, counts: dict[str, int]) -> None:
     tombstone.phase = int(phase)
     tombstone.summary = counts
@@ -126,7 +123,8 @@ def _outside_systems(user: Any, counts: dict[str, int]) -> None:
         if declaration.outside is not None:
             declaration.outside(user)
     for declaration in declarations():
-        file_fields = _all_file_fields(declaration.model)
+        meta = declaration.model._meta
+        file_fields = [f.name for f in meta.concrete_fields if isinstance(f, models.FileField)]
         if not file_fields:
             continue
         for row in declaration.rows_for(user).iterator(chunk_size=500):
@@ -136,10 +134,6 @@ def _outside_systems(user: Any, counts: dict[str, int]) -> None:
                     # Raises on a store that fails: the outbox tries again later.
                     fieldfile.storage.delete(fieldfile.name)
                     counts["files"] = counts.get("files", 0) + 1
-
-
-def _all_file_fields(model: type[models.Model]) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
 # --- Phase 2: detach what is kept, anonymise, unlink actors ------------------------------------

@@ -17,6 +17,7 @@ subtract across tables, so :func:`statistic` refuses nested dimensions.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,16 +52,6 @@ class Release:
     cells: tuple[ReleasedCell, ...]
     suppressed: int  # how many cells were left out (a count of cells, not of people)
     totals: dict[str, int]  # sums over the released cells only
-
-    @property
-    def header(self) -> list[str]:
-        return [*self.statistic.dimensions, "people", *self.statistic.measures]
-
-    def rows(self) -> list[list[Any]]:
-        return [
-            [*cell.cell, cell.people, *(cell.measures[m] for m in self.statistic.measures)]
-            for cell in self.cells
-        ]
 
 
 class StatisticError(Exception):
@@ -148,22 +139,15 @@ def release(stat: Statistic | str, **only: Any) -> Release:
 
 def write_csv(result: Release, handle: Any) -> None:
     """Write a release as CSV: the cells, then the sums of the cells shown."""
-    import csv
-
     if not isinstance(result, Release):
         raise TypeError("Only a Release (from release()) is written out.")
+    dimensions, measures = result.statistic.dimensions, result.statistic.measures
     writer = csv.writer(handle)
-    writer.writerow(result.header)
-    writer.writerows(result.rows())
-    blanks = [""] * (len(result.statistic.dimensions) - 1)
-    writer.writerow(
-        [
-            f"total of the cells shown (cells under {K} people left out)",
-            *blanks,
-            result.totals["people"],
-            *(result.totals[m] for m in result.statistic.measures),
-        ]
-    )
+    writer.writerow([*dimensions, "people", *measures])
+    writer.writerows([*c.cell, c.people, *(c.measures[m] for m in measures)] for c in result.cells)
+    total = f"total of the cells shown (cells under {K} people left out)"
+    blanks = [""] * (len(dimensions) - 1)
+    writer.writerow([total, *blanks, *(result.totals[m] for m in ("people", *measures))])
 
 
 # --- Statistics of privacy's own records ---------------------------------------------------

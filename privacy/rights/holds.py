@@ -67,11 +67,9 @@ def sync_automatic_holds() -> None:
                 )
         except IntegrityError:  # placed by a concurrent sync
             pass
-    for reference, hold in open_auto.items():
-        if reference not in wanted:
-            hold.released_at = timezone.now()
-            hold.release_reason = "Released automatically: no longer needed."
-            hold.save(update_fields=["released_at", "release_reason"])
+    LegalHold.objects.filter(pk__in=[h.pk for r, h in open_auto.items() if r not in wanted]).update(
+        released_at=timezone.now(), release_reason="Released automatically: no longer needed."
+    )
 
 
 def held_sections() -> set[str]:

@@ -503,14 +503,9 @@ class Subprocessor(models.Model):
     @property
     def category_words(self) -> list[str]:
         """ "§2.1 Account information", … for each kind of data they process."""
-        from django.utils.translation import gettext
+        from privacy.documents.processors import category_labels
 
-        from privacy.registry.declarations import POLICY_SECTIONS
-
-        return [
-            f"§{s} {gettext(POLICY_SECTIONS[s]) if s in POLICY_SECTIONS else ''}".strip()
-            for s in self.data_categories
-        ]
+        return category_labels(self.data_categories)
 
 
 class ProcessorChange(models.Model):

@@ -44,11 +44,7 @@ PUBLIC_FIELDS = (
 
 def category_choices() -> list[tuple[str, str]]:
     """The kinds of data a processor can handle: the policy's sections on what we collect."""
-    return [
-        (number, f"§{number} {title}")
-        for number, title in POLICY_SECTIONS.items()
-        if number.startswith("2.")
-    ]
+    return [(n, f"§{n} {_(title)}") for n, title in POLICY_SECTIONS.items() if n.startswith("2.")]
 
 
 def category_labels(sections: list[str]) -> list[str]:

@@ -169,19 +169,10 @@ class LegalHoldAdmin(admin.ModelAdmin):
         return ", ".join(f"§{s}" for s in obj.sections) or "everything"
 
     def get_fields(self, request, obj=None):
+        # Placing one asks who, what and why; a placed one shows every field.
         if obj is None:
             return ("person", "sections", "reason")
-        return (
-            "person",
-            "sections",
-            "reason",
-            "reference",
-            "placed_by",
-            "placed_at",
-            "released_at",
-            "released_by",
-            "release_reason",
-        )
+        return [f.name for f in LegalHold._meta.fields if not f.primary_key]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -24,16 +24,7 @@ class Translation:
     """A version's text in another language, shaped like the version for the templates."""
 
     language: str
-    text: str
     blocks: list[PolicyBlock] = field(compare=False)
-
-
-def file_name(document: str, number: int) -> str:
-    return (
-        f"v{number}.txt"
-        if document == PolicyVersion.Document.PRIVACY
-        else f"{document}-v{number}.txt"
-    )
 
 
 @cache
@@ -41,8 +32,7 @@ def _read(language: str, name: str) -> Translation | None:
     path = TRANSLATIONS / language / name
     if not path.is_file():
         return None
-    text = path.read_text(encoding="utf-8")
-    return Translation(language=language, text=text, blocks=parse_policy(text))
+    return Translation(language, parse_policy(path.read_text(encoding="utf-8")))
 
 
 def translation_of(version: PolicyVersion, language: str | None = None) -> Translation | None:
@@ -50,4 +40,5 @@ def translation_of(version: PolicyVersion, language: str | None = None) -> Trans
     code = (language or get_language() or "en").lower().split("-")[0]
     if code == "en" or not code.isalpha():
         return None
-    return _read(code, file_name(version.document, version.version))
+    prefix = "" if version.document == PolicyVersion.Document.PRIVACY else f"{version.document}-"
+    return _read(code, f"{prefix}v{version.version}.txt")

@@ -95,17 +95,11 @@ def _label(name: str) -> str:
 def describe_change(before: Subprocessor | None, after: Subprocessor) -> tuple[str, str] | None:
     """(kind, words) for what a save changes in public; None when nothing people see does."""
     if before is None:
+        shown = {n: _value_words(n, getattr(after, n)) for n in PUBLIC_FIELDS}
         words = _(
             "%(name)s will process %(categories)s for us from %(since)s, in %(country)s: "
             "%(purpose)s Safeguards: %(safeguards)s"
-        ) % {
-            "name": after.name,
-            "categories": _value_words("data_categories", after.data_categories),
-            "since": _value_words("since", after.since),
-            "country": _value_words("country", after.country),
-            "purpose": _value_words("purpose", after.purpose),
-            "safeguards": _value_words("safeguards", after.safeguards),
-        }
+        ) % {**shown, "categories": shown["data_categories"]}
         return ProcessorChange.Kind.ADDED, words
     changed = [
         name

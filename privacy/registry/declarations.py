@@ -185,8 +185,9 @@ class Declaration:
             return f"{self.section.replace('.', '-')}-{slugify(self.label)}"
 
     @property
-    def section_title(self) -> str:
-        return _(POLICY_SECTIONS[self.section])
+    def section_words(self) -> str:
+        """ "§3.1 Sharing with recruiters", in the active language."""
+        return f"§{self.section} {_(POLICY_SECTIONS[self.section])}"
 
     @property
     def anchor(self) -> str:

@@ -101,10 +101,6 @@ def _buffered(pieces: Iterable[bytes]) -> Iterator[bytes]:
         yield bytes(buffer)
 
 
-def _section_words(declaration: Declaration) -> str:
-    return f"§{declaration.section} {declaration.section_title}"
-
-
 def _language() -> str:
     """The language the copy's words are in (the active one)."""
     return translation.get_language() or settings.LANGUAGE_CODE
@@ -117,7 +113,7 @@ def _category_json(
     # Keys in English (machine-readable), words in the active language, all plain str.
     header: dict[str, Any] = {
         "category": str(declaration.label),
-        "policy_section": _section_words(declaration),
+        "policy_section": declaration.section_words,
         "purpose": str(declaration.purpose),
         "legal_basis": str(declaration.legal_basis.label),
         "recipients": [str(r) for r in declaration.recipients],
@@ -255,14 +251,14 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
             path=f"data/{declaration.slug}.json",
             kind="data",
             category=declaration.label,
-            policy_section=_section_words(declaration),
+            policy_section=declaration.section_words,
             description=_(
                 "%(category)s (%(section)s). %(purpose)s Legal basis: %(basis)s. "
                 "Kept: %(retention)s"
             )
             % {
                 "category": declaration.label,
-                "section": _section_words(declaration),
+                "section": declaration.section_words,
                 "purpose": declaration.purpose,
                 "basis": declaration.legal_basis.label,
                 "retention": declaration.retention.words(),
@@ -281,12 +277,12 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
                 path=path,
                 kind="file",
                 category=declaration.label,
-                policy_section=_section_words(declaration),
+                policy_section=declaration.section_words,
                 description=_("%(file)s: %(category)s (%(section)s).")
                 % {
                     "file": capfirst(declaration._field_label(name)),
                     "category": declaration.label,
-                    "section": _section_words(declaration),
+                    "section": declaration.section_words,
                 },
             )
             plan.files.append(file_entry)

@@ -124,9 +124,6 @@ def run_retention() -> dict:
     return counts
 
 
-# --- Legal requests (§3.2) ---------------------------------------------------------------------
-
-
 @outbox.handler(legal.BUILD_PACKAGE, queue="privacy", max_attempts=5, time_limit=60 * 60)
 def legal_package(payload: dict) -> None:
     try:

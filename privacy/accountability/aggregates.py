@@ -150,9 +150,6 @@ def write_csv(result: Release, handle: Any) -> None:
     writer.writerow([total, *blanks, *(result.totals[m] for m in ("people", *measures))])
 
 
-# --- Statistics of privacy's own records ---------------------------------------------------
-
-
 @statistic(
     "packets-per-month",
     dimensions=("month",),

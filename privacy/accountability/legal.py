@@ -49,9 +49,6 @@ class LegalRequestError(Exception):
     """Why staff cannot do that now, in words shown in the admin."""
 
 
-# --- Scope ---------------------------------------------------------------------------------
-
-
 # The registry names its categories as the person reads them ("Your sends to
 # recruiters"): right in their emails, log and export, odd in the staff's form. Staff
 # read these words instead (a test keeps "you" out of the categories not named here).
@@ -102,9 +99,6 @@ def scoped_declarations(request: LegalRequest) -> list[Declaration]:
     return [d for d in declarations() if d.slug in wanted]
 
 
-# --- Status ---------------------------------------------------------------------------------
-
-
 def allowed_statuses(request: LegalRequest) -> tuple[str, ...]:
     """The request's status and those staff may move it to by hand (a new one: received)."""
     if not request.pk:
@@ -135,9 +129,6 @@ def record_request(*, request: LegalRequest, staff: Any) -> LegalRequest:
     request.created_by = staff
     request.save()
     return request
-
-
-# --- Disclosure -----------------------------------------------------------------------------
 
 
 def disclose_request(
@@ -262,9 +253,6 @@ def expire_packages(now: datetime | None = None) -> int:
     return expired
 
 
-# --- Notice ---------------------------------------------------------------------------------
-
-
 def notice_allowed(request: LegalRequest, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     if request.status == Status.RECEIVED:
@@ -348,9 +336,6 @@ def export_subjects(user: Any) -> Any:
 def detach_subjects(user: Any) -> None:
     """Erasure: the requests stay (the law), without the person."""
     LegalRequestSubject.objects.filter(person=user).update(person=None)
-
-
-# --- The transparency report --------------------------------------------------------------
 
 
 @dataclass(frozen=True)

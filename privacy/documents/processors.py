@@ -52,9 +52,6 @@ def category_labels(sections: list[str]) -> list[str]:
     return [titles.get(s, s) for s in sections]
 
 
-# --- The list ------------------------------------------------------------------------------
-
-
 @dataclass
 class Listing:
     current: list[Subprocessor]
@@ -71,9 +68,6 @@ def listing(today: date | None = None) -> Listing:
         planned=[p for p in rows if p.since > today],
         former=[p for p in rows if p.until is not None and p.until < today and p.since <= today],
     )
-
-
-# --- Changes -------------------------------------------------------------------------------
 
 
 def _value_words(name: str, value: Any) -> str:
@@ -167,9 +161,6 @@ def _collecting_notice(now: datetime) -> ChangeNotice:
     )[0]
 
 
-# --- Notices to subscribers (sent by privacy.documents.notices) ---------------------------
-
-
 def notice_context(notice: ChangeNotice) -> dict[str, Any]:
     changes = list(notice.changes.select_related("processor").order_by("created_at", "pk"))
     return {
@@ -197,9 +188,6 @@ def notice_email(subscription: ProcessorSubscription, shared: dict[str, Any], *,
         # A visitor's notices in the language they subscribed in (an account's: its own).
         language=None if person is not None else (subscription.language or None),
     )
-
-
-# --- Subscribing -----------------------------------------------------------------------------
 
 
 def subscriptions_about(user: Any) -> QuerySet[ProcessorSubscription]:

@@ -56,9 +56,6 @@ class VersionError(Exception):
     """Why staff cannot do that, in words shown in the admin."""
 
 
-# --- Writing and publishing ------------------------------------------------------------
-
-
 def earliest_effective_at(*, reduces_rights: bool, now: datetime | None = None) -> datetime:
     """The soonest a version may take effect if it were published now."""
     now = now or timezone.now()
@@ -297,9 +294,6 @@ def notice_audience() -> Any:
     return get_user_model()._default_manager.filter(is_active=True).filter(Exists(confirmed))
 
 
-# --- Pages ---------------------------------------------------------------------------------
-
-
 @dataclass
 class ShownVersion:
     version: PolicyVersion
@@ -352,8 +346,6 @@ def current_and_upcoming(
     upcoming.reverse()
     return current, upcoming
 
-
-# --- The diff ------------------------------------------------------------------------------
 
 _WORDS = re.compile(r"\S+\s*")
 

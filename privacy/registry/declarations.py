@@ -106,8 +106,6 @@ class Phase(enum.IntEnum):
     TOMBSTONE = 4  # what remains: that it happened and when, without personal data
 
 
-# --- Declarations -----------------------------------------------------------------------
-
 Exporter = Callable[[Any], Iterable[dict[str, Any]]]
 Eraser = Callable[[Any], None]
 RowsFor = Callable[[Any], models.QuerySet[Any]]
@@ -169,7 +167,6 @@ class Declaration:
     # AutoHold for everyone; privacy.rights.holds keeps LegalHold rows in step with it.
     holds: Callable[[], Iterable[AutoHold]] | None = None
 
-    # -- words --
     @property
     def label(self) -> str:
         """In the active language, like every word below."""
@@ -209,7 +206,6 @@ class Declaration:
             return name.replace("_", " ")
         return str(getattr(field, "verbose_name", name.replace("_", " ")))  # reverse: none
 
-    # -- rows --
     def rows_for(self, user: Any) -> models.QuerySet[Any]:
         manager = self.model._default_manager
         if self.about is None:
@@ -234,7 +230,6 @@ class Declaration:
         names.update(actor.path.split("__")[0] for actor in self.acted)
         return names
 
-    # -- export --
     def export_rows(self, user: Any) -> Iterator[dict[str, Any]]:
         if self.exporter is not None:
             yield from self.exporter(user)

@@ -41,9 +41,6 @@ class BackupResult:
     pruned: int
 
 
-# --- Backup ---------------------------------------------------------------------------------
-
-
 def make_backup(*, dest: Path | None = None, now: datetime | None = None) -> BackupResult:
     now = now or timezone.now()
     root = Path(dest or settings.BACKUP_DIR)
@@ -119,9 +116,6 @@ def _all_names(prefix: str = "") -> list[str]:
     for folder in folders:
         names += _all_names(f"{prefix}{folder}/")
     return names
-
-
-# --- Restore and replay -----------------------------------------------------------------------
 
 
 def restore_backup(folder: Path) -> int:

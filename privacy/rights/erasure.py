@@ -115,9 +115,6 @@ def _count(counts: dict[str, int], model: type[models.Model], n: int) -> None:
         counts[model._meta.label] = counts.get(model._meta.label, 0) + n
 
 
-# --- Phase 1: outside systems and stored files ----------------------------------------------
-
-
 def _outside_systems(user: Any, counts: dict[str, int]) -> None:
     for declaration in declarations():
         if declaration.outside is not None:
@@ -134,9 +131,6 @@ def _outside_systems(user: Any, counts: dict[str, int]) -> None:
                     # Raises on a store that fails: the outbox tries again later.
                     fieldfile.storage.delete(fieldfile.name)
                     counts["files"] = counts.get("files", 0) + 1
-
-
-# --- Phase 2: detach what is kept, anonymise, unlink actors ------------------------------------
 
 
 def _detach(user: Any, counts: dict[str, int]) -> None:
@@ -160,9 +154,6 @@ def _detach(user: Any, counts: dict[str, int]) -> None:
         values: dict[str, Any] = {link: None, **declaration.anonymise_to}
         n = declaration.rows_for(user).update(**values)
         _count(counts, declaration.model, n)
-
-
-# --- Phase 3: delete ----------------------------------------------------------------------
 
 
 def _deletion_order(declarations: list[Declaration]) -> list[Declaration]:
@@ -215,9 +206,6 @@ def end_sessions(user: Any, keep: str | None = None) -> None:
     declaration = declaration_for(apps.get_model("sessions", "Session"))
     if declaration is not None:
         declaration.rows_for(user).exclude(session_key=keep).delete()
-
-
-# --- Phase 4: the tombstone, the final email, the journal ------------------------------------
 
 
 def _queue_final_email(email: str, digest: str, *, language: str = "") -> None:

@@ -387,9 +387,6 @@ def _build(export: ExportRequest, *, export_id: int, file_key: str) -> ExportReq
     return export
 
 
-# --- Requests and expiry ---------------------------------------------------------------
-
-
 class ExportTooSoon(Exception):
     """One copy per interval; ``available_at`` says when the next can be asked for."""
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -59,8 +60,6 @@ def _export_gave_up(payload: dict, error: str) -> None:
             state=ExportRequest.State.READY
         ).update(state=ExportRequest.State.FAILED, error=_(_EXPORT_FAILED), step=_("Failed"))
     if export is not None:
-        from django.core.files.storage import default_storage
-
         try:
             default_storage.delete(payload["file_key"])
         except Exception:

@@ -152,9 +152,6 @@ class Retention:
         text = " ".join([text, *(str(rule.words) for rule in self.reduce if rule.words)])
         return f"{text} {self.note}".strip()
 
-    def __str__(self) -> str:
-        return self.words()
-
     def __contains__(self, text: str) -> bool:
         return text in self.words()
 

@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -51,7 +52,9 @@ def make_backup(*, dest: Path | None = None, now: datetime | None = None) -> Bac
     if vendor == "postgresql":
         _pg("pg_dump", "--format=custom", "--no-owner", f"--file={folder / 'database.dump'}")
     else:
-        _sqlite_copy(Path(connection.settings_dict["NAME"]), folder / "database.sqlite3")
+        with closing(sqlite3.connect(folder / "database.sqlite3")) as copy:
+            connection.ensure_connection()
+            connection.connection.backup(copy)
     files = _tar_file_store(folder / "files.tar")
     (folder / "manifest.json").write_text(
         json.dumps({"created_at": now.isoformat(), "database": vendor, "files": files})
@@ -90,13 +93,6 @@ def _pg(program: str, *args: str) -> None:
     subprocess.run(command, env=env, check=True, timeout=_TIMEOUT, capture_output=True)  # noqa: S603
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    dst.close()
-    src.close()
-
-
 def _tar_file_store(target: Path) -> int:
     count = 0
     with tarfile.open(target, "w") as tar:
@@ -129,7 +125,9 @@ def restore_backup(folder: Path) -> int:
     if connection.vendor == "postgresql":
         _pg("pg_restore", "--clean", "--if-exists", "--no-owner", str(folder / "database.dump"))
     else:
-        _sqlite_restore(folder / "database.sqlite3")
+        with closing(sqlite3.connect(folder / "database.sqlite3")) as backup:
+            connection.ensure_connection()
+            backup.backup(connection.connection)
     _untar_file_store(folder / "files.tar")
     Tombstone.objects.bulk_create(carried, ignore_conflicts=True)
     return replay_erasures()
@@ -150,13 +148,6 @@ def _known_tombstones() -> list[Tombstone]:
             Tombstone(subject_hash=digest, phase=4, erased_at=timezone.now(), journaled=True),
         )
     return list(rows.values())
-
-
-def _sqlite_restore(source: Path) -> None:
-    with sqlite3.connect(source) as src:
-        connection.ensure_connection()
-        src.backup(connection.connection)
-    src.close()
 
 
 def _untar_file_store(source: Path) -> None:

@@ -21,6 +21,7 @@ from privacy.documents import notices  # noqa: F401  (registers the notices mail
 from privacy.models import ExportRequest
 from privacy.registry.declarations import declarations
 from privacy.rights import deletion, holds
+from privacy.rights.erasure import journal_missing_tombstones
 from privacy.rights.export import BUILD_EXPORT, ExportIncomplete, build_export
 
 logger = logging.getLogger(__name__)
@@ -116,8 +117,6 @@ def apply_retention(*, now: datetime | None = None) -> dict[str, int]:
 
 @shared_task(name="privacy.tasks.run_retention")
 def run_retention() -> dict:
-    from privacy.rights.erasure import journal_missing_tombstones
-
     counts = apply_retention()
     journal_missing_tombstones()
     return counts

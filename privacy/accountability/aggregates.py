@@ -22,6 +22,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from privacy.models import Disclosure
+
 K = 10  # fewest people a released cell may describe
 
 Rows = Iterable[dict[str, Any]]
@@ -159,11 +164,6 @@ def write_csv(result: Release, handle: Any) -> None:
     "seekers who sent, and the packets.",
 )
 def _packets_per_month() -> Rows:
-    from django.db.models import Count
-    from django.db.models.functions import TruncMonth
-
-    from privacy.models import Disclosure
-
     rows = (
         Disclosure.objects.filter(recipient_kind=Disclosure.RecipientKind.RECRUITER)
         .annotate(month=TruncMonth("disclosed_at"))

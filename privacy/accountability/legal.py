@@ -25,9 +25,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jobletters import outbox
+from jobletters.lib.emails import queue_email
+from jobletters.lib.files import generate_key
+from jobletters.lib.languages import person_language
 from privacy import promises
+from privacy.consent import record_disclosure
 from privacy.models import LegalRequest, LegalRequestSubject
 from privacy.registry.declarations import Declaration, declarations
+from privacy.rights.export import ExportPlan, write_archive
 
 logger = logging.getLogger(__name__)
 
@@ -135,9 +141,6 @@ def disclose_request(
     *, request: LegalRequest, staff: Any, in_part: bool, now: datetime | None = None
 ) -> LegalRequest:
     """Hand over the data in scope: disclosure records, and the data for staff (a worker)."""
-    from jobletters import outbox
-    from jobletters.lib.files import generate_key
-
     now = now or timezone.now()
     with transaction.atomic():
         current = LegalRequest.objects.select_for_update().get(pk=request.pk)
@@ -173,15 +176,11 @@ def disclose_request(
 
 def _person_category_labels(person: Any, slugs: list[str]) -> list[str]:
     """The categories' names in the person's language (for their log and their emails)."""
-    from jobletters.lib.languages import person_language
-
     with translation.override(person_language(person)):
         return category_labels(slugs)
 
 
 def _log_disclosure(subject: LegalRequestSubject, request: LegalRequest) -> None:
-    from privacy.consent import record_disclosure
-
     # The log is the person's to read ("Who received your information"): the categories
     # are stored in their language, whatever the language of the staff member's admin.
     categories = _person_category_labels(subject.person, request.data_categories)
@@ -202,8 +201,6 @@ def _log_disclosure(subject: LegalRequestSubject, request: LegalRequest) -> None
 
 def build_package(*, subject_id: int, file_key: str) -> LegalRequestSubject | None:
     """The worker's job: the data handed over, from the export machinery (scope only)."""
-    from privacy.rights.export import ExportPlan, write_archive
-
     subject = (
         LegalRequestSubject.objects.select_related("request", "person")
         .filter(pk=subject_id)
@@ -273,8 +270,6 @@ def due_notices(today: date) -> QuerySet[LegalRequestSubject]:
 
 def send_due_notices(*, now: datetime | None = None) -> int:
     """Email every person whose notice is now allowed, once; returns how many."""
-    from jobletters.lib.emails import queue_email
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jobletters.lib import mailing
+from jobletters.lib.emails import queue_email
 from privacy.models import ChangeNotice, ProcessorChange, ProcessorSubscription, Subprocessor
 from privacy.registry.declarations import POLICY_SECTIONS
 
@@ -174,8 +175,6 @@ def address_of(subscription: ProcessorSubscription) -> str:
 
 
 def notice_email(subscription: ProcessorSubscription, shared: dict[str, Any], *, key: str) -> Any:
-    from jobletters.lib.emails import queue_email
-
     person = subscription.person
     if person is not None and not person.is_active:
         return None
@@ -214,8 +213,6 @@ def request_visitor_subscription(*, email: str, now: datetime | None = None) -> 
     At most one such email a day goes to an address: the outbox key is the day and
     a hash of the address.
     """
-    from jobletters.lib.emails import queue_email
-
     now = now or timezone.now()
     email = email.strip()
     if ProcessorSubscription.objects.filter(person__isnull=True, email__iexact=email).exists():

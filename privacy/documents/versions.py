@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
@@ -285,9 +286,6 @@ def notice_audience() -> Any:
     """Everyone who receives a rights-reducing version's email: active accounts with a
     confirmed address, frozen ones included (a legal notice, like any transactional
     email)."""
-    from allauth.account.models import EmailAddress
-    from django.db.models import Exists, OuterRef
-
     confirmed = EmailAddress.objects.filter(
         user=OuterRef("pk"), verified=True, email__iexact=OuterRef("email")
     )

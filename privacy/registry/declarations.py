@@ -35,9 +35,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -408,10 +410,6 @@ def generic_about(
     """
 
     def rows(user: Any) -> models.QuerySet[Any]:
-        from django.contrib.contenttypes.models import ContentType
-        from django.db.models import CharField
-        from django.db.models.functions import Cast
-
         # One query: each declared model's rows about the person, as a subquery.
         condition = Q(pk__in=[])
         for declaration in declarations():

@@ -20,8 +20,11 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from jobletters import outbox
+from jobletters.lib.emails import queue_email
+from jobletters.lib.languages import mid_sentence
 from privacy import promises
 from privacy.models import DeletionRequest, LegalHold
+from privacy.registry.declarations import Erasure, declarations
 
 from . import freeze
 from .erasure import PersonHeld, end_sessions, erase_person
@@ -46,8 +49,6 @@ def request_deletion(*, user: Any, keep_session: str | None = None) -> DeletionR
     Other signed-in browsers are signed out (they would see a frozen account);
     ``keep_session`` is the session key of the browser that asked.
     """
-    from jobletters.lib.emails import queue_email
-
     with transaction.atomic():
         get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
         if existing := open_deletion_of(user):
@@ -73,8 +74,6 @@ def request_deletion(*, user: Any, keep_session: str | None = None) -> DeletionR
 
 def cancel_deletion(*, user: Any) -> DeletionRequest | None:
     """Undo a pending deletion: the account works again as before."""
-    from jobletters.lib.emails import queue_email
-
     with transaction.atomic():
         deletion = (
             DeletionRequest.objects.select_for_update()
@@ -199,9 +198,6 @@ def kept_after_deletion(user: Any) -> list[tuple[str, str]]:
     """(what, how long) the law makes us keep of this person once their account is
     deleted: only records they have, and each rule once with all it covers
     ("Billing account, purchases, send credits")."""
-    from jobletters.lib.languages import mid_sentence
-    from privacy.registry.declarations import Erasure, declarations
-
     kept: dict[str, list[str]] = {}
     for d in declarations():
         if d.erasure is Erasure.RETAIN and d.rows_for(user).exists():

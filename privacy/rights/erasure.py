@@ -25,8 +25,11 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from jobletters.lib.emails import queue_email
+from jobletters.lib.languages import DEFAULT, supported
 from privacy.models import DeletionRequest, LegalHold, Tombstone
 from privacy.registry.declarations import Declaration, Erasure, Phase, declaration_for, declarations
+from privacy.rights import holds
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +69,6 @@ def is_held(user: Any) -> bool:
 
 def erase_person(user_id: int, *, final_email: bool = True) -> ErasureResult:
     """Forget the person: see the module's documentation. Idempotent and resumable."""
-    from privacy.rights import holds
-
     user = get_user_model()._default_manager.filter(pk=user_id).first()
     if user is None:
         return ErasureResult(erased=False)
@@ -209,9 +210,6 @@ def end_sessions(user: Any, keep: str | None = None) -> None:
 
 
 def _queue_final_email(email: str, digest: str, *, language: str = "") -> None:
-    from jobletters.lib.emails import queue_email
-    from jobletters.lib.languages import DEFAULT, supported
-
     queue_email(
         template="privacy/emails/account_erased",
         to=[email],

@@ -34,6 +34,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from zipstream import ZipStream
 
+from jobletters import outbox
+from jobletters.lib.files import generate_key
+from jobletters.lib.languages import person_language
 from privacy import promises
 from privacy.models import ExportRequest
 from privacy.registry import coverage
@@ -353,8 +356,6 @@ def build_export(*, export_id: int, file_key: str) -> ExportRequest | None:
     export = ExportRequest.objects.select_related("person").filter(pk=export_id).first()
     if export is None or export.state in (ExportRequest.State.READY, ExportRequest.State.EXPIRED):
         return export
-    from jobletters.lib.languages import person_language
-
     # The whole copy is written in the person's saved language (the archive is a lazy
     # stream: every word is produced while write_archive runs, inside the override).
     with translation.override(person_language(export.person)):
@@ -415,9 +416,6 @@ def next_export_at(*, user: Any) -> datetime | None:
 
 def request_export(*, user: Any) -> ExportRequest:
     """Ask for a copy of everything: a worker builds it (privacy.tasks)."""
-    from jobletters import outbox
-    from jobletters.lib.files import generate_key
-
     with transaction.atomic():
         # One request at a time per person, even from two tabs.
         get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()

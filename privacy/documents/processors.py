@@ -208,11 +208,8 @@ def unsubscribe_person(*, person: Any) -> int:
 
 
 def request_visitor_subscription(*, email: str, now: datetime | None = None) -> None:
-    """Email a visitor a link that confirms their subscription (nothing stored before).
-
-    At most one such email a day goes to an address: the outbox key is the day and
-    a hash of the address.
-    """
+    """Email a visitor a link that confirms their subscription (nothing stored before); the
+    outbox key (the day and a hash of the address) sends an address one such email a day."""
     now = now or timezone.now()
     email = email.strip()
     if ProcessorSubscription.objects.filter(person__isnull=True, email__iexact=email).exists():

@@ -386,13 +386,6 @@ def _unit_html(unit: _Unit, body: str, css: str = "") -> str:
     return f"<{tag}{attribute}>{body}</{tag}>"
 
 
-def _skipped(count: int) -> str:
-    words = ngettext("%(n)d unchanged paragraph", "%(n)d unchanged paragraphs", count) % {
-        "n": count
-    }
-    return f'<p class="diff-skip">… {escape(words)} …</p>'
-
-
 def diff_html(old_text: str, new_text: str) -> SafeString:
     """What changed from one text to the next: changed paragraphs with words struck out
     (``<del>``) and added (``<ins>``), the section they are in, unchanged ones counted.
@@ -416,7 +409,8 @@ def diff_html(old_text: str, new_text: str) -> SafeString:
 
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out.append(_skipped(i2 - i1))
+            skipped = ngettext("%(n)d unchanged paragraph", "%(n)d unchanged paragraphs", i2 - i1)
+            out.append(f'<p class="diff-skip">… {escape(skipped % {"n": i2 - i1})} …</p>')
             continue
         olds, news = old[i1:i2], new[j1:j2]
         if op == "replace":

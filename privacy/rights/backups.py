@@ -46,8 +46,7 @@ def make_backup(*, dest: Path | None = None, now: datetime | None = None) -> Bac
     now = now or timezone.now()
     root = Path(dest or settings.BACKUP_DIR)
     folder = root / now.strftime(STAMP)
-    folder.mkdir(parents=True, exist_ok=False)
-    os.chmod(folder, 0o700)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=False)
     vendor = connection.vendor
     if vendor == "postgresql":
         _pg("pg_dump", "--format=custom", "--no-owner", f"--file={folder / 'database.dump'}")
@@ -158,8 +157,7 @@ def _untar_file_store(source: Path) -> None:
             handle = tar.extractfile(member)
             if handle is None:
                 continue
-            if default_storage.exists(member.name):
-                default_storage.delete(member.name)
+            default_storage.delete(member.name)
             with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
                 shutil.copyfileobj(handle, spool)
                 spool.seek(0)

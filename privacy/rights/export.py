@@ -313,7 +313,7 @@ def _may_hold_something_of(declaration: Declaration, user: Any) -> bool:
 def plan_for(user: Any, progress: Callable[[int, str], None]) -> ExportPlan:
     held = [d for d in declarations() if _may_hold_something_of(d, user)]
     plan = ExportPlan(user=user, declarations=held, progress=progress)
-    files = sum(1 for d in held if d.file_fields for _ in d.stored_files(user))
+    files = sum(1 for d in held for _ in d.stored_files(user))
     plan.total_steps = len(held) + files
     return plan
 

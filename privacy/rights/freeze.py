@@ -32,13 +32,8 @@ def is_frozen(user: Any) -> bool:
 
 def frozen_people() -> QuerySet[Any]:
     """Ids of every frozen person, for ``.exclude(user__in=frozen_people())``."""
-    return (
-        get_user_model()
-        ._default_manager.filter(
-            deletion_requests__state__in=FROZEN_STATES,
-        )
-        .values("pk")
-    )
+    people = get_user_model()._default_manager
+    return people.filter(deletion_requests__state__in=FROZEN_STATES).values("pk")
 
 
 def refuse_frozen_account(user: Any) -> str | None:

@@ -21,8 +21,7 @@ def place_hold(
 ) -> LegalHold:
     if not reason.strip():
         raise ValueError("Say why the hold is placed.")
-    unknown = [s for s in sections or [] if s not in POLICY_SECTIONS]
-    if unknown:
+    if unknown := [s for s in sections or [] if s not in POLICY_SECTIONS]:
         raise ValueError(f"Unknown policy sections: {', '.join(unknown)}")
     return LegalHold.objects.create(
         person=person, reason=reason.strip(), sections=list(sections or []), placed_by=staff

@@ -20,11 +20,9 @@ class PolicyVersionQuerySet(models.QuerySet["PolicyVersion"]):
     def published(self) -> PolicyVersionQuerySet:
         return self.filter(published_at__isnull=False)
 
-    def in_force(self) -> PolicyVersionQuerySet:
-        return self.published().filter(effective_at__lte=timezone.now())
-
     def current(self, document: str = "privacy") -> PolicyVersion | None:
-        return self.in_force().filter(document=document).order_by("-version").first()
+        in_force = self.published().filter(document=document, effective_at__lte=timezone.now())
+        return in_force.order_by("-version").first()
 
 
 class PolicyVersion(models.Model):

@@ -302,6 +302,12 @@ def issue_link(*, delivery: Delivery) -> str:
     return token
 
 
+# The recruiter removed themselves, or was erased: every link they hold is closed.
+LEFT_DIRECTORY = gettext_lazy(
+    "You are no longer in our directory, so the links in the packets you received are closed."
+)
+
+
 @dataclass(frozen=True)
 class OpenedLink:
     delivery: Delivery | None
@@ -332,9 +338,11 @@ def open_link(token: str) -> OpenedLink | None:
     if delivery.state == Delivery.State.FAILED:
         return OpenedLink(delivery, _("This packet was never delivered."))
     recruiter = delivery.recruiter
-    if recruiter is not None and recruiter.suspended_at is not None:
+    if recruiter is None:
+        return OpenedLink(delivery, str(LEFT_DIRECTORY))
+    if recruiter.suspended_at is not None:
         return OpenedLink(delivery, _("This link no longer works."))
-    if recruiter is not None and recruiter.opted_out_at is not None:
+    if recruiter.opted_out_at is not None:
         return OpenedLink(
             delivery,
             _("You stopped receiving candidates' packets, so this one is closed too."),

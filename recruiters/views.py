@@ -393,15 +393,14 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
     recruiter_id = delivery_service.recruiter_for_opt_out(token)
     if recruiter_id is None:
         return _unknown_link(request)
+    recruiter = Recruiter.objects.filter(pk=recruiter_id).only("email", "opted_out_at").first()
+    if recruiter is None:
+        return _gone(request, str(packets.LEFT_DIRECTORY))
     if request.method == "POST":
         directory.opt_out_recruiter(recruiter_id=recruiter_id)
         # Answered here, not redirected: one-click clients do not follow redirects.
         return _private(render(request, "recruiters/opt_out_done.html"))
-    recruiter = Recruiter.objects.filter(pk=recruiter_id).only("email", "opted_out_at").first()
-    context = {
-        "email": _masked(recruiter.email) if recruiter else "",
-        "already": recruiter is None or recruiter.opted_out_at is not None,
-    }
+    context = {"email": _masked(recruiter.email), "already": recruiter.opted_out_at is not None}
     return _private(render(request, "recruiters/opt_out.html", context))
 
 

@@ -379,7 +379,7 @@ def recruiter_changed(*, recruiter: Recruiter) -> None:
 
 
 def cancel_waiting_deliveries(*, recruiter_id: int, reason: str) -> int:
-    from .delivery import fail_waiting_deliveries
+    from .sending import fail_waiting_deliveries
 
     return fail_waiting_deliveries(recruiter_id=recruiter_id, reason=reason)
 

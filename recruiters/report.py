@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from jobletters.lib.languages import mid_sentence
 
-from . import packets
-from .introductions import acceptance_text
+from . import packets, sending
 from .models import Answer, Delivery, Introduction, Send
 
 State = Delivery.State
@@ -77,7 +76,7 @@ class PacketLine:
 
     @property
     def acceptance_text(self) -> str:
-        return acceptance_text(delivery=self.delivery)
+        return sending.acceptance_text(delivery=self.delivery)
 
     @property
     def can_revoke(self) -> bool:

@@ -338,7 +338,7 @@ def _build_world(seeker, staff) -> World:
     )
     from privacy.documents import processors
     from privacy.models import PolicyVersion
-    from recruiters.delivery import opt_out_token
+    from recruiters.packets import opt_out_token
 
     world.add("recruiters:opt_out", opt_out_token(chosen[2].pk))
     from recruiters import own_data

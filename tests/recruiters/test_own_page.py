@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.cache import cache
 
 from recruiters import sending
-from recruiters.delivery import opt_out_token
 from recruiters.directory import email_hash
 from recruiters.models import Coverage, PacketAccess, Recruiter, Suppression
+from recruiters.packets import opt_out_token
 
 from ..utils import run_outbox
 from . import builders as b

@@ -10,8 +10,8 @@ the transaction that confirmed the send. A worker runs :func:`deliver_packet`:
 2. render the email and send it over SMTP; after the body and just before the
    final dot of DATA, record ``handed_over_at`` in its own committed transaction
    (``recruiters.mail``): from here on the recruiter's mail server may have it;
-3. on the server's "250", *mark it sent* in one transaction: the disclosure
-   record, the consumed send, ``sent_at``.
+3. on the server's "250", *mark it sent* (``sending.mark_sent``, the send's owner) in
+   one transaction: the disclosure record, the consumed send, ``sent_at``.
 
 Exactly once, precisely: anything that fails before the final dot (no connection,
 no greeting, a refused command, a worker killed, the database gone while writing

@@ -145,6 +145,16 @@ def parse_ids(values: list[str]) -> list[int]:
     return ids
 
 
+def parse_top(value: str | None) -> int | None:
+    """How many of the best matches to choose, from the query string (None: not asked)."""
+    if value is None:
+        return None
+    try:
+        return min(max(int(value), 1), settings.RECRUITERS_MAX_PER_SEND)
+    except ValueError:
+        return 1
+
+
 def plan_send(
     *,
     seeker: Any,
@@ -154,52 +164,57 @@ def plan_send(
     blind: bool = False,
 ) -> SendPlan:
     """The send the seeker is looking at: chosen recruiters (or the best ``top``)."""
-    # The profile and its targets, read once for the matching and the packet.
+    # What the packet shows, whom it may go to, what the seeker may spend: each asked once.
     profile = packets.packet_profile(seeker)
-    targets = matching.targets_of(seeker, profile=profile)
     snapshot = packets.build_snapshot(
         seeker=seeker, include_contact=include_contact, blind=blind, profile=profile
     )
-    problems = _readiness_problems(targets, snapshot)
+    contact = snapshot["contact"] if include_contact else packets.contact_for_packet(seeker)
+    categories = packets.data_categories(snapshot)
+    targets = matching.targets_of(seeker, profile=profile)
     limit = settings.RECRUITERS_MAX_PER_SEND
+    chosen = recruiter_ids[:limit] if recruiter_ids else []
+    ranked: list[Match] = []
+    if targets and top is not None:
+        ranked = matching.rank_matches(targets, seeker=seeker, limit=min(top, limit) * 3).matches
+    elif targets and chosen:
+        ranked = matching.rank_matches(
+            targets, seeker=seeker, limit=len(chosen), recruiter_ids=chosen
+        ).matches
+    balance = ledger.balance(user=seeker)
+    try:
+        ledger.check_may_spend(seeker)
+        refused = ""
+    except ledger.SpendingRefused as refusal:
+        refused = str(refusal)
+
+    problems = _readiness_problems(targets, snapshot)
     left_out: list[str] = []
     matches: list[Match] = []
-    if targets:
-        if top is not None:
-            page = matching.rank_matches(targets, seeker=seeker, limit=min(top, limit) * 3)
-            matches = [m for m in page.matches if m.can_send][: min(top, limit)]
-        elif recruiter_ids:
-            if len(recruiter_ids) > limit:
-                problems.append(
-                    _("Choose at most %(max)d recruiters in one send.") % {"max": limit}
+    if targets and top is not None:
+        matches = [m for m in ranked if m.can_send][: min(top, limit)]
+    elif targets and chosen:
+        if recruiter_ids and len(recruiter_ids) > limit:
+            problems.append(_("Choose at most %(max)d recruiters in one send.") % {"max": limit})
+        for match in ranked:
+            if match.can_send:
+                matches.append(match)
+            else:
+                left_out.append(_sent_recently(match))
+        found = {m.recruiter.pk for m in ranked}
+        missing = len([pk for pk in chosen if pk not in found])
+        if missing:
+            left_out.append(
+                _(
+                    "%(count)d of the recruiters you chose no longer match your targets "
+                    "or no longer receive packets."
                 )
-            chosen = recruiter_ids[:limit]
-            page = matching.rank_matches(
-                targets, seeker=seeker, limit=len(chosen), recruiter_ids=chosen
+                % {"count": missing}
             )
-            found = {m.recruiter.pk for m in page.matches}
-            for match in page.matches:
-                if match.can_send:
-                    matches.append(match)
-                else:
-                    left_out.append(_sent_recently(match))
-            missing = len([pk for pk in chosen if pk not in found])
-            if missing:
-                left_out.append(
-                    _(
-                        "%(count)d of the recruiters you chose no longer match your targets "
-                        "or no longer receive packets."
-                    )
-                    % {"count": missing}
-                )
     if not matches and not problems:
         problems.append(_("Choose at least one recruiter from your matches."))
-
-    contact = snapshot["contact"] if include_contact else packets.contact_for_packet(seeker)
     if include_contact and contact is None:
         problems.append(_("You have no postal address or phone in your profile to include."))
-    categories = packets.data_categories(snapshot)
-    balance = ledger.balance(user=seeker)
     if matches and balance < len(matches):
         problems.append(
             ngettext(
@@ -209,10 +224,8 @@ def plan_send(
             )
             % {"count": len(matches), "balance": balance}
         )
-    try:
-        ledger.check_may_spend(seeker)
-    except ledger.SpendingRefused as refused:
-        problems.append(str(refused))
+    if refused:
+        problems.append(refused)
     return SendPlan(
         matches=matches,
         snapshot=snapshot,
@@ -280,7 +293,7 @@ def consent_text(*, matches: list[Match], snapshot: dict[str, Any], categories: 
     ) % {"days": promises.PACKET_VALID_DAYS}
     if not snapshot.get("blind"):
         return f"{agree} {terms}"
-    later = [c for c in packets.data_categories(snapshot, revealed=True) if c not in categories]
+    later = introduction_categories(snapshot)
     blind = _(
         "Blind send: they see my job letter and a summary (what I am looking for, my "
         "experience, skills and languages), not who I am. Each may ask for an introduction; "
@@ -401,15 +414,11 @@ def sends_of(user: Any) -> QuerySet[Send]:
     return Send.objects.filter(seeker=user)
 
 
-def deliveries_of(user: Any) -> QuerySet[Delivery]:
-    return Delivery.objects.filter(seeker=user)
-
-
 @transaction.atomic
 def revoke_delivery(*, seeker: Any, delivery_id: int) -> Delivery:
     """Withdraw one packet: not sent yet, it never leaves (the send comes back);
     already sent, its page and CV close at once."""
-    delivery = deliveries_of(seeker).select_for_update().get(pk=delivery_id)
+    delivery = Delivery.objects.select_for_update().get(pk=delivery_id, seeker=seeker)
     if not delivery.is_revocable:
         raise SendRefused(_("This packet was already revoked or never delivered."))
     was = delivery.state
@@ -597,11 +606,6 @@ def clean_message(text: str) -> str:
     return text
 
 
-def is_answerable(delivery: Delivery) -> bool:
-    """A packet that reached the recruiter and was not withdrawn."""
-    return delivery.state in Delivery.DELIVERED and delivery.sent_at is not None
-
-
 @transaction.atomic
 def answer_packet(*, delivery_id: int, kind: str, message: str = "") -> Answer:
     """Record the recruiter's answer and tell the seeker; the same answer twice is one."""
@@ -611,12 +615,13 @@ def answer_packet(*, delivery_id: int, kind: str, message: str = "") -> Answer:
         .filter(pk=delivery_id)
         .first()
     )
-    if delivery is None or not is_answerable(delivery):
+    # Only a packet that reached the recruiter and was not withdrawn.
+    if delivery is None or delivery.state not in Delivery.DELIVERED or delivery.sent_at is None:
         raise AnswerRefused(_("This packet can no longer be answered."))
     if kind not in Answer.Kind.values:
         raise AnswerRefused(_("Choose one of the answers."))
     message = clean_message(message)
-    current = delivery.answers.order_by("-answered_at", "-pk").first()
+    current = current_answer(delivery)
     if current is not None and (current.kind, current.message) == (kind, message):
         return current
     answer = Answer.objects.create(delivery=delivery, kind=kind, message=message)

@@ -74,62 +74,47 @@ def matches(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _top(request: HttpRequest) -> int | None:
-    value = request.GET.get("top")
-    if value is None:
-        return None
-    try:
-        return min(max(int(value), 1), settings.RECRUITERS_MAX_PER_SEND)
-    except ValueError:
-        return 1
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def send(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = SendForm(request.POST)
-        ids = sending.parse_ids(request.POST.getlist("r"))
-        include_contact = request.POST.get("include_contact") == "1"
-        blind = request.POST.get("blind") == "1"
-        if form.is_valid():
-            try:
-                made = sending.confirm_send(
-                    seeker=request.user,
-                    recruiter_ids=ids,
-                    include_contact=include_contact,
-                    consent_given=form.cleaned_data["consent"],
-                    digest=form.cleaned_data["digest"],
-                    blind=blind,
+    posted = request.method == "POST"
+    data = request.POST if posted else request.GET
+    ids = sending.parse_ids(data.getlist("r"))
+    # The consent screen posts include_contact; its links ask with contact.
+    include_contact = data.get("include_contact" if posted else "contact") == "1"
+    blind = data.get("blind") == "1"
+    form = SendForm(request.POST if posted else None)
+    if form.is_valid():
+        try:
+            made = sending.confirm_send(
+                seeker=request.user,
+                recruiter_ids=ids,
+                include_contact=include_contact,
+                consent_given=form.cleaned_data["consent"],
+                digest=form.cleaned_data["digest"],
+                blind=blind,
+            )
+        except sending.SendRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            count = made.deliveries.count()
+            messages.success(
+                request,
+                ngettext(
+                    "Your packet is on its way to %(count)d recruiter. Follow it here.",
+                    "Your packet is on its way to %(count)d recruiters. Follow it here.",
+                    count,
                 )
-            except sending.SendRefused as refused:
-                form.add_error(None, str(refused))
-            else:
-                count = made.deliveries.count()
-                messages.success(
-                    request,
-                    ngettext(
-                        "Your packet is on its way to %(count)d recruiter. Follow it here.",
-                        "Your packet is on its way to %(count)d recruiters. Follow it here.",
-                        count,
-                    )
-                    % {"count": count},
-                )
-                return redirect(reverse("recruiters:sends") + f"#send-{made.pk}")
-        plan = sending.plan_send(
-            seeker=request.user, recruiter_ids=ids, include_contact=include_contact, blind=blind
-        )
-    else:
-        form = SendForm()
-        ids = sending.parse_ids(request.GET.getlist("r"))
-        top = _top(request)
-        plan = sending.plan_send(
-            seeker=request.user,
-            recruiter_ids=ids,
-            top=top if not ids else None,
-            include_contact=request.GET.get("contact") == "1",
-            blind=request.GET.get("blind") == "1",
-        )
+                % {"count": count},
+            )
+            return redirect(reverse("recruiters:sends") + f"#send-{made.pk}")
+    plan = sending.plan_send(
+        seeker=request.user,
+        recruiter_ids=ids,
+        top=None if posted or ids else sending.parse_top(data.get("top")),
+        include_contact=include_contact,
+        blind=blind,
+    )
     if not plan.matches:
         # Nobody to send to: say why where the seeker chooses, never a consent for no one.
         for line in dict.fromkeys([*form.non_field_errors(), *plan.left_out, *plan.problems]):

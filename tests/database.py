@@ -176,6 +176,20 @@ def django_db_setup(
 
 
 @pytest.fixture(scope="session")
+def migrated_sqlite(django_db_setup, tmp_path_factory, request) -> Path | None:
+    """On SQLite, this run's migrated template (a file a process outside the suite may copy
+    instead of migrating again); None on PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    worker = hasattr(request.config, "workerinput")
+    base = tmp_path_factory.getbasetemp()
+    shared = Path(os.environ.get("TEST_DATABASE_TEMPLATE_DIR") or (base.parent if worker else base))
+    return Path((shared / TEMPLATE_NAME_FILE).read_text())
+
+
+@pytest.fixture(scope="session")
 def live_server(django_db_setup, live_server):
     """pytest-django's, started after this worker's database, so that it stops (and its
     threads' connections close) before the database is dropped."""

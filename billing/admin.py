@@ -156,7 +156,7 @@ class ComplimentaryGrantForm(forms.ModelForm):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(_ReadOnlyAdmin):
     """The ledger, read-only; "Add" makes a complimentary grant."""
 
     list_display = ("created_at", "person", "kind", "sends", "granted_by", "reason")
@@ -203,11 +203,8 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         # The admin logs and links the row the service made.
         obj.__dict__.update(entry.__dict__)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return admin.ModelAdmin.has_add_permission(self, request)
 
 
 @admin.register(WebhookEvent)

@@ -31,29 +31,17 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL + path
 
 
-# What the purchase history shows: checkouts that were never paid are left out.
-_HISTORY_STATUSES = (
-    Purchase.Status.PROCESSING,
-    Purchase.Status.PAID,
-    Purchase.Status.FAILED,
-    Purchase.Status.PARTIALLY_REFUNDED,
-    Purchase.Status.REFUNDED,
-    Purchase.Status.DISPUTED,
-    Purchase.Status.CHARGED_BACK,
-)
-
-
 @login_required
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.GET.get("cancelled"):
         messages.info(request, _("Payment cancelled. Nothing was charged."))
         return redirect("billing:index")
-    purchases = Purchase.objects.filter(
-        account__user=request.user, status__in=_HISTORY_STATUSES
-    ).order_by("-created_at", "-pk")
-    entries = LedgerEntry.objects.filter(account__user=request.user).order_by("-created_at", "-pk")[
-        :50
-    ]
+    # The purchase history leaves out checkouts that were never paid (newest first, as
+    # both models are ordered).
+    purchases = Purchase.objects.filter(account__user=request.user).exclude(
+        status__in=(Purchase.Status.PENDING, Purchase.Status.EXPIRED)
+    )
+    entries = LedgerEntry.objects.filter(account__user=request.user)[:50]
     return render(
         request,
         "billing/index.html",

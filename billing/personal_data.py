@@ -9,7 +9,6 @@ payment dispute places a legal hold on them automatically.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -36,15 +35,11 @@ from .retention import purge_expired_billing_records
 _STRIPE = (_("Stripe, our payment processor"),)
 
 
-def _purge(now: datetime) -> int:
-    return purge_expired_billing_records(now=now)
-
-
 def _legal_retention() -> Retention:
     return Retention.after_event(
         days=promises.BILLING_RECORD_RETENTION_DAYS,
         event=_("each purchase"),
-        enforce=_purge,
+        enforce=purge_expired_billing_records,
         legal=True,
         note=_(
             "Tax law requires billing records; if you delete your account they are kept "

@@ -374,12 +374,11 @@ def _relationship(package: _Package, source: str, element) -> _Relationship:
         if "oleobject" in lowered or "package" in lowered:
             raise docx_refused("contains embedded objects", code="embedded")
         raise docx_refused("contains links to parts a Word document does not need")
-    if external:
-        if kind != "hyperlink" or not is_allowed_link(target):
-            raise docx_refused("loads content from outside the document")
-        return _Relationship(source, element.get("Id") or "", kind, target, True)
-    if kind == "hyperlink" and target.startswith("#"):
-        return _Relationship(source, element.get("Id") or "", kind, target, True)
+    rel_id = element.get("Id") or ""
+    if external and (kind != "hyperlink" or not is_allowed_link(target)):
+        raise docx_refused("loads content from outside the document")
+    if external or (kind == "hyperlink" and target.startswith("#")):
+        return _Relationship(source, rel_id, kind, target, True)
     if "\\" in target or ":" in target.split("/")[0]:
         raise docx_refused("loads content from outside the document")
     if target.startswith("/"):
@@ -389,7 +388,7 @@ def _relationship(package: _Package, source: str, element) -> _Relationship:
     if resolved.startswith("../") or resolved in {"..", "."} or resolved.startswith("/"):
         raise docx_refused("refers to files outside the document")
     stored = package.names.get(resolved.casefold(), resolved)
-    return _Relationship(source, element.get("Id") or "", kind, stored, False)
+    return _Relationship(source, rel_id, kind, stored, False)
 
 
 # --- Part contents ---------------------------------------------------------------------------
@@ -492,7 +491,7 @@ def _normalise(package: _Package) -> bytes:
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _content_types_xml(package, kept_parts, kept_rels))
+        archive.writestr("[Content_Types].xml", _content_types_xml(package, kept_parts))
         for source, rels in kept_rels.items():
             archive.writestr(_rels_name(source), _relationships_xml(rels))
         for name in sorted(kept_parts):
@@ -517,7 +516,7 @@ def _rels_name(source: str) -> str:
     return posixpath.join(folder, "_rels", base + ".rels")
 
 
-def _content_types_xml(package: _Package, parts: set[str], rels: dict) -> bytes:
+def _content_types_xml(package: _Package, parts: set[str]) -> bytes:
     from lxml import etree
 
     root = etree.Element(f"{{{CT}}}Types", nsmap={None: CT})

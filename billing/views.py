@@ -27,10 +27,6 @@ from .stripe_events import handle_stripe_event
 logger = logging.getLogger(__name__)
 
 
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 @login_required
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.GET.get("cancelled"):
@@ -75,9 +71,10 @@ def checkout(request: AuthenticatedHttpRequest, plan: str) -> HttpResponse:
                 user=request.user,
                 plan=chosen,
                 # Stripe fills in {CHECKOUT_SESSION_ID} when it sends the person back.
-                success_url=absolute_url(reverse("billing:success"))
+                success_url=settings.SITE_URL
+                + reverse("billing:success")
                 + "?session_id={CHECKOUT_SESSION_ID}",
-                cancel_url=absolute_url(reverse("billing:index")) + "?cancelled=1",
+                cancel_url=settings.SITE_URL + reverse("billing:index") + "?cancelled=1",
             )
         except TooManyCheckouts:
             messages.error(

@@ -561,13 +561,6 @@ if LOCAL_TEST_PAYMENTS:
     STRIPE_WEBHOOK_SECRET = "whsec_local_job_letters_no_money_moves"  # noqa: S105
     STRIPE_API_BASE = f"http://127.0.0.1:{LOCAL_STRIPE_PORT}"
 
-# --- Billing (policy §2.3) ----------------------------------------------------------
-# Billing records of erased accounts are deleted once their legal period passes.
-CELERY_BEAT_SCHEDULE["purge-expired-billing-records"] = {
-    "task": "billing.tasks.purge_expired_billing_records",
-    "schedule": 60 * 60 * 24,
-}
-
 # --- Health checks (jobletters.health) ----------------------------------------------
 # /readyz probes the broker and storage at most this often per process.
 HEALTH_READINESS_CACHE_SECONDS = 5

@@ -9,11 +9,14 @@ keeps that list empty).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -145,6 +148,24 @@ class StaffAdminSite(admin.AdminSite):
                 }
             )
         return app_list
+
+    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Any:
+        # Django's history page looks the object up before it checks the permission, and
+        # answers a missing one with a redirect: without the permission, the same 403
+        # whatever the id, so that staff cannot learn which rows exist.
+        model_admin = getattr(view, "__self__", None)
+        if getattr(view, "__name__", "") == "history_view" and isinstance(
+            model_admin, admin.ModelAdmin
+        ):
+            history_view = view
+
+            @wraps(history_view)
+            def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+                if not model_admin.has_view_or_change_permission(request):
+                    raise PermissionDenied
+                return history_view(request, *args, **kwargs)
+
+        return super().admin_view(view, cacheable)
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         # Signed in but not staff: a plain "not allowed" page, not an exception whose

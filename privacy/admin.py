@@ -490,13 +490,6 @@ class LegalRequestAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def history_view(self, request, object_id, extra_context=None):
-        # Django looks the object up first and answers a missing one with a redirect:
-        # without the permission, the same 403 whatever the id.
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        return super().history_view(request, object_id, extra_context)
-
     @access(STAFF, "privacy.change_legalrequest")
     def disclose_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = _permitted_object(self, request, pk, change=True)

@@ -217,7 +217,7 @@ def hung_s3(settings):
 
     server = SilentServer()
     settings.AWS_STORAGE_BUCKET_NAME = "hung"
-    config = s3_client_config("path").merge(
+    config = s3_client_config().merge(
         __import__("botocore.config", fromlist=["Config"]).Config(read_timeout=0.5)
     )
     settings.STORAGES = {

@@ -39,7 +39,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -265,8 +264,7 @@ def preferences_url() -> str:
 def list_id(category: Category | str) -> str:
     """RFC 2919: a name and a stable id per category under the site's domain."""
     category = Category(category)
-    domain = urlsplit(settings.SITE_URL).hostname or "jobletters.example"
-    return f'"{settings.SITE_NAME}: {category.label}" <{category.value}.{domain}>'
+    return f'"{settings.SITE_NAME}: {category.label}" <{category.value}.{emails.site_domain()}>'
 
 
 def list_headers(category: Category | str, unsubscribe: str) -> dict[str, str]:

@@ -1,11 +1,6 @@
-"""Health checks: cheap liveness for ``/healthz``, cached readiness for ``/readyz``.
-
-Liveness answers "is this process up and can it reach the database?": one
-``SELECT 1`` on a pooled connection, cheap enough to poll as often as anyone likes.
-Readiness adds the broker and storage, which cost a network round trip each (and
-time out after a couple of seconds when down), so their result is kept per process
-for ``HEALTH_READINESS_CACHE_SECONDS``: a load balancer polling every second makes
-at most one broker and one storage probe per process in that time.
+"""Health checks: ``/healthz`` is the process and the database (one ``SELECT 1``);
+``/readyz`` adds the broker and storage, kept per process for ``HEALTH_READINESS_CACHE_SECONDS``
+so a poller cannot load them.
 """
 
 from __future__ import annotations

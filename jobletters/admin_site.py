@@ -143,5 +143,15 @@ class StaffAdminSite(admin.AdminSite):
         return secure_admin_login(super().login)(request, extra_context)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows staff may look at (and act on), never add or edit."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 def _not_allowed(request: HttpRequest) -> HttpResponse:
     return render(request, "403.html", status=403)

@@ -1,10 +1,6 @@
-"""Where a person is signed in, and ending sign-ins that were not theirs (§2.7).
-
-The security page lists the person's live sessions (allauth's ``UserSession``
-rows whose Django session has not expired) and their recent sign-ins
-(``usage.SignIn``), each with the browser and device in words. "This wasn't me"
-ends that session, and every other one but the browser in use when asked, and
-marks the sign-in as reported; the page then asks for a new password.
+"""Where a person is signed in, and ending sign-ins that were not theirs (§2.7): "This
+wasn't me" ends that session (and, if asked, every other but the browser in use), marks the
+sign-in as reported, and the page then asks for a new password.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
 """The staff admin: models grouped as staff think of them, and a plain refusal for others.
 
-Django's admin lists models by app, so "Accounts" showed twice (ours and allauth's)
-and a person's records were spread over six sections. The index and the sidebar
-show the groups below instead; an app's own page (``/admin/<app>/``) is unchanged.
-A model no group names is listed under "Other" so it is never hidden (a test
-keeps that list empty).
+The index and sidebar list the groups below instead of one section per app (ours and
+allauth's "Accounts" were two); an app's own page is unchanged, and a model no group names
+is listed under "Other" (a test keeps that empty).
 """
 
 from __future__ import annotations

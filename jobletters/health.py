@@ -84,9 +84,3 @@ def readiness() -> tuple[bool, Results, float]:
             _last = (time.monotonic(), *run_checks(READINESS_CHECKS))
         at, healthy, results = _last
     return healthy, results, time.monotonic() - at
-
-
-def forget_readiness() -> None:
-    """Drop the kept result, so the next readiness() runs the checks (tests)."""
-    global _last
-    _last = None

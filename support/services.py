@@ -1,8 +1,6 @@
 """Support inquiries: written by people (signed in or not), answered by staff, by email.
-
-Views reach a person's inquiries only through :func:`inquiries_of` (another
-person's thread is a 404). Emails about an inquiry are account and transaction
-emails: the person asked, so they are always sent.
+Views reach a person's inquiries only through :func:`inquiries_of`; the emails are
+transactional (the person asked), so always sent.
 """
 
 from __future__ import annotations

@@ -1,16 +1,7 @@
-"""Spam protection for the contact form, needing no third party.
-
-Three layers, each cheap for people and costly for bots:
-
-* a **honeypot** field people never see (hidden by CSS, skipped by keyboards and
-  screen readers) that form-filling bots fill: such a post is answered like any
-  other and dropped;
-* a **signed form token** holding when the form was shown: a post sooner than
-  ``SUPPORT_FORM_MIN_SECONDS`` after it (faster than anyone types) or with a
-  token older than ``SUPPORT_FORM_MAX_AGE_SECONDS``, changed or missing, is
-  refused with a message and a fresh form;
-* **rate limits** on the shared cache (``SUPPORT_RATE_LIMITS``): per client
-  address and per email address for new inquiries, per person for replies.
+"""Spam protection for the contact form, needing no third party: a honeypot field people
+never see (a filled one is answered like any other post and dropped), a signed token saying
+when the form was shown (a post faster than anyone types, or an old, changed or missing
+token, is refused with a fresh form), and rate limits per client, address and person.
 """
 
 from __future__ import annotations

@@ -399,9 +399,10 @@ def _due(now: datetime) -> Q:
     )
 
 
-def release_abandoned(*, now: datetime | None = None) -> int:
-    """Entries whose worker died mid-run (lease expired) wait again, attempt counted."""
+def sweep(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Hand every due, unfinished entry to the broker (run by beat). Returns how many."""
     now = now or timezone.now()
+    # Entries whose worker died mid-run (lease expired) wait again, attempt counted.
     released = OutboxEntry.objects.filter(state=State.RUNNING, lease_until__lt=now).update(
         state=State.PENDING,
         due_at=now,
@@ -411,13 +412,6 @@ def release_abandoned(*, now: datetime | None = None) -> int:
     )
     if released:
         logger.warning("outbox: %d entries abandoned by a stopped worker will run again", released)
-    return released
-
-
-def sweep(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Hand every due, unfinished entry to the broker (run by beat). Returns how many."""
-    now = now or timezone.now()
-    release_abandoned(now=now)
     entries = list(
         OutboxEntry.objects.filter(_due(now))
         .order_by("due_at", "pk")

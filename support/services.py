@@ -41,15 +41,6 @@ def with_counts(inquiries: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
     )
 
 
-def _account_with_confirmed(email: str) -> Any:
-    address = (
-        EmailAddress.objects.filter(email__iexact=email, verified=True)
-        .select_related("user")
-        .first()
-    )
-    return address.user if address else None
-
-
 def _thread_url(inquiry: Inquiry) -> str:
     if inquiry.person_id is None:
         return ""
@@ -83,7 +74,9 @@ def submit_inquiry(
         if not email:
             raise ValueError("A visitor's inquiry needs an email address to answer.")
         # Written from a confirmed address of an account: it is theirs (see models).
-        person, signed_in = _account_with_confirmed(email), False
+        addresses = EmailAddress.objects.select_related("user")
+        address = addresses.filter(email__iexact=email, verified=True).first()
+        person, signed_in = (address.user if address else None), False
     with transaction.atomic():
         inquiry = Inquiry.objects.create(
             person=person,

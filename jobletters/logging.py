@@ -65,14 +65,9 @@ def redact(text: str) -> str:
 _TASK_ARGUMENT_KEYS = frozenset({"args", "kwargs", "argsrepr", "kwargsrepr"})
 
 
-def _without_task_arguments(value: Any) -> Any:
-    if isinstance(value, dict) and _TASK_ARGUMENT_KEYS & value.keys():
-        return {k: v for k, v in value.items() if k not in _TASK_ARGUMENT_KEYS}
-    return value
-
-
 def _redact_value(value: Any) -> Any:
-    value = _without_task_arguments(value)
+    if isinstance(value, dict) and _TASK_ARGUMENT_KEYS & value.keys():
+        value = {k: v for k, v in value.items() if k not in _TASK_ARGUMENT_KEYS}
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, int | float | bool) or value is None:

@@ -36,6 +36,7 @@ from .models import (
     responsiveness,
     seniority_bit,
 )
+from .sending import fail_waiting_deliveries
 
 MAX_OCCUPATIONS = 15
 MAX_PLACES = 15
@@ -341,7 +342,7 @@ def save_recruiters(records: Sequence[RecruiterData]) -> tuple[list[int], list[i
     sync_coverage([r.pk for r in changed])
     for recruiter in changed:
         if not recruiter.is_reachable:
-            cancel_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
+            fail_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
     return [r.pk for r in new], [r.pk for r in changed]
 
 
@@ -375,13 +376,7 @@ def recruiter_changed(*, recruiter: Recruiter) -> None:
     register_keywords(recruiter.keywords)
     sync_coverage([recruiter.pk])
     if not recruiter.is_reachable:
-        cancel_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
-
-
-def cancel_waiting_deliveries(*, recruiter_id: int, reason: str) -> int:
-    from .delivery import fail_waiting_deliveries
-
-    return fail_waiting_deliveries(recruiter_id=recruiter_id, reason=reason)
+        fail_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
 
 
 # --- Opting out -------------------------------------------------------------------------------
@@ -403,7 +398,7 @@ def opt_out_recruiter(*, recruiter_id: int) -> bool:
     recruiter.opted_out_at = timezone.now()
     recruiter.save(update_fields=["opted_out_at", "updated_at"])
     Coverage.objects.filter(recruiter_id=recruiter.pk).delete()
-    cancel_waiting_deliveries(
+    fail_waiting_deliveries(
         recruiter_id=recruiter.pk,
         reason=gettext_noop(
             "The recruiter stopped receiving packets before yours left; "
@@ -423,7 +418,7 @@ def suspend_recruiter(*, recruiter_id: int) -> bool:
     recruiter.suspended_at = timezone.now()
     recruiter.save(update_fields=["suspended_at", "updated_at"])
     Coverage.objects.filter(recruiter_id=recruiter.pk).delete()
-    cancel_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
+    fail_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
     return True
 
 
@@ -506,7 +501,7 @@ def erase_recruiter(*, email: str) -> bool:
     recruiter = Recruiter.objects.select_for_update().filter(email=normalise_email(email)).first()
     if recruiter is None:
         return False
-    cancel_waiting_deliveries(
+    fail_waiting_deliveries(
         recruiter_id=recruiter.pk,
         reason=gettext_noop(
             "The recruiter left our directory before your packet left; "

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from jobletters.lib.languages import mid_sentence
 
-from . import packets
-from .introductions import acceptance_text
+from . import packets, sending
 from .models import Answer, Delivery, Introduction, Send
 
 State = Delivery.State
@@ -23,6 +22,7 @@ STATUS_LABELS = {
     "Revoked": gettext_lazy("Revoked"),
     "Failed": gettext_lazy("Failed"),
     "Opted out": gettext_lazy("Opted out"),
+    "Left the directory": gettext_lazy("Left the directory"),
     "Introduction requested": gettext_lazy("Introduction requested"),
     "Introduced": gettext_lazy("Introduced"),
     "Interested": gettext_lazy("Interested"),
@@ -37,6 +37,10 @@ STATUS_LABELS = {
     "Sending": gettext_lazy("Sending"),
     "Queued": gettext_lazy("Queued"),
 }
+
+
+# Where the recruiter's page is closed whatever the seeker does.
+CLOSED = ("Revoked", "Failed", "Opted out", "Left the directory", "Expired")
 
 
 @dataclass(frozen=True)
@@ -67,17 +71,17 @@ class PacketLine:
         return (
             introduction is not None
             and introduction.decision == Introduction.Decision.PENDING
-            and self.status not in ("Revoked", "Failed", "Opted out", "Expired")
+            and self.status not in CLOSED
         )
 
     @property
     def acceptance_text(self) -> str:
-        return acceptance_text(delivery=self.delivery)
+        return sending.acceptance_text(delivery=self.delivery)
 
     @property
     def can_revoke(self) -> bool:
-        # An opted-out recruiter's page is closed already, an expired one too.
-        return self.delivery.is_revocable and self.status not in ("Opted out", "Expired")
+        # The page of a recruiter who opted out or left is closed already, an expired one too.
+        return self.delivery.is_revocable and self.status not in CLOSED
 
 
 @dataclass
@@ -131,6 +135,8 @@ def status_of(delivery: Delivery) -> str:
         return "Failed"
     if _opted_out_at(delivery):
         return "Opted out"
+    if delivery.recruiter_id is None and delivery.sent_at:
+        return "Left the directory"
     introduction = packets.introduction_of(delivery)
     if introduction is not None and introduction.accepted:
         return "Introduced"

@@ -173,3 +173,31 @@ def test_a_rejected_event_names_our_purchase_only_when_it_names_one_that_exists(
     row = _refused(deliver(client, body), seeker, "livemode")
 
     assert row.purchase_id == (purchase.pk if names_it else None)
+
+
+def test_the_operations_log_says_which_event_was_refused_and_why(client, seeker, purchase, caplog):
+    # The on-call person follows refused payments in the log, at warning level.
+    caplog.set_level("INFO", logger="billing.stripe_events")
+    _refused(deliver(client, _completed(purchase, currency="jpy")), seeker, "currency")
+
+    logged = [
+        (r.levelname, r.getMessage()) for r in caplog.records if r.name == "billing.stripe_events"
+    ]
+    assert logged == [
+        ("WARNING", "stripe event rejected type=checkout.session.completed problem=currency"),
+        ("INFO", "stripe event handled type=checkout.session.completed status=rejected"),
+    ]
+
+
+def test_the_operations_log_counts_every_event_handled(client, seeker, purchase, caplog):
+    caplog.set_level("INFO", logger="billing.stripe_events")
+    deliver(client, _completed(purchase))
+    deliver(client, event("customer.created", {"id": "cus_1"}))
+
+    logged = [
+        (r.levelname, r.getMessage()) for r in caplog.records if r.name == "billing.stripe_events"
+    ]
+    assert logged == [
+        ("INFO", "stripe event handled type=checkout.session.completed status=processed"),
+        ("INFO", "stripe event handled type=customer.created status=ignored"),
+    ]

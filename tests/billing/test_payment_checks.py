@@ -49,7 +49,9 @@ def test_a_live_mode_event_under_a_test_key_grants_nothing(client, seeker, purch
 def test_a_test_mode_event_under_a_live_key_grants_nothing(client, seeker, purchase, settings):
     settings.STRIPE_SECRET_KEY = "sk_live_job_letters"
 
-    _refused(deliver(client, _completed(purchase)), seeker, "livemode")
+    row = _refused(deliver(client, _completed(purchase)), seeker, "livemode")
+
+    assert row.note == "A test-mode event, but the key in use is a live key."
 
 
 def test_a_live_event_under_a_live_key_is_applied(client, seeker, purchase, settings):
@@ -77,6 +79,12 @@ def test_a_currency_that_differs_grants_nothing(client, seeker, purchase):
     assert (row.note, row.purchase) == ("Paid in JPY, the purchase is in GBP.", purchase)
 
 
+def test_a_payment_without_a_currency_grants_nothing(client, seeker, purchase):
+    row = _refused(deliver(client, _completed(purchase, currency=None)), seeker, "currency")
+
+    assert row.note == "Paid in no currency, the purchase is in GBP."
+
+
 def test_a_live_mode_payment_inside_a_test_mode_event_grants_nothing(client, seeker, purchase):
     body = _completed(purchase)
     body["data"]["object"]["livemode"] = True
@@ -93,7 +101,15 @@ def test_a_session_id_that_is_not_the_purchase_s_grants_nothing(client, seeker, 
     )
 
     assert row.purchase == purchase
-    assert "names purchase" in row.note
+    assert row.note == f"A checkout session we did not create names purchase #{purchase.pk}."
+
+
+def test_a_session_naming_no_purchase_of_ours_grants_nothing(client, seeker, purchase):
+    body = _completed(purchase, id="cs_test_someone_else", client_reference_id=None, metadata={})
+
+    row = _refused(deliver(client, body), seeker, "unknown_session")
+
+    assert (row.note, row.purchase) == ("A checkout session we did not create.", None)
 
 
 def test_a_purchase_whose_session_was_never_saved_cannot_be_claimed(client, seeker, purchase):

@@ -159,6 +159,10 @@ def test_a_disclosure_on_consent_names_it(seeker):
         "consent",
         "recruiter",
     )
+    # What was not given is left empty, never filled with made-up words.
+    assert (disclosure.recipient_reference, disclosure.legal_reference) == ("", "")
+    consent.refresh_from_db()
+    assert consent.reference == ""
     with pytest.raises(ValueError, match="must name the consent"):
         record_disclosure(
             person=seeker,

@@ -225,7 +225,9 @@ def test_staff_review_payment_problems(admin_client, client, purchase):
     assert problem.reviewed_at is not None
 
 
-def test_staff_see_what_an_account_can_spend_holds_and_owes(admin_client, staff, seeker, purchase):
+def test_staff_see_what_an_account_can_spend_holds_and_owes(
+    admin_client, staff, seeker, other_seeker, purchase
+):
     import re
 
     from billing.ledger import consume, grant_complimentary_sends, reserve
@@ -249,5 +251,7 @@ def test_staff_see_what_an_account_can_spend_holds_and_owes(admin_client, staff,
 
     grant_complimentary_sends(user=seeker, sends=10, staff=staff, reason="Goodwill")
     reserve(user=seeker, sends=2)
+    grant_complimentary_sends(user=other_seeker, sends=9, staff=staff, reason="Goodwill")
+    reserve(user=other_seeker, sends=4)  # someone else's: not on this account
 
     assert figures() == {"available_sends": "3", "held_sends": "2", "deficit": "0"}

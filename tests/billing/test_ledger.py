@@ -89,6 +89,8 @@ def test_nonsense_amounts_are_refused(ten_sends, staff, seeker):
     with pytest.raises(ValueError):
         grant_complimentary_sends(user=seeker, sends=-5, staff=staff, reason="x")
     with pytest.raises(ValueError):
+        grant_complimentary_sends(user=seeker, sends=0, staff=staff, reason="x")
+    with pytest.raises(ValueError):
         grant_complimentary_sends(user=seeker, sends=5, staff=staff, reason="  ")
     with pytest.raises(PermissionError):
         grant_complimentary_sends(user=seeker, sends=5, staff=seeker, reason="I want them")
@@ -154,7 +156,7 @@ def test_only_active_accounts_may_spend(ten_sends):
     ten_sends.save()
 
     assert not may_spend(ten_sends)
-    with pytest.raises(SpendingRefused, match="deactivated"):
+    with pytest.raises(SpendingRefused, match=r"^This account is deactivated\.$"):
         reserve(user=ten_sends, sends=1)
     with pytest.raises(SpendingRefused):
         check_may_spend(ten_sends)
@@ -254,3 +256,16 @@ def test_a_long_reference_or_reason_is_kept_within_its_column(ten_sends, staff, 
     grant.refresh_from_db()
     assert len(grant.reason) == 255 and grant.reason.startswith("Sorry  Sorry")
     assert grant.granted_by == staff
+
+
+def test_a_send_goes_ahead_only_while_its_sends_are_held(ten_sends):
+    from billing.ledger import is_held
+
+    used, given_back = reserve(user=ten_sends, sends=1), reserve(user=ten_sends, sends=1)
+    assert is_held(reservation_id=used.pk) and is_held(reservation_id=given_back.pk)
+
+    consume(reservation_id=used.pk)
+    release(reservation_id=given_back.pk)
+
+    assert not is_held(reservation_id=used.pk)
+    assert not is_held(reservation_id=given_back.pk)

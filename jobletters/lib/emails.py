@@ -76,7 +76,7 @@ def queue_message(
     person: Any = None,
     key: str | None = None,
 ) -> OutboxEntry:
-    """Record a prepared message; a worker sends it after commit."""
+    """Record a message ready to go; a worker sends it after commit."""
     return outbox.defer(EMAIL_KIND, message_payload(message, kind=kind), key=key, person=person)
 
 
@@ -132,7 +132,7 @@ def queue_email(
 
 
 def deliver(message: EmailMultiAlternatives, *, kind: str, connection: Any = None) -> int:
-    """Send a prepared message now; the one place that talks to the mail backend.
+    """Send a message ready to go, now; the one place that talks to the mail backend.
 
     ``connection``: a backend of the caller's (packets bring one that marks the moment
     the message may have left, see recruiters.mail)."""

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.generic import RedirectView
 
 from billing.models import WebhookEvent
-from jobletters.access import BEARER, OWNER, PUBLIC, SIGNED_IN, STAFF, Access, access, access_of
+from jobletters.access import BEARER, OWNER, PUBLIC, SIGNED_IN, STAFF, Access, access
 
 from ..communications.builders import announcement
 from ..privacy.builders import person_with_everything, published_version
@@ -73,7 +73,8 @@ def _admin_object_view(pattern: Pattern) -> tuple[Any, str] | None:
 
 
 def declaration(pattern: Pattern) -> Access | None:
-    return access_of(pattern.view) or THIRD_PARTY.get(pattern.name)
+    # The admin's wrapper keeps the function's attributes, ``access`` among them.
+    return getattr(pattern.view, "access", None) or THIRD_PARTY.get(pattern.name)
 
 
 def object_patterns() -> list[Pattern]:

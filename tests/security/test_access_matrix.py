@@ -58,8 +58,8 @@ def _admin_object_view(pattern: Pattern) -> tuple[Any, str] | None:
     """(the ModelAdmin, the permission's action) for Django's admin object views."""
     wrapped = getattr(pattern.view, "__wrapped__", None)
     # The admin site may wrap a view once more (the history page's permission check).
-    while wrapped is not None and not hasattr(wrapped, "__self__"):
-        wrapped = getattr(wrapped, "__wrapped__", None)
+    while not hasattr(wrapped, "__self__") and hasattr(wrapped, "__wrapped__"):
+        wrapped = wrapped.__wrapped__
     admin = getattr(wrapped, "__self__", None)
     if admin is not None and getattr(wrapped, "__name__", "") in ADMIN_OBJECT_VIEWS:
         return admin, ADMIN_OBJECT_VIEWS[wrapped.__name__]

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -156,11 +156,7 @@ def sends(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("deliveries", queryset=deliveries))
         .order_by("-created_at", "-pk")
     )
-    paginator = Paginator(rows, SENDS_PER_PAGE, allow_empty_first_page=True)
-    try:
-        page = paginator.page(_page_number(request))
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
+    page = Paginator(rows, SENDS_PER_PAGE).get_page(_page_number(request))
     return render(
         request,
         "recruiters/sends.html",

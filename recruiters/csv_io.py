@@ -174,8 +174,8 @@ def read(text: str) -> ImportPreview:
                 Line(
                     number=number,
                     record=record,
-                    occupations=[resolver.occupation_label(pk) for pk in record.occupation_ids],
-                    places=[resolver.place_label(pk) for pk in record.place_ids],
+                    occupations=[resolver.occupation_titles[pk] for pk in record.occupation_ids],
+                    places=[resolver.labels[pk] for pk in record.place_ids],
                 )
             )
     if not raw:
@@ -344,9 +344,6 @@ class _Resolver:
         match = _CODE.match(token)
         return self.occupations.get(match.group(1)) if match else None
 
-    def occupation_label(self, pk: int) -> str:
-        return self.occupation_titles.get(pk, str(pk))
-
     def place(self, token: str) -> int | None:
         if token.lower() == "remote":
             return self.remote
@@ -358,9 +355,6 @@ class _Resolver:
             name, _, code = token.rpartition(",")
             return self.by_name.get((normalise(name), code.strip().upper()))
         return None
-
-    def place_label(self, pk: int) -> str:
-        return self.labels.get(pk, str(pk))
 
 
 def _mark_updates(preview: ImportPreview) -> None:

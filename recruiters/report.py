@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -91,9 +92,7 @@ class SendLine:
 
     @property
     def summary(self) -> str:
-        counts: dict[str, int] = {}
-        for line in self.packets:
-            counts[line.status] = counts.get(line.status, 0) + 1
+        counts = Counter(line.status for line in self.packets)
         return ", ".join(
             _("%(count)d %(status)s") % {"count": n, "status": mid_sentence(STATUS_LABELS[s])}
             for s, n in counts.items()

@@ -62,7 +62,7 @@ from privacy.models import Consent, Disclosure
 from privacy.rights.freeze import account_frozen
 
 from . import matching, packets
-from .matching import Match, Targets
+from .matching import Match, Targets, words_and
 from .models import ANSWER_MESSAGE_MAX, Answer, Delivery, Introduction, PacketAccess, Send
 
 logger = logging.getLogger(__name__)
@@ -309,12 +309,6 @@ def category_words(categories: list[str], snapshot: dict[str, Any]) -> list[str]
     if "CV" in categories and snapshot.get("cv"):
         what[categories.index("CV")] = _("CV (“%(name)s”)") % {"name": snapshot["cv"]["name"]}
     return what
-
-
-def words_and(items: list[str]) -> str:
-    if len(items) == 1:
-        return items[0]
-    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
 # --- Saying yes -----------------------------------------------------------------------------

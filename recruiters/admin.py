@@ -387,6 +387,11 @@ class DeliveryAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
+    @admin.display(description=_("send"), ordering="send")
+    def send_number(self, delivery: Delivery) -> str:
+        # A column of the staff desk's person page (jobletters.admin_site).
+        return f"#{delivery.send_id}"
+
     @admin.display(description=_("timeline"))
     def timeline(self, delivery: Delivery) -> str:
         """What happened to the packet, in the order it happened."""

@@ -176,7 +176,8 @@ def _write_coverage(listings: dict[int, _Listing]) -> int:
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for recruiter_id, listing in listings.items():
-            signals = coverage_signals(listing.levels, listing.languages, listing.keywords)
+            mask = sum({seniority_bit(level) for level in listing.levels})
+            signals = (mask, _key(listing.languages, 500), _key(listing.keywords, 1000))
             for occupation_id in dict.fromkeys(listing.occupation_ids):
                 code = codes.get(occupation_id)
                 if code is None:
@@ -206,16 +207,6 @@ COVERAGE_FIELDS = (
     "languages_key",
     "keywords_key",
 )
-
-
-def coverage_signals(
-    levels: Sequence[str], languages: Sequence[str], keywords: Sequence[str]
-) -> tuple[int, str, str]:
-    """(seniority_mask, languages_key, keywords_key) of a recruiter."""
-    mask = 0
-    for level in levels:
-        mask |= seniority_bit(level)
-    return mask, _key(languages, 500), _key(keywords, 1000)
 
 
 def _key(values: Sequence[str], length: int) -> str:

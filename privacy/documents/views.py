@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -62,9 +62,8 @@ def versions(request: HttpRequest) -> HttpResponse:
 @same_for_every_visitor
 @require_GET
 def version_text(request: HttpRequest, document: str, number: int) -> HttpResponse:
-    version = PolicyVersion.objects.published().filter(document=document, version=number).first()
-    if version is None:
-        raise Http404(_("No such version."))
+    published = PolicyVersion.objects.published()
+    version = get_object_or_404(published, document=document, version=number)
     return _page(request, version, old_version=True)
 
 
@@ -72,13 +71,8 @@ def version_text(request: HttpRequest, document: str, number: int) -> HttpRespon
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, document: str, number: int) -> HttpResponse:
-    version = (
-        PolicyVersion.objects.published()
-        .filter(document=document, version=number, reduces_rights=True)
-        .first()
-    )
-    if version is None:
-        raise Http404(_("No such version."))
+    published = PolicyVersion.objects.published().filter(reduces_rights=True)
+    version = get_object_or_404(published, document=document, version=number)
     documents.acknowledge_version(person=request.user, version=version)
     known = set(request.session.get(documents.SESSION_ACKNOWLEDGED, ()))
     request.session[documents.SESSION_ACKNOWLEDGED] = sorted(known | {version.reference})

@@ -4,9 +4,10 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from . import cvs
-from .models import CV, ContactDetails, Profile, Target
+from .models import CV, ContactDetails, Profile, Target, with_targets
 
 
 class TargetInline(admin.TabularInline):
@@ -24,6 +25,14 @@ class ProfileAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
     inlines = [TargetInline]
     readonly_fields = ("created_at", "updated_at", "job_letter_updated_at")
+
+    # Staff's person page (jobletters/admin_site.py) shows this column.
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Profile]:
+        return super().get_queryset(request).prefetch_related(with_targets())
+
+    @admin.display(description=_("targets"))
+    def targets(self, profile: Profile) -> str:
+        return ", ".join(target.label for target in profile.targets.all()) or "-"
 
 
 @admin.register(ContactDetails)

@@ -142,7 +142,10 @@ TEMPLATES = [
     },
 ]
 # Forms and fields through the site's templates (jobletters.lib.forms); Django's own
-# widget templates come from the "django.forms" app.
+# widget templates come from the "django.forms" app, except those that include others
+# (input.html -> attrs.html, text.html -> input.html ...): templates/django/forms/widgets/
+# holds them with the includes written out, the same markup with one template per widget
+# instead of three (bench/notes/pages.md).
 FORM_RENDERER = "jobletters.lib.forms.FormRenderer"
 
 # --- Database -----------------------------------------------------------------

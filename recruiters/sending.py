@@ -62,7 +62,7 @@ from privacy.models import Consent, Disclosure
 from privacy.rights.freeze import account_frozen
 
 from . import matching, packets
-from .matching import Match, Targets
+from .matching import Match, Targets, words_and
 from .models import ANSWER_MESSAGE_MAX, Answer, Delivery, Introduction, PacketAccess, Send
 
 logger = logging.getLogger(__name__)
@@ -311,12 +311,6 @@ def category_words(categories: list[str], snapshot: dict[str, Any]) -> list[str]
     return what
 
 
-def words_and(items: list[str]) -> str:
-    if len(items) == 1:
-        return items[0]
-    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
-
-
 # --- Saying yes -----------------------------------------------------------------------------
 
 
@@ -497,9 +491,10 @@ def release_reservation(delivery: Delivery) -> None:
         logger.error("packet %s: its send was already used", delivery.pk)
 
 
-def fail_waiting_deliveries(*, recruiter_id: int, reason: str) -> int:
-    """Cancel packets still waiting for a recruiter who can no longer receive them."""
-    waiting = Delivery.objects.filter(recruiter_id=recruiter_id, state__in=Delivery.WAITING)
+def fail_waiting_deliveries(*, reason: str, **whose: int) -> int:
+    """Cancel the packets still waiting of one recruiter who can no longer receive them
+    (``recruiter_id=``) or one seeker whose account is frozen (``seeker_id=``)."""
+    waiting = Delivery.objects.filter(state__in=Delivery.WAITING, **whose)
     return sum(
         fail_delivery(delivery_id=pk, reason=reason) for pk in waiting.values_list("pk", flat=True)
     )
@@ -513,12 +508,9 @@ def on_account_frozen(sender: Any, *, user: Any, frozen: bool, **kwargs: Any) ->
     pages answer "gone" while the account is frozen (``packets.open_link`` asks) and
     come back if they cancel the deletion.
     """
-    if not frozen:
-        return
-    waiting = Delivery.objects.filter(seeker_id=user.pk, state__in=Delivery.WAITING)
-    for pk in waiting.values_list("pk", flat=True):
-        fail_delivery(
-            delivery_id=pk,
+    if frozen:
+        fail_waiting_deliveries(
+            seeker_id=user.pk,
             reason=gettext_noop(
                 "Not sent: you asked us to delete your account; your send was returned."
             ),

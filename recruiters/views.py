@@ -4,12 +4,12 @@ recruiter's (packet page, CV download, opt-out). Thin: a send's every step is
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -33,6 +33,7 @@ from .forms import AnswerForm, RecruiterDetailsForm, SendForm
 from .models import Answer, Delivery, Introduction, PacketAccess, Recruiter
 
 MAX_PAGE = 200
+R = TypeVar("R", bound=HttpResponseBase)
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -156,11 +157,7 @@ def sends(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("deliveries", queryset=deliveries))
         .order_by("-created_at", "-pk")
     )
-    paginator = Paginator(rows, SENDS_PER_PAGE, allow_empty_first_page=True)
-    try:
-        page = paginator.page(_page_number(request))
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
+    page = Paginator(rows, SENDS_PER_PAGE).get_page(_page_number(request))
     return render(
         request,
         "recruiters/sends.html",
@@ -218,7 +215,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The recruiter's pages (no account, no cookies) -------------------------------------------
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private(response: R) -> R:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     # The token is in the address: never send it on to another site.
@@ -345,9 +342,7 @@ def packet_cv(request: HttpRequest, token: str) -> HttpResponseBase:
         page = render(request, "recruiters/packet_cv_missing.html", {"token": token}, status=404)
         return _private(page)
     sending.record_access(delivery=delivery, kind=PacketAccess.Kind.DOWNLOAD)
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return _private(response)
 
 
 @access(BEARER)

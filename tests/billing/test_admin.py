@@ -223,3 +223,35 @@ def test_staff_review_payment_problems(admin_client, client, purchase):
     assert b"Amount differs from the purchase" in listing.content
     problem.refresh_from_db()
     assert problem.reviewed_at is not None
+
+
+def test_staff_see_what_an_account_can_spend_holds_and_owes(
+    admin_client, staff, seeker, other_seeker, purchase
+):
+    import re
+
+    from billing.ledger import consume, grant_complimentary_sends, reserve
+
+    def figures() -> dict[str, str]:
+        page = admin_client.get(f"/admin/billing/billingaccount/{purchase.account_id}/change/")
+        assert page.status_code == 200
+        found = re.findall(
+            r'field-(available_sends|held_sends|deficit)\b.*?<div class="readonly">(.*?)</div>',
+            page.content.decode(),
+            re.S,
+        )
+        return dict(found)
+
+    deliver(admin_client, event("checkout.session.completed", checkout_session(purchase)))
+    leaving = reserve(user=seeker, sends=5)
+    deliver(admin_client, event("charge.refunded", charge(purchase, amount_refunded=2500)))
+    consume(reservation_id=leaving.pk)  # its emails had left: 5 sends are owed
+
+    assert figures() == {"available_sends": "0", "held_sends": "0", "deficit": "5"}
+
+    grant_complimentary_sends(user=seeker, sends=10, staff=staff, reason="Goodwill")
+    reserve(user=seeker, sends=2)
+    grant_complimentary_sends(user=other_seeker, sends=9, staff=staff, reason="Goodwill")
+    reserve(user=other_seeker, sends=4)  # someone else's: not on this account
+
+    assert figures() == {"available_sends": "3", "held_sends": "2", "deficit": "0"}

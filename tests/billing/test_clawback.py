@@ -132,7 +132,32 @@ def test_a_dispute_holds_back_the_unused_sends_and_staff_see_it(client, seeker, 
     assert ledger.balance(user=seeker) == 0
     paid.refresh_from_db()
     assert paid.status == Purchase.Status.DISPUTED
-    assert LedgerEntry.objects.get(kind="dispute_hold").sends == -15
+    hold = LedgerEntry.objects.get(kind="dispute_hold")
+    assert (hold.sends, hold.purchase, hold.reason) == (-15, paid, "Dispute dp_test_1")
+
+
+def test_a_dispute_after_a_partial_refund_holds_back_only_the_sends_not_refunded(
+    client, seeker, staff, paid
+):
+    ledger.grant_complimentary_sends(user=seeker, sends=10, staff=staff, reason="Goodwill")
+    _refund(client, paid, 1000)  # 10 of the 25 sends taken back
+    assert ledger.balance(user=seeker) == 25
+
+    _dispute(client, paid)
+
+    # The 15 bought sends not refunded are held back; the 10 given for free stay.
+    assert Dispute.objects.get().held_sends == 15
+    assert ledger.balance(user=seeker) == 10
+
+
+def test_a_dispute_after_a_full_refund_holds_back_nothing_else(client, seeker, staff, paid):
+    ledger.grant_complimentary_sends(user=seeker, sends=10, staff=staff, reason="Goodwill")
+    _refund(client, paid, 2500)
+
+    _dispute(client, paid)
+
+    assert Dispute.objects.get().held_sends == 0
+    assert ledger.balance(user=seeker) == 10
 
 
 def test_a_won_dispute_gives_the_held_sends_back(client, seeker, paid):
@@ -146,6 +171,8 @@ def test_a_won_dispute_gives_the_held_sends_back(client, seeker, paid):
     assert row.status == Dispute.Status.WON and row.closed_at is not None
     paid.refresh_from_db()
     assert paid.status == Purchase.Status.PAID
+    back = LedgerEntry.objects.get(sends__gt=0, purchase=paid, kind="dispute_return")
+    assert (back.sends, back.reason) == (15, "Dispute dp_test_1")
 
 
 def test_a_lost_dispute_removes_them_and_a_later_refund_takes_nothing_more(

@@ -89,6 +89,8 @@ def test_nonsense_amounts_are_refused(ten_sends, staff, seeker):
     with pytest.raises(ValueError):
         grant_complimentary_sends(user=seeker, sends=-5, staff=staff, reason="x")
     with pytest.raises(ValueError):
+        grant_complimentary_sends(user=seeker, sends=0, staff=staff, reason="x")
+    with pytest.raises(ValueError):
         grant_complimentary_sends(user=seeker, sends=5, staff=staff, reason="  ")
     with pytest.raises(PermissionError):
         grant_complimentary_sends(user=seeker, sends=5, staff=seeker, reason="I want them")
@@ -154,7 +156,7 @@ def test_only_active_accounts_may_spend(ten_sends):
     ten_sends.save()
 
     assert not may_spend(ten_sends)
-    with pytest.raises(SpendingRefused, match="deactivated"):
+    with pytest.raises(SpendingRefused, match=r"^This account is deactivated\.$"):
         reserve(user=ten_sends, sends=1)
     with pytest.raises(SpendingRefused):
         check_may_spend(ten_sends)
@@ -192,3 +194,78 @@ def test_other_apps_import_only_the_public_ledger_api():
                     ), f"{path}: imports {node.module}"
                     if node.module == "billing.ledger":
                         assert {a.name for a in node.names} <= set(ledger.__all__), path
+
+
+def test_someone_not_signed_in_has_nothing_and_is_asked_to_sign_in(ten_sends):
+    from django.contrib.auth.models import AnonymousUser
+
+    from billing.ledger import SpendingRefused, may_spend
+
+    assert balance(user=AnonymousUser()) == 0
+    assert not may_spend(None) and not may_spend(AnonymousUser())
+    for nobody in (None, AnonymousUser()):
+        with pytest.raises(SpendingRefused, match=r"^Sign in to use your sends\.$"):
+            reserve(user=nobody, sends=1)
+    assert not Reservation.objects.exists()
+
+
+def test_the_refusal_says_how_many_sends_are_available_and_needed(ten_sends, other_seeker):
+    with pytest.raises(InsufficientSends, match=r"^0 sends available, 1 needed\.$"):
+        reserve(user=other_seeker, sends=1)
+    spend(user=ten_sends, sends=9)
+    with pytest.raises(InsufficientSends, match=r"^1 send available, 2 needed\.$"):
+        reserve(user=ten_sends, sends=2)
+    assert balance(user=ten_sends) == 1
+
+
+def test_consuming_none_of_a_reservation_gives_it_all_back(ten_sends):
+    reservation = reserve(user=ten_sends, sends=3, reference="send:8")
+
+    assert consume(reservation_id=reservation.pk, sends=0) is None
+
+    assert balance(user=ten_sends) == 10
+    assert not LedgerEntry.objects.filter(kind="consumption").exists()
+    reservation.refresh_from_db()
+    assert reservation.status == Reservation.Status.CONSUMED
+    with pytest.raises(ValueError, match="between 0 and 1 sends"):
+        consume(reservation_id=reserve(user=ten_sends, sends=1).pk, sends=-1)
+    assert balance(user=ten_sends) == 9
+
+
+def test_each_reservation_records_when_it_was_settled(ten_sends):
+    used, given_back = reserve(user=ten_sends, sends=1), reserve(user=ten_sends, sends=1)
+    assert used.settled_at is None
+    before = timezone.now()
+
+    consume(reservation_id=used.pk)
+    release(reservation_id=given_back.pk)
+
+    for reservation in (used, given_back):
+        reservation.refresh_from_db()
+        assert before <= reservation.settled_at <= timezone.now()
+
+
+def test_a_long_reference_or_reason_is_kept_within_its_column(ten_sends, staff, seeker):
+    reservation = reserve(user=ten_sends, sends=1, reference="send:" + "9" * 200)
+    entry = consume(reservation_id=reservation.pk)
+    grant = grant_complimentary_sends(user=seeker, sends=1, staff=staff, reason=" Sorry " * 60)
+
+    reservation.refresh_from_db()
+    assert reservation.reference == ("send:" + "9" * 200)[:100]
+    assert entry.reason == reservation.reference
+    grant.refresh_from_db()
+    assert len(grant.reason) == 255 and grant.reason.startswith("Sorry  Sorry")
+    assert grant.granted_by == staff
+
+
+def test_a_send_goes_ahead_only_while_its_sends_are_held(ten_sends):
+    from billing.ledger import is_held
+
+    used, given_back = reserve(user=ten_sends, sends=1), reserve(user=ten_sends, sends=1)
+    assert is_held(reservation_id=used.pk) and is_held(reservation_id=given_back.pk)
+
+    consume(reservation_id=used.pk)
+    release(reservation_id=given_back.pk)
+
+    assert not is_held(reservation_id=used.pk)
+    assert not is_held(reservation_id=given_back.pk)

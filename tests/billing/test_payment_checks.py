@@ -49,7 +49,9 @@ def test_a_live_mode_event_under_a_test_key_grants_nothing(client, seeker, purch
 def test_a_test_mode_event_under_a_live_key_grants_nothing(client, seeker, purchase, settings):
     settings.STRIPE_SECRET_KEY = "sk_live_job_letters"
 
-    _refused(deliver(client, _completed(purchase)), seeker, "livemode")
+    row = _refused(deliver(client, _completed(purchase)), seeker, "livemode")
+
+    assert row.note == "A test-mode event, but the key in use is a live key."
 
 
 def test_a_live_event_under_a_live_key_is_applied(client, seeker, purchase, settings):
@@ -77,6 +79,12 @@ def test_a_currency_that_differs_grants_nothing(client, seeker, purchase):
     assert (row.note, row.purchase) == ("Paid in JPY, the purchase is in GBP.", purchase)
 
 
+def test_a_payment_without_a_currency_grants_nothing(client, seeker, purchase):
+    row = _refused(deliver(client, _completed(purchase, currency=None)), seeker, "currency")
+
+    assert row.note == "Paid in no currency, the purchase is in GBP."
+
+
 def test_a_live_mode_payment_inside_a_test_mode_event_grants_nothing(client, seeker, purchase):
     body = _completed(purchase)
     body["data"]["object"]["livemode"] = True
@@ -93,7 +101,15 @@ def test_a_session_id_that_is_not_the_purchase_s_grants_nothing(client, seeker, 
     )
 
     assert row.purchase == purchase
-    assert "names purchase" in row.note
+    assert row.note == f"A checkout session we did not create names purchase #{purchase.pk}."
+
+
+def test_a_session_naming_no_purchase_of_ours_grants_nothing(client, seeker, purchase):
+    body = _completed(purchase, id="cs_test_someone_else", client_reference_id=None, metadata={})
+
+    row = _refused(deliver(client, body), seeker, "unknown_session")
+
+    assert (row.note, row.purchase) == ("A checkout session we did not create.", None)
 
 
 def test_a_purchase_whose_session_was_never_saved_cannot_be_claimed(client, seeker, purchase):
@@ -173,3 +189,31 @@ def test_a_rejected_event_names_our_purchase_only_when_it_names_one_that_exists(
     row = _refused(deliver(client, body), seeker, "livemode")
 
     assert row.purchase_id == (purchase.pk if names_it else None)
+
+
+def test_the_operations_log_says_which_event_was_refused_and_why(client, seeker, purchase, caplog):
+    # The on-call person follows refused payments in the log, at warning level.
+    caplog.set_level("INFO", logger="billing.stripe_events")
+    _refused(deliver(client, _completed(purchase, currency="jpy")), seeker, "currency")
+
+    logged = [
+        (r.levelname, r.getMessage()) for r in caplog.records if r.name == "billing.stripe_events"
+    ]
+    assert logged == [
+        ("WARNING", "stripe event rejected type=checkout.session.completed problem=currency"),
+        ("INFO", "stripe event handled type=checkout.session.completed status=rejected"),
+    ]
+
+
+def test_the_operations_log_counts_every_event_handled(client, seeker, purchase, caplog):
+    caplog.set_level("INFO", logger="billing.stripe_events")
+    deliver(client, _completed(purchase))
+    deliver(client, event("customer.created", {"id": "cus_1"}))
+
+    logged = [
+        (r.levelname, r.getMessage()) for r in caplog.records if r.name == "billing.stripe_events"
+    ]
+    assert logged == [
+        ("INFO", "stripe event handled type=checkout.session.completed status=processed"),
+        ("INFO", "stripe event handled type=customer.created status=ignored"),
+    ]

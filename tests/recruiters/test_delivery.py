@@ -65,7 +65,7 @@ def test_the_packet_comes_from_the_site_whatever_the_seeker_is_called(seeker, se
     assert message.reply_to == ["seeker@example.com"]
 
 
-def test_a_run_that_died_after_the_final_dot_is_never_sent_again(queued, seeker):
+def test_a_run_that_died_after_the_final_dot_is_never_sent_again(queued, seeker, caplog):
     # A worker claimed it, wrote the final dot of DATA, and died before marking it sent.
     past = timezone.now() - timedelta(minutes=10)
     Delivery.objects.filter(pk=queued.pk).update(
@@ -80,6 +80,12 @@ def test_a_run_that_died_after_the_final_dot_is_never_sent_again(queued, seeker)
     assert queued.sent_unconfirmed
     assert not ledger.is_held(reservation_id=queued.reservation_id)
     assert ledger.balance(user=seeker) == 4
+    # Operations see why a packet counts as sent without the server's answer.
+    assert [
+        (r.levelname, r.getMessage()) for r in caplog.records if r.name == "recruiters.delivery"
+    ] == [
+        ("WARNING", f"packet {queued.pk}: sender stopped after the final dot; sent (unconfirmed)")
+    ]
 
 
 def test_a_run_that_died_before_the_mail_server_is_sent_by_the_next(queued):
@@ -137,7 +143,9 @@ def test_a_packet_that_cannot_be_delivered_fails_and_its_send_comes_back(
     assert not Disclosure.objects.exists()
 
 
-def test_a_packet_that_keeps_failing_gives_up_after_its_attempts(queued, seeker, monkeypatch):
+def test_a_packet_that_keeps_failing_gives_up_after_its_attempts(
+    queued, seeker, monkeypatch, caplog
+):
     def times_out(message, *, kind, connection):
         raise TimeoutError
 
@@ -150,6 +158,9 @@ def test_a_packet_that_keeps_failing_gives_up_after_its_attempts(queued, seeker,
     assert outcome == "failed"
     assert _state(queued) == "failed"
     assert ledger.balance(user=seeker) == 5
+    (gave_up,) = [r for r in caplog.records if r.name == "recruiters.delivery"]
+    assert gave_up.levelname == "WARNING"
+    assert gave_up.getMessage().startswith(f"packet {queued.pk} failed for good: ")
 
 
 def test_the_daily_cap_defers_the_rest_to_the_next_day(seeker, other_seeker):

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.generic import RedirectView
 
 from billing.models import WebhookEvent
-from jobletters.access import BEARER, OWNER, PUBLIC, SIGNED_IN, STAFF, Access, access, access_of
+from jobletters.access import BEARER, OWNER, PUBLIC, SIGNED_IN, STAFF, Access, access
 
 from ..communications.builders import announcement
 from ..privacy.builders import person_with_everything, published_version
@@ -58,8 +58,8 @@ def _admin_object_view(pattern: Pattern) -> tuple[Any, str] | None:
     """(the ModelAdmin, the permission's action) for Django's admin object views."""
     wrapped = getattr(pattern.view, "__wrapped__", None)
     # The admin site may wrap a view once more (the history page's permission check).
-    while wrapped is not None and not hasattr(wrapped, "__self__"):
-        wrapped = getattr(wrapped, "__wrapped__", None)
+    while not hasattr(wrapped, "__self__") and hasattr(wrapped, "__wrapped__"):
+        wrapped = wrapped.__wrapped__
     admin = getattr(wrapped, "__self__", None)
     if admin is not None and getattr(wrapped, "__name__", "") in ADMIN_OBJECT_VIEWS:
         return admin, ADMIN_OBJECT_VIEWS[wrapped.__name__]
@@ -73,7 +73,8 @@ def _admin_object_view(pattern: Pattern) -> tuple[Any, str] | None:
 
 
 def declaration(pattern: Pattern) -> Access | None:
-    return access_of(pattern.view) or THIRD_PARTY.get(pattern.name)
+    # The admin's wrapper keeps the function's attributes, ``access`` among them.
+    return getattr(pattern.view, "access", None) or THIRD_PARTY.get(pattern.name)
 
 
 def object_patterns() -> list[Pattern]:

@@ -128,6 +128,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's widget templates that include others are in templates/django/forms/widgets/
+# with the includes written out: the same markup, one template per widget.
 FORM_RENDERER = "jobletters.lib.forms.FormRenderer"
 
 # --- Database -----------------------------------------------------------------

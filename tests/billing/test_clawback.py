@@ -57,6 +57,31 @@ def test_a_full_refund_cancels_a_reservation_and_releasing_it_restores_nothing(
     assert LedgerEntry.objects.get(kind="refund").sends == -25
 
 
+def test_a_full_refund_cancels_even_a_single_reserved_send(client, seeker, paid):
+    reservation = ledger.reserve(user=seeker, sends=1, reference="send:1")
+
+    _refund(client, paid, 2500)
+
+    assert _status(reservation) == Reservation.Status.CANCELLED
+
+
+def test_a_refund_leaves_used_sends_and_other_peoples_reservations_alone(
+    client, seeker, other_seeker, staff, paid
+):
+    used = ledger.reserve(user=seeker, sends=10, reference="send:1")
+    ledger.consume(reservation_id=used.pk)
+    waiting = ledger.reserve(user=seeker, sends=5, reference="send:2")
+    ledger.grant_complimentary_sends(user=other_seeker, sends=3, staff=staff, reason="Welcome")
+    theirs = ledger.reserve(user=other_seeker, sends=3, reference="send:3")  # the newest
+
+    _refund(client, paid, 2500)
+
+    assert _status(waiting) == Reservation.Status.CANCELLED
+    assert _status(used) == Reservation.Status.CONSUMED
+    assert _status(theirs) == Reservation.Status.HELD
+    assert ledger.is_held(reservation_id=theirs.pk)
+
+
 def test_a_send_already_leaving_completes_and_the_deficit_is_recorded(client, seeker, paid):
     reservation = ledger.reserve(user=seeker, sends=5, reference="send:1")
     _refund(client, paid, 2500)

@@ -63,6 +63,17 @@ def test_a_full_refund_cancels_even_a_single_reserved_send(client, seeker, paid)
     _refund(client, paid, 2500)
 
     assert _status(reservation) == Reservation.Status.CANCELLED
+    assert reservation.settled_at is not None
+
+
+def test_a_refund_cancels_the_newest_reservations_until_the_rest_is_covered(client, seeker, paid):
+    older = ledger.reserve(user=seeker, sends=3, reference="send:1")
+    newer = ledger.reserve(user=seeker, sends=5, reference="send:2")
+
+    _refund(client, paid, 2200)  # 22 of the 25 sends: 3 are left
+
+    assert (_status(older), _status(newer)) == ("held", "cancelled")
+    assert ledger.balance(user=seeker) == 0
 
 
 def test_a_refund_leaves_used_sends_and_other_peoples_reservations_alone(

@@ -96,10 +96,19 @@ _COUNTRY = (
     "alpha-2 code in capitals whatever case or alpha-3 form it is given"
 )
 _PROGRAMMING_ERROR = (
-    "wording of a programming error: a caller's mistake raises ValueError, which no person "
-    "reads; the refusal itself is tested"
+    "wording of a programming error: a caller's mistake raises ValueError (or "
+    "PermissionError) that no person reads; the refusal itself is tested"
+)
+_USER_ATTRIBUTE = (
+    "equivalent: every caller passes a User or an AnonymousUser (or None, checked first), "
+    "which has the attribute, so getattr's default is never used"
+)
+_TIE = (
+    "equivalent: reservations are numbered in the order they are made, so ordering by time "
+    "or by number (or both) cancels the same ones"
 )
 _EVENTS = "billing.stripe_events.x_"
+_LEDGER = "billing.ledger.x_"
 SURVIVORS: dict[str, str] = {
     **{f"{_EVENTS}handle_stripe_event__mutmut_{n}": _SIZE for n in (13, 36, 37)},
     f"{_EVENTS}handle_stripe_event__mutmut_23": _SAME_ROW,
@@ -130,6 +139,15 @@ SURVIVORS: dict[str, str] = {
         "equivalent: a dispute without a payment intent then looks for the intent 'XXXX', "
         "which no purchase has (Stripe's ids start with pi_), and is refused the same way"
     ),
+    **{f"{_LEDGER}check_may_spend__mutmut_{n}": _USER_ATTRIBUTE for n in (6, 9, 12)},
+    **{f"{_LEDGER}grant_complimentary_sends__mutmut_{n}": _USER_ATTRIBUTE for n in (10, 13, 16)},
+    **{
+        f"{_LEDGER}grant_complimentary_sends__mutmut_{n}": _PROGRAMMING_ERROR
+        for n in (3, 4, 5, 6, 17, 18, 19, 20, 22, 23, 24, 25)
+    },
+    f"{_LEDGER}hold_for_dispute__mutmut_29": _SAME_ROW,
+    f"{_LEDGER}close_dispute__mutmut_4": _SAME_ROW,
+    **{f"{_LEDGER}_cancel_uncovered_reservations__mutmut_{n}": _TIE for n in (16, 17)},
     **{f"privacy.consent.x_record_consent__mutmut_{n}": _PROGRAMMING_ERROR for n in (4, 5)},
     **{f"privacy.consent.x_record_disclosure__mutmut_{n}": _PROGRAMMING_ERROR for n in (7, 8)},
 }

@@ -194,6 +194,7 @@ def test_a_dispute_after_a_full_refund_holds_back_nothing_else(client, seeker, s
 
     assert Dispute.objects.get().held_sends == 0
     assert ledger.balance(user=seeker) == 10
+    assert not LedgerEntry.objects.filter(kind="dispute_hold").exists()  # no empty line
 
 
 def test_a_won_dispute_gives_the_held_sends_back(client, seeker, paid):

@@ -93,6 +93,14 @@ def test_a_refund_leaves_used_sends_and_other_peoples_reservations_alone(
     assert ledger.is_held(reservation_id=theirs.pk)
 
 
+def test_a_small_refund_takes_back_its_share_of_sends_rounded_down(client, seeker, paid):
+    _refund(client, paid, 150)  # 1.5 sends' worth of the 25 bought for 2500
+
+    assert ledger.balance(user=seeker) == 24
+    refund = LedgerEntry.objects.get(kind="refund")
+    assert (refund.sends, refund.purchase, refund.reason) == (-1, paid, "")
+
+
 def test_a_send_already_leaving_completes_and_the_deficit_is_recorded(client, seeker, paid):
     reservation = ledger.reserve(user=seeker, sends=5, reference="send:1")
     _refund(client, paid, 2500)

@@ -304,6 +304,34 @@ def test_a_dispute_before_the_payment_is_confirmed_applies_when_it_is(client, se
     assert purchase.status == Purchase.Status.DISPUTED
 
 
+def test_a_dispute_lost_before_the_payment_is_confirmed_counts_its_sends_as_repaid(
+    client, seeker, staff, purchase
+):
+    ledger.grant_complimentary_sends(user=seeker, sends=10, staff=staff, reason="Welcome")
+    deliver(
+        client,
+        event("checkout.session.completed", checkout_session(purchase, payment_status="unpaid")),
+    )
+    _dispute(client, purchase)
+    _dispute(client, purchase, "closed", status="lost")
+
+    deliver(client, event("checkout.session.async_payment_succeeded", checkout_session(purchase)))
+    _refund(client, purchase, 2500)  # the same money: nothing more to take back
+
+    assert ledger.balance(user=seeker) == 10
+    purchase.refresh_from_db()
+    assert (purchase.status, purchase.refunded_sends) == (Purchase.Status.CHARGED_BACK, 25)
+
+
+def test_a_growing_refund_takes_back_only_its_new_share(client, seeker, staff, paid):
+    ledger.grant_complimentary_sends(user=seeker, sends=10, staff=staff, reason="Welcome")
+
+    _refund(client, paid, 1000)
+    _refund(client, paid, 2000)  # Stripe's amount_refunded is the running total
+
+    assert ledger.balance(user=seeker) == 15
+
+
 def test_a_dispute_on_a_payment_we_do_not_know_is_recorded_for_staff(client, seeker, paid):
     response = _dispute(client, paid, payment_intent="pi_someone_else")
 

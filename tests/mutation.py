@@ -148,6 +148,36 @@ SURVIVORS: dict[str, str] = {
     f"{_LEDGER}hold_for_dispute__mutmut_29": _SAME_ROW,
     f"{_LEDGER}close_dispute__mutmut_4": _SAME_ROW,
     **{f"{_LEDGER}_cancel_uncovered_reservations__mutmut_{n}": _TIE for n in (16, 17)},
+    f"{_LEDGER}_sends_for__mutmut_1": (
+        "equivalent: a refund of exactly the price gives every send by the proportion too"
+    ),
+    f"{_LEDGER}_take_back__mutmut_26": _SIZE,
+    **{
+        f"{_LEDGER}{name}": (
+            "its test came after this run: tests/billing/test_clawback.py::"
+            "test_a_small_refund_takes_back_its_share_of_sends_rounded_down; "
+            "`tests/mutation.py --again billing/ledger.py` confirms it"
+        )
+        for name in ("_sends_for__mutmut_2", "_take_back__mutmut_1", "_take_back__mutmut_14")
+    },
+    **{
+        f"{_LEDGER}{name}": (
+            "its test came after this run: tests/billing/test_clawback.py::"
+            "test_a_dispute_lost_before_the_payment_is_confirmed_counts_its_sends_as_repaid "
+            "and ::test_a_growing_refund_takes_back_only_its_new_share; "
+            "`tests/mutation.py --again billing/ledger.py` confirms it"
+        )
+        for name in [f"credit_purchase__mutmut_{n}" for n in range(26, 31)]
+        + ["apply_refunds__mutmut_13"]
+    },
+    f"{_LEDGER}credit_purchase__mutmut_1": (
+        "equivalent: the one caller then queues the confirmation email again, under the same "
+        "key per purchase, so the person still gets one email and the sends are added once"
+    ),
+    f"{_LEDGER}credit_purchase__mutmut_11": (
+        "equivalent: the status is set again from the purchase's refunds and disputes before "
+        "it is saved, and nothing in between reads it (is_granted reads paid_at)"
+    ),
     **{f"privacy.consent.x_record_consent__mutmut_{n}": _PROGRAMMING_ERROR for n in (4, 5)},
     **{f"privacy.consent.x_record_disclosure__mutmut_{n}": _PROGRAMMING_ERROR for n in (7, 8)},
 }

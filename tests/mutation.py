@@ -140,6 +140,8 @@ SURVIVORS: dict[str, str] = {
         "which no purchase has (Stripe's ids start with pi_), and is refused the same way"
     ),
     **{f"{_LEDGER}check_may_spend__mutmut_{n}": _USER_ATTRIBUTE for n in (6, 9, 12)},
+    **{f"{_LEDGER}balance__mutmut_{n}": _USER_ATTRIBUTE for n in (4, 7, 10)},
+    f"{_LEDGER}apply_refunds__mutmut_28": _SAME_ROW,
     **{f"{_LEDGER}grant_complimentary_sends__mutmut_{n}": _USER_ATTRIBUTE for n in (10, 13, 16)},
     **{
         f"{_LEDGER}grant_complimentary_sends__mutmut_{n}": _PROGRAMMING_ERROR

@@ -332,6 +332,19 @@ def test_a_growing_refund_takes_back_only_its_new_share(client, seeker, staff, p
     assert ledger.balance(user=seeker) == 15
 
 
+def test_a_refund_during_a_dispute_counts_the_held_sends_first_then_takes_only_the_rest(
+    client, seeker, staff, paid
+):
+    ledger.spend(user=seeker, sends=10, reference="send:1")
+    _dispute(client, paid)  # holds back the 15 unused
+    ledger.grant_complimentary_sends(user=seeker, sends=20, staff=staff, reason="Welcome")
+
+    _refund(client, paid, 2500)  # 25 sends: the 15 held, then 10 more
+
+    assert Dispute.objects.get().held_sends == 0
+    assert ledger.balance(user=seeker) == 10
+
+
 def test_a_dispute_on_a_payment_we_do_not_know_is_recorded_for_staff(client, seeker, paid):
     response = _dispute(client, paid, payment_intent="pi_someone_else")
 

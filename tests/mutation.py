@@ -172,6 +172,22 @@ SURVIVORS: dict[str, str] = {
         for name in [f"credit_purchase__mutmut_{n}" for n in range(26, 31)]
         + ["apply_refunds__mutmut_13"]
     },
+    **{
+        f"{_LEDGER}apply_refunds__mutmut_{n}": (
+            "its test came after this run: tests/billing/test_clawback.py::"
+            "test_a_refund_during_a_dispute_counts_the_held_sends_first_then_takes_only_the_rest"
+            " (31, 32) and ::test_a_small_refund_takes_back_its_share_of_sends_rounded_down (15);"
+            " `tests/mutation.py --again billing/ledger.py` confirms it"
+        )
+        for n in (15, 31, 32)
+    },
+    **{
+        f"{_LEDGER}apply_refunds__mutmut_{n}": (
+            "equivalent: with nothing left to take back (or a dispute holding nothing), the "
+            "loop and _take_back change nothing"
+        )
+        for n in (14, 19)
+    },
     f"{_LEDGER}credit_purchase__mutmut_1": (
         "equivalent: the one caller then queues the confirmation email again, under the same "
         "key per purchase, so the person still gets one email and the sends are added once"

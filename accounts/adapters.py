@@ -30,10 +30,8 @@ def on_site(url: str) -> str:
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        # allauth renders its own templates (overridden under templates/account/email/);
-        # the message waits in the outbox and a worker sends it: an SMTP server that
-        # is down never fails sign-up, a password change or a reset.
-        # In the recipient's language: their account's, else the page's (an unknown address).
+        # Through the outbox (an SMTP server that is down never fails sign-up or a reset),
+        # in the recipient's language: their account's, else the page's.
         user = context.get("user")
         person = user if getattr(user, "pk", None) else None
         with translation.override(email_language([email], person)):
@@ -49,10 +47,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit)
 
     def respond_email_verification_sent(self, request: HttpRequest, user: Any) -> Any:
-        # The "confirm your email address" page says where the email went and can send
-        # it again without asking for the address (accounts.verify).
-        # Signing up with an address that has an account already comes here without a
-        # user (allauth sends that address a notice instead): the page must read the same.
+        # The "confirm your email address" page says where the email went (accounts.verify);
+        # an address that has an account already comes without a user, and reads the same.
         address = getattr(user, "email", "") if user is not None else ""
         if not address and request.method == "POST":
             address = str(request.POST.get("email", "")).strip()

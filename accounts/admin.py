@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.ledger import balance
 from jobletters.access import STAFF, access
-from jobletters.admin_site import PERSON_PAGE, PersonSection
+from jobletters.admin_site import PERSON_PAGE, PersonSection, ReadOnlyAdmin
 
 from .models import User
 
@@ -191,7 +191,7 @@ if admin.site.is_registered(Authenticator):
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin):
+class AuthenticatorAdmin(ReadOnlyAdmin):
     list_display = ("user", "type", "created_at", "last_used_at")
     list_filter = ("type",)
     list_select_related = ("user",)
@@ -204,12 +204,6 @@ class AuthenticatorAdmin(admin.ModelAdmin):
         if lookup.split("__", 1)[0] == "data":
             return False
         return super().lookup_allowed(lookup, value, request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 # allauth's searches user sessions by a username our user has not (an error page).

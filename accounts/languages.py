@@ -1,13 +1,6 @@
-"""The language of a person's pages and emails (policy §2.8).
-
-A page's language is, in order: the language a signed-in person saved on their
-account (the chooser, or the pages' language when they signed up), the chooser's
-cookie (a visitor's choice, ``jl_language``, until the browser closes), the
-browser's ``Accept-Language``, English. Django's ``LocaleMiddleware`` does the last
-three; :class:`PersonLanguageMiddleware`, after authentication, the first.
-
-Emails are rendered when they are queued, in the recipient's language
-(:func:`email_language`), never in the language of whoever's request queued them.
+"""The language of a person's pages (policy §2.8): their saved choice when signed in
+(:class:`PersonLanguageMiddleware`), else Django's ``LocaleMiddleware`` (the chooser's
+``jl_language`` cookie, then ``Accept-Language``), else English.
 """
 
 from __future__ import annotations

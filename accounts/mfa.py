@@ -1,15 +1,9 @@
 """Second factors are encrypted at rest.
 
-allauth stores a TOTP secret (``data["secret"]``) and the seed recovery codes are
-derived from (``data["seed"]``, or ``data["migrated_codes"]``) through its MFA
-adapter's ``encrypt``/``decrypt``. Ours encrypts them with Fernet (AES-128-CBC +
-HMAC-SHA256, from ``cryptography``) under the keys in ``MFA_ENCRYPTION_KEYS``:
-the first key encrypts, every key decrypts, so keys can be rotated without a
-moment when some secrets cannot be read (docs/operations.md, "Rotating the two-factor key";
-``manage.py rotate_mfa_key`` re-encrypts every stored secret with the first key).
-
-A stored value is ``fernet:<token>``. Decryption refuses anything else: a secret
-in the clear (or written by someone with only database access) never validates.
+allauth's MFA adapter encrypts TOTP secrets and recovery-code seeds; ours uses Fernet under
+``MFA_ENCRYPTION_KEYS`` (the first encrypts, all decrypt, so keys rotate without downtime:
+docs/operations.md, ``manage.py rotate_mfa_key``). A stored value is ``fernet:<token>``;
+anything else is refused, so a secret written in the clear never validates.
 """
 
 from __future__ import annotations

@@ -1,15 +1,6 @@
-"""A person's name as others see it: one line of ordinary text.
-
-The name goes into email headers and subjects, packets, the admin and pages, so
-it is decided by what it may contain, not by a list of known bad characters:
-letters, marks, numbers, punctuation, symbols and spaces. Everything else
-(control, format, private-use, unassigned and surrogate characters, line and
-paragraph separators) is refused. Runs of whitespace, line breaks included,
-become one space first, so a name pasted with a newline is simply one line.
-
-The model field and its form field share these two functions, so every form
-that edits a name (account settings, profile, admin) and every service that
-sets one goes through the same rule.
+"""A person's name as others see it: one line of letters, marks, numbers, punctuation,
+symbols and spaces (anything else is refused; runs of whitespace become one space). The
+model field and its form field share the rule, so every form and service applies it.
 """
 
 from __future__ import annotations

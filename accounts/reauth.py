@@ -1,11 +1,6 @@
-"""A sign-in a moment ago counts as re-entering the password.
-
-allauth asks for the password again before sensitive steps (turning on two-factor,
-showing recovery codes) unless the person *re*-authenticated recently; the sign-in
-itself did not count, so staff who had just typed their password were asked for it
-again on the way to setting up two-factor. Any authentication of this session within
-``ACCOUNT_REAUTHENTICATION_TIMEOUT`` counts: the sign-in, a second factor, or a
-re-authentication.
+"""A sign-in a moment ago counts as re-entering the password: any authentication of this
+session within ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` (allauth only counted re-authentication,
+so staff who had just signed in were asked again on the way to setting up two-factor).
 """
 
 from __future__ import annotations

@@ -1,24 +1,11 @@
 """Password guessing is slowed down without letting a stranger lock the owner out.
 
-Wrong passwords are counted per *bucket*, and each bucket backs off on its own:
-
-* A browser that has signed in to an account before carries a signed "known
-  device" cookie (``jl_device``: a random device id and the accounts signed in
-  from it, signed with ``SECRET_KEY`` so it cannot be forged). Its wrong
-  passwords for those accounts count in a bucket of its own (per device and account).
-* Every other browser shares one bucket per email address (whether or not an
-  account has it, so the answers never reveal which addresses have accounts).
-
-In a bucket the first ``SIGNIN_FREE_FAILURES`` wrong passwords cost nothing; after
-that each attempt must wait for the previous one's delay, which doubles from
-``SIGNIN_BACKOFF_BASE_SECONDS`` up to ``SIGNIN_BACKOFF_MAX_SECONDS``, within a
-window of ``SIGNIN_FAILURE_WINDOW_SECONDS`` after the last wrong password. There
-is no hard block: a guesser gets about one try per maximum delay per account,
-and a stranger filling the shared bucket never touches the owner's own
-browsers. On a new browser the owner can always sign in with a code emailed to
-them (allauth's login by code), which does not depend on password failures at
-all; from then on that browser is known too. A correct password resets its
-bucket. Per-IP limits (allauth's ``login_failed`` per ``ip``) come on top.
+Wrong passwords count per bucket, each backing off on its own: a browser that signed in
+to the account before (a signed ``jl_device`` cookie) has a bucket per device and account;
+every other browser shares one per email address (known or not, so nothing reveals which
+addresses have accounts). Past the free failures each attempt waits for the previous one's
+doubling delay; there is no hard block, and on a new browser the owner can always sign in
+with an emailed code. A correct password resets its bucket; allauth's per-IP limit is on top.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
 """Sending the confirmation email again, from the "confirm your email address" page.
 
-The page knows the address it was sent to when the person has just signed up or tried to
-sign in (the adapter keeps it in the session); otherwise it asks for it. The answer is the
-same whether or not an account waits for that address (nobody learns who has an account),
-and the email goes at most once every few minutes per address (allauth's ``confirm_email``
-limit, shared with the emails sent at sign-up and sign-in) and a few times an hour per
-client address.
+The page knows the address when the person has just signed up or tried to sign in (kept in
+the session), else asks for it; the answer never says whether an account waits for it. The
+email goes at most once every few minutes per address (allauth's ``confirm_email``) and a few
+times an hour per client.
 """
 
 from __future__ import annotations

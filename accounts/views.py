@@ -53,7 +53,7 @@ def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where you are signed in and your recent sign-ins, browser and device in words."""
     current = request.session.session_key
     sessions = list(sessions_service.live_sessions_of(request.user))
-    sign_ins = list(sessions_service.recent_sign_ins_of(request.user))
+    sign_ins = list(sign_ins_of(request.user)[:20])
     context = {
         "sessions": sessions,
         "current_key": current,
@@ -75,7 +75,7 @@ def end_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if user_session.session_key == request.session.session_key:
         messages.info(request, _("To sign out of this browser, use “Log out”."))
         return redirect("account_security")
-    sessions_service.end_session(user_session=user_session)
+    user_session.end()
     messages.success(request, _("That browser is signed out."))
     return redirect("account_security")
 

@@ -44,9 +44,9 @@ def _heavy_person(run: str, label: str, *, staff, args: argparse.Namespace):
 
     from privacy.consent import record_consent
     from recruiters import packets
-    from recruiters.delivery import mark_sent
     from recruiters.directory import RecruiterData, save_recruiters
     from recruiters.models import Delivery, Send
+    from recruiters.sending import mark_sent
     from tests.factories import UserFactory
     from tests.privacy.builders import person_with_everything
     from tests.recruiters import builders

@@ -189,7 +189,7 @@ def _raw_read(user) -> tuple[float, int]:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(2000):
                 total += sum(len(str(row)) for row in rows)
-        for fieldfile in declaration.stored_files(user):
+        for _row, _name, fieldfile in declaration.stored_files(user):
             with fieldfile.storage.open(fieldfile.name, "rb") as handle:
                 while chunk := handle.read(1024 * 1024):
                     total += len(chunk)

@@ -366,7 +366,7 @@ def _backlog(seeded: dict) -> int:
 def _start_gunicorn(workers: int) -> tuple[subprocess.Popen[bytes], int]:
     port = services.free_port()
     log = services.VAR / "gunicorn-load.log"
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)}
+    env = {**os.environ, "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port} --workers {workers}"}
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application",
          "--config", "gunicorn.conf.py", "--no-control-socket"],

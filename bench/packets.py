@@ -118,8 +118,8 @@ def _run(args: argparse.Namespace, sink: services.SmtpSink) -> None:
     from bench.support.noop import NOOP
     from jobletters.models import OutboxEntry
     from privacy.rights.erasure import erase_person
-    from recruiters.delivery import DELIVER_PACKET
     from recruiters.models import Delivery, Recruiter
+    from recruiters.sending import DELIVER_PACKET
     from tests.factories import UserFactory
     from tests.recruiters import builders
 

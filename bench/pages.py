@@ -468,9 +468,9 @@ def _free_port() -> int:
 def _start_gunicorn(port: int, args: argparse.Namespace) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": str(args.workers),
-        "GUNICORN_THREADS": str(args.gunicorn_threads),
+        "GUNICORN_CMD_ARGS": (
+            f"--bind 127.0.0.1:{port} --workers {args.workers} --threads {args.gunicorn_threads}"
+        ),
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     log = Path(BENCH_ENV["JOBLETTERS_VAR_DIR"]) / "gunicorn.log"

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, QuerySet, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -156,7 +156,7 @@ class ComplimentaryGrantForm(forms.ModelForm):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(_ReadOnlyAdmin):
     """The ledger, read-only; "Add" makes a complimentary grant."""
 
     list_display = ("created_at", "person", "kind", "sends", "granted_by", "reason")
@@ -203,11 +203,8 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         # The admin logs and links the row the service made.
         obj.__dict__.update(entry.__dict__)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return admin.ModelAdmin.has_add_permission(self, request)
 
 
 @admin.register(WebhookEvent)
@@ -241,23 +238,18 @@ class DisputeAdmin(_ReadOnlyAdmin):
     )
     list_filter = ("status", ("reason", _ReasonFilter))
     list_select_related = ("purchase__account__user",)
+    # Open disputes need an answer to Stripe by a deadline: listed first.
+    ordering = (  # type: ignore[assignment]  # the admin takes expressions; the stubs say str
+        Case(When(status=Dispute.Status.OPEN, then=0), default=1),
+        "-opened_at",
+        "-pk",
+    )
     search_fields = (
         "stripe_dispute_id",
         "purchase__stripe_payment_intent_id",
         "purchase__account__user__email",
         "purchase__account__user__name",
     )
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Dispute]:
-        # Open disputes need an answer to Stripe by a deadline: list them first.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _closed=Case(When(status=Dispute.Status.OPEN, then=Value(0)), default=Value(1))
-            )
-            .order_by("_closed", "-opened_at", "-pk")
-        )
 
     @admin.display(description="person")
     def person(self, dispute: Dispute) -> str:

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 class _Spendable(TypedDict):
     spendable: int
 
+
 __all__ = [
     "InsufficientSends",
     "ReservationNotHeld",

@@ -115,7 +115,8 @@ class StripeDouble:
 
     def _respond(self, method: str, path: str, params: dict[str, str]) -> tuple[int, dict]:
         if (method, path) == ("POST", "/v1/customers"):
-            return 200, {"id": self._new_id("cus"), "object": "customer", **_pick(params, "email")}
+            customer = {"id": self._new_id("cus"), "object": "customer"}
+            return 200, customer | ({"email": params["email"]} if "email" in params else {})
         if (method, path) == ("POST", "/v1/checkout/sessions"):
             session_id = self._new_id("cs")
             self.sessions[session_id] = params
@@ -366,10 +367,6 @@ class StripeDouble:
         server = ThreadingHTTPServer((host, port), Handler)
         self.url = f"http://{host}:{server.server_address[1]}"
         return server
-
-
-def _pick(params: dict[str, str], *names: str) -> dict[str, str]:
-    return {n: params[n] for n in names if n in params}
 
 
 def _int(value: str | None) -> int:

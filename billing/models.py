@@ -84,6 +84,10 @@ class BillingAccount(models.Model):
         return f"Billing account #{self.pk}" + ("" if self.user_id else " (detached)")
 
 
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
 class Purchase(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Checkout started")
@@ -132,6 +136,12 @@ class Purchase(models.Model):
     @property
     def is_granted(self) -> bool:
         return self.paid_at is not None
+
+    @property
+    def status_label(self) -> str:
+        """The status in words, for a row of a list: one translation, where Django's
+        ``get_status_display`` translates every status to look one up."""
+        return _label(self.Status, self.status)
 
 
 class Reservation(models.Model):
@@ -204,6 +214,11 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.sends:+d}"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words, for a row of a list (as :attr:`Purchase.status_label`)."""
+        return _label(self.Kind, self.kind)
 
 
 class WebhookEvent(models.Model):

@@ -9,7 +9,6 @@ payment dispute places a legal hold on them automatically.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -36,15 +35,11 @@ from .retention import purge_expired_billing_records
 _STRIPE = (_("Stripe, our payment processor"),)
 
 
-def _purge(now: datetime) -> int:
-    return purge_expired_billing_records(now=now)
-
-
 def _legal_retention() -> Retention:
     return Retention.after_event(
         days=promises.BILLING_RECORD_RETENTION_DAYS,
         event=_("each purchase"),
-        enforce=_purge,
+        enforce=purge_expired_billing_records,
         legal=True,
         note=_(
             "Tax law requires billing records; if you delete your account they are kept "
@@ -87,15 +82,23 @@ def _open_disputes() -> Iterator[AutoHold]:
         )
 
 
+# Every billing record but reservations: kept for tax law, detached from an erased account.
+_KEPT_FOR_TAX_LAW: dict[str, Any] = {
+    "section": "2.3",
+    "legal_basis": Basis.LEGAL_OBLIGATION,
+    "erasure": Erasure.RETAIN,
+    "retention": _legal_retention(),
+    "eraser": _detach,
+}
+
 declare(
     BillingAccount,
-    section="2.3",
+    **_KEPT_FOR_TAX_LAW,
     category=_("Billing account"),
     purpose=_(
         "To bill you through Stripe and to comply with tax law: your Stripe customer id, "
         "and the billing postal code and country you gave Stripe."
     ),
-    legal_basis=Basis.LEGAL_OBLIGATION,
     recipients=_STRIPE,
     fields=(
         "stripe_customer_id",
@@ -105,20 +108,16 @@ declare(
         "detached_at",
     ),
     about="user",
-    erasure=Erasure.RETAIN,
-    retention=_legal_retention(),
-    eraser=_detach,
     outside=_delete_stripe_customer,
 )
 declare(
     Purchase,
-    section="2.3",
+    **_KEPT_FOR_TAX_LAW,
     category=_("Purchases"),
     purpose=_(
         "Your purchases of recruiter sends: what you bought, when, for how much, and "
         "the Stripe ids we need to look up or refund a payment."
     ),
-    legal_basis=Basis.LEGAL_OBLIGATION,
     recipients=_STRIPE,
     fields=(
         "plan",
@@ -136,9 +135,6 @@ declare(
         "refunded_at",
     ),
     about="account__user",
-    erasure=Erasure.RETAIN,
-    retention=_legal_retention(),
-    eraser=_detach,
 )
 declare(
     Reservation,
@@ -155,13 +151,12 @@ declare(
 )
 declare(
     LedgerEntry,
-    section="2.3",
+    **_KEPT_FOR_TAX_LAW,
     category=_("Send credits"),
     purpose=_(
         "Your balance of recruiter sends: every credit bought, granted, used or "
         "taken back after a refund."
     ),
-    legal_basis=Basis.LEGAL_OBLIGATION,
     fields=("kind", "sends", "purchase", "reservation", "reason", "created_at"),
     about="account__user",
     acted=Actor(
@@ -169,19 +164,15 @@ declare(
         fields=("kind", "sends", "created_at"),
         description="Complimentary sends you granted as a member of staff (not to whom).",
     ),
-    erasure=Erasure.RETAIN,
-    retention=_legal_retention(),
-    eraser=_detach,
 )
 declare(
     Dispute,
-    section="2.3",
+    **_KEPT_FOR_TAX_LAW,
     category=_("Payment disputes"),
     purpose=_(
         "Payments you disputed with your bank: Stripe's dispute id, reason code, amount, "
         "status and the sends held back meanwhile."
     ),
-    legal_basis=Basis.LEGAL_OBLIGATION,
     recipients=_STRIPE,
     fields=(
         "stripe_dispute_id",
@@ -195,27 +186,20 @@ declare(
         "closed_at",
     ),
     about="purchase__account__user",
-    erasure=Erasure.RETAIN,
-    retention=_legal_retention(),
-    eraser=_detach,
     holds=_open_disputes,
 )
 declare(
     PaymentProblem,
-    section="2.3",
+    **_KEPT_FOR_TAX_LAW,
     category=_("Payment problems"),
     purpose=_(
         "Payment notices from Stripe that did not match the purchase they named (amount, "
         "currency, test or live mode, or checkout): kept for our staff to look into; they "
         "added no sends."
     ),
-    legal_basis=Basis.LEGAL_OBLIGATION,
     fields=("problem", "event_type", "note", "created_at", "reviewed_at"),
     held={"stripe_event_id": _("Stripe's id of the notice, for our staff to look it up.")},
     about="purchase__account__user",
-    erasure=Erasure.RETAIN,
-    retention=_legal_retention(),
-    eraser=_detach,
 )
 exempt(Plan, reason="Packages on sale: names and prices, not people.", reviewed=("name",))
 exempt(WebhookEvent, reason="Stripe event ids and types only; the bodies are never stored.")

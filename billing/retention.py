@@ -14,7 +14,7 @@ from .models import BillingAccount, Dispute, LedgerEntry, PaymentProblem, Purcha
 
 
 @transaction.atomic
-def purge_expired_billing_records(*, now: datetime | None = None) -> int:
+def purge_expired_billing_records(now: datetime | None = None) -> int:
     """Delete billing records of erased accounts once the legal period has passed."""
     cutoff = (now or timezone.now()) - timedelta(days=promises.BILLING_RECORD_RETENTION_DAYS)
     detached = BillingAccount.objects.filter(user__isnull=True)

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -79,9 +80,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
         ]
 
     def _get(self, request: HttpRequest, pk: int, *, change: bool) -> Announcement:
-        announcement = Announcement.objects.filter(pk=pk).first()
-        if announcement is None:
-            raise Http404
+        announcement = get_object_or_404(Announcement, pk=pk)
         allowed = (
             self.has_change_permission(request, announcement)
             if change

@@ -1,10 +1,8 @@
 """Announcements: staff write one, preview it, send a test to themselves, then send.
 
-Sending is a mailing (``jobletters.lib.mailing``: resumable batches, one email per
-person keyed ``announcement:<id>:<person id>``, counts on the announcement) to the
-people who may receive the category now (``categories.recipients_for``: their
-choice, not frozen, a confirmed address). The email worker asks again before each
-email leaves, so someone who unsubscribes meanwhile is skipped, and counted so.
+Sending is a mailing (``jobletters.lib.mailing``) to ``categories.recipients_for`` the
+category; the email worker asks again before each email leaves, so someone who
+unsubscribes meanwhile is skipped, and counted so.
 """
 
 from __future__ import annotations

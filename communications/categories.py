@@ -1,35 +1,13 @@
 """Kinds of email, what each person chose to receive, and one-click unsubscribe links (§8).
 
-Three categories:
-
-* **Account and transaction emails** (``transactional``): sign-in codes, receipts,
-  export and deletion notices, answers to a support inquiry. Always sent, without
-  unsubscribe headers: the account cannot work without them.
-* **Service announcements** (``announcements``): news about Job Letters itself
-  (changes to the service, planned downtime). **On unless the person turns them
-  off**: the policy (§8) tells everyone "we may periodically email you
-  service-related announcements", so they are expected; every one carries an
-  unsubscribe link and the headers below.
-* **Marketing** (``marketing``): tips, offers and promotions. **Off unless the person
-  turns them on** (opt-in).
-
-The person's choice is their newest row in the consent ledger for the category's
-purpose (``privacy.models.Consent.Purpose``); without a row the category's default
-applies. A frozen account (deletion pending, ``privacy.rights.freeze``), an inactive one,
-or one whose address was never confirmed receives neither.
-
-Account and transaction emails go through ``jobletters.lib.emails.queue_email``.
-Every other one goes through :func:`queue_email` here, which refuses people who may
-not receive it and adds ``List-Id``, ``List-Unsubscribe:
-<https://…/email/unsubscribe/<token>/>`` and ``List-Unsubscribe-Post:
-List-Unsubscribe=One-Click`` (RFC 2919, RFC 8058) plus a visible link; its own outbox
-kind asks again just before the email leaves (:func:`send_if_wanted`), so an
-unsubscribe or a deletion request stops emails already waiting.
-
-The token is signed (``django.core.signing`` with its own salt) and names the person
-and the category: it cannot be made without ``SECRET_KEY``, nor moved to another
-person or category. It also carries the moment the account was made, so a link
-outlives neither an erased account nor a reused id.
+Account and transaction emails are always sent (``jobletters.lib.emails``). Service
+announcements are on unless the person turns them off (the policy says we may send them);
+marketing is opt-in. A choice is the person's newest consent-ledger row for the category's
+purpose, else the default; a frozen, inactive or unconfirmed account receives neither.
+:func:`queue_email` adds the RFC 2919 / 8058 list headers and a visible unsubscribe link,
+and :func:`send_if_wanted` asks again just before the email leaves. The unsubscribe token
+is signed (its own salt) and names the person, the category and when the account was made,
+so it outlives neither an erased account nor a reused id.
 """
 
 from __future__ import annotations
@@ -39,7 +17,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -155,14 +132,6 @@ def _latest_choice(category: Category, person: Any) -> Subquery:
     )
 
 
-def _wants(category: Category, field: str) -> Q:
-    """The condition on an annotated latest choice: said yes, or said nothing and the
-    default is yes."""
-    if category.spec.default:
-        return Q(**{f"{field}__isnull": True}) | Q(**{field: True})
-    return Q(**{field: True})
-
-
 def choices_of(person: Any) -> dict[Category, bool]:
     """The person's current choice for every optional category, in one query."""
     names = {category: f"choice_{category.value}" for category in OPTIONAL}
@@ -205,9 +174,10 @@ def recipients_for(category: Category | str) -> QuerySet[Any]:
     )
     if category.is_transactional:
         return people
-    return people.annotate(email_choice=_latest_choice(category, OuterRef("pk"))).filter(
-        _wants(category, "email_choice")
-    )
+    wants = Q(email_choice=True)
+    if category.spec.default:  # or said nothing
+        wants |= Q(email_choice__isnull=True)
+    return people.annotate(email_choice=_latest_choice(category, OuterRef("pk"))).filter(wants)
 
 
 def may_receive(person: Any, category: Category | str) -> bool:
@@ -262,17 +232,12 @@ def preferences_url() -> str:
     return settings.SITE_URL + reverse("communications:preferences")
 
 
-def list_id(category: Category | str) -> str:
-    """RFC 2919: a name and a stable id per category under the site's domain."""
-    category = Category(category)
-    domain = urlsplit(settings.SITE_URL).hostname or "jobletters.example"
-    return f'"{settings.SITE_NAME}: {category.label}" <{category.value}.{domain}>'
-
-
-def list_headers(category: Category | str, unsubscribe: str) -> dict[str, str]:
+def list_headers(category: Category, unsubscribe: str) -> dict[str, str]:
     """The headers every non-transactional email carries (RFC 2919, RFC 2369, RFC 8058)."""
     return {
-        "List-Id": list_id(category),
+        # A name and a stable id per category under the site's domain.
+        "List-Id": f'"{settings.SITE_NAME}: {category.label}" '
+        f"<{category.value}.{emails.site_domain()}>",
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }

@@ -1,9 +1,5 @@
-"""Announcements staff send by email to everyone who wants them (§8).
-
-Who wants what lives in the consent ledger (``communications.categories``); each
-email is an outbox entry keyed by (announcement, person), so nobody gets one twice
-whatever happens to the workers (``jobletters.lib.mailing``).
-"""
+"""Announcements staff send by email to everyone who wants them (§8), as a mailing
+(``jobletters.lib.mailing``: one outbox entry per person, so nobody gets one twice)."""
 
 from __future__ import annotations
 

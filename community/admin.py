@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -35,21 +35,6 @@ class OpenReportsFilter(admin.SimpleListFilter):
         return queryset
 
 
-class HiddenFilter(admin.SimpleListFilter):
-    title = _("hidden")
-    parameter_name = "hidden"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
-        return [("yes", _("Hidden")), ("no", _("Visible"))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "yes":
-            return queryset.filter(hidden_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(hidden_at__isnull=True)
-        return queryset
-
-
 class HideForm(ActionForm):
     reason = forms.CharField(label=_("Reason shown to the author"), required=False, max_length=300)
 
@@ -59,7 +44,7 @@ class _PostAdmin(admin.ModelAdmin):
 
     action_form = HideForm
     actions = ("hide", "show_again")
-    list_filter = (HiddenFilter, OpenReportsFilter)
+    list_filter = (("hidden_at", admin.EmptyFieldListFilter), OpenReportsFilter)
     show_full_result_count = False
     readonly_fields: ClassVar[tuple[str, ...]] = (
         "author_email", "shown_text", "created_at", "edited_at", "hidden_at", "hidden_by",
@@ -163,8 +148,6 @@ class ReportAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_ordering(self, request: HttpRequest) -> list[Any]:
-        from django.db.models import F
-
         return [F("resolved_at").asc(nulls_first=True), "-created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -1,10 +1,6 @@
-"""Public discussion (policy §2.5): threads and comments by job seekers, with an
-optional place tag from the taxonomy (§2.8 "geotag a post").
-
-Text is stored sanitised (``community.markup``). Staff hide posts (invisible to
-everyone but their author, who sees why) or delete them in the admin; people
-report posts. When an account is erased its posts stay, shown as by "deleted
-user", with nothing linking them to the person (``community/personal_data.py``).
+"""Public discussion (policy §2.5): threads and comments by job seekers, with an optional
+place tag (§2.8). Text is stored sanitised (``community.markup``); staff hide or delete
+posts, people report them; an erased account's posts stay as by "deleted user".
 """
 
 from __future__ import annotations
@@ -34,6 +30,13 @@ class Moderated(models.Model):
         max_length=300,
         blank=True,
         help_text=_("Shown to the author, and only to them."),
+    )
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -72,13 +75,6 @@ class Thread(Moderated):
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     # Visible comments, kept by community.services (the list shows it without counting).
     comment_count = models.PositiveIntegerField(default=0)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     objects = ThreadQuerySet.as_manager()
 
@@ -103,13 +99,6 @@ class Comment(Moderated):
         null=True,
         blank=True,
         related_name="community_comments",
-    )
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
     )
 
     class Meta:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,15 +131,13 @@ def report_post(*, reporter: Any, post: Post, reason: str, note: str = "") -> Re
     """Tell staff about a post; one open report per person and post (a repeat is the same)."""
     if reason not in Report.Reason.values:
         raise Refused(_("Choose a reason."))
-    target: dict[str, Post] = {"thread": post} if isinstance(post, Thread) else {"comment": post}
     with transaction.atomic():
-        existing = Report.objects.filter(
-            reporter=reporter, resolved_at__isnull=True, **target
-        ).first()
+        existing = _reports_on(post).filter(reporter=reporter, resolved_at__isnull=True).first()
         if existing is not None:
             return existing
+        field = "thread" if isinstance(post, Thread) else "comment"
         return Report.objects.create(
-            reporter=reporter, reason=reason, note=" ".join(note.split())[:500], **target
+            reporter=reporter, reason=reason, note=" ".join(note.split())[:500], **{field: post}
         )
 
 
@@ -154,7 +153,7 @@ def hide_post(*, post: Post, staff: Any, reason: str = "") -> None:
             Thread.objects.filter(pk=post.thread_id, comment_count__gt=0).update(
                 comment_count=F("comment_count") - 1
             )
-        _resolve_reports_on(post, staff)
+        resolve_reports(reports=_reports_on(post), staff=staff)
     post.refresh_from_db()
 
 
@@ -176,9 +175,10 @@ def resolve_reports(*, reports: QuerySet[Report], staff: Any) -> int:
     )
 
 
-def _resolve_reports_on(post: Post, staff: Any) -> None:
-    target: dict[str, Post] = {"thread": post} if isinstance(post, Thread) else {"comment": post}
-    resolve_reports(reports=Report.objects.filter(**target), staff=staff)
+def _reports_on(post: Post) -> QuerySet[Report]:
+    if isinstance(post, Thread):
+        return Report.objects.filter(thread=post)
+    return Report.objects.filter(comment=post)
 
 
 # --- Access: the only way views reach posts ------------------------------------------------
@@ -186,24 +186,17 @@ def _resolve_reports_on(post: Post, staff: Any) -> None:
 
 def thread_for_reader(user: Any, pk: int) -> Thread:
     """A thread the reader may see (a hidden one only by its author), or 404."""
-    thread = Thread.objects.visible_to(user).select_related("author", "place").filter(pk=pk).first()
-    if thread is None:
-        raise Http404
-    return thread
+    return get_object_or_404(
+        Thread.objects.visible_to(user).select_related("author", "place"), pk=pk
+    )
 
 
 def own_thread(user: Any, pk: int) -> Thread:
-    thread = Thread.objects.select_related("place").filter(pk=pk, author=user).first()
-    if thread is None or not getattr(user, "is_authenticated", False):
-        raise Http404
-    return thread
+    return get_object_or_404(Thread.objects.select_related("place"), pk=pk, author=user)
 
 
 def own_comment(user: Any, pk: int) -> Comment:
-    comment = Comment.objects.select_related("thread").filter(pk=pk, author=user).first()
-    if comment is None or not getattr(user, "is_authenticated", False):
-        raise Http404
-    return comment
+    return get_object_or_404(Comment.objects.select_related("thread"), pk=pk, author=user)
 
 
 def comments_for_reader(user: Any, thread: Thread) -> QuerySet[Comment]:
@@ -215,9 +208,7 @@ def comments_for_reader(user: Any, thread: Thread) -> QuerySet[Comment]:
 
 def comment_for_reader(user: Any, pk: int) -> Comment:
     """A comment the reader may see, on a thread they may see, or 404."""
-    comment = Comment.objects.select_related("thread").filter(pk=pk).first()
-    if comment is None:
-        raise Http404
+    comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
     visible_thread = Thread.objects.visible_to(user).filter(pk=comment.thread_id).exists()
     own = getattr(user, "is_authenticated", False) and comment.author_id == user.pk
     if not visible_thread or (comment.is_hidden and not own):

@@ -78,15 +78,16 @@ def thread_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = services.thread_for_reader(request.user, pk)
+    return _thread_page(request, thread, CommentForm() if request.user.is_authenticated else None)
+
+
+def _thread_page(
+    request: HttpRequest, thread: Thread, form: CommentForm | None, status: int = 200
+) -> HttpResponse:
     comments = services.comments_for_reader(request.user, thread)
     page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "thread": thread,
-        "page": page,
-        "comments": page.object_list,
-        "comment_form": CommentForm() if request.user.is_authenticated else None,
-    }
-    return render(request, "community/thread.html", context)
+    context = {"thread": thread, "page": page, "comments": page.object_list, "comment_form": form}
+    return render(request, "community/thread.html", context, status=status)
 
 
 # --- Writing --------------------------------------------------------------------------------
@@ -168,10 +169,7 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("body", refused.message)
         else:
             return redirect(_comment_url(request.user, comment))
-    comments = services.comments_for_reader(request.user, thread)
-    page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"thread": thread, "page": page, "comments": page.object_list, "comment_form": form}
-    return render(request, "community/thread.html", context, status=400)
+    return _thread_page(request, thread, form, status=400)
 
 
 @access(OWNER)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from jobletters import script_messages, views
+from jobletters import views
 from privacy.documents import views as privacy_documents
 
 # admin.site is jobletters.admin_site.StaffAdminSite: it signs staff in through allauth
@@ -26,11 +26,7 @@ urlpatterns = [
     path("email/", include("communications.urls")),
     path("support/", include("support.urls")),
     path("community/", include("community.urls")),
-    path(
-        "jsi18n/<str:language>/",
-        script_messages.javascript_catalog,
-        name="javascript-catalog",
-    ),
+    path("jsi18n/<str:language>/", views.javascript_catalog, name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
 

@@ -51,8 +51,3 @@ def access(rule: str, permission: str = "") -> Callable[[View], View]:
         return view
 
     return declare
-
-
-def access_of(view: Callable[..., Any]) -> Access | None:
-    """The declaration of a view (the admin's wrapper keeps the function's attributes)."""
-    return getattr(view, "access", None)

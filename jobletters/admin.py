@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import outbox
+from .admin_site import ReadOnlyAdmin
 from .models import OutboxEntry
 
 
 @admin.register(OutboxEntry)
-class OutboxEntryAdmin(admin.ModelAdmin):
+class OutboxEntryAdmin(ReadOnlyAdmin):
     list_display = ("kind", "state", "attempts", "created_at", "due_at", "error")
     list_filter = ("state", "kind", "queue")
     search_fields = ("person__email", "person__name", "kind")
@@ -47,12 +48,6 @@ class OutboxEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("last error"))
     def error(self, entry: OutboxEntry) -> str:
         return Truncator(entry.last_error).chars(80)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

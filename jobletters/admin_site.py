@@ -1,19 +1,20 @@
 """The staff admin: models grouped as staff think of them, and a plain refusal for others.
 
-Django's admin lists models by app, so "Accounts" showed twice (ours and allauth's)
-and a person's records were spread over six sections. The index and the sidebar
-show the groups below instead; an app's own page (``/admin/<app>/``) is unchanged.
-A model no group names is listed under "Other" so it is never hidden (a test
-keeps that list empty).
+The index and sidebar list the groups below instead of one section per app (ours and
+allauth's "Accounts" were two); an app's own page is unchanged, and a model no group names
+is listed under "Other" (a test keeps that empty).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -91,21 +92,19 @@ PERSON_PAGE: tuple[PersonSection, ...] = (
 )  # fmt: skip
 
 
+def _place(app_label: str, model_name: str) -> tuple[int, int]:
+    """(The index of the model's group in GROUPS, its position there); ``len(GROUPS)``: "Other"."""
+    for name in (f"{app_label}.{model_name}", f"{app_label}.*"):
+        for index, (_slug, _title, members) in enumerate(GROUPS):
+            if name in members:
+                return index, members.index(name)
+    return len(GROUPS), 0
+
+
 def group_of(app_label: str, model_name: str) -> str:
     """The slug of the group a model is listed under (``"other"`` if none names it)."""
-    exact = f"{app_label}.{model_name}"
-    for slug, _title, members in GROUPS:
-        if exact in members:
-            return slug
-    for slug, _title, members in GROUPS:
-        if f"{app_label}.*" in members:
-            return slug
-    return OTHER[0]
-
-
-def _position(app_label: str, model_name: str, members: tuple[str, ...]) -> int:
-    exact = f"{app_label}.{model_name}"
-    return members.index(exact) if exact in members else members.index(f"{app_label}.*")
+    index, _position = _place(app_label, model_name)
+    return GROUPS[index][0] if index < len(GROUPS) else OTHER[0]
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -118,33 +117,41 @@ class StaffAdminSite(admin.AdminSite):
     ) -> list[dict[str, Any]]:
         if app_label is not None:
             return super().get_app_list(request, app_label)
-        titles = {slug: title for slug, title, _members in GROUPS} | {OTHER[0]: OTHER[1]}
-        members_of = {slug: members for slug, _title, members in GROUPS}
-        grouped: dict[str, list[tuple[tuple[int, str], dict[str, Any]]]] = {}
+        groups = [*((slug, title) for slug, title, _members in GROUPS), OTHER]
+        grouped: dict[int, list[tuple[int, str, dict[str, Any]]]] = {}
         for app in self._build_app_dict(request).values():
             for model in app["models"]:
-                name = model["model"]._meta.model_name
-                slug = group_of(app["app_label"], name)
-                order = (
-                    _position(app["app_label"], name, members_of[slug]) if slug in members_of else 0
-                )
-                grouped.setdefault(slug, []).append(((order, str(model["name"])), model))
-        app_list = []
-        for slug in [*members_of, OTHER[0]]:
-            if slug not in grouped:
-                continue
-            models = [model for _key, model in sorted(grouped[slug], key=lambda row: row[0])]
-            app_list.append(
-                {
-                    "name": titles[slug],
-                    "app_label": slug,
-                    # A group spans apps: its title is not a link (templates/admin/app_list.html).
-                    "app_url": "",
-                    "has_module_perms": True,
-                    "models": models,
-                }
-            )
-        return app_list
+                index, position = _place(app["app_label"], model["model"]._meta.model_name)
+                grouped.setdefault(index, []).append((position, str(model["name"]), model))
+        return [
+            {
+                "name": groups[index][1],
+                "app_label": groups[index][0],
+                # A group spans apps: its title is not a link (templates/admin/app_list.html).
+                "app_url": "",
+                "has_module_perms": True,
+                "models": [row[2] for row in sorted(grouped[index], key=lambda row: row[:2])],
+            }
+            for index in sorted(grouped)
+        ]
+
+    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Any:
+        # Django's history page looks the object up before it checks the permission, and
+        # answers a missing one with a redirect: without the permission, the same 403
+        # whatever the id, so that staff cannot learn which rows exist.
+        model_admin = getattr(view, "__self__", None)
+        if getattr(view, "__name__", "") == "history_view" and isinstance(
+            model_admin, admin.ModelAdmin
+        ):
+            history_view = view
+
+            @wraps(history_view)
+            def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+                if not model_admin.has_view_or_change_permission(request):
+                    raise PermissionDenied
+                return history_view(request, *args, **kwargs)
+
+        return super().admin_view(view, cacheable)
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         # Signed in but not staff: a plain "not allowed" page, not an exception whose
@@ -153,6 +160,16 @@ class StaffAdminSite(admin.AdminSite):
         if request.user.is_authenticated and not (request.user.is_active and request.user.is_staff):
             return _not_allowed(request)
         return secure_admin_login(super().login)(request, extra_context)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows staff may look at (and act on), never add or edit."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 def _not_allowed(request: HttpRequest) -> HttpResponse:

@@ -1,10 +1,8 @@
 """A Redis cache that degrades instead of failing when Redis does not answer.
 
-Rate limits (sign-in, sign-up, uploads) and the readiness result live in the
-cache. If Redis is unreachable, Django's Redis backend
-raises on every call and each of those requests becomes a 500. This backend
-answers from a small local-memory cache of the same process instead, for a
-short while, then tries Redis again:
+Rate limits live in the cache, and Django's Redis backend raises on every call while
+Redis is unreachable. This one answers from this process's memory for a short while,
+then tries Redis again:
 
 * sign-in keeps working for real people during a Redis outage;
 * rate limits still hold, per process rather than across the fleet (so an
@@ -21,6 +19,7 @@ import threading
 import time
 from typing import Any
 
+import redis.exceptions
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
@@ -28,6 +27,7 @@ from django.core.cache.backends.redis import RedisCache
 logger = logging.getLogger(__name__)
 
 RETRY_REDIS_AFTER_SECONDS = 10.0
+_REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
 
 class ResilientRedisCache(RedisCache):
@@ -52,7 +52,7 @@ class ResilientRedisCache(RedisCache):
         if not self.degraded:
             try:
                 return getattr(super(), name)(*args, **kwargs)
-            except self._redis_errors() as exc:
+            except _REDIS_DOWN as exc:
                 with self._lock:
                     first = not self.degraded
                     self._down_until = time.monotonic() + RETRY_REDIS_AFTER_SECONDS
@@ -63,12 +63,6 @@ class ResilientRedisCache(RedisCache):
                         RETRY_REDIS_AFTER_SECONDS,
                     )
         return getattr(self._fallback, name)(*args, **kwargs)
-
-    @staticmethod
-    def _redis_errors() -> tuple[type[BaseException], ...]:
-        import redis.exceptions
-
-        return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
     def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None):
         return self._call("add", key, value, timeout, version)

@@ -39,4 +39,3 @@ def check_production_addresses(app_configs: Any = None, **kwargs: Any) -> list[E
             )
         )
     return errors
-

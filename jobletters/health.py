@@ -1,11 +1,6 @@
-"""Health checks: cheap liveness for ``/healthz``, cached readiness for ``/readyz``.
-
-Liveness answers "is this process up and can it reach the database?": one
-``SELECT 1`` on a pooled connection, cheap enough to poll as often as anyone likes.
-Readiness adds the broker and storage, which cost a network round trip each (and
-time out after a couple of seconds when down), so their result is kept per process
-for ``HEALTH_READINESS_CACHE_SECONDS``: a load balancer polling every second makes
-at most one broker and one storage probe per process in that time.
+"""Health checks: ``/healthz`` is the process and the database (one ``SELECT 1``);
+``/readyz`` adds the broker and storage, kept per process for ``HEALTH_READINESS_CACHE_SECONDS``
+so a poller cannot load them.
 """
 
 from __future__ import annotations
@@ -14,7 +9,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -47,7 +41,6 @@ def check_storage() -> None:
     default_storage.exists("healthz/probe")
 
 
-LIVENESS_CHECKS: dict[str, Callable[[], None]] = {"database": check_database}
 READINESS_CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "broker": check_broker,
@@ -73,48 +66,21 @@ def run_checks(checks: dict[str, Callable[[], None]]) -> tuple[bool, Results]:
 
 
 def liveness() -> tuple[bool, Results]:
-    return run_checks(LIVENESS_CHECKS)
-
-
-@dataclass(frozen=True)
-class _Checked:
-    at: float  # time.monotonic() when the checks ran
-    healthy: bool
-    results: Results
+    return run_checks({"database": check_database})
 
 
 _lock = threading.Lock()
-_last: _Checked | None = None
-
-
-def _stale(checked: _Checked | None, max_age: float) -> bool:
-    return checked is None or time.monotonic() - checked.at >= max_age
+_last: tuple[float, bool, Results] | None = None  # time.monotonic() of the checks, results
 
 
 def readiness() -> tuple[bool, Results, float]:
     """The readiness checks, run at most once per cache period in this process.
 
-    Returns (healthy, results, age in seconds of the results). While one thread
-    runs the checks, the others answer with the previous result instead of
-    probing too (or wait for it, when there is no result yet).
+    Returns (healthy, results, age in seconds of the results).
     """
     global _last
-    max_age = settings.HEALTH_READINESS_CACHE_SECONDS
-    checked = _last
-    if _stale(checked, max_age) and _lock.acquire(blocking=checked is None):
-        try:
-            checked = _last  # another thread may have run them while this one waited
-            if _stale(checked, max_age):
-                healthy, results = run_checks(READINESS_CHECKS)
-                checked = _last = _Checked(at=time.monotonic(), healthy=healthy, results=results)
-        finally:
-            _lock.release()
-    assert checked is not None
-    return checked.healthy, checked.results, time.monotonic() - checked.at
-
-
-def forget_readiness() -> None:
-    """Drop the kept result, so the next readiness() runs the checks (tests)."""
-    global _last
     with _lock:
-        _last = None
+        if _last is None or time.monotonic() - _last[0] >= settings.HEALTH_READINESS_CACHE_SECONDS:
+            _last = (time.monotonic(), *run_checks(READINESS_CHECKS))
+        at, healthy, results = _last
+    return healthy, results, time.monotonic() - at

@@ -1,17 +1,9 @@
 """Keep personal data and secrets out of every log line (web, worker and beat).
 
-Two layers, both on every handler Job Letters configures:
-
-* :class:`RedactPersonalData`, a filter, rewrites the *whole* record before any
-  handler formats it: the message with its arguments, the exception and its
-  traceback, the stack, and every ``extra`` attribute.
-* :class:`RedactingFormatter` redacts the final formatted line again, so text a
-  formatter adds (or a record a third-party handler prepared) cannot slip through.
-
-Emails, IP addresses, the secret parts of URLs (confirmation keys, reset tokens,
-packet tokens) and long opaque tokens are replaced. Task ids (UUIDs) stay, so an
-operator can follow one piece of work through the logs; a task's arguments, which
-Celery attaches to its task lines, are dropped: workers log task names and outcomes.
+:class:`RedactPersonalData` rewrites the whole record (message, arguments, traceback, stack,
+``extra``) before any handler formats it; :class:`RedactingFormatter` redacts the formatted
+line again. Emails, IP addresses, secret URL parts and long tokens are replaced; task ids
+(UUIDs) stay, and the task arguments Celery attaches are dropped.
 """
 
 from __future__ import annotations
@@ -73,14 +65,9 @@ def redact(text: str) -> str:
 _TASK_ARGUMENT_KEYS = frozenset({"args", "kwargs", "argsrepr", "kwargsrepr"})
 
 
-def _without_task_arguments(value: Any) -> Any:
-    if isinstance(value, dict) and _TASK_ARGUMENT_KEYS & value.keys():
-        return {k: v for k, v in value.items() if k not in _TASK_ARGUMENT_KEYS}
-    return value
-
-
 def _redact_value(value: Any) -> Any:
-    value = _without_task_arguments(value)
+    if isinstance(value, dict) and _TASK_ARGUMENT_KEYS & value.keys():
+        value = {k: v for k, v in value.items() if k not in _TASK_ARGUMENT_KEYS}
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, int | float | bool) or value is None:

@@ -21,16 +21,12 @@ _FAILED = "_outside_service_error"
 
 
 class OutsideServiceErrorMiddleware:
-    """Around all but the security headers: an error of an outside service (PostgreSQL,
-    Redis, S3, SMTP, Stripe) becomes a 503 page with ``Retry-After``, whatever raised it.
+    """An outside service's error (PostgreSQL, Redis, S3, SMTP, Stripe) becomes a 503 page
+    with ``Retry-After``, whatever raised it; errors that are bugs stay 500s.
 
-    Django turns an exception raised in any middleware (the session, authentication,
-    a person's language) or in a template's context processors into a 500 response
-    before it reaches the middleware around it, so no ``try`` here could see it. It
-    does tell ``got_request_exception`` first: the error is noted on the request
-    there, and this middleware, around all the others, swaps such a 500 for the 503
-    page. A view's own errors come to :meth:`process_exception` (no 500 is made or
-    logged for them). Errors that are bugs stay 500s.
+    Django turns an exception in another middleware into a 500 before it reaches this one,
+    but tells ``got_request_exception`` first: the error is noted on the request there, and
+    such a 500 is swapped here. A view's own errors come to :meth:`process_exception`.
     """
 
     def __init__(self, get_response) -> None:

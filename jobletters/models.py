@@ -9,12 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutboxEntry(models.Model):
-    """One unit of deferred work: an email to send, a CV to check, a packet to deliver.
-
-    Written in the same transaction as the change that needs it, so work is never
-    lost between the database and the broker; run by a worker, which claims the
-    row, does the work and marks it done.
-    """
+    """One unit of deferred work (an email, a CV check, a packet), written in the transaction
+    of the change that needs it: never lost between the database and the broker."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")

@@ -1,30 +1,13 @@
-"""The outbox: the one way Job Letters defers work.
+"""The outbox: every email and background step is an OutboxEntry row written in the
+transaction that needs it, handed to Celery after commit (best effort: the beat sweeper
+hands over whatever is due and not done).
 
-Every email and every background step (a CV check, a packet, an export, an
-erasure) is an :class:`~jobletters.models.OutboxEntry` row written in the same
-transaction as the change that needs it. After commit the entry is handed to
-Celery, best effort: a broker that is down never fails the request, because
-the beat sweeper hands over every entry that is due and not done.
-
-A worker *claims* an entry with one conditional UPDATE (pending and due, or
-running with an expired lease → running with a new lease), runs its handler,
-then marks it done. Two workers racing on one entry, or a message redelivered
-after the work finished (``acks_late``), find nothing to claim. A worker that
-dies mid-way leaves the entry running until its lease expires; then it is
-claimed again, and after ``max_attempts`` claims it fails for good.
-
-Handlers are registered by kind in each app's ``tasks.py``::
-
-    @outbox.handler("profiles.check_cv", max_attempts=5, time_limit=120)
-    def check_cv(payload): ...
-
-and work is deferred with ``outbox.defer("profiles.check_cv", {"cv_id": 1})``.
-A handler raising :class:`Retry` or a transient error (see :func:`is_transient`)
-is tried again later with exponential backoff; :class:`GiveUp` or any other
-exception fails the entry at once, visibly, for staff to retry from the admin.
-
-:func:`on_finish` hooks run in the transaction that marks an entry done or failed,
-so what they record (a mailing's counts) is kept exactly once with the mark.
+A worker claims an entry with one conditional UPDATE, so racing workers and redelivered
+messages find nothing to claim; a dead worker's entry is claimed again once its lease
+expires. Handlers are registered by kind (``@outbox.handler("profiles.check_cv")``) and
+work deferred with ``outbox.defer(kind, payload)``. :class:`Retry` and transient errors
+are tried again with backoff; :class:`GiveUp` or any other error fails the entry for staff
+to retry from the admin. :func:`on_finish` hooks run in the transaction of the mark.
 """
 
 from __future__ import annotations
@@ -32,7 +15,6 @@ from __future__ import annotations
 import logging
 import random
 import smtplib
-import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,11 +22,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
+import redis.exceptions
+import stripe
+from billiard.exceptions import SoftTimeLimitExceeded
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 from celery import current_app, shared_task
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .logging import redact
 from .models import OutboxEntry
@@ -187,15 +175,16 @@ def defer(
     if spec is None:
         raise LookupError(f"No outbox handler for {kind!r} (is the app's tasks.py imported?)")
     now = timezone.now()
+    due = due_at or (now + timedelta(seconds=delay) if delay else now)
     values = {
         "kind": kind,
         "queue": spec.queue,
         "payload": dict(payload or {}),
         "person": person if getattr(person, "pk", None) else None,
         "max_attempts": max_attempts or spec.max_attempts,
-        "due_at": due_at or (now + timedelta(seconds=delay) if delay else now),
+        "due_at": due,
         # Optimistic: reset to None if the hand-over to the broker fails.
-        "enqueued_at": now,
+        "enqueued_at": now if due <= now else None,
         "created_at": now,
     }
     if key is not None:
@@ -204,11 +193,9 @@ def defer(
             return entry
     else:
         entry = OutboxEntry.objects.create(**values)
-    if entry.due_at <= now:
+    if due <= now:
         pk = entry.pk
         transaction.on_commit(lambda: _hand_over([(pk, spec.queue, kind)]))
-    else:
-        OutboxEntry.objects.filter(pk=entry.pk).update(enqueued_at=None)
     return entry
 
 
@@ -221,10 +208,8 @@ _BROKER_BACKOFF_SECONDS = 15.0
 def _hand_over(entries: list[tuple[int, str, str]]) -> list[int]:
     """Send entries to the broker; return the ids that were sent. Never raises."""
     global _broker_down_until
-    if time.monotonic() < _broker_down_until:
-        sent: list[int] = []
-    else:
-        sent = []
+    sent: list[int] = []
+    if time.monotonic() >= _broker_down_until:
         for pk, queue, kind in entries:
             spec = _handlers.get(kind)
             limit = spec.time_limit if spec else settings.CELERY_TASK_TIME_LIMIT
@@ -237,7 +222,7 @@ def _hand_over(entries: list[tuple[int, str, str]]) -> list[int]:
                     retry=False,
                 )
             except Exception as exc:
-                if _is_eager():
+                if current_app.conf.task_always_eager:
                     raise  # eager (tests): the work ran here and failed; show it
                 _broker_down_until = time.monotonic() + _BROKER_BACKOFF_SECONDS
                 logger.warning(
@@ -261,10 +246,6 @@ def soft_time_limit(limit: int) -> int:
     return max(limit - max(1, min(15, limit // 5)), 1)
 
 
-def _is_eager() -> bool:
-    return bool(current_app.conf.task_always_eager)
-
-
 # --- Running work -----------------------------------------------------------------------
 
 
@@ -278,11 +259,8 @@ def run_entry(entry_id: int, *, now: datetime | None = None) -> str:
     if spec is None:
         logger.error("outbox: no handler for kind=%s (entry %s left waiting)", row, entry_id)
         return "unknown"
-    claimable = Q(state=State.PENDING, due_at__lte=now) | Q(
-        state=State.RUNNING, lease_until__lt=now
-    )
     claimed = (
-        OutboxEntry.objects.filter(claimable, pk=entry_id).update(
+        OutboxEntry.objects.filter(_claimable(now), pk=entry_id).update(
             state=State.RUNNING,
             attempts=F("attempts") + 1,
             lease_until=now + spec.lease,
@@ -372,9 +350,29 @@ def _describe(exc: BaseException) -> str:
     return redact(f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__)[:1000]
 
 
+# Outside services that are down or slow: trying again later may succeed.
+_TRANSIENT = (
+    TransientError,
+    Retry,
+    ConnectionError,
+    TimeoutError,
+    OperationalError,  # the database connection dropped
+    InterfaceError,
+    psycopg.OperationalError,  # the same, outside Django's wrapper (the pool's PoolTimeout)
+    HTTPClientError,
+    BotoConnectionError,
+    stripe.APIConnectionError,
+    stripe.RateLimitError,
+    SoftTimeLimitExceeded,  # too slow this time
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    KombuOperationalError,
+)
+
+
 def is_transient(exc: BaseException) -> bool:
-    """Would trying again later plausibly succeed? (Outside services that are down or slow.)"""
-    if isinstance(exc, TransientError | Retry | ConnectionError | TimeoutError | socket.timeout):
+    """Would trying again later plausibly succeed?"""
+    if isinstance(exc, _TRANSIENT):
         return True
     if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
         return False
@@ -382,59 +380,13 @@ def is_transient(exc: BaseException) -> bool:
         return any(code < 500 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
         return exc.smtp_code < 500
-    if isinstance(exc, OSError):  # smtplib.SMTPException, socket errors
-        return True
-    if isinstance(exc, OperationalError | InterfaceError):
-        return True  # the database connection dropped
-    if isinstance(exc, psycopg.OperationalError):
-        return True  # the same, met outside Django's wrapper (e.g. the pool's PoolTimeout)
-    return _is_transient_library_error(exc)
-
-
-def _is_transient_library_error(exc: BaseException) -> bool:
-    try:
-        from botocore.exceptions import ClientError, HTTPClientError
-        from botocore.exceptions import ConnectionError as BotoConnectionError
-
-        if isinstance(exc, HTTPClientError | BotoConnectionError):
-            return True
-        if isinstance(exc, ClientError):
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-            code = exc.response.get("Error", {}).get("Code", "")
-            return status >= 500 or status == 429 or "Throttl" in code or code == "SlowDown"
-    except ImportError:  # pragma: no cover - boto3 is a dependency
-        pass
-    try:
-        import stripe
-
-        if isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError):
-            return True
-        if isinstance(exc, stripe.APIError) and (exc.http_status or 500) >= 500:
-            return True
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        from billiard.exceptions import SoftTimeLimitExceeded
-
-        if isinstance(exc, SoftTimeLimitExceeded):
-            return True  # too slow this time (a slow outside service): try again later
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        import redis.exceptions
-
-        if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
-            return True
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        from kombu.exceptions import OperationalError as KombuOperationalError
-
-        if isinstance(exc, KombuOperationalError):
-            return True
-    except ImportError:  # pragma: no cover
-        pass
-    return False
+    if isinstance(exc, ClientError):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        code = exc.response.get("Error", {}).get("Code", "")
+        return status >= 500 or status == 429 or "Throttl" in code or code == "SlowDown"
+    if isinstance(exc, stripe.APIError):
+        return (exc.http_status or 500) >= 500
+    return isinstance(exc, OSError)  # smtplib.SMTPException, socket errors
 
 
 # --- The sweeper and tools ------------------------------------------------------------------
@@ -447,9 +399,10 @@ def _due(now: datetime) -> Q:
     )
 
 
-def release_abandoned(*, now: datetime | None = None) -> int:
-    """Entries whose worker died mid-run (lease expired) wait again, attempt counted."""
+def sweep(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Hand every due, unfinished entry to the broker (run by beat). Returns how many."""
     now = now or timezone.now()
+    # Entries whose worker died mid-run (lease expired) wait again, attempt counted.
     released = OutboxEntry.objects.filter(state=State.RUNNING, lease_until__lt=now).update(
         state=State.PENDING,
         due_at=now,
@@ -459,13 +412,6 @@ def release_abandoned(*, now: datetime | None = None) -> int:
     )
     if released:
         logger.warning("outbox: %d entries abandoned by a stopped worker will run again", released)
-    return released
-
-
-def sweep(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Hand every due, unfinished entry to the broker (run by beat). Returns how many."""
-    now = now or timezone.now()
-    release_abandoned(now=now)
     entries = list(
         OutboxEntry.objects.filter(_due(now))
         .order_by("due_at", "pk")
@@ -487,7 +433,7 @@ def run_due(*, now: datetime | None = None, kinds: Iterable[str] | None = None) 
     """Run every due entry here and now, without a broker (tests, management command)."""
     ran = 0
     for _ in range(100):
-        query = OutboxEntry.objects.filter(_due_to_run(now or timezone.now()))
+        query = OutboxEntry.objects.filter(_claimable(now or timezone.now()))
         if kinds is not None:
             query = query.filter(kind__in=list(kinds))
         ids = list(query.order_by("due_at", "pk").values_list("pk", flat=True)[:500])
@@ -499,7 +445,8 @@ def run_due(*, now: datetime | None = None, kinds: Iterable[str] | None = None) 
     return ran
 
 
-def _due_to_run(now: datetime) -> Q:
+def _claimable(now: datetime) -> Q:
+    """Pending and due, or running with an expired lease (its worker died)."""
     return Q(state=State.PENDING, due_at__lte=now) | Q(state=State.RUNNING, lease_until__lt=now)
 
 

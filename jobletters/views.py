@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.views.decorators.cache import never_cache
+from django.utils import translation
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import JavaScriptCatalog
 
 from . import health
+from .access import PUBLIC, access
 from .dashboard import panels_for
 from .lib.caching import same_for_every_visitor
 
@@ -50,6 +54,21 @@ def readyz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "checks": checks, "age": round(age, 1)},
         status=200 if healthy else 503,
     )
+
+
+@access(PUBLIC)
+@require_GET
+@cache_control(public=True, max_age=60 * 60)
+def javascript_catalog(request: HttpRequest, language: str) -> HttpResponseBase:
+    """What static/js/ says, in ``language``: Django's djangojs catalogue (locale/), only ours.
+
+    One URL per language, so browsers and shared caches keep it; the scripts keep their
+    English words without it.
+    """
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise Http404("No such language.")
+    with translation.override(language):
+        return JavaScriptCatalog.as_view(packages=["jobletters"])(request)
 
 
 _MINIMAL_PAGE = "<!DOCTYPE html><html lang=en><title>Minimal</title><p>Minimal page.</p></html>"

@@ -92,10 +92,6 @@ class DisclosureAdmin(RecordAdmin):
 # --- Privacy requests: the staff queue --------------------------------------------------------
 
 
-class _Media:
-    css = {"all": ("privacy/admin.css",)}
-
-
 # An open request turns red in the queue this many days before it is due.
 DELETION_WARNING_DAYS = 5
 
@@ -123,8 +119,9 @@ class DeletionRequestAdmin(RecordAdmin):
     search_fields = ("person__email", "person__name")
     ordering = ("due_at",)
     raw_id_fields = ("person",)
-    readonly_fields = [f.name for f in DeletionRequest._meta.fields]
-    Media = _Media
+
+    class Media:
+        css = {"all": ("privacy/admin.css",)}
 
     @admin.display(description=gettext_lazy("person"), ordering="person__email")
     def who(self, obj: DeletionRequest) -> str:
@@ -155,7 +152,6 @@ class ExportRequestAdmin(RecordAdmin):
     list_filter = ("state",)
     search_fields = ("person__email", "person__name")
     raw_id_fields = ("person",)
-    readonly_fields = [f.name for f in ExportRequest._meta.fields]
 
 
 @admin.register(LegalHold)
@@ -173,19 +169,10 @@ class LegalHoldAdmin(admin.ModelAdmin):
         return ", ".join(f"§{s}" for s in obj.sections) or "everything"
 
     def get_fields(self, request, obj=None):
+        # Placing one asks who, what and why; a placed one shows every field.
         if obj is None:
             return ("person", "sections", "reason")
-        return (
-            "person",
-            "sections",
-            "reason",
-            "reference",
-            "placed_by",
-            "placed_at",
-            "released_at",
-            "released_by",
-            "release_reason",
-        )
+        return [f.name for f in LegalHold._meta.fields if not f.primary_key]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -230,18 +217,8 @@ class PolicyVersionForm(forms.ModelForm):
             text=cleaned.get("text", ""),
             changelog=cleaned.get("changelog", ""),
             effective_at=cleaned.get("effective_at"),
+            reduces_rights=cleaned.get("reduces_rights", False),
         )
-        effective_at = cleaned.get("effective_at")
-        if cleaned.get("reduces_rights") and effective_at and "effective_at" not in problems:
-            soonest = versions.earliest_effective_at(reduces_rights=True)
-            if effective_at < soonest:
-                problems["effective_at"] = _(
-                    "A version that reduces people's rights takes effect at least %(days)d days "
-                    "after it is published: %(date)s or later if you publish now."
-                ) % {
-                    "days": promises.POLICY_NOTICE_DAYS,
-                    "date": date_format(timezone.localtime(soonest), "DATETIME_FORMAT"),
-                }
         for name, problem in problems.items():
             self.add_error(name, problem)
         return cleaned
@@ -261,7 +238,6 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         "notice_progress",
     )
     list_filter = ("document", "reduces_rights")
-    ordering = ("document", "-version")
     change_form_template = "admin/privacy/policyversion/change_form.html"
 
     @admin.display(description=_("state"))
@@ -346,24 +322,16 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeNotice)
-class ChangeNoticeAdmin(admin.ModelAdmin):
-    """Emails about a change, sent in batches: their progress (read-only)."""
+class ChangeNoticeAdmin(RecordAdmin):
+    """Emails about a change, sent in batches: their progress."""
 
     list_display = ("__str__", "kind", "state", "progress", "created_at", "finished_at")
     list_filter = ("kind", "state")
+    readonly_fields = ("progress",)
 
     @admin.display(description=_("progress"))
     def progress(self, obj: ChangeNotice) -> str:
         return notices.progress_words(obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in ChangeNotice._meta.fields] + ["progress"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Legal requests (§3.2) -----------------------------------------------------------------------
@@ -392,20 +360,11 @@ class LegalRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        status = self.fields.get("status")
-        if isinstance(status, forms.ChoiceField):
+        if isinstance(status := self.fields.get("status"), forms.ChoiceField):
+            allowed = legal.allowed_statuses(self.instance)
+            status.choices = [c for c in LegalRequest.Status.choices if c[0] in allowed]
             if self.instance.pk:
-                allowed = legal.allowed_statuses(self.instance)
-                status.choices = [
-                    (value, label)
-                    for value, label in LegalRequest.Status.choices
-                    if value in allowed
-                ]
                 status.help_text = _("Disclosing has its own step: “Disclose…” above.")
-            else:
-                status.choices = [
-                    (LegalRequest.Status.RECEIVED, LegalRequest.Status.RECEIVED.label)
-                ]
 
     def clean_received_on(self):
         received = self.cleaned_data["received_on"]
@@ -460,6 +419,17 @@ class LegalRequestSubjectInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and self._scope_open(obj)
 
 
+# What staff see of a recorded request and never edit.
+_RECORDED = (
+    "notice",
+    "created_by",
+    "created_at",
+    "status_changed_at",
+    "disclosed_at",
+    "disclosed_by",
+)
+
+
 @admin.register(LegalRequest)
 class LegalRequestAdmin(admin.ModelAdmin):
     """The workflow: record, review, challenge or reject, disclose; notice when allowed."""
@@ -482,20 +452,14 @@ class LegalRequestAdmin(admin.ModelAdmin):
         return _("Allowed: emailed by the next run of the notice job")
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["notice", "created_by", "created_at", "status_changed_at"]
-        readonly += ["disclosed_at", "disclosed_by"]
         if obj is not None and obj.status in legal.FINAL:
             # What was asked and handed over is a record; a new gag order may still come.
-            readonly += ["agency", "reference", "legal_basis", "received_on", "data_categories"]
-            readonly += ["status"]
-        return readonly
+            editable = ("notice_prohibited_until", "notes")
+            return (*_RECORDED, *(f for f in LegalRequestForm.Meta.fields if f not in editable))
+        return _RECORDED
 
     def get_fields(self, request, obj=None):
-        fields = list(LegalRequestForm.Meta.fields)
-        if obj is not None:
-            fields += ["notice", "created_by", "created_at", "status_changed_at"]
-            fields += ["disclosed_at", "disclosed_by"]
-        return fields
+        return LegalRequestForm.Meta.fields + (_RECORDED if obj else ())
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -525,13 +489,6 @@ class LegalRequestAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
-
-    def history_view(self, request, object_id, extra_context=None):
-        # Django looks the object up first and answers a missing one with a redirect:
-        # without the permission, the same 403 whatever the id.
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        return super().history_view(request, object_id, extra_context)
 
     @access(STAFF, "privacy.change_legalrequest")
     def disclose_view(self, request: HttpRequest, pk: int) -> HttpResponse:

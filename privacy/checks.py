@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core import checks
+from django.db import connections
 
 from privacy import promises
+from privacy.models import DeletionRequest
 from privacy.registry.coverage import coverage_problems, coverage_warnings
+from privacy.rights.deletion import late_deletions
 
 
 # With --deploy only (CI runs it): a model another engineer is still writing must not
@@ -26,8 +29,7 @@ def registry_coverage(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
 @checks.register("privacy")
 def promises_kept(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Refuse values in privacy/promises.py that would break the policy, terms or our pages."""
-    from privacy import promises as p
-
+    p = promises
     rules = [
         (
             "privacy.E002",
@@ -103,11 +105,6 @@ def deletions_on_time(
     A warning, not an error: ``migrate`` runs database checks too, and a late erasure
     must not stop the deploy that may fix it.
     """
-    from django.db import connections
-
-    from privacy.models import DeletionRequest
-    from privacy.rights.deletion import late_deletions
-
     table = DeletionRequest._meta.db_table
     late = sum(
         late_deletions().using(alias).count()

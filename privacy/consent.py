@@ -1,19 +1,11 @@
-"""The consent ledger and the disclosure log (§3.1).
-
-Domain apps call these:
-
-* :func:`record_consent` before anything that needs a consent (a send to
-  recruiters, marketing email), and for withdrawals;
-* :func:`record_disclosure` every time personal data leaves the system. It is
-  idempotent on ``reference``: a redelivered task records one disclosure.
+"""The consent ledger and the disclosure log (§3.1): what domain apps call before using a
+consent (and for withdrawals), and each time personal data leaves the system.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-from django.db import IntegrityError, transaction
 
 from .models import Consent, Disclosure, PolicyVersion
 
@@ -68,9 +60,5 @@ def record_disclosure(
         "consent": consent,
         "legal_reference": legal_reference[:200],
     }
-    try:
-        with transaction.atomic():
-            disclosure, _ = Disclosure.objects.get_or_create(reference=reference, defaults=values)
-    except IntegrityError:  # a concurrent writer recorded it first
-        disclosure = Disclosure.objects.get(reference=reference)
-    return disclosure
+    # get_or_create also answers a concurrent writer's row when its own insert fails.
+    return Disclosure.objects.get_or_create(reference=reference, defaults=values)[0]

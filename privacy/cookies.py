@@ -1,24 +1,22 @@
 """Cookies (policy §2.9): every cookie the site sets, why, and for how long.
 
-We set only cookies the site cannot work without, so there is nothing to choose and no
-banner. ``COOKIES`` is the one list: ``/privacy/cookies/`` renders its table from it, and
-tests/privacy/test_cookies.py drives the site's pages and fails when a response sets a
-cookie missing here, or when one listed here is never set. A new cookie needs a line
-here, with its reason.
+Only cookies the site cannot work without, so no banner. tests/privacy/test_cookies.py fails
+when a response sets a cookie missing here, or one listed here is never set.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.signin import COOKIE_NAME as KNOWN_DEVICE_COOKIE
+from privacy.registry.retention import duration_words
 
 
 @dataclass(frozen=True)
@@ -35,11 +33,7 @@ class Cookie:
             return self.lifetime
         if self.max_age is None:
             return _("Until you close the browser")
-        days = round(self.max_age / 86400)
-        if days >= 365 and days % 365 == 0:
-            years = days // 365
-            return ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
-        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+        return duration_words(timedelta(seconds=self.max_age))
 
 
 COOKIES = (

@@ -17,27 +17,17 @@ from privacy.policy_text import PolicyBlock, parse_policy
 
 
 class PolicyVersionQuerySet(models.QuerySet["PolicyVersion"]):
-    def of(self, document: str) -> PolicyVersionQuerySet:
-        return self.filter(document=document)
-
     def published(self) -> PolicyVersionQuerySet:
         return self.filter(published_at__isnull=False)
 
-    def in_force(self) -> PolicyVersionQuerySet:
-        return self.published().filter(effective_at__lte=timezone.now())
-
     def current(self, document: str = "privacy") -> PolicyVersion | None:
-        return self.in_force().filter(document=document).order_by("-version").first()
+        in_force = self.published().filter(document=document, effective_at__lte=timezone.now())
+        return in_force.order_by("-version").first()
 
 
 class PolicyVersion(models.Model):
-    """One version of the privacy policy or the terms of service, stored as data.
-
-    Staff write a version as a draft (``published_at`` empty) and publish it
-    (``privacy.documents.versions.publish_version``); a published version is never edited.
-    Rows written by code (the migrations that load version 1, tests) are published
-    as they are written.
-    """
+    """One version of the privacy policy or the terms of service: a draft (``published_at``
+    empty) until staff publish it, then never edited. Rows written by code are published."""
 
     class Document(models.TextChoices):
         PRIVACY = "privacy", _("Privacy policy")
@@ -85,8 +75,8 @@ class PolicyVersion(models.Model):
         return parse_policy(self.text)
 
     @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
+    def upcoming(self) -> bool:
+        return self.effective_at > timezone.now()
 
     @property
     def anchor(self) -> str:
@@ -100,12 +90,8 @@ class PolicyVersion(models.Model):
 
 
 class Consent(models.Model):
-    """One consent or withdrawal, exactly as it was given (the consent ledger).
-
-    Rows are only ever added: the person's current choice for a purpose is the
-    newest row for it. Each row keeps the policy version in force and the exact
-    words the person saw, so "what did they agree to?" always has an answer.
-    """
+    """One consent or withdrawal, exactly as given, with the policy in force and the words
+    seen. Rows are only added: the current choice for a purpose is the newest row."""
 
     class Purpose(models.TextChoices):
         SHARE_WITH_RECRUITERS = "share_with_recruiters", "Share my details with chosen recruiters"
@@ -224,12 +210,8 @@ class ExportRequest(models.Model):
 
 
 class DeletionRequest(models.Model):
-    """A person's request to delete their account, from request to tombstone.
-
-    While it waits out the grace period the account is frozen; then the purge job
-    erases the person (privacy.rights.erasure). The row stays, detached, as the record
-    that the request was honoured on time.
-    """
+    """A person's request to delete their account (privacy.rights.deletion); the row stays,
+    detached, as the record that it was honoured on time."""
 
     class State(models.TextChoices):
         PENDING = "pending", "Grace period (account frozen)"
@@ -281,12 +263,8 @@ class DeletionRequest(models.Model):
 
 
 class LegalHold(models.Model):
-    """Keeps a person's data past a deletion request (§5): placed and released with a reason.
-
-    A hold on everything makes the deletion wait; a hold on some policy sections
-    (e.g. §2.3 billing records, placed automatically by an open payment dispute)
-    lets the rest be erased and keeps those records from the retention purge.
-    """
+    """Keeps a person's data past a deletion request (§5). A hold on everything makes the
+    deletion wait; one on some sections lets the rest go and keeps those from retention."""
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -331,22 +309,10 @@ class LegalHold(models.Model):
     def __str__(self) -> str:
         return f"Legal hold #{self.pk}" + (" (released)" if self.released_at else "")
 
-    @property
-    def is_open(self) -> bool:
-        return self.released_at is None
-
-    @property
-    def covers_everything(self) -> bool:
-        return not self.sections
-
 
 class Tombstone(models.Model):
-    """What remains of an erased person: that it happened and when, nothing personal.
-
-    Keyed by a keyed one-way hash of the person's id and sign-up time
-    (``privacy.rights.erasure.subject_hash``), so a restored backup can be checked
-    against it ("replay") without the tombstone saying who it was.
-    """
+    """What remains of an erased person: that it happened and when, keyed by a keyed hash
+    (``privacy.rights.erasure.subject_hash``) a restored backup is checked against."""
 
     subject_hash = models.CharField(max_length=64, unique=True)
     # The last erasure phase done (privacy.registry.declarations.Phase); 0 before the first.
@@ -369,14 +335,8 @@ class Tombstone(models.Model):
 
 
 class ChangeNotice(Mailing):
-    """An email about a change, to everyone concerned, sent in resumable batches.
-
-    Two kinds: a published version that reduces people's rights (§9; every active
-    person) and changes to our processors (§3.3, §6; their subscribers). Batches
-    go through the audience in id order (``jobletters.lib.mailing``); each email is
-    an outbox entry keyed ``privacy-notice:<id>:<recipient id>``, so nobody gets one
-    twice.
-    """
+    """An email about a change to everyone concerned, sent in resumable batches
+    (``privacy.documents.notices``)."""
 
     mailing_name = "privacy-notice"
 
@@ -419,13 +379,8 @@ class ChangeNotice(Mailing):
 
 
 class LegalRequest(models.Model):
-    """A request from an authority for information about people (§3.2), handled by staff.
-
-    People in scope are :class:`LegalRequestSubject` rows; the data categories are
-    registry categories (slugs). Nothing about the request reaches a person, by
-    email, on "my data" or in their export, before notice is allowed
-    (``privacy.accountability.legal``).
-    """
+    """A request from an authority for information about people (§3.2), handled by staff
+    (``privacy.accountability.legal``)."""
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -546,14 +501,9 @@ class Subprocessor(models.Model):
     @property
     def category_words(self) -> list[str]:
         """ "§2.1 Account information", … for each kind of data they process."""
-        from django.utils.translation import gettext
+        from privacy.documents.processors import category_labels
 
-        from privacy.registry.declarations import POLICY_SECTIONS
-
-        return [
-            f"§{s} {gettext(POLICY_SECTIONS[s]) if s in POLICY_SECTIONS else ''}".strip()
-            for s in self.data_categories
-        ]
+        return category_labels(self.data_categories)
 
 
 class ProcessorChange(models.Model):
@@ -584,12 +534,8 @@ class ProcessorChange(models.Model):
 
 
 class ProcessorSubscription(models.Model):
-    """Someone who asked to be emailed when our processors change.
-
-    A signed-in person subscribes with their account (``person``; their account's
-    address is used); a visitor with an address they confirmed through a link
-    (double opt-in: nothing is stored before they confirm).
-    """
+    """Someone who asked to be emailed when our processors change: an account, or a
+    visitor's address confirmed through a link."""
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,

@@ -1,9 +1,5 @@
-"""Turns the policy's plain text into headed sections for display.
-
-The stored text keeps the line breaks it was written with; sections start with a
-number ("2." or "2.1.") at the beginning of a line, and a subsection's title is
-the first sentence after its number ("Account Information."). The contact address
-is shown as configured (``with_contact_address``).
+"""Turns the policy's plain text into headed sections for display: a section starts with
+its number ("2." or "2.1.") at the beginning of a line; a subsection's title is its first sentence.
 """
 
 from __future__ import annotations
@@ -18,10 +14,6 @@ _TOP = re.compile(r"^(\d+)\.\s+(\S.*)$")
 # policy and terms named an address that was never ours there); readers see the
 # configured SUPPORT_EMAIL, the one the footer and the emails give.
 _CONTACT = re.compile(r"\{support_email\}|support@jobnexus\.com")
-
-
-def with_contact_address(text: str) -> str:
-    return _CONTACT.sub(lambda _match: settings.SUPPORT_EMAIL, text)
 
 
 _SUB = re.compile(r"^(\d+\.\d+)\.\s*(.*)$")
@@ -59,7 +51,7 @@ def parse_policy(text: str) -> list[PolicyBlock]:
         if body:
             block.paragraphs.append(body)
 
-    for raw in with_contact_address(text).splitlines():
+    for raw in _CONTACT.sub(lambda _match: settings.SUPPORT_EMAIL, text).splitlines():
         line = raw.strip()
         if sub := _SUB.match(line):
             flush()

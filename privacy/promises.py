@@ -1,14 +1,9 @@
 """Every duration and limit the privacy policy, the terms or our own pages promise.
 
-Each is a number (an ``int``) that also carries the words it keeps, the code that keeps
-it and the tests that show it. They are constants, never read from the environment: a
-deployment cannot choose to break a promise. ``privacy.checks`` refuses values that
-would break one (``manage.py check``), and docs/architecture.md shows the table
-``markdown_table()`` writes, held current by tests/privacy/test_promises.py.
-
-In ``words``, ``{value}`` stands for the number itself, as our pages show it.
-Retention periods a single registry declaration owns (its ``personal_data.py``) are
-kept by that declaration: /privacy/data/ and the retention job both read it there.
+Each is an ``int`` that also carries the words it keeps, the code keeping it and its tests
+(docs/architecture.md shows ``markdown_table()``, held current by tests/privacy/test_promises.py).
+Constants, never read from the environment: a deployment cannot choose to break a promise, and
+``privacy.checks`` refuses values that would. In ``words``, ``{value}`` stands for the number.
 """
 
 from __future__ import annotations

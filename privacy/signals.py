@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from privacy.documents.versions import remember_acknowledgements
 from privacy.rights.freeze import SESSION_FLAG, is_frozen
 
 
@@ -24,7 +25,5 @@ def _mark_frozen_session(sender: Any, request: Any, user: Any, **kwargs: Any) ->
 @receiver(user_logged_in, dispatch_uid="privacy_acknowledged_versions")
 def _remember_acknowledgements(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     # The versions the person acknowledged, so the banner needs no query for them.
-    from privacy.documents.versions import remember_acknowledgements
-
     if request is not None:
         remember_acknowledgements(request, user)

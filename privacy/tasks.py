@@ -7,6 +7,7 @@ from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from privacy.documents import notices  # noqa: F401  (registers the notices mail
 from privacy.models import ExportRequest
 from privacy.registry.declarations import declarations
 from privacy.rights import deletion, holds
+from privacy.rights.erasure import journal_missing_tombstones
 from privacy.rights.export import BUILD_EXPORT, ExportIncomplete, build_export
 
 logger = logging.getLogger(__name__)
@@ -59,11 +61,8 @@ def _export_gave_up(payload: dict, error: str) -> None:
             state=ExportRequest.State.READY
         ).update(state=ExportRequest.State.FAILED, error=_(_EXPORT_FAILED), step=_("Failed"))
     if export is not None:
-        from django.core.files.storage import default_storage
-
         try:
-            if default_storage.exists(payload["file_key"]):
-                default_storage.delete(payload["file_key"])
+            default_storage.delete(payload["file_key"])
         except Exception:
             logger.warning("export: could not remove a partial copy")
 
@@ -118,14 +117,9 @@ def apply_retention(*, now: datetime | None = None) -> dict[str, int]:
 
 @shared_task(name="privacy.tasks.run_retention")
 def run_retention() -> dict:
-    from privacy.rights.erasure import journal_missing_tombstones
-
     counts = apply_retention()
     journal_missing_tombstones()
     return counts
-
-
-# --- Legal requests (§3.2) ---------------------------------------------------------------------
 
 
 @outbox.handler(legal.BUILD_PACKAGE, queue="privacy", max_attempts=5, time_limit=60 * 60)

@@ -7,7 +7,7 @@ from privacy.rights import views as request_views
 
 app_name = "privacy"
 urlpatterns = [
-    path("", views.policy, name="policy"),
+    path("", document_views.policy, name="policy"),
     path("data/", views.data_inventory, name="data"),
     path("cookies/", views.cookies_page, name="cookies"),
     path("promises/", views.promises_page, name="promises"),

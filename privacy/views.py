@@ -1,33 +1,13 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jobletters.lib.caching import same_for_every_visitor
-from privacy.documents.translations import translation_of
-from privacy.documents.versions import current_and_upcoming
 from privacy.registry.declarations import by_section
 
 from .cookies import COOKIES
-from .models import PolicyVersion
 from .promises import CLAUSES
-
-
-@same_for_every_visitor
-def policy(request: HttpRequest) -> HttpResponse:
-    current, upcoming = current_and_upcoming(PolicyVersion.Document.PRIVACY)
-    if current is None:
-        raise Http404("No privacy policy has been published yet.")
-    return render(
-        request,
-        "privacy/policy.html",
-        {
-            "policy": current,
-            "upcoming": upcoming,
-            "translation": translation_of(current),
-            "original": "original" in request.GET,
-        },
-    )
 
 
 @same_for_every_visitor

@@ -26,6 +26,7 @@ class ProfileAdmin(admin.ModelAdmin):
     inlines = [TargetInline]
     readonly_fields = ("created_at", "updated_at", "job_letter_updated_at")
 
+    # Staff's person page (jobletters/admin_site.py) shows this column.
     def get_queryset(self, request: HttpRequest) -> QuerySet[Profile]:
         return super().get_queryset(request).prefetch_related(with_targets())
 

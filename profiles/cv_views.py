@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBase, JsonResponse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from accounts.http import AuthenticatedHttpRequest
 from jobletters.access import OWNER, access
@@ -49,7 +51,8 @@ def _cv_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = CVUploadForm(
             request.POST, request.FILES, owner=owner, too_large=upload_was_too_large(request)
         )
-        if not cvs.consume_upload_allowance(user=owner):
+        rate = f"{settings.CV_UPLOADS_PER_HOUR}/h"  # each person's upload attempts
+        if is_ratelimited(request, group="cv-upload", key="user", rate=rate, increment=True):
             form.is_valid()  # bound, so the error shows next to the field
             form.errors.clear()
             form.add_error("file", TOO_MANY_UPLOADS)

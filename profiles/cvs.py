@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from dataclasses import dataclass
 from functools import partial
 from typing import IO
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import transaction
@@ -97,19 +95,6 @@ def copy_for_recruiters(*, cv: CV) -> CVCopy:
 
 
 # --- Uploading -------------------------------------------------------------------------------
-
-
-def consume_upload_allowance(*, user: User) -> bool:
-    """Count one upload attempt in this hour's window; False once past the limit."""
-    window = int(time.time() // 3600)
-    key = f"cv-uploads:{user.pk}:{window}"
-    cache.add(key, 0, timeout=3600 + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=3600 + 60)
-        count = 1
-    return count <= settings.CV_UPLOADS_PER_HOUR
 
 
 def same_file_of(owner: User, sha256: str) -> CV | None:

@@ -381,8 +381,8 @@ class ProfileForm(forms.Form):
         if role is None or place is None:
             widget.suggestions = [
                 (target_value(r.id, r.title_id, p.id), in_place(r.display, p))
-                for r in ([role] if role else _named_all(role_text, roles))
-                for p in ([place] if place else _named_all(place_text, places))
+                for r in ([role] if role else _named_exactly(role_text, roles) or roles)
+                for p in ([place] if place else _named_exactly(place_text, places) or places)
             ][: SUGGESTIONS * 2]
             raise ValidationError(_AMBIGUOUS % {"text": text}, code="ambiguous")
         label = in_place(role.display, place)
@@ -440,16 +440,15 @@ def _names_of(result: search.Result) -> set[str]:
     return {normalise(n) for n in names if n}
 
 
-def _named_all(text: str, results: list[search.Result]) -> list[search.Result]:
-    """The results ``text`` names exactly, or all of them when it names none."""
+def _named_exactly(text: str, results: list[search.Result]) -> list[search.Result]:
+    """The results ``text`` names exactly."""
     key = normalise(text)
-    return [r for r in results if key in _names_of(r)] or results
+    return [r for r in results if key in _names_of(r)]
 
 
 def _the_one(text: str, results: list[search.Result]) -> search.Result | None:
     """The one result ``text`` names exactly, if only one."""
-    key = normalise(text)
-    named = [r for r in results if key in _names_of(r)]
+    named = _named_exactly(text, results)
     return named[0] if len(named) == 1 else None
 
 

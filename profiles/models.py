@@ -153,11 +153,11 @@ class Target(models.Model):
         return target_value(self.occupation_id, self.title_id, self.place_id)
 
 
-def with_targets() -> models.Prefetch:
+def with_targets(lookup: str = "targets") -> models.Prefetch:
     """Prefetch a profile's targets with their occupation, title and place, in one
     query: ``prefetch_related(with_targets())``."""
     return models.Prefetch(
-        "targets", queryset=Target.objects.select_related("occupation", "title", "place")
+        lookup, queryset=Target.objects.select_related("occupation", "title", "place")
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.services import update_user_name
 
 from .letters import clean_letter
-from .models import MAX_TARGETS, ContactDetails, Profile, Target
+from .models import MAX_TARGETS, ContactDetails, Profile, Target, with_targets
 
 # --- Profile ---------------------------------------------------------------------
 
@@ -34,12 +34,7 @@ def profile_for_editing(user: User) -> tuple[Profile, ContactDetails]:
     row = (
         User.objects.filter(pk=user.pk)
         .select_related("profile", "contact_details")
-        .prefetch_related(
-            models.Prefetch(
-                "profile__targets",
-                queryset=Target.objects.select_related("occupation", "title", "place"),
-            )
-        )
+        .prefetch_related(with_targets("profile__targets"))
         .get()
     )
     profile = getattr(row, "profile", None) or Profile(user=user)

@@ -158,10 +158,8 @@ class RecruiterAdmin(admin.ModelAdmin):
         }
     }
     readonly_fields = ("opted_out_at", *RATES, "created_at", "updated_at")
+    fields = (*RecruiterForm.Meta.fields, *readonly_fields)
     actions = ("export_csv", "opt_out", "suspend")
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return (*RecruiterForm.Meta.fields, "opted_out_at", *RATES, "created_at", "updated_at")
 
     # Recounted hourly (recruiters.rates): the share of the packets they received.
     @admin.display(description=_("open rate"))
@@ -199,21 +197,17 @@ class RecruiterAdmin(admin.ModelAdmin):
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:
         return _csv_response(queryset)
 
+    def _each(self, request: HttpRequest, queryset: QuerySet, change: Any, done: str) -> None:
+        count = sum(change(recruiter_id=pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, f"{count} recruiter(s) {done}.", messages.SUCCESS)
+
     @admin.action(description="Opt selected recruiters out (no more packets)")
     def opt_out(self, request: HttpRequest, queryset: QuerySet) -> None:
-        done = sum(
-            directory.opt_out_recruiter(recruiter_id=pk)
-            for pk in queryset.values_list("pk", flat=True)
-        )
-        self.message_user(request, f"{done} recruiter(s) opted out.", messages.SUCCESS)
+        self._each(request, queryset, directory.opt_out_recruiter, "opted out")
 
     @admin.action(description="Suspend selected recruiters (never matched; their links close)")
     def suspend(self, request: HttpRequest, queryset: QuerySet) -> None:
-        done = sum(
-            directory.suspend_recruiter(recruiter_id=pk)
-            for pk in queryset.values_list("pk", flat=True)
-        )
-        self.message_user(request, f"{done} recruiter(s) suspended.", messages.SUCCESS)
+        self._each(request, queryset, directory.suspend_recruiter, "suspended")
 
     # --- Extra pages ---------------------------------------------------------------
 
@@ -297,20 +291,16 @@ class RecruiterAdmin(admin.ModelAdmin):
         form = RecruiterDataForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             email = form.cleaned_data["email"]
-            if directory.find_recruiter(email=email) is None:
+            if not Recruiter.objects.filter(email=directory.normalise_email(email)).exists():
                 form.add_error("email", "No recruiter in the directory has this address.")
             elif "export" in request.POST:
                 data = directory.export_recruiter(email=email)
-                response = HttpResponse(
+                stamp = timezone.now().strftime("%Y%m%d")
+                return HttpResponse(
                     json.dumps(data, indent=2, ensure_ascii=False),
                     content_type="application/json; charset=utf-8",
+                    headers=_download(f"recruiter-data-{stamp}.json"),
                 )
-                stamp = timezone.now().strftime("%Y%m%d")
-                response["Content-Disposition"] = (
-                    f'attachment; filename="recruiter-data-{stamp}.json"'
-                )
-                response["Cache-Control"] = "private, no-store"
-                return response
             elif "erase" in request.POST:
                 if not self.has_delete_permission(request):
                     raise PermissionDenied
@@ -329,40 +319,38 @@ class RecruiterAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/recruiters/recruiter/personal_data.html", context)
 
 
+def _download(name: str) -> dict[str, str]:
+    return {
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "private, no-store",
+    }
+
+
 def _csv_response(queryset: QuerySet) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        csv_io.stream(queryset), content_type="text/csv; charset=utf-8"
-    )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="recruiters-{stamp}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return StreamingHttpResponse(
+        csv_io.stream(queryset),
+        content_type="text/csv; charset=utf-8",
+        headers=_download(f"recruiters-{stamp}.csv"),
+    )
 
 
 class AnswerInline(admin.TabularInline):
     """The recruiter's answers, newest last: what a complaint about a message is about."""
 
     model = Answer
-    fields = ("answered_at", "kind", "message")
-    readonly_fields = fields
-    extra = 0
+    fields = readonly_fields = ("answered_at", "kind", "message")
+    extra = max_num = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class IntroductionInline(admin.StackedInline):
     """On a blind send: the recruiter's request to learn who the seeker is, and the answer."""
 
     model = Introduction
-    fields = ("requested_at", "decision", "decided_at", "consent", "disclosure")
-    readonly_fields = fields
-    extra = 0
+    fields = readonly_fields = ("requested_at", "decision", "decided_at", "consent", "disclosure")
+    extra = max_num = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Delivery)
@@ -401,6 +389,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("send"), ordering="send")
     def send_number(self, delivery: Delivery) -> str:
+        # A column of the staff desk's person page (jobletters.admin_site).
         return f"#{delivery.send_id}"
 
     @admin.display(description=_("timeline"))

@@ -10,10 +10,18 @@ being 70% of it), mostly building model instances: ``bench/directory_import.py``
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from django.db import connection, models
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = 900) -> Iterator[Sequence[T]]:
+    """Slices of ``items`` small enough for one ``__in`` (under SQLite's parameter limit)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _is_postgres() -> bool:
@@ -73,9 +81,8 @@ def create(
     if not _is_postgres():
         insert(model, fields, ([getattr(o, f) for f in fields] for o in objects))
         by_key = {getattr(o, key): o for o in objects}
-        values = list(by_key)
-        for start in range(0, len(values), 900):
-            found = model._default_manager.filter(**{f"{key}__in": values[start : start + 900]})
+        for chunk in chunks(list(by_key)):
+            found = model._default_manager.filter(**{f"{key}__in": chunk})
             for pk, value in found.values_list("pk", key):
                 by_key[value].pk = pk
         return

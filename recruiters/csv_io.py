@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,7 @@ from taxonomy.models import Occupation, Place
 from taxonomy.text import normalise
 
 from . import directory
+from .bulk import chunks
 from .directory import RecruiterData
 from .models import Recruiter
 
@@ -62,9 +63,7 @@ _GEONAMES = re.compile(r"#(\d{1,10})\s*$")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = {"", "1", "true", "yes", "y", "active"}
 _FALSE = {"0", "false", "no", "n", "inactive"}
-_LEVELS = {key: key for key, _ in Profile.Seniority.choices} | {
-    normalise(str(label)): key for key, label in Profile.Seniority.choices
-}
+_LEVELS = {normalise(str(v)): key for key, label in Profile.Seniority.choices for v in (key, label)}
 
 
 class CSVRefused(Exception):
@@ -97,11 +96,11 @@ class ImportPreview:
 
     @property
     def creates(self) -> int:
-        return sum(1 for line in self.lines if not line.update)
+        return len(self.lines) - self.updates
 
     @property
     def updates(self) -> int:
-        return sum(1 for line in self.lines if line.update)
+        return sum(line.update for line in self.lines)
 
 
 # --- Reading ---------------------------------------------------------------------------
@@ -128,14 +127,15 @@ def read(text: str) -> ImportPreview:
         raise CSVRefused(f"The file is not valid CSV: {exc}.") from exc
     if not header:
         raise CSVRefused("The file is empty: the first line must name the columns.")
-    unknown = [h for h in header if h not in COLUMNS]
-    missing = sorted(REQUIRED - set(header))
-    if unknown or missing:
-        problems = []
-        if missing:
-            problems.append("missing column(s): " + ", ".join(missing))
-        if unknown:
-            problems.append("unknown column(s): " + ", ".join(unknown))
+    problems = [
+        f"{what} column(s): " + ", ".join(names)
+        for what, names in (
+            ("missing", sorted(REQUIRED - set(header))),
+            ("unknown", [h for h in header if h not in COLUMNS]),
+        )
+        if names
+    ]
+    if problems:
         raise CSVRefused("The header line has " + "; ".join(problems) + ".")
     reader.fieldnames = header
 
@@ -174,8 +174,8 @@ def read(text: str) -> ImportPreview:
                 Line(
                     number=number,
                     record=record,
-                    occupations=[resolver.occupation_label(pk) for pk in record.occupation_ids],
-                    places=[resolver.place_label(pk) for pk in record.place_ids],
+                    occupations=[resolver.occupation_titles[pk] for pk in record.occupation_ids],
+                    places=[resolver.labels[pk] for pk in record.place_ids],
                 )
             )
     if not raw:
@@ -218,38 +218,17 @@ def _record(cells: dict[str, str], resolver: _Resolver, errors: list[str]) -> Re
         except ValidationError:
             errors.append(f"“{website}” is not a web address (it starts with https://).")
 
-    occupations = []
-    for token in _split(cells.get("occupations", "")):
-        pk = resolver.occupation(token)
-        if pk is None:
-            errors.append(f"“{token}” is not an ISCO-08 unit group code (such as 2611).")
-        elif pk not in occupations:
-            occupations.append(pk)
-    places = []
-    for token in _split(cells.get("places", "")):
-        pk = resolver.place(token)
-        if pk is None:
-            errors.append(
-                f"“{token}” is not a place we know: write Remote, a country code (GB), "
-                "a city with its country (London, GB) or a GeoNames id (#2643743)."
-            )
-        elif pk not in places:
-            places.append(pk)
-    levels = []
-    for token in _split(cells.get("seniority", "")):
-        level = _LEVELS.get(token) or _LEVELS.get(normalise(token))
-        if level is None:
-            errors.append(f"“{token}” is not a seniority level ({', '.join(_LEVELS_KEYS)}).")
-        elif level not in levels:
-            levels.append(level)
-    if not _split(cells.get("occupations", "")):
-        errors.append("List at least one occupation.")
-    elif len(occupations) > directory.MAX_OCCUPATIONS:
-        errors.append(f"List at most {directory.MAX_OCCUPATIONS} occupations.")
-    if not _split(cells.get("places", "")):
-        errors.append("List at least one place.")
-    elif len(places) > directory.MAX_PLACES:
-        errors.append(f"List at most {directory.MAX_PLACES} places.")
+    occupations = _resolved(cells, "occupations", resolver.occupation, errors, _NOT_OCCUPATION)
+    places = _resolved(cells, "places", resolver.place, errors, _NOT_PLACE)
+    levels = _resolved(cells, "seniority", lambda t: _LEVELS.get(normalise(t)), errors, _NOT_LEVEL)
+    for noun, found, most in (
+        ("occupation", occupations, directory.MAX_OCCUPATIONS),
+        ("place", places, directory.MAX_PLACES),
+    ):
+        if not _split(cells.get(f"{noun}s", "")):
+            errors.append(f"List at least one {noun}.")
+        elif len(found) > most:
+            errors.append(f"List at most {most} {noun}s.")
     try:
         languages = directory.clean_terms(
             _split(cells.get("languages", "")), limit=directory.MAX_LANGUAGES, label="language"
@@ -289,18 +268,41 @@ def _record(cells: dict[str, str], resolver: _Resolver, errors: list[str]) -> Re
     )
 
 
-_LEVELS_KEYS = [key for key, _ in Profile.Seniority.choices]
+_NOT_OCCUPATION = "“{}” is not an ISCO-08 unit group code (such as 2611)."
+_NOT_PLACE = (
+    "“{}” is not a place we know: write Remote, a country code (GB), "
+    "a city with its country (London, GB) or a GeoNames id (#2643743)."
+)
+_NOT_LEVEL = (
+    "“{}” is not a seniority level (" + ", ".join(k for k, _ in Profile.Seniority.choices) + ")."
+)
+
+
+def _resolved(
+    cells: dict[str, str],
+    column: str,
+    lookup: Callable[[str], Any],
+    errors: list[str],
+    unknown: str,
+) -> list[Any]:
+    """The column's values found by ``lookup``, each once; an error per unknown token."""
+    found: list[Any] = []
+    for token in _split(cells.get(column, "")):
+        value = lookup(token)
+        if value is None:
+            errors.append(unknown.format(token))
+        elif value not in found:
+            found.append(value)
+    return found
 
 
 class _Resolver:
     """Looks every occupation and place of a file up in a few queries."""
 
     def __init__(self, rows: list[dict[str, str]]) -> None:
-        self.occupations = dict(Occupation.objects.values_list("code", "pk"))
-        self.occupation_titles = {
-            pk: f"{code} {title}"
-            for pk, code, title in Occupation.objects.values_list("pk", "code", "title")
-        }
+        occupations = Occupation.objects.values_list("pk", "code", "title")
+        self.occupations = {code: pk for pk, code, _ in occupations}
+        self.occupation_titles = {pk: f"{code} {title}" for pk, code, title in occupations}
         tokens = {t for row in rows for t in _split(row.get("places", ""))}
         ids = {int(m.group(1)) for t in tokens if (m := _GEONAMES.search(t))}
         pairs = {
@@ -311,14 +313,14 @@ class _Resolver:
         }
         self.by_geonames: dict[int, int] = {}
         self.labels: dict[int, str] = {}
-        for chunk in directory._chunks(sorted(ids)):
+        for chunk in chunks(sorted(ids)):
             for place in Place.objects.filter(geonames_id__in=chunk):
                 if place.geonames_id is not None:
                     self.by_geonames[place.geonames_id] = place.pk
                 self.labels[place.pk] = place.label
         self.by_name: dict[tuple[str, str], int] = {}
         names = sorted({n for n, _ in pairs})
-        for name_chunk in directory._chunks(names):
+        for name_chunk in chunks(names):
             rows_found = (
                 Place.objects.filter(kind=Place.Kind.CITY, normalised__in=name_chunk)
                 .filter(country__in=sorted({c for _, c in pairs}))
@@ -342,9 +344,6 @@ class _Resolver:
         match = _CODE.match(token)
         return self.occupations.get(match.group(1)) if match else None
 
-    def occupation_label(self, pk: int) -> str:
-        return self.occupation_titles.get(pk, str(pk))
-
     def place(self, token: str) -> int | None:
         if token.lower() == "remote":
             return self.remote
@@ -357,14 +356,11 @@ class _Resolver:
             return self.by_name.get((normalise(name), code.strip().upper()))
         return None
 
-    def place_label(self, pk: int) -> str:
-        return self.labels.get(pk, str(pk))
-
 
 def _mark_updates(preview: ImportPreview) -> None:
     emails = [directory.normalise_email(line.record.email) for line in preview.lines]
     existing: set[str] = set()
-    for chunk in directory._chunks(emails):
+    for chunk in chunks(emails):
         existing.update(Recruiter.objects.filter(email__in=chunk).values_list("email", flat=True))
     for line, email in zip(preview.lines, emails, strict=True):
         line.update = email in existing

@@ -10,8 +10,8 @@ the transaction that confirmed the send. A worker runs :func:`deliver_packet`:
 2. render the email and send it over SMTP; after the body and just before the
    final dot of DATA, record ``handed_over_at`` in its own committed transaction
    (``recruiters.mail``): from here on the recruiter's mail server may have it;
-3. on the server's "250", *mark it sent* in one transaction: the disclosure
-   record, the consumed send, ``sent_at``.
+3. on the server's "250", *mark it sent* (``sending.mark_sent``, the send's owner) in
+   one transaction: the disclosure record, the consumed send, ``sent_at``.
 
 Exactly once, precisely: anything that fails before the final dot (no connection,
 no greeting, a refused command, a worker killed, the database gone while writing
@@ -32,7 +32,6 @@ nothing; a revocation before the final dot stops the packet there.
 from __future__ import annotations
 
 import logging
-import re
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,60 +39,24 @@ from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.db.models import Q
-from django.dispatch import receiver
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_noop
 
 from billing import ledger
 from jobletters import outbox
 from jobletters.lib.emails import deliver, render_email
 from jobletters.lib.languages import language_of_words
-from privacy import promises
-from privacy.consent import record_disclosure
-from privacy.models import Disclosure
-from privacy.rights.freeze import account_frozen
 
 from . import own_data, packets
 from .mail import packet_connection
 from .models import Delivery, Recruiter
+from .sending import DELIVER_PACKET, fail_delivery, mark_sent, release_reservation
 
 logger = logging.getLogger(__name__)
 
-DELIVER_PACKET = "recruiters.deliver_packet"
-EMAIL_TEMPLATE = "recruiters/emails/packet"
-OPT_OUT_SALT = "recruiters.opt-out"
-
 State = Delivery.State
-
-
-# --- Links in the email --------------------------------------------------------------------
-
-
-def opt_out_token(recruiter_id: int) -> str:
-    """A signed, non-expiring token: opting out must work from any old email."""
-    return signing.dumps(recruiter_id, salt=OPT_OUT_SALT)
-
-
-def recruiter_for_opt_out(token: str) -> int | None:
-    try:
-        value = signing.loads(token, salt=OPT_OUT_SALT)
-    except signing.BadSignature:
-        return None
-    return value if isinstance(value, int) else None
-
-
-def opt_out_url(recruiter_id: int) -> str:
-    return settings.SITE_URL + reverse("recruiters:opt_out", args=[opt_out_token(recruiter_id)])
-
-
-def packet_url(token: str) -> str:
-    return settings.SITE_URL + reverse("packets:page", args=[token])
 
 
 # --- The worker's steps ----------------------------------------------------------------------
@@ -280,20 +243,20 @@ def _render(claim: _Claim) -> Any | None:
     recruiter = delivery.recruiter
     if recruiter is None:
         return None
-    opt_out = opt_out_url(recruiter.pk)
+    opt_out = packets.opt_out_url(recruiter.pk)
     snapshot = delivery.send.snapshot
-    context = email_context(
+    context = packets.email_context(
         snapshot=snapshot,
         reason=delivery.reason,
         role=delivery.role,
         place=delivery.place,
         recruiter=recruiter,
-        packet_link=packet_url(claim.token),
+        packet_link=packets.packet_url(claim.token),
         opt_out_link=opt_out,
     )
     context["own_page_link"] = own_data.own_page_url(recruiter)
     return render_email(
-        template=EMAIL_TEMPLATE,
+        template=packets.EMAIL_TEMPLATE,
         to=[recruiter.email],
         context=context,
         headers={
@@ -320,57 +283,6 @@ def sender() -> str:
     return formataddr((settings.SITE_NAME, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
 
 
-def email_context(
-    *,
-    snapshot: dict[str, Any],
-    reason: str,
-    role: str,
-    place: str,
-    recruiter: Any,
-    packet_link: str,
-    opt_out_link: str,
-) -> dict[str, Any]:
-    """What the packet email is rendered with (and the consent screen's preview of it)."""
-    return {
-        **packets.packet_context(snapshot),
-        "reason": reason,
-        # For the recruiter: "… lists you as a recruiter who places Lawyers in London".
-        "why": reason[:1].lower() + reason[1:],
-        "letter_text": packets.letter_as_text(snapshot.get("job_letter", "")),
-        "role": role,
-        "place": place,
-        "recruiter": recruiter,
-        "packet_link": packet_link,
-        "opt_out_link": opt_out_link,
-        "valid_days": promises.PACKET_VALID_DAYS,
-        "SITE_NAME": settings.SITE_NAME,
-        "SITE_URL": settings.SITE_URL,
-    }
-
-
-def preview_email(*, snapshot: dict[str, Any], match: Any) -> dict[str, Any]:
-    """The email one recruiter would get, for the consent screen: its subject and body,
-    from the templates the email uses (links left inert: they exist only once sent)."""
-    context = email_context(
-        snapshot=snapshot,
-        reason=match.summary,
-        role=match.role,
-        place=match.place,
-        recruiter=match.recruiter,
-        packet_link="#packet-preview",
-        opt_out_link="#packet-preview",
-    )
-    subject = " ".join(render_to_string(f"{EMAIL_TEMPLATE}_subject.txt", context).split())
-    body = render_to_string("recruiters/emails/_packet_body.html", context)
-    # Mail clients need inline styles; the site's CSP allows none (its stylesheet has
-    # the same looks under the classes the template also carries). The template is
-    # autoescaped; removing style attributes keeps it safe.
-    return {"subject": subject, "body": mark_safe(_INLINE_STYLE.sub("", body))}  # noqa: S308  # nosec B308 B703
-
-
-_INLINE_STYLE = re.compile(r' style="[^"]*"')
-
-
 def _back_to_queue(claim: _Claim) -> bool:
     """After an error before the final dot, or a refusal of it: wait in the queue again.
     False if it was revoked meanwhile (then its send goes back and nothing is retried)."""
@@ -385,72 +297,8 @@ def _back_to_queue(claim: _Claim) -> bool:
         if delivery.state == State.REVOKED and delivery.sent_at is None:
             delivery.handed_over_at = None
             delivery.save(update_fields=["handed_over_at"])
-            _release(delivery)
+            release_reservation(delivery)
         return False
-
-
-@transaction.atomic
-def mark_sent(*, delivery_id: int, confirmed: bool = True) -> Delivery:
-    """The email left (``confirmed``: the server said so; otherwise it may have):
-    disclosure record, the send consumed, sent. Idempotent."""
-    delivery = (
-        Delivery.objects.select_for_update(of=("self",))
-        .select_related("seeker", "consent")
-        .get(pk=delivery_id)
-    )
-    if delivery.sent_at is not None:
-        return delivery
-    now = timezone.now()
-    disclosure = record_disclosure(
-        person=delivery.seeker,
-        recipient_kind=Disclosure.RecipientKind.RECRUITER,
-        recipient_name=delivery.recipient_name,
-        recipient_reference=f"recruiter:{delivery.recruiter_id}" if delivery.recruiter_id else "",
-        data_categories=delivery.consent.data_categories,
-        basis=Disclosure.Basis.CONSENT,
-        consent=delivery.consent,
-        reference=f"delivery:{delivery.pk}",
-    )
-    delivery.sent_at = now
-    delivery.sent_unconfirmed = not confirmed
-    delivery.disclosure = disclosure
-    delivery.claim_expires_at = None
-    if delivery.state == State.SENDING:
-        delivery.state = State.SENT
-    delivery.save(
-        update_fields=["sent_at", "sent_unconfirmed", "disclosure", "claim_expires_at", "state"]
-    )
-    if delivery.reservation_id:
-        try:
-            ledger.consume(reservation_id=delivery.reservation_id)
-        except ledger.ReservationNotHeld:
-            # Released earlier (never expected once the final dot was written).
-            logger.error("packet %s left with its send already released", delivery.pk)
-    return delivery
-
-
-@transaction.atomic
-def fail_delivery(*, delivery_id: int, reason: str) -> bool:
-    """The packet will not be sent: failed, with the reason, and its send returned."""
-    delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-    if delivery.state not in Delivery.IN_FLIGHT or delivery.handed_over_at is not None:
-        return False
-    delivery.state = State.FAILED
-    delivery.failed_at = timezone.now()
-    delivery.failure = reason[:300]
-    delivery.claim_expires_at = None
-    delivery.save(update_fields=["state", "failed_at", "failure", "claim_expires_at"])
-    _release(delivery)
-    return True
-
-
-def _release(delivery: Delivery) -> None:
-    if not delivery.reservation_id:
-        return
-    try:
-        ledger.release(reservation_id=delivery.reservation_id)
-    except ledger.ReservationNotHeld:
-        logger.error("packet %s: its send was already used", delivery.pk)
 
 
 def gave_up(*, delivery_id: int, error: str) -> None:
@@ -470,31 +318,3 @@ def gave_up(*, delivery_id: int, error: str) -> None:
         ),
     )
     logger.warning("packet %s failed for good: %s", delivery_id, error)
-
-
-def fail_waiting_deliveries(*, recruiter_id: int, reason: str) -> int:
-    """Cancel packets still waiting for a recruiter who can no longer receive them."""
-    waiting = Delivery.objects.filter(recruiter_id=recruiter_id, state__in=Delivery.WAITING)
-    return sum(
-        fail_delivery(delivery_id=pk, reason=reason) for pk in waiting.values_list("pk", flat=True)
-    )
-
-
-@receiver(account_frozen)
-def on_account_frozen(sender: Any, *, user: Any, frozen: bool, **kwargs: Any) -> None:
-    """A seeker asked to delete their account (``privacy.rights.freeze.account_frozen``).
-
-    Their packets still waiting never leave (their sends come back); their packet
-    pages answer "gone" while the account is frozen (``packets.open_link`` asks) and
-    come back if they cancel the deletion.
-    """
-    if not frozen:
-        return
-    waiting = Delivery.objects.filter(seeker_id=user.pk, state__in=Delivery.WAITING)
-    for pk in waiting.values_list("pk", flat=True):
-        fail_delivery(
-            delivery_id=pk,
-            reason=gettext_noop(
-                "Not sent: you asked us to delete your account; your send was returned."
-            ),
-        )

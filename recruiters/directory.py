@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +24,7 @@ from taxonomy.models import Occupation, Place
 from taxonomy.text import normalise
 
 from . import bulk
+from .bulk import chunks
 from .models import (
     NO_RECORD,
     Answer,
@@ -36,14 +37,13 @@ from .models import (
     responsiveness,
     seniority_bit,
 )
+from .sending import fail_waiting_deliveries
 
 MAX_OCCUPATIONS = 15
 MAX_PLACES = 15
 MAX_LANGUAGES = 10
 MAX_KEYWORDS = 20
 MAX_TERM_LENGTH = 60
-
-T = TypeVar("T")
 
 
 def normalise_email(email: str) -> str:
@@ -105,12 +105,6 @@ def clean_terms(values: Iterable[str], *, limit: int, label: str) -> list[str]:
 # --- The matching index ----------------------------------------------------------------------
 
 
-def _chunks(items: Sequence[T], size: int = 900) -> Iterator[Sequence[T]]:
-    # 900: under SQLite's limit on query parameters.
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 _LISTED = (
     "pk",
     "seniority_levels",
@@ -128,7 +122,7 @@ def sync_coverage(recruiter_ids: Iterable[int]) -> int:
     written = 0
     occupation_through = Recruiter.occupations.through
     place_through = Recruiter.places.through
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         Coverage.objects.filter(recruiter_id__in=chunk).delete()
         reachable: dict[int, _Listing] = {
             pk: _Listing(
@@ -174,7 +168,7 @@ def _write_coverage(listings: dict[int, _Listing]) -> int:
     codes = dict(Occupation.objects.values_list("pk", "code"))
     wanted = sorted({pk for listing in listings.values() for pk in listing.place_ids})
     places: dict[int, tuple[Any, ...]] = {}
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         for pk, *attributes in Place.objects.filter(pk__in=chunk).values_list(
             "pk", "kind", "country"
         ):
@@ -182,7 +176,8 @@ def _write_coverage(listings: dict[int, _Listing]) -> int:
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for recruiter_id, listing in listings.items():
-            signals = coverage_signals(listing.levels, listing.languages, listing.keywords)
+            mask = sum({seniority_bit(level) for level in listing.levels})
+            signals = (mask, _key(listing.languages, 500), _key(listing.keywords, 1000))
             for occupation_id in dict.fromkeys(listing.occupation_ids):
                 code = codes.get(occupation_id)
                 if code is None:
@@ -214,16 +209,6 @@ COVERAGE_FIELDS = (
 )
 
 
-def coverage_signals(
-    levels: Sequence[str], languages: Sequence[str], keywords: Sequence[str]
-) -> tuple[int, str, str]:
-    """(seniority_mask, languages_key, keywords_key) of a recruiter."""
-    mask = 0
-    for level in levels:
-        mask |= seniority_bit(level)
-    return mask, _key(languages, 500), _key(keywords, 1000)
-
-
 def _key(values: Sequence[str], length: int) -> str:
     terms = [t for t in dict.fromkeys(normalise(v) for v in values) if t]
     key = "|" + "|".join(terms) + "|" if terms else ""
@@ -248,7 +233,7 @@ def _suppressed(emails: Iterable[str]) -> dict[str, Any]:
     """Opt-out times of the addresses (normalised) that asked never to be sent packets."""
     by_hash = {email_hash(e): normalise_email(e) for e in emails}
     found: dict[str, Any] = {}
-    for chunk in _chunks(list(by_hash)):
+    for chunk in chunks(list(by_hash)):
         for digest, at in Suppression.objects.filter(email_hash__in=chunk).values_list(
             "email_hash", "opted_out_at"
         ):
@@ -267,7 +252,7 @@ def save_recruiters(records: Sequence[RecruiterData]) -> tuple[list[int], list[i
     by_email = {normalise_email(r.email): r for r in records}
     emails = list(by_email)
     existing: dict[str, Recruiter] = {}
-    for chunk in _chunks(emails):
+    for chunk in chunks(emails):
         existing.update({r.email: r for r in Recruiter.objects.filter(email__in=chunk)})
     suppressed = _suppressed(emails)
     now = timezone.now()
@@ -298,30 +283,22 @@ def save_recruiters(records: Sequence[RecruiterData]) -> tuple[list[int], list[i
         Recruiter.objects.bulk_update(changed, fields, batch_size=1000)
 
     everyone = {**{r.email: r for r in new}, **existing}
-    occupation_through = Recruiter.occupations.through
-    place_through = Recruiter.places.through
     ids = [r.pk for r in everyone.values()]
-    for id_chunk in _chunks(ids):
-        occupation_through.objects.filter(recruiter_id__in=id_chunk).delete()
-        place_through.objects.filter(recruiter_id__in=id_chunk).delete()
-    bulk.insert(
-        occupation_through,
-        ["recruiter", "occupation"],
-        (
-            (everyone[email].pk, occupation_id)
-            for email, record in by_email.items()
-            for occupation_id in dict.fromkeys(record.occupation_ids)
-        ),
-    )
-    bulk.insert(
-        place_through,
-        ["recruiter", "place"],
-        (
-            (everyone[email].pk, place_id)
-            for email, record in by_email.items()
-            for place_id in dict.fromkeys(record.place_ids)
-        ),
-    )
+    for through, name in (
+        (Recruiter.occupations.through, "occupation"),
+        (Recruiter.places.through, "place"),
+    ):
+        for id_chunk in chunks(ids):
+            through.objects.filter(recruiter_id__in=id_chunk).delete()
+        bulk.insert(
+            through,
+            ["recruiter", name],
+            (
+                (everyone[email].pk, pk)
+                for email, record in by_email.items()
+                for pk in dict.fromkeys(getattr(record, f"{name}_ids"))
+            ),
+        )
     register_keywords(k for record in records for k in record.keywords)
     # New recruiters have no index rows yet: written from the records, without reading
     # back what was just inserted. Changed ones are rewritten from the database.
@@ -341,7 +318,7 @@ def save_recruiters(records: Sequence[RecruiterData]) -> tuple[list[int], list[i
     sync_coverage([r.pk for r in changed])
     for recruiter in changed:
         if not recruiter.is_reachable:
-            cancel_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
+            fail_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
     return [r.pk for r in new], [r.pk for r in changed]
 
 
@@ -375,13 +352,7 @@ def recruiter_changed(*, recruiter: Recruiter) -> None:
     register_keywords(recruiter.keywords)
     sync_coverage([recruiter.pk])
     if not recruiter.is_reachable:
-        cancel_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
-
-
-def cancel_waiting_deliveries(*, recruiter_id: int, reason: str) -> int:
-    from .delivery import fail_waiting_deliveries
-
-    return fail_waiting_deliveries(recruiter_id=recruiter_id, reason=reason)
+        fail_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
 
 
 # --- Opting out -------------------------------------------------------------------------------
@@ -403,7 +374,7 @@ def opt_out_recruiter(*, recruiter_id: int) -> bool:
     recruiter.opted_out_at = timezone.now()
     recruiter.save(update_fields=["opted_out_at", "updated_at"])
     Coverage.objects.filter(recruiter_id=recruiter.pk).delete()
-    cancel_waiting_deliveries(
+    fail_waiting_deliveries(
         recruiter_id=recruiter.pk,
         reason=gettext_noop(
             "The recruiter stopped receiving packets before yours left; "
@@ -423,15 +394,11 @@ def suspend_recruiter(*, recruiter_id: int) -> bool:
     recruiter.suspended_at = timezone.now()
     recruiter.save(update_fields=["suspended_at", "updated_at"])
     Coverage.objects.filter(recruiter_id=recruiter.pk).delete()
-    cancel_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
+    fail_waiting_deliveries(recruiter_id=recruiter.pk, reason=_UNREACHABLE)
     return True
 
 
 # --- A recruiter's own data (their access and erasure requests) -------------------------------
-
-
-def find_recruiter(*, email: str) -> Recruiter | None:
-    return Recruiter.objects.filter(email=normalise_email(email)).first()
 
 
 def export_recruiter(*, email: str) -> dict[str, Any] | None:
@@ -506,7 +473,7 @@ def erase_recruiter(*, email: str) -> bool:
     recruiter = Recruiter.objects.select_for_update().filter(email=normalise_email(email)).first()
     if recruiter is None:
         return False
-    cancel_waiting_deliveries(
+    fail_waiting_deliveries(
         recruiter_id=recruiter.pk,
         reason=gettext_noop(
             "The recruiter left our directory before your packet left; "

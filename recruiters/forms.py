@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import answers
+from . import sending
 from .models import ANSWER_MESSAGE_MAX, Answer, Recruiter
 
 
@@ -28,7 +28,7 @@ class SendForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    """A recruiter's answer on the packet page (the rules: ``recruiters.answers``)."""
+    """A recruiter's answer on the packet page (the rules: ``recruiters.sending``)."""
 
     kind = forms.ChoiceField(
         label=gettext_lazy("Your answer"),
@@ -40,14 +40,14 @@ class AnswerForm(forms.Form):
         label=gettext_lazy("A short message to the candidate (optional, plain text)"),
         required=False,
         strip=False,
-        # Longer text is refused with its length by answers.clean_message (never cut).
+        # Longer text is refused with its length by sending.clean_message (never cut).
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": ANSWER_MESSAGE_MAX}),
     )
 
     def clean_message(self) -> str:
         try:
-            return answers.clean_message(self.cleaned_data["message"])
-        except answers.AnswerRefused as refused:
+            return sending.clean_message(self.cleaned_data["message"])
+        except sending.AnswerRefused as refused:
             raise forms.ValidationError(str(refused)) from refused
 
 

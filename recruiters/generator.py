@@ -14,9 +14,8 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from itertools import accumulate
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from profiles.models import Profile
 from taxonomy.models import Occupation, Place
@@ -120,14 +119,6 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class _City:
-    pk: int
-    name: str
-    country: str
-    population: int
-
-
 def _weighted(rng: random.Random, items: Sequence[T], cumulative: Sequence[float]) -> T:
     return rng.choices(items, cum_weights=cumulative, k=1)[0]
 
@@ -151,14 +142,11 @@ class Generator:
         for pk, code in self.occupations:
             self.by_minor.setdefault(code[:3], []).append((pk, code))
             self.by_sub_major.setdefault(code[:2], []).append((pk, code))
-        self.cities: dict[str, list[_City]] = {}
-        rows = Place.objects.filter(
+        self.cities: dict[str, list[Any]] = {}
+        for city in Place.objects.filter(
             kind=Place.Kind.CITY, country__in=list(MARKETS), population__gte=min_population
-        ).values_list("pk", "name", "country", "population")
-        for pk, name, country, population in rows:
-            self.cities.setdefault(str(country), []).append(
-                _City(pk, name, str(country), population)
-            )
+        ).values_list("pk", "name", "country", "population", named=True):
+            self.cities.setdefault(str(city.country), []).append(city)
         self.countries = {
             str(code): pk
             for pk, code in Place.objects.filter(
@@ -240,7 +228,7 @@ class Generator:
             active=rng.random() > 0.03,
         )
 
-    def _agency(self, code: str, home: _City, last: str) -> str:
+    def _agency(self, code: str, home: Any, last: str) -> str:
         rng = self.rng
         field = FIELD_WORDS.get(code[:2], "Talent")
         style = rng.random()

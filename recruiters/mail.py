@@ -32,7 +32,7 @@ FinalDotHook = Callable[[], None]
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
-class _FinalDotMixin(smtplib.SMTP):
+class _SMTP(smtplib.SMTP):
     """smtplib's ``data()``, with ``before_final_dot`` called between the body and the dot."""
 
     before_final_dot: FinalDotHook | None = None
@@ -58,11 +58,7 @@ class _FinalDotMixin(smtplib.SMTP):
         return self.getreply()
 
 
-class _SMTP(_FinalDotMixin):
-    pass
-
-
-class _SMTPSSL(_FinalDotMixin, smtplib.SMTP_SSL):
+class _SMTPSSL(_SMTP, smtplib.SMTP_SSL):
     pass
 
 
@@ -79,7 +75,7 @@ class PacketSMTPBackend(SMTPBackend):
 
     def open(self) -> bool | None:
         opened = super().open()
-        if isinstance(self.connection, _FinalDotMixin):
+        if isinstance(self.connection, _SMTP):
             self.connection.before_final_dot = self.before_final_dot
         return opened
 

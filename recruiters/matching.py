@@ -681,18 +681,19 @@ def _secondary_words(recruiter: RecruiterCard, targets: Targets) -> list[str]:
         spoken = {_norm(language): language for language in recruiter.languages}
         shared = [spoken[t] for t in targets.languages if t in spoken]
         if shared:
-            words.append(_("Works in %(languages)s") % {"languages": _and(shared)})
+            words.append(_("Works in %(languages)s") % {"languages": words_and(shared)})
     if targets.keywords:
         specialisms = {_norm(k): k for k in recruiter.keywords}
         common = [specialisms[t] for t in targets.keywords if t in specialisms]
         if common:
             words.append(
-                _("Specialises in %(topics)s, as in your CV or skills") % {"topics": _and(common)}
+                _("Specialises in %(topics)s, as in your CV or skills")
+                % {"topics": words_and(common)}
             )
     return words
 
 
-def _and(items: list[str]) -> str:
+def words_and(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}

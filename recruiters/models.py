@@ -282,7 +282,7 @@ class Send(models.Model):
         _("postal address and phone included"), default=False, editable=False
     )
     # Recruiters see the letter and a summary only, until the seeker accepts an
-    # introduction (recruiters.introductions).
+    # introduction (recruiters.sending).
     blind = models.BooleanField(_("blind"), default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -458,7 +458,7 @@ class Answer(models.Model):
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="answers")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    # Plain text as the recruiter typed it (checked by recruiters.answers); shown escaped.
+    # Plain text as the recruiter typed it (checked by recruiters.sending); shown escaped.
     message = models.TextField(max_length=ANSWER_MESSAGE_MAX, blank=True)
     answered_at = models.DateTimeField(default=timezone.now)
 

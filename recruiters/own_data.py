@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from . import directory, packets
-from .models import Answer, Delivery, PacketLink, Recruiter
+from .models import Answer, Delivery, Recruiter
 
 SALT = "recruiters.own-page"
 
@@ -94,6 +94,5 @@ def remove_recruiter(*, recruiter: Recruiter) -> None:
     """Out of the directory for good: only the suppression entry (a hash of the address)
     stays, so that no packet reaches them again."""
     directory.opt_out_recruiter(recruiter_id=recruiter.pk)
-    # The packet pages they hold close: their links are forgotten.
-    PacketLink.objects.filter(delivery__recruiter=recruiter).delete()
+    # The packet pages they hold answer "gone" from now on (packets.open_link).
     directory.erase_recruiter(email=recruiter.email)

@@ -1,4 +1,4 @@
-"""What a recruiter receives, and their private packet page.
+"""What a packet shows: the snapshot, the email, the private packet page and its links.
 
 A send keeps a *snapshot* of the seeker's packet, taken when they consented:
 the consent screen, the email and the packet page all render that snapshot
@@ -8,7 +8,8 @@ include them.
 
 The packet page is reached through an unguessable token (256 bits), of which
 only the SHA-256 is stored; a link lasts ``promises.PACKET_VALID_DAYS`` from
-sending. Every view and CV download is recorded.
+sending. Every view and CV download is recorded (``sending.record_view``). The opt-out
+link is signed and never expires: opting out must work from any old email.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Case, F, Value, When
-from django.db.models.functions import Coalesce
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,7 +41,7 @@ from profiles.letters import render_letter, render_sent_letter
 from profiles.models import CV, ContactDetails, Profile, with_targets
 from taxonomy.models import target_words
 
-from .models import Delivery, Introduction, PacketAccess, PacketLink
+from .models import Delivery, Introduction, PacketLink
 
 # 2: targets are pairs ("targets"); 1 had two lists ("occupations" and "places").
 SNAPSHOT_VERSION = 2
@@ -302,6 +303,12 @@ def issue_link(*, delivery: Delivery) -> str:
     return token
 
 
+# The recruiter removed themselves, or was erased: every link they hold is closed.
+LEFT_DIRECTORY = gettext_lazy(
+    "You are no longer in our directory, so the links in the packets you received are closed."
+)
+
+
 @dataclass(frozen=True)
 class OpenedLink:
     delivery: Delivery | None
@@ -332,9 +339,11 @@ def open_link(token: str) -> OpenedLink | None:
     if delivery.state == Delivery.State.FAILED:
         return OpenedLink(delivery, _("This packet was never delivered."))
     recruiter = delivery.recruiter
-    if recruiter is not None and recruiter.suspended_at is not None:
+    if recruiter is None:
+        return OpenedLink(delivery, str(LEFT_DIRECTORY))
+    if recruiter.suspended_at is not None:
         return OpenedLink(delivery, _("This link no longer works."))
-    if recruiter is not None and recruiter.opted_out_at is not None:
+    if recruiter.opted_out_at is not None:
         return OpenedLink(
             delivery,
             _("You stopped receiving candidates' packets, so this one is closed too."),
@@ -359,44 +368,82 @@ def open_link(token: str) -> OpenedLink | None:
     return OpenedLink(delivery)
 
 
-def _visit_key(token: str) -> str:
-    return "packet-visit:" + hash_token(token)
+# --- The email --------------------------------------------------------------------------------
 
 
-def record_view(*, delivery: Delivery, token: str) -> None:
-    """One visit of the packet page, recorded for the seeker's report.
+OPT_OUT_SALT = "recruiters.opt-out"
 
-    Views of the same link within ``RECRUITERS_PACKET_VISIT_SECONDS`` are one visit:
-    reloads, or a mail scanner's fetch followed by the recruiter's, count once. The
-    first view always counts, so "opened" and its time are exact.
-    """
+
+def opt_out_token(recruiter_id: int) -> str:
+    """A signed, non-expiring token: opting out must work from any old email."""
+    return signing.dumps(recruiter_id, salt=OPT_OUT_SALT)
+
+
+def recruiter_for_opt_out(token: str) -> int | None:
     try:
-        first = cache.add(_visit_key(token), 1, timeout=settings.RECRUITERS_PACKET_VISIT_SECONDS)
-    except Exception:  # (the cache is down: count the view rather than miss it)
-        first = True
-    if first:
-        record_access(delivery=delivery, kind=PacketAccess.Kind.VIEW)
+        value = signing.loads(token, salt=OPT_OUT_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
 
 
-@transaction.atomic
-def record_access(*, delivery: Delivery, kind: str) -> None:
-    """Record a view of the packet page or a CV download (the seeker sees it in their report)."""
-    now = timezone.now()
-    PacketAccess.objects.create(delivery=delivery, kind=kind, at=now)
-    State = Delivery.State
-    if kind == PacketAccess.Kind.VIEW:
-        Delivery.objects.filter(pk=delivery.pk).update(
-            view_count=F("view_count") + 1,
-            opened_at=Coalesce("opened_at", Value(now)),
-            state=Case(When(state=State.SENT, then=Value(State.OPENED)), default=F("state")),
-        )
-    else:
-        Delivery.objects.filter(pk=delivery.pk).update(
-            download_count=F("download_count") + 1,
-            opened_at=Coalesce("opened_at", Value(now)),
-            downloaded_at=Coalesce("downloaded_at", Value(now)),
-            state=Case(
-                When(state__in=[State.SENT, State.OPENED], then=Value(State.DOWNLOADED)),
-                default=F("state"),
-            ),
-        )
+def opt_out_url(recruiter_id: int) -> str:
+    return settings.SITE_URL + reverse("recruiters:opt_out", args=[opt_out_token(recruiter_id)])
+
+
+def packet_url(token: str) -> str:
+    return settings.SITE_URL + reverse("packets:page", args=[token])
+
+
+EMAIL_TEMPLATE = "recruiters/emails/packet"
+
+
+def email_context(
+    *,
+    snapshot: dict[str, Any],
+    reason: str,
+    role: str,
+    place: str,
+    recruiter: Any,
+    packet_link: str,
+    opt_out_link: str,
+) -> dict[str, Any]:
+    """What the packet email is rendered with (and the consent screen's preview of it)."""
+    return {
+        **packet_context(snapshot),
+        "reason": reason,
+        # For the recruiter: "… lists you as a recruiter who places Lawyers in London".
+        "why": reason[:1].lower() + reason[1:],
+        "letter_text": letter_as_text(snapshot.get("job_letter", "")),
+        "role": role,
+        "place": place,
+        "recruiter": recruiter,
+        "packet_link": packet_link,
+        "opt_out_link": opt_out_link,
+        "valid_days": promises.PACKET_VALID_DAYS,
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+    }
+
+
+def preview_email(*, snapshot: dict[str, Any], match: Any) -> dict[str, Any]:
+    """The email one recruiter would get, for the consent screen: its subject and body,
+    from the templates the email uses (links left inert: they exist only once sent)."""
+    context = email_context(
+        snapshot=snapshot,
+        reason=match.summary,
+        role=match.role,
+        place=match.place,
+        recruiter=match.recruiter,
+        packet_link="#packet-preview",
+        opt_out_link="#packet-preview",
+    )
+    subject = " ".join(render_to_string(f"{EMAIL_TEMPLATE}_subject.txt", context).split())
+    body = render_to_string("recruiters/emails/_packet_body.html", context)
+    # Mail clients need inline styles; the site's CSP allows none (its stylesheet has
+    # the same looks under the classes the template also carries). The template is
+    # autoescaped; removing style attributes keeps it safe.
+    return {"subject": subject, "body": mark_safe(_INLINE_STYLE.sub("", body))}  # noqa: S308  # nosec B308 B703
+
+
+_INLINE_STYLE = re.compile(r' style="[^"]*"')

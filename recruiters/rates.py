@@ -14,22 +14,16 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 
+from .bulk import chunks
 from .models import Answer, Coverage, Delivery, Recruiter
 
-T = TypeVar("T")
 Rates = tuple[int, int, int, int | None]  # received, opened, answered, answer_days
 _NONE: Rates = (0, 0, 0, None)
-
-
-def _chunks(items: Sequence[T], size: int = 900) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+FIELDS = ("packets_received", "packets_opened", "packets_answered", "answer_days")
 
 
 def first_answer() -> Subquery:
@@ -67,35 +61,19 @@ def refresh_rates() -> int:
     ids = sorted(set(rates) | set(counted))
     changed: list[Recruiter] = []
     moved: dict[int, list[int]] = defaultdict(list)
-    for chunk in _chunks(ids):
-        for recruiter in Recruiter.objects.filter(pk__in=chunk).only(
-            "packets_received", "packets_opened", "packets_answered", "answer_days"
-        ):
+    for chunk in chunks(ids):
+        for recruiter in Recruiter.objects.filter(pk__in=chunk).only(*FIELDS):
             before = recruiter.responsiveness
             new = rates.get(recruiter.pk, _NONE)
-            old = (
-                recruiter.packets_received,
-                recruiter.packets_opened,
-                recruiter.packets_answered,
-                recruiter.answer_days,
-            )
-            if new == old:
+            if new == tuple(getattr(recruiter, name) for name in FIELDS):
                 continue
-            (
-                recruiter.packets_received,
-                recruiter.packets_opened,
-                recruiter.packets_answered,
-                recruiter.answer_days,
-            ) = new
+            for name, value in zip(FIELDS, new, strict=True):
+                setattr(recruiter, name, value)
             changed.append(recruiter)
             if recruiter.responsiveness != before:
                 moved[recruiter.responsiveness].append(recruiter.pk)
-    Recruiter.objects.bulk_update(
-        changed,
-        ["packets_received", "packets_opened", "packets_answered", "answer_days"],
-        batch_size=500,
-    )
+    Recruiter.objects.bulk_update(changed, FIELDS, batch_size=500)
     for tier, recruiter_ids in moved.items():
-        for chunk in _chunks(recruiter_ids):
+        for chunk in chunks(recruiter_ids):
             Coverage.objects.filter(recruiter_id__in=chunk).update(responsiveness=tier)
     return len(changed)

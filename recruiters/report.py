@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from jobletters.lib.languages import mid_sentence
 
-from . import packets
-from .introductions import acceptance_text
+from . import packets, sending
 from .models import Answer, Delivery, Introduction, Send
 
 State = Delivery.State
 
-# Where a packet is, in words (status_of's English words are also the page's CSS classes).
-STATUS_LABELS = {
-    "Revoked": gettext_lazy("Revoked"),
-    "Failed": gettext_lazy("Failed"),
-    "Opted out": gettext_lazy("Opted out"),
-    "Introduction requested": gettext_lazy("Introduction requested"),
-    "Introduced": gettext_lazy("Introduced"),
-    "Interested": gettext_lazy("Interested"),
-    "Not now": gettext_lazy("Not now"),
-    "Not a fit": gettext_lazy("Not a fit"),
-    "Expired": gettext_lazy("Expired"),
-    "CV link opened": gettext_lazy("CV link opened"),
-    "Opened": gettext_lazy("Opened"),
-    "Sent": gettext_lazy("Sent"),
-    "Sent (unconfirmed)": gettext_lazy("Sent (unconfirmed)"),
-    "Waiting": gettext_lazy("Waiting"),
-    "Sending": gettext_lazy("Sending"),
-    "Queued": gettext_lazy("Queued"),
-}
+# Where the recruiter's page is closed whatever the seeker does.
+CLOSED = ("Revoked", "Failed", "Opted out", "Left the directory", "Expired")
 
 
 @dataclass(frozen=True)
@@ -54,7 +37,7 @@ class PacketLine:
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS.get(self.status, self.status))
+        return _(self.status)
 
     @property
     def introduction(self) -> Introduction | None:
@@ -67,17 +50,17 @@ class PacketLine:
         return (
             introduction is not None
             and introduction.decision == Introduction.Decision.PENDING
-            and self.status not in ("Revoked", "Failed", "Opted out", "Expired")
+            and self.status not in CLOSED
         )
 
     @property
     def acceptance_text(self) -> str:
-        return acceptance_text(delivery=self.delivery)
+        return sending.acceptance_text(delivery=self.delivery)
 
     @property
     def can_revoke(self) -> bool:
-        # An opted-out recruiter's page is closed already, an expired one too.
-        return self.delivery.is_revocable and self.status not in ("Opted out", "Expired")
+        # The page of a recruiter who opted out or left is closed already, an expired one too.
+        return self.delivery.is_revocable and self.status not in CLOSED
 
 
 @dataclass
@@ -87,20 +70,18 @@ class SendLine:
 
     @property
     def summary(self) -> str:
-        counts: dict[str, int] = {}
-        for line in self.packets:
-            counts[line.status] = counts.get(line.status, 0) + 1
+        counts = Counter(line.status for line in self.packets)
         return ", ".join(
-            _("%(count)d %(status)s") % {"count": n, "status": mid_sentence(STATUS_LABELS[s])}
+            _("%(count)d %(status)s") % {"count": n, "status": mid_sentence(_(s))}
             for s, n in counts.items()
         )
 
 
 # The current answer's kind, as its status word.
 ANSWER_STATUS: dict[str, str] = {
-    Answer.Kind.INTERESTED: "Interested",
-    Answer.Kind.NOT_NOW: "Not now",
-    Answer.Kind.NOT_A_FIT: "Not a fit",
+    Answer.Kind.INTERESTED: gettext_noop("Interested"),
+    Answer.Kind.NOT_NOW: gettext_noop("Not now"),
+    Answer.Kind.NOT_A_FIT: gettext_noop("Not a fit"),
 }
 
 
@@ -124,35 +105,38 @@ def _expired_at(delivery: Delivery) -> datetime | None:
 
 
 def status_of(delivery: Delivery) -> str:
-    """One word or two for where the packet is now."""
+    """One word or two for where the packet is now, in English (the page's CSS class too);
+    ``PacketLine.status_label`` translates it."""
     if delivery.state == State.REVOKED:
-        return "Revoked"
+        return gettext_noop("Revoked")
     if delivery.state == State.FAILED:
-        return "Failed"
+        return gettext_noop("Failed")
     if _opted_out_at(delivery):
-        return "Opted out"
+        return gettext_noop("Opted out")
+    if delivery.recruiter_id is None and delivery.sent_at:
+        return gettext_noop("Left the directory")
     introduction = packets.introduction_of(delivery)
     if introduction is not None and introduction.accepted:
-        return "Introduced"
+        return gettext_noop("Introduced")
     if introduction is not None and introduction.decision == Introduction.Decision.PENDING:
-        return "Introduction requested"
+        return gettext_noop("Introduction requested")
     if answers := _answers(delivery):
         return ANSWER_STATUS[answers[-1].kind]
     if _expired_at(delivery):
-        return "Expired"
+        return gettext_noop("Expired")
     if delivery.downloaded_at:
-        return "CV link opened"
+        return gettext_noop("CV link opened")
     if delivery.opened_at:
-        return "Opened"
+        return gettext_noop("Opened")
     if delivery.sent_at and delivery.sent_unconfirmed:
-        return "Sent (unconfirmed)"
+        return gettext_noop("Sent (unconfirmed)")
     if delivery.sent_at:
-        return "Sent"
+        return gettext_noop("Sent")
     if delivery.state == State.DEFERRED:
-        return "Waiting"
+        return gettext_noop("Waiting")
     if delivery.state == State.SENDING:
-        return "Sending"
-    return "Queued"
+        return gettext_noop("Sending")
+    return gettext_noop("Queued")
 
 
 def timeline(delivery: Delivery) -> list[Event]:

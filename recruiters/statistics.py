@@ -35,6 +35,7 @@ PACKETS = "packets-by-role-and-place"
 FIRST_ANSWERS = "first-answers-by-role-and-place"
 OPENED_WITHIN = timedelta(days=7)
 DIMENSIONS = ("occupation", "place_id", "place")
+PACKET_MEASURES = ("seekers", "recruiters", "packets", "opened_within_7_days", "answered")
 
 Pairs = Iterable[tuple[int, int]] | None
 
@@ -79,14 +80,13 @@ def recruiters_by_role_and_place(pairs: Pairs = None) -> Rows:
     )
     cells = _cells((r["occupation_id"], r["place_id"]) for r in rows)
     for row in rows:
-        cell = cells[row["occupation_id"], row["place_id"]]
-        yield {"cell": cell, "people": row["people"], "measures": {}}
+        yield {"cell": cells[row["occupation_id"], row["place_id"]], "people": row["people"]}
 
 
 @statistic(
     PACKETS,
     dimensions=DIMENSIONS,
-    measures=("seekers", "recruiters", "packets", "opened_within_7_days", "answered"),
+    measures=PACKET_MEASURES,
     population="packets-to-recruiters",
     description="Packets sent at least 7 days ago to the recruiters who list an occupation "
     "and a place: how many were opened within 7 days and how many answered. People: the "
@@ -97,7 +97,7 @@ def packets_by_role_and_place(pairs: Pairs = None) -> Rows:
     old_enough = Q(**{f"{delivery}__sent_at__lte": timezone.now() - OPENED_WITHIN})
     opened = Q(**{f"{delivery}__opened_at__lte": F(f"{delivery}__sent_at") + OPENED_WITHIN})
     answered = Q(**{f"{delivery}__answers__isnull": False})
-    rows = (
+    rows = list(
         _coverage(pairs)
         .filter(old_enough)
         .values("occupation_id", "place_id")
@@ -110,18 +110,13 @@ def packets_by_role_and_place(pairs: Pairs = None) -> Rows:
         )
         .order_by()
     )
-    rows = list(rows)
     cells = _cells((r["occupation_id"], r["place_id"]) for r in rows)
     for row in rows:
-        measures = {m: row[m] for m in PACKET_MEASURES}
         yield {
             "cell": cells[row["occupation_id"], row["place_id"]],
             "people": min(row["seekers"], row["recruiters"]),
-            "measures": measures,
+            "measures": {m: row[m] for m in PACKET_MEASURES},
         }
-
-
-PACKET_MEASURES = ("seekers", "recruiters", "packets", "opened_within_7_days", "answered")
 
 
 @statistic(

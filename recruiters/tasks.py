@@ -8,11 +8,11 @@ from django.conf import settings
 
 from jobletters import outbox
 
-from . import delivery, rates
+from . import delivery, rates, sending
 
 
 @outbox.handler(
-    delivery.DELIVER_PACKET,
+    sending.DELIVER_PACKET,
     queue="packets",
     max_attempts=8,
     time_limit=settings.RECRUITERS_PACKET_TIME_LIMIT,

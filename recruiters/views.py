@@ -1,15 +1,15 @@
 """The seeker's pages (matches, consent and send, the delivery report) and the
-recruiter's (packet page, CV download, opt-out). Thin: the rules live in
-``matching``, ``sending``, ``packets`` and ``directory``."""
+recruiter's (packet page, CV download, opt-out). Thin: a send's every step is
+``sending``'s; what a packet shows is ``packets``'; the directory is ``directory``'s."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -28,22 +28,12 @@ from privacy import promises
 from privacy.accountability import aggregates
 from taxonomy.models import in_place
 
-from . import (
-    answers,
-    directory,
-    introductions,
-    matching,
-    own_data,
-    packets,
-    report,
-    sending,
-    statistics,
-)
-from . import delivery as delivery_service
+from . import directory, matching, own_data, packets, report, sending, statistics
 from .forms import AnswerForm, RecruiterDetailsForm, SendForm
 from .models import Answer, Delivery, Introduction, PacketAccess, Recruiter
 
 MAX_PAGE = 200
+R = TypeVar("R", bound=HttpResponseBase)
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -85,62 +75,47 @@ def matches(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _top(request: HttpRequest) -> int | None:
-    value = request.GET.get("top")
-    if value is None:
-        return None
-    try:
-        return min(max(int(value), 1), settings.RECRUITERS_MAX_PER_SEND)
-    except ValueError:
-        return 1
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def send(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = SendForm(request.POST)
-        ids = sending.parse_ids(request.POST.getlist("r"))
-        include_contact = request.POST.get("include_contact") == "1"
-        blind = request.POST.get("blind") == "1"
-        if form.is_valid():
-            try:
-                made = sending.confirm_send(
-                    seeker=request.user,
-                    recruiter_ids=ids,
-                    include_contact=include_contact,
-                    consent_given=form.cleaned_data["consent"],
-                    digest=form.cleaned_data["digest"],
-                    blind=blind,
+    posted = request.method == "POST"
+    data = request.POST if posted else request.GET
+    ids = sending.parse_ids(data.getlist("r"))
+    # The consent screen posts include_contact; its links ask with contact.
+    include_contact = data.get("include_contact" if posted else "contact") == "1"
+    blind = data.get("blind") == "1"
+    form = SendForm(request.POST if posted else None)
+    if form.is_valid():
+        try:
+            made = sending.confirm_send(
+                seeker=request.user,
+                recruiter_ids=ids,
+                include_contact=include_contact,
+                consent_given=form.cleaned_data["consent"],
+                digest=form.cleaned_data["digest"],
+                blind=blind,
+            )
+        except sending.SendRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            count = made.deliveries.count()
+            messages.success(
+                request,
+                ngettext(
+                    "Your packet is on its way to %(count)d recruiter. Follow it here.",
+                    "Your packet is on its way to %(count)d recruiters. Follow it here.",
+                    count,
                 )
-            except sending.SendRefused as refused:
-                form.add_error(None, str(refused))
-            else:
-                count = made.deliveries.count()
-                messages.success(
-                    request,
-                    ngettext(
-                        "Your packet is on its way to %(count)d recruiter. Follow it here.",
-                        "Your packet is on its way to %(count)d recruiters. Follow it here.",
-                        count,
-                    )
-                    % {"count": count},
-                )
-                return redirect(reverse("recruiters:sends") + f"#send-{made.pk}")
-        plan = sending.plan_send(
-            seeker=request.user, recruiter_ids=ids, include_contact=include_contact, blind=blind
-        )
-    else:
-        form = SendForm()
-        ids = sending.parse_ids(request.GET.getlist("r"))
-        top = _top(request)
-        plan = sending.plan_send(
-            seeker=request.user,
-            recruiter_ids=ids,
-            top=top if not ids else None,
-            include_contact=request.GET.get("contact") == "1",
-            blind=request.GET.get("blind") == "1",
-        )
+                % {"count": count},
+            )
+            return redirect(reverse("recruiters:sends") + f"#send-{made.pk}")
+    plan = sending.plan_send(
+        seeker=request.user,
+        recruiter_ids=ids,
+        top=None if posted or ids else sending.parse_top(data.get("top")),
+        include_contact=include_contact,
+        blind=blind,
+    )
     if not plan.matches:
         # Nobody to send to: say why where the seeker chooses, never a consent for no one.
         for line in dict.fromkeys([*form.non_field_errors(), *plan.left_out, *plan.problems]):
@@ -154,18 +129,9 @@ def _send_context(plan: sending.SendPlan, form: SendForm) -> dict[str, Any]:
     query = "&".join(f"r={pk}" for pk in ids)
     contact = "&contact=1" if plan.include_contact else ""
     blind = "&blind=1" if plan.blind else ""
-    previews = [
-        {
-            "match": m,
-            **delivery_service.preview_email(snapshot=plan.snapshot, match=m),
-        }
-        for m in plan.matches
-    ]
     return {
         "plan": plan,
         "form": form,
-        "previews": previews,
-        "packet": packets.packet_context(plan.snapshot),
         "with_contact_url": f"{reverse('recruiters:send')}?{query}&contact=1{blind}",
         "without_contact_url": f"{reverse('recruiters:send')}?{query}{blind}",
         "blind_url": f"{reverse('recruiters:send')}?{query}{contact}&blind=1",
@@ -191,11 +157,7 @@ def sends(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("deliveries", queryset=deliveries))
         .order_by("-created_at", "-pk")
     )
-    paginator = Paginator(rows, SENDS_PER_PAGE, allow_empty_first_page=True)
-    try:
-        page = paginator.page(_page_number(request))
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
+    page = Paginator(rows, SENDS_PER_PAGE).get_page(_page_number(request))
     return render(
         request,
         "recruiters/sends.html",
@@ -208,12 +170,12 @@ def sends(request: HttpRequest) -> HttpResponse:
 @require_POST
 def introduction(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        decided = introductions.decide_introduction(
+        decided = sending.decide_introduction(
             seeker=request.user, delivery_id=pk, decision=request.POST.get("decision", "")
         )
     except Introduction.DoesNotExist as missing:
         raise Http404("No such request") from missing
-    except introductions.IntroductionRefused as refused:
+    except sending.IntroductionRefused as refused:
         messages.error(request, str(refused))
         return redirect(reverse("recruiters:sends") + f"#packet-{pk}")
     name = decided.delivery.recipient_name
@@ -253,7 +215,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The recruiter's pages (no account, no cookies) -------------------------------------------
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private(response: R) -> R:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     # The token is in the address: never send it on to another site.
@@ -292,7 +254,7 @@ def _packet(
         "cv_url": reverse("packets:cv", args=[token]) if shown["packet"].get("cv") else "",
         "introduction": packets.introduction_of(delivery),
         "opt_out_url": (
-            delivery_service.opt_out_url(delivery.recruiter_id) if delivery.recruiter_id else ""
+            packets.opt_out_url(delivery.recruiter_id) if delivery.recruiter_id else ""
         ),
         "own_page_url": (
             own_data.own_page_url(delivery.recruiter) if delivery.recruiter is not None else ""
@@ -300,7 +262,7 @@ def _packet(
         "delivery": delivery,
         "why": delivery.reason[:1].lower() + delivery.reason[1:],
         "expires_at": delivery.link.expires_at,
-        "answer": answers.current_answer(delivery),
+        "answer": sending.current_answer(delivery),
         "answer_form": form,
         "answer_url": reverse("packets:answer", args=[token]),
     }
@@ -314,8 +276,8 @@ def packet_page(request: HttpRequest, token: str) -> HttpResponse:
     delivery = _open(request, token)
     if isinstance(delivery, HttpResponse):
         return delivery
-    packets.record_view(delivery=delivery, token=token)
-    current = answers.current_answer(delivery)
+    sending.record_view(delivery=delivery, token=token)
+    current = sending.current_answer(delivery)
     initial = {"kind": current.kind, "message": current.message} if current else None
     return _packet(request, token, delivery, AnswerForm(initial=initial))
 
@@ -333,7 +295,7 @@ def packet_answer(request: HttpRequest, token: str) -> HttpResponse:
         request,
         group="packet-answer",
         key=lambda _group, _request: packets.hash_token(token),
-        rate=answers.ANSWER_RATE,
+        rate=sending.ANSWER_RATE,
         increment=True,
     ):
         form.is_valid()
@@ -343,12 +305,12 @@ def packet_answer(request: HttpRequest, token: str) -> HttpResponse:
         return response
     if form.is_valid():
         try:
-            answers.answer_packet(
+            sending.answer_packet(
                 delivery_id=delivery.pk,
                 kind=form.cleaned_data["kind"],
                 message=form.cleaned_data["message"],
             )
-        except answers.AnswerRefused as refused:
+        except sending.AnswerRefused as refused:
             form.add_error(None, str(refused))
         else:
             return redirect(reverse("packets:page", args=[token]) + "#answer")
@@ -379,10 +341,8 @@ def packet_cv(request: HttpRequest, token: str) -> HttpResponseBase:
     except StoredFileMissing:
         page = render(request, "recruiters/packet_cv_missing.html", {"token": token}, status=404)
         return _private(page)
-    packets.record_access(delivery=delivery, kind=PacketAccess.Kind.DOWNLOAD)
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    sending.record_access(delivery=delivery, kind=PacketAccess.Kind.DOWNLOAD)
+    return _private(response)
 
 
 @access(BEARER)
@@ -390,18 +350,18 @@ def packet_cv(request: HttpRequest, token: str) -> HttpResponseBase:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def opt_out(request: HttpRequest, token: str) -> HttpResponse:
-    recruiter_id = delivery_service.recruiter_for_opt_out(token)
+    recruiter_id = packets.recruiter_for_opt_out(token)
     if recruiter_id is None:
         return _unknown_link(request)
     if request.method == "POST":
         directory.opt_out_recruiter(recruiter_id=recruiter_id)
-        # Answered here, not redirected: one-click clients do not follow redirects.
+        # Answered here, not redirected: one-click clients do not follow redirects. Done
+        # also for a recruiter no longer listed: nothing reaches them any more.
         return _private(render(request, "recruiters/opt_out_done.html"))
     recruiter = Recruiter.objects.filter(pk=recruiter_id).only("email", "opted_out_at").first()
-    context = {
-        "email": _masked(recruiter.email) if recruiter else "",
-        "already": recruiter is None or recruiter.opted_out_at is not None,
-    }
+    if recruiter is None:
+        return _gone(request, str(packets.LEFT_DIRECTORY))
+    context = {"email": _masked(recruiter.email), "already": recruiter.opted_out_at is not None}
     return _private(render(request, "recruiters/opt_out.html", context))
 
 
@@ -438,7 +398,7 @@ def own_page(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "saved": request.GET.get("saved") == "1",
         "received": own_data.packets_received(recruiter),
-        "opt_out_url": delivery_service.opt_out_url(recruiter.pk),
+        "opt_out_url": packets.opt_out_url(recruiter.pk),
     }
     return _private(render(request, "recruiters/own_page.html", context, status=status))
 

@@ -10,9 +10,6 @@ from jobletters.lib.text import TextField
 from . import spam
 from .models import Inquiry, InquiryMessage
 
-_TOO_FAST = _("That was very quick. Please check your message, then send it again.")
-_EXPIRED = _("This form was open for too long, or was changed. Please send your message again.")
-
 
 class InquiryForm(forms.ModelForm):
     """The contact form. Visitors give an email address to answer; people signed in don't."""
@@ -47,16 +44,10 @@ class InquiryForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        cleaned = self.cleaned_data
         # The signed token the page carried (support/contact.html: a fresh one each time
         # the form is shown, with or without errors).
-        try:
-            spam.check_form_token(self.data.get(spam.TOKEN_FIELD, ""))
-        except spam.TooFast:
-            raise forms.ValidationError(_TOO_FAST, code="too_fast") from None
-        except spam.Expired:
-            raise forms.ValidationError(_EXPIRED, code="expired") from None
-        return cleaned
+        spam.check_form_token(self.data.get(spam.TOKEN_FIELD, ""))
+        return self.cleaned_data
 
     @property
     def is_bot(self) -> bool:

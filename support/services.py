@@ -1,8 +1,6 @@
 """Support inquiries: written by people (signed in or not), answered by staff, by email.
-
-Views reach a person's inquiries only through :func:`inquiries_of` (another
-person's thread is a 404). Emails about an inquiry are account and transaction
-emails: the person asked, so they are always sent.
+Views reach a person's inquiries only through :func:`inquiries_of`; the emails are
+transactional (the person asked), so always sent.
 """
 
 from __future__ import annotations
@@ -43,15 +41,6 @@ def with_counts(inquiries: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
     )
 
 
-def _account_with_confirmed(email: str) -> Any:
-    address = (
-        EmailAddress.objects.filter(email__iexact=email, verified=True)
-        .select_related("user")
-        .first()
-    )
-    return address.user if address else None
-
-
 def _thread_url(inquiry: Inquiry) -> str:
     if inquiry.person_id is None:
         return ""
@@ -85,7 +74,9 @@ def submit_inquiry(
         if not email:
             raise ValueError("A visitor's inquiry needs an email address to answer.")
         # Written from a confirmed address of an account: it is theirs (see models).
-        person, signed_in = _account_with_confirmed(email), False
+        addresses = EmailAddress.objects.select_related("user")
+        address = addresses.filter(email__iexact=email, verified=True).first()
+        person, signed_in = (address.user if address else None), False
     with transaction.atomic():
         inquiry = Inquiry.objects.create(
             person=person,

@@ -1,16 +1,7 @@
-"""Spam protection for the contact form, needing no third party.
-
-Three layers, each cheap for people and costly for bots:
-
-* a **honeypot** field people never see (hidden by CSS, skipped by keyboards and
-  screen readers) that form-filling bots fill: such a post is answered like any
-  other and dropped;
-* a **signed form token** holding when the form was shown: a post sooner than
-  ``SUPPORT_FORM_MIN_SECONDS`` after it (faster than anyone types) or with a
-  token older than ``SUPPORT_FORM_MAX_AGE_SECONDS``, changed or missing, is
-  refused with a message and a fresh form;
-* **rate limits** on the shared cache (``SUPPORT_RATE_LIMITS``): per client
-  address and per email address for new inquiries, per person for replies.
+"""Spam protection for the contact form, needing no third party: a honeypot field people
+never see (a filled one is answered like any other post and dropped), a signed token saying
+when the form was shown (a post faster than anyone types, or an old, changed or missing
+token, is refused with a fresh form), and rate limits per client, address and person.
 """
 
 from __future__ import annotations
@@ -20,19 +11,17 @@ import time
 from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 SALT = "jobletters.support.form"
 HONEYPOT_FIELD = "leave_empty"
 TOKEN_FIELD = "shown"  # noqa: S105 (a form field's name)
 
 
-class TooFast(Exception):
-    pass
-
-
-class Expired(Exception):
-    pass
+_TOO_FAST = _("That was very quick. Please check your message, then send it again.")
+_EXPIRED = _("This form was open for too long, or was changed. Please send your message again.")
 
 
 def form_token(*, now: float | None = None) -> str:
@@ -40,22 +29,18 @@ def form_token(*, now: float | None = None) -> str:
     return signing.dumps({"shown": now if now is not None else time.time()}, salt=SALT)
 
 
-def check_form_token(token: str, *, now: float | None = None) -> None:
-    """Raise :class:`TooFast` or :class:`Expired` unless a person could have written it."""
-    now = now if now is not None else time.time()
+def check_form_token(token: str) -> None:
+    """A ValidationError unless a person could have written the form in the time it was open."""
     try:
-        value = signing.loads(token or "", salt=SALT, max_age=settings.SUPPORT_FORM_MAX_AGE_SECONDS)
-    except signing.SignatureExpired:
-        raise Expired from None
-    except signing.BadSignature:
-        raise Expired from None
+        value = signing.loads(token or "", salt=SALT)
+    except signing.BadSignature:  # changed or missing
+        raise ValidationError(_EXPIRED, code="expired") from None
     shown = value.get("shown") if isinstance(value, dict) else None
-    if not isinstance(shown, int | float):
-        raise Expired
-    if now - shown > settings.SUPPORT_FORM_MAX_AGE_SECONDS:
-        raise Expired
-    if now - shown < settings.SUPPORT_FORM_MIN_SECONDS:
-        raise TooFast
+    age = time.time() - shown if isinstance(shown, int | float) else None
+    if age is None or age > settings.SUPPORT_FORM_MAX_AGE_SECONDS:
+        raise ValidationError(_EXPIRED, code="expired")
+    if age < settings.SUPPORT_FORM_MIN_SECONDS:
+        raise ValidationError(_TOO_FAST, code="too_fast")
 
 
 def consume_allowance(request: HttpRequest, *, action: str, key: str | None = None) -> bool:

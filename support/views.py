@@ -61,11 +61,6 @@ def contact(request: HttpRequest) -> HttpResponse:
     return render(request, "support/contact.html", context)
 
 
-@require_GET
-def sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "support/sent.html")
-
-
 @login_required
 @require_GET
 def inquiries(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -50,15 +50,14 @@ def join_normalised(names: list[str]) -> str:
     return NAME_SEPARATOR + NAME_SEPARATOR.join(keys) + NAME_SEPARATOR if keys else ""
 
 
-class Occupation(models.Model):
-    """An ISCO-08 unit group, e.g. 2611 Lawyers."""
+class _Titled(models.Model):
+    """A title, searched through its normalised form."""
 
-    code = models.CharField(_("ISCO-08 code"), max_length=8, unique=True)
     title = models.CharField(max_length=200)
     normalised = models.CharField(max_length=200, db_index=True, editable=False)
-    description = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["title"]
 
     def __str__(self) -> str:
@@ -67,6 +66,13 @@ class Occupation(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.normalised = normalise(self.title)
         super().save(*args, **kwargs)
+
+
+class Occupation(_Titled):
+    """An ISCO-08 unit group, e.g. 2611 Lawyers."""
+
+    code = models.CharField(_("ISCO-08 code"), max_length=8, unique=True)
+    description = models.TextField(blank=True)
 
     @property
     def plain_title(self) -> str:
@@ -74,32 +80,22 @@ class Occupation(models.Model):
         return plain_title(self.title)
 
 
-class OccupationTitle(models.Model):
+class OccupationTitle(_Titled):
     """Another name for an occupation: a job title, a synonym or a regional spelling."""
 
     occupation = models.ForeignKey(
         Occupation, on_delete=models.CASCADE, related_name="alternative_titles"
     )
-    title = models.CharField(max_length=200)
-    normalised = models.CharField(max_length=200, db_index=True, editable=False)
     locale = models.CharField(
         max_length=10, blank=True, help_text=_('Where this usage is found, e.g. "en-GB", "en-US".')
     )
 
-    class Meta:
-        ordering = ["title"]
+    class Meta(_Titled.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["occupation", "normalised"], name="taxonomy_title_unique_per_occupation"
             )
         ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def save(self, *args, **kwargs) -> None:
-        self.normalised = normalise(self.title)
-        super().save(*args, **kwargs)
 
     @property
     def display(self) -> str:

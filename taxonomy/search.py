@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.postgres.lookups import TrigramSimilar, TrigramStrictWordSimilar
@@ -388,18 +388,7 @@ def search_targets(q: str, *, limit: int = DEFAULT_LIMIT) -> list[Result]:
         return occupations or words  # still typing the place ("nurse in"): the role
     if not places or not occupations:
         return words or occupations  # not a place after all ("labourers in mining")
-    best = occupations[0]
-    pairs = [
-        Result(
-            id=best.id,
-            label=best.label,
-            matched=best.matched,
-            title_id=best.title_id,
-            title=best.title,
-            place=place,
-        )
-        for place in places
-    ]
+    pairs = [replace(occupations[0], place=place) for place in places]
     return (pairs + occupations)[:limit]
 
 
@@ -500,19 +489,11 @@ def _other_name(place: Place, text: str, rank: int) -> str:
     Only a name the seeker typed whole or began: a word inside another language's
     name ("District londonien d'Islington" for "London") would show that language on
     the page, and the name the page already shows ("Londres") needs no repeating."""
-    tests = {
-        EXACT + OTHER_NAME: lambda key: key == text,
-        PREFIX + OTHER_NAME: lambda key: key.startswith(text),
-    }
-    test = tests.get(rank)
-    if test is None:
+    if rank not in (EXACT + OTHER_NAME, PREFIX + OTHER_NAME):
         return ""
     shown = normalise(city_name(place.name, place.country.code))
-    return next(
-        (
-            name
-            for name in split_names(place.other_names)
-            if test(key := normalise(name)) and key != shown
-        ),
-        "",
-    )
+    for name in split_names(place.other_names):
+        key = normalise(name)
+        if key != shown and (key == text if rank == EXACT + OTHER_NAME else key.startswith(text)):
+            return name
+    return ""

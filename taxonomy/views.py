@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.cache import get_conditional_response, set_response_etag
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import conditional_page, require_GET
 
 from . import search
 from .models import Place
@@ -40,13 +39,12 @@ def _answer(request: HttpRequest, find: Callable[[int], list[search.Result]]) ->
         results = find(limit)
     except search.BadQuery as error:
         return _bad_request(str(error))
-    response = JsonResponse({"results": [result.as_json() for result in results]})
-    set_response_etag(response)
-    return get_conditional_response(request, etag=response["ETag"], response=response) or response
+    return JsonResponse({"results": [result.as_json() for result in results]})
 
 
 @require_GET
 @cache_control(public=True, max_age=MAX_AGE)
+@conditional_page  # ETags turn repeats into 304s
 def occupations(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     # "attorney in London" also offers the pair (each result then has a "place").
@@ -55,6 +53,7 @@ def occupations(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @cache_control(public=True, max_age=MAX_AGE)
+@conditional_page  # ETags turn repeats into 304s
 def places(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     kinds = [kind for kind in request.GET.getlist("kind") if kind in Place.Kind.values]

@@ -247,12 +247,8 @@ def moto_s3(settings, moto_server):
                 "secret_key": "testing",
                 "default_acl": "private",
                 "file_overwrite": False,
-                "querystring_auth": True,
                 "querystring_expire": settings.PRIVATE_URL_EXPIRY_SECONDS,
-                "signature_version": "s3v4",
-                "addressing_style": "path",
-                "custom_domain": None,
-                "client_config": s3_client_config("path"),
+                "client_config": s3_client_config(),
             },
         },
     }

@@ -176,6 +176,20 @@ def django_db_setup(
 
 
 @pytest.fixture(scope="session")
+def migrated_sqlite(django_db_setup, tmp_path_factory, request) -> Path | None:
+    """On SQLite, this run's migrated template (a file a process outside the suite may copy
+    instead of migrating again); None on PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    worker = hasattr(request.config, "workerinput")
+    base = tmp_path_factory.getbasetemp()
+    shared = Path(os.environ.get("TEST_DATABASE_TEMPLATE_DIR") or (base.parent if worker else base))
+    return Path((shared / TEMPLATE_NAME_FILE).read_text())
+
+
+@pytest.fixture(scope="session")
 def live_server(django_db_setup, live_server):
     """pytest-django's, started after this worker's database, so that it stops (and its
     threads' connections close) before the database is dropped."""
@@ -213,12 +227,18 @@ def pytest_xdist_setupnodes(config, specs):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """The long tests first, so that a parallel run does not end on one: the longest by
-    name (each over ten seconds), then those without a database (make run's processes, the
-    sandbox's limits), then transactional ones (browsers, worker processes), then the rest
-    (pytest-django puts transactional tests after the others, and those without a database
-    last)."""
+    """The order that keeps both cores busy: one long test with a database first (the
+    worker that takes it migrates the template meanwhile), then the tests without a
+    database (the other workers run them while they would wait for the template), then
+    the longest by name (each over ten seconds), so that a parallel run does not end on
+    one, then transactional ones (browsers, worker processes), then the rest. (Left to
+    itself, pytest-django puts transactional tests after the others, and those without a
+    database last.)"""
     items.sort(key=_order)
+    first = next((item for item in items if _order(item) == 1 and _uses_database(item)), None)
+    if first is not None:
+        items.remove(first)
+        items.insert(0, first)
 
 
 # Test files whose tests take ten seconds or more each (`pytest --durations=30` shows them).
@@ -236,15 +256,23 @@ LONGEST = (
 )
 
 
+def _uses_database(item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(item.get_closest_marker("django_db")) or bool(
+        fixtures & {"_django_db_helper", "transactional_db", "live_server", "migrated_sqlite"}
+    )
+
+
 def _order(item) -> int:
     from pytest_django.fixtures import validate_django_db
 
     if item.nodeid.startswith(LONGEST):
-        return -1
-
+        return 1
+    if not _uses_database(item):
+        return 0
     marker = item.get_closest_marker("django_db")
     fixtures = set(getattr(item, "fixturenames", ()))
     transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
     if transaction or reset_sequences or fixtures & {"transactional_db", "live_server"}:
-        return 1
-    return 2 if marker or "_django_db_helper" in fixtures else 0
+        return 2
+    return 3

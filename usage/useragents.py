@@ -35,16 +35,9 @@ class Device:
             if self.system
             else browser
         )
-        details = [part for part in (self.model, self.kind_words) if part]
+        kinds = {"computer": _("a computer"), "phone": _("a phone"), "tablet": _("a tablet")}
+        details = [part for part in (self.model, kinds.get(self.kind, "")) if part]
         return f"{text} ({', '.join(details)})" if details else text
-
-    @property
-    def kind_words(self) -> str:
-        return {
-            "computer": _("a computer"),
-            "phone": _("a phone"),
-            "tablet": _("a tablet"),
-        }.get(self.kind, "")
 
 
 def _version(family: str, *parts: str | None) -> str:

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django import template
 from django.utils.safestring import SafeString
 
@@ -7,11 +5,8 @@ from community import markup, services
 
 register = template.Library()
 
-
-@register.filter
-def public_name(user: Any) -> str:
-    """ "Sam S.": first name and initial (the full name is never shown in public)."""
-    return services.public_name(user)
+# "Sam S.": first name and initial (the full name is never shown in public).
+register.filter("public_name", services.public_name)
 
 
 @register.filter

@@ -1,15 +1,8 @@
-"""Who may keep a page: nobody for a signed-in person's, anyone for pages all visitors share.
+"""Who may keep a page: HTTP caching rules, nothing stored here.
 
-Pages are rendered on every request; nothing here stores one. What this sets is the
-HTTP caching rules that browsers and shared caches follow:
-
-* a response to a signed-in request that sets no rules of its own is
-  ``Cache-Control: private, no-store`` (the back button on a shared computer after
-  signing out, or a proxy in between, keeps none of it);
-* a view marked :func:`same_for_every_visitor` (the landing page, the policy, the data
-  inventory…) is ``Cache-Control: public`` for a visitor without a session, as long as
-  the finished response sets no cookie (a CSRF secret, a message shown once), with
-  ``Vary: Cookie`` and an ETag, so a repeat visit is a 304.
+A signed-in person's response that sets no rules is ``private, no-store``. A view marked
+:func:`same_for_every_visitor` is ``public`` (with ``Vary: Cookie`` and an ETag) for a
+visitor without a session, as long as the response sets no cookie.
 """
 
 from __future__ import annotations

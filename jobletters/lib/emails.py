@@ -1,22 +1,11 @@
 """Every email Job Letters sends goes through here.
 
-One message = three templates next to each other: ``<name>_subject.txt``,
-``<name>.txt`` and ``<name>.html`` (the HTML one extends ``emails/base.html``).
-
-Emails are never sent inside a request: :func:`queue_email` renders the
-message and records it in the outbox (in the caller's transaction); a worker
-sends it exactly once (claim the entry, send, mark it sent) and then wipes the
-rendered message from the row. An SMTP server that is down delays an email, it
-never loses it nor fails the request. Each message carries a Message-ID made
-when it was queued, so in the rare case of a worker dying between the SMTP
-server's "accepted" and the mark, the resend is recognisably the same message.
-
-These are account and transaction emails, always sent. Announcements and marketing,
-which people choose to receive, are queued by ``communications.categories`` with
-their unsubscribe link and headers, and sent by its own handler through
-:func:`send_queued_email` once it has asked again that the person still wants them.
-
-Recipients never appear in logs; only the template name and a count do.
+One message = ``<name>_subject.txt``, ``<name>.txt`` and ``<name>.html`` (extending
+``emails/base.html``). :func:`queue_email` renders it into the outbox in the caller's
+transaction; a worker sends it exactly once, then wipes the rendered message from the
+row. The Message-ID is made when it is queued, so a resend after a worker died between
+the SMTP server's "accepted" and the mark is recognisably the same message. Announcements
+and marketing are queued by ``communications.categories``. Logs name no recipient.
 """
 
 from __future__ import annotations
@@ -24,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -62,30 +52,11 @@ def render_email(
 ) -> EmailMultiAlternatives:
     """Subject, text and HTML in ``language`` (default: the recipient's, see
     jobletters.lib.languages.email_language)."""
-    with translation.override(language or email_language(to)):
-        return _render_email(
-            template=template,
-            to=to,
-            context=context,
-            headers=headers,
-            reply_to=reply_to,
-            from_email=from_email,
-        )
-
-
-def _render_email(
-    *,
-    template: str,
-    to: Sequence[str],
-    context: Mapping[str, Any] | None,
-    headers: Mapping[str, str] | None,
-    reply_to: Sequence[str] | None,
-    from_email: str | None,
-) -> EmailMultiAlternatives:
     ctx = {**site_context(), **(context or {})}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
-    text = render_to_string(f"{template}.txt", ctx)
-    html = render_to_string(f"{template}.html", ctx)
+    with translation.override(language or email_language(to)):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+        text = render_to_string(f"{template}.txt", ctx)
+        html = render_to_string(f"{template}.html", ctx)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -105,7 +76,7 @@ def queue_message(
     person: Any = None,
     key: str | None = None,
 ) -> OutboxEntry:
-    """Record a prepared message; a worker sends it after commit."""
+    """Record a message ready to go; a worker sends it after commit."""
     return outbox.defer(EMAIL_KIND, message_payload(message, kind=kind), key=key, person=person)
 
 
@@ -115,7 +86,7 @@ def message_payload(message: EmailMultiAlternatives, *, kind: str) -> dict[str, 
         (content for content, mimetype in message.alternatives if mimetype == "text/html"), None
     )
     headers = dict(message.extra_headers)
-    message_id = headers.pop("Message-ID", None) or make_msgid(domain=_message_domain())
+    message_id = headers.pop("Message-ID", None) or make_msgid(domain=site_domain())
     return {
         "kind": kind,
         "message_id": message_id,
@@ -161,7 +132,7 @@ def queue_email(
 
 
 def deliver(message: EmailMultiAlternatives, *, kind: str, connection: Any = None) -> int:
-    """Send a prepared message now; the one place that talks to the mail backend.
+    """Send a message ready to go, now; the one place that talks to the mail backend.
 
     ``connection``: a backend of the caller's (packets bring one that marks the moment
     the message may have left, see recruiters.mail)."""
@@ -195,8 +166,6 @@ def send_queued_email(payload: dict[str, Any]) -> None:
     deliver(message, kind=payload["kind"])
 
 
-def _message_domain() -> str:
-    from urllib.parse import urlsplit
-
+def site_domain() -> str:
+    """The site's host name: Message-IDs and List-Ids are made under it."""
     return urlsplit(settings.SITE_URL).hostname or "jobletters.example"
-

@@ -1,10 +1,7 @@
 """Private files: stored under server-generated keys, served only after a permission check.
 
-Views call :func:`private_file_response` once they have decided the request may
-see the file. Local storage streams it as an attachment with ``nosniff``; S3
-answers with a redirect to a short-lived presigned URL that forces download.
-A row whose stored object is gone raises :class:`StoredFileMissing` (a 404 unless
-the view says more), never a 500 or a redirect to the storage's error page.
+:func:`private_file_response` streams a local file as an attachment, or redirects to a
+short-lived presigned S3 URL; a row whose object is gone is a 404 (:class:`StoredFileMissing`).
 """
 
 from __future__ import annotations

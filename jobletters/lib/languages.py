@@ -64,13 +64,8 @@ _LANGUAGE_WORDS = {
 def language_of_words(languages: Iterable[str]) -> str:
     """A recruiter's emails: the first language they list, if it is one we have, else
     English (``["French", "English"]`` → "fr"; ``["German", "French"]`` → English)."""
-    for word in languages:
-        key = " ".join(str(word).lower().split())
-        for code, words in _LANGUAGE_WORDS.items():
-            if key in words:
-                return code
-        return DEFAULT
-    return DEFAULT
+    first = " ".join(str(next(iter(languages), "")).lower().split())
+    return next((code for code, words in _LANGUAGE_WORDS.items() if first in words), DEFAULT)
 
 
 def mid_sentence(label: object) -> str:

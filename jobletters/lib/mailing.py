@@ -1,17 +1,10 @@
 """One email to many people in resumable batches: announcements, notices of change.
 
-A mailing is a row of a :class:`~jobletters.models.Mailing` model; its app registers
-who receives it, what a batch's emails share and how to queue one. Each batch takes
-the next recipients in id order after the row's cursor, queues one email each (outbox
-key ``<mailing_name>:<id>:<recipient id>``), moves the cursor and defers the next
-batch, in one transaction: a worker that dies mid-batch leaves nothing, a batch run
-again after the commit finds the cursor moved, and the keys make a second email to
-anyone impossible.
-
-Each email counts on the row as sent, skipped (its handler set ``payload["outcome"]
-= "skipped"``) or failed in the transaction that marks its outbox entry
-(:func:`jobletters.outbox.on_finish`), so an email tried again never counts twice;
-the row is sent when the counts reach what was queued after the last batch.
+A mailing is a :class:`~jobletters.models.Mailing` row whose app registers its audience,
+shared context and email. Each batch queues the next recipients after the row's cursor
+(outbox key ``<mailing_name>:<id>:<recipient id>``, so nobody gets two), moves the cursor
+and defers the next batch in one transaction. Each email counts on the row as sent,
+skipped or failed in the transaction that marks its outbox entry (:func:`outbox.on_finish`).
 """
 
 from __future__ import annotations

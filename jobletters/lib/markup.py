@@ -1,14 +1,8 @@
 """Small, safe markup that people write: paragraphs from blank lines and a few tags.
 
-One mechanism for every kind of text written with it (the job letter, public posts,
-announcements), each a :class:`SafeMarkup` with its own allow-list of tags. Text is
-sanitised with nh3 (an allow-list HTML sanitiser) when saved and again when shown,
-so a row written some other way cannot carry markup we did not allow.
-
-:meth:`SafeMarkup.render_text` is for text stored as typed, with the light formatting
-people type without being told (blank lines, ``**bold**``, ``- item`` lines, bare
-links): a subset of Markdown read by markdown-it, with any HTML in it shown as typed,
-then the same allow-list.
+Each kind of text (the job letter, posts, announcements) is a :class:`SafeMarkup` with its
+own allow-list, sanitised by nh3 when saved and again when shown. :meth:`~SafeMarkup.render_text`
+reads text as typed with a Markdown subset (blank lines, ``**bold**``, ``- item``, links).
 """
 
 from __future__ import annotations

@@ -1,46 +1,31 @@
 """Aggregated statistics (§3.3: "aggregated or anonymized information that does not
 directly identify you"): the only way counts about people leave Job Letters.
 
-A *statistic* is declared by the app that owns the data, in its ``statistics.py``
-(found like ``personal_data.py``)::
+An app declares each statistic in its ``statistics.py`` with :func:`statistic`: a function
+giving rows of ``{"cell": (dimension values…), "people": n, "measures": {name: n}}``. Rows
+leave only through :func:`release`, which
 
-    from privacy.accountability.aggregates import statistic
+* **suppresses every cell with fewer than K = 10 people** (left out, not shown as "<10");
+* **never computes a total from the raw data**: its totals are sums of the released cells,
+  so no subtraction can recover a hidden one. We chose this over complementary suppression
+  (solved across rows and columns, and still leaking bounds) and over rounded totals (which
+  narrow a hidden cell to the rounding base): it is simple enough to prove with a test.
 
-    @statistic("seekers-by-occupation-group-and-country",
-               dimensions=("occupation_group", "country"),
-               description="Job seekers per target occupation group and target country.")
-    def seekers(queryset_of_cells):
-        ...  # rows of (dimension values..., people, measures...)
-
-It returns rows of ``{"cell": (dimension values…), "people": distinct people,
-"measures": {name: number}}``, computed by the database. Those rows are raw: they
-never leave except through :func:`release`, which
-
-* **suppresses every cell with fewer than K = 10 people** (the cell, its measures,
-  even its existence: it is left out, not shown as "<10");
-* **never computes a total from the raw data**. The only totals it gives are the
-  sums of the cells it released, labelled so. A total taken from the raw data
-  would give away what was suppressed (total - released cells = the hidden ones,
-  and with one hidden cell, its exact count): with sums of released cells, every
-  published number is a function of published cells, so no subtraction can
-  recover a hidden one. We chose this over suppressing complementary cells
-  (which must be solved across rows and columns at once, and still leaks bounds)
-  and over rounding totals (which narrows a hidden cell to a range no wider than
-  the rounding base): it is simple enough to prove with a test.
-
-Each statistic is one table over one population; two statistics that are
-margins of each other (e.g. seekers per country, and per occupation and country)
-would let a reader subtract across tables, so the registry refuses a statistic
-whose dimensions are a subset of another's over the same population.
-
-``manage.py export_statistics --out DIR`` writes one CSV per statistic.
+Two statistics that are margins of each other over one population would let a reader
+subtract across tables, so :func:`statistic` refuses nested dimensions.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from privacy.models import Disclosure
 
 K = 10  # fewest people a released cell may describe
 
@@ -72,16 +57,6 @@ class Release:
     cells: tuple[ReleasedCell, ...]
     suppressed: int  # how many cells were left out (a count of cells, not of people)
     totals: dict[str, int]  # sums over the released cells only
-
-    @property
-    def header(self) -> list[str]:
-        return [*self.statistic.dimensions, "people", *self.statistic.measures]
-
-    def rows(self) -> list[list[Any]]:
-        return [
-            [*cell.cell, cell.people, *(cell.measures[m] for m in self.statistic.measures)]
-            for cell in self.cells
-        ]
 
 
 class StatisticError(Exception):
@@ -169,25 +144,15 @@ def release(stat: Statistic | str, **only: Any) -> Release:
 
 def write_csv(result: Release, handle: Any) -> None:
     """Write a release as CSV: the cells, then the sums of the cells shown."""
-    import csv
-
     if not isinstance(result, Release):
         raise TypeError("Only a Release (from release()) is written out.")
+    dimensions, measures = result.statistic.dimensions, result.statistic.measures
     writer = csv.writer(handle)
-    writer.writerow(result.header)
-    writer.writerows(result.rows())
-    blanks = [""] * (len(result.statistic.dimensions) - 1)
-    writer.writerow(
-        [
-            f"total of the cells shown (cells under {K} people left out)",
-            *blanks,
-            result.totals["people"],
-            *(result.totals[m] for m in result.statistic.measures),
-        ]
-    )
-
-
-# --- Statistics of privacy's own records ---------------------------------------------------
+    writer.writerow([*dimensions, "people", *measures])
+    writer.writerows([*c.cell, c.people, *(c.measures[m] for m in measures)] for c in result.cells)
+    total = f"total of the cells shown (cells under {K} people left out)"
+    blanks = [""] * (len(dimensions) - 1)
+    writer.writerow([total, *blanks, *(result.totals[m] for m in ("people", *measures))])
 
 
 @statistic(
@@ -199,11 +164,6 @@ def write_csv(result: Release, handle: Any) -> None:
     "seekers who sent, and the packets.",
 )
 def _packets_per_month() -> Rows:
-    from django.db.models import Count
-    from django.db.models.functions import TruncMonth
-
-    from privacy.models import Disclosure
-
     rows = (
         Disclosure.objects.filter(recipient_kind=Disclosure.RecipientKind.RECRUITER)
         .annotate(month=TruncMonth("disclosed_at"))

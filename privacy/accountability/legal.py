@@ -1,48 +1,39 @@
 """Legal requests (§3.2): authorities asking for information about people.
 
-Staff record each request in the admin (agency, their reference, the legal basis,
-when it arrived, the people and the kinds of data in scope, and until when the
-law forbids telling the people concerned) and move it through its statuses:
+Staff record each request in the admin and move it through its statuses (``MOVES``);
+disclosing (:func:`disclose_request`) logs a disclosure per person and has a worker build the
+data handed over with the export machinery, in scope only, deleted
+``promises.LEGAL_PACKAGE_DAYS`` later.
 
-    received → under review → challenged → disclosed in part / disclosed
-                           ↘ rejected (from any open status)
-
-**Disclosing** (:func:`disclose_request`) records, for each person in scope, that
-their data left us under a legal obligation (the disclosure log, with the request
-as the legal reference) and has a worker build the data handed over with the
-export machinery, holding only the categories in scope; staff download it from
-the request's page, and it is deleted ``promises.LEGAL_PACKAGE_DAYS`` later.
-
-**Notice**: nothing about a request reaches the person (no email, nothing on "my
-data", nothing in their export) until notice is allowed: once staff have looked
-at it (past "received") and the day after "notice prohibited until" (or at once
-without a prohibition). Then the periodic job (:func:`send_due_notices`, beat)
-emails them once (outbox key ``legal-notice:<subject id>``) and writes any
-disclosure already made to their disclosure log; from then on the request and
-its disclosure show on their "my data" page and in their export.
-
-The public transparency report (:func:`transparency_report`) counts requests per
-half-year and outcome, in bands of ``PRIVACY_TRANSPARENCY_BAND`` (see there).
+Nothing about a request reaches the person (email, "my data", their export) until notice is
+allowed: past "received" and after "notice prohibited until". Then :func:`send_due_notices`
+emails them once and logs any disclosure already made.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jobletters import outbox
+from jobletters.lib.emails import queue_email
+from jobletters.lib.files import generate_key
+from jobletters.lib.languages import person_language
 from privacy import promises
+from privacy.consent import record_disclosure
 from privacy.models import LegalRequest, LegalRequestSubject
 from privacy.registry.declarations import Declaration, declarations
+from privacy.rights.export import ExportPlan, write_archive
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +53,6 @@ MAY_DISCLOSE = (Status.UNDER_REVIEW, Status.CHALLENGED)
 
 class LegalRequestError(Exception):
     """Why staff cannot do that now, in words shown in the admin."""
-
-
-# --- Scope ---------------------------------------------------------------------------------
 
 
 # The registry names its categories as the person reads them ("Your sends to
@@ -117,11 +105,10 @@ def scoped_declarations(request: LegalRequest) -> list[Declaration]:
     return [d for d in declarations() if d.slug in wanted]
 
 
-# --- Status ---------------------------------------------------------------------------------
-
-
 def allowed_statuses(request: LegalRequest) -> tuple[str, ...]:
-    """The request's status and those staff may move it to by hand."""
+    """The request's status and those staff may move it to by hand (a new one: received)."""
+    if not request.pk:
+        return (Status.RECEIVED,)
     return (request.status, *MOVES.get(request.status, ()))
 
 
@@ -150,22 +137,10 @@ def record_request(*, request: LegalRequest, staff: Any) -> LegalRequest:
     return request
 
 
-# --- Disclosure -----------------------------------------------------------------------------
-
-
-def legal_reference(request: LegalRequest) -> str:
-    """How the disclosure log names the request."""
-    basis = " ".join(request.legal_basis.split())
-    return f"{request}: {basis}"[:200]
-
-
 def disclose_request(
     *, request: LegalRequest, staff: Any, in_part: bool, now: datetime | None = None
 ) -> LegalRequest:
     """Hand over the data in scope: disclosure records, and the data for staff (a worker)."""
-    from jobletters import outbox
-    from jobletters.lib.files import generate_key
-
     now = now or timezone.now()
     with transaction.atomic():
         current = LegalRequest.objects.select_for_update().get(pk=request.pk)
@@ -201,15 +176,11 @@ def disclose_request(
 
 def _person_category_labels(person: Any, slugs: list[str]) -> list[str]:
     """The categories' names in the person's language (for their log and their emails)."""
-    from jobletters.lib.languages import person_language
-
     with translation.override(person_language(person)):
         return category_labels(slugs)
 
 
 def _log_disclosure(subject: LegalRequestSubject, request: LegalRequest) -> None:
-    from privacy.consent import record_disclosure
-
     # The log is the person's to read ("Who received your information"): the categories
     # are stored in their language, whatever the language of the staff member's admin.
     categories = _person_category_labels(subject.person, request.data_categories)
@@ -220,7 +191,7 @@ def _log_disclosure(subject: LegalRequestSubject, request: LegalRequest) -> None
         recipient_reference=request.reference,
         data_categories=categories,
         basis="legal_obligation",
-        legal_reference=legal_reference(request),
+        legal_reference=f"{request}: {' '.join(request.legal_basis.split())}",
         reference=f"legal-request:{request.pk}:{subject.pk}",
     )
     LegalRequestSubject.objects.filter(pk=subject.pk).update(
@@ -230,8 +201,6 @@ def _log_disclosure(subject: LegalRequestSubject, request: LegalRequest) -> None
 
 def build_package(*, subject_id: int, file_key: str) -> LegalRequestSubject | None:
     """The worker's job: the data handed over, from the export machinery (scope only)."""
-    from privacy.rights.export import ExportPlan, write_archive
-
     subject = (
         LegalRequestSubject.objects.select_related("request", "person")
         .filter(pk=subject_id)
@@ -281,16 +250,6 @@ def expire_packages(now: datetime | None = None) -> int:
     return expired
 
 
-# --- Notice ---------------------------------------------------------------------------------
-
-
-def notice_allowed_q(today: date) -> Q:
-    """Requests whose people may be told: looked at by staff, no prohibition standing."""
-    return ~Q(status=Status.RECEIVED) & (
-        Q(notice_prohibited_until__isnull=True) | Q(notice_prohibited_until__lt=today)
-    )
-
-
 def notice_allowed(request: LegalRequest, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     if request.status == Status.RECEIVED:
@@ -299,9 +258,11 @@ def notice_allowed(request: LegalRequest, today: date | None = None) -> bool:
     return until is None or until < today
 
 
-def due_notices(today: date | None = None) -> QuerySet[LegalRequestSubject]:
-    today = today or timezone.localdate()
-    allowed = LegalRequest.objects.filter(notice_allowed_q(today))
+def due_notices(today: date) -> QuerySet[LegalRequestSubject]:
+    """People not told yet of a request looked at by staff, with no prohibition standing."""
+    allowed = LegalRequest.objects.exclude(status=Status.RECEIVED).filter(
+        Q(notice_prohibited_until__isnull=True) | Q(notice_prohibited_until__lt=today)
+    )
     return LegalRequestSubject.objects.filter(
         notified_at__isnull=True, person__isnull=False, request__in=allowed
     )
@@ -309,20 +270,16 @@ def due_notices(today: date | None = None) -> QuerySet[LegalRequestSubject]:
 
 def send_due_notices(*, now: datetime | None = None) -> int:
     """Email every person whose notice is now allowed, once; returns how many."""
-    from jobletters.lib.emails import queue_email
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0
-    for pk in list(due_notices(today).values_list("pk", flat=True)[:500]):
+    due = due_notices(today)
+    for pk in list(due.values_list("pk", flat=True)[:500]):
         with transaction.atomic():
             subject = (
-                LegalRequestSubject.objects.select_for_update()
-                .select_related("request", "person")
-                .filter(pk=pk, notified_at__isnull=True, person__isnull=False)
-                .first()
+                due.select_for_update().select_related("request", "person").filter(pk=pk).first()
             )
-            if subject is None or not notice_allowed(subject.request, today):
+            if subject is None:  # told, or no longer allowed, since
                 continue
             request, person = subject.request, subject.person
             assert person is not None, "the query asked for subjects with an account"
@@ -376,9 +333,6 @@ def detach_subjects(user: Any) -> None:
     LegalRequestSubject.objects.filter(person=user).update(person=None)
 
 
-# --- The transparency report --------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Outcome:
     key: str
@@ -405,10 +359,9 @@ def band(count: int, size: int) -> str:
 class HalfYear:
     year: int
     half: int
-    counts: dict[str, int] = field(default_factory=dict)
-    banded: bool = False
-    shown: dict[str, str] = field(default_factory=dict)
-    total: str = ""
+    banded: bool
+    values: list[str]  # the shown counts, in the order of OUTCOMES
+    total: str
 
     @property
     def label(self) -> str:
@@ -418,11 +371,6 @@ class HalfYear:
     @property
     def anchor(self) -> str:
         return f"h{self.year}-{self.half}"
-
-    @property
-    def values(self) -> list[str]:
-        """The shown counts, in the order of OUTCOMES."""
-        return [self.shown[outcome.key] for outcome in OUTCOMES]
 
 
 def _half_of(day: date) -> tuple[int, int]:
@@ -437,47 +385,29 @@ def transparency_report(*, today: date | None = None, since: date | None = None)
     (``PRIVACY_TRANSPARENCY_BAND``, 250) shows *every* count of that half-year,
     its total included, as a band ("0-249"). Banding only the small cells would
     let a reader subtract the exact cells from an exact total; banding the whole
-    half-year leaves no exact number to subtract from. Half-years with every
-    count at or above the band size are shown exactly.
+    half-year leaves no exact number to subtract from.
     """
     today = today or timezone.localdate()
     size = settings.PRIVACY_TRANSPARENCY_BAND
     status_to_outcome = {s: o.key for o in OUTCOMES for s in o.statuses}
     rows = (
         LegalRequest.objects.annotate(
-            year=ExtractYear("received_on"),
-            half=Case(
-                When(received_on__month__lte=6, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            ),
+            year=ExtractYear("received_on"), q=ExtractQuarter("received_on")
         )
-        .values("year", "half", "status")
+        .values("year", "q", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    found: dict[tuple[int, int], dict[str, int]] = {}
+    found: dict[tuple[int, int, str], int] = {}
     for row in rows:
-        counts = found.setdefault((row["year"], row["half"]), {})
-        outcome = status_to_outcome[row["status"]]
-        counts[outcome] = counts.get(outcome, 0) + row["n"]
-    start = _half_of(since) if since else min([*found, _half_of(today)])
+        key = (row["year"], (row["q"] + 1) // 2, status_to_outcome[row["status"]])
+        found[key] = found.get(key, 0) + row["n"]
+    year, half = _half_of(since) if since else min([k[:2] for k in found] + [_half_of(today)])
     periods: list[HalfYear] = []
-    year, half = start
     while (year, half) <= _half_of(today):
-        counts = found.get((year, half), {})
-        period = HalfYear(
-            year=year, half=half, counts={o.key: counts.get(o.key, 0) for o in OUTCOMES}
-        )
-        total = sum(period.counts.values())
-        period.banded = any(n < size for n in period.counts.values())
-        if period.banded:
-            period.shown = {key: band(n, size) for key, n in period.counts.items()}
-            period.total = band(total, size)
-        else:
-            period.shown = {key: str(n) for key, n in period.counts.items()}
-            period.total = str(total)
-        periods.append(period)
+        counts = [found.get((year, half, o.key), 0) for o in OUTCOMES]
+        banded = any(n < size for n in counts)
+        shown = (lambda n: band(n, size)) if banded else str
+        periods.append(HalfYear(year, half, banded, [shown(n) for n in counts], shown(sum(counts))))
         year, half = (year, 2) if half == 1 else (year + 1, 1)
-    periods.reverse()
-    return periods
+    return periods[::-1]

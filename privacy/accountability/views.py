@@ -64,7 +64,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "privacy/subprocessors_subscribe.html",
-            {"subscribed": processors.is_subscribed(request.user)},
+            {"subscribed": processors.subscriptions_about(request.user).exists()},
         )
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

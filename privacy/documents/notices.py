@@ -1,15 +1,6 @@
-"""Emails about a change to many people (§3.3, §6, §9): a mailing per
-:class:`~privacy.models.ChangeNotice` (``jobletters.lib.mailing``: resumable batches,
-one email per recipient keyed ``privacy-notice:<notice id>:<recipient id>``, counts
-on the notice).
-
-Two audiences:
-
-* a published version that reduces people's rights: every active account with a
-  confirmed address, frozen ones included (``privacy.documents.versions.notice_audience``);
-* changes to processors: the subscribers (``privacy.documents.processors.notice_audience``).
-  Changes are gathered for ``PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS`` first, so
-  several edits in a row make one email.
+"""Emails about a change to many people (§3.3, §6, §9), one mailing per
+:class:`~privacy.models.ChangeNotice` (``jobletters.lib.mailing``): a rights-reducing version
+to every active person, or processor changes to their subscribers.
 """
 
 from __future__ import annotations
@@ -24,13 +15,13 @@ from jobletters.lib import mailing
 from jobletters.lib.emails import queue_email
 from privacy import promises
 from privacy.documents import processors, versions
-from privacy.models import ChangeNotice
+from privacy.models import ChangeNotice, ProcessorSubscription
 
 
 def _audience(notice: ChangeNotice) -> Any:
     if notice.kind == ChangeNotice.Kind.VERSION:
         return versions.notice_audience()
-    return processors.notice_audience()
+    return ProcessorSubscription.objects.select_related("person")
 
 
 def _shared_context(notice: ChangeNotice) -> dict[str, Any]:
@@ -39,7 +30,7 @@ def _shared_context(notice: ChangeNotice) -> dict[str, Any]:
         assert version is not None, "a notice of a version names it"
         return {
             "version": version,
-            "url": versions.version_url(version),
+            "url": f"{settings.SITE_URL}/privacy/versions/#{version.anchor}",
             "notice_days": promises.POLICY_NOTICE_DAYS,
             "support_email": settings.SUPPORT_EMAIL,
         }

@@ -1,16 +1,9 @@
 """Our processors (§3.3, §6): the companies that process personal data for us.
 
-Staff keep the list in the admin (name, purpose, the kinds of data, the country,
-the safeguards, since and until); ``/privacy/subprocessors/`` shows it. Every
-change staff save is a :class:`~privacy.models.ProcessorChange` with what changed
-in words; changes are gathered for ``PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS`` and
-then emailed once to every subscriber (``privacy.documents.notices``).
-
-Anyone can subscribe: a signed-in person with one click (their account's address);
-a visitor by confirming their address through a signed link that expires
-(double opt-in: nothing is stored until they confirm, and at most one
-confirmation email a day goes to an address). Every notice carries a link that
-unsubscribes at once.
+Every change people see is a :class:`~privacy.models.ProcessorChange` in words; changes are
+gathered for ``PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS`` and emailed once to the subscribers.
+A visitor subscribes through a signed link that expires (nothing is stored until they
+confirm, one confirmation email a day per address); every notice unsubscribes in one click.
 """
 
 from __future__ import annotations
@@ -22,13 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, models, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jobletters.lib import mailing
+from jobletters.lib.emails import queue_email
 from privacy.models import ChangeNotice, ProcessorChange, ProcessorSubscription, Subprocessor
 from privacy.registry.declarations import POLICY_SECTIONS
 
@@ -51,19 +45,12 @@ PUBLIC_FIELDS = (
 
 def category_choices() -> list[tuple[str, str]]:
     """The kinds of data a processor can handle: the policy's sections on what we collect."""
-    return [
-        (number, f"§{number} {title}")
-        for number, title in POLICY_SECTIONS.items()
-        if number.startswith("2.")
-    ]
+    return [(n, f"§{n} {_(title)}") for n, title in POLICY_SECTIONS.items() if n.startswith("2.")]
 
 
 def category_labels(sections: list[str]) -> list[str]:
     titles = dict(category_choices())
     return [titles.get(s, s) for s in sections]
-
-
-# --- The list ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -84,9 +71,6 @@ def listing(today: date | None = None) -> Listing:
     )
 
 
-# --- Changes -------------------------------------------------------------------------------
-
-
 def _value_words(name: str, value: Any) -> str:
     if value in (None, "", []):
         return _("(none)")
@@ -100,25 +84,17 @@ def _value_words(name: str, value: Any) -> str:
 
 
 def _label(name: str) -> str:
-    field = Subprocessor._meta.get_field(name)
-    words = field.verbose_name if isinstance(field, models.Field) else name
-    return str(words).capitalize()
+    return str(getattr(Subprocessor._meta.get_field(name), "verbose_name", name)).capitalize()
 
 
 def describe_change(before: Subprocessor | None, after: Subprocessor) -> tuple[str, str] | None:
     """(kind, words) for what a save changes in public; None when nothing people see does."""
     if before is None:
+        shown = {n: _value_words(n, getattr(after, n)) for n in PUBLIC_FIELDS}
         words = _(
             "%(name)s will process %(categories)s for us from %(since)s, in %(country)s: "
             "%(purpose)s Safeguards: %(safeguards)s"
-        ) % {
-            "name": after.name,
-            "categories": _value_words("data_categories", after.data_categories),
-            "since": _value_words("since", after.since),
-            "country": _value_words("country", after.country),
-            "purpose": _value_words("purpose", after.purpose),
-            "safeguards": _value_words("safeguards", after.safeguards),
-        }
+        ) % {**shown, "categories": shown["data_categories"]}
         return ProcessorChange.Kind.ADDED, words
     changed = [
         name
@@ -178,30 +154,12 @@ def save_processor(
 
 def _collecting_notice(now: datetime) -> ChangeNotice:
     """The notice changes are gathered in until it is sent (one at a time)."""
-    kind = ChangeNotice.Kind.PROCESSORS
-    collecting = ChangeNotice.objects.select_for_update().filter(
-        kind=kind, state=ChangeNotice.State.COLLECTING
-    )
-    if (notice := collecting.first()) is not None:
-        return notice
     delay = timedelta(seconds=settings.PRIVACY_PROCESSOR_NOTICE_DELAY_SECONDS)
-    try:
-        with transaction.atomic():
-            return ChangeNotice.objects.create(
-                kind=kind,
-                state=ChangeNotice.State.COLLECTING,
-                send_after=now + delay,
-                created_at=now,
-            )
-    except IntegrityError:  # another member of staff started one a moment ago
-        return collecting.get()
-
-
-# --- Notices to subscribers (sent by privacy.documents.notices) ---------------------------
-
-
-def notice_audience() -> QuerySet[ProcessorSubscription]:
-    return ProcessorSubscription.objects.select_related("person")
+    return ChangeNotice.objects.select_for_update().get_or_create(
+        kind=ChangeNotice.Kind.PROCESSORS,
+        state=ChangeNotice.State.COLLECTING,
+        defaults={"send_after": now + delay, "created_at": now},
+    )[0]
 
 
 def notice_context(notice: ChangeNotice) -> dict[str, Any]:
@@ -217,8 +175,6 @@ def address_of(subscription: ProcessorSubscription) -> str:
 
 
 def notice_email(subscription: ProcessorSubscription, shared: dict[str, Any], *, key: str) -> Any:
-    from jobletters.lib.emails import queue_email
-
     person = subscription.person
     if person is not None and not person.is_active:
         return None
@@ -233,9 +189,6 @@ def notice_email(subscription: ProcessorSubscription, shared: dict[str, Any], *,
     )
 
 
-# --- Subscribing -----------------------------------------------------------------------------
-
-
 def subscriptions_about(user: Any) -> QuerySet[ProcessorSubscription]:
     """A person's subscription, and one a visitor made from their address before."""
     return ProcessorSubscription.objects.filter(
@@ -243,18 +196,9 @@ def subscriptions_about(user: Any) -> QuerySet[ProcessorSubscription]:
     )
 
 
-def is_subscribed(user: Any) -> bool:
-    return subscriptions_about(user).exists()
-
-
 def subscribe_person(*, person: Any) -> ProcessorSubscription:
-    """A signed-in person subscribes with their account (idempotent)."""
-    try:
-        with transaction.atomic():
-            subscription, _created = ProcessorSubscription.objects.get_or_create(person=person)
-    except IntegrityError:  # a double click
-        subscription = ProcessorSubscription.objects.get(person=person)
-    return subscription
+    """A signed-in person subscribes with their account (idempotent, double clicks too)."""
+    return ProcessorSubscription.objects.get_or_create(person=person)[0]
 
 
 def unsubscribe_person(*, person: Any) -> int:
@@ -263,18 +207,9 @@ def unsubscribe_person(*, person: Any) -> int:
     return deleted
 
 
-def _address_digest(email: str) -> str:
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:24]
-
-
 def request_visitor_subscription(*, email: str, now: datetime | None = None) -> None:
-    """Email a visitor a link that confirms their subscription (nothing stored before).
-
-    At most one such email a day goes to an address: the outbox key is the day and
-    a hash of the address.
-    """
-    from jobletters.lib.emails import queue_email
-
+    """Email a visitor a link that confirms their subscription (nothing stored before); the
+    outbox key (the day and a hash of the address) sends an address one such email a day."""
     now = now or timezone.now()
     email = email.strip()
     if ProcessorSubscription.objects.filter(person__isnull=True, email__iexact=email).exists():
@@ -289,31 +224,25 @@ def request_visitor_subscription(*, email: str, now: datetime | None = None) -> 
             "list_url": settings.SITE_URL + reverse("privacy:subprocessors"),
             "days": CONFIRM_MAX_AGE // 86400,
         },
-        key=f"processor-subscribe:{now:%Y-%m-%d}:{_address_digest(email)}",
+        key=f"processor-subscribe:{now:%Y-%m-%d}:{hashlib.sha256(email.lower().encode()).hexdigest()[:24]}",
     )
 
 
 def read_confirm_token(token: str) -> str | None:
     """The address a confirmation link stands for, or None (changed, or too old)."""
     try:
-        value = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        return str(signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)["email"])
     except signing.BadSignature:
         return None
-    email = value.get("email") if isinstance(value, dict) else None
-    return email if isinstance(email, str) and email else None
 
 
 def confirm_visitor_subscription(*, email: str) -> ProcessorSubscription:
-    """The visitor confirmed their address: subscribe it (idempotent)."""
-    existing = ProcessorSubscription.objects.filter(person__isnull=True, email__iexact=email)
-    if (found := existing.first()) is not None:
-        return found
-    try:
-        with transaction.atomic():
-            language = translation.get_language() or ""
-            return ProcessorSubscription.objects.create(email=email, language=language)
-    except IntegrityError:  # confirmed twice at the same moment
-        return existing.get()
+    """The visitor confirmed their address: subscribe it (idempotent, twice at once too)."""
+    return ProcessorSubscription.objects.get_or_create(
+        person=None,
+        email__iexact=email,
+        defaults={"email": email, "language": translation.get_language() or ""},
+    )[0]
 
 
 def unsubscribe_token(subscription: ProcessorSubscription) -> str:
@@ -331,13 +260,11 @@ def unsubscribe_url(subscription: ProcessorSubscription) -> str:
 
 def subscription_for_token(token: str) -> ProcessorSubscription | None:
     try:
-        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
+        pk, confirmed = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
     except (signing.BadSignature, ValueError):
         return None
-    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
-        return None
-    subscription = ProcessorSubscription.objects.filter(pk=value[0]).first()
-    if subscription is None or int(subscription.confirmed_at.timestamp()) != value[1]:
+    subscription = ProcessorSubscription.objects.filter(pk=pk).first()
+    if subscription is None or int(subscription.confirmed_at.timestamp()) != confirmed:
         return None
     return subscription
 

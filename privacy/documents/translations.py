@@ -1,13 +1,8 @@
 """Translations of the privacy policy and the terms, to read: the English text applies.
 
-A published version is the English text people accept (``PolicyVersion.text``). A
-translation of one version is a file ``privacy/policy/<language>/<name>.txt``, named
-like the English seed of that version (``v1.txt`` for the policy, ``terms-v1.txt``
-for the terms) and written in the same numbered format, section for section
-(``privacy.policy_text``). A page in that language shows the translation with a note
-that the English text is the one that applies and a link to it; a version without a
-translation in the reader's language is shown in English, with a note saying so. A
-new version therefore never shows an older version's translation.
+A version's translation is ``privacy/policy/<language>/<name>.txt``, named like that
+version's English seed and in the same numbered format. Without one in the reader's language
+the English text is shown, so a new version never shows an older version's translation.
 """
 
 from __future__ import annotations
@@ -29,16 +24,7 @@ class Translation:
     """A version's text in another language, shaped like the version for the templates."""
 
     language: str
-    text: str
     blocks: list[PolicyBlock] = field(compare=False)
-
-
-def file_name(document: str, number: int) -> str:
-    return (
-        f"v{number}.txt"
-        if document == PolicyVersion.Document.PRIVACY
-        else f"{document}-v{number}.txt"
-    )
 
 
 @cache
@@ -46,8 +32,7 @@ def _read(language: str, name: str) -> Translation | None:
     path = TRANSLATIONS / language / name
     if not path.is_file():
         return None
-    text = path.read_text(encoding="utf-8")
-    return Translation(language=language, text=text, blocks=parse_policy(text))
+    return Translation(language, parse_policy(path.read_text(encoding="utf-8")))
 
 
 def translation_of(version: PolicyVersion, language: str | None = None) -> Translation | None:
@@ -55,4 +40,5 @@ def translation_of(version: PolicyVersion, language: str | None = None) -> Trans
     code = (language or get_language() or "en").lower().split("-")[0]
     if code == "en" or not code.isalpha():
         return None
-    return _read(code, file_name(version.document, version.version))
+    prefix = "" if version.document == PolicyVersion.Document.PRIVACY else f"{version.document}-"
+    return _read(code, f"{prefix}v{version.version}.txt")

@@ -1,22 +1,12 @@
 """Versions of the privacy policy and the terms of service (§9).
 
-Staff write a version as a draft in the admin (text, a changelog, the date it takes
-effect, and whether it reduces people's rights), then publish it:
+Staff write a draft in the admin, then publish it. One that reduces people's rights takes
+effect at least ``promises.POLICY_NOTICE_DAYS`` after it is published, is emailed to every
+active person (frozen accounts too: it is a legal notice) and shows a banner to people who
+joined before it until they acknowledge it (a ``policy_acknowledged`` consent).
 
-* a version never takes effect in the past, and one that **reduces people's
-  rights** is refused unless it is published at least ``promises.POLICY_NOTICE_DAYS`` (30)
-  days before it takes effect;
-* publishing such a version emails every active person (frozen accounts too: it
-  is a legal notice), in resumable batches (``privacy.documents.notices``), and shows a
-  banner to signed-in people who joined before it takes effect until they
-  acknowledge it; each acknowledgement is a consent-ledger row
-  (``policy_acknowledged``, referenced ``<document>:v<n>``).
-
-``/privacy/versions/`` lists every published version of both documents with a
-diff between consecutive versions (:func:`diff_html`: escaped, inline, readable on
-a phone). The banner costs signed-in pages nothing while no such version is
-active (the list is kept on the shared cache, and for a few seconds in each process),
-and at most one query while one is (none once the person acknowledged in this session).
+The banner costs signed-in pages no query while no such version is active (the list is kept
+on the shared cache and for a few seconds in each process), and at most one while one is.
 """
 
 from __future__ import annotations
@@ -28,12 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
@@ -46,12 +36,13 @@ from django.utils.translation import ngettext
 
 from jobletters.lib import mailing
 from privacy import promises
+from privacy.consent import record_consent
 from privacy.models import ChangeNotice, Consent, PolicyVersion
-from privacy.policy_text import parse_policy, with_contact_address
+from privacy.policy_text import parse_policy
 
 Document = PolicyVersion.Document
 
-NOTICES_CACHE_KEY = "privacy:version-notices:v1"
+NOTICES_CACHE_KEY = "privacy:version-notices:v2"
 NOTICES_CACHE_SECONDS = 300
 # Each process also keeps the list this long, so a page costs no cache round trip
 # either; publishing clears it at once in the publishing process, within this delay
@@ -66,14 +57,6 @@ class VersionError(Exception):
     """Why staff cannot do that, in words shown in the admin."""
 
 
-# --- Writing and publishing ------------------------------------------------------------
-
-
-def next_version_number(document: str) -> int:
-    highest = PolicyVersion.objects.of(document).aggregate(n=Max("version"))["n"]
-    return (highest or 0) + 1
-
-
 def earliest_effective_at(*, reduces_rights: bool, now: datetime | None = None) -> datetime:
     """The soonest a version may take effect if it were published now."""
     now = now or timezone.now()
@@ -83,18 +66,34 @@ def earliest_effective_at(*, reduces_rights: bool, now: datetime | None = None) 
 
 
 def check_draft(
-    *, text: str, changelog: str, effective_at: datetime | None, now: datetime | None = None
+    *,
+    text: str,
+    changelog: str,
+    effective_at: datetime | None,
+    reduces_rights: bool = False,
+    now: datetime | None = None,
 ) -> dict[str, str]:
-    """Problems with a draft, by field (empty: none). The admin form shows them."""
+    """Problems with a draft, by field (empty: none), were it published now."""
     now = now or timezone.now()
+    soonest = earliest_effective_at(reduces_rights=reduces_rights, now=now)
     problems = {}
     if not (text or "").strip():
         problems["text"] = _("Write the text of the new version.")
     if not (changelog or "").strip():
         problems["changelog"] = _("Say what changes and why: people read this first.")
-    # A minute's grace: the form was filled in a moment ago.
-    if effective_at is not None and effective_at < now - timedelta(minutes=1):
+    if effective_at is None:
+        return problems
+    if effective_at < now - timedelta(minutes=1):  # the form was filled in a moment ago
         problems["effective_at"] = _("A version cannot take effect in the past.")
+    elif reduces_rights and effective_at < soonest:
+        problems["effective_at"] = _(
+            "A version that reduces people's rights must be published at least "
+            "%(days)d days before it takes effect, so everyone can read it first: "
+            "choose %(date)s or later."
+        ) % {
+            "days": promises.POLICY_NOTICE_DAYS,
+            "date": date_format(timezone.localtime(soonest), "j F Y, H:i"),
+        }
     return problems
 
 
@@ -109,7 +108,8 @@ def save_draft(*, version: PolicyVersion, now: datetime | None = None) -> Policy
         raise VersionError(" ".join(problems.values()))
     with transaction.atomic():
         if not version.pk:
-            version.version = next_version_number(version.document)
+            versions = PolicyVersion.objects.filter(document=version.document)
+            version.version = (versions.aggregate(n=Max("version"))["n"] or 0) + 1
             version.published_at = None
         version.save()
     return version
@@ -122,31 +122,21 @@ def publish_version(*, version: PolicyVersion, now: datetime | None = None) -> P
         current = PolicyVersion.objects.select_for_update().get(pk=version.pk)
         if current.published_at is not None:
             raise VersionError(_("This version is already published."))
-        problems = check_draft(
-            text=current.text, changelog=current.changelog, effective_at=None, now=now
-        )
-        if problems:
-            raise VersionError(" ".join(problems.values()))
         if current.effective_at < now:
             raise VersionError(
                 _("It would take effect in the past: choose a new date, then publish.")
             )
-        soonest = earliest_effective_at(reduces_rights=current.reduces_rights, now=now)
-        if current.reduces_rights and current.effective_at < soonest:
-            raise VersionError(
-                _(
-                    "A version that reduces people's rights must be published at least "
-                    "%(days)d days before it takes effect, so everyone can read it first: "
-                    "choose %(date)s or later."
-                )
-                % {
-                    "days": promises.POLICY_NOTICE_DAYS,
-                    "date": date_format(timezone.localtime(soonest), "j F Y, H:i"),
-                }
-            )
+        if problems := check_draft(
+            text=current.text,
+            changelog=current.changelog,
+            effective_at=current.effective_at,
+            reduces_rights=current.reduces_rights,
+            now=now,
+        ):
+            raise VersionError(" ".join(problems.values()))
         latest = (
             PolicyVersion.objects.published()
-            .of(current.document)
+            .filter(document=current.document)
             .order_by("-version")
             .only("text")
             .first()
@@ -170,59 +160,21 @@ def publish_version(*, version: PolicyVersion, now: datetime | None = None) -> P
 # --- The banner: rights-reducing versions people have not acknowledged ---------------------
 
 
-@dataclass(frozen=True)
-class ActiveNotice:
-    pk: int
-    document: str
-    version: int
-    effective_at: datetime
-    published_at: datetime
-
-    @property
-    def reference(self) -> str:
-        return f"{self.document}:v{self.version}"
-
-    @property
-    def anchor(self) -> str:
-        return f"{self.document}-v{self.version}"
-
-    @property
-    def document_label(self) -> str:
-        return str(Document(self.document).label)
-
-    @property
-    def upcoming(self) -> bool:
-        return self.effective_at > timezone.now()
-
-
 # (monotonic time until which it holds, the list): one tuple, replaced whole.
-_local_notices: tuple[float, list[ActiveNotice]] = (0.0, [])
+_local_notices: tuple[float, list[PolicyVersion]] = (0.0, [])
 
 
-def _read_notices() -> list[ActiveNotice]:
-    rows = (
-        PolicyVersion.objects.published()
-        .filter(reduces_rights=True)
-        .order_by("effective_at")
-        .values_list("pk", "document", "version", "effective_at", "published_at")
-    )
-    return [
-        ActiveNotice(pk, document, version, effective_at, published_at)
-        for pk, document, version, effective_at, published_at in rows
-        if published_at is not None  # published() holds only these
-    ]
-
-
-def active_notices() -> list[ActiveNotice]:
+def active_notices() -> list[PolicyVersion]:
     """Every published version that reduces rights (from memory or the shared cache)."""
     global _local_notices
     now = time.monotonic()
     until, kept = _local_notices
     if now < until:
         return kept
-    notices: list[ActiveNotice] | None = cache.get(NOTICES_CACHE_KEY)
+    notices: list[PolicyVersion] | None = cache.get(NOTICES_CACHE_KEY)
     if notices is None:
-        notices = _read_notices()
+        rows = PolicyVersion.objects.published().filter(reduces_rights=True)
+        notices = list(rows.order_by("effective_at").only("document", "version", "effective_at"))
         cache.set(NOTICES_CACHE_KEY, notices, NOTICES_CACHE_SECONDS)
     _local_notices = (now + NOTICES_LOCAL_SECONDS, notices)
     return notices
@@ -240,12 +192,12 @@ def forget_local_notices(**kwargs: object) -> None:
     _local_notices = (0.0, [])
 
 
-def _concerned(user: Any, notices: list[ActiveNotice]) -> list[ActiveNotice]:
+def _concerned(user: Any, notices: list[PolicyVersion]) -> list[PolicyVersion]:
     # People who joined once it was in force agreed to it when they signed up.
     return [n for n in notices if user.date_joined < n.effective_at]
 
 
-def pending_notices(request: HttpRequest) -> list[ActiveNotice]:
+def pending_notices(request: HttpRequest) -> list[PolicyVersion]:
     """The rights-reducing versions the signed-in person has not acknowledged yet."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -267,12 +219,13 @@ def notice_banner(request: HttpRequest) -> dict[str, Any]:
     return {"policy_notices": SimpleLazyObject(lambda: pending_notices(request))}
 
 
-def acknowledged_references(person: Any, references: list[str] | None = None) -> set[str]:
+def acknowledged_references(person: Any, references: list[str]) -> set[str]:
     rows = Consent.objects.filter(
-        person=person, purpose=Consent.Purpose.POLICY_ACKNOWLEDGED, granted=True
+        person=person,
+        purpose=Consent.Purpose.POLICY_ACKNOWLEDGED,
+        granted=True,
+        reference__in=references,
     )
-    if references is not None:
-        rows = rows.filter(reference__in=references)
     return set(rows.values_list("reference", flat=True))
 
 
@@ -304,9 +257,7 @@ def acknowledgement_words(version: PolicyVersion) -> str:
 
 def acknowledge_version(*, person: Any, version: PolicyVersion) -> Consent:
     """Record that the person read a rights-reducing version (once)."""
-    from privacy.consent import record_consent
-
-    if not (version.is_published and version.reduces_rights):
+    if version.published_at is None or not version.reduces_rights:
         raise VersionError(_("Only published versions that reduce rights are acknowledged."))
     with transaction.atomic():
         # One at a time per person (a double click, two tabs).
@@ -335,20 +286,10 @@ def notice_audience() -> Any:
     """Everyone who receives a rights-reducing version's email: active accounts with a
     confirmed address, frozen ones included (a legal notice, like any transactional
     email)."""
-    from allauth.account.models import EmailAddress
-    from django.db.models import Exists, OuterRef
-
     confirmed = EmailAddress.objects.filter(
         user=OuterRef("pk"), verified=True, email__iexact=OuterRef("email")
     )
     return get_user_model()._default_manager.filter(is_active=True).filter(Exists(confirmed))
-
-
-def version_url(version: PolicyVersion | ActiveNotice) -> str:
-    return f"{settings.SITE_URL}/privacy/versions/#{version.anchor}"
-
-
-# --- Pages ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -362,36 +303,32 @@ class ShownVersion:
     def diff(self) -> SafeString | None:
         if self.previous is None:
             return None
-        return version_diff(self.previous, self.version)
+        return diff_html(self.previous.text, self.version.text)
 
 
 def versions_by_document(now: datetime | None = None) -> list[tuple[str, str, list[ShownVersion]]]:
     """(document, label, published versions newest first) for both documents, in one query."""
     now = now or timezone.now()
     rows = list(PolicyVersion.objects.published().order_by("document", "version"))
-    shown: dict[str, list[ShownVersion]] = {d.value: [] for d in Document}
-    for document in shown:
+    shown = []
+    for document in Document:
         versions = [v for v in rows if v.document == document]
-        in_force = [v for v in versions if v.effective_at <= now]
-        current = in_force[-1] if in_force else None
-        for index, version in enumerate(versions):
-            following = versions[index + 1] if index + 1 < len(versions) else None
-            if version.effective_at > now:
-                state = "upcoming"
-            elif version is current:
-                state = "current"
-            else:
-                state = "earlier"
-            shown[document].append(
-                ShownVersion(
-                    version=version,
-                    previous=versions[index - 1] if index else None,
-                    ends_at=following.effective_at if following else None,
-                    state=state,
-                )
+        current = next((v for v in reversed(versions) if v.effective_at <= now), None)
+        entries = [
+            ShownVersion(
+                version=version,
+                previous=versions[index - 1] if index else None,
+                ends_at=versions[index + 1].effective_at if index + 1 < len(versions) else None,
+                state="upcoming"
+                if version.effective_at > now
+                else "current"
+                if version is current
+                else "earlier",
             )
-        shown[document].reverse()
-    return [(d.value, str(d.label), shown[d.value]) for d in Document]
+            for index, version in enumerate(versions)
+        ]
+        shown.append((document.value, str(document.label), entries[::-1]))
+    return shown
 
 
 def current_and_upcoming(
@@ -399,7 +336,7 @@ def current_and_upcoming(
 ) -> tuple[PolicyVersion | None, list[PolicyVersion]]:
     """The version in force and those published to take effect later (one query)."""
     now = now or timezone.now()
-    versions = list(PolicyVersion.objects.published().of(document).order_by("-version")[:5])
+    versions = list(PolicyVersion.objects.published().filter(document=document)[:5])
     upcoming = [v for v in versions if v.effective_at > now]
     current = next((v for v in versions if v.effective_at <= now), None)
     if current is None and len(versions) == 5:  # five versions waiting: look further
@@ -407,8 +344,6 @@ def current_and_upcoming(
     upcoming.reverse()
     return current, upcoming
 
-
-# --- The diff ------------------------------------------------------------------------------
 
 _WORDS = re.compile(r"\S+\s*")
 
@@ -451,13 +386,6 @@ def _unit_html(unit: _Unit, body: str, css: str = "") -> str:
     return f"<{tag}{attribute}>{body}</{tag}>"
 
 
-def _skipped(count: int) -> str:
-    words = ngettext("%(n)d unchanged paragraph", "%(n)d unchanged paragraphs", count) % {
-        "n": count
-    }
-    return f'<p class="diff-skip">… {escape(words)} …</p>'
-
-
 def diff_html(old_text: str, new_text: str) -> SafeString:
     """What changed from one text to the next: changed paragraphs with words struck out
     (``<del>``) and added (``<ins>``), the section they are in, unchanged ones counted.
@@ -481,7 +409,8 @@ def diff_html(old_text: str, new_text: str) -> SafeString:
 
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out.append(_skipped(i2 - i1))
+            skipped = ngettext("%(n)d unchanged paragraph", "%(n)d unchanged paragraphs", i2 - i1)
+            out.append(f'<p class="diff-skip">… {escape(skipped % {"n": i2 - i1})} …</p>')
             continue
         olds, news = old[i1:i2], new[j1:j2]
         if op == "replace":
@@ -505,8 +434,3 @@ def diff_html(old_text: str, new_text: str) -> SafeString:
         return mark_safe('<p class="diff-skip">' + escape(_("No change in the text.")) + "</p>")  # noqa: S308  # nosec B308 B703
     # Every piece of text above went through escape(); the tags are our own.
     return mark_safe("\n".join(out))  # noqa: S308  # nosec B308 B703
-
-
-def version_diff(previous: PolicyVersion, version: PolicyVersion) -> SafeString:
-    """The diff between two published versions."""
-    return diff_html(with_contact_address(previous.text), with_contact_address(version.text))

@@ -1,11 +1,13 @@
-"""The terms, every version of the policy and terms, and acknowledging a change (§9)."""
+"""The policy and the terms, every version of them, and acknowledging a change (§9)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,23 +22,33 @@ from privacy.models import PolicyVersion
 Document = PolicyVersion.Document
 
 
+def _page(
+    request: HttpRequest,
+    version: PolicyVersion,
+    template: str = "privacy/document.html",
+    **more: Any,
+) -> HttpResponse:
+    """A version's page: in the reader's language when translated; the English text applies."""
+    context = {"document": version, "title": version.get_document_display(), **more}
+    context.update(translation=translation_of(version), original="original" in request.GET)
+    return render(request, template, context)
+
+
+@same_for_every_visitor
+def policy(request: HttpRequest) -> HttpResponse:
+    current, upcoming = documents.current_and_upcoming(Document.PRIVACY)
+    if current is None:
+        raise Http404("No privacy policy has been published yet.")
+    return _page(request, current, "privacy/policy.html", upcoming=upcoming)
+
+
 @same_for_every_visitor
 @require_GET
 def terms(request: HttpRequest) -> HttpResponse:
     current, upcoming = documents.current_and_upcoming(Document.TERMS)
     if current is None:
         raise Http404(_("No terms of service have been published yet."))
-    return render(
-        request,
-        "privacy/document.html",
-        {
-            "document": current,
-            "upcoming": upcoming,
-            "title": Document.TERMS.label,
-            "translation": translation_of(current),
-            "original": "original" in request.GET,
-        },
-    )
+    return _page(request, current, upcoming=upcoming)
 
 
 @same_for_every_visitor
@@ -50,33 +62,17 @@ def versions(request: HttpRequest) -> HttpResponse:
 @same_for_every_visitor
 @require_GET
 def version_text(request: HttpRequest, document: str, number: int) -> HttpResponse:
-    version = PolicyVersion.objects.published().filter(document=document, version=number).first()
-    if version is None:
-        raise Http404(_("No such version."))
-    return render(
-        request,
-        "privacy/document.html",
-        {
-            "document": version,
-            "title": version.get_document_display(),
-            "old_version": True,
-            "translation": translation_of(version),
-            "original": "original" in request.GET,
-        },
-    )
+    published = PolicyVersion.objects.published()
+    version = get_object_or_404(published, document=document, version=number)
+    return _page(request, version, old_version=True)
 
 
 @access(SIGNED_IN)
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, document: str, number: int) -> HttpResponse:
-    version = (
-        PolicyVersion.objects.published()
-        .filter(document=document, version=number, reduces_rights=True)
-        .first()
-    )
-    if version is None:
-        raise Http404(_("No such version."))
+    published = PolicyVersion.objects.published().filter(reduces_rights=True)
+    version = get_object_or_404(published, document=document, version=number)
     documents.acknowledge_version(person=request.user, version=version)
     known = set(request.session.get(documents.SESSION_ACKNOWLEDGED, ()))
     request.session[documents.SESSION_ACKNOWLEDGED] = sorted(known | {version.reference})

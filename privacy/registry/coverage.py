@@ -75,18 +75,12 @@ def personal_looking_fields(model: type[models.Model]) -> list[str]:
     return names
 
 
-def model_field_names(model: type[models.Model]) -> list[str]:
-    """Every field a declaration must account for (concrete ones and many-to-many)."""
-    names = [f.name for f in model._meta.concrete_fields]
-    names += [f.name for f in model._meta.many_to_many]
-    return names
-
-
 def unaccounted_fields(declaration: Declaration) -> list[str]:
     """Fields neither exported nor held-but-not-exported (nor a link to the person)."""
     covered = set(declaration.fields) | set(declaration.held) | declaration.structural_fields()
     covered |= set(declaration.file_fields)
-    return [name for name in model_field_names(declaration.model) if name not in covered]
+    meta = declaration.model._meta
+    return [f.name for f in (*meta.concrete_fields, *meta.many_to_many) if f.name not in covered]
 
 
 def coverage_problems(models_to_check: Iterable[type[models.Model]] | None = None) -> list[str]:

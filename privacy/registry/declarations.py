@@ -1,17 +1,8 @@
 """The personal-data registry: the engine behind export, erasure, retention and the inventory.
 
-Every installed model is either *declared* (it holds personal data) or *exempt*
-(with a reason), from its own app's ``personal_data.py`` (imported at start-up,
-``jobletters.apps``). ``privacy`` imports only Django: it drives the export
-(``privacy.rights.export``), the erasure (``privacy.rights.erasure``), the retention job
-(``privacy.registry.retention``) and ``/privacy/data/`` from these declarations, and calls
-back into each app through the functions the app declares.
-
-A declaration, in the app's ``personal_data.py``::
-
-    from django.utils.translation import gettext_lazy as _
-    from privacy.registry.declarations import Actor, Basis, Erasure, declare
-    from privacy.registry.retention import Retention
+Every installed model is either *declared* (it holds personal data) or *exempt* (with a
+reason), in its own app's ``personal_data.py``. ``privacy`` imports only Django and calls back
+into each app through the functions the app declares::
 
     declare(
         Send,
@@ -28,25 +19,11 @@ A declaration, in the app's ``personal_data.py``::
         retention=Retention.after_event(days=365, field="created_at", event=_("the send")),
     )
 
-The words people read (category, purpose, recipients, ``held`` reasons, retention
-events and notes, ``Reduce`` words) are marked with ``gettext_lazy`` where they are
-written, so that ``makemessages`` finds them and each page shows them in its language;
-file names (``Declaration.slug``) stay English in every language.
-
-* ``fields`` + ``held`` must name every field of the model (apart from the link
-  to the person): the export proves it covers everything, and a test fails on a
-  field nobody thought about. ``held`` fields are kept but never exported, with
-  the reason shown in the export's README.
-* ``about`` is who the row is about (``""`` when the model is the user; a callable
-  ``f(user) -> QuerySet`` for anything else, e.g. :func:`generic_about`); ``acted``
-  names people who acted on someone else's row, exported and erased separately.
-* Erasure runs in phases (:class:`Phase`): ``outside`` callables and stored files
-  first, then rows kept (RETAIN, detached) or anonymised, then rows deleted, then
-  the tombstone. ``eraser=f(user)`` replaces the default for a model; it should
-  call the app's own services.
-* ``retention`` is a :class:`Retention` rule the retention job enforces; the
-  inventory renders it in words. ``Retention(reduce=(Reduce(...),))`` keeps less of
-  a row before it goes (e.g. an IP address shortened to its network after 30 days).
+Words people read are ``gettext_lazy``; file names (``Declaration.slug``) stay English.
+``fields`` + ``held`` must name every field of the model but the link to the person, so a
+field nobody thought about fails a test. ``about`` may also be ``""`` (the user) or a callable
+``f(user) -> QuerySet`` (e.g. :func:`generic_about`); ``eraser``, ``exporter`` and
+``outside`` replace the defaults for a model.
 """
 
 from __future__ import annotations
@@ -58,8 +35,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -101,36 +81,22 @@ POLICY_SECTIONS: dict[str, str] = {
 }
 
 
-class Erasure(enum.StrEnum):
-    DELETE = "delete"
-    ANONYMISE = "anonymise"
-    RETAIN = "retain"
-
-    @property
-    def label(self) -> str:
-        return {
-            "delete": _("Deleted"),
-            "anonymise": _("Anonymised: kept without anything that identifies you"),
-            "retain": _("Kept for a legal reason, detached from you, then deleted"),
-        }[self.value]
+class Erasure(models.TextChoices):
+    DELETE = "delete", gettext_lazy("Deleted")
+    ANONYMISE = "anonymise", gettext_lazy("Anonymised: kept without anything that identifies you")
+    RETAIN = "retain", gettext_lazy("Kept for a legal reason, detached from you, then deleted")
 
 
-class Basis(enum.StrEnum):
+class Basis(models.TextChoices):
     """The legal basis for holding the data (shown on /privacy/data/ and in exports)."""
 
-    CONTRACT = "contract"
-    CONSENT = "consent"
-    LEGAL_OBLIGATION = "legal_obligation"
-    LEGITIMATE_INTERESTS = "legitimate_interests"
-
-    @property
-    def label(self) -> str:
-        return {
-            "contract": _("To provide the service you signed up for"),
-            "consent": _("Your consent, which you can withdraw"),
-            "legal_obligation": _("A legal obligation"),
-            "legitimate_interests": _("Our legitimate interest in a safe, working service"),
-        }[self.value]
+    CONTRACT = "contract", gettext_lazy("To provide the service you signed up for")
+    CONSENT = "consent", gettext_lazy("Your consent, which you can withdraw")
+    LEGAL_OBLIGATION = "legal_obligation", gettext_lazy("A legal obligation")
+    LEGITIMATE_INTERESTS = (
+        "legitimate_interests",
+        gettext_lazy("Our legitimate interest in a safe, working service"),
+    )
 
 
 class Phase(enum.IntEnum):
@@ -141,17 +107,6 @@ class Phase(enum.IntEnum):
     DELETE = 3  # rows deleted, the account last
     TOMBSTONE = 4  # what remains: that it happened and when, without personal data
 
-    @property
-    def label(self) -> str:
-        return {
-            1: "Outside systems and stored files",
-            2: "Records kept by law detached, others anonymised",
-            3: "Records deleted",
-            4: "Tombstone written",
-        }[self.value]
-
-
-# --- Declarations -----------------------------------------------------------------------
 
 Exporter = Callable[[Any], Iterable[dict[str, Any]]]
 Eraser = Callable[[Any], None]
@@ -214,21 +169,12 @@ class Declaration:
     # AutoHold for everyone; privacy.rights.holds keeps LegalHold rows in step with it.
     holds: Callable[[], Iterable[AutoHold]] | None = None
 
-    # -- words --
     @property
     def label(self) -> str:
         """In the active language, like every word below."""
         if self.category:
             return str(self.category)
         return str(self.model._meta.verbose_name_plural).capitalize()
-
-    @property
-    def purpose_words(self) -> str:
-        return str(self.purpose)
-
-    @property
-    def recipient_words(self) -> list[str]:
-        return [str(r) for r in self.recipients]
 
     @property
     def slug(self) -> str:
@@ -238,8 +184,9 @@ class Declaration:
             return f"{self.section.replace('.', '-')}-{slugify(self.label)}"
 
     @property
-    def section_title(self) -> str:
-        return _(POLICY_SECTIONS[self.section])
+    def section_words(self) -> str:
+        """ "§3.1 Sharing with recruiters", in the active language."""
+        return f"§{self.section} {_(POLICY_SECTIONS[self.section])}"
 
     @property
     def anchor(self) -> str:
@@ -257,13 +204,10 @@ class Declaration:
             return str(FIELD_WORDS[name])
         try:
             field = self.model._meta.get_field(name)
-        except Exception:
+        except FieldDoesNotExist:
             return name.replace("_", " ")
-        if isinstance(field, models.Field):
-            return str(field.verbose_name)
-        return name.replace("_", " ")
+        return str(getattr(field, "verbose_name", name.replace("_", " ")))  # reverse: none
 
-    # -- rows --
     def rows_for(self, user: Any) -> models.QuerySet[Any]:
         manager = self.model._default_manager
         if self.about is None:
@@ -288,7 +232,6 @@ class Declaration:
         names.update(actor.path.split("__")[0] for actor in self.acted)
         return names
 
-    # -- export --
     def export_rows(self, user: Any) -> Iterator[dict[str, Any]]:
         if self.exporter is not None:
             yield from self.exporter(user)
@@ -354,12 +297,8 @@ class Declaration:
             for row in actor.rows_for(self.model, user).iterator(chunk_size=2000):
                 yield {name: jsonable(getattr(row, name)) for name in actor.fields}
 
-    def stored_files(self, user: Any) -> Iterator[Any]:
-        """The user's stored files of this model (FieldFile objects)."""
-        for _row, _name, fieldfile in self.stored_files_with_rows(user):
-            yield fieldfile
-
-    def stored_files_with_rows(self, user: Any) -> Iterator[tuple[Any, str, Any]]:
+    def stored_files(self, user: Any) -> Iterator[tuple[Any, str, Any]]:
+        """(row, field name, FieldFile) for each of the user's stored files of this model."""
         if not self.file_fields:
             return
         for row in self.rows_for(user).iterator(chunk_size=500):
@@ -435,11 +374,10 @@ def forget(model: type[models.Model]) -> None:
 
 
 def declarations() -> list[Declaration]:
-    return sorted(_declarations.values(), key=lambda d: (_section_key(d.section), d.label))
-
-
-def _section_key(section: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in section.split("."))
+    return sorted(
+        _declarations.values(),
+        key=lambda d: ([int(part) for part in d.section.split(".")], d.label),
+    )
 
 
 def declaration_for(model: type[models.Model]) -> Declaration | None:
@@ -472,10 +410,6 @@ def generic_about(
     """
 
     def rows(user: Any) -> models.QuerySet[Any]:
-        from django.contrib.contenttypes.models import ContentType
-        from django.db.models import CharField
-        from django.db.models.functions import Cast
-
         # One query: each declared model's rows about the person, as a subquery.
         condition = Q(pk__in=[])
         for declaration in declarations():

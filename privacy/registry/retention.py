@@ -53,17 +53,13 @@ class Reduce:
     pending: Q | None = None
     mark: Mapping[str, Any] = field(default_factory=dict)
 
-    def due(self, model: type[models.Model], now: datetime) -> models.QuerySet[Any]:
-        rows = model._default_manager.filter(
-            **{f"{self.after}__lt": now - timedelta(days=self.days)}
-        )
-        return rows.filter(self.pending) if self.pending is not None else rows
-
     def apply(self, model: type[models.Model], now: datetime, *, batch: int = 1000) -> int:
         """Reduce every due row, in batches (bounded memory); returns how many."""
         done, last = 0, None
         names = [*self.fields, *self.mark]
-        due = self.due(model, now).only("pk", *self.fields).order_by("pk")
+        cutoff = now - timedelta(days=self.days)
+        due = model._default_manager.filter(self.pending or Q(), **{f"{self.after}__lt": cutoff})
+        due = due.only("pk", *self.fields).order_by("pk")
         while True:
             page = due.filter(pk__gt=last) if last is not None else due
             rows = list(page[:batch])
@@ -156,14 +152,12 @@ class Retention:
         text = " ".join([text, *(str(rule.words) for rule in self.reduce if rule.words)])
         return f"{text} {self.note}".strip()
 
-    def __str__(self) -> str:
-        return self.words()
-
     def __contains__(self, text: str) -> bool:
         return text in self.words()
 
     def expired(self, model: type[models.Model], now: datetime) -> models.QuerySet[Any]:
         """Rows past their period (for rules enforced by field, not by ``enforce``)."""
         assert self.period is not None and self.after
-        rows = model._default_manager.filter(**{f"{self.after}__lt": now - self.period})
-        return rows.filter(self.where) if self.where is not None else rows
+        return model._default_manager.filter(
+            self.where or Q(), **{f"{self.after}__lt": now - self.period}
+        )

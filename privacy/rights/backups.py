@@ -1,15 +1,9 @@
 """Backups that stay forgotten (§5: "latency in deleting … from our servers and backup storage").
 
-``manage.py backup`` writes one folder per run under ``BACKUP_DIR``: the database
-(``pg_dump --format=custom`` on PostgreSQL, SQLite's online backup otherwise), the
-file store as a tar (local folder or S3 bucket) and a manifest; folders older than
-``promises.BACKUP_RETENTION_DAYS`` are deleted, so a deleted person is gone from backups too
-after that many days.
-
-``manage.py restore <folder>`` puts a backup back, then replays every erasure
-recorded since (the tombstones, read from the live database before it is replaced
-and from the journal kept in the file store), so restoring an old backup never
-brings a deleted person back. ``manage.py replay_erasures`` does the replay alone.
+A backup is a folder of the database, the file store (tar) and a manifest; backups older than
+``promises.BACKUP_RETENTION_DAYS`` are deleted. Restoring one replays every erasure recorded
+since (tombstones from the live database and the file-store journal), so a deleted person
+never comes back.
 """
 
 from __future__ import annotations
@@ -21,10 +15,10 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -48,20 +42,18 @@ class BackupResult:
     pruned: int
 
 
-# --- Backup ---------------------------------------------------------------------------------
-
-
 def make_backup(*, dest: Path | None = None, now: datetime | None = None) -> BackupResult:
     now = now or timezone.now()
     root = Path(dest or settings.BACKUP_DIR)
     folder = root / now.strftime(STAMP)
-    folder.mkdir(parents=True, exist_ok=False)
-    os.chmod(folder, 0o700)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=False)
     vendor = connection.vendor
     if vendor == "postgresql":
         _pg("pg_dump", "--format=custom", "--no-owner", f"--file={folder / 'database.dump'}")
     else:
-        _sqlite_copy(Path(connection.settings_dict["NAME"]), folder / "database.sqlite3")
+        with closing(sqlite3.connect(folder / "database.sqlite3")) as copy:
+            connection.ensure_connection()
+            connection.connection.backup(copy)
     files = _tar_file_store(folder / "files.tar")
     (folder / "manifest.json").write_text(
         json.dumps({"created_at": now.isoformat(), "database": vendor, "files": files})
@@ -100,13 +92,6 @@ def _pg(program: str, *args: str) -> None:
     subprocess.run(command, env=env, check=True, timeout=_TIMEOUT, capture_output=True)  # noqa: S603
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    dst.close()
-    src.close()
-
-
 def _tar_file_store(target: Path) -> int:
     count = 0
     with tarfile.open(target, "w") as tar:
@@ -128,9 +113,6 @@ def _all_names(prefix: str = "") -> list[str]:
     return names
 
 
-# --- Restore and replay -----------------------------------------------------------------------
-
-
 def restore_backup(folder: Path) -> int:
     """Put a backup back, then replay every erasure since. Returns people erased again."""
     folder = Path(folder)
@@ -142,7 +124,9 @@ def restore_backup(folder: Path) -> int:
     if connection.vendor == "postgresql":
         _pg("pg_restore", "--clean", "--if-exists", "--no-owner", str(folder / "database.dump"))
     else:
-        _sqlite_restore(folder / "database.sqlite3")
+        with closing(sqlite3.connect(folder / "database.sqlite3")) as backup:
+            connection.ensure_connection()
+            backup.backup(connection.connection)
     _untar_file_store(folder / "files.tar")
     Tombstone.objects.bulk_create(carried, ignore_conflicts=True)
     return replay_erasures()
@@ -153,14 +137,8 @@ def _known_tombstones() -> list[Tombstone]:
     rows: dict[str, Tombstone] = {}
     try:
         for row in Tombstone.objects.filter(erased_at__isnull=False):
-            rows[row.subject_hash] = Tombstone(
-                subject_hash=row.subject_hash,
-                phase=row.phase,
-                requested_at=row.requested_at,
-                started_at=row.started_at,
-                erased_at=row.erased_at,
-                journaled=row.journaled,
-            )
+            row.pk = None  # written again into the restored database, under a new id
+            rows[row.subject_hash] = row
     except DatabaseError:  # the live database is lost: the journal is what remains
         pass
     for digest in journaled_hashes():
@@ -171,13 +149,6 @@ def _known_tombstones() -> list[Tombstone]:
     return list(rows.values())
 
 
-def _sqlite_restore(source: Path) -> None:
-    with sqlite3.connect(source) as src:
-        connection.ensure_connection()
-        src.backup(connection.connection)
-    src.close()
-
-
 def _untar_file_store(source: Path) -> None:
     with tarfile.open(source) as tar:
         for member in tar.getmembers():
@@ -186,8 +157,7 @@ def _untar_file_store(source: Path) -> None:
             handle = tar.extractfile(member)
             if handle is None:
                 continue
-            if default_storage.exists(member.name):
-                default_storage.delete(member.name)
+            default_storage.delete(member.name)
             with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
                 shutil.copyfileobj(handle, spool)
                 spool.seek(0)
@@ -223,7 +193,3 @@ def replay_erasures() -> int:
 
 class ReplayIncomplete(Exception):
     """Some people could not be erased again (e.g. Stripe unreachable): run the replay again."""
-
-
-def describe(result: BackupResult) -> dict[str, Any]:
-    return {"path": str(result.path), "files": result.files, "pruned": result.pruned}

@@ -1,20 +1,9 @@
 """Deletion (§5, §7): the one home of "erased within 30 days of the request".
 
-The lifecycle of a :class:`~privacy.models.DeletionRequest`:
-
-* :func:`request_deletion`: PENDING, the account frozen for ``DELETION_GRACE_DAYS``;
-  ``due_at`` is ``DELETION_DEADLINE_DAYS`` after the request. :func:`cancel_deletion`
-  ends it while it waits.
-* :func:`purge_due_deletions` (beat, every 15 minutes): a request whose grace period
-  ended becomes ERASING and the erasure job is queued, its tries spread until
-  ``due_at`` (:func:`erasure_attempts`); a HELD request whose hold was released
-  starts again the same way; every late request is logged at ERROR.
-* :func:`run_deletion` (the erasure job): DONE once ``erase_person`` finished, or
-  HELD while a legal hold on everything about the person stands (the law lets the
-  hold outlast the deadline); after the last try, FAILED for staff to act on.
-
-A request still open after ``due_at`` and not held is late (:func:`late_deletions`):
-the staff queue shows it in red and ``manage.py check --database default`` reports it.
+A request waits out the grace period with the account frozen (PENDING), then the erasure
+job erases the person (ERASING, DONE), waits while a legal hold on everything stands (HELD,
+which the law lets outlast the deadline), or after its last try is FAILED for staff. Open
+past ``due_at`` and not held, it is late: red in the staff queue, reported by ``manage.py check``.
 """
 
 from __future__ import annotations
@@ -24,7 +13,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -32,10 +20,14 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from jobletters import outbox
+from jobletters.lib.emails import queue_email
+from jobletters.lib.languages import mid_sentence
 from privacy import promises
 from privacy.models import DeletionRequest, LegalHold
+from privacy.registry.declarations import Erasure, declarations
 
 from . import freeze
+from .erasure import PersonHeld, end_sessions, erase_person
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +49,6 @@ def request_deletion(*, user: Any, keep_session: str | None = None) -> DeletionR
     Other signed-in browsers are signed out (they would see a frozen account);
     ``keep_session`` is the session key of the browser that asked.
     """
-    from jobletters.lib.emails import queue_email
-
     with transaction.atomic():
         get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
         if existing := open_deletion_of(user):
@@ -70,7 +60,7 @@ def request_deletion(*, user: Any, keep_session: str | None = None) -> DeletionR
             grace_ends_at=now + timedelta(days=promises.DELETION_GRACE_DAYS),
             due_at=now + timedelta(days=promises.DELETION_DEADLINE_DAYS),
         )
-        _end_other_sessions(user, keep_session)
+        end_sessions(user, keep=keep_session)
         queue_email(
             template="privacy/emails/deletion_requested",
             to=[user.email],
@@ -84,8 +74,6 @@ def request_deletion(*, user: Any, keep_session: str | None = None) -> DeletionR
 
 def cancel_deletion(*, user: Any) -> DeletionRequest | None:
     """Undo a pending deletion: the account works again as before."""
-    from jobletters.lib.emails import queue_email
-
     with transaction.atomic():
         deletion = (
             DeletionRequest.objects.select_for_update()
@@ -109,19 +97,6 @@ def cancel_deletion(*, user: Any) -> DeletionRequest | None:
         )
         transaction.on_commit(partial(freeze.account_frozen.send, None, user=user, frozen=False))
     return deletion
-
-
-def _end_other_sessions(user: Any, keep_session: str | None) -> None:
-    from privacy.registry.declarations import declaration_for
-
-    session_model = apps.get_model("sessions", "Session")
-    declaration = declaration_for(session_model)
-    if declaration is None:
-        return
-    rows = declaration.rows_for(user)
-    if keep_session:
-        rows = rows.exclude(session_key=keep_session)
-    rows.delete()
 
 
 def late_deletions(now: datetime | None = None) -> QuerySet[DeletionRequest]:
@@ -192,8 +167,6 @@ def purge_due_deletions(*, now: datetime | None = None) -> int:
 
 def run_deletion(*, deletion_id: int) -> DeletionRequest | None:
     """The erasure job for one request: erase, or wait while a hold stands."""
-    from .erasure import PersonHeld, erase_person
-
     deletion = DeletionRequest.objects.filter(pk=deletion_id).first()
     if deletion is None or deletion.state in (State.CANCELLED, State.DONE):
         return deletion
@@ -225,9 +198,6 @@ def kept_after_deletion(user: Any) -> list[tuple[str, str]]:
     """(what, how long) the law makes us keep of this person once their account is
     deleted: only records they have, and each rule once with all it covers
     ("Billing account, purchases, send credits")."""
-    from jobletters.lib.languages import mid_sentence
-    from privacy.registry.declarations import Erasure, declarations
-
     kept: dict[str, list[str]] = {}
     for d in declarations():
         if d.erasure is Erasure.RETAIN and d.rows_for(user).exists():

@@ -1,24 +1,10 @@
 """Erasure (§5, §7): one function forgets a person, driven by the registry.
 
-``erase_person(user_id)`` runs the declared phases in order
-(:class:`~privacy.registry.declarations.Phase`):
-
-1. **Outside systems and files**: each declaration's ``outside`` callable (e.g. the
-   Stripe customer is deleted through Stripe's API) and every stored file of every
-   row about the person, local or S3. An error here propagates, so the caller (the
-   outbox) retries later; nothing inside the database has changed yet.
-2. **Detach**: rows kept for a legal reason (RETAIN) lose their link to the person;
-   ANONYMISE rows are blanked and unlinked; rows where the person only *acted* (a
-   staff member's grants) are unlinked or deleted as declared.
-3. **Delete**: every other row about the person, the account last; their sessions end.
-4. **Tombstone**: the person's :class:`~privacy.models.Tombstone` (a keyed hash,
-   counts, dates) is completed and journaled to the file store, so a restored
-   backup can be made to forget them again (``manage.py replay_erasures``).
-
-The tombstone is written first and records the last phase done, so a run that
-stops half-way resumes where it stopped; every phase is idempotent, so running
-the whole thing again is harmless. An open legal hold on everything about the
-person stops it before anything changes (:class:`PersonHeld`).
+``erase_person`` runs the phases of :class:`~privacy.registry.declarations.Phase` in order.
+The tombstone is written first and records the last phase done, so a run that stops half-way
+resumes where it stopped; every phase is idempotent. An open legal hold on everything about
+the person stops it before anything changes (:class:`PersonHeld`). The tombstone is also
+journaled to the file store, so a restored backup can be made to forget the person again.
 """
 
 from __future__ import annotations
@@ -36,10 +22,14 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from jobletters.lib.emails import queue_email
+from jobletters.lib.languages import DEFAULT, supported
 from privacy.models import DeletionRequest, LegalHold, Tombstone
 from privacy.registry.declarations import Declaration, Erasure, Phase, declaration_for, declarations
+from privacy.rights import holds
 
 logger = logging.getLogger(__name__)
 
@@ -72,19 +62,13 @@ def hash_of(user: Any) -> str:
     return subject_hash(user.pk, user.date_joined)
 
 
-def open_holds(user: Any) -> models.QuerySet[LegalHold]:
-    return LegalHold.objects.filter(person=user, released_at__isnull=True)
-
-
 def is_held(user: Any) -> bool:
     """A hold on everything about the person (a scoped hold lets the rest go)."""
-    return any(hold.covers_everything for hold in open_holds(user))
+    return LegalHold.objects.filter(person=user, released_at__isnull=True, sections=[]).exists()
 
 
 def erase_person(user_id: int, *, final_email: bool = True) -> ErasureResult:
     """Forget the person: see the module's documentation. Idempotent and resumable."""
-    from privacy.rights import holds
-
     user = get_user_model()._default_manager.filter(pk=user_id).first()
     if user is None:
         return ErasureResult(erased=False)
@@ -92,9 +76,10 @@ def erase_person(user_id: int, *, final_email: bool = True) -> ErasureResult:
     if is_held(user):
         raise PersonHeld(f"A legal hold keeps person {user_id}'s data.")
     digest = hash_of(user)
+    requests = DeletionRequest.objects.filter(person=user)
+    requested_at = requests.aggregate(at=Max("requested_at"))["at"] or timezone.now()
     tombstone, _ = Tombstone.objects.get_or_create(
-        subject_hash=digest,
-        defaults={"requested_at": _requested_at(user)},
+        subject_hash=digest, defaults={"requested_at": requested_at}
     )
     counts: dict[str, int] = dict(tombstone.summary or {})
 
@@ -120,11 +105,6 @@ def erase_person(user_id: int, *, final_email: bool = True) -> ErasureResult:
     return ErasureResult(erased=True, subject_hash=digest, counts=counts)
 
 
-def _requested_at(user: Any) -> Any:
-    request = DeletionRequest.objects.filter(person=user).order_by("-requested_at").first()
-    return request.requested_at if request else timezone.now()
-
-
 def _advance(tombstone: Tombstone, phase: Phase, counts: dict[str, int]) -> None:
     tombstone.phase = int(phase)
     tombstone.summary = counts
@@ -136,15 +116,13 @@ def _count(counts: dict[str, int], model: type[models.Model], n: int) -> None:
         counts[model._meta.label] = counts.get(model._meta.label, 0) + n
 
 
-# --- Phase 1: outside systems and stored files ----------------------------------------------
-
-
 def _outside_systems(user: Any, counts: dict[str, int]) -> None:
     for declaration in declarations():
         if declaration.outside is not None:
             declaration.outside(user)
     for declaration in declarations():
-        file_fields = _all_file_fields(declaration.model)
+        meta = declaration.model._meta
+        file_fields = [f.name for f in meta.concrete_fields if isinstance(f, models.FileField)]
         if not file_fields:
             continue
         for row in declaration.rows_for(user).iterator(chunk_size=500):
@@ -154,13 +132,6 @@ def _outside_systems(user: Any, counts: dict[str, int]) -> None:
                     # Raises on a store that fails: the outbox tries again later.
                     fieldfile.storage.delete(fieldfile.name)
                     counts["files"] = counts.get("files", 0) + 1
-
-
-def _all_file_fields(model: type[models.Model]) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
-
-
-# --- Phase 2: detach what is kept, anonymise, unlink actors ------------------------------------
 
 
 def _detach(user: Any, counts: dict[str, int]) -> None:
@@ -184,9 +155,6 @@ def _detach(user: Any, counts: dict[str, int]) -> None:
         values: dict[str, Any] = {link: None, **declaration.anonymise_to}
         n = declaration.rows_for(user).update(**values)
         _count(counts, declaration.model, n)
-
-
-# --- Phase 3: delete ----------------------------------------------------------------------
 
 
 def _deletion_order(declarations: list[Declaration]) -> list[Declaration]:
@@ -228,28 +196,20 @@ def _delete(user: Any, counts: dict[str, int]) -> None:
         if declaration.eraser is not None:
             declaration.eraser(user)
             continue
-        rows = declaration.rows_for(user)
         if declaration.model is user_model:
-            _end_sessions(user)
-        n, _ = rows.delete()
+            end_sessions(user)  # signed-in browsers stop being signed in
+        n, _ = declaration.rows_for(user).delete()
         _count(counts, declaration.model, n)
 
 
-def _end_sessions(user: Any) -> None:
-    """Signed-in browsers stop being signed in (the session rows go with the account)."""
-    session_model = apps.get_model("sessions", "Session")
-    declaration = declaration_for(session_model)
+def end_sessions(user: Any, keep: str | None = None) -> None:
+    """Delete the person's sessions (all, or all but the session key ``keep``)."""
+    declaration = declaration_for(apps.get_model("sessions", "Session"))
     if declaration is not None:
-        declaration.rows_for(user).delete()
-
-
-# --- Phase 4: the tombstone, the final email, the journal ------------------------------------
+        declaration.rows_for(user).exclude(session_key=keep).delete()
 
 
 def _queue_final_email(email: str, digest: str, *, language: str = "") -> None:
-    from jobletters.lib.emails import queue_email
-    from jobletters.lib.languages import DEFAULT, supported
-
     queue_email(
         template="privacy/emails/account_erased",
         to=[email],

@@ -1,28 +1,13 @@
 """The copy of a person's data (§7): one ZIP, built by a worker with constant memory.
 
-The archive holds, for a person and only for them:
+``data/<section>-<category>.json`` per registry category (what it is, then the records),
+``files/…`` the files they gave us, ``manifest.json`` every file with its size and SHA-256,
+``README.txt`` every file in words. Words are in the person's language; JSON keys, values,
+file names and the manifest's keys are the same in every language.
 
-* ``data/<section>-<category>.json``: one JSON file per registry category, with the
-  policy section, purpose, legal basis, recipients, retention in words, what each
-  field means, the fields held but never exported (and why), and the records;
-* ``files/<section>-<category>/…``: the original files they gave us (their CVs);
-* ``manifest.json``: every file with its category, section, record count, size and
-  SHA-256, machine-readable;
-* ``README.txt``: every file explained, in words.
-
-The copy is written in the person's saved language (the worker builds it inside
-``translation.override``, as emails are rendered): the README, the categories,
-purposes, legal bases, recipients, retention and field descriptions. What programs
-read stays the same in every language: the JSON keys, the records' values, the
-file names (``Declaration.slug``, always English) and ``manifest.json``'s keys;
-the manifest says which language the words are in.
-
-Everything is streamed: records are read from the database in chunks and written
-as they come, stored files are copied in 1 MB pieces, and the ZIP (zipstream-ng)
-is written to the file store as it is produced, so memory stays flat whatever
-the person's data weighs. A completeness check runs first (every declared field
-is exported or held with a reason) and on every record (it has every declared
-field): a gap fails the export instead of handing over an incomplete copy.
+Records are read in chunks, files copied in pieces and the ZIP (zipstream-ng) streamed to the
+file store, so memory stays flat. A declared field left out fails the export instead of
+handing over an incomplete copy.
 """
 
 from __future__ import annotations
@@ -34,7 +19,7 @@ import logging
 import textwrap
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,6 +34,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from zipstream import ZipStream
 
+from jobletters import outbox
+from jobletters.lib.files import generate_key
+from jobletters.lib.languages import person_language
 from privacy import promises
 from privacy.models import ExportRequest
 from privacy.registry import coverage
@@ -68,13 +56,13 @@ class ExportIncomplete(Exception):
 @dataclass
 class ArchivedFile:
     path: str
-    kind: str  # "data", "file", "manifest", "readme"
+    kind: str  # "data" or "file"
     category: str = ""
-    section: str = ""
+    policy_section: str = ""
     records: int | None = None
     bytes: int = 0
     sha256: str = ""
-    description: str = ""
+    description: str = ""  # for the README, not the manifest
 
 
 @dataclass
@@ -116,10 +104,6 @@ def _buffered(pieces: Iterable[bytes]) -> Iterator[bytes]:
         yield bytes(buffer)
 
 
-def _section_words(declaration: Declaration) -> str:
-    return f"§{declaration.section} {declaration.section_title}"
-
-
 def _language() -> str:
     """The language the copy's words are in (the active one)."""
     return translation.get_language() or settings.LANGUAGE_CODE
@@ -132,22 +116,17 @@ def _category_json(
     # Keys in English (machine-readable), words in the active language, all plain str.
     header: dict[str, Any] = {
         "category": str(declaration.label),
-        "policy_section": _section_words(declaration),
-        "purpose": str(declaration.purpose_words),
+        "policy_section": declaration.section_words,
+        "purpose": str(declaration.purpose),
         "legal_basis": str(declaration.legal_basis.label),
-        "recipients": [str(r) for r in declaration.recipient_words],
+        "recipients": [str(r) for r in declaration.recipients],
         "retention": str(declaration.retention.words()),
         "when_you_delete_your_account": str(declaration.erasure.label),
         "fields": {
             declaration.exported_as.get(name, name): str(label)
             for name, label in zip(declaration.fields, declaration.field_labels(), strict=True)
         },
-        "held_but_not_exported": {
-            name: str(reason)
-            for name, (_label, reason) in zip(
-                declaration.held, declaration.held_labels(), strict=True
-            )
-        },
+        "held_but_not_exported": {name: str(reason) for name, reason in declaration.held.items()},
     }
     for name in declaration.file_fields:
         header["fields"][name] = _("%(field)s (the file, in this archive)") % {
@@ -166,7 +145,7 @@ def _category_json(
                 raise ExportIncomplete(
                     f"{declaration.model._meta.label}: exported without {sorted(missing)}"
                 )
-            yield (("\n  " if count == 0 else ",\n  ") + _dumps(record)).encode()
+            yield (("\n  " if count == 0 else ",\n  ") + _ENCODER.encode(record)).encode()
             count += 1
     if count == 0 and declaration.exporter is not None and declaration.rows_for(plan.user).exists():
         raise ExportIncomplete(f"{declaration.model._meta.label}: rows exist but none exported")
@@ -174,7 +153,7 @@ def _category_json(
     if declaration.acted:
         yield b',\n "your_actions_as_staff": ['
         for n, record in enumerate(declaration.export_acted(plan.user)):
-            yield (("\n  " if n == 0 else ",\n  ") + _dumps(record)).encode()
+            yield (("\n  " if n == 0 else ",\n  ") + _ENCODER.encode(record)).encode()
         yield b"\n ]"
     yield b"\n}\n"
     entry.records = count
@@ -183,10 +162,6 @@ def _category_json(
 
 # Plain values go straight through; only dates, files, models… are converted.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=jsonable)
-
-
-def _dumps(record: dict[str, Any]) -> str:
-    return _ENCODER.encode(record)
 
 
 def _file_chunks(plan: ExportPlan, fieldfile: Any, words: str) -> Iterator[bytes]:
@@ -203,29 +178,18 @@ def _manifest(plan: ExportPlan) -> Iterator[bytes]:
         # The language of the words (descriptions, README); keys and names are English.
         "language": _language(),
         "site": settings.SITE_URL,
-        "files": [
-            {
-                "path": f.path,
-                "kind": f.kind,
-                "category": f.category,
-                "policy_section": f.section,
-                "records": f.records,
-                "bytes": f.bytes,
-                "sha256": f.sha256,
-            }
-            for f in plan.files
-            if f.kind in ("data", "file")
-        ],
+        "files": [{k: v for k, v in asdict(f).items() if k != "description"} for f in plan.files],
     }
     yield json.dumps(document, ensure_ascii=False, indent=1).encode()
 
 
+def _wrapped(paragraph: str) -> list[str]:
+    return textwrap.wrap(paragraph, width=88, break_on_hyphens=False)
+
+
 def _readme(plan: ExportPlan) -> Iterator[bytes]:
-    if plan.readme_intro is not None:
-        yield from _readme_of(plan, list(plan.readme_intro))
-        return
     now = timezone.now()
-    lines = [
+    lines = plan.readme_intro or [
         _("Your data from %(site)s") % {"site": settings.SITE_NAME},
         "=" * 40,
         "",
@@ -264,18 +228,8 @@ def _readme(plan: ExportPlan) -> Iterator[bytes]:
         ),
         "",
     ]
-    yield from _readme_of(plan, lines)
-
-
-def _wrapped(paragraph: str) -> list[str]:
-    return textwrap.wrap(paragraph, width=88, break_on_hyphens=False)
-
-
-def _readme_of(plan: ExportPlan, lines: list[str]) -> Iterator[bytes]:
     for f in plan.files:
-        if f.kind not in ("data", "file"):
-            continue
-        lines.append(f"{f.path}")
+        lines.append(f.path)
         lines.append(f"    {f.description}")
         if f.records is not None:
             lines.append("    " + _("Records: %(count)d") % {"count": f.records})
@@ -300,15 +254,15 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
             path=f"data/{declaration.slug}.json",
             kind="data",
             category=declaration.label,
-            section=_section_words(declaration),
+            policy_section=declaration.section_words,
             description=_(
                 "%(category)s (%(section)s). %(purpose)s Legal basis: %(basis)s. "
                 "Kept: %(retention)s"
             )
             % {
                 "category": declaration.label,
-                "section": _section_words(declaration),
-                "purpose": declaration.purpose_words,
+                "section": declaration.section_words,
+                "purpose": declaration.purpose,
                 "basis": declaration.legal_basis.label,
                 "retention": declaration.retention.words(),
             },
@@ -320,18 +274,18 @@ def build_archive(plan: ExportPlan) -> Iterator[bytes]:
             compress_type=zipfile.ZIP_DEFLATED,
             compress_level=1,
         )
-        for row, name, fieldfile in declaration.stored_files_with_rows(plan.user):
+        for row, name, fieldfile in declaration.stored_files(plan.user):
             path = declaration.archive_path(row, name, fieldfile)
             file_entry = ArchivedFile(
                 path=path,
                 kind="file",
                 category=declaration.label,
-                section=_section_words(declaration),
+                policy_section=declaration.section_words,
                 description=_("%(file)s: %(category)s (%(section)s).")
                 % {
                     "file": capfirst(declaration._field_label(name)),
                     "category": declaration.label,
-                    "section": _section_words(declaration),
+                    "section": declaration.section_words,
                 },
             )
             plan.files.append(file_entry)
@@ -359,7 +313,7 @@ def _may_hold_something_of(declaration: Declaration, user: Any) -> bool:
 def plan_for(user: Any, progress: Callable[[int, str], None]) -> ExportPlan:
     held = [d for d in declarations() if _may_hold_something_of(d, user)]
     plan = ExportPlan(user=user, declarations=held, progress=progress)
-    files = sum(1 for d in held if d.file_fields for _ in d.stored_files_with_rows(user))
+    files = sum(1 for d in held for _ in d.stored_files(user))
     plan.total_steps = len(held) + files
     return plan
 
@@ -389,21 +343,12 @@ class _StreamReader(io.RawIOBase):
 def write_archive(plan: ExportPlan, *, name: str, storage: Storage | None = None) -> int:
     """Stream the ZIP into the file store under ``name``; returns its size in bytes."""
     storage = storage or default_storage
-    if storage.exists(name):  # left by an earlier attempt that died
-        storage.delete(name)
-    size = 0
-
-    def counted() -> Iterator[bytes]:
-        nonlocal size
-        for chunk in build_archive(plan):
-            size += len(chunk)
-            yield chunk
-
-    reader = io.BufferedReader(_StreamReader(counted()), buffer_size=_CHUNK)
+    storage.delete(name)  # left by an earlier attempt that died
+    reader = io.BufferedReader(_StreamReader(build_archive(plan)), buffer_size=_CHUNK)
     saved = storage.save(name, File(reader, name=name))
     if saved != name:
         raise ExportIncomplete(f"The store saved the copy as {saved!r}, not {name!r}")
-    return size
+    return storage.size(name)
 
 
 def build_export(*, export_id: int, file_key: str) -> ExportRequest | None:
@@ -411,8 +356,6 @@ def build_export(*, export_id: int, file_key: str) -> ExportRequest | None:
     export = ExportRequest.objects.select_related("person").filter(pk=export_id).first()
     if export is None or export.state in (ExportRequest.State.READY, ExportRequest.State.EXPIRED):
         return export
-    from jobletters.lib.languages import person_language
-
     # The whole copy is written in the person's saved language (the archive is a lazy
     # stream: every word is produced while write_archive runs, inside the override).
     with translation.override(person_language(export.person)):
@@ -445,9 +388,6 @@ def _build(export: ExportRequest, *, export_id: int, file_key: str) -> ExportReq
     return export
 
 
-# --- Requests and expiry ---------------------------------------------------------------
-
-
 class ExportTooSoon(Exception):
     """One copy per interval; ``available_at`` says when the next can be asked for."""
 
@@ -476,9 +416,6 @@ def next_export_at(*, user: Any) -> datetime | None:
 
 def request_export(*, user: Any) -> ExportRequest:
     """Ask for a copy of everything: a worker builds it (privacy.tasks)."""
-    from jobletters import outbox
-    from jobletters.lib.files import generate_key
-
     with transaction.atomic():
         # One request at a time per person, even from two tabs.
         get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()

@@ -1,15 +1,8 @@
 """A frozen account: deletion requested, waiting out the grace period (§5, §7).
 
-While frozen, the person cannot send to recruiters or buy (billing asks
-:func:`refuse_frozen_account`), gets no announcements, is not matched, and their
-open packet links are revoked; signed in, they see only the pages to cancel the
-deletion or export their data (``privacy.middleware``). Other apps act on a
-freeze without privacy importing them:
-
-* the :data:`account_frozen` signal, sent after the freeze (``frozen=True``) and
-  after a cancel (``False``), e.g. to revoke and restore packet links;
-* :func:`is_frozen` and :func:`frozen_people` to leave frozen people out of
-  matching and announcements.
+The person cannot send, buy, be matched or get announcements; signed in, they see only the
+pages to cancel or to export (``privacy.middleware``). Other apps act on a freeze through
+:data:`account_frozen`, :func:`is_frozen` and :func:`frozen_people`.
 """
 
 from __future__ import annotations
@@ -39,13 +32,8 @@ def is_frozen(user: Any) -> bool:
 
 def frozen_people() -> QuerySet[Any]:
     """Ids of every frozen person, for ``.exclude(user__in=frozen_people())``."""
-    return (
-        get_user_model()
-        ._default_manager.filter(
-            deletion_requests__state__in=FROZEN_STATES,
-        )
-        .values("pk")
-    )
+    people = get_user_model()._default_manager
+    return people.filter(deletion_requests__state__in=FROZEN_STATES).values("pk")
 
 
 def refuse_frozen_account(user: Any) -> str | None:

@@ -1,9 +1,5 @@
-"""Legal holds (§5): placed and released by staff with a reason, or automatically by an app.
-
-Apps declare the holds they need on their own records (``declare(..., holds=f)``,
-e.g. billing for an open payment dispute); :func:`sync_automatic_holds` keeps a
-:class:`~privacy.models.LegalHold` row open for each, and releases it when the app
-no longer needs it.
+"""Legal holds (§5): placed and released by staff with a reason, or automatically for the
+holds an app declares (``declare(..., holds=f)``, e.g. billing for an open payment dispute).
 """
 
 from __future__ import annotations
@@ -25,8 +21,7 @@ def place_hold(
 ) -> LegalHold:
     if not reason.strip():
         raise ValueError("Say why the hold is placed.")
-    unknown = [s for s in sections or [] if s not in POLICY_SECTIONS]
-    if unknown:
+    if unknown := [s for s in sections or [] if s not in POLICY_SECTIONS]:
         raise ValueError(f"Unknown policy sections: {', '.join(unknown)}")
     return LegalHold.objects.create(
         person=person, reason=reason.strip(), sections=list(sections or []), placed_by=staff
@@ -71,11 +66,9 @@ def sync_automatic_holds() -> None:
                 )
         except IntegrityError:  # placed by a concurrent sync
             pass
-    for reference, hold in open_auto.items():
-        if reference not in wanted:
-            hold.released_at = timezone.now()
-            hold.release_reason = "Released automatically: no longer needed."
-            hold.save(update_fields=["released_at", "release_reason"])
+    LegalHold.objects.filter(pk__in=[h.pk for r, h in open_auto.items() if r not in wanted]).update(
+        released_at=timezone.now(), release_reason="Released automatically: no longer needed."
+    )
 
 
 def held_sections() -> set[str]:

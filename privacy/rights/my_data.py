@@ -4,7 +4,6 @@ how much the person has."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -21,21 +20,11 @@ from privacy.registry.declarations import Declaration, declarations
 SHOWN_RECORDS = 200
 
 
-@dataclass
-class Category:
-    declaration: Declaration
-    count: int
-
-    @property
-    def slug(self) -> str:
-        return self.declaration.slug
-
-
 def my_data_for(user: Any) -> dict[str, Any]:
-    categories = [Category(d, d.rows_for(user).count()) for d in declarations()]
+    categories = [(d, d.rows_for(user).count()) for d in declarations()]
     return {
-        "categories": [c for c in categories if c.count],
-        "empty_categories": [c for c in categories if not c.count],
+        "categories": [(d, count) for d, count in categories if count],
+        "empty_categories": [d for d, count in categories if not count],
         "consents": list(
             Consent.objects.filter(person=user)
             .select_related("policy_version")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
 
 PDF = "pdf"
 DOCX = "docx"
@@ -11,6 +12,19 @@ CONTENT_TYPES = {
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 ACCEPT = ".pdf,.docx,application/pdf," + CONTENT_TYPES[DOCX]
+# Link targets a CV needs, in a PDF and a Word document alike: web pages and an email address.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def is_allowed_link(url: str) -> bool:
+    if not url or any(ord(ch) < 33 or ord(ch) == 127 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    scheme = parts.scheme.lower()
+    return scheme in LINK_SCHEMES and (scheme == "mailto" or bool(parts.netloc))
 
 
 class Refused(Exception):

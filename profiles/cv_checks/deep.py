@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from .common import DOCX, PDF, Caps, Refused, unreadable
-from .quick import check_pdf_ending, check_zip_directory
+from .quick import check_zip_directory
 
 READY = "ready"
 REFUSED = "refused"
@@ -34,9 +34,8 @@ def check(data: bytes, *, kind: str, caps: dict) -> bytes:
     normalised = b""
     try:
         if kind == PDF:
-            from .pdf import check_pdf
+            from .pdf import check_pdf  # it checks the ending first, as the quick check did
 
-            check_pdf_ending(data)
             normalised, text = check_pdf(data, limits)
         elif kind == DOCX:
             import io

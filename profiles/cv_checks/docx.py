@@ -30,7 +30,6 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from .common import (
     DOCX,
@@ -39,6 +38,7 @@ from .common import (
     docx_macros,
     docx_refused,
     encrypted,
+    is_allowed_link,
     too_much_data,
     unreadable,
 )
@@ -76,20 +76,9 @@ ALLOWED_CONTENT_TYPES = frozenset(
         "application/xml",
         *(
             _WML + name + "+xml"
-            for name in [
-                "styles",
-                "settings",
-                "webSettings",
-                "fontTable",
-                "numbering",
-                "footnotes",
-                "endnotes",
-                "header",
-                "footer",
-                "comments",
-                "people",
-                "document.glossary",
-            ]
+            for name in ["styles", "settings", "webSettings", "fontTable", "numbering",
+                         "footnotes", "endnotes", "header", "footer", "comments", "people",
+                         "document.glossary"]
         ),
         "application/vnd.ms-word.stylesWithEffects+xml",
         "application/vnd.ms-word.commentsExtended+xml",
@@ -110,47 +99,19 @@ ALLOWED_CONTENT_TYPES = frozenset(
         "application/vnd.ms-office.chartcolorstyle+xml",
         *_IMAGE_TYPES,
     )
-)
+)  # fmt: skip
 # Relationship types (the last part of the type URI, under a known publisher).
 ALLOWED_RELATIONSHIPS = frozenset(
     [
-        "officeDocument",
-        "styles",
-        "stylesWithEffects",
-        "settings",
-        "webSettings",
-        "fontTable",
-        "numbering",
-        "footnotes",
-        "endnotes",
-        "header",
-        "footer",
-        "comments",
-        "commentsExtended",
-        "commentsIds",
-        "commentsExtensible",
-        "people",
-        "theme",
-        "image",
-        "hyperlink",
-        "font",
-        "customXml",
-        "customXmlProps",
-        "core-properties",
-        "extended-properties",
-        "custom-properties",
-        "thumbnail",
-        "glossaryDocument",
-        "diagramData",
-        "diagramLayout",
-        "diagramQuickStyle",
-        "diagramColors",
-        "diagramDrawing",
-        "chart",
-        "chartStyle",
-        "chartColorStyle",
+        "officeDocument", "styles", "stylesWithEffects", "settings", "webSettings", "fontTable",
+        "numbering", "footnotes", "endnotes", "header", "footer", "comments",
+        "commentsExtended", "commentsIds", "commentsExtensible", "people", "theme", "image",
+        "hyperlink", "font", "customXml", "customXmlProps", "core-properties",
+        "extended-properties", "custom-properties", "thumbnail", "glossaryDocument",
+        "diagramData", "diagramLayout", "diagramQuickStyle", "diagramColors", "diagramDrawing",
+        "chart", "chartStyle", "chartColorStyle",
     ]
-)
+)  # fmt: skip
 _RELATIONSHIP_PUBLISHERS = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/",
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/",
@@ -163,57 +124,15 @@ _RELATIONSHIP_PUBLISHERS = (
 # Field codes that compute, format or cross-reference; nothing that fetches or runs.
 ALLOWED_FIELDS = frozenset(
     [
-        "PAGE",
-        "NUMPAGES",
-        "SECTIONPAGES",
-        "SECTION",
-        "DATE",
-        "TIME",
-        "CREATEDATE",
-        "SAVEDATE",
-        "PRINTDATE",
-        "EDITTIME",
-        "HYPERLINK",
-        "TOC",
-        "TC",
-        "TOA",
-        "TA",
-        "REF",
-        "PAGEREF",
-        "NOTEREF",
-        "STYLEREF",
-        "SEQ",
-        "SYMBOL",
-        "EQ",
-        "=",
-        "IF",
-        "COMPARE",
-        "AUTHOR",
-        "TITLE",
-        "SUBJECT",
-        "KEYWORDS",
-        "COMMENTS",
-        "FILENAME",
-        "FILESIZE",
-        "NUMCHARS",
-        "NUMWORDS",
-        "LISTNUM",
-        "AUTONUM",
-        "AUTONUMLGL",
-        "AUTONUMOUT",
-        "BIBLIOGRAPHY",
-        "CITATION",
-        "ADVANCE",
-        "INDEX",
-        "XE",
-        "RD",
-        "BARCODE",
-        "DISPLAYBARCODE",
-        "FORMTEXT",
-        "FORMCHECKBOX",
+        "PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "DATE", "TIME", "CREATEDATE", "SAVEDATE",
+        "PRINTDATE", "EDITTIME", "HYPERLINK", "TOC", "TC", "TOA", "TA", "REF", "PAGEREF",
+        "NOTEREF", "STYLEREF", "SEQ", "SYMBOL", "EQ", "=", "IF", "COMPARE", "AUTHOR", "TITLE",
+        "SUBJECT", "KEYWORDS", "COMMENTS", "FILENAME", "FILESIZE", "NUMCHARS", "NUMWORDS",
+        "LISTNUM", "AUTONUM", "AUTONUMLGL", "AUTONUMOUT", "BIBLIOGRAPHY", "CITATION", "ADVANCE",
+        "INDEX", "XE", "RD", "BARCODE", "DISPLAYBARCODE", "FORMTEXT", "FORMCHECKBOX",
         "FORMDROPDOWN",
     ]
-)
+)  # fmt: skip
 _EXPLAINED_FIELDS = {
     "DDE": "contains a DDE field that can run programs",
     "DDEAUTO": "contains a DDE field that can run programs",
@@ -233,7 +152,6 @@ _REFUSED_ELEMENTS = {
     _W + "objectLink": "contains embedded objects",
     "{urn:schemas-microsoft-com:office:office}OLEObject": "contains embedded objects",
 }
-_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _IMAGE_MAGIC = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "image/jpeg": (b"\xff\xd8\xff",),
@@ -249,55 +167,24 @@ _XML_TYPE = re.compile(r"(\+xml|/xml)$")
 # What the normalised copy leaves out (by relationship type).
 _DROPPED_RELATIONSHIPS = frozenset(
     [
-        "comments",
-        "commentsExtended",
-        "commentsIds",
-        "commentsExtensible",
-        "people",
-        "customXml",
-        "customXmlProps",
-        "extended-properties",
-        "custom-properties",
-        "thumbnail",
-        "glossaryDocument",
-        "webSettings",
+        "comments", "commentsExtended", "commentsIds", "commentsExtensible", "people",
+        "customXml", "customXmlProps", "extended-properties", "custom-properties", "thumbnail",
+        "glossaryDocument", "webSettings",
     ]
-)
+)  # fmt: skip
 _TRACKED_REMOVED = frozenset(
     _W + name
     for name in [
-        "del",
-        "moveFrom",
-        "rPrChange",
-        "pPrChange",
-        "sectPrChange",
-        "tblPrChange",
-        "trPrChange",
-        "tcPrChange",
-        "tblGridChange",
-        "numberingChange",
-        "moveFromRangeStart",
-        "moveFromRangeEnd",
-        "moveToRangeStart",
-        "moveToRangeEnd",
-        "commentRangeStart",
-        "commentRangeEnd",
-        "commentReference",
-        "customXmlPr",
-        "dataBinding",
-        "customXmlInsRangeStart",
-        "customXmlInsRangeEnd",
-        "customXmlDelRangeStart",
-        "customXmlDelRangeEnd",
-        "customXmlMoveFromRangeStart",
-        "customXmlMoveFromRangeEnd",
-        "customXmlMoveToRangeStart",
-        "customXmlMoveToRangeEnd",
-        "attachedTemplate",
-        "mailMerge",
+        "del", "moveFrom", "rPrChange", "pPrChange", "sectPrChange", "tblPrChange",
+        "trPrChange", "tcPrChange", "tblGridChange", "numberingChange", "moveFromRangeStart",
+        "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd", "commentRangeStart",
+        "commentRangeEnd", "commentReference", "customXmlPr", "dataBinding",
+        "customXmlInsRangeStart", "customXmlInsRangeEnd", "customXmlDelRangeStart",
+        "customXmlDelRangeEnd", "customXmlMoveFromRangeStart", "customXmlMoveFromRangeEnd",
+        "customXmlMoveToRangeStart", "customXmlMoveToRangeEnd", "attachedTemplate", "mailMerge",
         "docVars",
     ]
-)
+)  # fmt: skip
 _UNWRAPPED = frozenset({_W + "ins", _W + "moveTo", _W + "customXml", _W + "smartTag"})
 _SVG_BLIP = "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip"
 _DRAWING_EXT = "{http://schemas.openxmlformats.org/drawingml/2006/main}ext"
@@ -487,12 +374,11 @@ def _relationship(package: _Package, source: str, element) -> _Relationship:
         if "oleobject" in lowered or "package" in lowered:
             raise docx_refused("contains embedded objects", code="embedded")
         raise docx_refused("contains links to parts a Word document does not need")
-    if external:
-        if kind != "hyperlink" or not is_allowed_link(target):
-            raise docx_refused("loads content from outside the document")
-        return _Relationship(source, element.get("Id") or "", kind, target, True)
-    if kind == "hyperlink" and target.startswith("#"):
-        return _Relationship(source, element.get("Id") or "", kind, target, True)
+    rel_id = element.get("Id") or ""
+    if external and (kind != "hyperlink" or not is_allowed_link(target)):
+        raise docx_refused("loads content from outside the document")
+    if external or (kind == "hyperlink" and target.startswith("#")):
+        return _Relationship(source, rel_id, kind, target, True)
     if "\\" in target or ":" in target.split("/")[0]:
         raise docx_refused("loads content from outside the document")
     if target.startswith("/"):
@@ -502,18 +388,7 @@ def _relationship(package: _Package, source: str, element) -> _Relationship:
     if resolved.startswith("../") or resolved in {"..", "."} or resolved.startswith("/"):
         raise docx_refused("refers to files outside the document")
     stored = package.names.get(resolved.casefold(), resolved)
-    return _Relationship(source, element.get("Id") or "", kind, stored, False)
-
-
-def is_allowed_link(url: str) -> bool:
-    if not url or any(ord(ch) < 33 or ord(ch) == 127 for ch in url.strip()):
-        return False
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    scheme = parts.scheme.lower()
-    return scheme in _LINK_SCHEMES and (scheme == "mailto" or bool(parts.netloc))
+    return _Relationship(source, rel_id, kind, stored, False)
 
 
 # --- Part contents ---------------------------------------------------------------------------
@@ -581,7 +456,7 @@ def _check_field(instruction: str) -> None:
     if code == "HYPERLINK":
         match = re.search(r'HYPERLINK\s+"([^"]*)"|HYPERLINK\s+(\S+)', text, re.IGNORECASE)
         target = (match.group(1) or match.group(2)) if match else ""
-        if target and not target.startswith("\\") and not is_allowed_link(target):
+        if target and not target.startswith("\\") and not is_allowed_link(target.strip()):
             raise docx_refused("contains a link that is not a web or email address")
 
 
@@ -616,7 +491,7 @@ def _normalise(package: _Package) -> bytes:
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _content_types_xml(package, kept_parts, kept_rels))
+        archive.writestr("[Content_Types].xml", _content_types_xml(package, kept_parts))
         for source, rels in kept_rels.items():
             archive.writestr(_rels_name(source), _relationships_xml(rels))
         for name in sorted(kept_parts):
@@ -641,7 +516,7 @@ def _rels_name(source: str) -> str:
     return posixpath.join(folder, "_rels", base + ".rels")
 
 
-def _content_types_xml(package: _Package, parts: set[str], rels: dict) -> bytes:
+def _content_types_xml(package: _Package, parts: set[str]) -> bytes:
     from lxml import etree
 
     root = etree.Element(f"{{{CT}}}Types", nsmap={None: CT})

@@ -22,15 +22,21 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Callable, Iterator
-from urllib.parse import urlsplit
 
-from .common import PDF, Caps, Refused, encrypted, pdf_refused, too_much_data, unreadable
+from .common import (
+    PDF,
+    Caps,
+    Refused,
+    encrypted,
+    is_allowed_link,
+    pdf_refused,
+    too_much_data,
+    unreadable,
+)
 from .quick import check_pdf_ending
 
 # --- Allow-lists -----------------------------------------------------------------------
 
-# Link targets a CV needs: web pages and an email address.
-LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Actions: open a link, or jump inside this document.
 ALLOWED_ACTIONS = frozenset({"/URI", "/GoTo"})
 ALLOWED_ANNOTATIONS = frozenset({"/Link"})
@@ -39,77 +45,29 @@ ALLOWED_ANNOTATIONS = frozenset({"/Link"})
 _ANNOTATION_SUBTYPES = frozenset(
     "/" + name
     for name in [
-        "Text",
-        "Link",
-        "FreeText",
-        "Line",
-        "Square",
-        "Circle",
-        "Polygon",
-        "PolyLine",
-        "Highlight",
-        "Underline",
-        "Squiggly",
-        "StrikeOut",
-        "Caret",
-        "Stamp",
-        "Ink",
-        "Popup",
-        "FileAttachment",
-        "Sound",
-        "Movie",
-        "Screen",
-        "Widget",
-        "PrinterMark",
-        "TrapNet",
-        "Watermark",
-        "3D",
-        "Redact",
-        "Projection",
-        "RichMedia",
+        "Text", "Link", "FreeText", "Line", "Square", "Circle", "Polygon", "PolyLine",
+        "Highlight", "Underline", "Squiggly", "StrikeOut", "Caret", "Stamp", "Ink", "Popup",
+        "FileAttachment", "Sound", "Movie", "Screen", "Widget", "PrinterMark", "TrapNet",
+        "Watermark", "3D", "Redact", "Projection", "RichMedia",
     ]
-)
+)  # fmt: skip
 # Every action type: a dictionary whose /S is one of these is an action.
 _ACTION_TYPES = frozenset(
     "/" + name
     for name in [
-        "GoTo",
-        "GoToR",
-        "GoToE",
-        "GoToDp",
-        "Launch",
-        "Thread",
-        "URI",
-        "Sound",
-        "Movie",
-        "Hide",
-        "Named",
-        "SubmitForm",
-        "ResetForm",
-        "ImportData",
-        "JavaScript",
-        "SetOCGState",
-        "Rendition",
-        "Trans",
-        "GoTo3DView",
-        "RichMediaExecute",
+        "GoTo", "GoToR", "GoToE", "GoToDp", "Launch", "Thread", "URI", "Sound", "Movie", "Hide",
+        "Named", "SubmitForm", "ResetForm", "ImportData", "JavaScript", "SetOCGState",
+        "Rendition", "Trans", "GoTo3DView", "RichMediaExecute",
     ]
-)
+)  # fmt: skip
 # Stream types (/Subtype of a stream) that a CV's pages, fonts and images use.
 _STREAM_SUBTYPES = frozenset({"/Image", "/Form", "/Type1C", "/CIDFontType0C", "/OpenType", "/XML"})
 # Filters that only unpack bytes (decoded and counted here) ...
 _UNPACKING_FILTERS = {
-    "/FlateDecode": "flate",
-    "/Fl": "flate",
-    "/LZWDecode": "lzw",
-    "/LZW": "lzw",
-    "/ASCIIHexDecode": "hex",
-    "/AHx": "hex",
-    "/ASCII85Decode": "a85",
-    "/A85": "a85",
-    "/RunLengthDecode": "rl",
-    "/RL": "rl",
-}
+    "/FlateDecode": "flate", "/Fl": "flate", "/LZWDecode": "lzw", "/LZW": "lzw",
+    "/ASCIIHexDecode": "hex", "/AHx": "hex", "/ASCII85Decode": "a85", "/A85": "a85",
+    "/RunLengthDecode": "rl", "/RL": "rl",
+}  # fmt: skip
 # ... and image codecs (counted by the image's declared size, decoded by viewers).
 _IMAGE_FILTERS = frozenset(
     {"/DCTDecode", "/DCT", "/JPXDecode", "/CCITTFaxDecode", "/CCF", "/JBIG2Decode"}
@@ -117,34 +75,12 @@ _IMAGE_FILTERS = frozenset(
 _CATALOG_KEYS = frozenset(
     "/" + name
     for name in [
-        "Type",
-        "Version",
-        "Extensions",
-        "Pages",
-        "PageLabels",
-        "Names",
-        "Dests",
-        "ViewerPreferences",
-        "PageLayout",
-        "PageMode",
-        "Outlines",
-        "OpenAction",
-        "URI",
-        "Metadata",
-        "StructTreeRoot",
-        "MarkInfo",
-        "Lang",
-        "OutputIntents",
-        "PieceInfo",
-        "OCProperties",
-        "AcroForm",
-        "Perms",
-        "Legal",
-        "DSS",
-        "Threads",
-        "SpiderInfo",
+        "Type", "Version", "Extensions", "Pages", "PageLabels", "Names", "Dests",
+        "ViewerPreferences", "PageLayout", "PageMode", "Outlines", "OpenAction", "URI",
+        "Metadata", "StructTreeRoot", "MarkInfo", "Lang", "OutputIntents", "PieceInfo",
+        "OCProperties", "AcroForm", "Perms", "Legal", "DSS", "Threads", "SpiderInfo",
     ]
-)
+)  # fmt: skip
 _NAME_TREES = frozenset({"/Dests"})
 # Keys that only exist to run, play or carry something: named for a clear message.
 _EXPLAINED_KEYS = {
@@ -510,7 +446,9 @@ def _check_node(node) -> None:
     if "/A" in entries:
         _check_action(entries.A)
     if "/Next" in entries:
-        _check_action_or_actions(entries.Next)
+        following = entries.Next
+        for action in following if isinstance(following, pikepdf.Array) else [following]:
+            _check_action(action)
 
 
 def _name(value) -> str | None:
@@ -532,13 +470,6 @@ def _check_open_action(value) -> None:
     raise pdf_refused("runs an action when it is opened")
 
 
-def _check_action_or_actions(value, allowed: frozenset[str] = ALLOWED_ACTIONS) -> None:
-    import pikepdf
-
-    for action in value if isinstance(value, pikepdf.Array) else [value]:
-        _check_action(action, allowed=allowed)
-
-
 def _check_action(action, *, allowed: frozenset[str] = ALLOWED_ACTIONS, depth: int = 0) -> None:
     import pikepdf
 
@@ -549,7 +480,7 @@ def _check_action(action, *, allowed: frozenset[str] = ALLOWED_ACTIONS, depth: i
         raise pdf_refused("runs an action when it is opened")
     if kind not in allowed:
         raise pdf_refused(_EXPLAINED_ACTIONS.get(kind or "", "contains actions a CV does not need"))
-    if kind == "/URI" and not is_allowed_link(action.get("/URI")):
+    if kind == "/URI" and not _is_allowed_link(action.get("/URI")):
         raise pdf_refused("contains a link that is not a web or email address")
     if kind == "/GoTo":
         target = action.get("/D")
@@ -561,24 +492,15 @@ def _check_action(action, *, allowed: frozenset[str] = ALLOWED_ACTIONS, depth: i
             _check_action(item, allowed=allowed, depth=depth + 1)
 
 
-def is_allowed_link(value) -> bool:
+def _is_allowed_link(value) -> bool:
     import pikepdf
 
     if not isinstance(value, pikepdf.String):
         return False
     try:
-        url = bytes(value).decode("ascii")
+        return is_allowed_link(bytes(value).decode("ascii"))
     except UnicodeDecodeError:
         return False
-    if not url or any(ord(ch) < 33 or ord(ch) == 127 for ch in url):
-        return False
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    if parts.scheme.lower() not in LINK_SCHEMES:
-        return False
-    return parts.scheme.lower() == "mailto" or bool(parts.netloc)
 
 
 # --- Text ----------------------------------------------------------------------------------
@@ -797,7 +719,7 @@ def _clean_link(annotation, named, page_objects):
         return None
     action = annotation.get("/A")
     if isinstance(action, pikepdf.Dictionary) and action.get("/S") == "/URI":
-        if not is_allowed_link(action.get("/URI")):
+        if not _is_allowed_link(action.get("/URI")):
             return None
         fresh.A = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=action.URI)
     else:

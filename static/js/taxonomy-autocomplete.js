@@ -55,7 +55,7 @@
  * Styling: a few layout properties are set through the CSSOM (allowed by the CSP);
  * site CSS can refine .autocomplete-listbox / .autocomplete-option[aria-selected="true"].
  * Words: messages are translated by the catalogue at /jsi18n/<language>/ when the page
- * loads it first (jobletters/script_messages.py lists them); without it, English.
+ * loads it first (locale/fr/LC_MESSAGES/djangojs.po has them); without it, English.
  */
 (function () {
   "use strict";

@@ -116,3 +116,21 @@ def test_the_privacy_data_page_lists_billing_records(client, db):
     assert "Billing account" in content
     assert "billing postal code" in content
     assert "Kept for a legal reason" in content
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_row_labels_say_what_djangos_display_says(language):
+    from django.utils import translation
+
+    from billing.models import LedgerEntry
+
+    with translation.override(language):
+        for kind in LedgerEntry.Kind.values:
+            entry = LedgerEntry(kind=kind)
+            assert entry.kind_label == entry.get_kind_display()
+        for status in Purchase.Status.values:
+            purchase = Purchase(status=status)
+            assert purchase.status_label == purchase.get_status_display()
+    # A value no longer among the choices is shown as stored, as Django's does.
+    assert LedgerEntry(kind="bonus").kind_label == "bonus"
+    assert Purchase(status="on_hold").status_label == "on_hold"

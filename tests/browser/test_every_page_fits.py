@@ -17,8 +17,10 @@ At both widths, axe-core runs in every page with the WCAG 2.0-2.2 A and AA rules
 (tests/browser/axe.py): no violation, and no "incomplete" result nobody has checked. The
 French role reads the visitor's and the seeker's pages in French (docs/accessibility.md).
 
-Screenshots of the main pages at both widths are saved for review; the folder is
-printed (``pytest -s`` shows it): var/screenshots/ unless SCREENSHOTS_DIR is set.
+With SCREENSHOTS_DIR set, screenshots of the main pages at both widths are saved there for
+review (``SCREENSHOTS_DIR=var/screenshots pytest -s tests/browser``). They are not taken
+otherwise: a full-page picture costs more of Chromium's time than the page and its axe
+run together, and the suite keeps its time.
 """
 
 from __future__ import annotations
@@ -63,7 +65,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE, DESKTOP = 360, 1280
 HEIGHT = 800
-ROOT = Path(__file__).resolve().parents[2]
 
 VISITOR, SEEKER, STAFF, FRENCH = "visitor", "seeker", "staff", "french"
 
@@ -338,7 +339,7 @@ def _build_world(seeker, staff) -> World:
     )
     from privacy.documents import processors
     from privacy.models import PolicyVersion
-    from recruiters.delivery import opt_out_token
+    from recruiters.packets import opt_out_token
 
     world.add("recruiters:opt_out", opt_out_token(chosen[2].pk))
     from recruiters import own_data
@@ -538,9 +539,11 @@ ADMIN_TABLES = """() => [
 LAPTOP = 1024
 
 
-def _screenshots_dir() -> Path:
-    """var/screenshots/<width>/ (or SCREENSHOTS_DIR), emptied of the last run's pictures."""
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "var" / "screenshots")
+def _screenshots_dir() -> Path | None:
+    """SCREENSHOTS_DIR/<width>/, emptied of the last run's pictures; None when it is unset."""
+    if not os.environ.get("SCREENSHOTS_DIR"):
+        return None
+    folder = Path(os.environ["SCREENSHOTS_DIR"])
     for width in (PHONE, DESKTOP):
         (folder / str(width)).mkdir(parents=True, exist_ok=True)
         for old in (folder / str(width)).glob("*.png"):
@@ -552,7 +555,7 @@ def _file_name(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in name) + ".png"
 
 
-def _check(page, base_url: str, visits, role: str, shots: Path, problems: list[str]) -> None:
+def _check(page, base_url: str, visits, role: str, shots: Path | None, problems: list[str]) -> None:
     for name, address, main in visits:
         page.set_viewport_size({"width": PHONE, "height": HEIGHT})
         response = page.goto(base_url + address)
@@ -578,13 +581,15 @@ def _check(page, base_url: str, visits, role: str, shots: Path, problems: list[s
             ]
             if found:
                 problems.append(f"{role} {address} at {width}px: " + "; ".join(found))
-            if main:
+            if main and shots:
                 page.screenshot(
                     path=shots / str(width) / f"{role}-{_file_name(name)}", full_page=True
                 )
 
 
-def _second_factor_page(page, base_url: str, staff, shots: Path, problems: list[str]) -> None:
+def _second_factor_page(
+    page, base_url: str, staff, shots: Path | None, problems: list[str]
+) -> None:
     """The code page between the password and the dashboard (mfa_authenticate)."""
     page.set_viewport_size({"width": PHONE, "height": HEIGHT})
     page.goto(base_url + reverse("account_login"))
@@ -600,7 +605,9 @@ def _second_factor_page(page, base_url: str, staff, shots: Path, problems: list[
         found += [f"axe: {finding}" for finding in violations + unreviewed]
         if found:
             problems.append(f"visitor mfa_authenticate at {width}px: " + "; ".join(found))
-        page.screenshot(path=shots / str(width) / "visitor-2fa-authenticate.png", full_page=True)
+        if shots:
+            picture = shots / str(width) / "visitor-2fa-authenticate.png"
+            page.screenshot(path=picture, full_page=True)
 
 
 # One test per role: they run side by side when the suite runs in parallel. The French
@@ -615,7 +622,8 @@ def test_every_page_fits_a_phone_and_a_desktop_and_passes_axe(
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_every_page"
     world = _build_world(seeker, staff_with_mfa)
     shots = _screenshots_dir()
-    print(f"\nScreenshots of the main pages at {PHONE} and {DESKTOP} px: {shots}")
+    if shots:
+        print(f"\nScreenshots of the main pages at {PHONE} and {DESKTOP} px: {shots}")
     declared = {cookie.name for cookie in COOKIES}
     if role == FRENCH:
         seeker.language = "fr"

@@ -7,18 +7,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jobletters.session_activity import forget_recorded_sessions
-
 from .builders import city, comment_by, thread_by
 
 pytestmark = pytest.mark.django_db
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process_memory():
-    forget_recorded_sessions()
 
 
 def _writes(queries: CaptureQueriesContext) -> list[str]:

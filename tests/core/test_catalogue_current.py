@@ -15,9 +15,11 @@ import sys
 from pathlib import Path
 
 import polib
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SKIP = {".venv", "node_modules", "var", "build", "tests", "bench", "locale", ".git", "docs"}
+SKIP = {".venv", "node_modules", "var", "build", "tests", "bench", "locale", ".git", "docs",
+        "staticfiles"}  # fmt: skip
 # The same options as docs/features.md's "Updating the catalogue".
 MAKEMESSAGES = ["makemessages", "-l", "fr", "--no-obsolete", "--ignore=.venv", "--ignore=var"]
 
@@ -44,25 +46,27 @@ def _entries(po_path: Path) -> set[tuple[str | None, str]]:
     return {(entry.msgctxt, entry.msgid) for entry in catalogue if not entry.obsolete}
 
 
-def test_every_marked_string_is_in_the_french_catalogue(tmp_path):
+# The pages' and emails' catalogue, and the scripts' (static/js/, served at /jsi18n/).
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_every_marked_string_is_in_the_french_catalogue(tmp_path, domain):
     assert shutil.which("xgettext"), "GNU gettext is needed (make test installs it)"
     copy = tmp_path / "src"
     copy.mkdir()
     _sources(copy)
     (copy / "locale" / "fr" / "LC_MESSAGES").mkdir(parents=True)
-    shutil.copy2(ROOT / "locale/fr/LC_MESSAGES/django.po", copy / "locale/fr/LC_MESSAGES")
+    shutil.copy2(ROOT / f"locale/fr/LC_MESSAGES/{domain}.po", copy / "locale/fr/LC_MESSAGES")
     env = {**os.environ, "PYTHONPATH": str(copy)}
     env.pop("DATABASE_URL", None)  # makemessages needs no database
     subprocess.run(
-        [sys.executable, "manage.py", *MAKEMESSAGES],
+        [sys.executable, "manage.py", *MAKEMESSAGES, "--domain", domain],
         cwd=copy,
         env=env,
         check=True,
         capture_output=True,
         timeout=300,
     )
-    extracted = _entries(copy / "locale/fr/LC_MESSAGES/django.po")
-    committed = _entries(ROOT / "locale/fr/LC_MESSAGES/django.po")
+    extracted = _entries(copy / f"locale/fr/LC_MESSAGES/{domain}.po")
+    committed = _entries(ROOT / f"locale/fr/LC_MESSAGES/{domain}.po")
     missing = sorted(msgid for _, msgid in extracted - committed)
     assert missing == [], (
         f"not in the French catalogue (see docs/features.md, Languages): {missing[:20]}"

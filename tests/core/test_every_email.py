@@ -76,8 +76,7 @@ def _inquiry():
 
 
 def _project_samples(seeker):
-    from recruiters.delivery import email_context
-    from recruiters.packets import build_snapshot
+    from recruiters.packets import build_snapshot, email_context
     from tests.recruiters.builders import ready_seeker
 
     ready_seeker(seeker, sends=0)

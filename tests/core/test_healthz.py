@@ -10,10 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_readiness():
-    health.forget_readiness()
-    yield
-    health.forget_readiness()
+def _fresh_readiness(monkeypatch):
+    monkeypatch.setattr(health, "_last", None)  # each test runs the checks afresh
 
 
 def _refuse_sql(monkeypatch):

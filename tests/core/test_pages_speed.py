@@ -21,7 +21,6 @@ from billing.ledger import grant_complimentary_sends
 from billing.models import BillingAccount
 from jobletters import demo
 from jobletters.dashboard import providers
-from jobletters.session_activity import forget_recorded_sessions
 from profiles.models import CV, ContactDetails, Profile
 
 
@@ -89,11 +88,6 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 def _writes(queries: CaptureQueriesContext) -> list[str]:
     sql = (q["sql"].lstrip().upper() for q in queries.captured_queries)
     return [s for s in sql if s.startswith(WRITES)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process_memory():
-    forget_recorded_sessions()
 
 
 @pytest.fixture

@@ -12,16 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jobletters.session_activity import forget_recorded_sessions
-
 WRITES = ("INSERT", "UPDATE", "DELETE")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process_memory():
-    forget_recorded_sessions()
-    yield
-    forget_recorded_sessions()
 
 
 def _writes(queries: CaptureQueriesContext) -> list[str]:
@@ -59,26 +50,6 @@ def test_last_seen_moves_on_once_the_interval_has_passed(seeker_client, settings
     time.sleep(1.1)
     seeker_client.get("/dashboard/")
     assert _session_row(seeker_client).last_seen_at > first_seen
-
-
-def test_another_process_asks_the_shared_cache_once_then_waits(seeker_client, monkeypatch):
-    seeker_client.get("/dashboard/")
-    first_seen = _session_row(seeker_client).last_seen_at
-    forget_recorded_sessions()  # as if the next requests reached another process
-    calls = []
-    real_add = cache.add
-
-    def add(*args, **kwargs):
-        calls.append(args[0])
-        return real_add(*args, **kwargs)
-
-    monkeypatch.setattr(cache, "add", add)
-    with CaptureQueriesContext(connection) as queries:
-        for _ in range(3):
-            seeker_client.get("/dashboard/")
-    assert _writes(queries) == []
-    assert len(calls) == 1  # then it knows when the record expires
-    assert _session_row(seeker_client).last_seen_at == first_seen
 
 
 def test_a_new_address_or_browser_is_recorded_at_once(seeker_client):

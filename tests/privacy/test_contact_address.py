@@ -24,7 +24,9 @@ def test_the_documents_give_the_configured_support_address(client, settings, pat
 
 def test_a_text_stored_with_the_old_address_shows_the_configured_one(settings):
     settings.SUPPORT_EMAIL = ADDRESS
-    stored = PolicyVersion.objects.published().of(PolicyVersion.Document.PRIVACY).first()
+    stored = (
+        PolicyVersion.objects.published().filter(document=PolicyVersion.Document.PRIVACY).first()
+    )
     old = stored.text.replace("{support_email}", "support@jobnexus.com")
     paragraphs = [p for block in parse_policy(old) for p in block.paragraphs]
     assert any(ADDRESS in p for p in paragraphs)

@@ -62,7 +62,7 @@ def test_the_inventory_reads_the_same_in_english_and_translated_in_french():
     assert english.startswith("Deleted 7 days after sign-up if the email address is never")
     with translation.override("fr"):
         assert declaration.label == "Votre compte"
-        assert declaration.purpose_words.startswith("Pour créer votre compte")
+        assert str(declaration.purpose).startswith("Pour créer votre compte")
         french = declaration.retention.words()
         assert french.startswith("Supprimé 7 jours après l\u2019inscription")
         assert (

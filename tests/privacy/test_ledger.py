@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError
+from django.db.models import QuerySet
 
 from privacy.consent import record_consent, record_disclosure
 from privacy.models import Consent, Disclosure, PolicyVersion
@@ -186,10 +187,17 @@ def test_a_disclosure_recorded_first_by_a_concurrent_writer_is_the_one_returned(
         "reference": "legal-request:4",
     }
     first = record_disclosure(**kwargs)
+    real_get = QuerySet.get
+    looked = []
 
-    def lost_the_race(**_):  # the other writer committed between our lookup and our insert
-        raise IntegrityError("UNIQUE constraint failed: privacy_disclosure.reference")
+    def lost_the_race(queryset, *args, **kwargs):
+        # Our lookup runs before the other writer commits; our insert then fails on its row.
+        if queryset.model is Disclosure and not looked:
+            looked.append(True)
+            raise Disclosure.DoesNotExist
+        return real_get(queryset, *args, **kwargs)
 
-    monkeypatch.setattr(Disclosure.objects, "get_or_create", lost_the_race)
+    monkeypatch.setattr(QuerySet, "get", lost_the_race)
     assert record_disclosure(**{**kwargs, "recipient_name": "Someone else"}) == first
+    assert looked
     assert Disclosure.objects.get().recipient_name == "Tax office"

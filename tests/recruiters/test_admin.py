@@ -274,9 +274,9 @@ def test_staff_export_and_erase_one_recruiter_by_email(admin_client, seeker, voc
         occupations=[vocabulary["lawyers"]], places=[vocabulary["london"]],
     )  # fmt: skip
     delivery = send_to(seeker, alex)
-    from recruiters import packets
+    from recruiters import sending
 
-    packets.record_access(delivery=delivery, kind="view")
+    sending.record_access(delivery=delivery, kind="view")
     page = "/admin/recruiters/recruiter/personal-data/"
 
     exported = admin_client.post(page, {"email": "ALEX@harper.example", "export": "1"})

@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.cache import cache
 
 from recruiters import sending
-from recruiters.delivery import opt_out_token
 from recruiters.directory import email_hash
 from recruiters.models import Coverage, PacketAccess, Recruiter, Suppression
+from recruiters.packets import opt_out_token
 
 from ..utils import run_outbox
 from . import builders as b
@@ -94,7 +94,7 @@ def test_a_recruiter_asks_to_be_removed_and_only_the_suppression_stays(listed, c
     assert not Recruiter.objects.filter(email="alex@harper.example").exists()
     assert Suppression.objects.filter(email_hash=email_hash("alex@harper.example")).exists()
     assert not Coverage.objects.exists() and not PacketAccess.objects.exists()
-    assert client.get(f"/p/{token}/").status_code == 404
+    assert client.get(f"/p/{token}/").status_code == 410
     assert client.get(own).status_code == 410
     # Imported again, they stay out.
     back = b.recruiter(email="alex@harper.example", occupations=[b.occupation("2611")],

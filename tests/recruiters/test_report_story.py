@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from recruiters import directory
 from recruiters.models import Delivery, Introduction, PacketLink, Recruiter
+from recruiters.packets import opt_out_token
 
 from . import builders as b
 
@@ -124,3 +125,45 @@ def test_staff_see_answers_per_delivery_and_suspend_a_recruiter(sent, client, ad
     assert client.get(f"/p/{token}/").status_code == 410
     assert client.post(f"/p/{token}/answer/", {"kind": "interested"}).status_code == 410
     assert client.get(f"/p/{token}/cv/").status_code == 410
+
+
+def _closed(response, words: str) -> bool:
+    return response.status_code == 410 and words in response.content.decode()
+
+
+LEFT = "You are no longer in our directory"
+
+
+def test_a_recruiter_who_removed_themselves_finds_their_old_links_gone(sent, client, seeker_client):
+    delivery, token, alex = sent
+    own = client.get(f"/p/{token}/").content.decode()
+    own_page = own[own.index("/recruiters/me/") :].split('"')[0]
+    opt_out = f"/recruiters/opt-out/{opt_out_token(alex.pk)}/"
+    assert client.post(own_page, {"action": "remove"}).status_code == 200
+    for url in (f"/p/{token}/", f"/p/{token}/cv/", opt_out):
+        assert _closed(client.get(url), LEFT), url
+    assert _closed(client.post(f"/p/{token}/answer/", {"kind": "interested"}), LEFT)
+    assert client.post(opt_out).status_code == 200  # one-click clients: they are out
+    assert client.get(own_page).status_code == 410
+    row = _row(seeker_client, delivery)
+    assert "status-left-the-directory" in row and "left our directory" in row
+    assert _revoke_button(delivery) not in row
+
+
+def test_erasing_a_recruiter_closes_the_packet_links_they_hold(sent, client, seeker_client):
+    delivery, token, alex = sent
+    assert client.get(f"/p/{token}/").status_code == 200
+    assert directory.erase_recruiter(email=alex.email)
+    assert _closed(client.get(f"/p/{token}/"), LEFT)
+    assert _closed(client.get(f"/p/{token}/cv/"), LEFT)
+    assert _closed(client.post(f"/p/{token}/answer/", {"kind": "interested"}), LEFT)
+    assert _revoke_button(delivery) not in _row(seeker_client, delivery)
+
+
+def test_a_suspended_recruiters_packet_links_answer_gone(sent, client):
+    _, token, alex = sent
+    assert directory.suspend_recruiter(recruiter_id=alex.pk)
+    closed = "This link no longer works."
+    assert _closed(client.get(f"/p/{token}/"), closed)
+    assert _closed(client.get(f"/p/{token}/cv/"), closed)
+    assert _closed(client.post(f"/p/{token}/answer/", {"kind": "interested"}), closed)

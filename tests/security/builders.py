@@ -24,8 +24,8 @@ from privacy.consent import record_consent, record_disclosure
 from privacy.documents import processors
 from privacy.models import ExportRequest, LegalRequest, LegalRequestSubject
 from recruiters import own_data, packets, sending
-from recruiters.delivery import opt_out_token
 from recruiters.models import Delivery, Introduction, Send
+from recruiters.packets import opt_out_token
 from usage.models import SignIn
 
 from ..communications.builders import announcement

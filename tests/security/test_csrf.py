@@ -14,8 +14,8 @@ from django.urls import NoReverseMatch, reverse
 
 from billing.models import WebhookEvent
 from communications.categories import Category, choices_of, unsubscribe_token
-from recruiters.delivery import opt_out_token
 from recruiters.models import Answer, Recruiter
+from recruiters.packets import opt_out_token
 
 from ..recruiters import builders as rb
 from .builders import FACTORIES

@@ -96,10 +96,19 @@ _COUNTRY = (
     "alpha-2 code in capitals whatever case or alpha-3 form it is given"
 )
 _PROGRAMMING_ERROR = (
-    "wording of a programming error: a caller's mistake raises ValueError, which no person "
-    "reads; the refusal itself is tested"
+    "wording of a programming error: a caller's mistake raises ValueError (or "
+    "PermissionError) that no person reads; the refusal itself is tested"
+)
+_USER_ATTRIBUTE = (
+    "equivalent: every caller passes a User or an AnonymousUser (or None, checked first), "
+    "which has the attribute, so getattr's default is never used"
+)
+_TIE = (
+    "equivalent: reservations are numbered in the order they are made, so ordering by time "
+    "or by number (or both) cancels the same ones"
 )
 _EVENTS = "billing.stripe_events.x_"
+_LEDGER = "billing.ledger.x_"
 SURVIVORS: dict[str, str] = {
     **{f"{_EVENTS}handle_stripe_event__mutmut_{n}": _SIZE for n in (13, 36, 37)},
     f"{_EVENTS}handle_stripe_event__mutmut_23": _SAME_ROW,
@@ -129,6 +138,79 @@ SURVIVORS: dict[str, str] = {
     f"{_EVENTS}_on_dispute__mutmut_14": (
         "equivalent: a dispute without a payment intent then looks for the intent 'XXXX', "
         "which no purchase has (Stripe's ids start with pi_), and is refused the same way"
+    ),
+    **{f"{_LEDGER}check_may_spend__mutmut_{n}": _USER_ATTRIBUTE for n in (6, 9, 12)},
+    **{f"{_LEDGER}balance__mutmut_{n}": _USER_ATTRIBUTE for n in (4, 7, 10)},
+    f"{_LEDGER}apply_refunds__mutmut_28": _SAME_ROW,
+    **{f"{_LEDGER}grant_complimentary_sends__mutmut_{n}": _USER_ATTRIBUTE for n in (10, 13, 16)},
+    **{
+        f"{_LEDGER}grant_complimentary_sends__mutmut_{n}": _PROGRAMMING_ERROR
+        for n in (3, 4, 5, 6, 17, 18, 19, 20, 22, 23, 24, 25)
+    },
+    f"{_LEDGER}hold_for_dispute__mutmut_29": _SAME_ROW,
+    f"{_LEDGER}close_dispute__mutmut_4": _SAME_ROW,
+    **{f"{_LEDGER}_cancel_uncovered_reservations__mutmut_{n}": _TIE for n in (16, 17)},
+    f"{_LEDGER}_sends_for__mutmut_1": (
+        "equivalent: a refund of exactly the price gives every send by the proportion too"
+    ),
+    f"{_LEDGER}_take_back__mutmut_26": _SIZE,
+    **{
+        f"{_LEDGER}{name}": (
+            "its test came after this run: tests/billing/test_clawback.py::"
+            "test_a_small_refund_takes_back_its_share_of_sends_rounded_down; "
+            "`tests/mutation.py --again billing/ledger.py` confirms it"
+        )
+        for name in ("_take_back__mutmut_1", "_take_back__mutmut_14")
+    },
+    f"{_LEDGER}_sends_for__mutmut_2": (
+        "equivalent: each share is stored in an IntegerField, which keeps the integer part of "
+        "1.5 sends as of 1 (the same as rounding down, as the shares are never negative)"
+    ),
+    f"{_LEDGER}apply_refunds__mutmut_20": (
+        "no test yet: a refund during an open dispute that holds exactly one send (the "
+        "mutant takes that send from the balance a second time)"
+    ),
+    **{
+        f"{_LEDGER}{name}": (
+            "its test came after this run: tests/billing/test_clawback.py::"
+            "test_a_dispute_lost_before_the_payment_is_confirmed_counts_its_sends_as_repaid "
+            "and ::test_a_growing_refund_takes_back_only_its_new_share; "
+            "`tests/mutation.py --again billing/ledger.py` confirms it"
+        )
+        for name in [f"credit_purchase__mutmut_{n}" for n in range(26, 31)]
+        + ["apply_refunds__mutmut_13"]
+    },
+    **{
+        f"{_LEDGER}apply_refunds__mutmut_{n}": (
+            "its test came after this run: tests/billing/test_clawback.py::"
+            "test_a_refund_during_a_dispute_counts_the_held_sends_first_then_takes_only_the_rest"
+            " (31, 32) and"
+            " ::test_a_small_refund_takes_back_its_share_of_sends_rounded_down (15, 36);"
+            " `tests/mutation.py --again billing/ledger.py` confirms it"
+        )
+        for n in (15, 31, 32, 36)
+    },
+    **{
+        f"{_LEDGER}_sum_of_sends__mutmut_{n}": (
+            "equivalent: without output_field the subquery's type is inferred from Sum over an "
+            "integer column, the same IntegerField"
+        )
+        for n in (17, 19)
+    },
+    **{
+        f"{_LEDGER}apply_refunds__mutmut_{n}": (
+            "equivalent: with nothing left to take back (or a dispute holding nothing), the "
+            "loop and _take_back change nothing"
+        )
+        for n in (14, 19)
+    },
+    f"{_LEDGER}credit_purchase__mutmut_1": (
+        "equivalent: the one caller then queues the confirmation email again, under the same "
+        "key per purchase, so the person still gets one email and the sends are added once"
+    ),
+    f"{_LEDGER}credit_purchase__mutmut_11": (
+        "equivalent: the status is set again from the purchase's refunds and disputes before "
+        "it is saved, and nothing in between reads it (is_granted reads paid_at)"
     ),
     **{f"privacy.consent.x_record_consent__mutmut_{n}": _PROGRAMMING_ERROR for n in (4, 5)},
     **{f"privacy.consent.x_record_disclosure__mutmut_{n}": _PROGRAMMING_ERROR for n in (7, 8)},

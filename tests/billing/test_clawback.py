@@ -57,6 +57,50 @@ def test_a_full_refund_cancels_a_reservation_and_releasing_it_restores_nothing(
     assert LedgerEntry.objects.get(kind="refund").sends == -25
 
 
+def test_a_full_refund_cancels_even_a_single_reserved_send(client, seeker, paid):
+    reservation = ledger.reserve(user=seeker, sends=1, reference="send:1")
+
+    _refund(client, paid, 2500)
+
+    assert _status(reservation) == Reservation.Status.CANCELLED
+    assert reservation.settled_at is not None
+
+
+def test_a_refund_cancels_the_newest_reservations_until_the_rest_is_covered(client, seeker, paid):
+    older = ledger.reserve(user=seeker, sends=3, reference="send:1")
+    newer = ledger.reserve(user=seeker, sends=5, reference="send:2")
+
+    _refund(client, paid, 2200)  # 22 of the 25 sends: 3 are left
+
+    assert (_status(older), _status(newer)) == ("held", "cancelled")
+    assert ledger.balance(user=seeker) == 0
+
+
+def test_a_refund_leaves_used_sends_and_other_peoples_reservations_alone(
+    client, seeker, other_seeker, staff, paid
+):
+    used = ledger.reserve(user=seeker, sends=10, reference="send:1")
+    ledger.consume(reservation_id=used.pk)
+    waiting = ledger.reserve(user=seeker, sends=5, reference="send:2")
+    ledger.grant_complimentary_sends(user=other_seeker, sends=3, staff=staff, reason="Welcome")
+    theirs = ledger.reserve(user=other_seeker, sends=3, reference="send:3")  # the newest
+
+    _refund(client, paid, 2500)
+
+    assert _status(waiting) == Reservation.Status.CANCELLED
+    assert _status(used) == Reservation.Status.CONSUMED
+    assert _status(theirs) == Reservation.Status.HELD
+    assert ledger.is_held(reservation_id=theirs.pk)
+
+
+def test_a_small_refund_takes_back_its_share_of_sends_rounded_down(client, seeker, paid):
+    _refund(client, paid, 150)  # 1.5 sends' worth of the 25 bought for 2500
+
+    assert ledger.balance(user=seeker) == 24
+    refund = LedgerEntry.objects.get(kind="refund")
+    assert (refund.sends, refund.purchase, refund.reason) == (-1, paid, "")
+
+
 def test_a_send_already_leaving_completes_and_the_deficit_is_recorded(client, seeker, paid):
     reservation = ledger.reserve(user=seeker, sends=5, reference="send:1")
     _refund(client, paid, 2500)
@@ -158,6 +202,7 @@ def test_a_dispute_after_a_full_refund_holds_back_nothing_else(client, seeker, s
 
     assert Dispute.objects.get().held_sends == 0
     assert ledger.balance(user=seeker) == 10
+    assert not LedgerEntry.objects.filter(kind="dispute_hold").exists()  # no empty line
 
 
 def test_a_won_dispute_gives_the_held_sends_back(client, seeker, paid):
@@ -257,6 +302,47 @@ def test_a_dispute_before_the_payment_is_confirmed_applies_when_it_is(client, se
     assert Dispute.objects.get().held_sends == 25
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.DISPUTED
+
+
+def test_a_dispute_lost_before_the_payment_is_confirmed_counts_its_sends_as_repaid(
+    client, seeker, staff, purchase
+):
+    ledger.grant_complimentary_sends(user=seeker, sends=10, staff=staff, reason="Welcome")
+    deliver(
+        client,
+        event("checkout.session.completed", checkout_session(purchase, payment_status="unpaid")),
+    )
+    _dispute(client, purchase)
+    _dispute(client, purchase, "closed", status="lost")
+
+    deliver(client, event("checkout.session.async_payment_succeeded", checkout_session(purchase)))
+    _refund(client, purchase, 2500)  # the same money: nothing more to take back
+
+    assert ledger.balance(user=seeker) == 10
+    purchase.refresh_from_db()
+    assert (purchase.status, purchase.refunded_sends) == (Purchase.Status.CHARGED_BACK, 25)
+
+
+def test_a_growing_refund_takes_back_only_its_new_share(client, seeker, staff, paid):
+    ledger.grant_complimentary_sends(user=seeker, sends=10, staff=staff, reason="Welcome")
+
+    _refund(client, paid, 1000)
+    _refund(client, paid, 2000)  # Stripe's amount_refunded is the running total
+
+    assert ledger.balance(user=seeker) == 15
+
+
+def test_a_refund_during_a_dispute_counts_the_held_sends_first_then_takes_only_the_rest(
+    client, seeker, staff, paid
+):
+    ledger.spend(user=seeker, sends=10, reference="send:1")
+    _dispute(client, paid)  # holds back the 15 unused
+    ledger.grant_complimentary_sends(user=seeker, sends=20, staff=staff, reason="Welcome")
+
+    _refund(client, paid, 2500)  # 25 sends: the 15 held, then 10 more
+
+    assert Dispute.objects.get().held_sends == 0
+    assert ledger.balance(user=seeker) == 10
 
 
 def test_a_dispute_on_a_payment_we_do_not_know_is_recorded_for_staff(client, seeker, paid):

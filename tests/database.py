@@ -198,7 +198,11 @@ def live_server(django_db_setup, live_server):
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session):
-    """The controller (or the only process) drops the template once every worker is done."""
+    """The controller (or the only process) keeps the tests' times and drops the template
+    once every worker is done."""
+    cache = getattr(session.config, "cache", None)
+    if cache is not None and _measured and not hasattr(session.config, "workerinput"):
+        cache.set(DURATIONS, {**cache.get(DURATIONS, {}), **_measured})
     if hasattr(session.config, "workerinput") or os.environ.get("TEST_DATABASE_TEMPLATE_DIR"):
         return
     made = session.config._tmp_path_factory.getbasetemp() / TEMPLATE_NAME_FILE
@@ -225,17 +229,37 @@ def pytest_xdist_setupnodes(config, specs):
                 spec.env[name] = url._replace(path=f"/{database}").geturl()
 
 
+# How long each test took when it last ran (pytest's cache, .pytest_cache/): the next run
+# starts the longest first. A fresh checkout has no record: LONGEST and the kinds decide.
+DURATIONS = "jobletters/durations"
+_measured: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Setup, call and teardown of each test (the controller hears every worker's)."""
+    _measured[report.nodeid] = _measured.get(report.nodeid, 0.0) + report.duration
+
+
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """The order that keeps both cores busy: one long test with a database first (the
     worker that takes it migrates the template meanwhile), then the tests without a
     database (the other workers run them while they would wait for the template), then
-    the longest by name (each over ten seconds), so that a parallel run does not end on
-    one, then transactional ones (browsers, worker processes), then the rest. (Left to
-    itself, pytest-django puts transactional tests after the others, and those without a
-    database last.)"""
+    the longest, so that a parallel run does not end on one: by the last run's times
+    where known, else the files in LONGEST, then transactional tests (browsers, worker
+    processes), then the rest. (Left to itself, pytest-django puts transactional tests
+    after the others, and those without a database last.)"""
     items.sort(key=_order)
-    first = next((item for item in items if _order(item) == 1 and _uses_database(item)), None)
+    cache = getattr(config, "cache", None)
+    if known := (cache.get(DURATIONS, {}) if cache else {}):
+        guess = {1: 10.0}  # a test not timed yet: a LONGEST one counts as long
+        items.sort(
+            key=lambda item: (
+                _uses_database(item),
+                -known.get(item.nodeid, guess.get(_order(item), 0.0)),
+            )
+        )
+    first = next((item for item in items if _uses_database(item)), None)
     if first is not None:
         items.remove(first)
         items.insert(0, first)

@@ -166,10 +166,6 @@ SURVIVORS: dict[str, str] = {
         "equivalent: each share is stored in an IntegerField, which keeps the integer part of "
         "1.5 sends as of 1 (the same as rounding down, as the shares are never negative)"
     ),
-    f"{_LEDGER}apply_refunds__mutmut_20": (
-        "no test yet: a refund during an open dispute that holds exactly one send (the "
-        "mutant takes that send from the balance a second time)"
-    ),
     **{
         f"{_LEDGER}{name}": (
             "its test came after this run: tests/billing/test_clawback.py::"

@@ -345,6 +345,18 @@ def test_a_refund_during_a_dispute_counts_the_held_sends_first_then_takes_only_t
     assert ledger.balance(user=seeker) == 10
 
 
+def test_a_dispute_holding_a_single_send_counts_it_when_refunded(client, seeker, staff, paid):
+    ledger.spend(user=seeker, sends=10, reference="send:1")
+    _dispute(client, paid, amount=100)  # one send's worth: holds back one
+    assert Dispute.objects.get().held_sends == 1
+    ledger.grant_complimentary_sends(user=seeker, sends=20, staff=staff, reason="Welcome")
+
+    _refund(client, paid, 2500)  # 25 sends: the one held, then 24 of the 34 left
+
+    assert Dispute.objects.get().held_sends == 0
+    assert ledger.balance(user=seeker) == 10
+
+
 def test_a_dispute_on_a_payment_we_do_not_know_is_recorded_for_staff(client, seeker, paid):
     response = _dispute(client, paid, payment_intent="pi_someone_else")
 

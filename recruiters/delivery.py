@@ -36,11 +36,12 @@ import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -48,11 +49,15 @@ from billing import ledger
 from jobletters import outbox
 from jobletters.lib.emails import deliver, render_email
 from jobletters.lib.languages import language_of_words
+from privacy.rights.freeze import frozen_people
 
 from . import own_data, packets
 from .mail import packet_connection
 from .models import Delivery, Recruiter
 from .sending import DELIVER_PACKET, fail_delivery, mark_sent, release_reservation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +69,7 @@ State = Delivery.State
 
 @dataclass(frozen=True)
 class _Claim:
-    delivery_id: int
+    delivery: Delivery  # with its send and its recruiter as locked for the claim
     claimed_at: datetime
     token: str
 
@@ -74,19 +79,19 @@ def deliver_packet(*, delivery_id: int) -> str:
     claim = _claim(delivery_id)
     if isinstance(claim, str):
         return claim
-    message = _render(claim)
-    if message is None:
-        fail_delivery(delivery_id=delivery_id, reason=_LEFT_DIRECTORY)
-        return "failed"
     handover = _Handover(claim)
     try:
         deliver(
-            message,
+            _render(claim),
             kind="recruiters.packet",
             connection=packet_connection(before_final_dot=handover),
         )
     except _Superseded:
-        return "revoked"  # revoked (or claimed again) before the final dot: nothing left
+        # Revoked, claimed again, or its recruiter erased before the final dot: nothing left.
+        gone = not Delivery.objects.filter(pk=delivery_id, recruiter__isnull=False).exists()
+        if gone and fail_delivery(delivery_id=delivery_id, reason=_LEFT_DIRECTORY):
+            return "failed"
+        return "revoked"
     except Exception as exc:
         if handover.done and not isinstance(exc, smtplib.SMTPResponseException):
             # No answer to the final dot: the server may have it. Never sent again.
@@ -103,7 +108,8 @@ def deliver_packet(*, delivery_id: int) -> str:
 
 
 class _Superseded(Exception):
-    """The delivery was revoked or claimed by another run before its final dot."""
+    """Before its final dot, the delivery was revoked, claimed by another run, or its
+    recruiter erased."""
 
 
 class _Handover:
@@ -116,7 +122,10 @@ class _Handover:
     def __call__(self) -> None:
         # One UPDATE, committed on its own (workers run in autocommit) before the dot.
         marked = Delivery.objects.filter(
-            pk=self.claim.delivery_id, state=State.SENDING, claimed_at=self.claim.claimed_at
+            pk=self.claim.delivery.pk,
+            state=State.SENDING,
+            claimed_at=self.claim.claimed_at,
+            recruiter__isnull=False,
         ).update(handed_over_at=timezone.now())
         if not marked:
             raise _Superseded
@@ -130,9 +139,25 @@ def _lease() -> timedelta:
     return timedelta(seconds=settings.RECRUITERS_PACKET_TIME_LIMIT)
 
 
+class _Facts(TypedDict):
+    seeker_frozen: bool  # waiting to be deleted
+    still_held: bool  # the delivery's send is still set aside for it
+    cv_ready: bool  # the CV the seeker chose is still there
+
+
 def _claim(delivery_id: int) -> _Claim | str:
     now = timezone.now()
-    delivery = Delivery.objects.select_related("seeker", "send").filter(pk=delivery_id).first()
+    # What decides whether it may leave, read with it (one statement).
+    delivery = (
+        Delivery.objects.select_related("seeker", "send")
+        .annotate(
+            seeker_frozen=Exists(frozen_people().filter(pk=OuterRef("seeker_id"))),
+            still_held=Exists(ledger.held_reservations().filter(pk=OuterRef("reservation_id"))),
+            cv_ready=packets.chosen_cv_ready(),
+        )
+        .filter(pk=delivery_id)
+        .first()
+    )
     if delivery is None:
         return "missing"
     if delivery.sent_at is not None:
@@ -191,7 +216,9 @@ def _claim(delivery_id: int) -> _Claim | str:
         if not claimed:
             return "claimed elsewhere"
         token = packets.issue_link(delivery=delivery)
-    return _Claim(delivery_id=delivery_id, claimed_at=now, token=token)
+    # The email is written to the recruiter as read under the lock: no second read.
+    delivery.recruiter = recruiter
+    return _Claim(delivery=delivery, claimed_at=now, token=token)
 
 
 def _seconds(delivery: Delivery, now: datetime) -> float:
@@ -207,17 +234,18 @@ _NOT_REACHABLE = gettext_noop(
 )
 
 
-def _refusal(delivery: Delivery) -> str:
+def _refusal(delivery: WithAnnotations[Delivery, _Facts]) -> str:
     """Why this packet must not leave now ("" if it may)."""
-    try:
-        ledger.check_may_spend(delivery.seeker)
-    except ledger.SpendingRefused as refused:
-        return f"Not sent: {refused}"
-    if delivery.reservation_id and not ledger.is_held(reservation_id=delivery.reservation_id):
+    if delivery.seeker_frozen or not delivery.seeker.is_active:
+        try:
+            ledger.check_may_spend(delivery.seeker)  # asked again, for its words
+        except ledger.SpendingRefused as refused:
+            return f"Not sent: {refused}"
+    if delivery.reservation_id and not delivery.still_held:
         return gettext_noop(
             "Not sent: the send for it was taken back (after a refund or a payment dispute)."
         )
-    if not packets.cv_is_sendable(snapshot=delivery.send.snapshot, seeker_id=delivery.seeker_id):
+    if not delivery.cv_ready:
         return gettext_noop("Not sent: the CV you chose was deleted before the packet left.")
     return ""
 
@@ -237,12 +265,11 @@ def _defer_to_tomorrow(delivery: Delivery, *, tomorrow: datetime) -> str:
     return "deferred"
 
 
-def _render(claim: _Claim) -> Any | None:
-    """The packet's email; None when the recruiter left the directory since the claim."""
-    delivery = Delivery.objects.select_related("send", "recruiter").get(pk=claim.delivery_id)
+def _render(claim: _Claim) -> EmailMultiAlternatives:
+    """The packet's email."""
+    delivery = claim.delivery
     recruiter = delivery.recruiter
-    if recruiter is None:
-        return None
+    assert recruiter is not None  # locked by the claim
     opt_out = packets.opt_out_url(recruiter.pk)
     snapshot = delivery.send.snapshot
     context = packets.email_context(
@@ -287,7 +314,7 @@ def _back_to_queue(claim: _Claim) -> bool:
     """After an error before the final dot, or a refusal of it: wait in the queue again.
     False if it was revoked meanwhile (then its send goes back and nothing is retried)."""
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=claim.delivery_id)
+        delivery = Delivery.objects.select_for_update().get(pk=claim.delivery.pk)
         if delivery.state == State.SENDING and delivery.claimed_at == claim.claimed_at:
             delivery.state = State.QUEUED
             delivery.handed_over_at = None

@@ -25,6 +25,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import BigIntegerField, Exists, OuterRef
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -275,10 +278,14 @@ def cv_for_packet(*, snapshot: dict[str, Any], seeker_id: int) -> CVCopy | None:
         return None
 
 
-def cv_is_sendable(*, snapshot: dict[str, Any], seeker_id: int) -> bool:
-    chosen = snapshot.get("cv") or {}
-    return bool(
-        chosen.get("id") and CV.objects.ready().filter(pk=chosen["id"], owner_id=seeker_id).exists()
+def chosen_cv_ready() -> Exists:
+    """For a query of deliveries: whether the CV their send's snapshot names is still
+    the seeker's and ready to be sent (false when the packet has no CV)."""
+    chosen = KeyTextTransform("id", KeyTransform("cv", OuterRef("send__snapshot")))
+    return Exists(
+        CV.objects.ready().filter(
+            pk=Cast(chosen, BigIntegerField()), owner_id=OuterRef("seeker_id")
+        )
     )
 
 
@@ -296,9 +303,17 @@ def issue_link(*, delivery: Delivery) -> str:
     the email about to be sent.
     """
     token = secrets.token_urlsafe(32)
-    expires = timezone.now() + timedelta(days=promises.PACKET_VALID_DAYS)
-    PacketLink.objects.update_or_create(
-        delivery=delivery, defaults={"token_hash": hash_token(token), "expires_at": expires}
+    link = PacketLink(
+        delivery=delivery,
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + timedelta(days=promises.PACKET_VALID_DAYS),
+    )
+    # One INSERT ... ON CONFLICT: a first claim has no link yet, a later one replaces it.
+    PacketLink.objects.bulk_create(
+        [link],
+        update_conflicts=True,
+        unique_fields=["delivery"],
+        update_fields=["token_hash", "expires_at"],
     )
     return token
 

@@ -349,3 +349,24 @@ def test_the_worker_sends_nothing_to_a_recruiter_who_became_unreachable(queued, 
     assert _state(queued) == Delivery.State.FAILED
     assert mail.outbox == [] and not Disclosure.objects.exists()
     assert ledger.balance(user=seeker) == 5
+
+
+def test_one_delivery_costs_a_fixed_number_of_statements(seeker, django_assert_num_queries):
+    # The worker's whole run of one packet: the outbox entry's claim and mark (6), the
+    # delivery read with what decides whether it may leave (1), its claim under the
+    # recruiter's lock (6: the lock, the day's count, the claim, the link), the
+    # "may have left" mark before the final dot (1), and the sent mark with its
+    # disclosure record and consumed send (12). docs/benchmarks.md counts them.
+    b.ready_seeker(seeker, sends=5)
+    london, lawyers = b.city("London"), b.occupation("2611")
+    first, second = (b.recruiter(occupations=[lawyers], places=[london]) for _ in range(2))
+    send_to(seeker, first, second, deliver=False)
+    entries = OutboxEntry.objects.filter(kind="recruiters.deliver_packet").order_by("pk")
+    first_entry, second_entry = entries.values_list("pk", flat=True)
+    assert outbox.run_entry(first_entry) == "done"  # the first also warms caches
+
+    with django_assert_num_queries(26):
+        assert outbox.run_entry(second_entry) == "done"
+
+    assert len(mail.outbox) == 2 and Disclosure.objects.count() == 2
+    assert ledger.balance(user=seeker) == 3

@@ -370,3 +370,35 @@ def test_one_delivery_costs_a_fixed_number_of_statements(seeker, django_assert_n
 
     assert len(mail.outbox) == 2 and Disclosure.objects.count() == 2
     assert ledger.balance(user=seeker) == 3
+
+
+def test_a_packet_only_ever_carries_the_seekers_own_cv(queued, seeker, other_seeker):
+    # A snapshot naming a CV that is not theirs (however it came to): refused, not sent.
+    from profiles.models import CV
+
+    b.ready_seeker(other_seeker)
+    send = queued.send
+    send.snapshot["cv"]["id"] = CV.objects.get(owner=other_seeker).pk
+    send.save(update_fields=["snapshot"])
+
+    assert delivery_service.deliver_packet(delivery_id=queued.pk) == "failed"
+    assert mail.outbox == [] and "CV" in Delivery.objects.get(pk=queued.pk).failure
+    assert ledger.balance(user=seeker) == 5
+
+
+def test_a_packet_revoked_after_its_claim_stops_before_the_final_dot(queued, seeker, monkeypatch):
+    from recruiters.sending import revoke_delivery
+
+    claim = delivery_service._claim
+
+    def revoked_after_the_claim(delivery_id):
+        claimed = claim(delivery_id)
+        revoke_delivery(seeker=seeker, delivery_id=delivery_id)
+        return claimed
+
+    monkeypatch.setattr(delivery_service, "_claim", revoked_after_the_claim)
+    assert delivery_service.deliver_packet(delivery_id=queued.pk) == "revoked"
+    assert mail.outbox == [] and not Disclosure.objects.exists()
+    queued.refresh_from_db()
+    assert queued.state == "revoked" and queued.handed_over_at is None
+    assert ledger.balance(user=seeker) == 5

@@ -402,3 +402,23 @@ def test_a_packet_revoked_after_its_claim_stops_before_the_final_dot(queued, see
     queued.refresh_from_db()
     assert queued.state == "revoked" and queued.handed_over_at is None
     assert ledger.balance(user=seeker) == 5
+
+
+def test_giving_up_after_the_final_dot_records_it_sent_unconfirmed(queued, seeker):
+    past = timezone.now() - timedelta(minutes=10)
+    Delivery.objects.filter(pk=queued.pk).update(
+        state="sending", claimed_at=past, claim_expires_at=past, handed_over_at=past
+    )
+    delivery_service.gave_up(delivery_id=queued.pk, error="no answer")
+    delivery_service.gave_up(delivery_id=queued.pk + 1000, error="gone")  # nothing to do
+
+    queued.refresh_from_db()
+    assert queued.state == "sent" and queued.sent_unconfirmed and queued.disclosure
+    assert ledger.balance(user=seeker) == 4
+
+
+def test_giving_up_before_the_final_dot_fails_it_in_words_and_returns_the_send(queued, seeker):
+    delivery_service.gave_up(delivery_id=queued.pk, error="refused")
+    queued.refresh_from_db()
+    assert queued.state == "failed" and queued.failure.startswith("We could not deliver it")
+    assert ledger.balance(user=seeker) == 5

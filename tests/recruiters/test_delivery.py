@@ -102,9 +102,11 @@ def test_a_delivery_another_worker_holds_is_left_to_it(queued):
     Delivery.objects.filter(pk=queued.pk).update(
         state="sending", claimed_at=timezone.now(), claim_expires_at=soon
     )
-    with pytest.raises(outbox.Retry):
+    with pytest.raises(outbox.Retry) as retry:
         delivery_service.deliver_packet(delivery_id=queued.pk)
     assert mail.outbox == []
+    # Asked again once the other worker's claim has run out (a second after it).
+    assert 1 < retry.value.delay <= 61
 
 
 def test_smtp_errors_retry_with_backoff_then_succeed(queued, seeker, monkeypatch, settings):
@@ -179,7 +181,9 @@ def test_the_daily_cap_defers_the_rest_to_the_next_day(seeker, other_seeker):
     assert second.deferred_until == tomorrow
     assert len(mail.outbox) == 1
     later = OutboxEntry.objects.get(key=f"delivery:{second.pk}:{tomorrow:%Y-%m-%d}")
-    assert later.due_at >= tomorrow and later.state == "pending"
+    assert later.state == "pending" and later.person == other_seeker
+    # Not every deferred packet at midnight: spread over the day's first ten minutes.
+    assert later.due_at == tomorrow + timedelta(seconds=second.pk % 600)
 
     # Tomorrow: yesterday's packet no longer counts against the cap.
     Delivery.objects.filter(pk=first.pk).update(sent_at=timezone.now() - timedelta(days=1))

@@ -426,3 +426,17 @@ def test_giving_up_before_the_final_dot_fails_it_in_words_and_returns_the_send(q
     queued.refresh_from_db()
     assert queued.state == "failed" and queued.failure.startswith("We could not deliver it")
     assert ledger.balance(user=seeker) == 5
+
+
+def test_a_packet_revoked_while_the_mail_server_fails_stays_revoked(queued, seeker, monkeypatch):
+    from recruiters.sending import revoke_delivery
+
+    def revoked_then_disconnected(message, **kwargs):
+        revoke_delivery(seeker=seeker, delivery_id=queued.pk)
+        raise smtplib.SMTPServerDisconnected("gone before the final dot")
+
+    monkeypatch.setattr(delivery_service, "deliver", revoked_then_disconnected)
+    assert delivery_service.deliver_packet(delivery_id=queued.pk) == "revoked"
+    queued.refresh_from_db()
+    assert queued.state == "revoked" and queued.handed_over_at is None
+    assert ledger.balance(user=seeker) == 5

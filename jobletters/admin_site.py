@@ -15,7 +15,7 @@ from typing import Any
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -158,7 +158,7 @@ class StaffAdminSite(admin.AdminSite):
         # traceback fills the log. Everyone else signs in through allauth's rate-limited
         # login with two-factor.
         if request.user.is_authenticated and not (request.user.is_active and request.user.is_staff):
-            return _not_allowed(request)
+            return render(request, "403.html", status=403)
         return secure_admin_login(super().login)(request, extra_context)
 
 
@@ -170,7 +170,3 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-def _not_allowed(request: HttpRequest) -> HttpResponse:
-    return render(request, "403.html", status=403)

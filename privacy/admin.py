@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobletters.access import STAFF, access
+from jobletters.admin_site import ReadOnlyAdmin
 from jobletters.lib.files import private_file_response
 from privacy import promises
 from privacy.accountability import legal
@@ -54,15 +55,9 @@ def _permitted_object(
     return obj
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(ReadOnlyAdmin):
     """Rows that are evidence (consents, disclosures, requests and how they were honoured):
     staff read them; only the services write them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -70,8 +65,6 @@ class RecordAdmin(admin.ModelAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(RecordAdmin):
-    """The consent ledger, read-only: rows are evidence, never edited."""
-
     list_display = ("person", "purpose", "granted", "policy_version", "reference", "created_at")
     list_filter = ("purpose", "granted")
     search_fields = ("person__email", "person__name", "reference")
@@ -81,8 +74,6 @@ class ConsentAdmin(RecordAdmin):
 
 @admin.register(Disclosure)
 class DisclosureAdmin(RecordAdmin):
-    """The disclosure log, read-only."""
-
     list_display = ("person", "recipient_name", "basis", "disclosed_at")
     list_filter = ("recipient_kind", "basis")
     search_fields = ("person__email", "person__name", "recipient_name", "reference")
@@ -256,11 +247,8 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         return notices.progress_words(notice)
 
     def get_fields(self, request, obj=None):
-        fields: tuple[str, ...]
-        fields = ("document", "text", "changelog", "effective_at", "reduces_rights")
-        if obj is not None:
-            fields = ("version", *fields, "published_at", "notice_progress")
-        return fields
+        fields = PolicyVersionForm.Meta.fields
+        return fields if obj is None else ("version", *fields, "published_at", "notice_progress")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -617,16 +605,10 @@ class ProcessorChangeAdmin(RecordAdmin):
 
 
 @admin.register(ProcessorSubscription)
-class ProcessorSubscriptionAdmin(admin.ModelAdmin):
+class ProcessorSubscriptionAdmin(ReadOnlyAdmin):
     """Who asked for emails about processors; staff remove one when someone asks."""
 
     list_display = ("__str__", "person", "email", "confirmed_at")
     search_fields = ("email", "person__email", "person__name")
     list_select_related = ("person",)
     raw_id_fields = ("person",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -71,8 +71,6 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx["security_url"] = on_site(reverse("account_security"))
         return ctx
 
-    # --- Password attempts (accounts.signin) -----------------------------------------
-
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         # allauth's "login_failed" limit per IP still applies to passwords. Its per-key
         # part (per email) would let anyone lock the owner out, so passwords use our
@@ -104,8 +102,6 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None and attempt is not None:
             attempt.succeeded()
         return user
-
-    # --- Asking for the password again (accounts.reauth) -------------------------------
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         from .reauth import authenticated_recently

@@ -34,15 +34,11 @@ def remember_address(request: HttpRequest, email: str) -> None:
         request.session[SESSION_KEY] = email
 
 
-def remembered_address(request: HttpRequest) -> str:
-    return str(request.session.get(SESSION_KEY) or "")
-
-
 @require_POST
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     # An address typed in the form, else the one the page was about.
-    typed = "email" in request.POST
-    form = ResendForm(request.POST if typed else {"email": remembered_address(request)})
+    remembered = {"email": str(request.session.get(SESSION_KEY) or "")}
+    form = ResendForm(request.POST if "email" in request.POST else remembered)
     if not form.is_valid():
         return render(request, "account/verification_sent.html", {"resend_form": form}, status=400)
     email = form.cleaned_data["email"]

@@ -15,7 +15,7 @@ from typing import Any
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -170,3 +170,32 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def permitted_object(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int, *, change: bool):
+    """The object of a custom admin view, for a member of staff allowed to see (or change) it.
+
+    Permission is checked before the lookup: without it, an existing and a missing id get
+    the same 403, so the answer never tells which ids exist (a legal request's existence
+    is itself confidential). The object's own permission is checked once found."""
+    allowed = model_admin.has_change_permission if change else model_admin.has_view_permission
+    if not allowed(request):
+        raise PermissionDenied
+    obj = model_admin.model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if not allowed(request, obj):
+        raise PermissionDenied
+    return obj
+
+
+def object_context(
+    model_admin: admin.ModelAdmin, request: HttpRequest, obj: Any, title: str
+) -> dict[str, Any]:
+    """The context of a page of one object's own (publish, disclose, send…) in the admin."""
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "original": obj,
+        "title": title,
+    }

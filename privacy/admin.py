@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobletters.access import STAFF, access
-from jobletters.admin_site import ReadOnlyAdmin
+from jobletters.admin_site import ReadOnlyAdmin, object_context, permitted_object
 from jobletters.lib.files import private_file_response
 from privacy import promises
 from privacy.accountability import legal
@@ -34,25 +33,6 @@ from .models import (
     ProcessorSubscription,
     Subprocessor,
 )
-
-
-def _permitted_object(
-    model_admin: admin.ModelAdmin, request: HttpRequest, pk: int, *, change: bool
-):
-    """The object of a custom admin view, for a member of staff allowed to see (or change) it.
-
-    Permission is checked before the lookup: without it, an existing and a missing id get
-    the same 403, so the answer never tells which ids exist (a legal request's existence
-    is itself confidential). The object's own permission is checked once found."""
-    allowed = model_admin.has_change_permission if change else model_admin.has_view_permission
-    if not allowed(request):
-        raise PermissionDenied
-    obj = model_admin.model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    if not allowed(request, obj):
-        raise PermissionDenied
-    return obj
 
 
 class RecordAdmin(ReadOnlyAdmin):
@@ -280,7 +260,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
     @access(STAFF, "privacy.change_policyversion")
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        version = _permitted_object(self, request, pk, change=True)
+        version = permitted_object(self, request, pk, change=True)
         change_url = reverse("admin:privacy_policyversion_change", args=[pk])
         if request.method == "POST":
             try:
@@ -298,10 +278,9 @@ class PolicyVersionAdmin(admin.ModelAdmin):
                 )
             return HttpResponseRedirect(change_url)
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": version,
-            "title": _("Publish %(version)s") % {"version": version},
+            **object_context(
+                self, request, version, _("Publish %(version)s") % {"version": version}
+            ),
             "audience": versions.notice_audience().count() if version.reduces_rights else 0,
             "notice_days": promises.POLICY_NOTICE_DAYS,
             "soonest": versions.earliest_effective_at(reduces_rights=version.reduces_rights),
@@ -480,7 +459,7 @@ class LegalRequestAdmin(admin.ModelAdmin):
 
     @access(STAFF, "privacy.change_legalrequest")
     def disclose_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        obj = _permitted_object(self, request, pk, change=True)
+        obj = permitted_object(self, request, pk, change=True)
         change_url = reverse("admin:privacy_legalrequest_change", args=[pk])
         if request.method == "POST":
             try:
@@ -502,10 +481,9 @@ class LegalRequestAdmin(admin.ModelAdmin):
                 )
             return HttpResponseRedirect(change_url)
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": obj,
-            "title": _("Disclose data for %(request)s") % {"request": obj},
+            **object_context(
+                self, request, obj, _("Disclose data for %(request)s") % {"request": obj}
+            ),
             "people": list(obj.subjects.filter(person__isnull=False).select_related("person")),
             "categories": legal.category_labels(obj.data_categories, for_staff=True),
             "may_disclose": obj.status in legal.MAY_DISCLOSE,
@@ -515,7 +493,7 @@ class LegalRequestAdmin(admin.ModelAdmin):
 
     @access(STAFF, "privacy.view_legalrequest")
     def package_view(self, request: HttpRequest, pk: int, subject_pk: int) -> HttpResponseBase:
-        obj = _permitted_object(self, request, pk, change=False)
+        obj = permitted_object(self, request, pk, change=False)
         subject = LegalRequestSubject.objects.filter(pk=subject_pk, request=obj).first()
         if subject is None or not subject.package:
             raise Http404

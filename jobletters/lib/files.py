@@ -52,10 +52,6 @@ def sanitise_filename(name: str, *, default: str = "file") -> str:
     return name
 
 
-def is_remote(storage: Storage) -> bool:
-    return storage.__class__.__module__.startswith("storages.")
-
-
 def private_file_response(
     *,
     name: str,
@@ -65,7 +61,7 @@ def private_file_response(
 ) -> HttpResponseBase:
     storage = storage or default_storage
     disposition = content_disposition_header(as_attachment=True, filename=download_name)
-    if is_remote(storage):
+    if storage.__class__.__module__.startswith("storages."):  # S3
         # A presigned URL is signed without asking S3: check the object is there, or the
         # browser would be sent to S3's own error page.
         if not storage.exists(name):

@@ -73,8 +73,5 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.name or self.email
 
-    def get_full_name(self) -> str:
-        return self.name
-
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else ""

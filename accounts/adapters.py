@@ -81,10 +81,7 @@ class AccountAdapter(DefaultAccountAdapter):
             if rate.strip().endswith("/ip")
         )
         usage = ratelimit.consume(
-            request,
-            app="allauth.account",
-            action="login_failed",
-            config={"login_failed": ip_rates},
+            request, app="allauth.account", action="login_failed", config={"login_failed": ip_rates}
         )
         self._login_failed_rl_usage = usage
         if not usage:

@@ -78,10 +78,7 @@ class UserAdmin(BaseUserAdmin):
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view(self.person_view)
-        return [
-            path("<int:pk>/person/", view, name="accounts_user_person"),
-            *super().get_urls(),
-        ]
+        return [path("<int:pk>/person/", view, name="accounts_user_person"), *super().get_urls()]
 
     # --- The person page: everything that concerns one person -------------------------
 

@@ -8,9 +8,7 @@ times an hour per client.
 
 from __future__ import annotations
 
-from allauth.account.internal.flows.email_verification import (
-    consume_email_verification_rate_limit,
-)
+from allauth.account.internal.flows.email_verification import consume_email_verification_rate_limit
 from allauth.account.models import EmailAddress
 from allauth.core.internal import ratelimit
 from django import forms
@@ -48,12 +46,7 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
         action="resend_confirmation",
         config={"resend_confirmation": settings.RATE_LIMIT_RESEND_CONFIRMATION},
     ) or not consume_email_verification_rate_limit(request, email):
-        return render(
-            request,
-            "account/resend_too_soon.html",
-            {"email": email},
-            status=429,
-        )
+        return render(request, "account/resend_too_soon.html", {"email": email}, status=429)
     address = (
         EmailAddress.objects.filter(email__iexact=email, verified=False, user__is_active=True)
         .select_related("user")

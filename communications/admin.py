@@ -115,9 +115,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
                 self.message_user(request, str(error), messages.ERROR)
             else:
                 self.message_user(
-                    request,
-                    "Sending has started; this page shows the progress.",
-                    messages.SUCCESS,
+                    request, "Sending has started; this page shows the progress.", messages.SUCCESS
                 )
             return HttpResponseRedirect(self._change_url(announcement))
         context = {

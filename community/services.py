@@ -20,14 +20,7 @@ from privacy.rights import freeze
 from taxonomy.models import Place
 
 from . import markup
-from .models import (
-    MAX_COMMENT_CHARS,
-    MAX_THREAD_CHARS,
-    MAX_TITLE_CHARS,
-    Comment,
-    Report,
-    Thread,
-)
+from .models import MAX_COMMENT_CHARS, MAX_THREAD_CHARS, MAX_TITLE_CHARS, Comment, Report, Thread
 
 Post = Thread | Comment
 

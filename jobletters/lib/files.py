@@ -53,11 +53,7 @@ def sanitise_filename(name: str, *, default: str = "file") -> str:
 
 
 def private_file_response(
-    *,
-    name: str,
-    download_name: str,
-    content_type: str,
-    storage: Storage | None = None,
+    *, name: str, download_name: str, content_type: str, storage: Storage | None = None
 ) -> HttpResponseBase:
     storage = storage or default_storage
     disposition = content_disposition_header(as_attachment=True, filename=download_name)
@@ -81,10 +77,7 @@ def private_file_response(
         except FileNotFoundError:
             raise _missing(name) from None
         response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=download_name,
-            content_type=content_type,
+            handle, as_attachment=True, filename=download_name, content_type=content_type
         )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -370,12 +370,11 @@ def _place_parts(role: Role) -> list[tuple[int, str, list[Any]]]:
         (PLACE_SAME, f"place_id IN ({places})", place_ids),
         (PLACE_REMOTE, "place_kind = 'remote' AND country = ''", []),
     ]
-    if role.city_countries:
-        marks, codes = _marks(role.city_countries)
-        parts.append((PLACE_COUNTRY, f"place_kind = 'country' AND country IN ({marks})", codes))
-    if role.target_countries:
-        marks, codes = _marks(role.target_countries)
-        parts.append((PLACE_COUNTRY, f"place_kind = 'city' AND country IN ({marks})", codes))
+    # Whole countries of the role's cities, and cities in the countries it names.
+    for kind, codes in (("country", role.city_countries), ("city", role.target_countries)):
+        if codes:
+            marks, params = _marks(codes)
+            parts.append((PLACE_COUNTRY, f"place_kind = '{kind}' AND country IN ({marks})", params))
     for city in role.cities:
         parts.append((PLACE_NEARBY, *_near(city)))
     return parts
@@ -556,12 +555,6 @@ def rank_matches(
     return MatchPage(matches=matches, has_more=len(rows) > limit, offset=offset, targets=targets)
 
 
-def _json_list(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = json.loads(value)
-    return tuple(value or ())
-
-
 def _when(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
@@ -576,15 +569,17 @@ def _match(row: Sequence[Any], targets: Targets, words: _Words) -> Match:
      answered, answer_days, place_name, kind, country, latitude, longitude,
      last_sent) = row  # fmt: skip
     fit, rank = divmod(best // _BEST, MAX_ROLES)
+    # The three JSON columns come as their text: one array of the three, decoded at once.
+    levels, languages, keywords = json.loads(f"[{levels},{languages},{keywords}]")
     match = Match(
         recruiter=RecruiterCard(
             pk=recruiter_id,
             name=name,
             agency=agency,
             website=website,
-            seniority_levels=_json_list(levels),
-            languages=_json_list(languages),
-            keywords=_json_list(keywords),
+            seniority_levels=tuple(levels or ()),
+            languages=tuple(languages or ()),
+            keywords=tuple(keywords or ()),
         ),
         occupation_tier=fit // FIT_SCALE,
         place_tier=fit % FIT_SCALE,

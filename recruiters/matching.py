@@ -618,8 +618,7 @@ _PHRASES = {
 class _Words:
     """The reasons' phrases, seniority levels and country names in one language."""
 
-    def __init__(self, language: str) -> None:
-        self.language = language
+    def __init__(self, language: str) -> None:  # the active language: the cache's key
         self.phrases = {key: _(phrase) for key, phrase in _PHRASES.items()}
         self.levels = {key: str(label).lower() for key, label in Profile.Seniority.choices}
         self.countries: dict[str, str] = {}
@@ -700,7 +699,7 @@ _norm = lru_cache(maxsize=8192)(normalise)
 def _secondary_words(recruiter: RecruiterCard, targets: Targets, words: _Words) -> list[str]:
     phrase, found = words.phrases, []
     if targets.seniority and targets.seniority in recruiter.seniority_levels:
-        level = words.levels.get(targets.seniority, targets.seniority)
+        level = words.levels.get(targets.seniority, targets.seniority.lower())
         found.append(phrase["level"] % {"level": level})
     if targets.languages:
         spoken = {_norm(language): language for language in recruiter.languages}

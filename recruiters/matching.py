@@ -699,7 +699,7 @@ _norm = lru_cache(maxsize=8192)(normalise)
 def _secondary_words(recruiter: RecruiterCard, targets: Targets, words: _Words) -> list[str]:
     phrase, found = words.phrases, []
     if targets.seniority and targets.seniority in recruiter.seniority_levels:
-        level = words.levels.get(targets.seniority, targets.seniority.lower())
+        level = words.levels.get(targets.seniority) or targets.seniority.lower()
         found.append(phrase["level"] % {"level": level})
     if targets.languages:
         spoken = {_norm(language): language for language in recruiter.languages}

@@ -7,6 +7,8 @@
   in. Derived from :class:`Recruiter` by ``directory.sync_coverage`` and only
   present for recruiters who may receive packets (active, not opted out, not
   frozen), so the ranking never has to look elsewhere to leave them out.
+* :class:`MarketFigures`: the released §3.3 figures of each occupation and place,
+  refreshed hourly, so pages read them instead of counting.
 * :class:`Send`: one confirmed decision by a seeker to share with chosen
   recruiters, under one consent, with a snapshot of exactly what they saw.
 * :class:`Delivery`: one packet to one recruiter within a send; its state
@@ -249,6 +251,34 @@ class Coverage(models.Model):
 
     def __str__(self) -> str:
         return f"Recruiter {self.recruiter_id}: {self.minor_group}/{self.country or 'remote'}"
+
+
+class MarketFigures(models.Model):
+    """What is known of one occupation's market in one place (§3.3 aggregates), as the
+    matches page and the landing page show it: numbers only, no person in them.
+
+    Written hourly by ``statistics.refresh_markets`` from what
+    ``privacy.accountability.aggregates.release`` lets out, so a figure is here only
+    where at least K people stand behind it (None otherwise), and a page reads its
+    few cells in one query instead of counting the directory and the packets.
+    """
+
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", on_delete=models.CASCADE, related_name="+"
+    )
+    place = models.ForeignKey("taxonomy.Place", on_delete=models.CASCADE, related_name="+")
+    recruiters = models.PositiveIntegerField(null=True)
+    opened_share = models.PositiveSmallIntegerField(null=True)  # percent, within 7 days
+    answered_share = models.PositiveSmallIntegerField(null=True)  # percent
+    median_hours = models.PositiveIntegerField(null=True)  # to the first answer
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["occupation", "place"], name="market_figures_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"Market of occupation {self.occupation_id} in place {self.place_id}"
 
 
 class Suppression(models.Model):

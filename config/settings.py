@@ -421,6 +421,7 @@ CELERY_BEAT_SCHEDULE = {
         ("privacy-legal-notices", "privacy.tasks.legal_request_jobs", 15 * _MINUTE),
         ("purge-expired-billing-records", "billing.tasks.purge_expired_billing_records", _DAY),
         ("recruiters-answer-rates", "recruiters.tasks.refresh_answer_rates", _HOUR),
+        ("recruiters-market-figures", "recruiters.tasks.refresh_market_figures", _HOUR),
         # Every due outbox entry not handed to a worker yet (jobletters.outbox.sweep).
         ("sweep-outbox", "jobletters.tasks.sweep_outbox", 30),
     ]

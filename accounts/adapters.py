@@ -71,8 +71,6 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx["security_url"] = on_site(reverse("account_security"))
         return ctx
 
-    # --- Password attempts (accounts.signin) -----------------------------------------
-
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         # allauth's "login_failed" limit per IP still applies to passwords. Its per-key
         # part (per email) would let anyone lock the owner out, so passwords use our
@@ -83,10 +81,7 @@ class AccountAdapter(DefaultAccountAdapter):
             if rate.strip().endswith("/ip")
         )
         usage = ratelimit.consume(
-            request,
-            app="allauth.account",
-            action="login_failed",
-            config={"login_failed": ip_rates},
+            request, app="allauth.account", action="login_failed", config={"login_failed": ip_rates}
         )
         self._login_failed_rl_usage = usage
         if not usage:
@@ -104,8 +99,6 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None and attempt is not None:
             attempt.succeeded()
         return user
-
-    # --- Asking for the password again (accounts.reauth) -------------------------------
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         from .reauth import authenticated_recently

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.ledger import balance
 from jobletters.access import STAFF, access
-from jobletters.admin_site import PERSON_PAGE, PersonSection, ReadOnlyAdmin
+from jobletters.admin_site import PERSON_PAGE, PersonSection, ReadOnlyAdmin, object_context
 
 from .models import User
 
@@ -78,10 +78,7 @@ class UserAdmin(BaseUserAdmin):
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view(self.person_view)
-        return [
-            path("<int:pk>/person/", view, name="accounts_user_person"),
-            *super().get_urls(),
-        ]
+        return [path("<int:pk>/person/", view, name="accounts_user_person"), *super().get_urls()]
 
     # --- The person page: everything that concerns one person -------------------------
 
@@ -105,10 +102,7 @@ class UserAdmin(BaseUserAdmin):
         everything = f" (every row of {show_all})" if show_all in sections else ""
         self.log_change(request, person, f"Viewed their person page{everything}.")
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": person,
-            "title": str(person),
+            **object_context(self, request, person, str(person)),
             "person": person,
             "sends_available": balance(user=person),
             "sections": shown,

@@ -13,7 +13,5 @@ class NameForm(forms.ModelForm):
 
 class NotMeForm(forms.Form):
     end_others = forms.BooleanField(
-        label=_("Also sign out every other browser, except this one"),
-        required=False,
-        initial=True,
+        label=_("Also sign out every other browser, except this one"), required=False, initial=True
     )

@@ -50,14 +50,9 @@ def encrypt(text: str) -> str:
 
 def decrypt(stored: object) -> str:
     """The secret in ``stored``, a value read from JSON: anything without our prefix is refused."""
-    if not isinstance(stored, str) or not stored.startswith(PREFIX):
+    if not is_encrypted(stored):
         raise UndecryptableSecret("A two-factor secret is stored unencrypted.")
-    try:
-        return fernet().decrypt(stored.removeprefix(PREFIX).encode()).decode()
-    except InvalidToken as exc:
-        raise UndecryptableSecret(
-            "A two-factor secret is encrypted under none of MFA_ENCRYPTION_KEYS."
-        ) from exc
+    return _with_keys(fernet().decrypt, str(stored)).decode()
 
 
 def is_encrypted(stored: Any) -> bool:
@@ -68,13 +63,16 @@ def rotate(stored: str) -> str:
     """Re-encrypt under the first key (MultiFernet.rotate keeps the original timestamp)."""
     if not is_encrypted(stored):
         return encrypt(stored)
+    return PREFIX + _with_keys(fernet().rotate, stored).decode("ascii")
+
+
+def _with_keys(operation: Any, stored: str) -> bytes:
     try:
-        token = fernet().rotate(stored.removeprefix(PREFIX).encode())
+        return bytes(operation(stored.removeprefix(PREFIX).encode()))
     except InvalidToken as exc:
         raise UndecryptableSecret(
             "A two-factor secret is encrypted under none of MFA_ENCRYPTION_KEYS."
         ) from exc
-    return PREFIX + token.decode("ascii")
 
 
 def transform_data(kind: str, data: dict[str, Any], func: Any) -> dict[str, Any]:

@@ -32,8 +32,7 @@ class StaffMFARequiredMiddleware:
             and not Authenticator.objects.filter(user=user).exists()
         ):
             messages.warning(
-                request,
-                _("Staff must turn on two-factor authentication before using the admin."),
+                request, _("Staff must turn on two-factor authentication before using the admin.")
             )
             # Set-up ends back where they were going (accounts.views.ActivateTOTPView).
             query = urlencode({"next": request.get_full_path()})

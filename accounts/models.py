@@ -24,8 +24,6 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
-        extra.setdefault("is_staff", False)
-        extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
@@ -68,15 +66,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
-        ]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
 
     def __str__(self) -> str:
         return self.name or self.email
-
-    def get_full_name(self) -> str:
-        return self.name
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else ""

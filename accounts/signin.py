@@ -139,7 +139,8 @@ def start_attempt(request: HttpRequest, *, login: str) -> Attempt:
     gate_key = f"{bucket}:gate"
     if not cache.add(gate_key, 1, timeout=delay):
         cache.decr(count_key)
-        raise MustWait(_remaining(gate_key, delay), known_device=attempt.known_device)
+        # At most this long: no cache backend we use can say how much of it is left.
+        raise MustWait(delay, known_device=attempt.known_device)
     return attempt
 
 
@@ -150,16 +151,6 @@ def backoff_seconds(attempt_number: int) -> int:
         return 0
     base, most = settings.SIGNIN_BACKOFF_BASE_SECONDS, settings.SIGNIN_BACKOFF_MAX_SECONDS
     return int(min(base * 2 ** min(over - 1, 32), most))
-
-
-def _remaining(gate_key: str, delay: int) -> int:
-    # Redis knows the time left; other caches only that it is at most the delay.
-    ttl = getattr(cache, "ttl", None)
-    if callable(ttl):
-        left = ttl(gate_key)
-        if isinstance(left, int) and left > 0:
-            return left
-    return delay
 
 
 def _in_words(seconds: int) -> str:

@@ -8,9 +8,7 @@ times an hour per client.
 
 from __future__ import annotations
 
-from allauth.account.internal.flows.email_verification import (
-    consume_email_verification_rate_limit,
-)
+from allauth.account.internal.flows.email_verification import consume_email_verification_rate_limit
 from allauth.account.models import EmailAddress
 from allauth.core.internal import ratelimit
 from django import forms
@@ -34,15 +32,11 @@ def remember_address(request: HttpRequest, email: str) -> None:
         request.session[SESSION_KEY] = email
 
 
-def remembered_address(request: HttpRequest) -> str:
-    return str(request.session.get(SESSION_KEY) or "")
-
-
 @require_POST
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     # An address typed in the form, else the one the page was about.
-    typed = "email" in request.POST
-    form = ResendForm(request.POST if typed else {"email": remembered_address(request)})
+    remembered = {"email": str(request.session.get(SESSION_KEY) or "")}
+    form = ResendForm(request.POST if "email" in request.POST else remembered)
     if not form.is_valid():
         return render(request, "account/verification_sent.html", {"resend_form": form}, status=400)
     email = form.cleaned_data["email"]
@@ -52,12 +46,7 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
         action="resend_confirmation",
         config={"resend_confirmation": settings.RATE_LIMIT_RESEND_CONFIRMATION},
     ) or not consume_email_verification_rate_limit(request, email):
-        return render(
-            request,
-            "account/resend_too_soon.html",
-            {"email": email},
-            status=429,
-        )
+        return render(request, "account/resend_too_soon.html", {"email": email}, status=429)
     address = (
         EmailAddress.objects.filter(email__iexact=email, verified=False, user__is_active=True)
         .select_related("user")

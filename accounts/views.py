@@ -44,9 +44,6 @@ def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/settings.html", context)
 
 
-# --- Security: sessions and sign-ins (§2.7) -------------------------------------------------
-
-
 @login_required
 @require_GET
 def security(request: AuthenticatedHttpRequest) -> HttpResponse:

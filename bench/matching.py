@@ -17,6 +17,9 @@ prints p50/p95 of each and the ratios:
 * ``no index / indexed``: what the indexes buy; goal ≥ 20. (The statement is a
   UNION ALL of index ranges: without indexes each part scans the table.)
 
+It also counts the Python function calls of a ranking (cProfile) both ways: times move
+with the load of a shared machine, the calls do not.
+
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jl_rec \\
         .venv/bin/python bench/matching.py [--recruiters 100000] [--rounds 20] [--explain]
 
@@ -26,11 +29,14 @@ The database must be migrated. Nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -173,6 +179,13 @@ def run_raw(statements: list[tuple[str, tuple]]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def calls_per_ranking(rank: Callable[[int], object], seekers: int) -> float:
+    """Python function calls (cProfile's count) per ranking, over every seeker once."""
+    profile = cProfile.Profile()
+    profile.runcall(lambda: [rank(i) for i in range(seekers)])
+    return pstats.Stats(profile).total_calls / seekers
+
+
 def set_index_scans(on: bool) -> None:
     value = "on" if on else "off"
     with connection.cursor() as cursor:
@@ -222,6 +235,10 @@ def main() -> None:
             matching.rank_matches(t, seeker=seeker)
             ranked.append((time.perf_counter() - started) * 1000)
             raw.append(run_raw(statements[i]))
+    calls = calls_per_ranking(
+        lambda i: matching.rank_matches(all_targets[i], seeker=seeker), len(all_targets)
+    )
+    raw_calls = calls_per_ranking(lambda i: run_raw(statements[i]), len(all_targets))
     set_index_scans(False)
     try:
         for _ in range(max(1, args.rounds // 5)):
@@ -248,6 +265,7 @@ def main() -> None:
     )
     print(f"p95 of the ranking:    {p95:.2f} ms   (goal <= 20 ms)")
     print(f"mean of the ranking:   {statistics.fmean(ranked):.2f} ms")
+    print(f"Python calls a ranking: {calls:.0f} (raw SQL: {raw_calls:.0f})")
 
     if args.explain:
         slowest = max(range(len(all_targets)), key=lambda i: run_raw(statements[i]))

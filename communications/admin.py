@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from jobletters.access import STAFF, access
+from jobletters.admin_site import object_context, permitted_object
 
 from . import announcements
 from .announcements import AnnouncementError
@@ -67,8 +66,6 @@ class AnnouncementAdmin(admin.ModelAdmin):
         if obj.state == Announcement.State.DRAFT:  # otherwise every field is read-only
             announcements.save_announcement(announcement=obj, staff=request.user)
 
-    # --- Preview, test, send -------------------------------------------------------------
-
     def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view
         name = "communications_announcement"
@@ -79,33 +76,14 @@ class AnnouncementAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _get(self, request: HttpRequest, pk: int, *, change: bool) -> Announcement:
-        announcement = get_object_or_404(Announcement, pk=pk)
-        allowed = (
-            self.has_change_permission(request, announcement)
-            if change
-            else self.has_view_permission(request, announcement)
-        )
-        if not allowed:
-            raise PermissionDenied
-        return announcement
-
     def _change_url(self, announcement: Announcement) -> str:
         return reverse("admin:communications_announcement_change", args=[announcement.pk])
 
-    def _context(self, request: HttpRequest, announcement: Announcement, title: str) -> dict:
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": announcement,
-            "title": title,
-        }
-
     @access(STAFF, "communications.view_announcement")
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        announcement = self._get(request, pk, change=False)
+        announcement = permitted_object(self, request, pk, change=False)
         context = {
-            **self._context(request, announcement, f"Preview: {announcement.subject}"),
+            **object_context(self, request, announcement, f"Preview: {announcement.subject}"),
             "content": announcements.render_content(announcement),
             "category": announcement.email_category.spec,
             "audience": announcements.audience_size(announcement),
@@ -114,7 +92,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     @access(STAFF, "communications.change_announcement")
     def test_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        announcement = self._get(request, pk, change=True)
+        announcement = permitted_object(self, request, pk, change=True)
         if request.method != "POST":
             return HttpResponseRedirect(self._change_url(announcement))
         try:
@@ -129,7 +107,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     @access(STAFF, "communications.change_announcement")
     def send_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        announcement = self._get(request, pk, change=True)
+        announcement = permitted_object(self, request, pk, change=True)
         if request.method == "POST":
             try:
                 announcements.start_sending(announcement=announcement, staff=request.user)
@@ -137,13 +115,11 @@ class AnnouncementAdmin(admin.ModelAdmin):
                 self.message_user(request, str(error), messages.ERROR)
             else:
                 self.message_user(
-                    request,
-                    "Sending has started; this page shows the progress.",
-                    messages.SUCCESS,
+                    request, "Sending has started; this page shows the progress.", messages.SUCCESS
                 )
             return HttpResponseRedirect(self._change_url(announcement))
         context = {
-            **self._context(request, announcement, f"Send: {announcement.subject}"),
+            **object_context(self, request, announcement, f"Send: {announcement.subject}"),
             "category": announcement.email_category.spec,
             "audience": announcements.audience_size(announcement),
             "tested": announcement.test_sent_at is not None

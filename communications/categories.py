@@ -228,10 +228,6 @@ def unsubscribe_url(person: Any, category: Category | str) -> str:
     return settings.SITE_URL + reverse("communications:unsubscribe", args=[token])
 
 
-def preferences_url() -> str:
-    return settings.SITE_URL + reverse("communications:preferences")
-
-
 def list_headers(category: Category, unsubscribe: str) -> dict[str, str]:
     """The headers every non-transactional email carries (RFC 2919, RFC 2369, RFC 8058)."""
     return {
@@ -274,7 +270,7 @@ def queue_email(
         **(context or {}),
         "email_category": category.spec,
         "unsubscribe_url": unsubscribe,
-        "preferences_url": preferences_url(),
+        "preferences_url": settings.SITE_URL + reverse("communications:preferences"),
     }
     message = emails.render_email(
         template=template,

@@ -153,9 +153,6 @@ class ReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("community.change_report")
-
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a report is dealt with ("Mark as dealt with"), never deleted
 

@@ -32,11 +32,7 @@ class Moderated(models.Model):
         help_text=_("Shown to the author, and only to them."),
     )
     hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -139,11 +135,7 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     resolved_at = models.DateTimeField(_("dealt with at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:

@@ -20,14 +20,7 @@ from privacy.rights import freeze
 from taxonomy.models import Place
 
 from . import markup
-from .models import (
-    MAX_COMMENT_CHARS,
-    MAX_THREAD_CHARS,
-    MAX_TITLE_CHARS,
-    Comment,
-    Report,
-    Thread,
-)
+from .models import MAX_COMMENT_CHARS, MAX_THREAD_CHARS, MAX_TITLE_CHARS, Comment, Report, Thread
 
 Post = Thread | Comment
 
@@ -86,10 +79,14 @@ def add_comment(*, author: Any, thread: Thread, body: str) -> Comment:
     text = _clean_text(body, limit=MAX_COMMENT_CHARS)
     with transaction.atomic():
         comment = Comment.objects.create(thread=thread, author=author, body=text)
-        Thread.objects.filter(pk=thread.pk).update(
-            comment_count=F("comment_count") + 1, last_activity_at=comment.created_at
-        )
+        _count_comment(comment, +1, last_activity_at=comment.created_at)
     return comment
+
+
+def _count_comment(comment: Comment, change: int, **fields: Any) -> None:
+    """The thread's count of visible comments (never below zero)."""
+    threads = Thread.objects.filter(pk=comment.thread_id, comment_count__gte=-change)
+    threads.update(comment_count=F("comment_count") + change, **fields)
 
 
 def edit_thread(*, thread: Thread, title: str, body: str, place: Place | None) -> Thread:
@@ -118,13 +115,8 @@ def delete_thread(*, thread: Thread) -> None:
 def delete_comment(*, comment: Comment) -> None:
     with transaction.atomic():
         if not comment.is_hidden:
-            Thread.objects.filter(pk=comment.thread_id, comment_count__gt=0).update(
-                comment_count=F("comment_count") - 1
-            )
+            _count_comment(comment, -1)
         comment.delete()
-
-
-# --- Reports and moderation ----------------------------------------------------------------
 
 
 def report_post(*, reporter: Any, post: Post, reason: str, note: str = "") -> Report:
@@ -150,9 +142,7 @@ def hide_post(*, post: Post, staff: Any, reason: str = "") -> None:
             hidden_at=timezone.now(), hidden_by=staff, hidden_reason=reason[:300]
         )
         if isinstance(post, Comment):
-            Thread.objects.filter(pk=post.thread_id, comment_count__gt=0).update(
-                comment_count=F("comment_count") - 1
-            )
+            _count_comment(post, -1)
         resolve_reports(reports=_reports_on(post), staff=staff)
     post.refresh_from_db()
 
@@ -165,7 +155,7 @@ def show_post(*, post: Post) -> None:
             hidden_at=None, hidden_by=None, hidden_reason=""
         )
         if isinstance(post, Comment):
-            Thread.objects.filter(pk=post.thread_id).update(comment_count=F("comment_count") + 1)
+            _count_comment(post, +1)
     post.refresh_from_db()
 
 
@@ -179,9 +169,6 @@ def _reports_on(post: Post) -> QuerySet[Report]:
     if isinstance(post, Thread):
         return Report.objects.filter(thread=post)
     return Report.objects.filter(comment=post)
-
-
-# --- Access: the only way views reach posts ------------------------------------------------
 
 
 def thread_for_reader(user: Any, pk: int) -> Thread:

@@ -43,9 +43,6 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return render(request, "429.html", status=429)
 
 
-# --- Reading --------------------------------------------------------------------------------
-
-
 @require_GET
 def thread_list(request: HttpRequest) -> HttpResponse:
     """Threads, most recently active first, perhaps about one place.
@@ -88,9 +85,6 @@ def _thread_page(
     page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"thread": thread, "page": page, "comments": page.object_list, "comment_form": form}
     return render(request, "community/thread.html", context, status=status)
-
-
-# --- Writing --------------------------------------------------------------------------------
 
 
 @login_required
@@ -203,9 +197,6 @@ def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "community/confirm_delete.html", context)
 
 
-# --- Reporting ------------------------------------------------------------------------------
-
-
 @access(SIGNED_IN)
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -244,9 +235,6 @@ def _report(request: HttpRequest, post: Thread | Comment, thread: Thread) -> Htt
             return redirect("community:thread", pk=thread.pk)
     context = {"form": form, "post": post, "thread": thread}
     return render(request, "community/report.html", context)
-
-
-# --- Helpers --------------------------------------------------------------------------------
 
 
 def _comment_url(user: Any, comment: Comment) -> str:

@@ -133,9 +133,7 @@ TEMPLATES = [
 FORM_RENDERER = "jobletters.lib.forms.FormRenderer"
 
 # --- Database -----------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's psycopg 3 pool (CONN_MAX_AGE must stay 0); dead connections are dropped.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -423,6 +421,7 @@ CELERY_BEAT_SCHEDULE = {
         ("privacy-legal-notices", "privacy.tasks.legal_request_jobs", 15 * _MINUTE),
         ("purge-expired-billing-records", "billing.tasks.purge_expired_billing_records", _DAY),
         ("recruiters-answer-rates", "recruiters.tasks.refresh_answer_rates", _HOUR),
+        ("recruiters-market-figures", "recruiters.tasks.refresh_market_figures", _HOUR),
         # Every due outbox entry not handed to a worker yet (jobletters.outbox.sweep).
         ("sweep-outbox", "jobletters.tasks.sweep_outbox", 30),
     ]
@@ -484,19 +483,12 @@ RECRUITERS_DEMO_COUNT = 3000
 # --- Emails to people (policy §8) and support inquiries (§2.4) ------------------------
 MAILING_BATCH_SIZE = 200
 # The contact form (support.spam): rate limits (allauth's syntax) and the form token's ages.
-SUPPORT_RATE_LIMITS = {
-    "inquiry": "10/h/ip,5/h/key",
-    "reply": "30/h/user",
-}
+SUPPORT_RATE_LIMITS = {"inquiry": "10/h/ip,5/h/key", "reply": "30/h/user"}
 SUPPORT_FORM_MIN_SECONDS = 3
 SUPPORT_FORM_MAX_AGE_SECONDS = 24 * 60 * 60
 
 # --- Community (policy §2.5) ----------------------------------------------------------
-COMMUNITY_RATE_LIMITS = {
-    "thread": "5/h/user",
-    "comment": "30/h/user",
-    "report": "10/h/user",
-}
+COMMUNITY_RATE_LIMITS = {"thread": "5/h/user", "comment": "30/h/user", "report": "10/h/user"}
 
 # --- Benchmarks -------------------------------------------------------------------
 # /bench/minimal/, the baseline of bench/pages.py.
@@ -527,11 +519,7 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact"],
-        },
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

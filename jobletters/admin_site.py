@@ -15,7 +15,7 @@ from typing import Any
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -158,7 +158,7 @@ class StaffAdminSite(admin.AdminSite):
         # traceback fills the log. Everyone else signs in through allauth's rate-limited
         # login with two-factor.
         if request.user.is_authenticated and not (request.user.is_active and request.user.is_staff):
-            return _not_allowed(request)
+            return render(request, "403.html", status=403)
         return secure_admin_login(super().login)(request, extra_context)
 
 
@@ -172,5 +172,30 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-def _not_allowed(request: HttpRequest) -> HttpResponse:
-    return render(request, "403.html", status=403)
+def permitted_object(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int, *, change: bool):
+    """The object of a custom admin view, for a member of staff allowed to see (or change) it.
+
+    Permission is checked before the lookup: without it, an existing and a missing id get
+    the same 403, so the answer never tells which ids exist (a legal request's existence
+    is itself confidential). The object's own permission is checked once found."""
+    allowed = model_admin.has_change_permission if change else model_admin.has_view_permission
+    if not allowed(request):
+        raise PermissionDenied
+    obj = model_admin.model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if not allowed(request, obj):
+        raise PermissionDenied
+    return obj
+
+
+def object_context(
+    model_admin: admin.ModelAdmin, request: HttpRequest, obj: Any, title: str
+) -> dict[str, Any]:
+    """The context of a page of one object's own (publish, disclose, send…) in the admin."""
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "original": obj,
+        "title": title,
+    }

@@ -20,7 +20,6 @@ import time
 from typing import Any
 
 import redis.exceptions
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
@@ -64,36 +63,20 @@ class ResilientRedisCache(RedisCache):
                     )
         return getattr(self._fallback, name)(*args, **kwargs)
 
-    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None):
-        return self._call("add", key, value, timeout, version)
-
-    def get(self, key: Any, default: Any = None, version: Any = None):
-        return self._call("get", key, default, version)
-
-    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None):
-        return self._call("set", key, value, timeout, version)
-
-    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None):
-        return self._call("touch", key, timeout, version)
-
-    def delete(self, key: Any, version: Any = None):
-        return self._call("delete", key, version)
-
-    def get_many(self, keys: Any, version: Any = None):
-        return self._call("get_many", keys, version)
-
-    def has_key(self, key: Any, version: Any = None):
-        return self._call("has_key", key, version)
-
-    def incr(self, key: Any, delta: int = 1, version: Any = None):
-        return self._call("incr", key, delta, version)
-
-    def set_many(self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None):
-        return self._call("set_many", data, timeout, version)
-
-    def delete_many(self, keys: Any, version: Any = None):
-        return self._call("delete_many", keys, version)
-
     def clear(self):
         self._fallback.clear()
         return self._call("clear")
+
+
+def _resilient(name: str) -> Any:
+    def method(self: ResilientRedisCache, *args: Any, **kwargs: Any) -> Any:
+        return self._call(name, *args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+# Every call that reaches Redis, answered from memory while Redis does not.
+for _name in ("add", "get", "set", "touch", "delete", "get_many", "has_key", "incr", "set_many",
+              "delete_many"):  # fmt: skip
+    setattr(ResilientRedisCache, _name, _resilient(_name))

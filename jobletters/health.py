@@ -65,10 +65,6 @@ def run_checks(checks: dict[str, Callable[[], None]]) -> tuple[bool, Results]:
     return healthy, results
 
 
-def liveness() -> tuple[bool, Results]:
-    return run_checks({"database": check_database})
-
-
 _lock = threading.Lock()
 _last: tuple[float, bool, Results] | None = None  # time.monotonic() of the checks, results
 

@@ -26,11 +26,7 @@ class OutboxEntry(models.Model):
     key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     # The person the work is about (emails to them, their CV check), for privacy requests.
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

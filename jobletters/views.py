@@ -38,11 +38,8 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness: the process answers and reaches the database. Cheap; poll freely."""
-    healthy, checks = health.liveness()
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
+    healthy, checks = health.run_checks({"database": health.check_database})
+    return _health(healthy, checks=checks)
 
 
 @never_cache
@@ -50,9 +47,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: database, broker and storage, checked at most every few seconds."""
     healthy, checks, age = health.readiness()
+    return _health(healthy, checks=checks, age=round(age, 1))
+
+
+def _health(healthy: bool, **body: object) -> JsonResponse:
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks, "age": round(age, 1)},
-        status=200 if healthy else 503,
+        {"status": "ok" if healthy else "unavailable", **body}, status=200 if healthy else 503
     )
 
 

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobletters.access import STAFF, access
+from jobletters.admin_site import ReadOnlyAdmin, object_context, permitted_object
 from jobletters.lib.files import private_file_response
 from privacy import promises
 from privacy.accountability import legal
@@ -35,34 +35,9 @@ from .models import (
 )
 
 
-def _permitted_object(
-    model_admin: admin.ModelAdmin, request: HttpRequest, pk: int, *, change: bool
-):
-    """The object of a custom admin view, for a member of staff allowed to see (or change) it.
-
-    Permission is checked before the lookup: without it, an existing and a missing id get
-    the same 403, so the answer never tells which ids exist (a legal request's existence
-    is itself confidential). The object's own permission is checked once found."""
-    allowed = model_admin.has_change_permission if change else model_admin.has_view_permission
-    if not allowed(request):
-        raise PermissionDenied
-    obj = model_admin.model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    if not allowed(request, obj):
-        raise PermissionDenied
-    return obj
-
-
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(ReadOnlyAdmin):
     """Rows that are evidence (consents, disclosures, requests and how they were honoured):
     staff read them; only the services write them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -70,8 +45,6 @@ class RecordAdmin(admin.ModelAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(RecordAdmin):
-    """The consent ledger, read-only: rows are evidence, never edited."""
-
     list_display = ("person", "purpose", "granted", "policy_version", "reference", "created_at")
     list_filter = ("purpose", "granted")
     search_fields = ("person__email", "person__name", "reference")
@@ -81,8 +54,6 @@ class ConsentAdmin(RecordAdmin):
 
 @admin.register(Disclosure)
 class DisclosureAdmin(RecordAdmin):
-    """The disclosure log, read-only."""
-
     list_display = ("person", "recipient_name", "basis", "disclosed_at")
     list_filter = ("recipient_kind", "basis")
     search_fields = ("person__email", "person__name", "recipient_name", "reference")
@@ -256,11 +227,8 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         return notices.progress_words(notice)
 
     def get_fields(self, request, obj=None):
-        fields: tuple[str, ...]
-        fields = ("document", "text", "changelog", "effective_at", "reduces_rights")
-        if obj is not None:
-            fields = ("version", *fields, "published_at", "notice_progress")
-        return fields
+        fields = PolicyVersionForm.Meta.fields
+        return fields if obj is None else ("version", *fields, "published_at", "notice_progress")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -292,7 +260,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
     @access(STAFF, "privacy.change_policyversion")
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        version = _permitted_object(self, request, pk, change=True)
+        version = permitted_object(self, request, pk, change=True)
         change_url = reverse("admin:privacy_policyversion_change", args=[pk])
         if request.method == "POST":
             try:
@@ -310,10 +278,9 @@ class PolicyVersionAdmin(admin.ModelAdmin):
                 )
             return HttpResponseRedirect(change_url)
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": version,
-            "title": _("Publish %(version)s") % {"version": version},
+            **object_context(
+                self, request, version, _("Publish %(version)s") % {"version": version}
+            ),
             "audience": versions.notice_audience().count() if version.reduces_rights else 0,
             "notice_days": promises.POLICY_NOTICE_DAYS,
             "soonest": versions.earliest_effective_at(reduces_rights=version.reduces_rights),
@@ -492,7 +459,7 @@ class LegalRequestAdmin(admin.ModelAdmin):
 
     @access(STAFF, "privacy.change_legalrequest")
     def disclose_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        obj = _permitted_object(self, request, pk, change=True)
+        obj = permitted_object(self, request, pk, change=True)
         change_url = reverse("admin:privacy_legalrequest_change", args=[pk])
         if request.method == "POST":
             try:
@@ -514,10 +481,9 @@ class LegalRequestAdmin(admin.ModelAdmin):
                 )
             return HttpResponseRedirect(change_url)
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": obj,
-            "title": _("Disclose data for %(request)s") % {"request": obj},
+            **object_context(
+                self, request, obj, _("Disclose data for %(request)s") % {"request": obj}
+            ),
             "people": list(obj.subjects.filter(person__isnull=False).select_related("person")),
             "categories": legal.category_labels(obj.data_categories, for_staff=True),
             "may_disclose": obj.status in legal.MAY_DISCLOSE,
@@ -527,7 +493,7 @@ class LegalRequestAdmin(admin.ModelAdmin):
 
     @access(STAFF, "privacy.view_legalrequest")
     def package_view(self, request: HttpRequest, pk: int, subject_pk: int) -> HttpResponseBase:
-        obj = _permitted_object(self, request, pk, change=False)
+        obj = permitted_object(self, request, pk, change=False)
         subject = LegalRequestSubject.objects.filter(pk=subject_pk, request=obj).first()
         if subject is None or not subject.package:
             raise Http404
@@ -617,16 +583,10 @@ class ProcessorChangeAdmin(RecordAdmin):
 
 
 @admin.register(ProcessorSubscription)
-class ProcessorSubscriptionAdmin(admin.ModelAdmin):
+class ProcessorSubscriptionAdmin(ReadOnlyAdmin):
     """Who asked for emails about processors; staff remove one when someone asks."""
 
     list_display = ("__str__", "person", "email", "confirmed_at")
     search_fields = ("email", "person__email", "person__name")
     list_select_related = ("person",)
     raw_id_fields = ("person",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

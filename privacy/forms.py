@@ -27,8 +27,7 @@ class ConfirmDeletionForm(forms.Form):
         self.user = user
         self.authenticators = list(
             Authenticator.objects.filter(
-                user=user,
-                type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES],
+                user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
             )
         )
         if not self.authenticators:

@@ -111,14 +111,7 @@ declare(
     category=_("Requests to delete your account"),
     purpose=_("To honour your request to delete your account, on time, and to show that we did."),
     legal_basis=Basis.LEGAL_OBLIGATION,
-    fields=(
-        "state",
-        "requested_at",
-        "grace_ends_at",
-        "due_at",
-        "cancelled_at",
-        "erased_at",
-    ),
+    fields=("state", "requested_at", "grace_ends_at", "due_at", "cancelled_at", "erased_at"),
     held={"last_error": _("Technical errors for our staff.")},
     about="person",
     erasure=Erasure.ANONYMISE,
@@ -154,10 +147,7 @@ declare(
     ),
     erasure=Erasure.RETAIN,
     retention=Retention.after_event(
-        days=3 * 365,
-        field="released_at",
-        event=_("the hold is released"),
-        legal=True,
+        days=3 * 365, field="released_at", event=_("the hold is released"), legal=True
     ),
 )
 exempt(
@@ -245,10 +235,7 @@ declare(
     ),
     erasure=Erasure.RETAIN,
     retention=Retention.after_event(
-        days=LEGAL_REQUEST_DAYS,
-        field="received_on",
-        event=_("the request arrived"),
-        legal=True,
+        days=LEGAL_REQUEST_DAYS, field="received_on", event=_("the request arrived"), legal=True
     ),
 )
 

@@ -42,10 +42,7 @@ def build_export_job(payload: dict) -> None:
         queue_email(
             template="privacy/emails/export_ready",
             to=[export.person.email],
-            context={
-                "export": export,
-                "url": settings.SITE_URL + reverse("privacy:export"),
-            },
+            context={"export": export, "url": settings.SITE_URL + reverse("privacy:export")},
             person=export.person,
             key=f"export-ready:{export.pk}",
         )
@@ -133,7 +130,4 @@ def legal_package(payload: dict) -> None:
 @shared_task(name="privacy.tasks.legal_request_jobs")
 def legal_request_jobs() -> dict:
     """Notices that became allowed go out; copies handed over expire."""
-    return {
-        "notices": legal.send_due_notices(),
-        "packages_expired": legal.expire_packages(),
-    }
+    return {"notices": legal.send_due_notices(), "packages_expired": legal.expire_packages()}

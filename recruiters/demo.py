@@ -17,6 +17,7 @@ from taxonomy.models import Occupation, Place
 from .directory import RecruiterData, save_recruiters
 from .generator import Generator
 from .models import Recruiter
+from .statistics import refresh_markets
 
 DEMO_DOMAIN = ".example"
 
@@ -76,7 +77,11 @@ def load(*, seeker: Any, staff: Any, stdout: TextIO, count: int | None = None) -
     featured = _featured()
     if Recruiter.objects.filter(email__endswith=DEMO_DOMAIN).count() >= count + len(featured):
         stdout.write("recruiters: the demo directory is already there.\n")
-        return
-    records = [*featured, *Generator(seed=2026).recruiters(count)]
-    created, updated = save_recruiters(records)
-    stdout.write(f"recruiters: {len(created)} demo recruiters added, {len(updated)} refreshed.\n")
+    else:
+        records = [*featured, *Generator(seed=2026).recruiters(count)]
+        created, updated = save_recruiters(records)
+        stdout.write(
+            f"recruiters: {len(created)} demo recruiters added, {len(updated)} refreshed.\n"
+        )
+    # The market figures beside the matches (beat recounts them hourly).
+    refresh_markets()

@@ -49,7 +49,7 @@ from django.db import connection
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -370,12 +370,11 @@ def _place_parts(role: Role) -> list[tuple[int, str, list[Any]]]:
         (PLACE_SAME, f"place_id IN ({places})", place_ids),
         (PLACE_REMOTE, "place_kind = 'remote' AND country = ''", []),
     ]
-    if role.city_countries:
-        marks, codes = _marks(role.city_countries)
-        parts.append((PLACE_COUNTRY, f"place_kind = 'country' AND country IN ({marks})", codes))
-    if role.target_countries:
-        marks, codes = _marks(role.target_countries)
-        parts.append((PLACE_COUNTRY, f"place_kind = 'city' AND country IN ({marks})", codes))
+    # Whole countries of the role's cities, and cities in the countries it names.
+    for kind, codes in (("country", role.city_countries), ("city", role.target_countries)):
+        if codes:
+            marks, params = _marks(codes)
+            parts.append((PLACE_COUNTRY, f"place_kind = '{kind}' AND country IN ({marks})", params))
     for city in role.cities:
         parts.append((PLACE_NEARBY, *_near(city)))
     return parts
@@ -551,15 +550,9 @@ def rank_matches(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    language = get_language() or ""
-    matches = [_match(row, targets, language) for row in rows[:limit]]
+    words = _words(get_language() or "")
+    matches = [_match(row, targets, words) for row in rows[:limit]]
     return MatchPage(matches=matches, has_more=len(rows) > limit, offset=offset, targets=targets)
-
-
-def _json_list(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = json.loads(value)
-    return tuple(value or ())
 
 
 def _when(value: Any) -> datetime | None:
@@ -571,20 +564,22 @@ def _when(value: Any) -> datetime | None:
     return parsed
 
 
-def _match(row: Sequence[Any], targets: Targets, language: str) -> Match:
+def _match(row: Sequence[Any], targets: Targets, words: _Words) -> Match:
     (recruiter_id, best, points, name, agency, website, levels, languages, keywords,
      answered, answer_days, place_name, kind, country, latitude, longitude,
      last_sent) = row  # fmt: skip
     fit, rank = divmod(best // _BEST, MAX_ROLES)
+    # The three JSON columns come as their text: one array of the three, decoded at once.
+    levels, languages, keywords = json.loads(f"[{levels},{languages},{keywords}]")
     match = Match(
         recruiter=RecruiterCard(
             pk=recruiter_id,
             name=name,
             agency=agency,
             website=website,
-            seniority_levels=_json_list(levels),
-            languages=_json_list(languages),
-            keywords=_json_list(keywords),
+            seniority_levels=tuple(levels or ()),
+            languages=tuple(languages or ()),
+            keywords=tuple(keywords or ()),
         ),
         occupation_tier=fit // FIT_SCALE,
         place_tier=fit % FIT_SCALE,
@@ -592,28 +587,63 @@ def _match(row: Sequence[Any], targets: Targets, language: str) -> Match:
         last_sent_at=_when(last_sent),
     )
     fitting = _Fitting(place_name, kind, country or "", latitude, longitude)
-    role = targets.roles[_rank(rank)]
-    _explain(match, fitting, role, language)
-    match.details = _secondary_words(match.recruiter, targets)
+    _explain(match, fitting, targets.roles[_rank(rank)], words)
+    match.details = _secondary_words(match.recruiter, targets, words)
     if answered >= ANSWERS_BEFORE_WORDS and answer_days is not None:
-        match.details.insert(
-            0,
-            ngettext(
-                "Usually answers within %(days)d day",
-                "Usually answers within %(days)d days",
-                answer_days,
-            )
-            % {"days": answer_days},
-        )
+        match.details.insert(0, words.answers_within(answer_days))
     return match
 
 
 # --- Reasons in words ----------------------------------------------------------------------
+#
+# A page's reasons repeat a dozen phrases, so the phrases are translated once per language
+# (the catalogue does not change while the process runs) and each reason is a look-up and
+# a format: translating them anew for each of fifty recruiters cost more than the query.
+
+_PHRASES = {
+    "unit": gettext_noop("Recruits for %(role)s"),
+    "related": gettext_noop("Recruits for roles related to %(role)s"),
+    "remote": gettext_noop("in remote roles"),
+    "across": gettext_noop("across %(country)s"),
+    "in": gettext_noop("in %(place)s"),
+    "near": gettext_noop("in %(place)s, %(km)d km from %(city)s"),
+    "in country": gettext_noop("in %(place)s, %(country)s"),
+    "level": gettext_noop("Works with %(level)s candidates"),
+    "languages": gettext_noop("Works in %(languages)s"),
+    "topics": gettext_noop("Specialises in %(topics)s, as in your CV or skills"),
+    "and": gettext_noop("%(first)s and %(last)s"),
+}
 
 
-@lru_cache(maxsize=512)
-def _country_name(code: str, language: str) -> str:
-    return str(countries.name(code)) or code
+class _Words:
+    """The reasons' phrases, seniority levels and country names in one language."""
+
+    def __init__(self, language: str) -> None:  # the active language: the cache's key
+        self.phrases = {key: _(phrase) for key, phrase in _PHRASES.items()}
+        self.levels = {key: str(label).lower() for key, label in Profile.Seniority.choices}
+        self.countries: dict[str, str] = {}
+        self.answers: dict[int, str] = {}
+
+    def country(self, code: str) -> str:
+        """ "the United Kingdom", "France"."""
+        if code not in self.countries:
+            self.countries[code] = with_article(str(countries.name(code)) or code)
+        return self.countries[code]
+
+    def answers_within(self, days: int) -> str:
+        if days not in self.answers:
+            self.answers[days] = ngettext(
+                "Usually answers within %(days)d day", "Usually answers within %(days)d days", days
+            ) % {"days": days}
+        return self.answers[days]
+
+    def listed(self, items: list[str]) -> str:
+        if len(items) == 1:
+            return items[0]
+        return self.phrases["and"] % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+_words = lru_cache(maxsize=16)(_Words)
 
 
 def _km(a: Any, b: Any) -> float:
@@ -627,76 +657,65 @@ def _km(a: Any, b: Any) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _explain(match: Match, fitting: _Fitting, role: Role, language: str) -> None:
+def _explain(match: Match, fitting: _Fitting, role: Role, words: _Words) -> None:
     """The reason in words, in the seeker's own words for the job ("Solicitor"), never
     the recruiter's classification."""
+    phrase = words.phrases
     match.role = role.label
-    if match.occupation_tier == OCCUPATION_UNIT:
-        what = _("Recruits for %(role)s") % {"role": role.label}
-    else:
-        what = _("Recruits for roles related to %(role)s") % {"role": role.label}
+    what = phrase["unit" if match.occupation_tier == OCCUPATION_UNIT else "related"]
+    what %= {"role": role.label}
 
     tier, name, code = match.place_tier, fitting.name, fitting.country
-    country = with_article(_country_name(code, language)) if code else ""
+    country = words.country(code) if code else ""
     if tier == PLACE_SAME:
         match.place = name
         if fitting.kind == Place.Kind.REMOTE:
-            where = _("in remote roles")
+            where = phrase["remote"]
         elif fitting.kind == Place.Kind.COUNTRY:
             match.place = with_article(name)
-            where = _("across %(country)s") % {"country": match.place}
+            where = phrase["across"] % {"country": match.place}
         else:
-            where = _("in %(place)s") % {"place": name}
+            where = phrase["in"] % {"place": name}
     elif tier == PLACE_NEARBY:
         city = min(role.cities, key=lambda c: _km(fitting, c))
         match.place = city.name
-        where = _("in %(place)s, %(km)d km from %(city)s") % {
-            "place": name,
-            "km": round(_km(fitting, city)),
-            "city": city.name,
-        }
+        where = phrase["near"] % {"place": name, "km": round(_km(fitting, city)), "city": city.name}
     elif tier == PLACE_COUNTRY and fitting.kind == Place.Kind.COUNTRY:
         in_country = next((c for c in role.places if str(c.country) == code), None)
         match.place = in_country.name if in_country else country
-        where = _("across %(country)s") % {"country": country}
+        where = phrase["across"] % {"country": country}
     elif tier == PLACE_COUNTRY:
         match.place = country
-        where = _("in %(place)s, %(country)s") % {"place": name, "country": country}
+        where = phrase["in country"] % {"place": name, "country": country}
     else:
         match.place = "Remote"  # a value the packet email compares, not words
-        where = _("in remote roles")
+        where = phrase["remote"]
     match.summary = f"{what} {where}"
 
 
 _norm = lru_cache(maxsize=8192)(normalise)
-_LEVEL_LABELS = dict(Profile.Seniority.choices)
 
 
-def _secondary_words(recruiter: RecruiterCard, targets: Targets) -> list[str]:
-    words = []
+def _secondary_words(recruiter: RecruiterCard, targets: Targets, words: _Words) -> list[str]:
+    phrase, found = words.phrases, []
     if targets.seniority and targets.seniority in recruiter.seniority_levels:
-        label = _LEVEL_LABELS.get(targets.seniority, targets.seniority)
-        words.append(_("Works with %(level)s candidates") % {"level": label.lower()})
+        level = words.levels.get(targets.seniority) or targets.seniority.lower()
+        found.append(phrase["level"] % {"level": level})
     if targets.languages:
         spoken = {_norm(language): language for language in recruiter.languages}
         shared = [spoken[t] for t in targets.languages if t in spoken]
         if shared:
-            words.append(_("Works in %(languages)s") % {"languages": words_and(shared)})
+            found.append(phrase["languages"] % {"languages": words.listed(shared)})
     if targets.keywords:
         specialisms = {_norm(k): k for k in recruiter.keywords}
         common = [specialisms[t] for t in targets.keywords if t in specialisms]
         if common:
-            words.append(
-                _("Specialises in %(topics)s, as in your CV or skills")
-                % {"topics": words_and(common)}
-            )
-    return words
+            found.append(phrase["topics"] % {"topics": words.listed(common)})
+    return found
 
 
 def words_and(items: list[str]) -> str:
-    if len(items) == 1:
-        return items[0]
-    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+    return _words(get_language() or "").listed(items)
 
 
 # --- Counting, for anyone ------------------------------------------------------------------

@@ -233,6 +233,34 @@ class Coverage(models.Model):
         return f"Recruiter {self.recruiter_id}: {self.minor_group}/{self.country or 'remote'}"
 
 
+class MarketFigures(models.Model):
+    """What is known of one occupation's market in one place (§3.3 aggregates), as the
+    matches page and the landing page show it: numbers only, no person in them.
+
+    Written hourly by ``statistics.refresh_markets`` from what
+    ``privacy.accountability.aggregates.release`` lets out, so a figure is here only
+    where at least K people stand behind it (None otherwise), and a page reads its
+    few cells in one query instead of counting the directory and the packets.
+    """
+
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", on_delete=models.CASCADE, related_name="+"
+    )
+    place = models.ForeignKey("taxonomy.Place", on_delete=models.CASCADE, related_name="+")
+    recruiters = models.PositiveIntegerField(null=True)
+    opened_share = models.PositiveSmallIntegerField(null=True)  # percent, within 7 days
+    answered_share = models.PositiveSmallIntegerField(null=True)  # percent
+    median_hours = models.PositiveIntegerField(null=True)  # to the first answer
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["occupation", "place"], name="market_figures_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"Market of occupation {self.occupation_id} in place {self.place_id}"
+
+
 class Suppression(models.Model):
     """An address that opted out, kept as a hash so it is never sent packets again,
     even after the recruiter's details are erased or imported again."""

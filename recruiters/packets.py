@@ -441,9 +441,10 @@ def email_context(
     }
 
 
-def preview_email(*, snapshot: dict[str, Any], match: Any) -> dict[str, Any]:
+def preview_email(*, snapshot: dict[str, Any], match: Any, body: bool = True) -> dict[str, Any]:
     """The email one recruiter would get, for the consent screen: its subject and body,
-    from the templates the email uses (links left inert: they exist only once sent)."""
+    from the templates the email uses (links left inert: they exist only once sent);
+    the subject alone with ``body=False``."""
     context = email_context(
         snapshot=snapshot,
         reason=match.summary,
@@ -454,11 +455,13 @@ def preview_email(*, snapshot: dict[str, Any], match: Any) -> dict[str, Any]:
         opt_out_link="#packet-preview",
     )
     subject = " ".join(render_to_string(f"{EMAIL_TEMPLATE}_subject.txt", context).split())
-    body = render_to_string("recruiters/emails/_packet_body.html", context)
+    if not body:
+        return {"subject": subject}
+    html = render_to_string("recruiters/emails/_packet_body.html", context)
     # Mail clients need inline styles; the site's CSP allows none (its stylesheet has
     # the same looks under the classes the template also carries). The template is
     # autoescaped; removing style attributes keeps it safe.
-    return {"subject": subject, "body": mark_safe(_INLINE_STYLE.sub("", body))}  # noqa: S308  # nosec B308 B703
+    return {"subject": subject, "body": mark_safe(_INLINE_STYLE.sub("", html))}  # noqa: S308  # nosec B308 B703
 
 
 _INLINE_STYLE = re.compile(r' style="[^"]*"')

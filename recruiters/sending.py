@@ -125,10 +125,11 @@ class SendPlan:
 
     @cached_property
     def previews(self) -> list[dict[str, Any]]:
-        """The email each recipient will get: its subject and body."""
+        """The email each recipient will get: every subject, and the first one's body (the
+        others' differ only in the name it greets and the role and place of its subject)."""
         return [
-            {"match": m, **packets.preview_email(snapshot=self.snapshot, match=m)}
-            for m in self.matches
+            {"match": m, **packets.preview_email(snapshot=self.snapshot, match=m, body=n == 0)}
+            for n, m in enumerate(self.matches)
         ]
 
 

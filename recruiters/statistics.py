@@ -7,9 +7,10 @@ is an occupation and a place; its recruiters are those whose listing names both
 (the matching index); its packets are the ones those recruiters received. Behind a
 packet figure stand the seekers who sent the packets *and* the recruiters who
 received them, so a cell's people are the fewer of the two: no figure describes one
-seeker's packets, or one recruiter's habits. The matches page and the landing page
-ask for their few cells only (``pairs``), in one query per statistic whatever the
-number of rows; ``manage.py export_statistics`` writes every cell.
+seeker's packets, or one recruiter's habits. Pages read the released figures from
+:class:`~recruiters.models.MarketFigures`, which :func:`refresh_markets` rewrites
+hourly from every cell (counting live cost a third of the matches page);
+``manage.py export_statistics`` writes every cell.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -28,7 +30,7 @@ from privacy.accountability import aggregates
 from privacy.accountability.aggregates import Rows, statistic
 from taxonomy.models import Occupation, Place
 
-from .models import Coverage
+from .models import Coverage, MarketFigures
 
 RECRUITERS = "recruiters-by-role-and-place"
 PACKETS = "packets-by-role-and-place"
@@ -36,24 +38,7 @@ FIRST_ANSWERS = "first-answers-by-role-and-place"
 OPENED_WITHIN = timedelta(days=7)
 DIMENSIONS = ("occupation", "place_id", "place")
 PACKET_MEASURES = ("seekers", "recruiters", "packets", "opened_within_7_days", "answered")
-
-Pairs = Iterable[tuple[int, int]] | None
-
-
-def _coverage(pairs: Pairs):
-    rows = Coverage.objects.all()
-    if pairs is not None:
-        pairs = list(pairs)
-        codes = dict(
-            Occupation.objects.filter(pk__in={o for o, _ in pairs}).values_list("pk", "code")
-        )
-        wanted = Q(pk__in=[])
-        for occupation_id, place_id in pairs:
-            # The minor group first: one range of the matching index per cell.
-            group = codes.get(occupation_id, "")[:3]
-            wanted |= Q(minor_group=group, place_id=place_id, occupation_id=occupation_id)
-        rows = rows.filter(wanted)
-    return rows
+FIGURES = ("recruiters", "opened_share", "answered_share", "median_hours")
 
 
 def _cells(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[str, int, str]]:
@@ -71,10 +56,9 @@ def _cells(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[str, 
     description="Recruiters in the directory per occupation and place they list (reachable "
     "ones only: the matching index).",
 )
-def recruiters_by_role_and_place(pairs: Pairs = None) -> Rows:
+def recruiters_by_role_and_place() -> Rows:
     rows = list(
-        _coverage(pairs)
-        .values("occupation_id", "place_id")
+        Coverage.objects.values("occupation_id", "place_id")
         .annotate(people=Count("recruiter_id", distinct=True))
         .order_by()
     )
@@ -92,14 +76,13 @@ def recruiters_by_role_and_place(pairs: Pairs = None) -> Rows:
     "and a place: how many were opened within 7 days and how many answered. People: the "
     "fewer of the seekers who sent them and the recruiters who received them.",
 )
-def packets_by_role_and_place(pairs: Pairs = None) -> Rows:
+def packets_by_role_and_place() -> Rows:
     delivery = "recruiter__deliveries"
     old_enough = Q(**{f"{delivery}__sent_at__lte": timezone.now() - OPENED_WITHIN})
     opened = Q(**{f"{delivery}__opened_at__lte": F(f"{delivery}__sent_at") + OPENED_WITHIN})
     answered = Q(**{f"{delivery}__answers__isnull": False})
     rows = list(
-        _coverage(pairs)
-        .filter(old_enough)
+        Coverage.objects.filter(old_enough)
         .values("occupation_id", "place_id")
         .annotate(
             seekers=Count(f"{delivery}__seeker", distinct=True),
@@ -128,11 +111,12 @@ def packets_by_role_and_place(pairs: Pairs = None) -> Rows:
     "the median time from the packet to its first answer, in hours. People: the fewer of "
     "the seekers whose packets were answered and the recruiters who answered them.",
 )
-def first_answers_by_role_and_place(pairs: Pairs = None) -> Rows:
+def first_answers_by_role_and_place() -> Rows:
     delivery = "recruiter__deliveries"
     rows = (
-        _coverage(pairs)
-        .filter(**{f"{delivery}__sent_at__isnull": False, f"{delivery}__answers__isnull": False})
+        Coverage.objects.filter(
+            **{f"{delivery}__sent_at__isnull": False, f"{delivery}__answers__isnull": False}
+        )
         .values(
             "occupation_id",
             "place_id",
@@ -202,28 +186,54 @@ def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole)
 
 
+def count_markets() -> dict[tuple[int, int], dict[str, int]]:
+    """Every cell's released figures, by (occupation id, place id): three statistics over
+    the whole directory, each through ``aggregates.release`` (cells under K left out)."""
+    released = {
+        name: aggregates.release(name).cells for name in (RECRUITERS, PACKETS, FIRST_ANSWERS)
+    }
+    codes = {cell.cell[0] for cells in released.values() for cell in cells}
+    occupation_ids = dict(Occupation.objects.filter(code__in=codes).values_list("code", "pk"))
+    found: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for cell in released[RECRUITERS]:
+        code, place_id, _label = cell.cell
+        found[occupation_ids[code], place_id]["recruiters"] = cell.people
+    for cell in released[PACKETS]:
+        code, place_id, _label = cell.cell
+        packets = cell.measures["packets"]
+        figures = found[occupation_ids[code], place_id]
+        figures["opened_share"] = _percent(cell.measures["opened_within_7_days"], packets)
+        figures["answered_share"] = _percent(cell.measures["answered"], packets)
+    for cell in released[FIRST_ANSWERS]:
+        code, place_id, _label = cell.cell
+        hours = cell.measures["median_hours_to_first_answer"]
+        found[occupation_ids[code], place_id]["median_hours"] = hours
+    return found
+
+
+@transaction.atomic
+def refresh_markets() -> int:
+    """Recount every cell's figures into :class:`MarketFigures` (hourly, by beat);
+    returns how many cells have a figure. Pages see the old figures until this commits."""
+    found = count_markets()
+    MarketFigures.objects.all().delete()
+    MarketFigures.objects.bulk_create(
+        (
+            MarketFigures(occupation_id=o, place_id=p, **figures)
+            for (o, p), figures in found.items()
+        ),
+        batch_size=1000,
+    )
+    return len(found)
+
+
 def markets(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Market]:
-    """The figures for each (occupation id, place id), as released (three queries)."""
+    """The figures for each (occupation id, place id), as last released (one query)."""
     pairs = list(dict.fromkeys(pairs))
     if not pairs:
         return {}
-    occupation_ids = dict(
-        Occupation.objects.filter(pk__in={o for o, _ in pairs}).values_list("code", "pk")
-    )
-
-    def _key(cell: tuple) -> tuple[int, int]:
-        code, place_id, _label = cell
-        return occupation_ids[code], place_id
-
-    found: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    for cell in aggregates.release(RECRUITERS, pairs=pairs).cells:
-        found[_key(cell.cell)]["recruiters"] = cell.people
-    for cell in aggregates.release(PACKETS, pairs=pairs).cells:
-        packets = cell.measures["packets"]
-        found[_key(cell.cell)]["opened_share"] = _percent(
-            cell.measures["opened_within_7_days"], packets
-        )
-        found[_key(cell.cell)]["answered_share"] = _percent(cell.measures["answered"], packets)
-    for cell in aggregates.release(FIRST_ANSWERS, pairs=pairs).cells:
-        found[_key(cell.cell)]["median_hours"] = cell.measures["median_hours_to_first_answer"]
+    rows = MarketFigures.objects.filter(
+        occupation_id__in={o for o, _ in pairs}, place_id__in={p for _, p in pairs}
+    ).values_list("occupation_id", "place_id", *FIGURES)
+    found = {(o, p): dict(zip(FIGURES, figures, strict=True)) for o, p, *figures in rows}
     return {pair: Market(**found.get(pair, {})) for pair in pairs}

@@ -1,5 +1,5 @@
 """Background work for recruiters: packets from the outbox (see jobletters.outbox), and
-the hourly recount of answer rates."""
+the hourly recounts of answer rates and market figures."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 
 from jobletters import outbox
 
-from . import delivery, rates, sending
+from . import delivery, rates, sending, statistics
 
 
 @outbox.handler(
@@ -32,3 +32,9 @@ def _deliver_packet_gave_up(payload: dict, error: str) -> None:
 def refresh_answer_rates() -> None:
     """Recount how each recruiter treats packets (run hourly by beat)."""
     rates.refresh_rates()
+
+
+@shared_task
+def refresh_market_figures() -> None:
+    """Recount the market figures the matches page shows (run hourly by beat)."""
+    statistics.refresh_markets()

@@ -67,11 +67,7 @@ class InquiryMessage(models.Model):
     from_staff = models.BooleanField(default=False)
     # The member of staff who answered (kept out of what the person sees).
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)

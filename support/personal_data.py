@@ -28,22 +28,18 @@ def _messages_about(user: Any) -> QuerySet[InquiryMessage]:
     return InquiryMessage.objects.filter(inquiry__in=inquiries_about(user))
 
 
-def _retention() -> Retention:
-    return Retention.after_event(
-        days=promises.SUPPORT_RETENTION_DAYS,
-        event=_("the inquiry is closed"),
-        enforce=apply_retention,
-        note=format_lazy(
-            _(
-                "An answered inquiry closes itself after {days} days without a new message; "
-                "replying opens it again."
-            ),
-            days=promises.SUPPORT_CLOSE_ANSWERED_AFTER_DAYS,
+_RETENTION = Retention.after_event(
+    days=promises.SUPPORT_RETENTION_DAYS,
+    event=_("the inquiry is closed"),
+    enforce=apply_retention,
+    note=format_lazy(
+        _(
+            "An answered inquiry closes itself after {days} days without a new message; "
+            "replying opens it again."
         ),
-    )
-
-
-_RETENTION = _retention()
+        days=promises.SUPPORT_CLOSE_ANSWERED_AFTER_DAYS,
+    ),
+)
 
 declare(
     Inquiry,

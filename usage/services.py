@@ -52,9 +52,6 @@ def mark_sign_in_reported(*, sign_in: SignIn) -> None:
         sign_in.save(update_fields=["reported_at"])
 
 
-# --- Where sign-ups come from ----------------------------------------------------------
-
-
 def _our_hosts(request: HttpRequest | None) -> set[str]:
     hosts = {urlsplit(settings.SITE_URL).hostname or ""}
     hosts.update(h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*")

@@ -70,11 +70,7 @@ def render_email(
 
 
 def queue_message(
-    message: EmailMultiAlternatives,
-    *,
-    kind: str,
-    person: Any = None,
-    key: str | None = None,
+    message: EmailMultiAlternatives, *, kind: str, person: Any = None, key: str | None = None
 ) -> OutboxEntry:
     """Record a message ready to go; a worker sends it after commit."""
     return outbox.defer(EMAIL_KIND, message_payload(message, kind=kind), key=key, person=person)

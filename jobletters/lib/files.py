@@ -52,20 +52,12 @@ def sanitise_filename(name: str, *, default: str = "file") -> str:
     return name
 
 
-def is_remote(storage: Storage) -> bool:
-    return storage.__class__.__module__.startswith("storages.")
-
-
 def private_file_response(
-    *,
-    name: str,
-    download_name: str,
-    content_type: str,
-    storage: Storage | None = None,
+    *, name: str, download_name: str, content_type: str, storage: Storage | None = None
 ) -> HttpResponseBase:
     storage = storage or default_storage
     disposition = content_disposition_header(as_attachment=True, filename=download_name)
-    if is_remote(storage):
+    if storage.__class__.__module__.startswith("storages."):  # S3
         # A presigned URL is signed without asking S3: check the object is there, or the
         # browser would be sent to S3's own error page.
         if not storage.exists(name):
@@ -85,10 +77,7 @@ def private_file_response(
         except FileNotFoundError:
             raise _missing(name) from None
         response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=download_name,
-            content_type=content_type,
+            handle, as_attachment=True, filename=download_name, content_type=content_type
         )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

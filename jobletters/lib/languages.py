@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import translation
 
 DEFAULT = settings.LANGUAGE_CODE
@@ -42,8 +43,6 @@ def email_language(to: Iterable[str], person: Any = None) -> str:
         return person_language(person)
     addresses = list(to)
     if len(addresses) == 1:
-        from django.contrib.auth import get_user_model
-
         found = (
             get_user_model()
             ._default_manager.filter(email__iexact=addresses[0])

@@ -32,7 +32,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 # Exit codes the child uses to say which limit it hit before the kernel did.
 _EXIT_MEMORY = 86
@@ -65,11 +65,6 @@ class SandboxError(Exception):
         super().__init__(message)
         self.peak_memory_bytes = peak_memory_bytes
         self.wall_seconds = wall_seconds
-
-
-class _Facts(TypedDict):
-    peak_memory_bytes: int
-    wall_seconds: float
 
 
 class LimitExceeded(SandboxError):
@@ -131,7 +126,7 @@ def run(target: str, data: bytes, *, limits: Limits, args: dict | None = None) -
             status, peak, cpu, timed_out = _wait(process, limits.wall_seconds)
             wall = time.monotonic() - started
         peak = _reported_peak(folder) or peak
-        facts: _Facts = {"peak_memory_bytes": peak, "wall_seconds": wall}
+        facts: dict[str, Any] = {"peak_memory_bytes": peak, "wall_seconds": wall}
         if timed_out:
             raise LimitExceeded("wall", **facts)
         if os.WIFSIGNALED(status):

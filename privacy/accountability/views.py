@@ -37,11 +37,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
 @same_for_every_visitor
 @require_GET
 def subprocessors(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "privacy/subprocessors.html",
-        {"listing": processors.listing()},
-    )
+    return render(request, "privacy/subprocessors.html", {"listing": processors.listing()})
 
 
 @require_http_methods(["GET", "POST"])

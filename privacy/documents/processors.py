@@ -164,10 +164,7 @@ def _collecting_notice(now: datetime) -> ChangeNotice:
 
 def notice_context(notice: ChangeNotice) -> dict[str, Any]:
     changes = list(notice.changes.select_related("processor").order_by("created_at", "pk"))
-    return {
-        "changes": changes,
-        "list_url": settings.SITE_URL + reverse("privacy:subprocessors"),
-    }
+    return {"changes": changes, "list_url": settings.SITE_URL + reverse("privacy:subprocessors")}
 
 
 def address_of(subscription: ProcessorSubscription) -> str:

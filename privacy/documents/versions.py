@@ -58,11 +58,8 @@ class VersionError(Exception):
 
 
 def earliest_effective_at(*, reduces_rights: bool, now: datetime | None = None) -> datetime:
-    """The soonest a version may take effect if it were published now."""
-    now = now or timezone.now()
-    if reduces_rights:
-        return now + timedelta(days=promises.POLICY_NOTICE_DAYS)
-    return now
+    notice = timedelta(days=promises.POLICY_NOTICE_DAYS if reduces_rights else 0)
+    return (now or timezone.now()) + notice
 
 
 def check_draft(
@@ -234,12 +231,9 @@ def remember_acknowledgements(request: HttpRequest, user: Any) -> None:
     session = getattr(request, "session", None)
     if session is None:
         return
-    concerned = _concerned(user, active_notices())
-    if concerned:
-        references = [n.reference for n in concerned]
-        session[SESSION_ACKNOWLEDGED] = sorted(acknowledged_references(user, references))
-    else:
-        session.pop(SESSION_ACKNOWLEDGED, None)
+    references = [n.reference for n in _concerned(user, active_notices())]
+    acknowledged = acknowledged_references(user, references) if references else ()
+    session[SESSION_ACKNOWLEDGED] = sorted(acknowledged)
 
 
 def acknowledgement_words(version: PolicyVersion) -> str:

@@ -159,8 +159,5 @@ def coverage_warnings(models_to_check: Iterable[type[models.Model]] | None = Non
 
 def export_gaps() -> list[str]:
     """What an export could not prove it covers (checked before each export)."""
-    gaps = []
-    for declaration in declarations():
-        if missing := unaccounted_fields(declaration):
-            gaps.append(f"{declaration.model._meta.label}: {missing}")
-    return gaps
+    gaps = ((d.model._meta.label, unaccounted_fields(d)) for d in declarations())
+    return [f"{label}: {missing}" for label, missing in gaps if missing]

@@ -75,17 +75,11 @@ def request_deletion(*, user: Any, keep_session: str | None = None) -> DeletionR
 def cancel_deletion(*, user: Any) -> DeletionRequest | None:
     """Undo a pending deletion: the account works again as before."""
     with transaction.atomic():
-        deletion = (
-            DeletionRequest.objects.select_for_update()
-            .filter(
-                person=user,
-                state__in=[DeletionRequest.State.PENDING, DeletionRequest.State.HELD],
-            )
-            .first()
-        )
+        open_ones = DeletionRequest.objects.select_for_update()
+        deletion = open_ones.filter(person=user, state__in=[State.PENDING, State.HELD]).first()
         if deletion is None:
             return None
-        deletion.state = DeletionRequest.State.CANCELLED
+        deletion.state = State.CANCELLED
         deletion.cancelled_at = timezone.now()
         deletion.save(update_fields=["state", "cancelled_at"])
         queue_email(

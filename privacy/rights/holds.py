@@ -73,9 +73,5 @@ def sync_automatic_holds() -> None:
 
 def held_sections() -> set[str]:
     """Policy sections under an open hold: their rows wait, whatever their period."""
-    sections: set[str] = set()
-    for row in LegalHold.objects.filter(released_at__isnull=True).values_list(
-        "sections", flat=True
-    ):
-        sections.update(row or ["*"])
-    return sections
+    rows = LegalHold.objects.filter(released_at__isnull=True).values_list("sections", flat=True)
+    return {section for row in rows for section in row or ["*"]}

@@ -1,7 +1,7 @@
 """§3.3 aggregates on the matches page, the landing page's count and the statistics
 export: how recruiters for a role and place answer, shown only when at least 10 people
 stand behind a figure (the seekers who sent and the recruiters who received), else "not
-enough data yet"."""
+enough data yet". Pages read the figures as last recounted (hourly)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from privacy.accountability.aggregates import K
 from recruiters import statistics
+from recruiters.models import MarketFigures
+from recruiters.tasks import refresh_market_figures
 from tests.factories import UserFactory
 from tests.recruiters import builders as b
 
@@ -48,9 +50,15 @@ def _pair():
     return (b.occupation("2611").pk, b.city("London").pk)
 
 
+def _released() -> statistics.Market:
+    """The pair's figures after the hourly recount."""
+    statistics.refresh_markets()
+    return statistics.markets([_pair()])[_pair()]
+
+
 def test_s3_3_nine_people_show_nothing(lawyer_in_london, seeker_client):
     _market(K - 1)
-    assert statistics.markets([_pair()])[_pair()] == statistics.Market()
+    assert _released() == statistics.Market()
     html = seeker_client.get("/recruiters/matches/").content.decode()
     section = html[html.index('id="market-heading"') :]
     assert section.count("not enough data yet") == 4
@@ -58,12 +66,12 @@ def test_s3_3_nine_people_show_nothing(lawyer_in_london, seeker_client):
 
 def test_s3_3_ten_people_show_every_figure(lawyer_in_london, seeker_client):
     _market(K)
-    market = statistics.markets([_pair()])[_pair()]
+    market = _released()
     # Five answered packets stand for five seekers: their median time stays hidden.
     assert market == statistics.Market(recruiters=K, opened_share=50, answered_share=50)
 
     _market(2 * K)  # ten more recruiters, twenty more seekers: ten answered packets
-    market = statistics.markets([_pair()])[_pair()]
+    market = _released()
     assert market == statistics.Market(
         recruiters=3 * K, opened_share=50, answered_share=50, median_hours=30
     )
@@ -78,13 +86,14 @@ def test_s3_3_ten_seekers_to_nine_recruiters_stay_hidden(lawyer_in_london):
     # directory's ten recruiters of lawyers in London are.
     lawyers, london = b.occupation("2611"), b.city("London")
     _market(K, recruiters=K - 1)
-    assert statistics.markets([_pair()])[_pair()].opened_share is None
+    assert _released().opened_share is None
     b.recruiter(occupations=[lawyers], places=[london])
-    assert statistics.markets([_pair()])[_pair()].recruiters == K
+    assert _released().recruiters == K
 
 
 def test_s3_3_the_landing_count_says_the_same(client):
     _market(2 * K)
+    statistics.refresh_markets()
     url = f"/recruiters/coverage/?occupation={_pair()[0]}&place={_pair()[1]}"
     answer = client.get(url).json()
     assert answer["count"] == 2 * K
@@ -94,6 +103,32 @@ def test_s3_3_the_landing_count_says_the_same(client):
         "answered_share": 50,
         "median_hours": 30,
     }
+
+
+def test_s3_3_the_kept_figures_hold_nothing_under_k(lawyer_in_london):
+    lawyers, london, paris = b.occupation("2611"), b.city("London"), b.city("Paris")
+    _market(K, recruiters=K - 1)  # nine recruiters' packets: not shown
+    b.recruiter(occupations=[lawyers], places=[paris])  # one recruiter: not shown
+    statistics.refresh_markets()
+    assert list(MarketFigures.objects.values_list("place", flat=True)) == []
+    b.recruiter(occupations=[lawyers], places=[london])
+    assert statistics.refresh_markets() == 1
+    kept = MarketFigures.objects.get()
+    assert (kept.occupation, kept.place, kept.recruiters) == (lawyers, london, K)
+    assert kept.opened_share is kept.answered_share is kept.median_hours is None
+
+
+def test_s3_3_pages_show_the_last_recount_until_the_next(lawyer_in_london, seeker_client, settings):
+    _market(K)
+    statistics.refresh_markets()
+    _market(2 * K)  # twenty more: the page still says what was counted
+    section = seeker_client.get("/recruiters/matches/").content.decode()
+    assert "30 hours" not in section
+    schedule = settings.CELERY_BEAT_SCHEDULE["recruiters-market-figures"]
+    assert schedule["task"] == "recruiters.tasks.refresh_market_figures"
+    refresh_market_figures()
+    html = seeker_client.get("/recruiters/matches/").content.decode()
+    assert "30 hours" in html[html.index('id="market-heading"') :]
 
 
 def test_s3_3_export_statistics_writes_the_same_figures(tmp_path):

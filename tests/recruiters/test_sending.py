@@ -63,8 +63,12 @@ def test_the_consent_screen_shows_exactly_what_each_recruiter_gets(setup, seeker
     assert plan.consent_text in html.replace("&#x27;", "'")
     box = re.search(r'<input type="checkbox" name="consent"[^>]*>', html).group(0)
     assert "checked" not in box
-    # The email each will receive, from the email's own template, and the packet page.
+    # The email each will receive, from the email's own template, and the packet page:
+    # one body (the first recruiter's), and each recipient's subject.
     assert "Candidate for Lawyers in London: Sam Seeker" in html
+    assert html.count('class="email-frame"') == 1 and "Hello Alex Carter," in html
+    assert "The others get the same email, greeting each by name" in html
+    assert "To Jordan Lee, Northbridge: “Candidate for Lawyers in London: Sam Seeker”" in html
     assert "I advise technology companies on <strong>M&amp;A</strong>" in html
     assert "Commercial lawyer, 8 years" in html and "seeker@example.com" in html
     assert "“Sam CV.pdf”" in html

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
+from jobletters.models import OutboxEntry
 from recruiters import sending
 from recruiters.models import ANSWER_MESSAGE_MAX, Answer, Delivery, Introduction, PacketAccess
 
@@ -134,3 +135,13 @@ def test_the_visit_window_is_the_setting(sent, client, settings):
     delivery.refresh_from_db()
     assert delivery.view_count == 3
     assert PacketAccess.objects.filter(delivery=delivery, kind="view").count() == 3
+
+
+def test_the_seeker_is_greeted_by_name_and_the_email_waiting_to_go_is_theirs(sent, seeker):
+    delivery, _ = sent
+    answer = sending.answer_packet(delivery_id=delivery.pk, kind="not_now", message="Later.")
+    entry = OutboxEntry.objects.get(key=f"recruiter-answer:{answer.pk}")
+    assert entry.person == seeker  # erased with them if it has not left yet
+    run_outbox()
+    (email,) = [m for m in mail.outbox if m.to == ["seeker@example.com"]]
+    assert email.body.startswith("Hello Sam Seeker,")

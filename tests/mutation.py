@@ -107,8 +107,23 @@ _TIE = (
     "equivalent: reservations are numbered in the order they are made, so ordering by time "
     "or by number (or both) cancels the same ones"
 )
+_PROFILE_READ_ONCE = (
+    "equivalent: the profile is read once and handed on only to save reading it again; "
+    "without it each helper reads the same profile itself (one query more)"
+)
+_NO_TARGETS = (
+    "equivalent: without targets, ranking finds no one (rank_matches returns no matches), "
+    "so the plan is the same empty one whichever branch runs"
+)
+_UNREACHED_RACE = (
+    "concurrency: the plan, rebuilt under the seeker's row lock, already refuses a short "
+    "balance, a refused account and a recruiter already sent to; this branch is reached "
+    "only when another transaction (a refund, a deactivation, a second confirmation) lands "
+    "between the plan and the writes, which SQLite, one writer at a time, cannot stage"
+)
 _EVENTS = "billing.stripe_events.x_"
 _LEDGER = "billing.ledger.x_"
+_SENDING = "recruiters.sending.x_"
 SURVIVORS: dict[str, str] = {
     **{f"{_EVENTS}handle_stripe_event__mutmut_{n}": _SIZE for n in (13, 36, 37)},
     f"{_EVENTS}handle_stripe_event__mutmut_23": _SAME_ROW,
@@ -210,6 +225,88 @@ SURVIVORS: dict[str, str] = {
     ),
     **{f"privacy.consent.x_record_consent__mutmut_{n}": _PROGRAMMING_ERROR for n in (4, 5)},
     **{f"privacy.consent.x_record_disclosure__mutmut_{n}": _PROGRAMMING_ERROR for n in (7, 8)},
+    **{f"{_SENDING}plan_send__mutmut_{n}": _PROFILE_READ_ONCE for n in (3, 4, 9, 13, 24, 26)},
+    f"{_SENDING}plan_send__mutmut_15": (
+        "equivalent: with contact details included, the snapshot's contact is "
+        "contact_for_packet(seeker), the value read again"
+    ),
+    **{f"{_SENDING}plan_send__mutmut_{n}": _NO_TARGETS for n in (32, 47, 71)},
+    **{
+        f"{_SENDING}plan_send__mutmut_{n}": (
+            "tolerance, not equivalent: how many of the best-ranked recruiters are read to "
+            "find the top ones that can be sent to (three times top; with the mutant, the page "
+            "size, 50, or four times top); it differs only when most of those were sent to in "
+            "the last 180 days, where a wider window would be as right, so no test pins it"
+        )
+        for n in (37, 40, 46)
+    },
+    f"{_SENDING}plan_send__mutmut_60": (
+        "equivalent: refused is only tested for truth, and None and '' are both false"
+    ),
+    f"{_SENDING}plan_send__mutmut_118": (
+        "equivalent: with no match the condition is balance < 0, and the balance is never "
+        "below zero (ledger.with_balance floors what can be spent at 0)"
+    ),
+    **{
+        f"{_SENDING}_sent_recently__mutmut_{n}": (
+            "wording of an internal assertion (a programming error no person reads)"
+        )
+        for n in (3, 4)
+    },
+    **{
+        f"{_SENDING}_sent_recently__mutmut_{n}": (
+            "equivalent: without a format date_format uses DATE_FORMAT, which is the format "
+            "named, j F Y, in both of the site's languages (jobletters.formats, Django's fr)"
+        )
+        for n in (19, 21, 28, 30)
+    },
+    **{
+        f"{_SENDING}category_words__mutmut_{n}": (
+            "equivalent: every category a packet records is a key of packets.CATEGORY_WORDS, "
+            "so the default of .get() is never used"
+        )
+        for n in (4, 5, 6)
+    },
+    f"{_SENDING}confirm_send__mutmut_8": (
+        "concurrency: locking no row only matters when two confirmations of one seeker race; "
+        "SQLite, the test database here, serialises writers, so no test here can tell"
+    ),
+    **{f"{_SENDING}confirm_send__mutmut_{n}": _UNREACHED_RACE for n in range(36, 51)},
+    **{f"{_SENDING}_record_send__mutmut_{n}": _SIZE for n in (53, 54, 55, 56)},
+    f"{_SENDING}_record_send__mutmut_66": _SAME_ROW,
+    **{
+        f"{_SENDING}release_reservation__mutmut_{n}": (
+            "wording of a log line for staff, in a branch reached only when a packet that "
+            "never reached the mail server has its send consumed (release raises only then)"
+        )
+        for n in range(3, 9)
+    },
+    f"{_SENDING}fail_waiting_deliveries__mutmut_12": _FIRST_FIELD,
+    **{
+        f"{_SENDING}_visit_key__mutmut_{n}": (
+            "equivalent: any fixed prefix keys the same visits (the key is only ever made here)"
+        )
+        for n in (2, 3)
+    },
+    **{
+        f"{_SENDING}record_view__mutmut_{n}": (
+            "equivalent: the value kept under the visit key is never read, only its presence"
+        )
+        for n in (3, 9)
+    },
+    f"{_SENDING}clean_message__mutmut_12": (
+        "equivalent: each line is right-stripped after splitting on \\n, which removes the "
+        "\\r of a \\r\\n line end anyway"
+    ),
+    f"{_SENDING}current_answer__mutmut_4": (
+        "equivalent on SQLite, the test database here: answers of the same instant come out "
+        "of its (delivery, answered_at) index newest row first anyway; the tie-break by pk is "
+        "for PostgreSQL, where ties have no order"
+    ),
+    f"{_SENDING}current_answer__mutmut_3": (
+        "equivalent: answers are only created by answer_packet, stamped now, so the newest "
+        "row is also the newest in time (ties, same instant, are ordered by pk either way)"
+    ),
 }
 
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 36: "timeout"}

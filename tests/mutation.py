@@ -64,7 +64,11 @@ MODULES: dict[str, list[str]] = {
     ],
     "billing/ledger.py": ["tests/billing"],
     "privacy/consent.py": ["tests/privacy/test_ledger.py", "tests/recruiters/test_sending.py"],
-    "privacy/rights/erasure.py": ["tests/privacy"],
+    "privacy/rights/erasure.py": [
+        "tests/privacy/test_s5_deletion.py",
+        "tests/privacy/test_s5_backups.py",
+        "tests/privacy/test_s5_retention.py",
+    ],
     "privacy/rights/export.py": ["tests/privacy"],
     "privacy/registry/declarations.py": ["tests/privacy"],
 }

@@ -111,6 +111,11 @@ _TIE = (
     "equivalent: reservations are numbered in the order they are made, so ordering by time "
     "or by number (or both) cancels the same ones"
 )
+_LANGUAGE_ATTRIBUTE = (
+    "equivalent: every account has a language (blank when never set), so getattr's "
+    "default is never used"
+)
+_ERASURE = "privacy.rights.erasure.x_"
 _EVENTS = "billing.stripe_events.x_"
 _LEDGER = "billing.ledger.x_"
 SURVIVORS: dict[str, str] = {
@@ -211,6 +216,39 @@ SURVIVORS: dict[str, str] = {
     f"{_LEDGER}credit_purchase__mutmut_11": (
         "equivalent: the status is set again from the purchase's refunds and disputes before "
         "it is saved, and nothing in between reads it (is_granted reads paid_at)"
+    ),
+    **{f"{_ERASURE}erase_person__mutmut_{n}": _LANGUAGE_ATTRIBUTE for n in (57, 60, 63)},
+    f"{_ERASURE}erase_person__mutmut_42": (
+        "equivalent: a resumed erasure detaches again, which finds nothing left to detach "
+        "(every eraser is idempotent) and counts nothing"
+    ),
+    **{
+        f"{_ERASURE}_queue_final_email__mutmut_{n}": (
+            "equivalent: the goodbye is queued in the transaction that deletes the account, "
+            "so it is queued once whatever its key"
+        )
+        for n in (5, 10)
+    },
+    **{
+        f"{_ERASURE}_outside_systems__mutmut_{n}": (
+            "equivalent: the rows' chunk size, which changes the number of reads, not the files"
+        )
+        for n in (7, 9)
+    },
+    f"{_ERASURE}_outside_systems__mutmut_15": (
+        "equivalent: a stored file (FieldFile) is true exactly when it has a name"
+    ),
+    f"{_ERASURE}write_journal__mutmut_3": (
+        "equivalent: the journal is written only for a tombstone that exists and is finished "
+        "(erase_person after its last phase, journal_missing_tombstones for erased ones), so "
+        "the guard never returns"
+    ),
+    f"{_ERASURE}write_journal__mutmut_14": (
+        "equivalent: every tombstone erase_person writes has requested_at (the request's or "
+        "the moment it ran)"
+    ),
+    f"{_ERASURE}journal_missing_tombstones__mutmut_16": (
+        "equivalent: the batch size of one run of the job (1,000 or 1,001)"
     ),
     **{f"privacy.consent.x_record_consent__mutmut_{n}": _PROGRAMMING_ERROR for n in (4, 5)},
     **{f"privacy.consent.x_record_disclosure__mutmut_{n}": _PROGRAMMING_ERROR for n in (7, 8)},

@@ -69,7 +69,11 @@ MODULES: dict[str, list[str]] = {
         "tests/privacy/test_s5_backups.py",
         "tests/privacy/test_s5_retention.py",
     ],
-    "privacy/rights/export.py": ["tests/privacy"],
+    "privacy/rights/export.py": [
+        "tests/privacy/test_s7_export.py",
+        "tests/privacy/test_export_language.py",
+        "tests/privacy/test_s3_2_legal_requests.py",
+    ],
     "privacy/registry/declarations.py": ["tests/privacy"],
 }
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -20,7 +22,7 @@ from privacy.registry.declarations import declarations
 from privacy.rights.export import BUILD_EXPORT, ExportIncomplete, next_export_at, request_export
 from privacy.tasks import apply_retention
 
-from .builders import PDF, person_with_everything
+from .builders import PDF, person_with_everything, words_of
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +104,72 @@ def test_s7_export_is_complete_valid_and_only_the_requesters(
         assert word.encode() not in blob, word
     assert b"Rita Recruiter (Acme Agency)" in blob
     assert cv.pk  # (the CV row itself stays: exporting changes nothing)
+
+
+def test_s7_the_manifest_checks_every_file_and_each_part_says_what_it_is(
+    seeker, seeker_client, staff
+):
+    person_with_everything(seeker, staff=staff)
+
+    archive = _archive(_build(seeker_client))
+
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["language"] == "en" and manifest["site"] == settings.SITE_URL
+    readme = archive.read("README.txt").decode()
+    by_slug = {declaration.slug: declaration for declaration in declarations()}
+    for entry in manifest["files"]:
+        content = archive.read(entry["path"])
+        assert entry["bytes"] == len(content), entry["path"]
+        assert entry["sha256"] == hashlib.sha256(content).hexdigest(), entry["path"]
+        assert "description" not in entry  # the README's words, not the programs'
+        if entry["kind"] == "file":
+            assert entry["path"].startswith("files/") and entry["records"] is None
+            continue
+        assert entry["kind"] == "data" and entry["path"].startswith("data/")
+        document = json.loads(content)
+        declaration = by_slug[entry["path"].removeprefix("data/").removesuffix(".json")]
+        assert entry["records"] == len(document["records"])
+        assert entry["category"] == document["category"] == declaration.label
+        assert entry["policy_section"] == document["policy_section"]
+        # What the part is, in the words of the registry.
+        assert document["purpose"] == str(declaration.purpose)
+        assert document["legal_basis"] == str(declaration.legal_basis.label)
+        assert document["recipients"] == [str(r) for r in declaration.recipients]
+        assert document["retention"] == str(declaration.retention.words())
+        assert document["when_you_delete_your_account"] == str(declaration.erasure.label)
+        assert set(document["fields"]) == declaration.export_keys() | set(declaration.file_fields)
+        # The README names the part, says what it is and how many records it holds.
+        part = readme.split(entry["path"] + "\n", 1)[1].split("\n\n", 1)[0]
+        assert part.split("\n")[0].strip().startswith(declaration.label)
+        assert f"Records: {len(document['records'])}" in part
+
+
+def test_s7_a_member_of_staffs_copy_holds_what_they_did_not_whom_to(seeker, staff):
+    person_with_everything(seeker, staff=staff)
+
+    request_export(user=staff)
+    outbox.run_due()
+
+    archive = _archive(ExportRequest.objects.get(person=staff))
+    documents = {
+        name: json.loads(archive.read(name))
+        for name in archive.namelist()
+        if name.startswith("data/")
+    }
+    for declaration in declarations():
+        path = f"data/{declaration.slug}.json"
+        acted = any(a.rows_for(declaration.model, staff).exists() for a in declaration.acted)
+        if declaration.about is None and declaration.exporter is None:
+            # A part no row of which is about them: there only when they acted on it.
+            assert (path in documents) == acted, path
+        actions = documents.get(path, {}).get("your_actions_as_staff", [])
+        assert bool(actions) == acted, path
+        shapes = [set(a.fields) for a in declaration.acted if a.exporter is None]
+        if len(shapes) == len(declaration.acted):  # what they did, in the declared fields
+            assert all(set(record) in shapes for record in actions), path
+    blob = b"".join(archive.read(name) for name in archive.namelist())
+    for word in words_of(seeker):
+        assert word.encode() not in blob, word
 
 
 def test_s7_one_copy_a_day_and_the_page_says_when(seeker, seeker_client):

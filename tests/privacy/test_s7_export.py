@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.db.models import F
 from django.utils import timezone
 
 from jobletters import outbox
@@ -179,6 +180,14 @@ def test_s7_one_copy_a_day_and_the_page_says_when(seeker, seeker_client):
     response = seeker_client.post("/privacy/export/", follow=True)
     assert b"You can ask again from" in response.content
     assert ExportRequest.objects.count() == 1
+    first = ExportRequest.objects.get()
+    assert next_export_at(user=seeker) == first.requested_at + timedelta(hours=24)
+
+    # A day later, another.
+    ExportRequest.objects.update(requested_at=F("requested_at") - timedelta(hours=24, seconds=1))
+    assert next_export_at(user=seeker) is None
+    seeker_client.post("/privacy/export/")
+    assert ExportRequest.objects.count() == 2
 
 
 def test_s7_a_failed_copy_does_not_count_towards_the_limit(seeker):
@@ -233,6 +242,9 @@ def test_s7_download_needs_the_owner_and_a_fresh_password(
     assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None
     export.refresh_from_db()
     assert export.downloaded_at is not None
+    # The first download is the one remembered.
+    b"".join(seeker_client.get(url).streaming_content)
+    assert ExportRequest.objects.get(pk=export.pk).downloaded_at == export.downloaded_at
 
 
 def test_s7_a_copy_expires_after_seven_days_and_its_file_is_deleted(

@@ -242,6 +242,9 @@ SURVIVORS: dict[str, str] = {
     f"{_ERASURE}_outside_systems__mutmut_15": (
         "equivalent: a stored file (FieldFile) is true exactly when it has a name"
     ),
+    f"{_ERASURE}_queue_final_email__mutmut_1": (
+        "equivalent: its one caller always passes the person's language"
+    ),
     f"{_ERASURE}write_journal__mutmut_3": (
         "equivalent: the journal is written only for a tombstone that exists and is finished "
         "(erase_person after its last phase, journal_missing_tombstones for erased ones), so "

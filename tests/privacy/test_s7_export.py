@@ -20,7 +20,14 @@ from jobletters.models import OutboxEntry
 from privacy.models import ExportRequest
 from privacy.registry import coverage
 from privacy.registry.declarations import declarations
-from privacy.rights.export import BUILD_EXPORT, ExportIncomplete, next_export_at, request_export
+from privacy.rights.export import (
+    BUILD_EXPORT,
+    ExportIncomplete,
+    next_export_at,
+    plan_for,
+    request_export,
+    write_archive,
+)
 from privacy.tasks import apply_retention
 
 from .builders import PDF, person_with_everything, words_of
@@ -171,6 +178,22 @@ def test_s7_a_member_of_staffs_copy_holds_what_they_did_not_whom_to(seeker, staf
     blob = b"".join(archive.read(name) for name in archive.namelist())
     for word in words_of(seeker):
         assert word.encode() not in blob, word
+
+
+def test_s7_progress_counts_every_part_and_file_up_to_95(seeker, staff):
+    person_with_everything(seeker, staff=staff)
+    steps: list[tuple[int, str]] = []
+
+    plan = plan_for(seeker, lambda percent, step: steps.append((percent, step)))
+    size = write_archive(plan, name="exports/progress-test.zip")
+
+    files = [f for f in plan.files if f.kind == "file"]
+    assert len(files) == 2 and plan.total_steps == len(plan.declarations) + len(files)
+    assert len(steps) == plan.total_steps
+    percents = [percent for percent, _ in steps]
+    assert percents == sorted(percents) and percents[-1] == 95 and percents[0] > 0
+    assert {f"Copied {f.path}" for f in files} <= {step for _, step in steps}
+    assert size == default_storage.size("exports/progress-test.zip")
 
 
 def test_s7_one_copy_a_day_and_the_page_says_when(seeker, seeker_client):

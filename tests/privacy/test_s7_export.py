@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import zipfile
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -19,16 +20,19 @@ from jobletters import outbox
 from jobletters.models import OutboxEntry
 from privacy.models import ExportRequest
 from privacy.registry import coverage
-from privacy.registry.declarations import declarations
+from privacy.registry.declarations import declaration_for, declarations
 from privacy.rights.export import (
     BUILD_EXPORT,
     ExportIncomplete,
+    ExportPlan,
+    build_archive,
     next_export_at,
     plan_for,
     request_export,
     write_archive,
 )
 from privacy.tasks import apply_retention
+from profiles.models import CV
 
 from .builders import PDF, person_with_everything, words_of
 
@@ -320,6 +324,18 @@ def test_s7_an_incomplete_registry_fails_the_export(seeker, monkeypatch):
         "GiveUp: Fields neither exported nor held"
     )
     assert ExportIncomplete
+
+
+def test_s7_an_exporter_that_leaves_records_or_fields_out_fails_the_copy(seeker, staff):
+    person_with_everything(seeker, staff=staff)
+    cvs = declaration_for(CV)
+    for exporter, words in [
+        (lambda user: [{"kind": "pdf"}], "profiles.CV: exported without"),
+        (lambda user: [], "profiles.CV: rows exist but none exported"),
+    ]:
+        plan = ExportPlan(user=seeker, declarations=[replace(cvs, exporter=exporter)])
+        with pytest.raises(ExportIncomplete, match=words):
+            b"".join(build_archive(plan))
 
 
 def test_s7_a_dying_worker_gets_the_job_again(seeker):

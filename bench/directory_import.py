@@ -103,9 +103,7 @@ def orm_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[
     return written
 
 
-def orm_create(
-    model: type[models.Model], objects: list, fields: Sequence[str], *, key: str
-) -> None:
+def orm_create(model: type[models.Model], objects: list, fields: Sequence[str]) -> None:
     """The baseline of ``bulk.create``: bulk_create sets the new ids itself."""
     model._default_manager.bulk_create(objects, batch_size=BATCH_SIZE)
 

@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jobletters.admin_site import ReadOnlyAdmin
+
 from . import ledger
 from .models import (
     BillingAccount,
@@ -24,14 +26,8 @@ from .refunds import RefundNotPossible, request_refund
 from .templatetags.billing import money
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _ReadOnlyAdmin(ReadOnlyAdmin):
     """Billing records are written by the services only; staff look, never edit."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -56,10 +56,6 @@ def _detach(user: Any) -> None:
     LedgerEntry.objects.filter(granted_by=user).update(granted_by=None)
 
 
-def _delete_reservations(user: Any) -> None:
-    Reservation.objects.filter(account__user=user).delete()
-
-
 def _delete_stripe_customer(user: Any) -> None:
     """Erasure, outside systems: the customer at Stripe goes, retried until it does."""
     for account in BillingAccount.objects.filter(user=user).exclude(stripe_customer_id=""):
@@ -147,7 +143,6 @@ declare(
     about="account__user",
     erasure=Erasure.DELETE,
     retention=Retention.account(_("Settled reservations stay with your balance's history.")),
-    eraser=_delete_reservations,
 )
 declare(
     LedgerEntry,

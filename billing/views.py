@@ -97,9 +97,7 @@ def checkout(request: AuthenticatedHttpRequest, plan: str) -> HttpResponse:
         if not url:
             return redirect("billing:index")
         # 303: the browser follows with a GET to Stripe's page.
-        redirect_to = HttpResponseRedirect(url)
-        redirect_to.status_code = 303
-        return redirect_to
+        return HttpResponseRedirect(url, status=303)
     response = render(
         request,
         "billing/checkout.html",

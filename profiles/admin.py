@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from jobletters.admin_site import ReadOnlyAdmin
+
 from . import cvs
 from .models import CV, ContactDetails, Profile, Target, with_targets
 
@@ -44,7 +46,7 @@ class ContactDetailsAdmin(admin.ModelAdmin):
 
 
 @admin.register(CV)
-class CVAdmin(admin.ModelAdmin):
+class CVAdmin(ReadOnlyAdmin):
     """Staff can find and remove a CV (its file goes too); they cannot edit or add one."""
 
     list_display = (
@@ -60,32 +62,13 @@ class CVAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
     search_fields = ("owner__email", "owner__name", "original_name", "sha256")
     date_hierarchy = "uploaded_at"
-    exclude = ("text", "file", "normalised_file")  # staff remove CVs; they do not read them
-    readonly_fields = (
-        "owner",
-        "original_name",
-        "kind",
-        "content_type",
-        "size",
-        "sha256",
-        "state",
-        "refusal",
-        "checked_at",
-        "is_current",
-        "text_state",
-        "text_extracted_at",
-        "uploaded_at",
-    )
+    # Staff remove CVs; they do not read them. Without the change permission the rest
+    # shows read-only.
+    exclude = ("text", "file", "normalised_file")
 
     @admin.display(description="size", ordering="size")
     def size_label(self, obj: CV) -> str:
         return filesizeformat(obj.size)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: CV | None = None) -> bool:
-        return False
 
     def delete_model(self, request: HttpRequest, obj: CV) -> None:
         cvs.delete_cv(cv=obj)

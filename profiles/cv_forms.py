@@ -15,7 +15,6 @@ from jobletters.lib.files import sanitise_filename
 from .cv_checks.common import ACCEPT, Refused
 from .cv_checks.quick import Upload, quick_check
 from .cv_checks.runner import caps, max_size_label, too_large
-from .cv_refusals import in_words
 from .cvs import cvs_of
 
 
@@ -65,4 +64,4 @@ class CVUploadForm(forms.Form):
 
 
 def _error(refusal: Refused) -> ValidationError:
-    return ValidationError(in_words(refusal.message), code=refusal.code)
+    return ValidationError(_(refusal.message), code=refusal.code)

@@ -66,7 +66,18 @@ def _cv_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                     "file", _("You already have the most CVs allowed. Delete one first.")
                 )
             except cvs.DuplicateCV as duplicate:
-                form.add_error("file", duplicate_message(duplicate.existing))
+                existing = duplicate.existing
+                form.add_error(
+                    "file",
+                    _(
+                        "You already uploaded this file, as “%(name)s” on %(date)s: it is in "
+                        "the list above, so it was not stored again."
+                    )
+                    % {
+                        "name": existing.original_name,
+                        "date": date_format(timezone.localtime(existing.uploaded_at), "j F Y"),
+                    },
+                )
             else:
                 messages.success(
                     request,
@@ -89,16 +100,6 @@ def _cv_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def duplicate_message(existing: CV) -> str:
-    return _(
-        "You already uploaded this file, as “%(name)s” on %(date)s: it is in the list "
-        "above, so it was not stored again."
-    ) % {
-        "name": existing.original_name,
-        "date": date_format(timezone.localtime(existing.uploaded_at), "j F Y"),
-    }
-
-
 @never_cache
 @login_required
 @require_GET
@@ -112,17 +113,13 @@ def cv_status(request: AuthenticatedHttpRequest) -> JsonResponse:
                 {
                     "id": cv.pk,
                     "state": cv.state,
-                    "key": _row_key(cv),
+                    "key": f"{cv.state}:{int(cv.is_current)}",
                     "html": render_to_string("profiles/_cv_row.html", {"cv": cv}, request=request),
                 }
                 for cv in rows
             ],
         }
     )
-
-
-def _row_key(cv: CV) -> str:
-    return f"{cv.state}:{int(cv.is_current)}"
 
 
 @access(OWNER)

@@ -24,6 +24,7 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from jobletters import outbox
@@ -39,7 +40,7 @@ logger = logging.getLogger(__name__)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 CHECK_CV = "profiles.check_cv"
-COULD_NOT_CHECK = (
+COULD_NOT_CHECK = gettext_noop(
     "We could not check this file. Please upload it again; if this keeps happening, "
     "export your CV to PDF again first."
 )

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
@@ -242,7 +243,6 @@ class CV(models.Model):
 
     @property
     def refusal_words(self) -> str:
-        """Why it was refused, in the reader's language (stored in English)."""
-        from .cv_refusals import in_words
-
-        return in_words(self.refusal)
+        """Why it was refused, in the reader's language (stored in English; a refusal that
+        names a detail of the file is not in the catalogue and stays in English)."""
+        return gettext(self.refusal) if self.refusal else ""

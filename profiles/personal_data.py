@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from privacy.registry.declarations import Basis, Erasure, declare
+from privacy.registry.declarations import Basis, Erasure, declare, jsonable
 from privacy.registry.retention import Retention
 
 from .models import CV, ContactDetails, Profile, Target
@@ -37,27 +37,29 @@ declare(
 
 
 def _export_profile(user: Any) -> Iterator[dict[str, Any]]:
-    rows = Profile.objects.filter(user=user)
-    for p in rows:
-        yield {
-            "headline": p.headline,
-            "summary": p.summary,
-            "years_of_experience": p.years_of_experience,
-            "seniority": p.get_seniority_display() if p.seniority else "",
-            "skills": list(p.skills),
-            "languages": list(p.languages),
-            "linkedin_url": p.linkedin_url,
-            "related_roles": p.related_roles,
-            "targets_kept_as_pairs": p.targets_kept_as_pairs,
-            "open_to_recruiters": p.open_to_recruiters,
-            "job_letter": p.job_letter,
-            "job_letter_updated_at": (
-                p.job_letter_updated_at.isoformat() if p.job_letter_updated_at else None
-            ),
-            "created_at": p.created_at.isoformat(),
-            "updated_at": p.updated_at.isoformat(),
-        }
+    for p in Profile.objects.filter(user=user):
+        # As the default export, but the seniority in words.
+        row = {name: jsonable(getattr(p, name)) for name in _PROFILE_FIELDS}
+        row["seniority"] = p.get_seniority_display() if p.seniority else ""
+        yield row
 
+
+_PROFILE_FIELDS = (
+    "headline",
+    "summary",
+    "years_of_experience",
+    "seniority",
+    "skills",
+    "languages",
+    "linkedin_url",
+    "related_roles",
+    "targets_kept_as_pairs",
+    "open_to_recruiters",
+    "job_letter",
+    "job_letter_updated_at",
+    "created_at",
+    "updated_at",
+)
 
 declare(
     Profile,
@@ -68,22 +70,7 @@ declare(
         "them who you are (only when you send to them)."
     ),
     recipients=_RECRUITERS,
-    fields=(
-        "headline",
-        "summary",
-        "years_of_experience",
-        "seniority",
-        "skills",
-        "languages",
-        "linkedin_url",
-        "related_roles",
-        "targets_kept_as_pairs",
-        "open_to_recruiters",
-        "job_letter",
-        "job_letter_updated_at",
-        "created_at",
-        "updated_at",
-    ),
+    fields=_PROFILE_FIELDS,
     about="user",
     erasure=Erasure.DELETE,
     retention=Retention.account(_("You can change or clear it at any time.")),

@@ -48,12 +48,6 @@ def get_profile(*, user: User) -> Profile:
     return profile
 
 
-def get_contact_details(*, user: User) -> ContactDetails:
-    """For changes: the contact details, created on first use."""
-    contact, _ = ContactDetails.objects.get_or_create(user=user)
-    return contact
-
-
 def check_target_count(chosen: Collection[Any], *, had: Collection[Any] = ()) -> None:
     """The limit on targets, in one place: at most ``MAX_TARGETS``. A profile that has
     more (its occupations and places were kept as pairs when targets became pairs)
@@ -101,10 +95,7 @@ def update_profile(
     if user.name != name:
         update_user_name(user=user, name=name)
 
-    details = get_contact_details(user=user)
-    for field, value in contact.items():
-        setattr(details, field, value)
-    details.save()
+    ContactDetails.objects.update_or_create(user=user, defaults=contact)
 
     for field, value in professional.items():
         setattr(profile, field, value)

@@ -21,6 +21,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from jobletters.admin_site import ReadOnlyAdmin
 from profiles.models import Profile
 
 from . import csv_io, directory
@@ -354,7 +355,7 @@ class IntroductionInline(admin.StackedInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdmin):
     """Packets, for support: what happened to each; written by the services only."""
 
     inlines = (AnswerInline, IntroductionInline)
@@ -418,12 +419,6 @@ class DeliveryAdmin(admin.ModelAdmin):
                 for at, words in sorted(steps, key=lambda step: step[0])
             ),
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -2,9 +2,10 @@
 
 On PostgreSQL rows go in with ``COPY`` (one round trip, no per-row SQL to build),
 and new ids are taken from the table's sequence first; elsewhere (SQLite) with
-``executemany``. Both run in the caller's transaction. Plain ``bulk_create`` spends
-twice the CPU on these writes (a 100,000-recruiter CSV import: 1.7x in all, the writes
-being 70% of it), mostly building model instances: ``bench/directory_import.py``.
+``executemany``, or ``bulk_create`` for new instances (it sets their ids). All run in
+the caller's transaction. Plain ``bulk_create`` spends twice the CPU on the rows of
+these inserts (a 100,000-recruiter CSV import: 1.7x in all, the writes being 70% of it),
+mostly building model instances: ``bench/directory_import.py``.
 """
 
 from __future__ import annotations
@@ -72,19 +73,13 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
 
 
 def create(
-    model: type[models.Model], objects: Sequence[models.Model], fields: Sequence[str], *, key: str
+    model: type[models.Model], objects: Sequence[models.Model], fields: Sequence[str]
 ) -> None:
-    """Insert new model instances and set their primary keys (``key``: a unique field,
-    used to find the new ids where the database cannot hand them out first)."""
+    """Insert new model instances and set their primary keys."""
     if not objects:
         return
     if not _is_postgres():
-        insert(model, fields, ([getattr(o, f) for f in fields] for o in objects))
-        by_key = {getattr(o, key): o for o in objects}
-        for chunk in chunks(list(by_key)):
-            found = model._default_manager.filter(**{f"{key}__in": chunk})
-            for pk, value in found.values_list("pk", key):
-                by_key[value].pk = pk
+        model._default_manager.bulk_create(objects, batch_size=1000)  # sets the new ids
         return
     table = model._meta.db_table
     with connection.cursor() as cursor:

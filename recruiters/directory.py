@@ -269,7 +269,7 @@ def save_recruiters(records: Sequence[RecruiterData]) -> tuple[list[int], list[i
         if email not in existing
     ]
     fields = ["email", "created_at", "updated_at", "opted_out_at", *_fields(records[0])]
-    bulk.create(Recruiter, new, fields, key="email")
+    bulk.create(Recruiter, new, fields)
     changed = []
     for email, recruiter in existing.items():
         for name, value in _fields(by_email[email]).items():

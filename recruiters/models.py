@@ -1,23 +1,4 @@
-"""The recruiter directory, and what seekers send to recruiters.
-
-* :class:`Recruiter`: a person in the directory who may receive packets. They
-  never log in; staff manage them, and they can opt out with one click.
-* :class:`Coverage`: the search index matching ranks from, one row per
-  recruiter x occupation x place, with the recruiter's secondary signals copied
-  in. Derived from :class:`Recruiter` by ``directory.sync_coverage`` and only
-  present for recruiters who may receive packets (active, not opted out, not
-  frozen), so the ranking never has to look elsewhere to leave them out.
-* :class:`Send`: one confirmed decision by a seeker to share with chosen
-  recruiters, under one consent, with a snapshot of exactly what they saw.
-* :class:`Delivery`: one packet to one recruiter within a send; its state
-  machine makes each email leave exactly once (see ``recruiters.delivery``).
-* :class:`PacketLink` and :class:`PacketAccess`: the recruiter's private page
-  (a hashed token) and every view and download of it.
-* :class:`Answer`: a recruiter's reply on the packet page. The newest row of a
-  delivery is its current answer; earlier rows are its history.
-* :class:`Introduction`: a recruiter's request, on a blind packet, to learn who the
-  seeker is, and the seeker's decision.
-"""
+"""The recruiter directory, and what seekers send to recruiters (each model says what it is)."""
 
 from __future__ import annotations
 
@@ -56,7 +37,8 @@ class RecruiterQuerySet(models.QuerySet["Recruiter"]):
 
 
 class Recruiter(models.Model):
-    """Someone who places people in jobs, and may receive candidate packets."""
+    """Someone who places people in jobs, and may receive candidate packets. They never
+    log in: staff manage them, and they can opt out with one click."""
 
     name = models.CharField(max_length=200)
     agency = models.CharField(max_length=200, blank=True)

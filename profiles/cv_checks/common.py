@@ -27,6 +27,11 @@ def is_allowed_link(url: str) -> bool:
     return scheme in LINK_SCHEMES and (scheme == "mailto" or bool(parts.netloc))
 
 
+def gettext_noop(message: str) -> str:
+    """Marks words for the catalogue: pages show the refusal translated (``gettext``)."""
+    return message
+
+
 class Refused(Exception):
     """This file is not accepted; ``message`` tells the person what to do instead."""
 
@@ -53,13 +58,17 @@ class Caps:
 def unreadable(kind: str) -> Refused:
     if kind == PDF:
         return Refused(
-            "We could not read this PDF; it may be damaged. "
-            "Please export your CV to PDF again and upload the new file.",
+            gettext_noop(
+                "We could not read this PDF; it may be damaged. "
+                "Please export your CV to PDF again and upload the new file."
+            ),
             code="unreadable",
         )
     return Refused(
-        "We could not read this Word document; it may be damaged. "
-        "Please save it again as a Word Document (.docx) or a PDF.",
+        gettext_noop(
+            "We could not read this Word document; it may be damaged. "
+            "Please save it again as a Word Document (.docx) or a PDF."
+        ),
         code="unreadable",
     )
 
@@ -92,8 +101,10 @@ def docx_refused(problem: str, *, code: str = "active_content") -> Refused:
 
 def docx_macros() -> Refused:
     return Refused(
-        "This Word document contains macros, which we do not accept. "
-        "Save it as a Word Document (.docx) without macros, or as a PDF.",
+        gettext_noop(
+            "This Word document contains macros, which we do not accept. "
+            "Save it as a Word Document (.docx) without macros, or as a PDF."
+        ),
         code="macros",
     )
 
@@ -101,11 +112,15 @@ def docx_macros() -> Refused:
 def encrypted(kind: str) -> Refused:
     if kind == PDF:
         return Refused(
-            "This PDF is password-protected or encrypted, so recruiters could not open it. "
-            "Please upload a copy without a password.",
+            gettext_noop(
+                "This PDF is password-protected or encrypted, so recruiters could not open it. "
+                "Please upload a copy without a password."
+            ),
             code="encrypted",
         )
     return Refused(
-        "This Word document is password-protected. Please upload a copy without a password.",
+        gettext_noop(
+            "This Word document is password-protected. Please upload a copy without a password."
+        ),
         code="encrypted",
     )

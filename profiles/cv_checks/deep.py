@@ -56,12 +56,4 @@ def check(data: bytes, *, kind: str, caps: dict) -> bytes:
 
 def parse_report(output: bytes) -> Report:
     size = int.from_bytes(output[:8], "big")
-    header = json.loads(output[8 : 8 + size])
-    return Report(
-        verdict=header["verdict"],
-        code=header.get("code", ""),
-        message=header.get("message", ""),
-        text=header.get("text", ""),
-        text_read=bool(header.get("text_read", False)),
-        normalised=output[8 + size :],
-    )
+    return Report(**json.loads(output[8 : 8 + size]), normalised=output[8 + size :])

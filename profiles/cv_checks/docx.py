@@ -38,6 +38,7 @@ from .common import (
     docx_macros,
     docx_refused,
     encrypted,
+    gettext_noop,
     is_allowed_link,
     too_much_data,
     unreadable,
@@ -346,8 +347,10 @@ def _read_relationships(package: _Package) -> None:
     main = [r for r in package.relationships if r.source == "" and r.kind == "officeDocument"]
     if len(main) != 1 or package.content_types.get(main[0].target) != _DOCUMENT:
         raise Refused(
-            "This file is a ZIP archive but not a Word document. "
-            "Please upload your CV as a PDF or Word (.docx) file.",
+            gettext_noop(
+                "This file is a ZIP archive but not a Word document. "
+                "Please upload your CV as a PDF or Word (.docx) file."
+            ),
             code="mismatch",
         )
     package.main = main[0].target

@@ -28,6 +28,7 @@ from .common import (
     Caps,
     Refused,
     encrypted,
+    gettext_noop,
     is_allowed_link,
     pdf_refused,
     too_much_data,
@@ -142,7 +143,7 @@ def check_pdf(data: bytes, caps: Caps) -> tuple[bytes, str | None]:
             _check_objects(pdf)
             _check_inline_images(pdf, caps.max_decompressed_bytes)
             if len(pdf.pages) < 1:
-                raise Refused("This PDF has no pages.", code="empty")
+                raise Refused(gettext_noop("This PDF has no pages."), code="empty")
             normalised = normalise_pdf(pdf)
         # What recruiters receive passes the same rules (a bug in normalising must not leak).
         with pikepdf.open(io.BytesIO(normalised)) as copy:

@@ -27,6 +27,7 @@ from .common import (
     Refused,
     docx_macros,
     encrypted,
+    gettext_noop,
     too_much_data,
     unreadable,
 )
@@ -81,16 +82,20 @@ def quick_check(*, file: IO[bytes], display_name: str, caps: Caps) -> Upload:
     file.seek(0)
     data = file.read(caps.max_bytes + 1)
     if not data:
-        raise Refused("This file is empty. Please choose your CV again.", code="empty")
+        raise Refused(
+            gettext_noop("This file is empty. Please choose your CV again."), code="empty"
+        )
     if len(data) > caps.max_bytes:
-        raise Refused("This file is too large.", code="too_large")
+        raise Refused(gettext_noop("This file is too large."), code="too_large")
 
     head = data[:_HEAD]
     _check_signature(head, kind)
     if _ACTIVE_MARKERS.search(head):
         raise Refused(
-            "This file contains web-page or script code, so we cannot accept it as a CV. "
-            "Please export your CV to PDF or Word again and upload that file.",
+            gettext_noop(
+                "This file contains web-page or script code, so we cannot accept it as a CV. "
+                "Please export your CV to PDF or Word again and upload that file."
+            ),
             code="active_content",
         )
     if kind == PDF:
@@ -114,11 +119,16 @@ def kind_from_name(display_name: str) -> str:
         return DOCX
     if suffix in {".docm", ".dotm"}:
         raise Refused(
-            "Macro-enabled Word files (.docm) are not accepted. "
-            "Save your CV as a Word Document (.docx) or PDF and upload that.",
+            gettext_noop(
+                "Macro-enabled Word files (.docm) are not accepted. "
+                "Save your CV as a Word Document (.docx) or PDF and upload that."
+            ),
             code="macros",
         )
-    raise Refused("Please upload your CV as a PDF (.pdf) or a Word document (.docx).", code="type")
+    raise Refused(
+        gettext_noop("Please upload your CV as a PDF (.pdf) or a Word document (.docx)."),
+        code="type",
+    )
 
 
 def _check_signature(head: bytes, kind: str) -> None:
@@ -128,14 +138,18 @@ def _check_signature(head: bytes, kind: str) -> None:
     label = "a PDF" if kind == PDF else "a Word (.docx) document"
     if kind == PDF and PDF_MAGIC in head:
         raise Refused(
-            "This file has something else in front of its PDF content, which is a known "
-            "trick to hide other code. Please export your CV to PDF again and upload that.",
+            gettext_noop(
+                "This file has something else in front of its PDF content, which is a known "
+                "trick to hide other code. Please export your CV to PDF again and upload that."
+            ),
             code="polyglot",
         )
     if kind == DOCX and head.startswith(OLE_MAGIC):
         raise Refused(
-            "This looks like an old Word file (.doc) or a password-protected document. "
-            "Please save it as a Word Document (.docx) without a password, or as a PDF.",
+            gettext_noop(
+                "This looks like an old Word file (.doc) or a password-protected document. "
+                "Please save it as a Word Document (.docx) without a password, or as a PDF."
+            ),
             code="type",
         )
     raise Refused(
@@ -168,8 +182,10 @@ def check_pdf_ending(data: bytes) -> None:
         raise unreadable(PDF)
     if data[end + len(_PDF_EOF) :].strip(PDF_WHITESPACE):
         raise Refused(
-            "This PDF has other data hidden after its end, a known trick to smuggle "
-            "other files or code. Please export your CV to PDF again and upload that.",
+            gettext_noop(
+                "This PDF has other data hidden after its end, a known trick to smuggle "
+                "other files or code. Please export your CV to PDF again and upload that."
+            ),
             code="trailing_data",
         )
 
@@ -185,8 +201,10 @@ def check_zip_directory(file: IO[bytes], *, caps: Caps) -> list[zipfile.ZipInfo]
         entries = archive.infolist()
     if len(entries) > caps.zip_max_entries:
         raise Refused(
-            "This Word document has far more parts than a CV needs "
-            "(a sign of a damaged or malicious file). Please save it again or upload a PDF.",
+            gettext_noop(
+                "This Word document has far more parts than a CV needs "
+                "(a sign of a damaged or malicious file). Please save it again or upload a PDF."
+            ),
             code="zip_bomb",
         )
     if sum(entry.file_size for entry in entries) > caps.zip_max_uncompressed_bytes:
@@ -198,15 +216,19 @@ def check_zip_directory(file: IO[bytes], *, caps: Caps) -> list[zipfile.ZipInfo]
             raise encrypted(DOCX)
         if not is_plain_part_name(name):
             raise Refused(
-                "This Word document contains a file with a path outside the document, "
-                "a known trick to overwrite files. Please save it again or upload a PDF.",
+                gettext_noop(
+                    "This Word document contains a file with a path outside the document, "
+                    "a known trick to overwrite files. Please save it again or upload a PDF."
+                ),
                 code="zip_path",
             )
         folded = unicodedata.normalize("NFC", name).casefold()
         if folded in seen:
             raise Refused(
-                "This Word document contains two parts with the same name, so programs "
-                "could disagree about what it contains. Please save it again or upload a PDF.",
+                gettext_noop(
+                    "This Word document contains two parts with the same name, so programs "
+                    "could disagree about what it contains. Please save it again or upload a PDF."
+                ),
                 code="zip_duplicate",
             )
         seen.add(folded)
@@ -216,15 +238,19 @@ def check_zip_directory(file: IO[bytes], *, caps: Caps) -> list[zipfile.ZipInfo]
             raise docx_macros()
         if folded.endswith(_ARCHIVE_SUFFIXES):
             raise Refused(
-                "This Word document contains another file or archive inside it, "
-                "which we do not accept. Please save your CV again as a plain Word "
-                "Document (.docx) or as a PDF.",
+                gettext_noop(
+                    "This Word document contains another file or archive inside it, "
+                    "which we do not accept. Please save your CV again as a plain Word "
+                    "Document (.docx) or as a PDF."
+                ),
                 code="embedded",
             )
     if "[content_types].xml" not in seen or "_rels/.rels" not in seen:
         raise Refused(
-            "This file is a ZIP archive but not a Word document. "
-            "Please upload your CV as a PDF or Word (.docx) file.",
+            gettext_noop(
+                "This file is a ZIP archive but not a Word document. "
+                "Please upload your CV as a PDF or Word (.docx) file."
+            ),
             code="mismatch",
         )
     return entries

@@ -64,8 +64,16 @@ MODULES: dict[str, list[str]] = {
     ],
     "billing/ledger.py": ["tests/billing"],
     "privacy/consent.py": ["tests/privacy/test_ledger.py", "tests/recruiters/test_sending.py"],
-    "privacy/rights/erasure.py": ["tests/privacy"],
-    "privacy/rights/export.py": ["tests/privacy"],
+    "privacy/rights/erasure.py": [
+        "tests/privacy/test_s5_deletion.py",
+        "tests/privacy/test_s5_backups.py",
+        "tests/privacy/test_s5_retention.py",
+    ],
+    "privacy/rights/export.py": [
+        "tests/privacy/test_s7_export.py",
+        "tests/privacy/test_export_language.py",
+        "tests/privacy/test_s3_2_legal_requests.py",
+    ],
     "privacy/registry/declarations.py": ["tests/privacy"],
 }
 
@@ -121,6 +129,11 @@ _UNREACHED_RACE = (
     "only when another transaction (a refund, a deactivation, a second confirmation) lands "
     "between the plan and the writes, which SQLite, one writer at a time, cannot stage"
 )
+_LANGUAGE_ATTRIBUTE = (
+    "equivalent: every account has a language (blank when never set), so getattr's "
+    "default is never used"
+)
+_ERASURE = "privacy.rights.erasure.x_"
 _EVENTS = "billing.stripe_events.x_"
 _LEDGER = "billing.ledger.x_"
 _SENDING = "recruiters.sending.x_"
@@ -222,6 +235,46 @@ SURVIVORS: dict[str, str] = {
     f"{_LEDGER}credit_purchase__mutmut_11": (
         "equivalent: the status is set again from the purchase's refunds and disputes before "
         "it is saved, and nothing in between reads it (is_granted reads paid_at)"
+    ),
+    **{f"{_ERASURE}erase_person__mutmut_{n}": _LANGUAGE_ATTRIBUTE for n in (57, 60, 63)},
+    f"{_ERASURE}erase_person__mutmut_42": (
+        "equivalent: a resumed erasure detaches again, which finds nothing left to detach "
+        "(every eraser is idempotent) and counts nothing"
+    ),
+    **{
+        f"{_ERASURE}_queue_final_email__mutmut_{n}": (
+            "equivalent: the goodbye is queued in the transaction that deletes the account, "
+            "so it is queued once whatever its key"
+        )
+        for n in (5, 10)
+    },
+    **{
+        f"{_ERASURE}_outside_systems__mutmut_{n}": (
+            "equivalent: the rows' chunk size, which changes the number of reads, not the files"
+        )
+        for n in (7, 9)
+    },
+    f"{_ERASURE}_outside_systems__mutmut_15": (
+        "equivalent: a stored file (FieldFile) is true exactly when it has a name"
+    ),
+    f"{_ERASURE}_advance__mutmut_4": (
+        "equivalent: saves every column of the tombstone instead of the three it changed; "
+        "nothing else writes an unfinished tombstone meanwhile, so the stored row is the same"
+    ),
+    f"{_ERASURE}_queue_final_email__mutmut_1": (
+        "equivalent: its one caller always passes the person's language"
+    ),
+    f"{_ERASURE}write_journal__mutmut_3": (
+        "equivalent: the journal is written only for a tombstone that exists and is finished "
+        "(erase_person after its last phase, journal_missing_tombstones for erased ones), so "
+        "the guard never returns"
+    ),
+    f"{_ERASURE}write_journal__mutmut_14": (
+        "equivalent: every tombstone erase_person writes has requested_at (the request's or "
+        "the moment it ran)"
+    ),
+    f"{_ERASURE}journal_missing_tombstones__mutmut_16": (
+        "equivalent: the batch size of one run of the job (1,000 or 1,001)"
     ),
     **{f"privacy.consent.x_record_consent__mutmut_{n}": _PROGRAMMING_ERROR for n in (4, 5)},
     **{f"privacy.consent.x_record_disclosure__mutmut_{n}": _PROGRAMMING_ERROR for n in (7, 8)},

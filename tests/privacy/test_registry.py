@@ -236,3 +236,51 @@ def test_the_inventory_names_basis_recipients_and_retention():
     assert declaration.legal_basis is Basis.LEGAL_OBLIGATION
     assert declaration.recipients == ("Stripe, our payment processor",)
     assert declaration.retention.legal and declaration.retention.enforceable
+
+
+@pytest.mark.django_db
+def test_a_stored_files_name_in_the_copy_cannot_leave_its_folder(seeker):
+    from dataclasses import replace
+
+    from profiles.models import CV
+
+    cvs = declaration_for(CV)
+    cv = CV(pk=7, owner=seeker, file="cvs/2026/ab12.pdf")
+    folder = f"files/{cvs.slug}/"
+    unnamed = replace(cvs, file_name=None)  # by default: the row, the field, the stored name
+    assert unnamed.archive_path(cv, "file", cv.file) == folder + "7-file-ab12.pdf"
+    for given, kept in [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\sam\\My CV.pdf", "My CV.pdf"),
+        (" ..\x00hidden\n.pdf ", "hidden.pdf"),
+        ("...", "file"),
+    ]:
+        named = replace(cvs, file_name=lambda row, name, given=given: given)
+        assert named.archive_path(cv, "file", cv.file) == folder + kept, given
+
+
+def test_values_in_the_copy_are_plain_json():
+    from datetime import UTC, date, datetime, timedelta
+    from decimal import Decimal
+
+    from privacy.registry.declarations import jsonable
+
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert jsonable(
+        {
+            "when": when,
+            "day": date(2026, 1, 2),
+            "waited": timedelta(minutes=1, seconds=30),
+            "price": Decimal("5.00"),
+            "tags": ("a", 1),
+            7: [None, True, 1.5],
+        }
+    ) == {
+        "when": "2026-01-02T03:04:05+00:00",
+        "day": "2026-01-02",
+        "waited": 90.0,
+        "price": "5.00",
+        "tags": ["a", 1],
+        "7": [None, True, 1.5],
+    }
+    assert jsonable({"x"}) == ["x"]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import logging
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.db import OperationalError
 from django.utils import timezone
 
 from billing import ledger
@@ -139,6 +144,135 @@ def test_s5_the_tombstone_holds_nothing_personal(
     text = str(tombstone.__dict__)
     assert seeker.email not in text and seeker.name not in text
     assert default_storage.exists(f"{erasure.JOURNAL_PREFIX}/{expected}.json")
+
+
+def test_s5_the_tombstone_counts_what_went_and_keeps_when_it_was_asked(
+    seeker, staff, stripe_double, django_capture_on_commit_callbacks, caplog
+):
+    person_with_everything(seeker, staff=staff)
+    deletion = request_deletion(user=seeker)
+
+    with (
+        caplog.at_level(logging.INFO, logger="privacy.rights.erasure"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = erase_person(seeker.pk)
+
+    tombstone = Tombstone.objects.get()
+    assert tombstone.summary == result.counts and tombstone.journaled
+    assert result.counts["files"] == 2  # the CV and its checked copy
+    # Kept without the person: the old hold, the cancelled request and this one.
+    assert result.counts["privacy.LegalHold"] == 1
+    assert result.counts["privacy.DeletionRequest"] == 2
+    assert all(n > 0 for n in result.counts.values())
+    assert tombstone.requested_at == deletion.requested_at
+    journal = default_storage.open(f"{erasure.JOURNAL_PREFIX}/{result.subject_hash}.json")
+    assert json.loads(journal.read()) == {
+        "subject_hash": result.subject_hash,
+        "erased_at": tombstone.erased_at.isoformat(),
+        "requested_at": deletion.requested_at.isoformat(),
+    }
+    # Counts in the log, never the person.
+    logged = [r.getMessage() for r in caplog.records if r.name == "privacy.rights.erasure"]
+    assert logged == [f"erasure: done ({len(result.counts)} kinds of rows)"]
+
+
+def test_s5_an_erasure_without_a_request_is_dated_when_it_ran(seeker, stripe_double):
+    erase_person(seeker.pk)
+
+    tombstone = Tombstone.objects.get()
+    assert tombstone.requested_at is not None and tombstone.requested_at <= tombstone.erased_at
+
+
+def test_s5_the_tombstone_hash_stays_the_same_from_release_to_release(settings):
+    # A restore matches people against journals written by earlier releases.
+    settings.PRIVACY_TOMBSTONE_KEY = "the tombstone key"
+    joined = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    expected = hmac.new(
+        b"the tombstone key", b"42|2026-01-02T03:04:05+00:00", hashlib.sha256
+    ).hexdigest()
+
+    assert erasure.subject_hash(42, joined) == expected
+    assert erasure.subject_hash(42, joined.isoformat()) == expected  # read back as text
+    assert erasure.subject_hash(43, joined) != expected
+
+
+def test_s5_an_erasure_stopped_after_the_outside_systems_resumes_without_repeating_them(
+    seeker, staff, stripe_double, monkeypatch
+):
+    person_with_everything(seeker, staff=staff)
+    detach = erasure._detach
+
+    def database_gone(user, counts) -> None:
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(erasure, "_detach", database_gone)
+    with pytest.raises(OperationalError):
+        erase_person(seeker.pk)
+    assert Tombstone.objects.get().phase == Phase.OUTSIDE
+
+    monkeypatch.setattr(erasure, "_detach", detach)
+    result = erase_person(seeker.pk)
+
+    assert result.erased and len(stripe_double.deleted_customers) == 1
+    assert result.counts["files"] == 2  # counted once, in the first run
+    assert Tombstone.objects.get().summary == result.counts
+
+
+def test_s5_erasing_a_member_of_staff_keeps_what_they_did_for_others_without_them(
+    seeker, staff, stripe_double
+):
+    person_with_everything(seeker, staff=staff)
+
+    result = erase_person(staff.pk)
+
+    grant = LedgerEntry.objects.get(kind="complimentary")
+    assert grant.granted_by_id is None and grant.account.user_id == seeker.pk
+    # The hold they placed and released stays, without them; their admin log goes.
+    hold = LegalHold.objects.get(person=seeker)
+    assert hold.placed_by_id is None and hold.released_by_id is None
+    assert result.counts["privacy.LegalHold"] == 2
+    assert not LogEntry.objects.exists() and result.counts["admin.LogEntry"] == 2
+    assert seeker.__class__.objects.filter(pk=seeker.pk).exists()
+
+
+def test_s5_the_goodbye_is_in_the_persons_language_and_names_support(seeker, stripe_double):
+    from django.conf import settings
+
+    seeker.language = "fr"
+    seeker.save(update_fields=["language"])
+
+    _erase_and_send(seeker.pk)
+
+    [goodbye] = mail.outbox
+    assert goodbye.to == [seeker.email]
+    assert "votre compte a été supprimé" in goodbye.subject
+    assert settings.SUPPORT_EMAIL in goodbye.body
+
+
+def test_s5_a_tombstone_the_file_store_refused_is_journaled_by_the_next_job(
+    seeker, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def refuse(*args, **kwargs):
+        raise OSError("the file store is down")
+
+    with monkeypatch.context() as store_down:
+        store_down.setattr(default_storage, "save", refuse)
+        with (
+            caplog.at_level(logging.WARNING, logger="privacy.rights.erasure"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            digest = erase_person(seeker.pk, final_email=False).subject_hash
+    assert not Tombstone.objects.get().journaled
+    logged = [r.getMessage() for r in caplog.records if r.name == "privacy.rights.erasure"]
+    assert logged == ["erasure: tombstone journal not written yet"]
+    Tombstone.objects.create(subject_hash="0" * 64)  # an erasure still under way: not yet
+
+    assert erasure.journal_missing_tombstones() == 1
+    assert Tombstone.objects.get(subject_hash=digest).journaled
+    assert default_storage.exists(f"{erasure.JOURNAL_PREFIX}/{digest}.json")
+    assert erasure.journaled_hashes() == {digest}
+    assert erasure.journal_missing_tombstones() == 0
 
 
 def test_s5_a_hold_on_everything_blocks_erasure(seeker, staff):
@@ -275,6 +409,8 @@ def test_s5_requesting_signs_out_other_browsers(seeker, seeker_client, other_see
     assert elsewhere.get("/dashboard/").status_code == 302
     assert "/accounts/login/" in elsewhere.get("/dashboard/")["Location"]
     assert other_seeker_client.get("/dashboard/").status_code == 200
+    # This browser stays signed in, on the page that can cancel.
+    assert seeker_client.get("/privacy/delete/").status_code == 200
 
 
 def test_s5_the_purge_erases_after_the_grace_period(

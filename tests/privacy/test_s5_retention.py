@@ -10,9 +10,11 @@ from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.utils import timezone
 
 from accounts.models import User
+from jobletters import outbox
 from jobletters.models import OutboxEntry
 from privacy.models import Tombstone
 from privacy.registry.declarations import Erasure, declarations
@@ -45,6 +47,8 @@ def test_s5_unconfirmed_accounts_are_erased_after_a_week(settings, seeker):
     assert not EmailAddress.objects.filter(email="never@example.com").exists()
     assert User.objects.filter(pk__in=[fresh.pk, seeker.pk]).count() == 2
     assert Tombstone.objects.count() == 1  # a backup restore forgets them too
+    outbox.run_due()
+    assert not mail.outbox  # no goodbye to an address never confirmed
 
 
 def test_s5_ended_sign_in_sessions_leave_no_ip_or_browser_behind(seeker):

@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.db.models import F
 from django.utils import timezone
 
 from jobletters import outbox
 from jobletters.models import OutboxEntry
 from privacy.models import ExportRequest
 from privacy.registry import coverage
-from privacy.registry.declarations import declarations
-from privacy.rights.export import BUILD_EXPORT, ExportIncomplete, next_export_at, request_export
+from privacy.registry.declarations import declaration_for, declarations
+from privacy.rights.export import (
+    BUILD_EXPORT,
+    ExportIncomplete,
+    ExportPlan,
+    build_archive,
+    next_export_at,
+    plan_for,
+    request_export,
+    write_archive,
+)
 from privacy.tasks import apply_retention
+from profiles.models import CV
 
-from .builders import PDF, person_with_everything
+from .builders import PDF, person_with_everything, words_of
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +118,88 @@ def test_s7_export_is_complete_valid_and_only_the_requesters(
     assert cv.pk  # (the CV row itself stays: exporting changes nothing)
 
 
+def test_s7_the_manifest_checks_every_file_and_each_part_says_what_it_is(
+    seeker, seeker_client, staff
+):
+    person_with_everything(seeker, staff=staff)
+
+    archive = _archive(_build(seeker_client))
+
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["language"] == "en" and manifest["site"] == settings.SITE_URL
+    readme = archive.read("README.txt").decode()
+    by_slug = {declaration.slug: declaration for declaration in declarations()}
+    for entry in manifest["files"]:
+        content = archive.read(entry["path"])
+        assert entry["bytes"] == len(content), entry["path"]
+        assert entry["sha256"] == hashlib.sha256(content).hexdigest(), entry["path"]
+        assert "description" not in entry  # the README's words, not the programs'
+        if entry["kind"] == "file":
+            assert entry["path"].startswith("files/") and entry["records"] is None
+            continue
+        assert entry["kind"] == "data" and entry["path"].startswith("data/")
+        document = json.loads(content)
+        declaration = by_slug[entry["path"].removeprefix("data/").removesuffix(".json")]
+        assert entry["records"] == len(document["records"])
+        assert entry["category"] == document["category"] == declaration.label
+        assert entry["policy_section"] == document["policy_section"]
+        # What the part is, in the words of the registry.
+        assert document["purpose"] == str(declaration.purpose)
+        assert document["legal_basis"] == str(declaration.legal_basis.label)
+        assert document["recipients"] == [str(r) for r in declaration.recipients]
+        assert document["retention"] == str(declaration.retention.words())
+        assert document["when_you_delete_your_account"] == str(declaration.erasure.label)
+        assert set(document["fields"]) == declaration.export_keys() | set(declaration.file_fields)
+        # The README names the part, says what it is and how many records it holds.
+        part = readme.split(entry["path"] + "\n", 1)[1].split("\n\n", 1)[0]
+        assert part.split("\n")[0].strip().startswith(declaration.label)
+        assert f"Records: {len(document['records'])}" in part
+
+
+def test_s7_a_member_of_staffs_copy_holds_what_they_did_not_whom_to(seeker, staff):
+    person_with_everything(seeker, staff=staff)
+
+    request_export(user=staff)
+    outbox.run_due()
+
+    archive = _archive(ExportRequest.objects.get(person=staff))
+    documents = {
+        name: json.loads(archive.read(name))
+        for name in archive.namelist()
+        if name.startswith("data/")
+    }
+    for declaration in declarations():
+        path = f"data/{declaration.slug}.json"
+        acted = any(a.rows_for(declaration.model, staff).exists() for a in declaration.acted)
+        if declaration.about is None and declaration.exporter is None:
+            # A part no row of which is about them: there only when they acted on it.
+            assert (path in documents) == acted, path
+        actions = documents.get(path, {}).get("your_actions_as_staff", [])
+        assert bool(actions) == acted, path
+        shapes = [set(a.fields) for a in declaration.acted if a.exporter is None]
+        if len(shapes) == len(declaration.acted):  # what they did, in the declared fields
+            assert all(set(record) in shapes for record in actions), path
+    blob = b"".join(archive.read(name) for name in archive.namelist())
+    for word in words_of(seeker):
+        assert word.encode() not in blob, word
+
+
+def test_s7_progress_counts_every_part_and_file_up_to_95(seeker, staff):
+    person_with_everything(seeker, staff=staff)
+    steps: list[tuple[int, str]] = []
+
+    plan = plan_for(seeker, lambda percent, step: steps.append((percent, step)))
+    size = write_archive(plan, name="exports/progress-test.zip")
+
+    files = [f for f in plan.files if f.kind == "file"]
+    assert len(files) == 2 and plan.total_steps == len(plan.declarations) + len(files)
+    assert len(steps) == plan.total_steps
+    percents = [percent for percent, _ in steps]
+    assert percents == sorted(percents) and percents[-1] == 95 and percents[0] > 0
+    assert {f"Copied {f.path}" for f in files} <= {step for _, step in steps}
+    assert size == default_storage.size("exports/progress-test.zip")
+
+
 def test_s7_one_copy_a_day_and_the_page_says_when(seeker, seeker_client):
     _build(seeker_client)
     page = seeker_client.get("/privacy/export/")
@@ -111,6 +207,14 @@ def test_s7_one_copy_a_day_and_the_page_says_when(seeker, seeker_client):
     response = seeker_client.post("/privacy/export/", follow=True)
     assert b"You can ask again from" in response.content
     assert ExportRequest.objects.count() == 1
+    first = ExportRequest.objects.get()
+    assert next_export_at(user=seeker) == first.requested_at + timedelta(hours=24)
+
+    # A day later, another.
+    ExportRequest.objects.update(requested_at=F("requested_at") - timedelta(hours=24, seconds=1))
+    assert next_export_at(user=seeker) is None
+    seeker_client.post("/privacy/export/")
+    assert ExportRequest.objects.count() == 2
 
 
 def test_s7_a_failed_copy_does_not_count_towards_the_limit(seeker):
@@ -165,6 +269,9 @@ def test_s7_download_needs_the_owner_and_a_fresh_password(
     assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None
     export.refresh_from_db()
     assert export.downloaded_at is not None
+    # The first download is the one remembered.
+    b"".join(seeker_client.get(url).streaming_content)
+    assert ExportRequest.objects.get(pk=export.pk).downloaded_at == export.downloaded_at
 
 
 def test_s7_a_copy_expires_after_seven_days_and_its_file_is_deleted(
@@ -217,6 +324,18 @@ def test_s7_an_incomplete_registry_fails_the_export(seeker, monkeypatch):
         "GiveUp: Fields neither exported nor held"
     )
     assert ExportIncomplete
+
+
+def test_s7_an_exporter_that_leaves_records_or_fields_out_fails_the_copy(seeker, staff):
+    person_with_everything(seeker, staff=staff)
+    cvs = declaration_for(CV)
+    for exporter, words in [
+        (lambda user: [{"kind": "pdf"}], "profiles.CV: exported without"),
+        (lambda user: [], "profiles.CV: rows exist but none exported"),
+    ]:
+        plan = ExportPlan(user=seeker, declarations=[replace(cvs, exporter=exporter)])
+        with pytest.raises(ExportIncomplete, match=words):
+            b"".join(build_archive(plan))
 
 
 def test_s7_a_dying_worker_gets_the_job_again(seeker):

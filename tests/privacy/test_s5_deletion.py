@@ -286,6 +286,15 @@ def test_s5_a_hold_on_everything_blocks_erasure(seeker, staff):
     assert not Tombstone.objects.exists()
 
 
+def test_s5_a_hold_on_someone_else_does_not_block_erasure(seeker, other_seeker, staff):
+    LegalHold.objects.create(person=other_seeker, reason="Court order 13", placed_by=staff)
+
+    assert erase_person(seeker.pk).erased
+
+    assert not seeker.__class__.objects.filter(pk=seeker.pk).exists()
+    assert seeker.__class__.objects.filter(pk=other_seeker.pk).exists()
+
+
 def test_s5_an_open_dispute_holds_billing_records_only(seeker, staff, stripe_double):
     data = person_with_everything(seeker, staff=staff)
     purchase = Purchase.objects.get(account=data["account"])

@@ -18,22 +18,6 @@ from . import builders as b
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def sent(seeker):
-    b.ready_seeker(seeker)
-    alex = b.recruiter(
-        name="Alex Carter", agency="Harper Legal", email="alex@harper.example",
-        occupations=[b.occupation("2611")], places=[b.city("London")],
-    )  # fmt: skip
-    delivery = b.send_to(seeker, alex)
-    return delivery, b.token_for(alex)
-
-
 def test_a_message_is_kept_as_plain_lines_without_the_spaces_around_them():
     text = "  Hello Sam,  \r\n\r\nCall me on Monday.\t \r\n \r\n"
     assert sending.clean_message(text) == "Hello Sam,\n\nCall me on Monday."
@@ -66,7 +50,7 @@ def test_markup_is_refused_in_words():
 
 
 def test_the_newest_answer_is_current_even_when_two_share_a_moment(sent):
-    delivery, _ = sent
+    delivery, _, _ = sent
     moment = timezone.now()
     Answer.objects.create(delivery=delivery, kind="not_now", answered_at=moment)
     latest = Answer.objects.create(delivery=delivery, kind="interested", answered_at=moment)
@@ -81,7 +65,7 @@ def test_the_newest_answer_is_current_even_when_two_share_a_moment(sent):
 
 
 def test_interested_in_a_named_packet_asks_for_no_introduction(sent):
-    delivery, _ = sent
+    delivery, _, _ = sent
     sending.answer_packet(delivery_id=delivery.pk, kind="interested", message="Call me.")
     assert not Introduction.objects.exists()
     assert sending.request_introduction(delivery=delivery) is None
@@ -125,7 +109,7 @@ def test_accepting_an_introduction_agrees_to_words_that_name_the_recruiter_and_w
 
 
 def test_a_view_counts_even_when_the_cache_is_down(sent, client, monkeypatch):
-    delivery, token = sent
+    delivery, token, _ = sent
 
     def down(*args, **kwargs):
         raise ConnectionError("cache unreachable")
@@ -137,7 +121,7 @@ def test_a_view_counts_even_when_the_cache_is_down(sent, client, monkeypatch):
 
 
 def test_the_visit_window_is_the_setting(sent, client, settings):
-    delivery, token = sent
+    delivery, token, _ = sent
     settings.RECRUITERS_PACKET_VISIT_SECONDS = 0  # no window: every view is a visit
     for _ in range(3):
         assert client.get(f"/p/{token}/").status_code == 200
@@ -147,7 +131,7 @@ def test_the_visit_window_is_the_setting(sent, client, settings):
 
 
 def test_the_seeker_is_greeted_by_name_and_the_email_waiting_to_go_is_theirs(sent, seeker):
-    delivery, _ = sent
+    delivery, _, _ = sent
     answer = sending.answer_packet(delivery_id=delivery.pk, kind="not_now", message="Later.")
     entry = OutboxEntry.objects.get(key=f"recruiter-answer:{answer.pk}")
     assert entry.person == seeker  # erased with them if it has not left yet

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 
 from privacy.rights.erasure import erase_person
@@ -15,25 +14,8 @@ from recruiters import directory, sending
 from recruiters.models import Answer, PacketLink
 
 from ..utils import run_outbox
-from . import builders as b
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def sent(seeker):
-    b.ready_seeker(seeker)
-    alex = b.recruiter(
-        name="Alex Carter", agency="Harper Legal", email="alex@harper.example",
-        occupations=[b.occupation("2611")], places=[b.city("London")],
-    )  # fmt: skip
-    delivery = b.send_to(seeker, alex)
-    return delivery, b.token_for(alex), alex
 
 
 def _answer(client, token, kind="interested", message=""):
